@@ -1,0 +1,81 @@
+"""Fine-tune Studio: learn and run Hugging Face fine-tuning from a browser.
+
+Importing this module defines build_app() and main() and nothing else: the heavy imports happen inside
+them, after the start-up has decided whether the Hub is reachable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+TITLE = "Fine-tune Studio"
+CSS = """
+.gradio-container {max-width: 1400px !important}
+.big-text .gradio-container, .big-text {font-size: 1.3rem}
+"""
+
+
+def build_app():
+    """Build the Blocks app: one tab per step of the fine-tuning recipe."""
+    import gradio as gr
+
+    from ui import datasets_tab
+    from ui.i18n import register, t
+    from ui.state import default_selection
+
+    register(
+        en={"app.title": f"# 🎓 {TITLE}\nLook at the data, see what the tokenizer does, fine-tune, watch the "
+                         "curves, try the model, export the code.",
+            "tab.datasets": "1 · Datasets", "tab.tokenizer": "2 · Tokenizer", "tab.train": "3 · Train",
+            "tab.runs": "4 · Runs"},
+        zh={"app.title": f"# 🎓 {TITLE}（微调工作室）\n看数据，看分词器做了什么，微调，看曲线，试模型，导出代码。",
+            "tab.datasets": "1 · 数据集", "tab.tokenizer": "2 · 分词器", "tab.train": "3 · 训练",
+            "tab.runs": "4 · 运行记录"},
+    )
+    with gr.Blocks(title=TITLE) as demo:
+        gr.Markdown(t("app.title"))
+        selection = gr.State(default_selection())
+        with gr.Tabs():
+            with gr.Tab(t("tab.datasets"), id="datasets"):
+                ds = datasets_tab.build_datasets_tab(selection)
+        demo.load(datasets_tab.initial_load, None,
+                  [selection, ds.summary_md, ds.schema_df, ds.split_dd, ds.text_cols_dd, ds.label_col_dd,
+                   ds.sample_df, ds.labels_plot, ds.lengths_plot], api_visibility="private")
+    return demo
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=f"{TITLE}: fine-tune Hugging Face models from a browser")
+    parser.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
+                        help="address to listen on (0.0.0.0 to serve a classroom network)")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
+    parser.add_argument("--share", action="store_true", help="create a public gradio.live link")
+    parser.add_argument("--offline", action="store_true", help="never contact the Hugging Face Hub")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse flags, decide online/offline once, build the app and serve it."""
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from core import sources
+
+    online = sources.detect_online(force_off=args.offline)
+    print(f"{TITLE}: Hub {'online' if online else 'offline (' + sources.offline_reason() + ')'}", flush=True)
+    import gradio as gr
+
+    from core.settings import get_settings
+    from ui.i18n import build_i18n
+
+    settings = get_settings()
+    demo = build_app()
+    demo.queue(default_concurrency_limit=4, max_size=64)
+    demo.launch(server_name=args.host, server_port=args.port, share=args.share, i18n=build_i18n(),
+                theme=gr.themes.Soft(), css=CSS, max_file_size=f"{settings.max_upload_mb}mb")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Fine-tune Studio core: all logic, no Gradio."""

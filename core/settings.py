@@ -1,0 +1,65 @@
+"""App-wide settings read once from the environment (guardrails for public Spaces live here)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as err:
+        raise ValueError(f"{name}={raw!r} is not a whole number: set it to e.g. {default}") from err
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    return raw in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Limits and folders; every field can be set by the environment variable named in its help."""
+
+    runs_dir: Path = field(default_factory=lambda: Path(os.environ.get("RUNS_DIR", ROOT / "runs")))
+    uploads_dir: Path = field(default_factory=lambda: Path(os.environ.get("UPLOADS_DIR", ROOT / "uploads")))
+    max_upload_mb: int = field(default_factory=lambda: _env_int("MAX_UPLOAD_MB", 200))
+    training_enabled: bool = field(default_factory=lambda: _env_bool("TRAINING_ENABLED", True))
+    max_train_samples: int = field(default_factory=lambda: _env_int("MAX_TRAIN_SAMPLES", 0))
+    max_steps: int = field(default_factory=lambda: _env_int("MAX_STEPS", 0))
+    max_queue: int = field(default_factory=lambda: _env_int("MAX_QUEUE", 8))
+    allow_any_stop: bool = field(default_factory=lambda: _env_bool("ALLOW_ANY_STOP", False))
+
+    def limits_text(self) -> str:
+        """One line a page can show so visitors know the limits in force (0 means no limit)."""
+        def cap(v: int) -> str:
+            return "no limit" if v <= 0 else str(v)
+        return (f"training {'on' if self.training_enabled else 'off'} · max train samples "
+                f"{cap(self.max_train_samples)} · max steps {cap(self.max_steps)} · queue "
+                f"{self.max_queue} · upload {self.max_upload_mb} MB")
+
+
+_current: Settings | None = None
+
+
+def get_settings() -> Settings:
+    """The settings of this process, read from the environment on first use."""
+    global _current
+    if _current is None:
+        _current = Settings()
+    return _current
+
+
+def set_settings(settings: Settings) -> None:
+    """Replace the process settings (the CLI flags and tests use this)."""
+    global _current
+    _current = settings

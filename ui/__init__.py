@@ -1,0 +1,1 @@
+"""Fine-tune Studio UI: one module per tab, assembled by app.py."""

@@ -1,0 +1,50 @@
+"""English and Simplified Chinese strings (read /work/main/CONTRIBUTING.md: every tab uses this).
+
+Static labels use Gradio's I18n (`t(key)`): the browser translates them by its language, and Gradio's
+settings panel in the page footer switches it. Messages made at run time use `msg(key, request)`,
+which reads the visitor's Accept-Language. Each tab registers its own strings with `register`.
+"""
+
+from __future__ import annotations
+
+import gradio as gr
+from gradio.i18n import I18nData
+
+EN: dict[str, str] = {}
+ZH: dict[str, str] = {}
+
+
+def register(en: dict[str, str], zh: dict[str, str]) -> None:
+    """Add a tab's strings; both languages must define the same keys."""
+    missing = set(en) ^ set(zh)
+    if missing:
+        raise KeyError(f"i18n keys missing in one language: {sorted(missing)}")
+    EN.update(en)
+    ZH.update(zh)
+
+
+def t(key: str) -> I18nData:
+    """A translatable static label (translated in the browser)."""
+    if key not in EN:
+        raise KeyError(f"unknown i18n key {key!r}: add it with register()")
+    return I18nData(key)
+
+
+def lang_of(request: gr.Request | None) -> str:
+    """'zh' when the visitor's browser prefers Chinese, else 'en'."""
+    if request is None:
+        return "en"
+    accept = (request.headers.get("accept-language") or "").lower()
+    first = accept.split(",")[0].strip()
+    return "zh" if first.startswith("zh") else "en"
+
+
+def msg(key: str, request: gr.Request | None = None, **fmt) -> str:
+    """A run-time message in the visitor's language."""
+    table = ZH if lang_of(request) == "zh" else EN
+    return table.get(key, EN.get(key, key)).format(**fmt)
+
+
+def build_i18n() -> gr.I18n:
+    """The I18n object for launch(); zh-CN/zh-TW browsers fall back to 'zh'."""
+    return gr.I18n(en=dict(EN), zh=dict(ZH), **{"zh-CN": dict(ZH)})
