@@ -54,10 +54,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
     parser.add_argument("--share", action="store_true", help="create a public gradio.live link")
     parser.add_argument("--offline", action="store_true", help="never contact the Hugging Face Hub")
+    parser.add_argument("--prefetch", nargs="+", metavar="NAME",
+                        help="download DATASET [MODEL ...] into the local cache (e.g. glue:mrpc "
+                             "bert-base-cased) so a class can work offline later, then exit")
     return parser.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     """Parse flags, decide online/offline once, build the app and serve it."""
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -65,6 +68,16 @@ def main(argv: list[str] | None = None) -> None:
 
     online = sources.detect_online(force_off=args.offline)
     print(f"{TITLE}: Hub {'online' if online else 'offline (' + sources.offline_reason() + ')'}", flush=True)
+    if args.prefetch:
+        from core.prefetch import prefetch
+
+        try:
+            for item in prefetch(args.prefetch[0], args.prefetch[1:]):
+                print(f"cached {item}")
+        except ValueError as err:
+            print(f"prefetch failed: {err}", file=sys.stderr)
+            return 1
+        return 0
     import gradio as gr
 
     from core.settings import get_settings
@@ -75,6 +88,7 @@ def main(argv: list[str] | None = None) -> None:
     demo.queue(default_concurrency_limit=4, max_size=64)
     demo.launch(server_name=args.host, server_port=args.port, share=args.share, i18n=build_i18n(),
                 theme=gr.themes.Soft(), css=CSS, max_file_size=f"{settings.max_upload_mb}mb")
+    return 0
 
 
 if __name__ == "__main__":

@@ -106,7 +106,10 @@ def _load_hub(source: DatasetSource):
     import datasets
     from datasets.exceptions import DatasetNotFoundError
 
-    sources.require_online(f"Hub dataset {source.label!r}")
+    from core.prefetch import is_dataset_cached
+
+    if not is_dataset_cached(source.name):  # a prefetched dataset loads offline from the cache
+        sources.require_online(f"Hub dataset {source.label!r} (not in the local cache)")
     try:
         return datasets.load_dataset(source.name.strip(), source.config.strip() or None,
                                      split=source.split or None)
@@ -164,6 +167,8 @@ def _load_file(source: DatasetSource):
         return datasets.load_dataset(builder, data_files={"train": str(path)}, **kwargs)
     except (datasets.exceptions.DatasetGenerationError, ValueError, pd.errors.ParserError) as err:
         cause = err.__cause__ or err
+        if "corresponds to no data" in str(cause):
+            raise ValueError(f"{path.name} is empty: it has no rows, add some under the header") from err
         raise ValueError(f"{path.name} could not be read as {path.suffix.lstrip('.').upper()} "
                          f"({type(cause).__name__}: {str(cause)[:200]}): check the file is valid") from err
 

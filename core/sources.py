@@ -137,7 +137,10 @@ def resolve_model(name: str) -> str:
         return str(Path(name).expanduser())
     if "/" not in name and Path(name).suffix:
         raise ValueError(f"Model {name!r} is neither a folder nor a Hub id: check the path")
-    require_online(f"Model {name!r}")
+    from core.prefetch import is_model_cached
+
+    if not is_model_cached(name):  # a prefetched model loads offline from the cache
+        require_online(f"Model {name!r} (not in the local cache)")
     return name
 
 

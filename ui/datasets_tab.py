@@ -39,7 +39,8 @@ register(
         "ds.resample": "Re-sample", "ds.sample": "Random rows (labels shown as their names)",
         "ds.schema": "Features (schema)", "ds.summary": "Summary",
         "ds.labels_plot": "Label distribution", "ds.lengths_plot": "Text length (words)",
-        "ds.offline": "Offline ({reason}): Hub datasets are unavailable; use the sample or upload a file.",
+        "ds.offline": "Offline ({reason}): only Hub datasets cached earlier (python app.py --prefetch NAME) load; "
+                      "use the sample or upload a file.",
         "ds.loaded": "Loaded **{name}**: {splits}.",
         "ds.no_text": "No text column was found: pick the column that holds the text.",
         "ds.no_file": "Choose a file to upload first.",
@@ -62,7 +63,7 @@ register(
         "ds.resample": "重新抽样", "ds.sample": "随机样本（标签显示为名称）",
         "ds.schema": "特征 (features)", "ds.summary": "概要",
         "ds.labels_plot": "标签分布", "ds.lengths_plot": "文本长度（词数）",
-        "ds.offline": "离线（{reason}）：无法使用 Hub 数据集；请用内置样例或上传文件。",
+        "ds.offline": "离线（{reason}）：只能加载之前缓存过的 Hub 数据集（python app.py --prefetch NAME）；请用内置样例或上传文件。",
         "ds.loaded": "已加载 **{name}**：{splits}。",
         "ds.no_text": "没有找到文本列：请选择存放文本的列。",
         "ds.no_file": "请先选择要上传的文件。",
@@ -132,11 +133,17 @@ def lengths_figure(lengths: pd.DataFrame, title: str = "") -> go.Figure:
     return fig
 
 
+def _text_last(frame: pd.DataFrame, text_cols: list[str]) -> pd.DataFrame:
+    # long texts push the label off screen: short columns first, then the text
+    return frame[[c for c in frame.columns if c not in text_cols] + [c for c in text_cols if c in frame]]
+
+
 def describe_view(selection: dict, n_rows: int, seed: int | None):
     """Sample table and charts for the split and columns the selection points to."""
     dsd = data.load_source(source_of(selection))
     split = dsd[selection["split"]]
-    table = data.sample_rows(split, n_rows, None if seed is None else int(seed))
+    table = _text_last(data.sample_rows(split, n_rows, None if seed is None else int(seed)),
+                       selection.get("text_columns") or [])
     label_col = selection.get("label_column")
     text_cols = selection.get("text_columns") or []
     labels = labels_figure(data.label_counts(split, label_col)) if label_col in split.column_names else None
@@ -175,7 +182,8 @@ def sample_rows(selection: dict, n_rows: float, seed: float | None) -> pd.DataFr
     """A fresh random sample of the current split (the re-sample button and the API)."""
     try:
         dsd = data.load_source(source_of(selection))
-        return data.sample_rows(dsd[selection["split"]], int(n_rows), None if seed is None else int(seed))
+        frame = data.sample_rows(dsd[selection["split"]], int(n_rows), None if seed is None else int(seed))
+        return _text_last(frame, selection.get("text_columns") or [])
     except (ValueError, KeyError) as err:
         raise gr.Error(f"Could not sample rows: {err}. Load the dataset again.") from err
 
@@ -193,10 +201,16 @@ def change_view(selection: dict, split: str, text_cols: list[str], label_col: st
     return selection, table, labels, lengths
 
 
-def _offline_note() -> str:
-    if sources.is_online():
-        return ""
-    return "⚠️ " + msg("ds.offline", None, reason=sources.offline_reason())
+def _hub_note() -> str:
+    from core.prefetch import cached_presets
+
+    cached = [name for name, ok in cached_presets().items() if ok]
+    note = msg("ds.presets", None, names=", ".join(
+        f"{p.name}{'/' + p.config if p.config else ''} ({p.note}{', cached' if p.name in cached else ''})"
+        for p in sources.HUB_PRESETS))
+    if not sources.is_online():
+        note = "⚠️ " + msg("ds.offline", None, reason=sources.offline_reason()) + "\n\n" + note
+    return note
 
 
 def build_datasets_tab(selection: gr.State) -> DatasetsTab:
@@ -208,13 +222,15 @@ def build_datasets_tab(selection: gr.State) -> DatasetsTab:
             source_radio = gr.Radio([(t("ds.src.sample"), SOURCE_SAMPLE), (t("ds.src.hub"), SOURCE_HUB),
                                      (t("ds.src.file"), SOURCE_FILE)], value=SOURCE_SAMPLE,
                                     label=t("ds.source"), info=t("ds.source.info"))
-            hub_id_dd = gr.Dropdown(presets, value="imdb", allow_custom_value=True, label=t("ds.hub_id"),
-                                    info=t("ds.hub_id.info"), interactive=sources.is_online())
-            with gr.Row():
-                config_tb = gr.Textbox(label=t("ds.config"), info=t("ds.config.info"), max_lines=1)
-                split_tb = gr.Textbox(label=t("ds.split"), info=t("ds.split.info"), max_lines=1)
-            gr.Markdown(_offline_note())
-            file_up = gr.File(label=t("ds.file"), file_types=list(data.FILE_BUILDERS), type="filepath")
+            with gr.Group(visible=False) as hub_group:
+                hub_id_dd = gr.Dropdown(presets, value="imdb", allow_custom_value=True, label=t("ds.hub_id"),
+                                        info=t("ds.hub_id.info"))
+                with gr.Row():
+                    config_tb = gr.Textbox(label=t("ds.config"), info=t("ds.config.info"), max_lines=1)
+                    split_tb = gr.Textbox(label=t("ds.split"), info=t("ds.split.info"), max_lines=1)
+                gr.Markdown(_hub_note())
+            file_up = gr.File(label=t("ds.file"), file_types=list(data.FILE_BUILDERS), type="filepath",
+                              visible=False)
             load_btn = gr.Button(t("ds.load"), variant="primary")
         with gr.Column(scale=2):
             summary_md = gr.Markdown()
@@ -236,6 +252,8 @@ def build_datasets_tab(selection: gr.State) -> DatasetsTab:
                       text_cols_dd, label_col_dd, n_rows_sl, seed_nb, resample_btn, sample_df, schema_df,
                       labels_plot, lengths_plot)
     _wire(tab, selection)
+    source_radio.change(lambda kind: (gr.update(visible=kind == SOURCE_HUB), gr.update(visible=kind == SOURCE_FILE)),
+                        source_radio, [hub_group, file_up], api_visibility="private", queue=False)
     return tab
 
 

@@ -1,0 +1,110 @@
+"""The app as a whole: import has no side effects, build_app gives Blocks, and the API works end to end."""
+
+import importlib
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+
+def test_importing_app_has_no_side_effects():
+    code = ("import sys, app; heavy = [m for m in ('gradio', 'torch', 'transformers', 'datasets') "
+            "if m in sys.modules]; print(heavy); assert callable(app.build_app) and callable(app.main)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         cwd=os.path.dirname(os.path.dirname(__file__)))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+def test_build_app_returns_blocks_with_every_tab():
+    import gradio as gr
+
+    app = importlib.import_module("app")
+    demo = app.build_app()
+    assert isinstance(demo, gr.Blocks)
+    tab_ids = {block.id for block in demo.blocks.values() if isinstance(block, gr.Tab)}
+    assert {"datasets"} <= tab_ids
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The real app, launched on 127.0.0.1 on a free port, in this process."""
+    app = importlib.import_module("app")
+    from ui.i18n import build_i18n
+
+    demo = app.build_app()
+    demo.queue(default_concurrency_limit=4)
+    port = free_port()
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, i18n=build_i18n(),
+                quiet=True)
+    yield f"http://127.0.0.1:{port}/"
+    demo.close()
+
+
+def test_api_loads_and_samples_the_embedded_dataset(server):
+    from gradio_client import Client
+
+    client = Client(server, verbose=False)
+    endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    assert {"/load_dataset", "/sample_rows"} <= set(endpoints)
+    assert not any("change_view" in name for name in endpoints)  # internal events stay hidden
+    summary, schema, split_dd, text_dd, label_dd, table = client.predict(
+        "sample", "", "", "", None, 5, 0, api_name="/load_dataset")[:6]
+    assert "embedded/reviews" in summary and "train 1," in summary
+    assert ["label", "ClassLabel(2): negative, positive"] in schema["data"]
+    assert text_dd["value"] == ["text"] and label_dd["value"] == "label"
+    assert len(table["data"]) == 5
+    # the client's session keeps its loaded dataset: sampling again uses it
+    table = client.predict(7, 3, api_name="/sample_rows")
+    assert len(table["data"]) == 7
+    label_index = table["headers"].index("label")
+    assert all(row[label_index] in {"negative (0)", "positive (1)"} for row in table["data"])
+
+
+def test_api_upload_and_bad_upload(server, tmp_path):
+    from gradio_client import Client, handle_file
+
+    client = Client(server, verbose=False)
+    good = tmp_path / "mine.csv"
+    good.write_text("comment,sentiment\nlovely day,pos\nawful food,neg\nfine,pos\n")
+    result = client.predict("file", "", "", "", handle_file(str(good)), 3, 0, api_name="/load_dataset")
+    assert result[3]["value"] == ["comment"] and result[4]["value"] == "sentiment"
+    bad = tmp_path / "latin.csv"
+    bad.write_bytes("text,label\ncaf\xe9,1\n".encode("latin-1"))
+    with pytest.raises(Exception, match="UTF-8"):
+        client.predict("file", "", "", "", handle_file(str(bad)), 3, 0, api_name="/load_dataset")
+    # the server keeps serving after a bad input
+    assert "embedded/reviews" in client.predict("sample", "", "", "", None, 2, 0, api_name="/load_dataset")[0]
+
+
+def test_app_starts_fast_offline(tmp_path):
+    port = free_port()
+    env = {**os.environ, "RUNS_DIR": str(tmp_path / "runs")}
+    root = os.path.dirname(os.path.dirname(__file__))
+    start = time.monotonic()
+    proc = subprocess.Popen([sys.executable, "app.py", "--offline", "--port", str(port)], cwd=root, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = start + 90
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.25)
+                assert proc.poll() is None, proc.stdout.read()
+        else:
+            pytest.fail("the app did not start listening within 90 s")
+    finally:
+        proc.terminate()
+        out = proc.communicate(timeout=30)[0]
+    assert "offline" in out
