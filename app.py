@@ -12,9 +12,10 @@ import os
 import sys
 
 TITLE = "Fine-tune Studio"
+# Presentation mode (ui.classroom) zooms the page: text, tables and charts scale together for a projector.
 CSS = """
 .gradio-container {max-width: 1400px !important}
-.big-text .gradio-container, .big-text {font-size: 1.3rem}
+body.ft-present .gradio-container {zoom: 1.3;}
 """
 
 
@@ -22,7 +23,7 @@ def build_app():
     """Build the Blocks app: one tab per step of the fine-tuning recipe."""
     import gradio as gr
 
-    from ui import datasets_tab
+    from ui import classroom, datasets_tab
     from ui.i18n import register, t
     from ui.state import default_selection
 
@@ -36,11 +37,14 @@ def build_app():
             "tab.runs": "4 · 运行记录"},
     )
     with gr.Blocks(title=TITLE) as demo:
-        gr.Markdown(t("app.title"))
+        with gr.Row(equal_height=True):
+            gr.Markdown(t("app.title"))
+            classroom.present_button()
         selection = gr.State(default_selection())
         with gr.Tabs():
             with gr.Tab(t("tab.datasets"), id="datasets"):
                 ds = datasets_tab.build_datasets_tab(selection)
+                classroom.teacher_notes("datasets")
         demo.load(datasets_tab.initial_load, None,
                   [selection, ds.summary_md, ds.schema_df, ds.split_dd, ds.text_cols_dd, ds.label_col_dd,
                    ds.sample_df, ds.labels_plot, ds.lengths_plot], api_visibility="private")
