@@ -1,0 +1,50 @@
+"""Both languages cover every key, and every translatable label the app shows has a translation."""
+
+import json
+import re
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def app_config():
+    import app
+
+    demo = app.build_app()
+    return json.dumps(demo.get_config_file(), default=str)
+
+
+def test_every_key_exists_in_both_languages(app_config):
+    from ui import i18n
+
+    assert set(i18n.EN) == set(i18n.ZH)
+    assert all(i18n.ZH[key].strip() for key in i18n.ZH), "empty Chinese string"
+    used = set(re.findall(r'__i18n__\{\\"__type__\\": \\"translation_metadata\\", \\"key\\": \\"([^"\\]+)', app_config))
+    assert len(used) > 20
+    assert used <= set(i18n.EN)
+
+
+def test_chinese_keeps_technical_names():
+    from ui import i18n
+
+    for key, text in i18n.EN.items():
+        for name in ("padding", "truncation", "max_length", "Trainer", "eval_strategy", "load_dataset"):
+            if f"`{name}`" in text or re.search(rf"\b{name}\(", text):
+                assert name in i18n.ZH[key], f"{key}: keep {name} as it is in Chinese"
+
+
+def test_run_time_messages_follow_the_browser_language():
+    from ui.i18n import msg
+
+    class Request:
+        headers = {"accept-language": "zh-CN,zh;q=0.9,en;q=0.8"}
+
+    assert msg("ds.no_file", Request()) != msg("ds.no_file", None)
+    assert "upload" in msg("ds.no_file", None)
+
+
+def test_register_refuses_a_key_missing_in_one_language():
+    from ui.i18n import register
+
+    with pytest.raises(KeyError, match="only.en"):
+        register({"only.en": "x"}, {})
