@@ -1,0 +1,389 @@
+"""The job manager: one worker thread runs training jobs one at a time from a FIFO queue.
+
+Callers never block: start/stop/cancel/resume only change state under a lock; snapshot() reads memory only
+(no disk) for a live job, so many browsers can poll it every second.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import socket
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from core.metrics import MetricsRecorder, best_value
+from core.runs import METRICS_FILE, RESUMABLE_STATES, RunStore, checkpoint_step
+from core.settings import get_settings, set_settings
+from core.train_config import TrainConfig
+
+log = logging.getLogger(__name__)
+
+TERMINAL_STATES = ("stopped", "done", "failed", "interrupted")
+KEEP_FINISHED = 32  # finished jobs kept in memory; older ones are read back from their run folder
+STATUS_EVERY_S = 2.0
+
+
+@dataclass
+class Job:
+    """One training run on its way through the queue; job_id == run_id."""
+
+    job_id: str
+    config: TrainConfig
+    owner: str = ""
+    resume: bool = False
+    state: str = "queued"
+    error: str = ""
+    stop_event: threading.Event = field(default_factory=threading.Event)
+    recorder: MetricsRecorder = field(default_factory=MetricsRecorder)
+    created: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%S"))
+    started: float | None = None
+    finished: float | None = None
+    last_status: float = 0.0
+
+
+def describe_error(err: BaseException, config: TrainConfig) -> str:
+    """A reason a person can act on; out-of-memory errors get the settings that shrink memory."""
+    text = str(err)
+    if isinstance(err, MemoryError) or "out of memory" in text.lower():
+        where = "on the GPU" if "cuda" in (type(err).__name__ + text).lower() else "in RAM"
+        return (f"Out of memory {where}: lower batch_size (now {config.batch_size}), shorten max_length "
+                f"(now {config.max_length}), or raise gradient_accumulation_steps (now "
+                f"{config.gradient_accumulation_steps}) and lower batch_size to keep the same effective batch")
+    if isinstance(err, ValueError):
+        return text
+    return f"{type(err).__name__}: {text}"[:1000]
+
+
+def free_memory() -> None:
+    """Give back what a finished job held, so the next one starts from a clean device."""
+    gc.collect()
+    import torch
+
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+
+
+def status_of(job: Job) -> dict:
+    """The status.json of a job: what the runs list and a restarted app read back."""
+    progress = job.recorder.progress()
+    metric = f"eval_{job.config.metrics[0]}"
+    return {"state": job.state, "run_name": job.config.run_name or job.job_id, "owner": job.owner,
+            "created": job.created,
+            "started": job.started, "finished": job.finished, "error": job.error,
+            "step": progress["step"], "max_steps": progress["max_steps"], "epoch": progress["epoch"],
+            "device": job.recorder.device, "best_metric": best_value(job.recorder.points(), metric),
+            "best_metric_name": metric, "pid": os.getpid(), "host": socket.gethostname()}
+
+
+def execute_job(store: RunStore, job: Job, cond: threading.Condition, write: bool = True) -> None:
+    """Run one job to its end (done, stopped or failed), keeping its state and status.json current."""
+    with cond:
+        job.state, job.started = "running", time.time()
+    if write:
+        store.write_status(job.job_id, status_of(job))
+    try:
+        from core.training import run
+
+        result = run(job.config, store.path(job.job_id), stop_event=job.stop_event, resume=job.resume,
+                     recorder=job.recorder)
+        outcome, error = result["state"], ""
+    except Exception as err:  # noqa: BLE001 - any failure ends this job only; the reason is stored and shown
+        log.exception("job %s failed", job.job_id)
+        outcome, error = "failed", describe_error(err, job.config)
+    free_memory()
+    finished = time.time()
+    if write:  # on disk before waiters wake, so whoever wait()s reads the final status
+        store.write_status(job.job_id, {**status_of(job), "state": outcome, "error": error, "finished": finished})
+    with cond:
+        job.state, job.error, job.finished = outcome, error, finished
+        cond.notify_all()
+
+
+def load_resume(store: RunStore, run_id: str) -> tuple[TrainConfig, list[dict]]:
+    """Check a run can be resumed; drop its records past the last checkpoint (they will be logged again)."""
+    config = store.read_config(run_id)
+    state = store.read_status(run_id).get("state")
+    if state not in RESUMABLE_STATES:
+        raise ValueError(f"Run {run_id!r} is {state}: only a stopped, failed or interrupted run can be resumed")
+    store.truncate_metrics(run_id, checkpoint_step(store.latest_checkpoint(run_id)))
+    return config, store.read_metrics(run_id)
+
+
+class JobManager:
+    """FIFO queue of training jobs and the one worker thread that runs them."""
+
+    def __init__(self, store: RunStore, max_queue: int | None = None):
+        self.store = store
+        self.max_queue = get_settings().max_queue if max_queue is None else max_queue
+        self._cond = threading.Condition()
+        self._queue: deque[str] = deque()
+        self._jobs: dict[str, Job] = {}
+        self._active: str | None = None
+        self._worker: threading.Thread | None = None
+        store.mark_interrupted()
+
+    # ------------------------------------------------------------- commands
+
+    def start(self, config: TrainConfig, owner: str = "") -> str:
+        """Queue a new run; returns its job id (== run id). ValueError when refused."""
+        config.check_limits()
+        with self._cond:
+            self._check_room()
+            run_id = self.store.new_run(config)
+            self._enqueue(Job(run_id, config, owner))
+        return run_id
+
+    def resume(self, run_id: str, owner: str = "") -> str:
+        """Queue a stopped/failed/interrupted run to continue from its last checkpoint."""
+        with self._cond:
+            job = self._jobs.get(run_id)
+            if job is not None and job.state not in TERMINAL_STATES:
+                raise ValueError(f"Run {run_id!r} is already {job.state}")
+            self._check_room()
+            config, points = load_resume(self.store, run_id)
+            config.check_limits()
+            self._enqueue(Job(run_id, config, owner, resume=True), points)
+        return run_id
+
+    def stop(self, job_id: str, owner: str = "") -> str:
+        """Stop a running job after its current step (a checkpoint is saved); a queued one is cancelled."""
+        with self._cond:
+            job = self._jobs.get(job_id)
+            if job is None:
+                return self._stored_state(job_id)
+            self._check_owner(job, owner)
+            if job.state == "queued":
+                return self._cancel(job)
+            if job.state == "running":
+                job.state = "stopping"
+                job.stop_event.set()
+        self._write_status(job, force=True)
+        return job.state
+
+    def cancel(self, job_id: str, owner: str = "") -> str:
+        """Take a queued job out of the queue (it ends 'stopped' without having trained)."""
+        with self._cond:
+            job = self._jobs.get(job_id)
+            if job is None or job.state != "queued":
+                state = job.state if job else self._stored_state(job_id)
+                raise ValueError(f"Job {job_id!r} is {state}, not queued: use stop for a running job")
+            self._check_owner(job, owner)
+            return self._cancel(job)
+
+    # ------------------------------------------------------------- queries
+
+    def active_job_id(self) -> str | None:
+        """The job training now (running or stopping), or None."""
+        with self._cond:
+            job = self._jobs.get(self._active) if self._active else None
+            return job.job_id if job is not None and job.state in ("running", "stopping") else None
+
+    def queue(self) -> list[str]:
+        """Job ids waiting, next first."""
+        with self._cond:
+            return list(self._queue)
+
+    def wait(self, job_id: str, timeout: float | None = None) -> str:
+        """Block until the job ends or timeout seconds pass; returns its state then."""
+        with self._cond:
+            job = self._jobs.get(job_id)
+            if job is None:
+                return self._stored_state(job_id)
+            self._cond.wait_for(lambda: job.state in TERMINAL_STATES, timeout)
+            return job.state
+
+    def snapshot(self, job_id: str, since_step: int = -1) -> dict:
+        """Progress and the metric records with step > since_step; memory only for a job this process runs."""
+        with self._cond:
+            job = self._jobs.get(job_id)
+            position = self._queue.index(job_id) + 1 if job is not None and job.state == "queued" else 0
+        if job is None:
+            return self._stored_snapshot(job_id, since_step)
+        progress = job.recorder.progress()
+        live = job.state in ("running", "stopping")
+        # Records of the step in progress may still grow (its eval follows its train log): hold them back.
+        points = job.recorder.points(since_step, before_step=progress["step"] if live else None)
+        end = job.finished or time.time()
+        return {"job_id": job.job_id, "run_name": job.config.run_name or job.job_id, "state": job.state,
+                **progress, "elapsed_s": round(end - job.started, 1) if job.started else 0.0,
+                "eta_s": progress["eta_s"] if live else None, "queue_position": position,
+                "device": job.recorder.device, "error": job.error, "baseline": dict(job.recorder.baseline),
+                "final": dict(job.recorder.final), "points": points}
+
+    # ------------------------------------------------------------- internals
+
+    def _check_room(self) -> None:
+        waiting = len(self._queue)
+        if waiting >= self.max_queue:
+            raise ValueError(f"The queue is full ({waiting} runs waiting, limit {self.max_queue} = MAX_QUEUE): "
+                             "wait for a run to finish or cancel a queued one")
+
+    def _check_owner(self, job: Job, owner: str) -> None:
+        if job.owner and owner != job.owner and not get_settings().allow_any_stop:
+            raise ValueError("Only the session that started this run can stop it "
+                             "(the server can allow anyone with ALLOW_ANY_STOP=1)")
+
+    def _enqueue(self, job: Job, points=()) -> None:
+        path = self.store.path(job.job_id) / METRICS_FILE
+        job.created = self.store.read_status(job.job_id).get("created") or job.created  # a resume keeps it
+        job.recorder = MetricsRecorder(path, points, on_record=lambda record: self._on_record(job, record))
+        self._jobs[job.job_id] = job
+        self._queue.append(job.job_id)
+        self._forget_old_jobs()
+        self._write_status(job, force=True)
+        if self._worker is None or not self._worker.is_alive():
+            self._worker = threading.Thread(target=self._work, name="training-worker", daemon=True)
+            self._worker.start()
+        self._cond.notify_all()
+
+    def _cancel(self, job: Job) -> str:
+        self._queue.remove(job.job_id)
+        job.state, job.error, job.finished = "stopped", "Cancelled before it started", time.time()
+        self._write_status(job, force=True)
+        self._cond.notify_all()
+        return job.state
+
+    def _work(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: bool(self._queue))
+                job = self._jobs[self._queue.popleft()]
+                self._active = job.job_id
+            try:
+                execute_job(self.store, job, self._cond)
+            except Exception:  # noqa: BLE001 - a bug here must not kill the worker and strand the queue
+                log.exception("job %s could not be finished cleanly", job.job_id)
+                with self._cond:
+                    job.state, job.error = "failed", job.error or "Internal error: see the server log"
+            finally:
+                with self._cond:
+                    self._active = None
+                    self._cond.notify_all()
+
+    def _on_record(self, job: Job, record: dict) -> None:
+        self._write_status(job, force=record.get("kind") != "train")
+
+    def _write_status(self, job: Job, force: bool = False) -> None:
+        now = time.time()
+        if force or now - job.last_status >= STATUS_EVERY_S:
+            job.last_status = now
+            self.store.write_status(job.job_id, status_of(job))
+
+    def _forget_old_jobs(self) -> None:
+        finished = [j for j in self._jobs.values() if j.state in TERMINAL_STATES]
+        for job in sorted(finished, key=lambda j: j.finished or 0)[:-KEEP_FINISHED or None]:
+            del self._jobs[job.job_id]
+
+    def _stored_state(self, job_id: str) -> str:
+        if not self.store.exists(job_id):
+            raise ValueError(f"Job {job_id!r} was not found: pick a run from the runs list")
+        return self.store.read_status(job_id).get("state", "interrupted")
+
+    def _stored_snapshot(self, job_id: str, since_step: int) -> dict:
+        """A run this process is not running: read it back from its folder."""
+        state = self._stored_state(job_id)
+        status = self.store.read_status(job_id)
+        config = self.store.read_config(job_id)
+        return {"job_id": job_id, "run_name": config.run_name or job_id, "state": state,
+                "step": status.get("step", 0), "max_steps": status.get("max_steps", 0),
+                "epoch": status.get("epoch", 0.0), "elapsed_s": _elapsed(status), "eta_s": None,
+                "samples_per_second": 0.0, "queue_position": 0, "device": status.get("device", ""),
+                "error": status.get("error", ""), "baseline": self.store.read_eval(job_id, "baseline"),
+                "final": self.store.read_eval(job_id, "final"),
+                "points": self.store.read_metrics(job_id, since_step)}
+
+
+def _elapsed(status: dict) -> float:
+    started, finished = status.get("started"), status.get("finished")
+    return round(finished - started, 1) if isinstance(started, (int, float)) and isinstance(finished, (int, float)) \
+        else 0.0
+
+
+# ----------------------------------------------------------------- process singleton
+
+_manager: JobManager | None = None
+_manager_lock = threading.Lock()
+
+
+def get_manager() -> JobManager:
+    """The job manager of this process, on the runs folder and queue size of core.settings."""
+    global _manager
+    with _manager_lock:
+        if _manager is None:
+            settings = get_settings()
+            _manager = JobManager(RunStore(settings.runs_dir), settings.max_queue)
+        return _manager
+
+
+def start(config: TrainConfig, owner: str = "") -> str:
+    return get_manager().start(config, owner)
+
+
+def stop(job_id: str, owner: str = "") -> str:
+    return get_manager().stop(job_id, owner)
+
+
+def snapshot(job_id: str, since_step: int = -1) -> dict:
+    return get_manager().snapshot(job_id, since_step)
+
+
+# ----------------------------------------------------------------- command line (core.training main)
+
+def run_from_cli(config_path, runs_dir, resume_id: str | None) -> dict:
+    """The CLI's run: the same execute_job as the worker, in the foreground; Ctrl-C stops after the step."""
+    import signal
+
+    from core.training import is_main_process
+
+    if runs_dir:
+        set_settings(replace(get_settings(), runs_dir=Path(runs_dir)))
+    store, main = RunStore(get_settings().runs_dir), is_main_process()
+    if resume_id:
+        config, points = load_resume(store, resume_id) if main else (store.read_config(resume_id), [])
+        run_id = resume_id
+    else:
+        config, points = TrainConfig.load(config_path), []
+        config.check_limits()
+        run_id = _broadcast(store.new_run(config) if main else None)
+    job = Job(run_id, config, owner="cli", resume=bool(resume_id))
+    job.created = store.read_status(run_id).get("created") or job.created
+    job.recorder = MetricsRecorder(store.path(run_id) / METRICS_FILE if main else None, points,
+                                   on_record=_log_record)
+
+    def on_sigint(signum, frame):  # first Ctrl-C: stop cleanly with a checkpoint; second: abort
+        log.warning("stopping after this step (Ctrl-C again to abort)")
+        job.stop_event.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        execute_job(store, job, threading.Condition(), write=main)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    return {"run_id": run_id, "state": job.state, "error": job.error, "baseline": job.recorder.baseline,
+            "final": job.recorder.final, "run_dir": str(store.path(run_id)),
+            "model_dir": str(store.model_dir(run_id))} if main else None
+
+
+def _log_record(record: dict) -> None:
+    shown = {k: round(v, 4) if isinstance(v, float) else v for k, v in record.items()
+             if k in ("loss", "learning_rate", "eval_loss", "eval_accuracy", "eval_f1")}
+    log.info("%s step %d epoch %.2f %s", record["kind"], record["step"], record["epoch"], shown)
+
+
+def _broadcast(value):
+    """The main process's value on every process (the run id under accelerate launch)."""
+    from accelerate import PartialState
+
+    if PartialState().num_processes <= 1:
+        return value
+    from accelerate.utils import broadcast_object_list
+
+    box = [value]
+    broadcast_object_list(box, from_process=0)
+    return box[0]
