@@ -1,0 +1,277 @@
+"""Load tokenizers and encode text with every padding / truncation setting, each effect explained.
+
+Tokenizers are cached process-wide (many sessions share one) and never mutated after loading: the
+pad-token fix is a separate cache entry. Every call into a tokenizer holds `_call_lock`, because a
+fast tokenizer's padding/truncation state is set on the shared Rust object for each call.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import warnings
+from collections import OrderedDict
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from core import sources
+from core.encoding import (DISPLAY_TOKENS, MAX_BATCH, MAX_TEXT_CHARS, EncodeResult, EncodeSettings,
+                           NoPadTokenError, build_result, explain_message, model_max)
+from core.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+HUB_EXAMPLES = ("bert-base-cased", "gpt2", "distilbert-base-uncased")
+TRAINED_PREFIX = "trained/"
+PADDED_CELL_LIMIT = 2_000_000     # n_sequences x padded width; beyond it padding would eat memory
+ROLES = (("CLS", "cls_token"), ("SEP", "sep_token"), ("PAD", "pad_token"), ("UNK", "unk_token"),
+         ("MASK", "mask_token"), ("BOS", "bos_token"), ("EOS", "eos_token"))
+_CACHE_SIZE = 8
+
+_cache: "OrderedDict[tuple[str, bool], object]" = OrderedDict()
+_cache_lock = threading.Lock()
+_call_lock = threading.RLock()
+
+
+# ---------------------------------------------------------------- loading
+
+def tokenizers_dir() -> Path:
+    """Where trained tokenizers are saved: beside the runs folder."""
+    return get_settings().runs_dir.parent / "tokenizers"
+
+
+def tokenizer_choices() -> list[str]:
+    """The embedded tokenizer, the tutorial Hub ids, and every tokenizer trained here."""
+    root = tokenizers_dir()
+    trained = sorted(TRAINED_PREFIX + p.name for p in root.iterdir()
+                     if (p / "tokenizer_config.json").exists()) if root.is_dir() else []
+    return [sources.EMBEDDED_MODEL, *HUB_EXAMPLES, *trained]
+
+
+def resolve_tokenizer(name: str) -> str:
+    """What from_pretrained takes: a folder path or a Hub id (ValueError offline or for a bad name)."""
+    name = (name or "").strip()
+    if name.startswith(TRAINED_PREFIX):
+        folder = tokenizers_dir() / name[len(TRAINED_PREFIX):]
+        if folder.resolve().parent != tokenizers_dir().resolve() or not folder.is_dir():
+            raise ValueError(f"No trained tokenizer {name!r}: train one first, or pick another tokenizer")
+        return str(folder)
+    return sources.resolve_model(name)
+
+
+def load_tokenizer(name: str, pad_to_eos: bool = False):
+    """A tokenizer by name (embedded, Hub id, local folder, trained/<name>), from the shared LRU cache.
+
+    pad_to_eos applies the GPT-2 fix `tokenizer.pad_token = tokenizer.eos_token` (a separate entry).
+    """
+    key = (resolve_tokenizer(name), bool(pad_to_eos))
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    tok = _from_pretrained(key[0], name)
+    if pad_to_eos:
+        _set_pad_to_eos(tok)
+    with _cache_lock:
+        _cache[key] = tok
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return tok
+
+
+def forget(path: str | Path) -> None:
+    """Drop cached copies of a folder's tokenizer (it was retrained in place)."""
+    target = Path(path).resolve()
+    with _cache_lock:
+        for key in [k for k in _cache if Path(k[0]).resolve() == target]:
+            del _cache[key]
+
+
+def _from_pretrained(location: str, name: str):
+    from transformers import AutoTokenizer
+
+    try:
+        return AutoTokenizer.from_pretrained(location, trust_remote_code=False)
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        where = "folder" if Path(location).is_dir() else "Hub id"
+        raise ValueError(f"Tokenizer {name or location!r} could not be loaded as a {where} "
+                         f"({type(err).__name__}: {str(err).splitlines()[0][:200]}). Check the name, "
+                         f"e.g. {', '.join(HUB_EXAMPLES)}, or a folder with tokenizer files") from err
+
+
+def _set_pad_to_eos(tok) -> None:
+    if tok.pad_token is not None:
+        return
+    if tok.eos_token is None:
+        raise ValueError("This tokenizer has neither a pad nor an eos token: add one with "
+                         "tokenizer.add_special_tokens({'pad_token': '[PAD]'}) (and resize the model)")
+    tok.pad_token = tok.eos_token
+
+
+def describe_tokenizer(tok) -> dict:
+    """Special tokens with ids, vocab size, max length, fast/slow and the padding/truncation sides."""
+    special = [{"role": role, "attribute": attr, "token": getattr(tok, attr),
+                "id": getattr(tok, attr + "_id")} for role, attr in ROLES if getattr(tok, attr, None)]
+    return {
+        "name": tok.name_or_path,
+        "class": type(tok).__name__,
+        "fast": bool(tok.is_fast),
+        "vocab_size": len(tok),
+        "model_max_length": model_max(tok),
+        "padding_side": tok.padding_side,
+        "truncation_side": tok.truncation_side,
+        "special_tokens": special,
+        "has_pad_token": tok.pad_token is not None,
+    }
+
+
+# ---------------------------------------------------------------- encoding
+
+def parse_inputs(text: str, text_pair: str = "", batch: bool = False) -> tuple[list[str], list[str] | None, list[str]]:
+    """Turn the text boxes into (texts, pairs or None, notes); ValueError for empty or oversize input."""
+    text, text_pair = text or "", text_pair or ""
+    if not text.strip():
+        raise ValueError("The text is empty: type a sentence to tokenize")
+    if len(text) + len(text_pair) > MAX_TEXT_CHARS:
+        raise ValueError(f"The text is {len(text) + len(text_pair):,} characters, over the "
+                         f"{MAX_TEXT_CHARS:,} limit: paste a shorter excerpt")
+    if not batch:
+        return [text], ([text_pair] if text_pair.strip() else None), []
+    texts = [line for line in text.splitlines() if line.strip()]
+    pairs = [line for line in text_pair.splitlines() if line.strip()] or None
+    if pairs is not None and len(pairs) != len(texts):
+        raise ValueError(f"Batch mode pairs line by line, but there are {len(texts)} texts and "
+                         f"{len(pairs)} pairs: give one pair line per text line, or clear the pair box")
+    notes = []
+    if len(texts) > MAX_BATCH:
+        notes.append(f"Batch mode uses the first {MAX_BATCH} of {len(texts)} lines.")
+        texts, pairs = texts[:MAX_BATCH], pairs[:MAX_BATCH] if pairs else None
+    return texts, pairs, notes
+
+
+def encode(tok, texts: list[str], pairs: list[str] | None = None,
+           settings: EncodeSettings | None = None, *, name: str = "", pad_to_eos: bool = False) -> EncodeResult:
+    """Call the tokenizer on a batch exactly as the settings say; every warning comes back explained.
+
+    Raises NoPadTokenError (a ValueError) when padding is asked of a tokenizer without a pad token,
+    and ValueError for settings the inputs cannot satisfy.
+    """
+    settings = settings or EncodeSettings()
+    settings.check_inputs(has_pair=bool(pairs))
+    captured: list[str] = []
+    with call_lock(captured):
+        _guard_padded_size(tok, texts, pairs, settings)
+        enc, shape = _call_tokenizer(tok, texts, pairs, settings)
+        result = build_result(tok, texts, pairs, settings, enc, shape, name=name, pad_to_eos=pad_to_eos)
+    result.notes[:0] = [note for note in captured if note not in result.notes]
+    return result
+
+
+def _call_tokenizer(tok, texts, pairs, settings: EncodeSettings):
+    kwargs = settings.call_kwargs()
+    try:
+        enc = tok(texts, pairs, return_tensors=settings.return_tensors or None, **kwargs)
+    except ValueError as err:
+        if "padding token" in str(err):
+            raise NoPadTokenError(str(err)) from err
+        if "Unable to create tensor" not in str(err):
+            raise ValueError(f"The tokenizer refused these settings: {err}") from err
+        enc = tok(texts, pairs, **kwargs)
+        lengths = [len(ids) for ids in enc["input_ids"]]
+        return enc, (
+            f"{settings.return_tensors}: cannot make a tensor, the sequences have different lengths "
+            f"({', '.join(map(str, lengths[:12]))}{' ...' if len(lengths) > 12 else ''}). A tensor is a "
+            "rectangle: turn on padding ('longest', or 'max_length' with truncation) so every row has "
+            "the same length")
+    except Exception as err:  # the Rust backend raises a bare Exception for impossible truncations
+        raise ValueError(_explain_backend_error(err, settings)) from err
+    ids = enc["input_ids"]
+    if settings.return_tensors:
+        return enc, f"{settings.return_tensors}: {ids.shape}"
+    lengths = sorted({len(row) for row in ids})
+    return enc, (f"lists: {len(ids)} × {lengths[0]}" if len(lengths) == 1 else
+                 f"lists: {len(ids)} sequences, ragged (lengths {lengths[0]}..{lengths[-1]})")
+
+
+def _explain_backend_error(err: Exception, settings: EncodeSettings) -> str:
+    text = str(err)
+    if "too short" in text:
+        return (f"Truncation {settings.truncation!r} cannot reach max_length={settings.max_length}: the "
+                "sequence it may cut is too short to remove enough tokens. Raise max_length, or use "
+                "truncation 'longest_first', which cuts from both texts")
+    if "Second sequence not provided" in text:
+        return "truncation 'only_second' needs a text pair: type a second text, or choose another strategy"
+    return f"The tokenizer refused these settings: {text}"
+
+
+def _guard_padded_size(tok, texts, pairs, settings: EncodeSettings) -> None:
+    """Refuse a padded batch that would fill millions of cells (a long line padded onto every row)."""
+    if settings.padding == "false" or len(texts) < 2 or sum(map(len, texts)) < 50_000:
+        return
+    kwargs = dict(settings.call_kwargs(), padding=False, return_attention_mask=False,
+                  return_token_type_ids=False)
+    width = max(len(ids) for ids in tok(texts, pairs, **kwargs)["input_ids"])
+    if settings.padding == "max_length" and settings.max_length:
+        width = max(width, settings.max_length)
+    if width * len(texts) > PADDED_CELL_LIMIT:
+        raise ValueError(f"Padding {len(texts)} sequences to {width:,} tokens would make "
+                         f"{width * len(texts):,} cells: turn on truncation with a max_length, or "
+                         "tokenize the long line on its own")
+
+
+@contextmanager
+def call_lock(notes: list[str]) -> Iterator[None]:
+    """Hold the tokenizer lock and turn transformers' warnings and log lines into explained notes."""
+    handler = _ThreadHandler(threading.get_ident())
+    logger = logging.getLogger("transformers")
+    with _call_lock, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        logger.addHandler(handler)
+        try:
+            yield
+        finally:
+            logger.removeHandler(handler)
+    ours = [w for w in caught if _from_tokenization_code(w.filename)]
+    for w in caught:  # warnings are process-wide: another thread's (e.g. a training job's) go back out
+        if w not in ours:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    for message in [str(w.message) for w in ours] + handler.messages:
+        note = explain_message(message)
+        if note and note not in notes:
+            notes.append(note)
+
+
+def _from_tokenization_code(filename: str) -> bool:
+    path = Path(filename)
+    return path.name.startswith("tokenization_") and "transformers" in path.parts
+
+
+class _ThreadHandler(logging.Handler):
+    """Collects transformers log lines emitted by one thread (other sessions' lines are not ours)."""
+
+    def __init__(self, thread_id: int) -> None:
+        super().__init__(logging.INFO)
+        self.thread_id, self.messages = thread_id, []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread_id and record.levelno >= logging.WARNING:
+            self.messages.append(record.getMessage())
+
+
+# ---------------------------------------------------------------- comparing
+
+def compare(tok_a, tok_b, text: str, names: tuple[str, str] = ("A", "B")) -> dict:
+    """The same text through two tokenizers: {"a": {...}, "b": {...}} with tokens and counts each."""
+    texts, _, _ = parse_inputs(text)
+    out = {}
+    for key, name, tok in zip(("a", "b"), names, (tok_a, tok_b)):
+        with call_lock([]):
+            ids = tok(texts[0], add_special_tokens=True, verbose=False)["input_ids"]
+            tokens = tok.convert_ids_to_tokens(ids[:DISPLAY_TOKENS])
+        shown, special = ids[:DISPLAY_TOKENS], set(tok.all_special_ids)
+        unk = tok.unk_token_id
+        out[key] = {"name": name or sources.EMBEDDED_MODEL, "tokens": tokens, "special": [i in special for i in shown],
+                    "count": len(ids), "shown": len(shown), "words": len(texts[0].split()),
+                    "unk": 0 if unk is None else ids.count(unk)}
+    return out
