@@ -1,0 +1,178 @@
+"""Train and Runs tab handlers, called directly (no server): real jobs on a tiny model in tmp_path."""
+
+import json
+from types import SimpleNamespace
+
+import gradio as gr
+import numpy as np
+import pytest
+
+from core import jobs
+from core.runs import RunStore
+from core.training import TrainConfig
+from ui import charts, runs_actions, train_form, train_live, train_tab
+
+
+def _request(session="alice"):
+    return SimpleNamespace(session_hash=session, headers={"accept-language": "en"})
+
+
+@pytest.fixture()
+def manager(isolated_settings, monkeypatch):
+    mgr = jobs.JobManager(RunStore(isolated_settings.runs_dir), max_queue=4)
+    monkeypatch.setattr(jobs, "_manager", mgr)
+    return mgr
+
+
+def _tiny_config(model_dir) -> dict:
+    return TrainConfig(run_name="ui tiny", model=str(model_dir), max_train_samples=48, max_eval_samples=24,
+                       max_length=32, max_steps=6, batch_size=8, eval_strategy="steps", eval_steps=3,
+                       logging_steps=1, learning_rate=1e-3).to_dict()
+
+
+# ------------------------------------------------------------------ charts
+
+def test_downsample_caps_points_and_keeps_extremes():
+    x = np.arange(20_000)
+    y = np.sin(x / 500.0)
+    y[12_345], y[777] = 50.0, -50.0  # single-point spikes must survive
+    dx, dy = charts.downsample(x, y, max_points=1000)
+    assert len(dx) <= 1000
+    assert dy.max() == 50.0 and dy.min() == -50.0
+    assert dx[0] == 0 and dx[-1] == 19_999 and np.all(np.diff(dx) > 0)
+    small_x, small_y = charts.downsample([1, 2, 3], [3, 1, 2])
+    assert small_x.tolist() == [1, 2, 3] and small_y.tolist() == [3, 1, 2]
+
+
+def test_add_points_drops_repeats_and_asks_one_step_back():
+    job = "job-dedupe"
+    charts.forget(job)
+    assert charts.since_step(job) == -1
+    first = [{"step": 0, "kind": "baseline", "time": 1.0, "eval_accuracy": 0.5},
+             {"step": 5, "kind": "train", "time": 2.0, "loss": 0.9, "learning_rate": 1e-4}]
+    assert charts.add_points(job, first) == 2
+    assert charts.since_step(job) == 4  # the eval of step 5 may come after its train log
+    again = first[1:] + [{"step": 5, "kind": "eval", "time": 3.0, "eval_accuracy": 0.7, "eval_loss": 0.6}]
+    assert charts.add_points(job, again) == 1
+    entry = charts.curves(job)
+    assert entry.series["accuracy"] == ([0, 5], [0.5, 0.7])
+    assert entry.series["train loss"] == ([5], [0.9])
+    loss, lr, metrics, speed = charts.figures(job)
+    assert {tr.name for tr in loss.data} == {"train loss", "eval loss"}
+
+
+def test_tick_fetches_only_new_points_and_stops_the_timer(monkeypatch):
+    calls = []
+    script = [("running", [{"step": 1, "kind": "train", "time": 1.0, "loss": 1.0}]),
+              ("running", []),
+              ("done", [{"step": 2, "kind": "train", "time": 2.0, "loss": 0.5}])]
+
+    class FakeManager:
+        def snapshot(self, job_id, since_step=-1):
+            state, points = script[len(calls)]
+            calls.append(since_step)
+            return {"job_id": job_id, "state": state, "step": len(calls), "max_steps": 2, "points": points,
+                    "baseline": {"eval_accuracy": 0.5}, "final": {"eval_accuracy": 0.75}}
+
+    monkeypatch.setattr(jobs, "get_manager", lambda: FakeManager())
+    monkeypatch.setattr(train_live, "show_results", lambda job_id, snap, request=None: ("t", "c", "p"))
+    charts.forget("job-fake")
+    out = train_live.refresh_live("job-fake")
+    assert out[5].active is True and charts.curves("job-fake").series["train loss"] == ([1], [1.0])
+    out = train_live.refresh_live("job-fake")
+    assert out[1] == gr.skip()  # nothing new: the charts are not re-sent
+    out = train_live.refresh_live("job-fake")
+    assert calls == [-1, 0, 0]
+    assert out[5].active is False and out[-1] == "job-fake" and out[6:9] == ("t", "c", "p")
+    assert charts.curves("job-fake").series["train loss"] == ([1, 2], [1.0, 0.5])
+    assert train_live.refresh_live(None)[5].active is False
+
+
+# ------------------------------------------------------------------ form
+
+def test_form_round_trip_and_selection_prefill():
+    cfg = TrainConfig().to_dict()
+    values = train_form.config_to_values(cfg)
+    back = train_form.values_to_config(cfg["dataset"], [float(v) if isinstance(v, int) and not isinstance(v, bool)
+                                                        else v for v in values])
+    assert TrainConfig.from_dict(back) == TrainConfig()
+    selection = {"source": {"kind": "hub", "name": "glue", "config": "mrpc"}, "text_columns": ["sentence1",
+                 "sentence2"], "label_column": "label", "splits": {"train": 1, "validation": 1},
+                 "recommended_max_length": 96}
+    pre = train_form.config_from_selection(selection, cfg)
+    assert (pre["text_column"], pre["text_pair_column"], pre["eval_split"], pre["max_length"]) == \
+        ("sentence1", "sentence2", "validation", 96)
+    assert set(train_form.FIELD_ORDER) == set(TrainConfig.field_help()) - {"dataset"}
+
+
+def test_tutorial_preset_is_refused_offline():
+    out = train_tab.apply_preset(train_tab.PRESET_TUTORIAL, None, _request())
+    assert len(out) == 3 + len(train_form.FIELD_ORDER)
+    assert all(o == gr.skip() for o in out)  # offline: the form is left as it was
+    quick = train_tab.apply_preset(train_tab.PRESET_QUICK, None, _request())
+    assert json.loads(quick[2])["run_name"] == "quick-demo"
+
+
+# ------------------------------------------------------------------ real training through the handlers
+
+def test_start_follow_results_runs_export(manager, tiny_model_dir):
+    bad = dict(_tiny_config(tiny_model_dir), learning_rate=5.0)
+    with pytest.raises(gr.Error, match="learning_rate"):
+        train_tab.start_training(json.dumps(bad), _request())
+    with pytest.raises(gr.Error, match="JSON"):
+        train_tab.start_training("{not json", _request())
+    status = train_tab.start_training(json.dumps(_tiny_config(tiny_model_dir)), _request("alice"))
+    job_id = status["job_id"]
+    assert "points" not in status and status["state"] in {"queued", "running"}
+    with pytest.raises(gr.Error, match="Only the session"):
+        train_tab.stop_training(job_id, _request("mallory"))
+    assert manager.wait(job_id, timeout=120) == "done"
+    assert train_tab.attach(None, _request("bob"))[0] in (None, job_id)
+    out = train_live.refresh_live(job_id, _request())
+    assert out[5].active is False and out[-1] == job_id
+    series = charts.curves(job_id).series
+    assert len(series["train loss"][0]) == 6 and series["accuracy"][0][0] == 0  # baseline + 2 evals
+    table, confusion, per_class = out[6:9]
+    assert set(table["metric"]) >= {"accuracy", "f1", "precision", "recall", "loss"}
+    assert confusion.data[0].z.sum() == 24 and list(per_class["label"]) == ["negative", "positive"]
+    assert train_tab.training_status(job_id)["state"] == "done"
+
+    runs = runs_actions.list_runs()
+    assert runs[0]["run_id"] == job_id and runs[0]["has_model"]
+    prediction = runs_actions.predict(job_id, "Great screen, awful battery.")
+    assert sum(prediction["fine_tuned"].values()) == pytest.approx(1, abs=1e-4)
+    assert set(prediction["base"]) == {"negative", "positive"}
+    exported = runs_actions.export_code(job_id, 4)
+    assert str(tiny_model_dir) in exported["script"] and "--num_processes 4" in exported["commands"]
+    acc, loss = runs_actions.compare_runs([job_id])
+    assert len(loss.data) == 1 and len(acc.data[0].x) == 3
+    assert runs_actions.download_model(job_id, _request()).endswith(".zip")
+    with pytest.raises(gr.Error, match="Tick"):
+        runs_actions.delete_run(_request(), job_id, False)
+    runs_actions.delete_run(_request(), job_id, True)
+    assert runs_actions.list_runs() == []
+
+
+def test_stop_and_resume_through_the_handlers(manager, tiny_model_dir, isolated_settings, monkeypatch):
+    config = dict(_tiny_config(tiny_model_dir), max_steps=400, eval_steps=200)
+    job_id = train_tab.start_training(json.dumps(config), _request("alice"))["job_id"]
+    for _ in range(600):  # wait until it trains, then stop it from the owner's session
+        if manager.snapshot(job_id, since_step=1 << 62)["step"] >= 2:
+            break
+        manager.wait(job_id, timeout=0.05)
+    assert train_tab.stop_training(job_id, _request("alice"))["state"] in {"stopping", "stopped"}
+    assert manager.wait(job_id, timeout=120) == "stopped"
+    for _ in range(100):  # status.json is written just after the in-memory state changes
+        if manager.store.read_status(job_id)["state"] == "stopped":
+            break
+        manager.wait(job_id, timeout=0.05)
+    with pytest.raises(gr.Error):
+        train_tab.resume_training("", _request())
+    from dataclasses import replace
+
+    from core import settings
+    monkeypatch.setattr(settings, "_current", replace(isolated_settings, allow_any_stop=True))
+    resumed = train_tab.resume_training(job_id, _request("bob"))
+    assert resumed["job_id"] == job_id
+    train_tab.stop_training(job_id, _request("alice"))  # bob owns it now, but any stop is allowed
+    assert manager.wait(job_id, timeout=120) == "stopped"
