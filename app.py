@@ -23,7 +23,7 @@ def build_app():
     """Build the Blocks app: one tab per step of the fine-tuning recipe."""
     import gradio as gr
 
-    from ui import classroom, datasets_tab
+    from ui import classroom, datasets_tab, runs_tab, tokenizer_tab, train_tab
     from ui.i18n import register, t
     from ui.state import default_selection
 
@@ -45,9 +45,22 @@ def build_app():
             with gr.Tab(t("tab.datasets"), id="datasets"):
                 ds = datasets_tab.build_datasets_tab(selection)
                 classroom.teacher_notes("datasets")
+            with gr.Tab(t("tab.tokenizer"), id="tokenizer"):
+                tok = tokenizer_tab.build_tokenizer_tab(selection)
+                classroom.teacher_notes("tokenizer")
+            with gr.Tab(t("tab.train"), id="train"):
+                train = train_tab.build_train_tab(selection)
+                classroom.teacher_notes("train")
+            with gr.Tab(t("tab.runs"), id="runs"):
+                runs = runs_tab.build_runs_tab(selection)
+                classroom.teacher_notes("runs")
         demo.load(datasets_tab.initial_load, None,
                   [selection, ds.summary_md, ds.schema_df, ds.split_dd, ds.text_cols_dd, ds.label_col_dd,
                    ds.sample_df, ds.labels_plot, ds.lengths_plot], api_visibility="private")
+        tokenizer_tab.wire_page_load(demo, tok)
+        train.attach_on_load(demo)  # a reload or another browser re-attaches to the running job
+        runs.attach_on_load(demo)
+        runs.refresh_on(train.finished_state)
     return demo
 
 

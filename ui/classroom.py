@@ -13,7 +13,7 @@ NOTES_EN = {
                 "splits; each split has `features` that say the type of every column. A `ClassLabel` column "
                 "stores integers and knows their names, which is why the table shows `positive (1)`. Check the "
                 "label balance (a 90/10 split makes 90% accuracy worthless) and the text lengths (they decide "
-                "`max_length` on the next tab). Exported script: the `# 1. Load the dataset` section.",
+                "`max_length` on the next tab). Exported script: the `# 1. Data` section.",
     "tokenizer": "A model reads numbers, not words. `AutoTokenizer.from_pretrained` loads the tokenizer that "
                  "was trained with the model; it splits text into tokens, maps them to ids, adds special tokens "
                  "([CLS] ... [SEP] for BERT) and returns an `attention_mask` (1 = real token, 0 = padding). "
@@ -25,7 +25,7 @@ NOTES_EN = {
              "rate, batch size, epochs, `eval_strategy`), `Trainer` runs the loop, and `compute_metrics` turns "
              "predictions into accuracy/F1 with the `evaluate` library. Watch the train loss fall and the eval "
              "loss: if eval loss rises while train loss falls, the model is overfitting. Exported script: "
-             "sections `# 3. Model`, `# 4. Metrics` and `# 5. Train and evaluate`.",
+             "sections `# 3. Model`, `# 4. Metrics` and `# 5. Train`.",
     "runs": "Compare runs to learn what each setting does: change one thing (learning rate, max_length, "
             "epochs) and overlay the curves. Try the fine-tuned model next to the base model with its random "
             "head to see what training changed. The exported script is plain Python that runs on its own; "
@@ -35,7 +35,7 @@ NOTES_ZH = {
     "datasets": "训练之前先看数据。`load_dataset(name, config)` 返回由多个 split 组成的 `DatasetDict`；每个 split 的 "
                 "`features` 说明每一列的类型。`ClassLabel` 列存的是整数，同时知道它们的名字，所以表格里显示 "
                 "`positive (1)`。检查标签是否均衡（90/10 的数据上 90% 的准确率毫无意义），再看文本长度（它决定下一页的 "
-                "`max_length`）。导出脚本：`# 1. Load the dataset` 一节。",
+                "`max_length`）。导出脚本：`# 1. Data` 一节。",
     "tokenizer": "模型读的是数字，不是文字。`AutoTokenizer.from_pretrained` 加载与模型一起训练的分词器：把文本切成 token，"
                  "映射成 id，加上特殊 token（BERT 的 [CLS] ... [SEP]），并返回 `attention_mask`（1 = 真实 token，"
                  "0 = 填充）。一个 batch 需要等长：`padding` 补 [PAD]，`truncation` 在 `max_length` 处截断。GPT-2 没有 "
@@ -45,7 +45,7 @@ NOTES_ZH = {
              "接近随机。`TrainingArguments` 保存训练配方（学习率、batch size、epoch、`eval_strategy`），`Trainer` "
              "执行训练循环，`compute_metrics` 借助 `evaluate` 库把预测变成 accuracy/F1。观察训练 loss 下降和验证 "
              "loss：如果验证 loss 上升而训练 loss 下降，就是过拟合。导出脚本：`# 3. Model`、`# 4. Metrics` 和 "
-             "`# 5. Train and evaluate` 几节。",
+             "`# 5. Train` 几节。",
     "runs": "对比多次运行来理解每个设置的作用：一次只改一项（学习率、max_length、epoch），再叠加曲线。把微调后的模型"
             "和带随机分类头的基础模型放在一起试，看训练改变了什么。导出的脚本是可以独立运行的 Python；"
             "`accelerate launch` 可以在多块 GPU 上运行同一个脚本。",
