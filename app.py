@@ -80,6 +80,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Parse flags, decide online/offline once, build the app and serve it."""
     args = parse_args(argv)
+    from core import zerogpu
+
+    if zerogpu.enabled():
+        import spaces  # noqa: F401  - on ZeroGPU, spaces must patch torch before anything imports it
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from core import sources
 

@@ -104,10 +104,13 @@ def execute_job(store: RunStore, job: Job, cond: threading.Condition, write: boo
         cond.notify_all()
 
 
-def load_resume(store: RunStore, run_id: str) -> tuple[TrainConfig, list[dict]]:
-    """Check a run can be resumed; drop its records past the last checkpoint (they will be logged again)."""
+def load_resume(store: RunStore, run_id: str, state: str | None = None) -> tuple[TrainConfig, list[dict]]:
+    """Check a run can be resumed; drop its records past the last checkpoint (they will be logged again).
+
+    state: the state this process holds for the run, which is newer than status.json right after a job ends.
+    """
     config = store.read_config(run_id)
-    state = store.read_status(run_id).get("state")
+    state = state or store.read_status(run_id).get("state")
     if state not in RESUMABLE_STATES:
         raise ValueError(f"Run {run_id!r} is {state}: only a stopped, failed or interrupted run can be resumed")
     store.truncate_metrics(run_id, checkpoint_step(store.latest_checkpoint(run_id)))
@@ -117,9 +120,13 @@ def load_resume(store: RunStore, run_id: str) -> tuple[TrainConfig, list[dict]]:
 class JobManager:
     """FIFO queue of training jobs and the one worker thread that runs them."""
 
-    def __init__(self, store: RunStore, max_queue: int | None = None):
+    def __init__(self, store: RunStore, max_queue: int | None = None, inline: bool | None = None):
+        from core import zerogpu
+
         self.store = store
         self.max_queue = get_settings().max_queue if max_queue is None else max_queue
+        # inline: no worker thread; each job runs in the request that calls run_inline (ZeroGPU Spaces)
+        self.inline = zerogpu.enabled() if inline is None else inline
         self._cond = threading.Condition()
         self._queue: deque[str] = deque()
         self._jobs: dict[str, Job] = {}
@@ -145,7 +152,7 @@ class JobManager:
             if job is not None and job.state not in TERMINAL_STATES:
                 raise ValueError(f"Run {run_id!r} is already {job.state}")
             self._check_room()
-            config, points = load_resume(self.store, run_id)
+            config, points = load_resume(self.store, run_id, job.state if job is not None else None)
             config.check_limits()
             self._enqueue(Job(run_id, config, owner, resume=True), points)
         return run_id
@@ -236,7 +243,7 @@ class JobManager:
         self._queue.append(job.job_id)
         self._forget_old_jobs()
         self._write_status(job, force=True)
-        if self._worker is None or not self._worker.is_alive():
+        if not self.inline and (self._worker is None or not self._worker.is_alive()):
             self._worker = threading.Thread(target=self._work, name="training-worker", daemon=True)
             self._worker.start()
         self._cond.notify_all()
@@ -248,22 +255,39 @@ class JobManager:
         self._cond.notify_all()
         return job.state
 
+    def run_inline(self, job_id: str) -> str:
+        """Run a queued job in the calling thread once it is first in line (the ZeroGPU path); returns its end state."""
+        with self._cond:
+            job = self._jobs.get(job_id)
+            if job is None:
+                return self._stored_state(job_id)
+            self._cond.wait_for(lambda: job.state != "queued" or (self._queue[0] == job_id and self._active is None))
+            if job.state != "queued":  # cancelled while it waited
+                return job.state
+            self._queue.popleft()
+            self._active = job_id
+        self._execute(job)
+        return job.state
+
     def _work(self) -> None:
         while True:
             with self._cond:
                 self._cond.wait_for(lambda: bool(self._queue))
                 job = self._jobs[self._queue.popleft()]
                 self._active = job.job_id
-            try:
-                execute_job(self.store, job, self._cond)
-            except Exception:  # noqa: BLE001 - a bug here must not kill the worker and strand the queue
-                log.exception("job %s could not be finished cleanly", job.job_id)
-                with self._cond:
-                    job.state, job.error = "failed", job.error or "Internal error: see the server log"
-            finally:
-                with self._cond:
-                    self._active = None
-                    self._cond.notify_all()
+            self._execute(job)
+
+    def _execute(self, job: Job) -> None:
+        try:
+            execute_job(self.store, job, self._cond)
+        except Exception:  # noqa: BLE001 - a bug here must not kill the worker and strand the queue
+            log.exception("job %s could not be finished cleanly", job.job_id)
+            with self._cond:
+                job.state, job.error = "failed", job.error or "Internal error: see the server log"
+        finally:
+            with self._cond:
+                self._active = None
+                self._cond.notify_all()
 
     def _on_record(self, job: Job, record: dict) -> None:
         self._write_status(job, force=record.get("kind") != "train")

@@ -6,12 +6,13 @@ in a gr.State. The same handlers serve the buttons and the JSON API endpoints (g
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 
 import gradio as gr
 
-from core import jobs, sources
+from core import jobs, sources, zerogpu
 from core.settings import get_settings
 from core.training import TrainConfig, quick_demo_config, tutorial_config
 from ui import charts, train_form
@@ -110,6 +111,28 @@ def resume_training(run_id: str, request: gr.Request = None) -> dict:
         raise gr.Error(str(err)) from err
     charts.forget(job_id)
     return training_status(job_id)
+
+
+def run_on_zero_gpu(job_id: str | None) -> None:
+    """On a ZeroGPU Space, run the queued job inside this request's GPU slot; elsewhere the worker thread has it."""
+    manager = jobs.get_manager()
+    if job_id and manager.inline:
+        try:
+            zerogpu.run_in_gpu_slot(manager, job_id)
+        except ValueError as err:
+            raise gr.Error(str(err)) from err
+
+
+def with_gpu_slot(fn):
+    """API variant of start/resume: on ZeroGPU the call trains and returns the final status."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        status = fn(*args, **kwargs)
+        if not jobs.get_manager().inline:
+            return status
+        run_on_zero_gpu(status["job_id"])
+        return training_status(status["job_id"])
+    return wrapper
 
 
 # ------------------------------------------------------------ form handlers
@@ -252,14 +275,18 @@ def _wire(tab: TrainTab, selection: gr.State) -> None:
         field.change(show_config, [tab.dataset_state, *fields], tab.config_code, show_progress="hidden",
                      trigger_mode="always_last", **private)
     timer_on = [tab.job_state, tab.status_html, tab.timer]
-    tab.start_btn.click(start_from_form, [tab.dataset_state, *fields], timer_on, concurrency_limit=None, **private)
+    in_gpu_slot = {"fn": run_on_zero_gpu, "inputs": [tab.job_state], "outputs": None, "concurrency_limit": None,
+                   "show_progress": "hidden", **private}
+    tab.start_btn.click(start_from_form, [tab.dataset_state, *fields], timer_on, concurrency_limit=None,
+                        **private).success(**in_gpu_slot)
     tab.stop_btn.click(stop_from_button, [tab.job_state], tab.status_html, concurrency_limit=None, **private)
-    tab.resume_btn.click(resume_from_button, [tab.job_state], timer_on, concurrency_limit=None, **private)
+    tab.resume_btn.click(resume_from_button, [tab.job_state], timer_on, concurrency_limit=None,
+                         **private).success(**in_gpu_slot)
     live_out = [tab.status_html, tab.loss_plot, tab.lr_plot, tab.metrics_plot, tab.speed_plot, tab.timer,
                 tab.compare_df, tab.confusion_plot, tab.per_class_df, tab.finished_state]
     tab.timer.tick(refresh_live, [tab.job_state], live_out, concurrency_limit=None, show_progress="hidden",
                    trigger_mode="once", **private)
     tab.job_state.change(refresh_live, [tab.job_state], live_out, show_progress="hidden", **private)
-    for fn, name in ((start_training, "start_training"), (training_status, "training_status"),
-                     (stop_training, "stop_training"), (resume_training, "resume_training")):
+    for fn, name in ((with_gpu_slot(start_training), "start_training"), (training_status, "training_status"),
+                     (stop_training, "stop_training"), (with_gpu_slot(resume_training), "resume_training")):
         gr.api(fn, api_name=name, concurrency_limit=None)

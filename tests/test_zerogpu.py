@@ -1,0 +1,91 @@
+"""The ZeroGPU path, with the `spaces` decorator replaced by a stand-in that records how it is called."""
+
+import sys
+import threading
+import types
+
+import pytest
+
+from core import zerogpu
+from core.jobs import JobManager
+from core.runs import RunStore
+from core.train_config import TrainConfig
+
+
+@pytest.fixture()
+def fake_spaces(monkeypatch):
+    """A stand-in for the `spaces` package: GPU(duration=...) runs the function in the caller's thread."""
+    calls = []
+
+    def GPU(duration=60):  # noqa: N802 - the real decorator's name
+        def decorate(fn):
+            def run(*args, **kwargs):
+                calls.append({"duration": duration, "thread": threading.current_thread().name})
+                return fn(*args, **kwargs)
+            return run
+        return decorate
+
+    monkeypatch.setitem(sys.modules, "spaces", types.SimpleNamespace(GPU=GPU))
+    monkeypatch.setenv("SPACES_ZERO_GPU", "true")
+    return calls
+
+
+def tiny_config(model_dir, **overrides) -> TrainConfig:
+    values = dict(run_name="zero", model=str(model_dir), max_train_samples=32, max_eval_samples=16,
+                  max_length=32, batch_size=8, max_steps=3, logging_steps=1, eval_strategy="no")
+    values.update(overrides)
+    return TrainConfig(**values)
+
+
+def test_zero_gpu_runs_the_job_inside_the_gpu_call_with_the_same_run_folder(
+        fake_spaces, tiny_model_dir, isolated_settings):
+    manager = JobManager(RunStore(isolated_settings.runs_dir))
+    assert manager.inline  # SPACES_ZERO_GPU set: no worker thread may hold the GPU
+    job_id = manager.start(tiny_config(tiny_model_dir))
+    assert manager.wait(job_id, timeout=2) == "queued" and manager._worker is None
+
+    ended = []  # a request handler's thread, as Gradio would call it
+    request = threading.Thread(target=lambda: ended.append(zerogpu.run_in_gpu_slot(manager, job_id)),
+                               name="request-thread")
+    request.start()
+    request.join(timeout=120)
+    assert ended == ["done"]
+    assert fake_spaces == [{"duration": zerogpu.MIN_SECONDS + 3, "thread": "request-thread"}]
+    snap = manager.snapshot(job_id)
+    assert [p["step"] for p in snap["points"] if p["kind"] == "train" and "loss" in p] == [1, 2, 3]
+    assert manager.store.read_metrics(job_id) == snap["points"]  # same metrics.jsonl as the thread path
+    assert (manager.store.model_dir(job_id) / "config.json").exists()
+
+
+def test_zero_gpu_jobs_keep_fifo_order_and_a_cancelled_one_never_trains(
+        fake_spaces, tiny_model_dir, isolated_settings):
+    manager = JobManager(RunStore(isolated_settings.runs_dir))
+    first = manager.start(tiny_config(tiny_model_dir, run_name="first"))
+    second = manager.start(tiny_config(tiny_model_dir, run_name="second"))
+    third = manager.start(tiny_config(tiny_model_dir, run_name="third"))
+    finished = []
+    late = threading.Thread(target=lambda: finished.append((second, zerogpu.run_in_gpu_slot(manager, second))))
+    late.start()
+    late.join(timeout=1.5)
+    assert late.is_alive() and manager.snapshot(second)["state"] == "queued"  # waits behind the first
+    assert manager.cancel(third) == "stopped"
+    assert zerogpu.run_in_gpu_slot(manager, first) == "done"
+    late.join(timeout=120)
+    assert finished == [(second, "done")]
+    assert zerogpu.run_in_gpu_slot(manager, third) == "stopped"
+    assert len(fake_spaces) == 3
+
+
+def test_gpu_seconds_follow_the_plan_within_the_cap(monkeypatch):
+    monkeypatch.setenv("ZERO_GPU_MAX_SECONDS", "120")
+    assert zerogpu.gpu_seconds(TrainConfig(max_steps=10)) == 70
+    assert zerogpu.gpu_seconds(TrainConfig(max_train_samples=100_000, num_train_epochs=3.0)) == 120
+
+
+def test_missing_spaces_package_is_a_clear_message(monkeypatch, tiny_model_dir, isolated_settings):
+    monkeypatch.setenv("SPACES_ZERO_GPU", "1")
+    monkeypatch.setitem(sys.modules, "spaces", None)  # import spaces -> ImportError
+    manager = JobManager(RunStore(isolated_settings.runs_dir))
+    job_id = manager.start(tiny_config(tiny_model_dir))
+    with pytest.raises(ValueError, match="pip install spaces"):
+        zerogpu.run_in_gpu_slot(manager, job_id)
