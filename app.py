@@ -71,6 +71,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
     parser.add_argument("--share", action="store_true", help="create a public gradio.live link")
     parser.add_argument("--offline", action="store_true", help="never contact the Hugging Face Hub")
+    parser.add_argument("--allow-any-stop", action="store_true",
+                        help="let any browser stop the running job (a local classroom machine); "
+                             "otherwise only the session that started it can")
     parser.add_argument("--prefetch", nargs="+", metavar="NAME",
                         help="download DATASET [MODEL ...] into the local cache (e.g. glue:mrpc "
                              "bert-base-cased) so a class can work offline later, then exit")
@@ -105,6 +108,13 @@ def main(argv: list[str] | None = None) -> int:
     from ui.i18n import build_i18n
 
     settings = get_settings()
+    if args.allow_any_stop:
+        from dataclasses import replace
+
+        from core.settings import set_settings
+
+        settings = replace(settings, allow_any_stop=True)
+        set_settings(settings)
     demo = build_app()
     demo.queue(default_concurrency_limit=4, max_size=64)
     demo.launch(server_name=args.host, server_port=args.port, share=args.share, i18n=build_i18n(),

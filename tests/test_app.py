@@ -108,3 +108,20 @@ def test_app_starts_fast_offline(tmp_path):
         proc.terminate()
         out = proc.communicate(timeout=30)[0]
     assert "offline" in out
+
+
+def test_two_visitors_keep_their_own_dataset(server, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gradio_client import Client, handle_file
+
+    own = tmp_path / "own.csv"
+    own.write_text("comment,sentiment\n" + "".join(f"my own row {i},pos\n" for i in range(30)))
+    ann, bob = Client(server, verbose=False), Client(server, verbose=False)
+    ann.predict("sample", "", "", "", None, 3, 0, api_name="/load_dataset")
+    bob.predict("file", "", "", "", handle_file(str(own)), 3, 0, api_name="/load_dataset")
+    with ThreadPoolExecutor(4) as pool:
+        tables = list(pool.map(lambda c: c.predict(20, 1, api_name="/sample_rows"), [ann, bob, ann, bob]))
+    for client_table, expected_column in zip(tables, ["text", "comment", "text", "comment"]):
+        assert expected_column in client_table["headers"]
+    assert all(row[-1].startswith("my own row") for row in tables[1]["data"])

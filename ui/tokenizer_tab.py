@@ -194,7 +194,10 @@ def _build_extras() -> dict:
         with gr.Row():
             w["compare_a_dd"] = gr.Dropdown(choices, value=sources.EMBEDDED_MODEL, allow_custom_value=True,
                                             label=t("tok.cmp_a"))
-            w["compare_b_dd"] = gr.Dropdown(choices, value="gpt2", allow_custom_value=True, label=t("tok.cmp_b"))
+            # offline, gpt2 cannot load: default to a tokenizer trained here, if any
+            offline_b = next((c for c in choices if c.startswith("trained/")), sources.EMBEDDED_MODEL)
+            w["compare_b_dd"] = gr.Dropdown(choices, value="gpt2" if sources.is_online() else offline_b,
+                                            allow_custom_value=True, label=t("tok.cmp_b"))
             w["compare_btn"] = gr.Button(t("tok.cmp_run"))
         w["compare_html"] = gr.HTML(css_template=view.TOKENS_CSS, padding=True)
     return w
