@@ -13,12 +13,11 @@ import socket
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import dataclass, field
 
 from core.metrics import MetricsRecorder, best_value
 from core.runs import METRICS_FILE, RESUMABLE_STATES, RunStore, checkpoint_step
-from core.settings import get_settings, set_settings
+from core.settings import get_settings
 from core.train_config import TrainConfig
 
 log = logging.getLogger(__name__)
@@ -354,60 +353,3 @@ def stop(job_id: str, owner: str = "") -> str:
 
 def snapshot(job_id: str, since_step: int = -1) -> dict:
     return get_manager().snapshot(job_id, since_step)
-
-
-# ----------------------------------------------------------------- command line (core.training main)
-
-def run_from_cli(config_path, runs_dir, resume_id: str | None) -> dict:
-    """The CLI's run: the same execute_job as the worker, in the foreground; Ctrl-C stops after the step."""
-    import signal
-
-    from core.training import is_main_process
-
-    if runs_dir:
-        set_settings(replace(get_settings(), runs_dir=Path(runs_dir)))
-    store, main = RunStore(get_settings().runs_dir), is_main_process()
-    if resume_id:
-        config, points = load_resume(store, resume_id) if main else (store.read_config(resume_id), [])
-        run_id = resume_id
-    else:
-        config, points = TrainConfig.load(config_path), []
-        config.check_limits()
-        run_id = _broadcast(store.new_run(config) if main else None)
-    job = Job(run_id, config, owner="cli", resume=bool(resume_id))
-    job.created = store.read_status(run_id).get("created") or job.created
-    job.recorder = MetricsRecorder(store.path(run_id) / METRICS_FILE if main else None, points,
-                                   on_record=_log_record)
-
-    def on_sigint(signum, frame):  # first Ctrl-C: stop cleanly with a checkpoint; second: abort
-        log.warning("stopping after this step (Ctrl-C again to abort)")
-        job.stop_event.set()
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-
-    previous = signal.signal(signal.SIGINT, on_sigint)
-    try:
-        execute_job(store, job, threading.Condition(), write=main)
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    return {"run_id": run_id, "state": job.state, "error": job.error, "baseline": job.recorder.baseline,
-            "final": job.recorder.final, "run_dir": str(store.path(run_id)),
-            "model_dir": str(store.model_dir(run_id))} if main else None
-
-
-def _log_record(record: dict) -> None:
-    shown = {k: round(v, 4) if isinstance(v, float) else v for k, v in record.items()
-             if k in ("loss", "learning_rate", "eval_loss", "eval_accuracy", "eval_f1")}
-    log.info("%s step %d epoch %.2f %s", record["kind"], record["step"], record["epoch"], shown)
-
-
-def _broadcast(value):
-    """The main process's value on every process (the run id under accelerate launch)."""
-    from accelerate import PartialState
-
-    if PartialState().num_processes <= 1:
-        return value
-    from accelerate.utils import broadcast_object_list
-
-    box = [value]
-    broadcast_object_list(box, from_process=0)
-    return box[0]

@@ -265,7 +265,7 @@ def main(argv=None) -> int:
     if not args.config and not args.resume:
         parser.error("give --config cfg.json (or --resume RUN_ID)")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    from core.jobs import run_from_cli
+    from core.cli import run_from_cli
 
     try:
         result = run_from_cli(args.config, args.runs_dir, args.resume)
