@@ -65,6 +65,7 @@ def test_tick_fetches_only_new_points_and_stops_the_timer(monkeypatch):
     calls = []
     script = [("running", [{"step": 1, "kind": "train", "time": 1.0, "loss": 1.0}]),
               ("running", []),
+              ("running", []),
               ("done", [{"step": 2, "kind": "train", "time": 2.0, "loss": 0.5}])]
 
     class FakeManager:
@@ -77,13 +78,17 @@ def test_tick_fetches_only_new_points_and_stops_the_timer(monkeypatch):
     monkeypatch.setattr(jobs, "get_manager", lambda: FakeManager())
     monkeypatch.setattr(train_live, "show_results", lambda job_id, snap, request=None: ("t", "c", "p"))
     charts.forget("job-fake")
-    out = train_live.refresh_live("job-fake")
+    out = train_live.refresh_live("job-fake", 0)
     assert out[5].active is True and charts.curves("job-fake").series["train loss"] == ([1], [1.0])
-    out = train_live.refresh_live("job-fake")
-    assert out[1] == gr.skip()  # nothing new: the charts are not re-sent
-    out = train_live.refresh_live("job-fake")
-    assert calls == [-1, 0, 0]
-    assert out[5].active is False and out[-1] == "job-fake" and out[6:9] == ("t", "c", "p")
+    drawn = out[-1]
+    other_viewer = train_live.refresh_live("job-fake", 0)  # a second browser still draws what the first fetched
+    assert other_viewer[1] != gr.skip() and other_viewer[-1] == drawn
+    out = train_live.refresh_live("job-fake", drawn)
+    assert out[1] == gr.skip()  # nothing new for this viewer: the charts are not re-sent
+    out = train_live.refresh_live("job-fake", drawn)
+    assert calls == [-1, 0, 0, 0]
+    assert out[5].active is False and out[-2] == "job-fake" and out[6:9] == ("t", "c", "p")
+    assert out[1] != gr.skip() and out[-1] > drawn
     assert charts.curves("job-fake").series["train loss"] == ([1, 2], [1.0, 0.5])
     assert train_live.refresh_live(None)[5].active is False
 
@@ -128,8 +133,8 @@ def test_start_follow_results_runs_export(manager, tiny_model_dir):
         train_tab.stop_training(job_id, _request("mallory"))
     assert manager.wait(job_id, timeout=120) == "done"
     assert train_tab.attach(None, _request("bob"))[0] in (None, job_id)
-    out = train_live.refresh_live(job_id, _request())
-    assert out[5].active is False and out[-1] == job_id
+    out = train_live.refresh_live(job_id, 0, _request())
+    assert out[5].active is False and out[-2] == job_id
     series = charts.curves(job_id).series
     assert len(series["train loss"][0]) == 6 and series["accuracy"][0][0] == 0  # baseline + 2 evals
     table, confusion, per_class = out[6:9]

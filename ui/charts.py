@@ -6,6 +6,7 @@ Each tick fetches only the points after the last step it has; long runs are down
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ class JobCurves:
     seen: set = field(default_factory=set)
     last_step: int = -1
     last_train: tuple[float, float] | None = None  # (step, time) of the previous train log, for steps/s
+    version: int = 0  # bumped whenever points are added; each browser session remembers the one it drew
 
     def add(self, name: str, step: float, value) -> None:
         if value is None:
@@ -57,6 +59,7 @@ class JobCurves:
 
 _jobs: "OrderedDict[str, JobCurves]" = OrderedDict()
 _lock = threading.Lock()
+_versions = itertools.count(1)  # process-wide, so a forgotten and refilled job never reuses a version
 
 
 def curves(job_id: str) -> JobCurves:
@@ -98,6 +101,7 @@ def add_points(job_id: str, points: list[dict]) -> int:
                 continue
             entry.seen.add(key)
             _add_point(entry, point)
+            entry.version = next(_versions)
             entry.last_step = max(entry.last_step, int(point.get("step", 0)))
             added += 1
     return added

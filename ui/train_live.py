@@ -100,24 +100,27 @@ def show_results(job_id: str, snap: dict, request: gr.Request | None = None):
     return table, charts.confusion_figure(report), per_class
 
 
-def refresh_live(job_id: str | None, request: gr.Request | None = None):
+def refresh_live(job_id: str | None, drawn: int = 0, request: gr.Request | None = None):
     """Timer tick: new points only; the timer stops and the results appear once the job has ended.
 
-    Outputs: status, 4 charts, timer, compare table, confusion chart, per-class table, finished job id.
+    The points cache is shared by every browser watching the job; `drawn` is the cache version this
+    session last drew, so each viewer redraws when anything new arrived, whoever fetched it.
+    Outputs: status, 4 charts, timer, compare table, confusion chart, per-class table, finished job id,
+    drawn version.
     """
     skip = gr.skip()
     if not job_id:
-        return (status_html(None, request), skip, skip, skip, skip, gr.Timer(active=False), skip, skip, skip, skip)
+        return (status_html(None, request), skip, skip, skip, skip, gr.Timer(active=False), skip, skip, skip, skip,
+                drawn)
     try:
         snap = jobs.get_manager().snapshot(job_id, since_step=charts.since_step(job_id))
     except (KeyError, ValueError):
         return (f"<div>{msg('train.st.gone', request, job_id=html.escape(job_id))}</div>",
-                skip, skip, skip, skip, gr.Timer(active=False), skip, skip, skip, skip)
-    new = charts.add_points(job_id, snap.get("points") or [])
-    figs = charts.figures(job_id) if new else (skip, skip, skip, skip)
+                skip, skip, skip, skip, gr.Timer(active=False), skip, skip, skip, skip, drawn)
+    charts.add_points(job_id, snap.get("points") or [])
+    version = charts.curves(job_id).version
+    figs = charts.figures(job_id) if version != drawn else (skip, skip, skip, skip)
     if snap["state"] in ACTIVE_STATES:
-        return (status_html(snap, request), *figs, gr.Timer(active=True), skip, skip, skip, skip)
-    if not new:  # the last points may have come in the tick before: draw them all once more
-        figs = charts.figures(job_id)
+        return (status_html(snap, request), *figs, gr.Timer(active=True), skip, skip, skip, skip, version)
     results = show_results(job_id, snap, request)
-    return (status_html(snap, request), *figs, gr.Timer(active=False), *results, job_id)
+    return (status_html(snap, request), *figs, gr.Timer(active=False), *results, job_id, version)

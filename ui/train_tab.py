@@ -184,8 +184,6 @@ def resume_from_button(job_id: str | None, request: gr.Request = None):
 def attach(job_id: str | None, request: gr.Request = None):
     """Page load: follow the running job, whoever started it (or keep this session's own)."""
     active = jobs.get_manager().active_job_id() or job_id
-    if active:
-        charts.forget(active)  # a reloaded page redraws the whole curve from the first point
     return active, gr.Timer(active=bool(active))
 
 
@@ -212,6 +210,7 @@ class TrainTab:
     timer: gr.Timer
     job_state: gr.State
     finished_state: gr.State  # the id of the job that just ended: other tabs refresh on its change
+    drawn_state: gr.State  # the chart version this browser last drew (see charts.JobCurves.version)
 
     def attach_on_load(self, demo: gr.Blocks) -> None:
         """Call inside `with demo:` so a (re)loaded page re-attaches to the running job."""
@@ -260,7 +259,7 @@ def build_train_tab(selection: gr.State) -> TrainTab:
                                     label=t("train.per_class"), interactive=False)
     tab = TrainTab(preset_dd, dataset_state, dataset_md, form, config_code, start_btn, stop_btn, resume_btn,
                    status, loss_plot, lr_plot, metrics_plot, speed_plot, compare_df, confusion_plot,
-                   per_class_df, gr.Timer(1.0, active=False), gr.State(None), gr.State(None))
+                   per_class_df, gr.Timer(1.0, active=False), gr.State(None), gr.State(None), gr.State(0))
     _wire(tab, selection)
     return tab
 
@@ -283,10 +282,10 @@ def _wire(tab: TrainTab, selection: gr.State) -> None:
     tab.resume_btn.click(resume_from_button, [tab.job_state], timer_on, concurrency_limit=None,
                          **private).success(**in_gpu_slot)
     live_out = [tab.status_html, tab.loss_plot, tab.lr_plot, tab.metrics_plot, tab.speed_plot, tab.timer,
-                tab.compare_df, tab.confusion_plot, tab.per_class_df, tab.finished_state]
-    tab.timer.tick(refresh_live, [tab.job_state], live_out, concurrency_limit=None, show_progress="hidden",
+                tab.compare_df, tab.confusion_plot, tab.per_class_df, tab.finished_state, tab.drawn_state]
+    tab.timer.tick(refresh_live, [tab.job_state, tab.drawn_state], live_out, concurrency_limit=None, show_progress="hidden",
                    trigger_mode="once", **private)
-    tab.job_state.change(refresh_live, [tab.job_state], live_out, show_progress="hidden", **private)
+    tab.job_state.change(refresh_live, [tab.job_state, tab.drawn_state], live_out, show_progress="hidden", **private)
     for fn, name in ((with_gpu_slot(start_training), "start_training"), (training_status, "training_status"),
                      (stop_training, "stop_training"), (with_gpu_slot(resume_training), "resume_training")):
         gr.api(fn, api_name=name, concurrency_limit=None)
