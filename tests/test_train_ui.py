@@ -44,6 +44,38 @@ def test_downsample_caps_points_and_keeps_extremes():
     assert small_x.tolist() == [1, 2, 3] and small_y.tolist() == [3, 1, 2]
 
 
+def _downsample_loop(xs, ys, max_points=1000):
+    """The plain loop charts.downsample replaced (bench/chart_tick.py): the reference it must match."""
+    x, y = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    if len(x) <= max_points:
+        return x, y
+    buckets = max(1, (max_points - 2) // 2)
+    edges = np.linspace(1, len(x) - 1, buckets + 1).astype(int)
+    keep = [0]
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        if hi <= lo:
+            continue
+        seg = y[lo:hi]
+        keep.extend(sorted({lo + int(np.nanargmin(seg)), lo + int(np.nanargmax(seg))})
+                    if np.isfinite(seg).any() else [lo])
+    keep.append(len(x) - 1)
+    idx = np.unique(np.asarray(keep))
+    return x[idx], y[idx]
+
+
+def test_vectorized_downsample_keeps_the_same_points_as_the_loop():
+    rng = np.random.default_rng(1)
+    for n in (5, 999, 1000, 1001, 4321, 10_000):
+        ys = rng.normal(size=n)
+        ys[rng.integers(0, n, size=max(1, n // 50))] = np.nan
+        ys[:3] = 1.0  # ties: both keep the first occurrence
+        ys[n // 2: n // 2 + 40] = np.nan  # a bucket of NaN only keeps its first point
+        xs = np.arange(n) * 2
+        want, got = _downsample_loop(xs, ys), charts.downsample(xs, ys)
+        assert np.array_equal(want[0], got[0]), n
+        assert np.allclose(want[1], got[1], equal_nan=True), n
+
+
 def test_add_points_drops_repeats_and_asks_one_step_back():
     job = "job-dedupe"
     charts.forget(job)

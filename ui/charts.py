@@ -13,30 +13,35 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 
 MAX_DISPLAY_POINTS = 1000
 _MAX_JOBS = 16
 EVAL_METRICS = ("eval_accuracy", "eval_f1", "eval_precision", "eval_recall")
 
+# Set once: update_layout(template=...) validates the whole template again for every figure (~10 ms each).
+pio.templates.default = "plotly_white"
+
 
 def downsample(xs, ys, max_points: int = MAX_DISPLAY_POINTS) -> tuple[np.ndarray, np.ndarray]:
-    """At most max_points points, keeping each bucket's min and max so spikes stay visible."""
+    """At most max_points points, keeping each bucket's min and max so spikes stay visible.
+
+    Vectorized (bench/chart_tick.py): each bucket's first min and first max come from two stable sorts,
+    plus the first and last points; NaN never wins a bucket unless the whole bucket is NaN.
+    """
     x, y = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
     if len(x) <= max_points:
         return x, y
     buckets = max(1, (max_points - 2) // 2)
     edges = np.linspace(1, len(x) - 1, buckets + 1).astype(int)  # first and last points kept apart
-    keep = [0]
-    for lo, hi in zip(edges[:-1], edges[1:]):
-        if hi <= lo:
-            continue
-        seg = y[lo:hi]
-        pair = sorted({lo + int(np.nanargmin(seg)), lo + int(np.nanargmax(seg))}) if np.isfinite(seg).any() \
-            else [lo]
-        keep.extend(pair)
-    keep.append(len(x) - 1)
-    idx = np.unique(np.asarray(keep))
-    return x[idx], y[idx]
+    inner = np.arange(1, len(x) - 1)
+    bucket = np.searchsorted(edges, inner, side="right") - 1
+    seg = y[1:-1]
+    lows = np.lexsort((np.where(np.isnan(seg), np.inf, seg), bucket))
+    highs = np.lexsort((np.where(np.isnan(seg), np.inf, -seg), bucket))
+    first = np.r_[True, bucket[lows][1:] != bucket[lows][:-1]]  # the first row of each bucket once sorted
+    keep = np.unique(np.r_[0, inner[lows[first]], inner[highs[first]], len(x) - 1])
+    return x[keep], y[keep]
 
 
 @dataclass
@@ -125,22 +130,29 @@ def _add_point(entry: JobCurves, point: dict) -> None:
         entry.add("eval samples/s", step, point.get("eval_samples_per_second"))
 
 
-def _figure(title: str, y_title: str, traces: list[go.Scatter]) -> go.Figure:
-    fig = go.Figure(traces)
-    fig.update_layout(title=title, xaxis_title="step", yaxis_title=y_title, height=300,
-                      margin=dict(l=50, r=10, t=40, b=40), legend=dict(orientation="h", y=-0.25),
-                      template="plotly_white", uirevision="keep")  # keep zoom between refreshes
-    return fig
+def _figure(title: str, y_title: str, traces: list[dict], **layout) -> go.Figure:
+    """A line chart from plain trace dicts, built without plotly's per-property validation.
+
+    Validation costs ~3 ms a figure and these figures are redrawn every tick (bench/chart_tick.py); every
+    trace and layout key used here is covered by tests/test_train_ui.py, which renders them.
+    """
+    base = dict(title=dict(text=title), xaxis=dict(title=dict(text="step")), yaxis=dict(title=dict(text=y_title)),
+                height=300, margin=dict(l=50, r=10, t=40, b=40), legend=dict(orientation="h", y=-0.25),
+                uirevision="keep")  # keep zoom between refreshes
+    return go.Figure(data=traces, layout={**base, **layout}, _validate=False)
 
 
-def _traces(entry: JobCurves, names: tuple[str, ...], markers: bool = False) -> list[go.Scatter]:
+def _scatter(x, y, name: str, markers: bool) -> dict:
+    return dict(type="scatter", x=x, y=y, name=name, mode="lines+markers" if markers else "lines")
+
+
+def _traces(entry: JobCurves, names: tuple[str, ...], markers: bool = False) -> list[dict]:
     traces = []
     for name in names:
         if name not in entry.series:
             continue
         x, y = downsample(*entry.series[name])
-        mode = "lines+markers" if markers or len(x) < 3 else "lines"
-        traces.append(go.Scatter(x=x, y=y, name=name, mode=mode))
+        traces.append(_scatter(x, y, name, markers or len(x) < 3))
     return traces
 
 
@@ -159,11 +171,10 @@ def _throughput_figure(entry: JobCurves) -> go.Figure:
     # Two scales: a few training steps/s next to hundreds of eval rows/s would flatten the first.
     traces = _traces(entry, ("train steps/s",)) + _traces(entry, ("eval samples/s",), markers=True)
     for trace in traces:
-        if trace.name == "eval samples/s":
-            trace.yaxis = "y2"
-    fig = _figure("throughput", "train steps/s", traces)
-    fig.update_layout(yaxis2=dict(title="eval samples/s", overlaying="y", side="right", showgrid=False))
-    return fig
+        if trace["name"] == "eval samples/s":
+            trace["yaxis"] = "y2"
+    return _figure("throughput", "train steps/s", traces,
+                   yaxis2=dict(title=dict(text="eval samples/s"), overlaying="y", side="right", showgrid=False))
 
 
 def empty_figure(title: str) -> go.Figure:
@@ -179,7 +190,7 @@ def overlay_figure(runs: dict[str, list[dict]], kind: str, key: str, title: str)
                      if r.get("kind") in kind.split("|") and r.get(key) is not None)
         if pts:
             x, y = downsample([p[0] for p in pts], [p[1] for p in pts])
-            traces.append(go.Scatter(x=x, y=y, name=name, mode="lines+markers" if len(x) < 30 else "lines"))
+            traces.append(_scatter(x, y, name, len(x) < 30))
     return _figure(title, key, traces)
 
 
@@ -189,6 +200,6 @@ def confusion_figure(report: dict) -> go.Figure:
     fig = go.Figure(go.Heatmap(z=matrix, x=names, y=names, colorscale="Blues", text=matrix,
                                texttemplate="%{text}", hovertemplate="true %{y}<br>predicted %{x}<br>%{z}"))
     fig.update_layout(title=f"confusion matrix ({report['rows']} eval rows)", xaxis_title="predicted",
-                      yaxis_title="true", yaxis_autorange="reversed", height=360, template="plotly_white",
+                      yaxis_title="true", yaxis_autorange="reversed", height=360,
                       margin=dict(l=60, r=10, t=40, b=50))
     return fig
