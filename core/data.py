@@ -271,8 +271,10 @@ def text_lengths(dataset, text_column: str, max_rows: int = 10_000, seed: int = 
     if len(dataset) > max_rows:
         idx = np.random.default_rng(seed).choice(len(dataset), size=max_rows, replace=False)
         subset = dataset.select(sorted(int(i) for i in idx))
-    column = subset.data.column(text_column)
     import pyarrow.compute as pc
+
+    # with_format("arrow") honours select()'s indices mapping; subset.data would be the whole unselected table
+    column = subset.with_format("arrow")[text_column]
 
     chars = pc.utf8_length(column.cast("string")).to_numpy(zero_copy_only=False)
     words = pc.list_value_length(pc.utf8_split_whitespace(column.cast("string"))).to_numpy(zero_copy_only=False)

@@ -76,6 +76,15 @@ def test_label_counts_and_lengths():
     assert lengths["words"].max() > 40
 
 
+def test_text_lengths_measures_only_the_sampled_rows():
+    # row i has i+1 words; a sample must measure its own rows, not the whole table behind select()
+    ds = datasets.Dataset.from_dict({"text": [" ".join(["w"] * (i + 1)) for i in range(3_000)]})
+    lengths = data.text_lengths(ds, "text", max_rows=500, seed=1)
+    assert len(lengths) == 500
+    assert lengths["words"].is_unique and lengths["words"].between(1, 3_000).all()
+    assert (lengths["characters"] == 2 * lengths["words"] - 1).all()
+
+
 def test_guess_columns_finds_sentence_pairs():
     ds = datasets.Dataset.from_dict({"idx": [1], "sentence1": ["a b"], "sentence2": ["c d"], "label": [1]})
     assert data.guess_columns(ds) == (["sentence1", "sentence2"], "label")
