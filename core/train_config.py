@@ -45,7 +45,7 @@ class TrainConfig:
     max_eval_samples: int = _f(500, "Evaluate on a random subset of this many rows (0 = all rows).")
     max_length: int = _f(128, "Longest input in tokens; longer texts are truncated.")
     padding: str = _f("dynamic", "dynamic: pad each batch to its longest text; max_length: pad all to max_length.")
-    group_by_length: bool = _f(False, "Batch texts of similar length together to waste less padding.")
+    group_by_length: bool = _f(True, "Batch texts of similar length together: less padding, about 2x faster on CPU.")
     num_train_epochs: float = _f(1.0, "Passes over the training rows.")
     max_steps: int = _f(-1, "Stop after this many optimizer steps; -1 trains for num_train_epochs.")
     learning_rate: float = _f(5e-5, "Step size of AdamW; fine-tuning uses about 1e-5 to 1e-4.")

@@ -27,7 +27,7 @@ FIELDS: dict[str, tuple[str, str, str]] = {
     "max_eval_samples": ("Max eval samples", "最多评估样本", "最多用多少条评估样本（0 = 全部）。"),
     "max_length": ("max_length", "max_length", "每条文本最多保留多少个 token，更长的会被截断 (truncation)。"),
     "padding": ("padding", "padding", "dynamic：每个 batch 补齐到其中最长的文本；max_length：都补齐到 max_length。"),
-    "group_by_length": ("group_by_length", "group_by_length", "把长度相近的文本放进同一个 batch，减少 padding。"),
+    "group_by_length": ("group_by_length", "group_by_length", "把长度相近的文本放进同一个 batch，减少 padding（CPU 上约快 2 倍）。"),
     "num_train_epochs": ("Epochs", "训练轮数 (epochs)", "把整个训练集完整看几遍。"),
     "max_steps": ("max_steps", "max_steps", "大于 0 时，训练到这么多步就停止，覆盖 epochs。"),
     "learning_rate": ("Learning rate", "学习率", "每一步更新权重的幅度：微调常用 2e-5 到 5e-5。"),
