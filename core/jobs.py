@@ -1,4 +1,5 @@
-"""The job manager: one worker thread runs training jobs one at a time from a FIFO queue.
+"""The job manager: one worker thread takes training jobs one at a time from a FIFO queue; each trains in a
+child process (core.job_process) unless TRAINING_PROCESS=0, or inline in a ZeroGPU request.
 
 Callers never block: start/stop/cancel/resume only change state under a lock; snapshot() reads memory only
 (no disk) for a live job, so many browsers can poll it every second.
@@ -48,6 +49,8 @@ class Job:
 def describe_error(err: BaseException, config: TrainConfig) -> str:
     """A reason a person can act on; out-of-memory errors get the settings that shrink memory."""
     text = str(err)
+    if getattr(err, "worded", False):  # already a reason for people (a training process's report)
+        return text
     if isinstance(err, MemoryError) or "out of memory" in text.lower():
         where = "on the GPU" if "cuda" in (type(err).__name__ + text).lower() else "in RAM"
         return (f"Out of memory {where}: lower batch_size (now {config.batch_size}), shorten max_length "
@@ -79,14 +82,21 @@ def status_of(job: Job) -> dict:
             "best_metric_name": metric, "pid": os.getpid(), "host": socket.gethostname()}
 
 
-def execute_job(store: RunStore, job: Job, cond: threading.Condition, write: bool = True) -> None:
-    """Run one job to its end (done, stopped or failed), keeping its state and status.json current."""
+def execute_job(store: RunStore, job: Job, cond: threading.Condition, write: bool = True,
+                isolate: bool = False) -> None:
+    """Run one job to its end (done, stopped or failed), keeping its state and status.json current.
+
+    isolate: train in a child process (core.job_process) instead of the calling thread.
+    """
     with cond:
         job.state, job.started = "running", time.time()
     if write:
         store.write_status(job.job_id, status_of(job))
     try:
-        from core.training import run
+        if isolate:
+            from core.job_process import run_in_process as run
+        else:
+            from core.training import run
 
         result = run(job.config, store.path(job.job_id), stop_event=job.stop_event, resume=job.resume,
                      recorder=job.recorder)
@@ -119,13 +129,17 @@ def load_resume(store: RunStore, run_id: str, state: str | None = None) -> tuple
 class JobManager:
     """FIFO queue of training jobs and the one worker thread that runs them."""
 
-    def __init__(self, store: RunStore, max_queue: int | None = None, inline: bool | None = None):
+    def __init__(self, store: RunStore, max_queue: int | None = None, inline: bool | None = None,
+                 isolate: bool | None = None):
         from core import zerogpu
 
         self.store = store
         self.max_queue = get_settings().max_queue if max_queue is None else max_queue
         # inline: no worker thread; each job runs in the request that calls run_inline (ZeroGPU Spaces)
         self.inline = zerogpu.enabled() if inline is None else inline
+        # isolate: each job trains in a child process (TRAINING_PROCESS); a ZeroGPU job must stay in the
+        # @spaces.GPU call that holds the GPU, so inline jobs never are
+        self.isolate = (get_settings().training_process if isolate is None else isolate) and not self.inline
         self._cond = threading.Condition()
         self._queue: deque[str] = deque()
         self._jobs: dict[str, Job] = {}
@@ -278,7 +292,7 @@ class JobManager:
 
     def _execute(self, job: Job) -> None:
         try:
-            execute_job(self.store, job, self._cond)
+            execute_job(self.store, job, self._cond, isolate=self.isolate)
         except Exception:  # noqa: BLE001 - a bug here must not kill the worker and strand the queue
             log.exception("job %s could not be finished cleanly", job.job_id)
             with self._cond:

@@ -38,6 +38,10 @@ class Settings:
     max_steps: int = field(default_factory=lambda: _env_int("MAX_STEPS", 0))
     max_queue: int = field(default_factory=lambda: _env_int("MAX_QUEUE", 8))
     allow_any_stop: bool = field(default_factory=lambda: _env_bool("ALLOW_ANY_STOP", False))
+    # each job in its own process (default): the web server keeps its GIL; 0 runs jobs as a thread of it
+    training_process: bool = field(default_factory=lambda: _env_bool("TRAINING_PROCESS", True))
+    # the training process's nice value: the CPU serves the pages first, training takes what is left
+    training_nice: int = field(default_factory=lambda: _env_int("TRAINING_NICE", 10))
 
     def limits_text(self) -> str:
         """One line a page can show so visitors know the limits in force (0 means no limit)."""

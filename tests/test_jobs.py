@@ -43,7 +43,9 @@ def config_for(model_dir, data_csv, **overrides) -> TrainConfig:
 
 @pytest.fixture()
 def manager(isolated_settings):
-    return JobManager(RunStore(isolated_settings.runs_dir), max_queue=2)
+    # in this process: the Gate and the monkeypatched failures reach into the training thread
+    # (tests/test_job_process.py covers the child-process path the app uses by default)
+    return JobManager(RunStore(isolated_settings.runs_dir), max_queue=2, isolate=False)
 
 
 class Gate:

@@ -1,0 +1,135 @@
+"""Jobs trained in a child process (the app's default): live metrics, stop and resume, failures, crashes."""
+
+import multiprocessing
+import os
+import signal
+import time
+
+import pytest
+
+from core import training as training_mod
+from core.jobs import JobManager
+from core.runs import RunStore
+from tests.test_jobs import TIMEOUT, config_for, write_reviews
+
+
+@pytest.fixture()
+def data_csv(tmp_path):
+    return write_reviews(tmp_path)
+
+
+@pytest.fixture()
+def manager(isolated_settings):
+    return JobManager(RunStore(isolated_settings.runs_dir), max_queue=2, isolate=True)
+
+
+def wait_for_step(manager, job_id, step):
+    deadline = time.time() + TIMEOUT
+    while time.time() < deadline:
+        snap = manager.snapshot(job_id)
+        assert snap["state"] in ("queued", "running"), snap
+        if snap["step"] >= step:
+            return snap
+        time.sleep(0.1)
+    pytest.fail(f"the job never reached step {step}")
+
+
+def test_a_job_trains_in_a_child_process_and_streams_its_metrics(manager, tiny_model_dir, data_csv, monkeypatch):
+    # training in this process would fail: the job can only finish if another process trains it
+    monkeypatch.setattr(training_mod, "run", lambda *a, **k: pytest.fail("trained in the server process"))
+    job_id = manager.start(config_for(tiny_model_dir, data_csv, max_steps=60, logging_steps=1,
+                                      eval_strategy="steps", eval_steps=30))
+    live = wait_for_step(manager, job_id, 2)
+    assert live["device"] == "cpu" and live["max_steps"] == 60 and live["baseline"]["eval_accuracy"] >= 0
+    assert live["points"][0]["kind"] == "baseline"
+    assert manager.wait(job_id, TIMEOUT) == "done"
+    snap = manager.snapshot(job_id)
+    assert snap["step"] == 60 and snap["final"]["eval_accuracy"] >= 0 and snap["error"] == ""
+    assert [p["step"] for p in snap["points"] if p["kind"] == "eval"] == [30, 60]
+    assert [p["step"] for p in snap["points"] if p["kind"] == "train" and "loss" in p] == list(range(1, 61))
+    on_disk = manager.store.read_metrics(job_id)  # one writer (this process): each record once
+    assert on_disk == snap["points"]
+    assert manager.store.read_status(job_id)["state"] == "done"
+    assert not multiprocessing.active_children()
+
+
+def test_stop_reaches_the_child_and_resume_continues_from_its_checkpoint(manager, tiny_model_dir, data_csv):
+    job_id = manager.start(config_for(tiny_model_dir, data_csv, max_steps=100_000, eval_strategy="no"))
+    wait_for_step(manager, job_id, 3)
+    (child,) = multiprocessing.active_children()
+    if hasattr(os, "getpriority"):  # the pages come first: the training process runs at a lower priority
+        assert os.getpriority(os.PRIO_PROCESS, child.pid) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + 10)
+    assert manager.stop(job_id) == "stopping"
+    assert manager.wait(job_id, TIMEOUT) == "stopped"
+    stopped_at = manager.snapshot(job_id)["step"]
+    assert manager.store.latest_checkpoint(job_id).name == f"checkpoint-{stopped_at}"
+    manager.resume(job_id)
+    wait_for_step(manager, job_id, stopped_at + 2)
+    manager.stop(job_id)
+    assert manager.wait(job_id, TIMEOUT) == "stopped"
+    steps = [p["step"] for p in manager.store.read_metrics(job_id) if p["kind"] == "train" and "loss" in p]
+    assert steps == list(range(1, len(steps) + 1)) and len(steps) > stopped_at  # continued, no gap, no repeat
+
+
+def test_a_failure_or_a_killed_child_fails_the_job_with_its_reason_and_the_next_job_runs(
+        manager, tiny_model_dir, data_csv):
+    bad = manager.start(config_for(tiny_model_dir, data_csv, text_column="no_such_column"))
+    assert manager.wait(bad, TIMEOUT) == "failed"
+    assert "no_such_column" in manager.snapshot(bad)["error"]
+
+    doomed = manager.start(config_for(tiny_model_dir, data_csv, max_steps=100_000, eval_strategy="no"))
+    wait_for_step(manager, doomed, 1)
+    (child,) = multiprocessing.active_children()
+    os.kill(child.pid, signal.SIGKILL)  # what the kernel's out-of-memory killer does
+    assert manager.wait(doomed, TIMEOUT) == "failed"
+    error = manager.snapshot(doomed)["error"]
+    assert "killed" in error and "out of memory" in error and "batch_size" in error
+    assert manager.store.read_status(doomed)["state"] == "failed"
+
+    after = manager.start(config_for(tiny_model_dir, data_csv, max_steps=3))
+    assert manager.wait(after, TIMEOUT) == "done"
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] in ("Z", "X")  # a zombie has finished
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc to follow the orphaned process")
+def test_when_the_app_dies_its_training_process_stops_with_a_checkpoint(isolated_settings, tiny_model_dir,
+                                                                        data_csv):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    runs = isolated_settings.runs_dir
+    script = f"""
+import multiprocessing, sys, time
+sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})
+from core.jobs import JobManager
+from core.runs import RunStore
+from tests.test_jobs import config_for
+manager = JobManager(RunStore({str(runs)!r}), isolate=True)
+job = manager.start(config_for({str(tiny_model_dir)!r}, {str(data_csv)!r}, max_steps=100_000, eval_strategy="no"))
+while manager.snapshot(job)["step"] < 2:
+    time.sleep(0.1)
+print(job, multiprocessing.active_children()[0].pid, flush=True)
+time.sleep(600)
+"""
+    app = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        job_id, child = app.stdout.readline().split()
+    finally:
+        app.kill()  # the app dies without stopping its job
+        app.wait(timeout=30)
+    deadline = time.time() + TIMEOUT
+    while not _gone(int(child)) and time.time() < deadline:
+        time.sleep(0.2)
+    assert _gone(int(child)), "the orphaned training process kept running"
+    store = RunStore(runs)
+    assert store.latest_checkpoint(job_id) is not None  # stopped cleanly: the work so far is kept
+    after = JobManager(store, isolate=True)
+    assert after.snapshot(job_id)["state"] == "interrupted"  # listed as resumable after a restart
