@@ -117,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
         set_settings(settings)
     demo = build_app()
     demo.queue(default_concurrency_limit=4, max_size=64)
+    from core import jobs
+
+    jobs.get_manager().prewarm()  # a training process imports torch now, at low priority, not on Start
     demo.launch(server_name=args.host, server_port=args.port, share=args.share, i18n=build_i18n(),
                 theme=gr.themes.Soft(), css=CSS, max_file_size=f"{settings.max_upload_mb}mb")
     return 0

@@ -9,6 +9,10 @@ The child runs core.training.run as the thread path does. Its recorder forwards 
 progress, phase, device, baseline and final metrics) over a multiprocessing queue; the parent applies them
 to the job's own MetricsRecorder, which writes metrics.jsonl and answers the live charts, so readers see
 no difference. Stop goes over a multiprocessing Event and takes effect at the next step, with a checkpoint.
+
+Starting a Python with torch, transformers and datasets takes 2-4 s, so the app keeps one spare process warm
+(prewarm(), called by app.main()): it has done its imports and waits for a job. Each job gets a fresh
+process (nothing leaks from run to run); the next spare starts when a job ends.
 """
 
 from __future__ import annotations
@@ -63,17 +67,34 @@ class ForwardingRecorder(MetricsRecorder):
         self._channel.put(("call", "set_progress", (step, max_steps, epoch)))
 
 
-def _child(config_dict: dict, run_dir: str, resume: bool, settings, stop, channel, parent_pid: int) -> None:
-    """The child process: train, then send ("result", state) or ("error", reason)."""
+def _child(nice: int, inbox, ready, stop, channel, parent_pid: int) -> None:
+    """The child process: import, wait for one job, train, then send ("result", state) or ("error", reason)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in the terminal is the parent's to handle
+    if nice > 0 and hasattr(os, "nice"):
+        os.nice(nice)  # pages first: a busy server takes the CPU back at once (the imports below included)
+    import datasets  # noqa: F401  - the slow imports, done before a job arrives
+    import evaluate  # noqa: F401
+    import torch  # noqa: F401
+    from transformers import (AutoModelForSequenceClassification, AutoTokenizer,  # noqa: F401
+                              DataCollatorWithPadding, Trainer, TrainingArguments)
+
     from core.jobs import describe_error
     from core.settings import set_settings
     from core.train_config import TrainConfig
     from core.training import run
 
+    ready.set()
+    while True:  # a spare: wait for the job, or leave when the app has gone or no longer needs us
+        try:
+            job = inbox.get(timeout=2.0)
+            break
+        except queue_mod.Empty:
+            if os.getppid() != parent_pid:
+                return
+    if job is None:
+        return
+    config_dict, run_dir, resume, settings = job
     set_settings(settings)
-    if settings.training_nice > 0 and hasattr(os, "nice"):
-        os.nice(settings.training_nice)  # pages first: a busy server takes the CPU back at once
     config = TrainConfig.from_dict(config_dict)
 
     orphaned = threading.Event()
@@ -118,18 +139,76 @@ def exit_reason(code: int | None) -> str:
             "be resumed from its last checkpoint")
 
 
+class _Worker:
+    """A spawned training process and its pipes: inbox (the job), ready (imports done), stop, channel."""
+
+    def __init__(self):
+        from core.settings import get_settings
+
+        ctx = multiprocessing.get_context("spawn")  # never fork a web server with live threads
+        self.inbox, self.ready, self.stop, self.channel = ctx.Queue(), ctx.Event(), ctx.Event(), ctx.Queue()
+        self.proc = ctx.Process(target=_child, name="training", daemon=True,
+                                args=(get_settings().training_nice, self.inbox, self.ready, self.stop,
+                                      self.channel, os.getpid()))
+        self.proc.start()
+
+    def dismiss(self) -> None:
+        self.inbox.put(None)
+        self.proc.join(timeout=10)
+        if self.proc.is_alive():
+            self.proc.kill()
+
+
+_spare_lock = threading.Lock()
+_spare: _Worker | None = None
+_keep_warm = False
+
+
+def prewarm(keep: bool = True) -> None:
+    """Start a spare training process now (if none is alive), and one after every job when keep."""
+    global _spare, _keep_warm
+    with _spare_lock:
+        _keep_warm = _keep_warm or keep
+        if _spare is None or not _spare.proc.is_alive():
+            _spare = _Worker()
+
+
+def wait_warm(timeout: float = 60.0) -> bool:
+    """Block until the spare has done its imports (benchmarks use it to start timing on equal terms)."""
+    with _spare_lock:
+        spare = _spare
+    return spare is not None and spare.ready.wait(timeout)
+
+
+def shutdown() -> None:
+    """Dismiss the spare and stop keeping one (tests; the app's spare leaves with the app)."""
+    global _spare, _keep_warm
+    with _spare_lock:
+        spare, _spare, _keep_warm = _spare, None, False
+    if spare is not None:
+        spare.dismiss()
+
+
+def _take() -> _Worker:
+    """The warm spare if there is a live one, else a new process."""
+    global _spare
+    with _spare_lock:
+        worker, _spare = _spare, None
+    if worker is None or not worker.proc.is_alive():
+        worker = _Worker()
+    return worker
+
+
 def run_in_process(config, run_dir, stop_event: threading.Event, resume: bool, recorder: MetricsRecorder) -> dict:
-    """Train in a spawned child while this thread relays its messages; returns {"state": ...} like run().
+    """Train in a child process while this thread relays its messages; returns {"state": ...} like run().
 
     Raises TrainingProcessError with the child's reason when the run fails or the child dies.
     """
     from core.settings import get_settings
 
-    ctx = multiprocessing.get_context("spawn")  # never fork a web server with live threads
-    channel, stop = ctx.Queue(), ctx.Event()
-    proc = ctx.Process(target=_child, name="training", daemon=True,
-                       args=(config.to_dict(), str(run_dir), resume, get_settings(), stop, channel, os.getpid()))
-    proc.start()
+    worker = _take()
+    proc, channel, stop = worker.proc, worker.channel, worker.stop
+    worker.inbox.put((config.to_dict(), str(run_dir), resume, get_settings()))
     outcome: tuple | None = None
     try:
         while outcome is None:
@@ -152,6 +231,9 @@ def run_in_process(config, run_dir, stop_event: threading.Event, resume: bool, r
             proc.kill()
             proc.join(timeout=10)
         channel.close()
+        worker.inbox.close()
+        if _keep_warm:
+            prewarm()  # the next job's process does its imports while nobody waits for it
     if outcome is None:
         raise TrainingProcessError(exit_reason(proc.exitcode))
     if outcome[0] == "error":

@@ -147,6 +147,13 @@ class JobManager:
         self._worker: threading.Thread | None = None
         store.mark_interrupted()
 
+    def prewarm(self) -> None:
+        """Keep a training process ready (app start-up), so Start trains without 2-4 s of imports."""
+        if self.isolate and get_settings().training_enabled:
+            from core import job_process
+
+            job_process.prewarm()
+
     # ------------------------------------------------------------- commands
 
     def start(self, config: TrainConfig, owner: str = "") -> str:

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from core import job_process
 from core import training as training_mod
 from core.jobs import JobManager
 from core.runs import RunStore
@@ -90,6 +91,33 @@ def test_a_failure_or_a_killed_child_fails_the_job_with_its_reason_and_the_next_
     assert manager.wait(after, TIMEOUT) == "done"
 
 
+def test_a_warm_spare_process_takes_the_next_job_and_another_follows(manager, tiny_model_dir, data_csv):
+    def trainers():
+        return [p for p in multiprocessing.active_children() if p.name == "training"]
+
+    try:
+        manager.prewarm()  # what app.main() does at start-up
+        assert job_process.wait_warm(TIMEOUT)  # its imports are done before any job exists
+        (spare,) = trainers()
+        job_id = manager.start(config_for(tiny_model_dir, data_csv, max_steps=3))
+        assert manager.wait(job_id, TIMEOUT) == "done"
+        spare.join(timeout=TIMEOUT)
+        assert spare.exitcode == 0  # the spare trained this job (one job per process) and left
+        assert job_process.wait_warm(TIMEOUT)
+        (follower,) = trainers()  # the next job's process was started when this one ended
+        assert follower.pid != spare.pid
+        again = manager.start(config_for(tiny_model_dir, data_csv, max_steps=2))
+        assert manager.wait(again, TIMEOUT) == "done"
+        follower.join(timeout=TIMEOUT)
+        assert follower.exitcode == 0
+    finally:
+        job_process.shutdown()
+    deadline = time.time() + TIMEOUT
+    while trainers() and time.time() < deadline:
+        time.sleep(0.1)
+    assert not trainers()  # shutdown dismissed the spare
+
+
 def _gone(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as fh:
@@ -109,6 +137,7 @@ def test_when_the_app_dies_its_training_process_stops_with_a_checkpoint(isolated
     script = f"""
 import multiprocessing, sys, time
 sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})
+from core import job_process
 from core.jobs import JobManager
 from core.runs import RunStore
 from tests.test_jobs import config_for
@@ -116,19 +145,24 @@ manager = JobManager(RunStore({str(runs)!r}), isolate=True)
 job = manager.start(config_for({str(tiny_model_dir)!r}, {str(data_csv)!r}, max_steps=100_000, eval_strategy="no"))
 while manager.snapshot(job)["step"] < 2:
     time.sleep(0.1)
-print(job, multiprocessing.active_children()[0].pid, flush=True)
+(trainer,) = multiprocessing.active_children()
+job_process.prewarm()  # a spare waiting for the next job must not outlive the app either
+job_process.wait_warm(120)
+spare = [p for p in multiprocessing.active_children() if p.pid != trainer.pid][0]
+print(job, trainer.pid, spare.pid, flush=True)
 time.sleep(600)
 """
     app = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     try:
-        job_id, child = app.stdout.readline().split()
+        job_id, child, spare = app.stdout.readline().split()
     finally:
         app.kill()  # the app dies without stopping its job
         app.wait(timeout=30)
     deadline = time.time() + TIMEOUT
-    while not _gone(int(child)) and time.time() < deadline:
+    while not (_gone(int(child)) and _gone(int(spare))) and time.time() < deadline:
         time.sleep(0.2)
     assert _gone(int(child)), "the orphaned training process kept running"
+    assert _gone(int(spare)), "the orphaned spare process kept waiting"
     store = RunStore(runs)
     assert store.latest_checkpoint(job_id) is not None  # stopped cleanly: the work so far is kept
     after = JobManager(store, isolate=True)
