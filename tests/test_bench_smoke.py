@@ -1,0 +1,102 @@
+"""Every benchmark script runs end to end with --quick (a few seconds, toy sizes) and writes its JSON result.
+
+The numbers of a --quick run mean nothing; these tests prove the scripts work, so bench/RESULTS.md can be
+regenerated. The 1M-row and the responsiveness benchmarks take longer: they run when BENCH_SMOKE_ALL=1.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+RUN_ALL = os.environ.get("BENCH_SMOKE_ALL", "") == "1"
+SLOW = pytest.mark.skipif(not RUN_ALL, reason="slow benchmark smoke run: set BENCH_SMOKE_ALL=1")
+
+
+def run_quick(name: str, tmp_path: Path, timeout: int = 240, result: str = "") -> dict:
+    """Run bench/<name>.py --quick; read <result or name>.json (some scripts name the file after the variant)."""
+    env = {**os.environ, "BENCH_OUT": str(tmp_path), "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
+           "TRANSFORMERS_OFFLINE": "1", "CUDA_VISIBLE_DEVICES": ""}
+    proc = subprocess.run([sys.executable, str(BENCH / f"{name}.py"), "--quick"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+    assert proc.returncode == 0, f"{name} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    data = json.loads((tmp_path / f"{result or name}.json").read_text())
+    assert data["benchmark"] == (result or name) and data["quick"] is True
+    return data
+
+
+def test_chart_tick(tmp_path):
+    result = run_quick("chart_tick", tmp_path)
+    for case in ("steady", "cold", "stored"):
+        assert 0 < result["results"][case]["median_ms"] < 10_000
+    assert result["results"]["figure_json_bytes"] > 1000
+
+
+def test_tokenization(tmp_path):
+    result = run_quick("tokenization", tmp_path)
+    assert result["rows"] == 500
+    for variant in result["results"].values():
+        assert variant["texts_per_s"] > 0
+
+
+def test_defaults_vs_recipe(tmp_path):
+    result = run_quick("defaults_vs_recipe", tmp_path)
+    runs = result["results"]["32"]
+    assert set(runs) == {"recipe max_length", "app default"}
+    for variant in runs.values():
+        assert variant["samples_per_s_median"] > 0
+        assert all(0.0 <= a <= 1.0 for a in variant["eval_accuracy"])
+    assert {t["name"] for t in result["targets"]} >= {"accuracy loss (recipe - app)"}
+
+
+def test_app_overhead(tmp_path):
+    result = run_quick("app_overhead", tmp_path)
+    res = result["results"]
+    assert res["ratio_b_over_a"]["median"] > 0
+    assert res["b job manager"]["runs"][0]["steps"] == 3
+    assert res["b+ app defaults"]["runs"][0]["baseline_accuracy"] is not None  # evaluate_before ran
+
+
+def test_tutorial_recipe(tmp_path):
+    result = run_quick("tutorial_recipe", tmp_path)
+    assert result["result"]["train_rows"] == 32 and result["result"]["eval_accuracy"] is not None
+
+
+def test_gpu_recipe_exits_cleanly_without_gpu(tmp_path):
+    result = run_quick("gpu_recipe", tmp_path, timeout=120)
+    import torch
+
+    if not torch.cuda.is_available():
+        assert "GPU" in result["skipped"]
+
+
+@SLOW
+def test_data_scale(tmp_path):
+    result = run_quick("data_scale", tmp_path)
+    for kind in ("file", "disk"):
+        assert result["results"][kind]["rows"] == 20_000
+        assert result["results"][kind]["token_stats"]["measured"] == 10_000
+
+
+@SLOW
+def test_responsiveness(tmp_path):
+    result = run_quick("responsiveness", tmp_path, timeout=400, result="responsiveness_nice10")
+    assert "/sample_rows" in result["results"]["endpoints"]
+    assert result["results"]["idle"]["all"]["n"] > 0
+    window = result["results"]["loaded_cpu"][0]  # where the CPU went while training and serving
+    assert window["server_cpu_s"] > 0 and window["client_cpu_s"] > 0 and window["training_cpu_s"] > 0
+
+
+def test_common_statistics():
+    sys.path.insert(0, str(BENCH))
+    from common import median, percentile
+
+    assert median([3, 1, 2]) == 2
+    assert percentile([0, 10], 95) == pytest.approx(9.5)
+    assert percentile(list(range(101)), 50) == 50
