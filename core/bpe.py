@@ -15,6 +15,7 @@ import uuid
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from core.messages import UserError
 from core.token_stats import check_columns
 from core.tokenization import TRAINED_PREFIX, forget, tokenizers_dir
 
@@ -32,8 +33,8 @@ def safe_name(name: str) -> str:
     """A folder name made of letters, digits, '.', '_' and '-' (so it cannot leave the tokenizers folder)."""
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", (name or "").strip()).strip(".-_")[:64]
     if not cleaned:
-        raise ValueError(f"Tokenizer name {name!r} has no usable characters: use letters, digits, - or _, "
-                         "e.g. reviews-bpe")
+        raise UserError("Tokenizer name {name!r} has no usable characters: use letters, digits, - or _, e.g. reviews-bpe",
+                        name=name)
     return cleaned
 
 
@@ -42,7 +43,7 @@ def tokenizer_folder(name: str) -> Path:
     root = tokenizers_dir().resolve()
     folder = (root / safe_name(name)).resolve()
     if folder.parent != root:
-        raise ValueError(f"Tokenizer name {name!r} would leave the tokenizers folder: use a plain name")
+        raise UserError("Tokenizer name {name!r} would leave the tokenizers folder: use a plain name", name=name)
     return folder
 
 
@@ -73,7 +74,8 @@ def train_bpe(texts: Iterable[str], name: str, vocab_size: int = 4000, min_frequ
 
     folder = tokenizer_folder(name)
     if isinstance(vocab_size, bool) or int(vocab_size) != vocab_size or not VOCAB_MIN <= vocab_size <= VOCAB_MAX:
-        raise ValueError(f"vocab_size={vocab_size!r} is out of range: use {VOCAB_MIN}..{VOCAB_MAX}, e.g. 4000")
+        raise UserError("vocab_size={value!r} is out of range: use {low}..{high}, e.g. 4000", value=vocab_size, low=VOCAB_MIN,
+                        high=VOCAB_MAX)
     counter = _Counter(texts)
     start = time.perf_counter()
     backend = Tokenizer(models.BPE())
@@ -85,7 +87,7 @@ def train_bpe(texts: Iterable[str], name: str, vocab_size: int = 4000, min_frequ
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
     backend.train_from_iterator(counter, trainer=trainer)
     if counter.count == 0:
-        raise ValueError("There is no text to train on: choose a dataset whose text column has rows")
+        raise UserError("There is no text to train on: choose a dataset whose text column has rows")
     tok = PreTrainedTokenizerFast(tokenizer_object=backend, bos_token=END_OF_TEXT, eos_token=END_OF_TEXT,
                                   model_max_length=MODEL_MAX_LENGTH)
     _save(tok, folder)

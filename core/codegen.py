@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from core import sources
+from core.messages import UserError
 from core.settings import ROOT
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ def _load_lines(dataset: dict) -> list[str]:
     elif kind == "disk":
         lines = ["from datasets import load_from_disk", f"raw = load_from_disk({str(Path(dataset['path']).resolve())!r})"]
     else:
-        raise ValueError(f"Unknown dataset kind {kind!r}: use sample, hub, file or disk")
+        raise UserError("Unknown dataset source kind {kind!r}: use sample, hub, file or disk", kind=kind)
     if split:
         lines.append(f"raw = DatasetDict({{{split!r}: raw[{split!r}]}})")
     return lines
@@ -208,7 +209,7 @@ def generate_script(config) -> str:
 def accelerate_commands(config, num_processes: int = 2, config_path: str = "config.json") -> str:
     """Shell lines to run the same training on several GPUs: the exported script, or the app's own CLI."""
     if num_processes < 1:
-        raise ValueError("num_processes must be at least 1: use the number of GPUs")
+        raise UserError("num_processes must be at least 1: use the number of GPUs")
     script = script_name(config)
     return "\n".join([
         "# the exported script, one process per GPU",

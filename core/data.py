@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from core import sources
+from core.messages import N_, UserError
 from core.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -36,11 +37,11 @@ class DatasetSource:
 
     def __post_init__(self) -> None:
         if self.kind not in {"sample", "hub", "file", "disk"}:
-            raise ValueError(f"Unknown dataset source kind {self.kind!r}: use sample, hub, file or disk")
+            raise UserError("Unknown dataset source kind {kind!r}: use sample, hub, file or disk", kind=self.kind)
         if self.kind == "hub" and not self.name.strip():
-            raise ValueError("Type a Hub dataset id, e.g. imdb or glue (config mrpc)")
+            raise UserError("Type a Hub dataset id, e.g. imdb or glue (config mrpc)")
         if self.kind in {"file", "disk"} and not self.path:
-            raise ValueError("Choose a file to upload first")
+            raise UserError("Choose a file to upload first")
 
     @property
     def key(self) -> str:
@@ -79,11 +80,12 @@ def load_source(source: DatasetSource):
         dsd = datasets.DatasetDict({source.split or "train": dsd})
     if source.split:
         if source.split not in dsd:
-            raise ValueError(f"Split {source.split!r} not found: choose one of {', '.join(dsd)}")
+            raise UserError("Split {split!r} not found: choose one of {choices}", split=source.split,
+                            choices=", ".join(dsd))
         dsd = datasets.DatasetDict({source.split: dsd[source.split]})
     for name, split in dsd.items():
         if len(split) == 0:
-            raise ValueError(f"Split {name!r} is empty: choose another split or a file with rows")
+            raise UserError("Split {split!r} is empty: choose another split or a file with rows", split=name)
     with _cache_lock:
         _cache[source.key] = dsd
         while len(_cache) > _CACHE_SIZE:
@@ -109,36 +111,36 @@ def _load_hub(source: DatasetSource):
     from core.prefetch import is_dataset_cached
 
     if not is_dataset_cached(source.name):  # a prefetched dataset loads offline from the cache
-        sources.require_online(f"Hub dataset {source.label!r} (not in the local cache)")
+        sources.require_online(N_("Hub dataset {name} (not in the local cache)").format(name=repr(source.label)))
     try:
         return datasets.load_dataset(source.name.strip(), source.config.strip() or None,
                                      split=source.split or None)
     except DatasetNotFoundError as err:
-        raise ValueError(f"Dataset {source.name!r} was not found on the Hub: check the id "
-                         "(e.g. imdb, glue + config mrpc)") from err
+        raise UserError("Dataset {name!r} was not found on the Hub: check the id (e.g. imdb, glue + config mrpc)",
+                        name=source.name) from err
     except ValueError as err:
         if "config" in str(err).lower():
-            raise ValueError(f"{source.name!r} needs a config name: {err}") from err
+            raise UserError("{name!r} needs a config name: {error}", name=source.name, error=err) from err
         raise
     except ConnectionError as err:
-        raise ValueError(f"The Hub could not be reached for {source.label!r}: try again or use a file") from err
+        raise UserError("The Hub could not be reached for {name!r}: try again or use a file", name=source.label) from err
 
 
 def check_upload(path: Path) -> str:
     """Validate an uploaded file before parsing it; returns the datasets builder to use."""
     if not path.is_file():
-        raise ValueError(f"File {path.name!r} was not found: upload it again")
+        raise UserError("File {name!r} was not found: upload it again", name=path.name)
     builder = FILE_BUILDERS.get(path.suffix.lower())
     if builder is None:
-        raise ValueError(f"{path.suffix or 'This file type'} is not supported: "
-                         "upload a .csv, .tsv, .json, .jsonl or .parquet file")
+        raise UserError("{suffix} is not supported: upload a .csv, .tsv, .json, .jsonl or .parquet file",
+                        suffix=path.suffix or "This file type")
     size_mb = path.stat().st_size / 2**20
     limit = get_settings().max_upload_mb
     if size_mb > limit:
-        raise ValueError(f"{path.name} is {size_mb:.0f} MB, over the {limit} MB upload limit: "
-                         "upload a smaller sample, or raise MAX_UPLOAD_MB")
+        raise UserError("{name} is {size:.0f} MB, over the {limit} MB upload limit: upload a smaller sample, or raise "
+                        "MAX_UPLOAD_MB", name=path.name, size=size_mb, limit=limit)
     if path.stat().st_size == 0:
-        raise ValueError(f"{path.name} is empty: upload a file with a header and rows")
+        raise UserError("{name} is empty: upload a file with a header and rows", name=path.name)
     if builder != "parquet":
         _check_utf8(path)
     return builder
@@ -152,8 +154,8 @@ def _check_utf8(path: Path) -> None:
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as err:
-                raise ValueError(f"{path.name} is not UTF-8 text (byte {offset + err.start}): "
-                                 "re-save it as UTF-8 (e.g. in a spreadsheet: CSV UTF-8)") from err
+                raise UserError("{name} is not UTF-8 text (byte {byte}): re-save it as UTF-8 (e.g. in a spreadsheet: "
+                                "CSV UTF-8)", name=path.name, byte=offset + err.start) from err
             offset += len(chunk)
 
 
@@ -168,9 +170,9 @@ def _load_file(source: DatasetSource):
     except (datasets.exceptions.DatasetGenerationError, ValueError, pd.errors.ParserError) as err:
         cause = err.__cause__ or err
         if "corresponds to no data" in str(cause):
-            raise ValueError(f"{path.name} is empty: it has no rows, add some under the header") from err
-        raise ValueError(f"{path.name} could not be read as {path.suffix.lstrip('.').upper()} "
-                         f"({type(cause).__name__}: {str(cause)[:200]}): check the file is valid") from err
+            raise UserError("{name} is empty: it has no rows, add some under the header", name=path.name) from err
+        raise UserError("{name} could not be read as {kind} ({error}): check the file is valid", name=path.name,
+                        kind=path.suffix.lstrip(".").upper(), error=f"{type(cause).__name__}: {str(cause)[:200]}") from err
 
 
 def _load_disk(source: DatasetSource):
@@ -179,7 +181,7 @@ def _load_disk(source: DatasetSource):
     try:
         return datasets.load_from_disk(source.path)
     except FileNotFoundError as err:
-        raise ValueError(f"{source.path} is not a dataset saved with save_to_disk: check the folder") from err
+        raise UserError("{path} is not a dataset saved with save_to_disk: check the folder", path=source.path) from err
 
 
 # ---------------------------------------------------------------- describing
@@ -238,7 +240,7 @@ def _feature_text(feature) -> str:
 def sample_rows(dataset, n: int = 10, seed: int | None = 0) -> pd.DataFrame:
     """n random rows (draws n indices and selects them: O(n), never a shuffle), labels shown as names."""
     if len(dataset) == 0:
-        raise ValueError("This split is empty: choose another split")
+        raise UserError("This split is empty: choose another split")
     n = max(1, min(int(n), 50, len(dataset)))
     rng = np.random.default_rng(seed)
     idx = rng.choice(len(dataset), size=n, replace=False) if len(dataset) > 4 * n else \
@@ -255,7 +257,8 @@ def sample_rows(dataset, n: int = 10, seed: int | None = 0) -> pd.DataFrame:
 def label_counts(dataset, label_column: str) -> pd.DataFrame:
     """Rows per label (names decoded), computed on the Arrow column without a Python loop."""
     if label_column not in dataset.column_names:
-        raise ValueError(f"Column {label_column!r} not found: choose one of {', '.join(dataset.column_names)}")
+        raise UserError("Column {column!r} not found: choose one of {choices}", column=label_column,
+                        choices=", ".join(dataset.column_names))
     counts = dataset.data.column(label_column).value_counts().to_pylist()
     names = class_names(dataset, label_column)
     rows = [{"label": names[c["values"]] if names and c["values"] is not None and 0 <= c["values"] < len(names)
@@ -266,7 +269,8 @@ def label_counts(dataset, label_column: str) -> pd.DataFrame:
 def text_lengths(dataset, text_column: str, max_rows: int = 10_000, seed: int = 0) -> pd.DataFrame:
     """Characters and words per text, over all rows or a random sample of max_rows."""
     if text_column not in dataset.column_names:
-        raise ValueError(f"Column {text_column!r} not found: choose one of {', '.join(dataset.column_names)}")
+        raise UserError("Column {column!r} not found: choose one of {choices}", column=text_column,
+                        choices=", ".join(dataset.column_names))
     subset = dataset
     if len(dataset) > max_rows:
         idx = np.random.default_rng(seed).choice(len(dataset), size=max_rows, replace=False)

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field, fields
 
 import pandas as pd
 
+from core.messages import N_, UserError, say
 from core.sources import EMBEDDED_MODEL
 
 MAX_LENGTH_LIMIT = 100_000
@@ -24,16 +25,16 @@ TRUNCATION = {"false": False, "longest_first": "longest_first", "only_first": "o
 TENSORS = {"": "", "none": "", "pt": "pt", "np": "np"}
 
 
-class NoPadTokenError(ValueError):
+class NoPadTokenError(UserError):
     """Padding was asked of a tokenizer that has no pad token (GPT-2 and BPE tokenizers trained here)."""
 
     def __init__(self, original: str = "") -> None:
-        super().__init__(
+        super().__init__(N_(
             "This tokenizer has no pad token, so it cannot pad (transformers: \"Asking to pad but the "
             "tokenizer does not have a padding token\"). GPT-2-style tokenizers are trained without one: "
             "a sequence simply ends where its text ends. Padding needs some id to fill the short rows "
             "with. The standard fix is `tokenizer.pad_token = tokenizer.eos_token`: the filler reuses the "
-            "end-of-text id and the attention mask (0) tells the model to ignore it. Or turn padding off.")
+            "end-of-text id and the attention mask (0) tells the model to ignore it. Or turn padding off."))
         self.original = original
 
 
@@ -42,7 +43,8 @@ def _canon(value, table: dict, what: str, true_means: str) -> str:
     key = {"true": true_means, "": "false", "none": "false", "do_not_pad": "false",
            "do_not_truncate": "false"}.get(key, key)
     if key not in table:
-        raise ValueError(f"{what}={value!r} is not a choice: use one of {', '.join(table)} (or True/False)")
+        raise UserError("{what}={value!r} is not a choice: use one of {choices} (or True/False)", what=what, value=value,
+                        choices=", ".join(table))
     return key
 
 
@@ -77,11 +79,11 @@ class EncodeSettings:
         set_("max_length", _check_max_length(self.max_length))
         side = (self.padding_side or "").strip().lower()
         if side not in {"", "right", "left"}:
-            raise ValueError(f"padding_side={self.padding_side!r} is not a choice: use right or left")
+            raise UserError("padding_side={value!r} is not a choice: use right or left", value=self.padding_side)
         set_("padding_side", side)
         tensors = str(self.return_tensors or "").strip().lower()
         if tensors not in TENSORS:
-            raise ValueError(f"return_tensors={self.return_tensors!r} is not a choice: use pt, np or none")
+            raise UserError("return_tensors={value!r} is not a choice: use pt, np or none", value=self.return_tensors)
         set_("return_tensors", TENSORS[tensors])
         for name in ("add_special_tokens", "return_attention_mask", "return_token_type_ids"):
             set_(name, bool(getattr(self, name)))
@@ -97,8 +99,8 @@ class EncodeSettings:
         data = dict(data or {})
         unknown = set(data) - {f.name for f in fields(cls)}
         if unknown:
-            raise ValueError(f"Unknown setting(s) {', '.join(sorted(unknown))}: use "
-                             f"{', '.join(f.name for f in fields(cls))}")
+            raise UserError("Unknown setting(s) {unknown}: use {choices}", unknown=", ".join(sorted(unknown)),
+                            choices=", ".join(f.name for f in fields(cls)))
         return cls(**data)
 
     def to_dict(self) -> dict:
@@ -107,8 +109,8 @@ class EncodeSettings:
     def check_inputs(self, has_pair: bool) -> None:
         """Settings that need a text pair fail clearly when there is none."""
         if self.truncation == "only_second" and not has_pair:
-            raise ValueError("truncation 'only_second' cuts the second text of a pair, but there is no "
-                             "pair: type a text pair, or use True / 'only_first'")
+            raise UserError("truncation 'only_second' cuts the second text of a pair, but there is no "
+                            "pair: type a text pair, or use True / 'only_first'")
 
     def call_kwargs(self) -> dict:
         """The keyword arguments for tokenizer(...), return_tensors aside."""
@@ -125,19 +127,19 @@ def _check_max_length(value) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
-        raise ValueError("max_length must be a whole number, e.g. 128")
+        raise UserError("max_length must be a whole number, e.g. 128")
     try:
         number = float(value)
     except (TypeError, ValueError) as err:
-        raise ValueError(f"max_length={value!r} is not a number: use e.g. 128") from err
+        raise UserError("max_length={value!r} is not a number: use e.g. 128", value=value) from err
     if math.isnan(number) or number != int(number):
-        raise ValueError(f"max_length={value!r} must be a whole number, e.g. 128")
+        raise UserError("max_length={value!r} must be a whole number, e.g. 128", value=value)
     if number <= 0:
-        raise ValueError(f"max_length={int(number)} leaves no room for any token: use at least 1, e.g. 128 "
-                         "(or leave it empty for the model's maximum)")
+        raise UserError("max_length={value} leaves no room for any token: use at least 1, e.g. 128 "
+                        "(or leave it empty for the model's maximum)", value=int(number))
     if number > MAX_LENGTH_LIMIT:
-        raise ValueError(f"max_length={int(number):,} is over the {MAX_LENGTH_LIMIT:,} limit: models take "
-                         "512-8192 tokens, so use e.g. 512")
+        raise UserError("max_length={value:,} is over the {limit:,} limit: models take 512-8192 tokens, so use e.g. 512",
+                        value=int(number), limit=MAX_LENGTH_LIMIT)
     return int(number)
 
 
@@ -174,7 +176,7 @@ def explain_message(message: str) -> str:
     """A transformers warning in plain words; '' when explain_settings already says it with numbers."""
     if any(key in message for key in _KNOWN):
         return ""
-    return f"transformers says: {message.strip()}"
+    return say("transformers says: {message}", message=message.strip())
 
 
 def explain_settings(tok, settings: EncodeSettings, has_pair: bool, lengths: list[int]) -> list[str]:
@@ -183,33 +185,35 @@ def explain_settings(tok, settings: EncodeSettings, has_pair: bool, lengths: lis
     limit = model_max(tok)
     notes = []
     if m and trunc == "false" and pad == "false":
-        notes.append(f"max_length={m} does nothing here: it is used only by truncation (cut longer "
-                     "sequences) and by padding='max_length' (fill shorter ones).")
+        notes.append(say("max_length={m} does nothing here: it is used only by truncation (cut longer "
+                         "sequences) and by padding='max_length' (fill shorter ones).", m=m))
     if m and trunc == "false" and pad == "longest":
-        notes.append(f"padding='longest' pads to the longest sequence in the batch and ignores max_length={m} "
-                     "(transformers warns about this). Use padding='max_length' for a fixed width, or "
-                     "turn on truncation.")
+        notes.append(say("padding='longest' pads to the longest sequence in the batch and ignores max_length={m} "
+                         "(transformers warns about this). Use padding='max_length' for a fixed width, or "
+                         "turn on truncation.", m=m))
     too_long = sum(n > m for n in lengths) if m else 0
     if pad == "max_length" and trunc == "false" and too_long:
-        notes.append(f"padding='max_length' only adds tokens: {too_long} sequence(s) longer than max_length={m} "
-                     "stay longer. Turn on truncation to cut them to the same width.")
+        notes.append(say("padding='max_length' only adds tokens: {count} sequence(s) longer than max_length={m} "
+                         "stay longer. Turn on truncation to cut them to the same width.", count=too_long, m=m))
     if m is None and (pad == "max_length" or trunc != "false"):
-        notes.append(f"No max_length: padding/truncation use the model's maximum ({limit})." if limit else
-                     "No max_length and this tokenizer sets no model maximum, so transformers skips "
-                     "padding='max_length' and truncation: set a max_length.")
+        notes.append(say("No max_length: padding/truncation use the model's maximum ({limit}).", limit=limit)
+                     if limit else say("No max_length and this tokenizer sets no model maximum, so transformers "
+                                       "skips padding='max_length' and truncation: set a max_length."))
     if trunc == "only_first" and not has_pair:
-        notes.append("'only_first' is a strategy for pairs; with a single text it cuts that text, like True.")
+        notes.append(say("'only_first' is a strategy for pairs; with a single text it cuts that text, like True."))
     if pad == "longest" and len(lengths) == 1:
-        notes.append("padding='longest' pads to the longest sequence of the batch: one text has nothing "
-                     "to be padded to. Use batch mode (one text per line) or padding='max_length'.")
+        notes.append(say("padding='longest' pads to the longest sequence of the batch: one text has nothing "
+                         "to be padded to. Use batch mode (one text per line) or padding='max_length'."))
     specials = tok.num_special_tokens_to_add(pair=has_pair) if settings.add_special_tokens else 0
     if m and trunc != "false" and m <= specials:
-        notes.append(f"max_length={m} leaves no room for text: the special tokens alone take {specials}.")
+        notes.append(say("max_length={m} leaves no room for text: the special tokens alone take {specials}.", m=m,
+                         specials=specials))
     over = [n for n in lengths if limit and n > limit]
     if over:
-        notes.append(f"{len(over)} sequence(s) are longer than the model's maximum of {limit} tokens (up to "
-                     f"{max(over):,}): the model has no position for the extra tokens and would fail with an "
-                     "index error. Turn on truncation (with max_length <= the maximum).")
+        notes.append(say("{count} sequence(s) are longer than the model's maximum of {limit} tokens (up to "
+                         "{longest:,}): the model has no position for the extra tokens and would fail with an "
+                         "index error. Turn on truncation (with max_length <= the maximum).", count=len(over),
+                         limit=limit, longest=max(over)))
     return notes
 
 
@@ -269,9 +273,11 @@ def build_result(tok, texts: list[str], pairs: list[str] | None, settings: Encod
     lengths = [len(row) for row in ids_all]
     notes = explain_settings(tok, settings, bool(pairs), lengths)
     if any(n > DISPLAY_TOKENS for n in lengths):
-        notes.append(f"Showing the first {DISPLAY_TOKENS} tokens of each sequence (longest: {max(lengths):,}).")
+        notes.append(say("Showing the first {shown} tokens of each sequence (longest: {longest:,}).",
+                         shown=DISPLAY_TOKENS, longest=max(lengths)))
     if len(ids_all) > MAX_SHOWN_SEQUENCES:
-        notes.append(f"Showing the first {MAX_SHOWN_SEQUENCES} of {len(ids_all)} sequences.")
+        notes.append(say("Showing the first {shown} of {count} sequences.", shown=MAX_SHOWN_SEQUENCES,
+                         count=len(ids_all)))
     special_ids = set(tok.all_special_ids)
     side = settings.padding_side or tok.padding_side
     sequences = []

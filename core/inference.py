@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from core import sources
+from core.messages import N_, UserError
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ def load_classifier(model_dir: str | Path):
 
     path = Path(model_dir)
     if not (path / "config.json").exists():
-        raise ValueError(f"No trained model in {path}: train with 'save model' on, or pick another run")
+        raise UserError("No trained model in {path}: train with 'save model' on, or pick another run", path=path)
     stamp = (path / "config.json").stat().st_mtime  # a retrained run in the same folder is reloaded
     return _cached(("run", str(path), stamp), lambda: pipeline(
         "text-classification", model=str(path), tokenizer=str(path), top_k=None, device=_device()))
@@ -81,7 +82,7 @@ def load_base_classifier(model: str, label_names: list[str], seed: int = 0, trus
 def classify(pipe, text: str, text_pair: str = "") -> list[dict]:
     """Every label with its probability, highest first: [{"label": name, "score": p}, ...]."""
     if not (text or "").strip():
-        raise ValueError("Type a text to classify first")
+        raise UserError("Type a text to classify first")
     inputs = {"text": text, "text_pair": text_pair} if text_pair else text
     out = pipe(inputs)
     if out and isinstance(out[0], list):  # some versions wrap a single input in a list
@@ -154,7 +155,7 @@ def eval_report(store, run_id: str, refresh: bool = False) -> dict:
         return json.loads(path.read_text())
     model_dir = store.model_dir(run_id)
     if not (Path(model_dir) / "config.json").exists():
-        raise ValueError(f"Run {run_id} has no saved model: train it with 'save model' on to see the report")
+        raise UserError("Run {run} has no saved model: train it with 'save model' on to see the report", run=run_id)
     report = build_report(Path(model_dir), store.read_config(run_id))
     path.write_text(json.dumps(report, indent=1))
     log.info("eval report for %s: accuracy %.3f on %d rows", run_id, report["accuracy"], report["rows"])
@@ -169,7 +170,7 @@ def zip_model(model_dir: str | Path, dest_dir: str | Path, name: str) -> Path:
 
     model_dir = Path(model_dir)
     if not (model_dir / "config.json").exists():
-        raise ValueError(f"No trained model in {model_dir}: train with 'save model' on first")
+        raise UserError("No trained model in {path}: train with 'save model' on first", path=model_dir)
     return Path(shutil.make_archive(str(Path(dest_dir) / name), "zip", root_dir=model_dir))
 
 
@@ -183,18 +184,19 @@ def push_model(model_dir: str | Path, repo_id: str, token: str, private: bool = 
 
     repo_id = (repo_id or "").strip()
     if "/" not in repo_id:
-        raise ValueError("Type the repo as user/name, e.g. alice/minilm-reviews")
+        raise UserError("Type the repo as user/name, e.g. alice/minilm-reviews")
     if not token:
-        raise ValueError("A Hugging Face write token is needed: set HF_TOKEN or paste one")
-    sources.require_online("Pushing to the Hub")
+        raise UserError("A Hugging Face write token is needed: set HF_TOKEN or paste one")
+    sources.require_online(N_("Pushing to the Hub"))
     if not (Path(model_dir) / "config.json").exists():
-        raise ValueError(f"No trained model in {model_dir}: train with 'save model' on first")
+        raise UserError("No trained model in {path}: train with 'save model' on first", path=model_dir)
     api = HfApi(token=token)
     try:
         url = api.create_repo(repo_id, private=private, exist_ok=True)
         api.upload_folder(folder_path=str(model_dir), repo_id=repo_id, commit_message="Fine-tune Studio upload")
     except (HfHubHTTPError, OSError) as err:
         reason = str(err).replace(token, "***").splitlines()[0][:200]
-        raise ValueError(f"The upload to {repo_id} failed ({reason}): check the token has write access") from err
+        raise UserError("The upload to {repo} failed ({reason}): check the token has write access", repo=repo_id,
+                        reason=reason) from err
     log.info("pushed %s to %s", model_dir, repo_id)
     return str(url)

@@ -16,6 +16,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
+from core.messages import N_, UserError
 from core.metrics import MetricsRecorder, best_value
 from core.runs import METRICS_FILE, RESUMABLE_STATES, RunStore, checkpoint_step
 from core.settings import get_settings
@@ -52,10 +53,11 @@ def describe_error(err: BaseException, config: TrainConfig) -> str:
     if getattr(err, "worded", False):  # already a reason for people (a training process's report)
         return text
     if isinstance(err, MemoryError) or "out of memory" in text.lower():
-        where = "on the GPU" if "cuda" in (type(err).__name__ + text).lower() else "in RAM"
-        return (f"Out of memory {where}: lower batch_size (now {config.batch_size}), shorten max_length "
-                f"(now {config.max_length}), or raise gradient_accumulation_steps (now "
-                f"{config.gradient_accumulation_steps}) and lower batch_size to keep the same effective batch")
+        where = N_("on the GPU") if "cuda" in (type(err).__name__ + text).lower() else N_("in RAM")
+        return str(UserError("Out of memory {where}: lower batch_size (now {batch}), shorten max_length (now {length}), "
+                             "or raise gradient_accumulation_steps (now {accumulation}) and lower batch_size to keep "
+                             "the same effective batch", where=where, batch=config.batch_size,
+                             length=config.max_length, accumulation=config.gradient_accumulation_steps))
     if isinstance(err, ValueError):
         return text
     return f"{type(err).__name__}: {text}"[:1000]
@@ -121,7 +123,8 @@ def load_resume(store: RunStore, run_id: str, state: str | None = None) -> tuple
     config = store.read_config(run_id)
     state = state or store.read_status(run_id).get("state")
     if state not in RESUMABLE_STATES:
-        raise ValueError(f"Run {run_id!r} is {state}: only a stopped, failed or interrupted run can be resumed")
+        raise UserError("Run {run!r} is {state}: only a stopped, failed or interrupted run can be resumed", run=run_id,
+                        state=state)
     store.truncate_metrics(run_id, checkpoint_step(store.latest_checkpoint(run_id)))
     return config, store.read_metrics(run_id)
 
@@ -170,7 +173,7 @@ class JobManager:
         with self._cond:
             job = self._jobs.get(run_id)
             if job is not None and job.state not in TERMINAL_STATES:
-                raise ValueError(f"Run {run_id!r} is already {job.state}")
+                raise UserError("Run {run!r} is already {state}", run=run_id, state=job.state)
             self._check_room()
             config, points = load_resume(self.store, run_id, job.state if job is not None else None)
             config.check_limits()
@@ -198,7 +201,7 @@ class JobManager:
             job = self._jobs.get(job_id)
             if job is None or job.state != "queued":
                 state = job.state if job else self._stored_state(job_id)
-                raise ValueError(f"Job {job_id!r} is {state}, not queued: use stop for a running job")
+                raise UserError("Job {job!r} is {state}, not queued: use stop for a running job", job=job_id, state=state)
             self._check_owner(job, owner)
             return self._cancel(job)
 
@@ -247,13 +250,13 @@ class JobManager:
     def _check_room(self) -> None:
         waiting = len(self._queue)
         if waiting >= self.max_queue:
-            raise ValueError(f"The queue is full ({waiting} runs waiting, limit {self.max_queue} = MAX_QUEUE): "
-                             "wait for a run to finish or cancel a queued one")
+            raise UserError("The queue is full ({waiting} runs waiting, limit {limit} = MAX_QUEUE): wait for a run to "
+                            "finish or cancel a queued one", waiting=waiting, limit=self.max_queue)
 
     def _check_owner(self, job: Job, owner: str) -> None:
         if job.owner and owner != job.owner and not get_settings().allow_any_stop:
-            raise ValueError("Only the session that started this run can stop it "
-                             "(the server can allow anyone with ALLOW_ANY_STOP=1)")
+            raise UserError("Only the session that started this run can stop it "
+                            "(the server can allow anyone with ALLOW_ANY_STOP=1)")
 
     def _enqueue(self, job: Job, points=()) -> None:
         path = self.store.path(job.job_id) / METRICS_FILE
@@ -325,7 +328,7 @@ class JobManager:
 
     def _stored_state(self, job_id: str) -> str:
         if not self.store.exists(job_id):
-            raise ValueError(f"Job {job_id!r} was not found: pick a run from the runs list")
+            raise UserError("Job {job!r} was not found: pick a run from the runs list", job=job_id)
         return self.store.read_status(job_id).get("state", "interrupted")
 
     def _stored_snapshot(self, job_id: str, since_step: int) -> dict:

@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 from transformers import TrainerCallback
 
+from core.messages import UserError
+
 log = logging.getLogger(__name__)
 
 METRIC_MODULES_DIR = Path(__file__).resolve().parent / "metric_modules"
@@ -29,8 +31,8 @@ def check_metric_names(names) -> list[str]:
     names = list(dict.fromkeys(names or []))
     unknown = [n for n in names if n not in AVAILABLE_METRICS]
     if unknown or not names:
-        raise ValueError(f"metrics: {', '.join(map(repr, unknown)) or 'none chosen'} - "
-                         f"choose one or more of {', '.join(AVAILABLE_METRICS)}")
+        raise UserError("metrics: {unknown} - choose one or more of {choices}",
+                        unknown=", ".join(map(repr, unknown)) or "none chosen", choices=", ".join(AVAILABLE_METRICS))
     return names
 
 

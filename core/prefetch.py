@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 from core import sources
+from core.messages import N_
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ def cached_presets() -> dict[str, bool]:
 
 def prefetch(dataset: str, models: list[str] | tuple[str, ...] = (), config: str = "") -> list[str]:
     """Download a dataset (all splits, prepared) and models into the local cache; returns what was fetched."""
-    sources.require_online("Prefetching")
+    sources.require_online(N_("Prefetching"))
     import datasets
     from huggingface_hub import snapshot_download
 

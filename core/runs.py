@@ -16,6 +16,7 @@ import threading
 import time
 from pathlib import Path
 
+from core.messages import UserError
 from core.train_config import TrainConfig
 
 log = logging.getLogger(__name__)
@@ -79,11 +80,11 @@ class RunStore:
     def path(self, run_id: str) -> Path:
         """The run's folder; ValueError for an id that is not a plain run id or would leave root."""
         if not isinstance(run_id, str) or not RUN_ID.match(run_id):
-            raise ValueError(f"{run_id!r} is not a run id (lower-case letters, digits and '-' only)")
+            raise UserError("{run!r} is not a run id (lower-case letters, digits and '-' only)", run=run_id)
         root = self.root.resolve()
         path = root / run_id
         if path.is_symlink() or path.resolve().parent != root:
-            raise ValueError(f"Run {run_id!r} points outside the runs folder: refused")
+            raise UserError("Run {run!r} points outside the runs folder: refused", run=run_id)
         return path
 
     def new_run(self, config: TrainConfig) -> str:
@@ -105,7 +106,7 @@ class RunStore:
     def _existing(self, run_id: str) -> Path:
         path = self.path(run_id)
         if not (path / CONFIG_FILE).is_file():
-            raise ValueError(f"Run {run_id!r} was not found in {self.root}: pick one from the runs list")
+            raise UserError("Run {run!r} was not found in {root}: pick one from the runs list", run=run_id, root=self.root)
         return path
 
     def read_config(self, run_id: str) -> TrainConfig:
@@ -124,7 +125,7 @@ class RunStore:
         path = self._existing(run_id)
         state = self.read_status(run_id).get("state")
         if state in LIVE_STATES:
-            raise ValueError(f"Run {run_id!r} is {state}: stop it before deleting it")
+            raise UserError("Run {run!r} is {state}: stop it before deleting it", run=run_id, state=state)
         shutil.rmtree(path)
 
     # ------------------------------------------------------------- metrics

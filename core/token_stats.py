@@ -9,6 +9,7 @@ import numpy as np
 
 from core.data import sample_rows
 from core.encoding import EncodeResult, EncodeSettings, model_max
+from core.messages import UserError
 from core.tokenization import call_lock, encode
 
 log = logging.getLogger(__name__)
@@ -21,14 +22,14 @@ def check_columns(dataset, columns: list[str] | tuple[str, ...]) -> list[str]:
     """One text column, or two for sentence pairs (glue/mrpc's sentence1 + sentence2)."""
     columns = [c for c in (columns or []) if c]
     if not columns:
-        raise ValueError("No text column is chosen: pick the text column(s) on the Datasets tab")
+        raise UserError("No text column is chosen: pick the text column(s) on the Datasets tab")
     if len(columns) > 2:
-        raise ValueError(f"{len(columns)} text columns are chosen: a tokenizer takes one text or a pair, "
-                         "so choose one or two columns on the Datasets tab")
+        raise UserError("{count} text columns are chosen: a tokenizer takes one text or a pair, so choose one or two "
+                        "columns on the Datasets tab", count=len(columns))
     missing = [c for c in columns if c not in dataset.column_names]
     if missing:
-        raise ValueError(f"Column(s) {', '.join(missing)} not in this split: choose from "
-                         f"{', '.join(dataset.column_names)}")
+        raise UserError("Column(s) {missing} not in this split: choose from {choices}", missing=", ".join(missing),
+                        choices=", ".join(dataset.column_names))
     return columns
 
 
@@ -69,7 +70,7 @@ def token_length_stats(tok, dataset, columns: list[str], max_length: int | None 
     max_length would truncate and a recommended max_length (95% of rows, multiple of 8, <= model max)."""
     columns = check_columns(dataset, columns)
     if max_length is not None and max_length <= 0:
-        raise ValueError(f"max_length={max_length} leaves no room for any token: use e.g. 128")
+        raise UserError("max_length={m} leaves no room for any token: use e.g. 128", m=max_length)
     subset = sample_subset(dataset, max_rows, seed)
     table = subset.with_format("arrow")  # one Arrow read per column: 8x faster than iterating rows
     texts = _strings(table[columns[0]].to_pylist())

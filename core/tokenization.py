@@ -18,6 +18,7 @@ from typing import Iterator
 from core import sources
 from core.encoding import (DISPLAY_TOKENS, MAX_BATCH, MAX_TEXT_CHARS, EncodeResult, EncodeSettings,
                            NoPadTokenError, build_result, explain_message, model_max)
+from core.messages import UserError, say
 from core.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ def resolve_tokenizer(name: str) -> str:
     if name.startswith(TRAINED_PREFIX):
         folder = tokenizers_dir() / name[len(TRAINED_PREFIX):]
         if folder.resolve().parent != tokenizers_dir().resolve() or not folder.is_dir():
-            raise ValueError(f"No trained tokenizer {name!r}: train one first, or pick another tokenizer")
+            raise UserError("No trained tokenizer {name!r}: train one first, or pick another tokenizer", name=name)
         return str(folder)
     return sources.resolve_model(name)
 
@@ -94,18 +95,21 @@ def _from_pretrained(location: str, name: str):
     try:
         return AutoTokenizer.from_pretrained(location, trust_remote_code=False)
     except (OSError, ValueError, KeyError, TypeError) as err:
-        where = "folder" if Path(location).is_dir() else "Hub id"
-        raise ValueError(f"Tokenizer {name or location!r} could not be loaded as a {where} "
-                         f"({type(err).__name__}: {str(err).splitlines()[0][:200]}). Check the name, "
-                         f"e.g. {', '.join(HUB_EXAMPLES)}, or a folder with tokenizer files") from err
+        fields = dict(name=name or location, examples=", ".join(HUB_EXAMPLES),
+                      error=f"{type(err).__name__}: {(str(err).splitlines() or [''])[0][:200]}")
+        if Path(location).is_dir():
+            raise UserError("Tokenizer {name!r} could not be loaded as a folder ({error}). Check the name, e.g. "
+                            "{examples}, or a folder with tokenizer files", **fields) from err
+        raise UserError("Tokenizer {name!r} could not be loaded as a Hub id ({error}). Check the name, e.g. "
+                        "{examples}, or a folder with tokenizer files", **fields) from err
 
 
 def _set_pad_to_eos(tok) -> None:
     if tok.pad_token is not None:
         return
     if tok.eos_token is None:
-        raise ValueError("This tokenizer has neither a pad nor an eos token: add one with "
-                         "tokenizer.add_special_tokens({'pad_token': '[PAD]'}) (and resize the model)")
+        raise UserError("This tokenizer has neither a pad nor an eos token: add one with {code} (and resize the "
+                        "model)", code="tokenizer.add_special_tokens({'pad_token': '[PAD]'})")
     tok.pad_token = tok.eos_token
 
 
@@ -132,20 +136,20 @@ def parse_inputs(text: str, text_pair: str = "", batch: bool = False) -> tuple[l
     """Turn the text boxes into (texts, pairs or None, notes); ValueError for empty or oversize input."""
     text, text_pair = text or "", text_pair or ""
     if not text.strip():
-        raise ValueError("The text is empty: type a sentence to tokenize")
+        raise UserError("The text is empty: type a sentence to tokenize")
     if len(text) + len(text_pair) > MAX_TEXT_CHARS:
-        raise ValueError(f"The text is {len(text) + len(text_pair):,} characters, over the "
-                         f"{MAX_TEXT_CHARS:,} limit: paste a shorter excerpt")
+        raise UserError("The text is {count:,} characters, over the {limit:,} limit: paste a shorter excerpt",
+                        count=len(text) + len(text_pair), limit=MAX_TEXT_CHARS)
     if not batch:
         return [text], ([text_pair] if text_pair.strip() else None), []
     texts = [line for line in text.splitlines() if line.strip()]
     pairs = [line for line in text_pair.splitlines() if line.strip()] or None
     if pairs is not None and len(pairs) != len(texts):
-        raise ValueError(f"Batch mode pairs line by line, but there are {len(texts)} texts and "
-                         f"{len(pairs)} pairs: give one pair line per text line, or clear the pair box")
+        raise UserError("Batch mode pairs line by line, but there are {texts} texts and {pairs} pairs: give one pair "
+                        "line per text line, or clear the pair box", texts=len(texts), pairs=len(pairs))
     notes = []
     if len(texts) > MAX_BATCH:
-        notes.append(f"Batch mode uses the first {MAX_BATCH} of {len(texts)} lines.")
+        notes.append(say("Batch mode uses the first {shown} of {count} lines.", shown=MAX_BATCH, count=len(texts)))
         texts, pairs = texts[:MAX_BATCH], pairs[:MAX_BATCH] if pairs else None
     return texts, pairs, notes
 
@@ -176,16 +180,16 @@ def _call_tokenizer(tok, texts, pairs, settings: EncodeSettings):
         if "padding token" in str(err):
             raise NoPadTokenError(str(err)) from err
         if "Unable to create tensor" not in str(err):
-            raise ValueError(f"The tokenizer refused these settings: {err}") from err
+            raise UserError("The tokenizer refused these settings: {error}", error=err) from err
         enc = tok(texts, pairs, **kwargs)
         lengths = [len(ids) for ids in enc["input_ids"]]
-        return enc, (
-            f"{settings.return_tensors}: cannot make a tensor, the sequences have different lengths "
-            f"({', '.join(map(str, lengths[:12]))}{' ...' if len(lengths) > 12 else ''}). A tensor is a "
+        return enc, say(
+            "{tensors}: cannot make a tensor, the sequences have different lengths ({lengths}). A tensor is a "
             "rectangle: turn on padding ('longest', or 'max_length' with truncation) so every row has "
-            "the same length")
+            "the same length", tensors=settings.return_tensors,
+            lengths=", ".join(map(str, lengths[:12])) + (" ..." if len(lengths) > 12 else ""))
     except Exception as err:  # the Rust backend raises a bare Exception for impossible truncations
-        raise ValueError(_explain_backend_error(err, settings)) from err
+        raise _explain_backend_error(err, settings) from err
     ids = enc["input_ids"]
     if settings.return_tensors:
         return enc, f"{settings.return_tensors}: {ids.shape}"
@@ -194,15 +198,15 @@ def _call_tokenizer(tok, texts, pairs, settings: EncodeSettings):
                  f"lists: {len(ids)} sequences, ragged (lengths {lengths[0]}..{lengths[-1]})")
 
 
-def _explain_backend_error(err: Exception, settings: EncodeSettings) -> str:
+def _explain_backend_error(err: Exception, settings: EncodeSettings) -> UserError:
     text = str(err)
     if "too short" in text:
-        return (f"Truncation {settings.truncation!r} cannot reach max_length={settings.max_length}: the "
-                "sequence it may cut is too short to remove enough tokens. Raise max_length, or use "
-                "truncation 'longest_first', which cuts from both texts")
+        return UserError("Truncation {truncation!r} cannot reach max_length={m}: the sequence it may cut is too "
+                         "short to remove enough tokens. Raise max_length, or use truncation 'longest_first', "
+                         "which cuts from both texts", truncation=settings.truncation, m=settings.max_length)
     if "Second sequence not provided" in text:
-        return "truncation 'only_second' needs a text pair: type a second text, or choose another strategy"
-    return f"The tokenizer refused these settings: {text}"
+        return UserError("truncation 'only_second' needs a text pair: type a second text, or choose another strategy")
+    return UserError("The tokenizer refused these settings: {error}", error=text)
 
 
 def _guard_padded_size(tok, texts, pairs, settings: EncodeSettings) -> None:
@@ -215,9 +219,9 @@ def _guard_padded_size(tok, texts, pairs, settings: EncodeSettings) -> None:
     if settings.padding == "max_length" and settings.max_length:
         width = max(width, settings.max_length)
     if width * len(texts) > PADDED_CELL_LIMIT:
-        raise ValueError(f"Padding {len(texts)} sequences to {width:,} tokens would make "
-                         f"{width * len(texts):,} cells: turn on truncation with a max_length, or "
-                         "tokenize the long line on its own")
+        raise UserError("Padding {count} sequences to {width:,} tokens would make {cells:,} cells: turn on truncation "
+                        "with a max_length, or tokenize the long line on its own", count=len(texts), width=width,
+                        cells=width * len(texts))
 
 
 @contextmanager

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from core import sources
 from core.data import SAMPLE, DatasetSource
+from core.messages import N_, UserError
 from core.settings import Settings, get_settings
 
 PADDINGS = ("dynamic", "max_length")
@@ -85,41 +86,41 @@ class TrainConfig:
                 if value is None:
                     value = ""
                 if not isinstance(value, str):
-                    raise ValueError(f"{f.name}: expected text, got {value!r}")
+                    raise UserError("{name}: expected text, got {value!r}", name=f.name, value=value)
                 setattr(self, f.name, value.strip())
         if not isinstance(self.dataset, dict):
-            raise ValueError("dataset: expected a DatasetSource as a dict, e.g. {'kind': 'sample'}")
+            raise UserError("dataset: expected a DatasetSource as a dict, e.g. {example}", example="{'kind': 'sample'}")
         DatasetSource.from_dict(self.dataset)  # raises a ValueError naming the fix
         if isinstance(self.metrics, str):
             self.metrics = [m.strip() for m in self.metrics.split(",") if m.strip()]
         self.metrics = list(dict.fromkeys(self.metrics or []))
 
     def _check_ranges(self) -> None:
-        _between("eval_fraction", self.eval_fraction, 0.01, 0.5, "e.g. 0.2 keeps a fifth of train for evaluation")
-        _between("num_labels", self.num_labels, 0, 100_000, "use 0 to read it from the data")
-        _between("max_train_samples", self.max_train_samples, 0, 100_000_000, "use 0 for all rows, e.g. 1000")
-        _between("max_eval_samples", self.max_eval_samples, 0, 100_000_000, "use 0 for all rows, e.g. 500")
-        _between("max_length", self.max_length, 8, MAX_LENGTH_LIMIT, "e.g. 128 (most models take at most 512)")
-        _between("num_train_epochs", self.num_train_epochs, 0, 1000, "e.g. 1 to 5")
+        _between("eval_fraction", self.eval_fraction, 0.01, 0.5, N_("e.g. 0.2 keeps a fifth of train for evaluation"))
+        _between("num_labels", self.num_labels, 0, 100_000, N_("use 0 to read it from the data"))
+        _between("max_train_samples", self.max_train_samples, 0, 100_000_000, N_("use 0 for all rows, e.g. 1000"))
+        _between("max_eval_samples", self.max_eval_samples, 0, 100_000_000, N_("use 0 for all rows, e.g. 500"))
+        _between("max_length", self.max_length, 8, MAX_LENGTH_LIMIT, N_("e.g. 128 (most models take at most 512)"))
+        _between("num_train_epochs", self.num_train_epochs, 0, 1000, N_("e.g. 1 to 5"))
         if self.max_steps == 0 or self.max_steps < -1:
-            raise ValueError(f"max_steps: {self.max_steps} is not allowed - use -1 to train by epochs, "
-                             "or a positive number of steps")
-        _between("max_steps", self.max_steps, -1, 10_000_000, "use -1 to train by epochs")
+            raise UserError("max_steps: {value} is not allowed - use -1 to train by epochs, or a positive number of steps",
+                            value=self.max_steps)
+        _between("max_steps", self.max_steps, -1, 10_000_000, N_("use -1 to train by epochs"))
         if self.max_steps == -1 and self.num_train_epochs <= 0:
-            raise ValueError("num_train_epochs: 0 epochs with max_steps -1 trains nothing - "
-                             "set num_train_epochs above 0 (e.g. 1) or max_steps to a positive number")
+            raise UserError("num_train_epochs: 0 epochs with max_steps -1 trains nothing - "
+                            "set num_train_epochs above 0 (e.g. 1) or max_steps to a positive number")
         if not 0 < self.learning_rate <= 0.1:
-            raise ValueError(f"learning_rate: {self.learning_rate:g} is outside (0, 0.1] - "
-                             "fine-tuning uses about 1e-5 to 1e-4, e.g. 5e-5")
-        _between("batch_size", self.batch_size, 1, 4096, "e.g. 8, 16 or 32; lower it if memory runs out")
-        _between("eval_batch_size", self.eval_batch_size, 1, 8192, "e.g. 32")
-        _between("gradient_accumulation_steps", self.gradient_accumulation_steps, 1, 1024, "e.g. 1, 2 or 4")
-        _between("weight_decay", self.weight_decay, 0.0, 1.0, "e.g. 0.0 or 0.01")
+            raise UserError("learning_rate: {value:g} is outside (0, 0.1] - fine-tuning uses about 1e-5 to 1e-4, e.g. 5e-5",
+                            value=self.learning_rate)
+        _between("batch_size", self.batch_size, 1, 4096, N_("e.g. 8, 16 or 32; lower it if memory runs out"))
+        _between("eval_batch_size", self.eval_batch_size, 1, 8192, N_("e.g. 32"))
+        _between("gradient_accumulation_steps", self.gradient_accumulation_steps, 1, 1024, N_("e.g. 1, 2 or 4"))
+        _between("weight_decay", self.weight_decay, 0.0, 1.0, N_("e.g. 0.0 or 0.01"))
         if not 0 <= self.warmup_ratio < 1:
-            raise ValueError(f"warmup_ratio: {self.warmup_ratio:g} must be in [0, 1) - e.g. 0.0 or 0.1")
-        _between("eval_steps", self.eval_steps, 1, 1_000_000, "e.g. 50")
-        _between("logging_steps", self.logging_steps, 1, 100_000, "e.g. 5 or 10 for a smooth live curve")
-        _between("seed", self.seed, 0, 2**32 - 1, "e.g. 42")
+            raise UserError("warmup_ratio: {value:g} must be in [0, 1) - e.g. 0.0 or 0.1", value=self.warmup_ratio)
+        _between("eval_steps", self.eval_steps, 1, 1_000_000, N_("e.g. 50"))
+        _between("logging_steps", self.logging_steps, 1, 100_000, N_("e.g. 5 or 10 for a smooth live curve"))
+        _between("seed", self.seed, 0, 2**32 - 1, N_("e.g. 42"))
 
     def _check_choices(self) -> None:
         _choice("padding", self.padding, PADDINGS)
@@ -127,34 +128,35 @@ class TrainConfig:
         _choice("precision", self.precision, PRECISIONS)
         unknown = [m for m in self.metrics if m not in METRICS]
         if unknown or not self.metrics:
-            raise ValueError(f"metrics: {', '.join(map(repr, unknown)) or 'none chosen'} - "
-                             f"choose one or more of {', '.join(METRICS)}")
+            raise UserError("metrics: {unknown} - choose one or more of {choices}",
+                            unknown=", ".join(map(repr, unknown)) or "none chosen", choices=", ".join(METRICS))
         for name in ("train_split", "text_column", "label_column"):
             if not getattr(self, name):
-                raise ValueError(f"{name}: must not be empty - e.g. {TrainConfig.__dataclass_fields__[name].default!r}")
+                raise UserError("{name}: must not be empty - e.g. {example!r}", name=name,
+                                example=TrainConfig.__dataclass_fields__[name].default)
         if self.text_pair_column and self.text_pair_column == self.text_column:
-            raise ValueError("text_pair_column: same as text_column - choose the second text column or leave it empty")
+            raise UserError("text_pair_column: same as text_column - choose the second text column or leave it empty")
         if self.label_column in (self.text_column, self.text_pair_column):
-            raise ValueError("label_column: same as a text column - choose the column holding the classes")
+            raise UserError("label_column: same as a text column - choose the column holding the classes")
         if self.eval_split and self.eval_split == self.train_split:
-            raise ValueError(f"eval_split: {self.eval_split!r} is also the train split, so scores would be "
-                             "measured on training rows - choose another split or leave it empty to carve one")
+            raise UserError("eval_split: {split!r} is also the train split, so scores would be measured on training rows "
+                            "- choose another split or leave it empty to carve one", split=self.eval_split)
 
     def check_limits(self, settings: Settings | None = None) -> None:
         """The server's guardrails (core.settings): ValueError naming the limit and the fix."""
         settings = settings or get_settings()
         if not settings.training_enabled:
-            raise ValueError("Training is turned off on this server (TRAINING_ENABLED=0): "
-                             "run the app on your own machine to train")
+            raise UserError("Training is turned off on this server (TRAINING_ENABLED=0): "
+                            "run the app on your own machine to train")
         cap = settings.max_train_samples
         if cap > 0 and not 0 < self.max_train_samples <= cap:
-            raise ValueError(f"max_train_samples: this server allows at most {cap} training rows "
-                             f"(MAX_TRAIN_SAMPLES) - set max_train_samples to {cap} or less")
+            raise UserError("max_train_samples: this server allows at most {cap} training rows "
+                            "(MAX_TRAIN_SAMPLES) - set max_train_samples to {cap} or less", cap=cap)
         steps = self.planned_steps(self.max_train_samples)
         if settings.max_steps > 0 and steps is not None and steps > settings.max_steps:
-            raise ValueError(f"max_steps: this run would take {steps} steps but this server allows at most "
-                             f"{settings.max_steps} (MAX_STEPS) - set max_steps to {settings.max_steps} or less, "
-                             "or lower num_train_epochs / max_train_samples")
+            raise UserError("max_steps: this run would take {steps} steps but this server allows at most {cap} "
+                            "(MAX_STEPS) - set max_steps to {cap} or less, or lower num_train_epochs / max_train_samples",
+                            steps=steps, cap=settings.max_steps)
 
     def planned_steps(self, train_rows: int) -> int | None:
         """Optimizer steps for train_rows rows on one device (None when unknown: all rows of an unread set)."""
@@ -187,9 +189,11 @@ class TrainConfig:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as err:
-            raise ValueError(f"{path} is not a readable TrainConfig JSON file ({err}): check the path") from err
+            raise UserError("{path} is not a readable TrainConfig JSON file ({error}): check the path",
+                            path=path, error=err) from err
         if not isinstance(data, dict):
-            raise ValueError(f"{path} holds {type(data).__name__}, not a JSON object of TrainConfig fields")
+            raise UserError("{path} holds {kind}, not a JSON object of TrainConfig fields", path=path,
+                            kind=type(data).__name__)
         return cls.from_dict(data)
 
     @classmethod
@@ -221,33 +225,35 @@ def _to_bool(name: str, value) -> bool:
         return value.strip().lower() in {"true", "1", "yes"}
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
-    raise ValueError(f"{name}: expected true or false, got {value!r}")
+    raise UserError("{name}: expected true or false, got {value!r}", name=name, value=value)
 
 
 def _to_float(name: str, value) -> float:
     if isinstance(value, bool):
-        raise ValueError(f"{name}: expected a number, got {value!r}")
+        raise UserError("{name}: expected a number, got {value!r}", name=name, value=value)
     try:
         number = float(value)
     except (TypeError, ValueError) as err:
-        raise ValueError(f"{name}: expected a number, got {value!r}") from err
+        raise UserError("{name}: expected a number, got {value!r}", name=name, value=value) from err
     if not math.isfinite(number):
-        raise ValueError(f"{name}: expected a finite number, got {value!r}")
+        raise UserError("{name}: expected a finite number, got {value!r}", name=name, value=value)
     return number
 
 
 def _to_int(name: str, value) -> int:
     number = _to_float(name, value)
     if number != int(number):
-        raise ValueError(f"{name}: expected a whole number, got {value!r}")
+        raise UserError("{name}: expected a whole number, got {value!r}", name=name, value=value)
     return int(number)
 
 
 def _between(name: str, value, low, high, hint: str) -> None:
     if not low <= value <= high:
-        raise ValueError(f"{name}: {value:g} is outside [{low:g}, {high:g}] - {hint}")
+        raise UserError("{name}: {value:g} is outside [{low:g}, {high:g}] - {hint}", name=name, value=value, low=low,
+                        high=high, hint=hint)
 
 
 def _choice(name: str, value: str, choices) -> None:
     if value not in choices:
-        raise ValueError(f"{name}: {value!r} is not one of {', '.join(choices)} - choose one of those")
+        raise UserError("{name}: {value!r} is not one of {choices} - choose one of those", name=name, value=value,
+                        choices=", ".join(choices))

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 
 from core.data import DatasetSource, load_source
+from core.messages import UserError
 from core.train_config import TrainConfig
 
 log = logging.getLogger(__name__)
@@ -50,8 +51,11 @@ def prepare_data(config: TrainConfig, tokenizer) -> PreparedData:
 
 def _split(dsd, name: str, field_name: str):
     if name not in dsd:
-        hint = " or leave eval_split empty to carve one out of train" if field_name == "eval_split" else ""
-        raise ValueError(f"{field_name}: split {name!r} not found - choose one of {', '.join(dsd)}{hint}")
+        if field_name == "eval_split":
+            raise UserError("eval_split: split {split!r} not found - choose one of {choices} or leave eval_split "
+                            "empty to carve one out of train", split=name, choices=", ".join(dsd))
+        raise UserError("{field}: split {split!r} not found - choose one of {choices}", field=field_name, split=name,
+                        choices=", ".join(dsd))
     return dsd[name]
 
 
@@ -60,8 +64,8 @@ def _check_columns(dataset, config: TrainConfig, split: str) -> None:
               "label_column": config.label_column}
     for field_name, column in wanted.items():
         if column and column not in dataset.column_names:
-            raise ValueError(f"{field_name}: column {column!r} not found in split {split!r} - "
-                             f"choose one of {', '.join(dataset.column_names)}")
+            raise UserError("{field}: column {column!r} not found in split {split!r} - choose one of {choices}",
+                            field=field_name, column=column, split=split, choices=", ".join(dataset.column_names))
 
 
 def _drop_missing(dataset, config: TrainConfig):
@@ -72,7 +76,7 @@ def _drop_missing(dataset, config: TrainConfig):
     kept = dataset.filter(lambda row: all(row[c] is not None for c in columns))
     log.warning("dropped %d rows with an empty text or label", len(dataset) - len(kept))
     if len(kept) == 0:
-        raise ValueError("Every row has an empty text or label: check text_column and label_column")
+        raise UserError("Every row has an empty text or label: check text_column and label_column")
     return kept
 
 
@@ -90,13 +94,15 @@ def encode_labels(dataset, column: str, num_labels: int = 0):
     elif getattr(feature, "dtype", "").startswith(("int", "uint", "float")):
         dataset, names = _encode_ids(dataset, column, num_labels)
     else:
-        raise ValueError(f"label_column: {column!r} holds {feature}, not class names or ids - "
-                         "choose the column with the classes")
+        raise UserError("label_column: {column!r} holds {feature}, not class names or ids - choose the column with the "
+                        "classes", column=column, feature=feature)
     if num_labels and num_labels != len(names):
-        raise ValueError(f"num_labels: {num_labels} but {column!r} has {len(names)} classes "
-                         f"({', '.join(names[:10])}) - set num_labels to {len(names)} or 0")
+        raise UserError("num_labels: {num_labels} but {column!r} has {count} classes ({names}) - set num_labels to "
+                        "{count} or 0", num_labels=num_labels, column=column, count=len(names),
+                        names=", ".join(names[:10]))
     if len(names) < 2:
-        raise ValueError(f"label_column: {column!r} has only {len(names)} class - a classifier needs at least 2")
+        raise UserError("label_column: {column!r} has only {count} class - a classifier needs at least 2",
+                        column=column, count=len(names))
     return dataset, names
 
 
@@ -108,14 +114,15 @@ def _encode_ids(dataset, column: str, num_labels: int):
     values = dataset.data.column(column)
     if pa.types.is_floating(values.type):  # 0.0/1.0 from a CSV are ids; 0.5 is a regression target
         if not pc.all(pc.equal(values, pc.floor(values))).as_py():
-            raise ValueError(f"label_column: {column!r} holds fractions (regression?) - "
-                             "a classifier needs class ids 0, 1, 2 ... or class names")
+            raise UserError("label_column: {column!r} holds fractions (regression?) - a classifier needs class ids "
+                            "0, 1, 2 ... or class names", column=column)
         dataset = dataset.cast_column(column, datasets.Value("int64"))
     low, high = int(pc.min(values).as_py()), int(pc.max(values).as_py())
     count = num_labels or high + 1
     if low < 0 or high >= count:
-        raise ValueError(f"label_column: label ids must be 0..{count - 1} but {column!r} holds {low}..{high} - "
-                         f"fix the labels or set num_labels (now {num_labels or 'read from the data'})")
+        raise UserError("label_column: label ids must be 0..{top} but {column!r} holds {low}..{high} - fix the labels "
+                        "or set num_labels (now {now})", top=count - 1, column=column, low=low, high=high,
+                        now=num_labels or "read from the data")
     names = [str(i) for i in range(count)]
     return dataset.cast_column(column, datasets.ClassLabel(names=names)), names
 
@@ -128,18 +135,20 @@ def _align_labels(eval_set, column: str, train):
     feature = eval_set.features[column]
     if isinstance(feature, datasets.ClassLabel):
         if list(feature.names) != list(target.names):
-            raise ValueError(f"label_column: eval split classes {feature.names} differ from train's {target.names}")
+            raise UserError("label_column: eval split classes {eval_names} differ from train's {train_names}",
+                            eval_names=feature.names, train_names=target.names)
         _check_unlabelled(eval_set, column)
         return eval_set
     if getattr(feature, "dtype", "") in {"string", "large_string"}:
         unseen = sorted(set(eval_set.unique(column)) - set(target.names))
         if unseen:
-            raise ValueError(f"label_column: the eval split has classes train never shows ({', '.join(unseen[:5])}) - "
-                             "use a split with the same classes, or leave eval_split empty")
+            raise UserError("label_column: the eval split has classes train never shows ({unseen}) - use a split with "
+                            "the same classes, or leave eval_split empty", unseen=", ".join(unseen[:5]))
     else:
         high = max(eval_set.unique(column))
         if high >= target.num_classes or min(eval_set.unique(column)) < 0:
-            raise ValueError(f"label_column: eval label ids must be 0..{target.num_classes - 1}, found {high}")
+            raise UserError("label_column: eval label ids must be 0..{top}, found {high}", top=target.num_classes - 1,
+                            high=high)
     return eval_set.cast_column(column, target)
 
 
@@ -148,8 +157,8 @@ def _check_unlabelled(dataset, column: str) -> None:
     import pyarrow.compute as pc
 
     if len(dataset) and pc.min(dataset.data.column(column)).as_py() < 0:
-        raise ValueError(f"label_column: {column!r} holds -1 (unlabelled rows, as in many Hub test splits) - "
-                         "choose a labelled split, e.g. validation, or leave eval_split empty")
+        raise UserError("label_column: {column!r} holds -1 (unlabelled rows, as in many Hub test splits) - choose a "
+                        "labelled split, e.g. validation, or leave eval_split empty", column=column)
 
 
 def _carve_eval(train, config: TrainConfig):

@@ -14,6 +14,7 @@ import sys
 import threading
 from pathlib import Path
 
+from core.messages import UserError
 from core.runs import BASELINE_FILE, CONFIG_FILE, FINAL_FILE, METRICS_FILE, MODEL_DIR, find_latest_checkpoint
 from core.train_config import (EVAL_STRATEGIES, MAX_LENGTH_LIMIT, PADDINGS, PRECISIONS, TrainConfig,
                                quick_demo_config, tutorial_config)
@@ -41,9 +42,9 @@ def resolve_precision(precision: str) -> str:
     if precision == "auto":
         return "bf16" if bf16_ok else "fp16" if cuda else "fp32"
     if precision == "fp16" and not cuda:
-        raise ValueError("precision: fp16 needs a CUDA GPU - choose auto or fp32")
+        raise UserError("precision: fp16 needs a CUDA GPU - choose auto or fp32")
     if precision == "bf16" and cuda and not bf16_ok:
-        raise ValueError("precision: this GPU has no bf16 - choose auto or fp16")
+        raise UserError("precision: this GPU has no bf16 - choose auto or fp16")
     return precision
 
 
@@ -81,8 +82,8 @@ def load_tokenizer(config: TrainConfig):
 def check_max_length(config: TrainConfig, model_config, tokenizer) -> None:
     limit = model_max_length(config.model, tokenizer, model_config)
     if config.max_length > limit:
-        raise ValueError(f"max_length: {config.max_length} is beyond what {config.model} takes ({limit} tokens) - "
-                         f"set max_length to {limit} or less")
+        raise UserError("max_length: {length} is beyond what {model} takes ({limit} tokens) - set max_length to "
+                        "{limit} or less", length=config.max_length, model=config.model, limit=limit)
 
 
 def load_model(config: TrainConfig, label_names: list[str], tokenizer):
@@ -226,8 +227,8 @@ def _check_planned_steps(config: TrainConfig, train_rows: int) -> None:
 
     cap, steps = get_settings().max_steps, config.planned_steps(train_rows)
     if cap > 0 and steps is not None and steps > cap:
-        raise ValueError(f"max_steps: this run would take {steps} steps on {train_rows} rows but this server "
-                         f"allows at most {cap} (MAX_STEPS) - set max_steps to {cap} or less")
+        raise UserError("max_steps: this run would take {steps} steps on {rows} rows but this server allows at most "
+                        "{cap} (MAX_STEPS) - set max_steps to {cap} or less", steps=steps, rows=train_rows, cap=cap)
 
 
 def _baseline(trainer, config, run_dir: Path, recorder, main: bool, resume: bool) -> dict | None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import os
 
+from core.messages import UserError
+
 log = logging.getLogger(__name__)
 
 MIN_SECONDS = 60
@@ -41,8 +43,8 @@ def run_in_gpu_slot(manager, job_id: str) -> str:
     try:
         import spaces
     except ImportError as err:
-        raise ValueError("SPACES_ZERO_GPU is set but the spaces package is missing: pip install spaces, "
-                         "or unset SPACES_ZERO_GPU") from err
+        raise UserError("SPACES_ZERO_GPU is set but the spaces package is missing: pip install spaces, "
+                        "or unset SPACES_ZERO_GPU") from err
     config = manager.store.read_config(job_id)
     duration = gpu_seconds(config)
     log.info("job %s: asking ZeroGPU for %d s", job_id, duration)

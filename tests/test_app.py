@@ -125,3 +125,19 @@ def test_two_visitors_keep_their_own_dataset(server, tmp_path):
     for client_table, expected_column in zip(tables, ["text", "comment", "text", "comment"]):
         assert expected_column in client_table["headers"]
     assert all(row[-1].startswith("my own row") for row in tables[1]["data"])
+
+
+def test_errors_follow_the_visitors_language(server, tmp_path):
+    """core's messages reach a Chinese browser in Chinese (Accept-Language), an English one in English."""
+    from gradio_client import Client, handle_file
+
+    bad = tmp_path / "latin.csv"
+    bad.write_bytes("text,label\ncaf\xe9,1\n".encode("latin-1"))
+    zh = Client(server, verbose=False, headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"})
+    with pytest.raises(Exception, match="latin.csv 不是 UTF-8 文本（第 14 字节）"):
+        zh.predict("file", "", "", "", handle_file(str(bad)), 3, 0, api_name="/load_dataset")
+    with pytest.raises(Exception, match=r"max_length=0 放不下任何 token"):
+        zh.predict("Hello", "", "", {"max_length": 0}, False, False, api_name="/tokenize")
+    en = Client(server, verbose=False, headers={"Accept-Language": "en-GB,en;q=0.9"})
+    with pytest.raises(Exception, match=r"latin.csv is not UTF-8 text \(byte 14\)"):
+        en.predict("file", "", "", "", handle_file(str(bad)), 3, 0, api_name="/load_dataset")

@@ -12,8 +12,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core import data, sources
+from core.messages import UserError
 from core.settings import get_settings
-from ui.i18n import msg, register, t
+from ui.i18n import local, msg, register, t
 from ui.state import default_selection, source_of
 
 SOURCE_SAMPLE, SOURCE_HUB, SOURCE_FILE = "sample", "hub", "file"
@@ -43,6 +44,8 @@ register(
                       "use the sample or upload a file.",
         "ds.loaded": "Loaded **{name}**: {splits}.",
         "ds.no_text": "No text column was found: pick the column that holds the text.",
+        "ds.sample_failed": "Could not sample rows: {error}. Load the dataset again.",
+        "ds.pick_columns": "Pick one text column, or two for a sentence pair.",
         "ds.no_file": "Choose a file to upload first.",
         "ds.presets": "Tutorial presets: {names}",
     },
@@ -66,6 +69,8 @@ register(
         "ds.offline": "离线（{reason}）：只能加载之前缓存过的 Hub 数据集（python app.py --prefetch NAME）；请用内置样例或上传文件。",
         "ds.loaded": "已加载 **{name}**：{splits}。",
         "ds.no_text": "没有找到文本列：请选择存放文本的列。",
+        "ds.sample_failed": "无法抽样：{error}。请重新加载数据集。",
+        "ds.pick_columns": "请选择一个文本列，句对任务选两个。",
         "ds.no_file": "请先选择要上传的文件。",
         "ds.presets": "教程预设：{names}",
     },
@@ -114,7 +119,7 @@ def make_source(kind: str, hub_id: str, config: str, split: str, file_path: str 
                                   split=(split or "").strip())
     if kind == SOURCE_FILE:
         if not file_path:
-            raise ValueError("Choose a file to upload first")
+            raise UserError("Choose a file to upload first")
         return data.DatasetSource("file", path=str(store_upload(file_path, session)))
     return data.SAMPLE
 
@@ -158,7 +163,7 @@ def load_dataset(kind: str, hub_id: str, config: str, split: str, file_path: str
         source = make_source(kind, hub_id, config, split, file_path, getattr(request, "session_hash", ""))
         dsd = data.load_source(source)
     except ValueError as err:
-        raise gr.Error(str(err)) from err
+        raise gr.Error(local(err)) from err
     info = data.describe(dsd)
     first_split = next(iter(info["splits"]))
     selection = {**default_selection(), "source": vars(source).copy(), "split": first_split,
@@ -185,14 +190,14 @@ def sample_rows(selection: dict, n_rows: float, seed: float | None) -> pd.DataFr
         frame = data.sample_rows(dsd[selection["split"]], int(n_rows), None if seed is None else int(seed))
         return _text_last(frame, selection.get("text_columns") or [])
     except (ValueError, KeyError) as err:
-        raise gr.Error(f"Could not sample rows: {err}. Load the dataset again.") from err
+        raise gr.Error(msg("ds.sample_failed", error=local(err))) from err
 
 
 def change_view(selection: dict, split: str, text_cols: list[str], label_col: str | None,
                 n_rows: float, seed: float | None):
     """The user picked another split or other columns: remember it and redraw."""
     if len(text_cols or []) > 2:
-        raise gr.Error("Pick one text column, or two for a sentence pair.")
+        raise gr.Error(msg("ds.pick_columns"))
     dsd = data.load_source(source_of(selection))
     label_names = data.class_names(dsd[split], label_col) if label_col else None
     selection = {**selection, "split": split, "text_columns": list(text_cols or []),

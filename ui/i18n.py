@@ -2,13 +2,18 @@
 
 Static labels use Gradio's I18n (`t(key)`): the browser translates them by its language, and Gradio's
 settings panel in the page footer switches it. Messages made at run time use `msg(key, request)`,
-which reads the visitor's Accept-Language. Each tab registers its own strings with `register`.
+which reads the visitor's Accept-Language (of the request being served when none is passed). Each tab
+registers its own strings with `register`. core's messages (errors, notes, a job's failure reason) are
+English text with a Chinese catalogue (core/messages.py): `local(text_or_error)` shows them in the
+visitor's language.
 """
 
 from __future__ import annotations
 
 import gradio as gr
 from gradio.i18n import I18nData
+
+from core.messages import localize
 
 EN: dict[str, str] = {}
 ZH: dict[str, str] = {}
@@ -30,9 +35,18 @@ def t(key: str) -> I18nData:
     return I18nData(key)
 
 
-def lang_of(request: gr.Request | None) -> str:
+def current_request() -> gr.Request | None:
+    """The request Gradio is serving in this thread (None outside an event handler)."""
+    from gradio.context import LocalContext
+
+    return LocalContext.request.get(None)
+
+
+def lang_of(request: gr.Request | None = None) -> str:
     """'zh' when the visitor's browser prefers Chinese, else 'en'."""
     if request is None:
+        request = current_request()
+    if request is None or getattr(request, "headers", None) is None:
         return "en"
     accept = (request.headers.get("accept-language") or "").lower()
     first = accept.split(",")[0].strip()
@@ -43,6 +57,11 @@ def msg(key: str, request: gr.Request | None = None, **fmt) -> str:
     """A run-time message in the visitor's language."""
     table = ZH if lang_of(request) == "zh" else EN
     return table.get(key, EN.get(key, key)).format(**fmt)
+
+
+def local(message, request: gr.Request | None = None) -> str:
+    """A message from core (an exception or its text) in the visitor's language."""
+    return localize(message, lang_of(request))
 
 
 def build_i18n() -> gr.I18n:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from core import codegen, inference, jobs
 from ui import charts
-from ui.i18n import msg, register
+from ui.i18n import local, msg, register
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ def predict(run_id: str, text: str, text_pair: str = "") -> dict:
     try:
         result = inference.predict_run(_store(), _need(run_id), text, text_pair or "")
     except (ValueError, OSError) as err:
-        raise gr.Error(str(err)) from err
+        raise gr.Error(local(err)) from err
     return {side: {r["label"]: r["score"] for r in rows} for side, rows in result.items()}
 
 
@@ -93,7 +93,7 @@ def export_code(run_id: str, num_processes: int = 2) -> dict:
         return {"script": codegen.generate_script(config), "file_name": codegen.script_name(config),
                 "commands": codegen.accelerate_commands(config, int(num_processes), str(config_path))}
     except ValueError as err:
-        raise gr.Error(str(err)) from err
+        raise gr.Error(local(err)) from err
 
 
 def show_code(run_id: str | None, num_processes: float):
@@ -107,7 +107,7 @@ def download_model(run_id: str | None, request: gr.Request = None) -> str:
     try:
         return str(inference.zip_model(_store().model_dir(run_id), tempfile.mkdtemp(prefix="fts-zip-"), run_id))
     except ValueError as err:
-        raise gr.Error(str(err)) from err
+        raise gr.Error(local(err)) from err
 
 
 def push_run(request: gr.Request, run_id: str | None, repo_id: str, token: str):
@@ -117,7 +117,7 @@ def push_run(request: gr.Request, run_id: str | None, repo_id: str, token: str):
         url = inference.push_model(_store().model_dir(run_id), repo_id,
                                    (token or "").strip() or os.environ.get("HF_TOKEN", ""))
     except ValueError as err:
-        raise gr.Error(str(err)) from err
+        raise gr.Error(local(err)) from err
     return msg("runs.pushed", request, url=url), ""  # the second output empties the token box
 
 
@@ -129,7 +129,7 @@ def delete_run(request: gr.Request, run_id: str | None, confirmed: bool):
     try:
         _store().delete(run_id)
     except ValueError as err:
-        raise gr.Error(str(err)) from err
+        raise gr.Error(local(err)) from err
     inference.clear_cache()
     charts.forget(run_id)
     gr.Info(msg("runs.deleted", request, run_id=run_id))

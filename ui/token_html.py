@@ -8,6 +8,34 @@ from html import escape
 import plotly.graph_objects as go
 
 from core.encoding import EncodeResult
+from ui.i18n import local, msg, register
+
+register(
+    en={"tokv.no_notes": "No warnings: these settings do what they say.",
+        "tokv.exact.yes": "yes", "tokv.exact.no": "no (the tokenizer normalises case, accents or spaces, or truncation cut it)",
+        "tokv.exact.unchecked": "not checked (only the first {shown} tokens are decoded here)",
+        "tokv.exact": "gives the input back exactly: {exact}",
+        "tokv.more": "... and {count} more sequences (see the table).",
+        "tokv.no_pad": "**No pad token.** Like GPT-2, this tokenizer cannot pad a batch until it has one: "
+                       "try padding to see the error, then apply the fix.",
+        "tokv.sample": "a random sample of {measured} of {rows} rows", "tokv.all": "all {rows} rows",
+        "tokv.stats": "Over {measured} of `{columns}`: mean {mean}, median {p50}, 95th percentile {p95}, longest "
+                      "{longest} tokens.\n\nmax_length **{m}** would truncate **{share}** of rows ({truncated}).\n\n"
+                      "Recommended max_length: **{recommended}** (covers 95% of rows, a multiple of 8, at most the "
+                      "model's maximum); the Train tab can use it."},
+    zh={"tokv.no_notes": "没有警告：这些设置的效果与字面意思一致。",
+        "tokv.exact.yes": "是", "tokv.exact.no": "否（分词器规范化了大小写、重音或空格，或者 truncation 截掉了一部分）",
+        "tokv.exact.unchecked": "未检查（这里只解码前 {shown} 个 token）",
+        "tokv.exact": "能否完全还原输入：{exact}",
+        "tokv.more": "……还有 {count} 个序列（见表格）。",
+        "tokv.no_pad": "**没有 pad token。** 和 GPT-2 一样，这个分词器在有 pad token 之前无法填充一个批次："
+                       "先试试 padding 看看报错，再应用修复。",
+        "tokv.sample": "随机抽取的 {measured} 行（共 {rows} 行）", "tokv.all": "全部 {rows} 行",
+        "tokv.stats": "在 `{columns}` 的{measured}上：平均 {mean}，中位数 {p50}，95 分位 {p95}，最长 {longest} 个 token。"
+                      "\n\nmax_length **{m}** 会截断 **{share}** 的行（{truncated} 行）。\n\n"
+                      "推荐的 max_length：**{recommended}**（覆盖 95% 的行，取 8 的倍数，不超过模型最大长度）；"
+                      "“训练”标签页可以直接使用。"},
+)
 
 # scoped to the gr.HTML component through css_template
 TOKENS_CSS = """
@@ -65,13 +93,13 @@ def decoded_markdown(result: EncodeResult) -> str:
     """The round trip: decode(ids) with and without special tokens, and whether it gives the text back."""
     lines = []
     for seq in result.sequences[:8]:
-        exact = {True: "yes", False: "no (the tokenizer normalises case, accents or spaces, or truncation cut it)",
-                 None: f"not checked (only the first {seq['shown']} tokens are decoded here)"}[seq["round_trip_exact"]]
+        exact = {True: msg("tokv.exact.yes"), False: msg("tokv.exact.no"),
+                 None: msg("tokv.exact.unchecked", shown=seq["shown"])}[seq["round_trip_exact"]]
         lines.append(f"**sequence {seq['index']}** · `decode(ids)`: {_code(seq['decoded'])}  \n"
                      f"`decode(ids, skip_special_tokens=True)`: {_code(seq['decoded_without_special'])}  \n"
-                     f"gives the input back exactly: {exact}")
+                     + msg("tokv.exact", exact=exact))
     if len(result.sequences) > 8:
-        lines.append(f"... and {len(result.sequences) - 8} more sequences (see the table).")
+        lines.append(msg("tokv.more", count=len(result.sequences) - 8))
     return "\n\n".join(lines)
 
 
@@ -85,8 +113,8 @@ def _code(text: str) -> str:
 
 def notes_markdown(notes: list[str]) -> str:
     if not notes:
-        return "No warnings: these settings do what they say."
-    return "\n".join(f"- {escape(n, quote=False)}" for n in notes)
+        return msg("tokv.no_notes")
+    return "\n".join(f"- {escape(local(n), quote=False)}" for n in notes)
 
 
 def tokenizer_markdown(info: dict) -> str:
@@ -99,8 +127,7 @@ def tokenizer_markdown(info: dict) -> str:
             f"model_max_length **{limit}** · padding side **{info['padding_side']}** · truncation side "
             f"**{info['truncation_side']}**\n\n| role | attribute | token | id |\n|---|---|---|---|\n{rows}")
     if not info["has_pad_token"]:
-        text += ("\n\n**No pad token.** Like GPT-2, this tokenizer cannot pad a batch until it has one: "
-                 "try padding to see the error, then apply the fix.")
+        text += "\n\n" + msg("tokv.no_pad")
     return text
 
 
@@ -130,10 +157,9 @@ def lengths_figure(stats: dict) -> go.Figure:
 
 
 def stats_markdown(stats: dict) -> str:
-    measured = (f"a random sample of {stats['measured']:,} of {stats['rows']:,} rows" if stats["sampled"]
-                else f"all {stats['rows']:,} rows")
-    return (f"Over {measured} of `{' + '.join(stats['columns'])}`: mean {stats['mean']:.0f}, median "
-            f"{stats['p50']:.0f}, 95th percentile {stats['p95']:.0f}, longest {stats['max']:,} tokens.\n\n"
-            f"max_length **{stats['max_length']}** would truncate **{stats['truncated_share']:.1%}** of rows "
-            f"({stats['truncated_rows']:,}).\n\nRecommended max_length: **{stats['recommended_max_length']}** "
-            "(covers 95% of rows, a multiple of 8, at most the model's maximum); the Train tab can use it.")
+    measured = (msg("tokv.sample", measured=f"{stats['measured']:,}", rows=f"{stats['rows']:,}") if stats["sampled"]
+                else msg("tokv.all", rows=f"{stats['rows']:,}"))
+    return msg("tokv.stats", measured=measured, columns=" + ".join(stats["columns"]), mean=f"{stats['mean']:.0f}",
+               p50=f"{stats['p50']:.0f}", p95=f"{stats['p95']:.0f}", longest=f"{stats['max']:,}",
+               m=stats["max_length"], share=f"{stats['truncated_share']:.1%}",
+               truncated=f"{stats['truncated_rows']:,}", recommended=stats["recommended_max_length"])

@@ -12,9 +12,11 @@ from core import data, sources
 from core import tokenization as tkn
 from core.bpe import dataset_texts, train_bpe
 from core.encoding import TABLE_COLUMNS, EncodeSettings, NoPadTokenError
+from core.messages import UserError
 from core.settings import get_settings
 from core.token_stats import encode_rows, token_length_stats
 from ui import token_html as view
+from ui.i18n import local, msg, register
 from ui.state import source_of
 
 SETTING_NAMES = [f.name for f in fields(EncodeSettings)]
@@ -22,6 +24,31 @@ DEFAULT_TEXT = "Hello world! Tokenizers split text into pieces."
 MAX_TRAINED_TOKENIZERS = 100
 # the widgets start from the tutorial's tokenizer(text, truncation=True, max_length=128)
 UI_DEFAULTS = {"truncation": "longest_first", "max_length": 128}
+
+register(
+    en={"tokh.shape": "**Shape:** {shape}", "tokh.pad_failed": "**Padding failed.** {error}",
+        "tokh.no_eos": " This tokenizer has no eos token either: turn padding off.",
+        "tokh.no_dataset": "Could not read the dataset ({error}): load it on the Datasets tab first",
+        "tokh.no_recommendation": "No recommendation yet: compute the token length statistics first",
+        "tokh.smaller": " (asked {asked}: this text has fewer merges to learn)",
+        "tokh.trained": "Trained **{name}** in {seconds} s on {texts} texts: vocab size {vocab}{smaller}. Saved to "
+                        "`{path}`. Like GPT-2 it has no pad token: try padding='longest' in batch mode to see why that "
+                        "fails, then apply the fix.",
+        "tokh.training_off": "Training is switched off on this server (TRAINING_ENABLED=0), tokenizers included",
+        "tokh.too_many": "{count} tokenizers are saved already: retrain one of them by name, or delete some from {root}",
+        "tokh.vocab_whole": "vocab_size={value!r} must be a whole number, e.g. 4000"},
+    zh={"tokh.shape": "**形状：** {shape}", "tokh.pad_failed": "**填充失败。** {error}",
+        "tokh.no_eos": " 这个分词器也没有 eos token：请关闭 padding。",
+        "tokh.no_dataset": "无法读取数据集（{error}）：请先在“数据集”标签页中加载",
+        "tokh.no_recommendation": "还没有推荐值：请先计算 token 长度统计",
+        "tokh.smaller": "（请求的是 {asked}：这些文本可学习的合并更少）",
+        "tokh.trained": "已训练 **{name}**，用时 {seconds} 秒，{texts} 段文本：词表大小 {vocab}{smaller}。保存在 "
+                        "`{path}`。和 GPT-2 一样，它没有 pad token：在批量模式下试试 padding='longest'，看看为什么会失败，"
+                        "然后应用修复。",
+        "tokh.training_off": "这台服务器关闭了训练（TRAINING_ENABLED=0），包括训练分词器",
+        "tokh.too_many": "已经保存了 {count} 个分词器：请按名称重新训练其中一个，或从 {root} 中删除一些",
+        "tokh.vocab_whole": "vocab_size={value!r} 必须是整数，例如 4000"},
+)
 
 
 def settings_values(**overrides) -> list:
@@ -33,14 +60,14 @@ def _settings(values) -> EncodeSettings:
     try:
         return EncodeSettings(**dict(zip(SETTING_NAMES, values)))
     except ValueError as err:
-        raise gr.Error(str(err)) from err
+        raise gr.Error(local(err)) from err
 
 
 def _load(name: str, pad_fix: bool = False):
     try:
         return tkn.load_tokenizer(name, pad_to_eos=bool(pad_fix))
     except ValueError as err:
-        raise gr.Error(str(err)) from err
+        raise gr.Error(local(err)) from err
 
 
 def _stored_name(name: str) -> str:
@@ -65,14 +92,13 @@ def apply_pad_fix(name: str):
 
 
 def _show(result) -> tuple:
-    return (view.notes_markdown(result.notes), gr.update(visible=False), f"**Shape:** {result.shape}",
+    return (view.notes_markdown(result.notes), gr.update(visible=False), msg("tokh.shape", shape=result.shape),
             view.tokens_html(result), result.table(), view.decoded_markdown(result), result.python)
 
 
 def _explain_no_pad(err: NoPadTokenError, tok) -> tuple:
     can_fix = tok.eos_token is not None
-    text = f"**Padding failed.** {err}" + ("" if can_fix else " This tokenizer has no eos token either: "
-                                            "turn padding off.")
+    text = msg("tokh.pad_failed", error=local(err)) + ("" if can_fix else msg("tokh.no_eos"))
     return (text, gr.update(visible=can_fix), "", "", pd.DataFrame(columns=TABLE_COLUMNS), "", "")
 
 
@@ -87,7 +113,7 @@ def tokenize_text(name: str, pad_fix: bool, text: str, pair: str, batch: bool, *
     except NoPadTokenError as err:
         return _explain_no_pad(err, tok)
     except ValueError as err:
-        raise gr.Error(str(err)) from err
+        raise gr.Error(local(err)) from err
     result.notes[:0] = notes
     return _show(result)
 
@@ -97,7 +123,7 @@ def _split(selection: dict):
         dsd = data.load_source(source_of(selection))
         return dsd[selection["split"]], list(selection.get("text_columns") or [])
     except (ValueError, KeyError) as err:
-        raise gr.Error(f"Could not read the dataset ({err}): load it on the Datasets tab first") from err
+        raise gr.Error(msg("tokh.no_dataset", error=local(err))) from err
 
 
 def tokenize_rows(name: str, pad_fix: bool, selection: dict, n_rows: float, *values):
@@ -110,7 +136,7 @@ def tokenize_rows(name: str, pad_fix: bool, selection: dict, n_rows: float, *val
     except NoPadTokenError as err:
         return _explain_no_pad(err, tok)
     except ValueError as err:
-        raise gr.Error(str(err)) from err
+        raise gr.Error(local(err)) from err
 
 
 def length_stats(name: str, pad_fix: bool, selection: dict, max_length: float | None):
@@ -121,7 +147,7 @@ def length_stats(name: str, pad_fix: bool, selection: dict, max_length: float | 
         ml = EncodeSettings(max_length=max_length).max_length
         stats = token_length_stats(tok, split, columns, ml)
     except ValueError as err:
-        raise gr.Error(str(err)) from err
+        raise gr.Error(local(err)) from err
     selection = {**selection, "recommended_max_length": stats["recommended_max_length"],
                  "tokenizer": _stored_name(name)}
     return view.lengths_figure(stats), view.stats_markdown(stats), selection
@@ -131,7 +157,7 @@ def use_recommended(selection: dict):
     """Copy the recommended max_length into the playground's max_length."""
     value = (selection or {}).get("recommended_max_length")
     if not value:
-        raise gr.Error("No recommendation yet: compute the token length statistics first")
+        raise gr.Error(msg("tokh.no_recommendation"))
     return value
 
 
@@ -141,12 +167,11 @@ def train_tokenizer(name: str, vocab_size: float, selection: dict):
     try:
         info = _train(split, columns, name, vocab_size)
     except ValueError as err:
-        raise gr.Error(str(err)) from err
-    smaller = (f" (asked {info['requested_vocab_size']:,}: this text has fewer merges to learn)"
+        raise gr.Error(local(err)) from err
+    smaller = (msg("tokh.smaller", asked=f"{info['requested_vocab_size']:,}")
                if info["vocab_size"] < info["requested_vocab_size"] else "")
-    text = (f"Trained **{info['name']}** in {info['seconds']} s on {info['texts']:,} texts: vocab size "
-            f"{info['vocab_size']:,}{smaller}. Saved to `{info['path']}`. Like GPT-2 it has no pad token: "
-            "try padding='longest' in batch mode to see why that fails, then apply the fix.")
+    text = msg("tokh.trained", name=info["name"], seconds=info["seconds"], texts=f"{info['texts']:,}",
+               vocab=f"{info['vocab_size']:,}", smaller=smaller, path=info["path"])
     choices = tkn.tokenizer_choices()
     return (text, gr.update(choices=choices, value=info["name"]), gr.update(choices=choices),
             gr.update(choices=choices))
@@ -155,14 +180,13 @@ def train_tokenizer(name: str, vocab_size: float, selection: dict):
 def _train(split, columns: list[str], name: str, vocab_size) -> dict:
     """train_bpe with this server's guardrails: training switched on, a bounded number of folders."""
     if not get_settings().training_enabled:
-        raise ValueError("Training is switched off on this server (TRAINING_ENABLED=0), tokenizers included")
+        raise ValueError(msg("tokh.training_off"))
     root = tkn.tokenizers_dir()
     existing = [p.name for p in root.iterdir() if p.is_dir()] if root.is_dir() else []
     if len(existing) >= MAX_TRAINED_TOKENIZERS and (name or "").strip() not in existing:
-        raise ValueError(f"{len(existing)} tokenizers are saved already: retrain one of them by name, or "
-                         f"delete some from {root}")
+        raise ValueError(msg("tokh.too_many", count=len(existing), root=root))
     if vocab_size is None or float(vocab_size) != int(vocab_size):
-        raise ValueError(f"vocab_size={vocab_size!r} must be a whole number, e.g. 4000")
+        raise ValueError(msg("tokh.vocab_whole", value=vocab_size))
     return train_bpe(dataset_texts(split, columns), name, int(vocab_size))
 
 
@@ -172,7 +196,7 @@ def compare_tokenizers(name_a: str, name_b: str, text: str):
     try:
         return view.compare_html(tkn.compare(tok_a, tok_b, text, (name_a, name_b)))
     except ValueError as err:
-        raise gr.Error(str(err)) from err
+        raise gr.Error(local(err)) from err
 
 
 def initial_load():
@@ -188,14 +212,14 @@ def _api(fn, *args, **kwargs):
     try:
         return fn(*args, **kwargs)
     except ValueError as err:
-        raise gr.Error(str(err)) from err
+        raise gr.Error(local(err)) from err
 
 
 def _api_split(dataset: dict | None, split: str, columns: list[str] | None):
     source = data.DatasetSource.from_dict(dataset) if dataset else data.SAMPLE
     dsd = data.load_source(source)
     if split not in dsd:
-        raise ValueError(f"Split {split!r} not found: choose one of {', '.join(dsd)}")
+        raise UserError("Split {split!r} not found: choose one of {choices}", split=split, choices=", ".join(dsd))
     return dsd[split], list(columns or data.guess_columns(dsd[split])[0])
 
 

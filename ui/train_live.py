@@ -15,7 +15,7 @@ import pandas as pd
 from core import inference, jobs
 from core.runs import RunStore
 from ui import charts
-from ui.i18n import msg, register
+from ui.i18n import local, msg, register
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def status_html(snap: dict | None, request: gr.Request | None = None) -> str:
         line += msg("train.st.queue", request, pos=snap["queue_position"])
     if snap.get("error"):
         line += "<br><span style='color:#b91c1c'>" + html.escape(
-            msg("train.st.error", request, error=snap["error"])) + "</span>"
+            msg("train.st.error", request, error=local(snap["error"], request))) + "</span>"
     bar = f"<progress value='{snap.get('step', 0)}' max='{max(total, 1)}' style='width:100%'></progress>"
     return f"<div class='fts-status'>{line}{bar}</div>"
 
@@ -94,7 +94,7 @@ def show_results(job_id: str, snap: dict, request: gr.Request | None = None):
         report = inference.eval_report(run_store(), job_id)
     except (ValueError, OSError) as err:
         log.info("no eval report for %s: %s", job_id, err)
-        fig = charts.empty_figure(msg("train.res.noreport", request, reason=str(err)))
+        fig = charts.empty_figure(msg("train.res.noreport", request, reason=local(err, request)))
         return table, fig, pd.DataFrame(columns=["label", "precision", "recall", "f1", "support"])
     per_class = pd.DataFrame(report["per_class"]).round(4)
     return table, charts.confusion_figure(report), per_class

