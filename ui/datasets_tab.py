@@ -45,6 +45,8 @@ register(
         "ds.loaded": "Loaded **{name}**: {splits}.",
         "ds.no_text": "No text column was found: pick the column that holds the text.",
         "ds.sample_failed": "Could not sample rows: {error}. Load the dataset again.",
+        "ds.split_rows": "{name} {rows} rows", "ds.axis.label": "label", "ds.axis.rows": "rows",
+        "ds.axis.words": "words per text",
         "ds.pick_columns": "Pick one text column, or two for a sentence pair.",
         "ds.no_file": "Choose a file to upload first.",
         "ds.presets": "Tutorial presets: {names}",
@@ -70,6 +72,8 @@ register(
         "ds.loaded": "已加载 **{name}**：{splits}。",
         "ds.no_text": "没有找到文本列：请选择存放文本的列。",
         "ds.sample_failed": "无法抽样：{error}。请重新加载数据集。",
+        "ds.split_rows": "{name} {rows} 行", "ds.axis.label": "标签 (label)", "ds.axis.rows": "行数",
+        "ds.axis.words": "每条文本的词数",
         "ds.pick_columns": "请选择一个文本列，句对任务选两个。",
         "ds.no_file": "请先选择要上传的文件。",
         "ds.presets": "教程预设：{names}",
@@ -127,14 +131,14 @@ def make_source(kind: str, hub_id: str, config: str, split: str, file_path: str 
 def labels_figure(counts: pd.DataFrame, title: str = "") -> go.Figure:
     fig = go.Figure(go.Bar(x=counts["label"], y=counts["count"], marker_color="#6366f1"))
     fig.update_layout(title=title, height=300, margin=dict(l=40, r=10, t=40, b=40),
-                      xaxis_title="label", yaxis_title="rows")
+                      xaxis_title=msg("ds.axis.label"), yaxis_title=msg("ds.axis.rows"))
     return fig
 
 
 def lengths_figure(lengths: pd.DataFrame, title: str = "") -> go.Figure:
     fig = go.Figure(go.Histogram(x=lengths["words"], nbinsx=40, marker_color="#10b981"))
     fig.update_layout(title=title, height=300, margin=dict(l=40, r=10, t=40, b=40),
-                      xaxis_title="words per text", yaxis_title="rows", bargap=0.05)
+                      xaxis_title=msg("ds.axis.words"), yaxis_title=msg("ds.axis.rows"), bargap=0.05)
     return fig
 
 
@@ -171,7 +175,8 @@ def load_dataset(kind: str, hub_id: str, config: str, split: str, file_path: str
                  "label_names": info["label_names"], "splits": info["splits"]}
     if not info["text_columns"]:
         gr.Warning(msg("ds.no_text", request))
-    splits_text = ", ".join(f"{name} {rows:,} rows" for name, rows in info["splits"].items())
+    splits_text = ", ".join(msg("ds.split_rows", request, name=name, rows=f"{rows:,}")
+                            for name, rows in info["splits"].items())
     summary = msg("ds.loaded", request, name=source.label, splits=splits_text)
     schema = pd.DataFrame({"column": list(info["features"]), "type": list(info["features"].values())})
     table, labels, lengths = describe_view(selection, int(n_rows), seed)

@@ -12,6 +12,14 @@ from ui.i18n import local, msg, register
 
 register(
     en={"tokv.no_notes": "No warnings: these settings do what they say.",
+        "tokv.legend.token": "an ordinary token", "tokv.legend.special": "added by the tokenizer",
+        "tokv.legend.pad": "padding: attention mask 0", "tokv.legend.hover": "hover a token for its id",
+        "tokv.seq": "sequence {index}{row} · {count} tokens{more}", "tokv.row": " · dataset row {row}",
+        "tokv.first": " (first {shown} shown)", "tokv.fast": "fast (Rust `tokenizers`)", "tokv.slow": "slow (Python)",
+        "tokv.not_set": "not set",
+        "tokv.summary": "**{cls}** · {kind} · vocab size **{vocab}** · model_max_length **{limit}** · padding side "
+                        "**{padding_side}** · truncation side **{truncation_side}**",
+        "tokv.compare": "{name}: {count} tokens for {words} words{more}", "tokv.unknown": " · {count} unknown",
         "tokv.exact.yes": "yes", "tokv.exact.no": "no (the tokenizer normalises case, accents or spaces, or truncation cut it)",
         "tokv.exact.unchecked": "not checked (only the first {shown} tokens are decoded here)",
         "tokv.exact": "gives the input back exactly: {exact}",
@@ -24,6 +32,14 @@ register(
                       "Recommended max_length: **{recommended}** (covers 95% of rows, a multiple of 8, at most the "
                       "model's maximum); the Train tab can use it."},
     zh={"tokv.no_notes": "没有警告：这些设置的效果与字面意思一致。",
+        "tokv.legend.token": "普通 token", "tokv.legend.special": "分词器添加的", "tokv.legend.pad": "填充：attention mask 为 0",
+        "tokv.legend.hover": "鼠标悬停在 token 上可查看 id",
+        "tokv.seq": "序列 {index}{row} · {count} 个 token{more}", "tokv.row": " · 数据集第 {row} 行",
+        "tokv.first": "（显示前 {shown} 个）", "tokv.fast": "fast（Rust `tokenizers`）", "tokv.slow": "slow（Python）",
+        "tokv.not_set": "未设置",
+        "tokv.summary": "**{cls}** · {kind} · 词表大小 **{vocab}** · model_max_length **{limit}** · padding side "
+                        "**{padding_side}** · truncation side **{truncation_side}**",
+        "tokv.compare": "{name}：{count} 个 token，对应 {words} 个词{more}", "tokv.unknown": " · {count} 个未知",
         "tokv.exact.yes": "是", "tokv.exact.no": "否（分词器规范化了大小写、重音或空格，或者 truncation 截掉了一部分）",
         "tokv.exact.unchecked": "未检查（这里只解码前 {shown} 个 token）",
         "tokv.exact": "能否完全还原输入：{exact}",
@@ -71,18 +87,18 @@ def _token_spans(tokens: list[str], ids: list[int] | None, special: list[bool], 
 
 
 def legend_html() -> str:
-    return ('<div class="fts-legend fts-head">' + _span("token", "an ordinary token", "fts-c0")
-            + _span("[special]", "added by the tokenizer", "fts-special")
-            + _span("[pad]", "padding: attention mask 0", "fts-pad") + " hover a token for its id</div>")
+    return ('<div class="fts-legend fts-head">' + _span("token", msg("tokv.legend.token"), "fts-c0")
+            + _span("[special]", msg("tokv.legend.special"), "fts-special")
+            + _span("[pad]", msg("tokv.legend.pad"), "fts-pad") + " " + escape(msg("tokv.legend.hover")) + "</div>")
 
 
 def tokens_html(result: EncodeResult) -> str:
     """Every shown sequence as a line of coloured tokens: special and pad tokens styled apart."""
     blocks = [legend_html()]
     for seq in result.sequences:
-        more = f" (first {seq['shown']} shown)" if seq["shown"] < seq["n_tokens"] else ""
-        row = f" · dataset row {seq['row']}" if "row" in seq else ""
-        head = f"sequence {seq['index']}{row} · {seq['n_tokens']:,} tokens{more}"
+        more = msg("tokv.first", shown=seq["shown"]) if seq["shown"] < seq["n_tokens"] else ""
+        row = msg("tokv.row", row=seq["row"]) if "row" in seq else ""
+        head = msg("tokv.seq", index=seq["index"], row=row, count=f"{seq['n_tokens']:,}", more=more)
         spans = _token_spans(seq["tokens"], seq["input_ids"], seq["special"], seq["pad"],
                              seq["attention_mask"], seq["token_type_ids"])
         blocks.append(f'<div class="fts-seq"><div class="fts-head">{escape(head)}</div>{spans}</div>')
@@ -121,11 +137,11 @@ def tokenizer_markdown(info: dict) -> str:
     """Special tokens with ids, vocab size, max length, fast/slow and sides, as a Markdown table."""
     rows = "\n".join(f"| {s['role']} | `{s['attribute']}` | {_code(s['token']).replace('|', chr(92) + '|')} | "
                      f"{s['id']} |" for s in info["special_tokens"])  # a | would end the table cell
-    limit = info["model_max_length"] or "not set"
-    kind = "fast (Rust `tokenizers`)" if info["fast"] else "slow (Python)"
-    text = (f"**{escape(str(info['class']))}** · {kind} · vocab size **{info['vocab_size']:,}** · "
-            f"model_max_length **{limit}** · padding side **{info['padding_side']}** · truncation side "
-            f"**{info['truncation_side']}**\n\n| role | attribute | token | id |\n|---|---|---|---|\n{rows}")
+    limit = info["model_max_length"] or msg("tokv.not_set")
+    kind = msg("tokv.fast") if info["fast"] else msg("tokv.slow")
+    text = (msg("tokv.summary", cls=escape(str(info["class"])), kind=kind, vocab=f"{info['vocab_size']:,}",
+                limit=limit, padding_side=info["padding_side"], truncation_side=info["truncation_side"])
+            + f"\n\n| role | attribute | token | id |\n|---|---|---|---|\n{rows}")
     if not info["has_pad_token"]:
         text += "\n\n" + msg("tokv.no_pad")
     return text
@@ -135,9 +151,9 @@ def compare_html(result: dict) -> str:
     """Two tokenizers' tokens side by side, with counts."""
     columns = []
     for side in (result["a"], result["b"]):
-        more = f" (first {side['shown']} shown)" if side["shown"] < side["count"] else ""
-        head = (f"{side['name']}: {side['count']:,} tokens for {side['words']:,} words{more}"
-                + (f" · {side['unk']} unknown" if side["unk"] else ""))
+        more = msg("tokv.first", shown=side["shown"]) if side["shown"] < side["count"] else ""
+        head = (msg("tokv.compare", name=side["name"], count=f"{side['count']:,}", words=f"{side['words']:,}",
+                    more=more) + (msg("tokv.unknown", count=side["unk"]) if side["unk"] else ""))
         spans = _token_spans(side["tokens"], None, side["special"], None)
         columns.append(f'<div><div class="fts-head"><b>{escape(head)}</b></div>{spans}</div>')
     return f'<div class="fts-cols">{"".join(columns)}</div>'
