@@ -26,7 +26,7 @@ import threading
 import time
 from pathlib import Path
 
-from core.messages import UserError
+from core.messages import say
 from core.metrics import MetricsRecorder
 
 log = logging.getLogger(__name__)
@@ -134,10 +134,10 @@ def _apply(recorder: MetricsRecorder, message: tuple) -> None:
 def exit_reason(code: int | None) -> str:
     """Why a child that never reported back ended, in words that name the fix."""
     if code is not None and code < 0 and -code == getattr(signal, "SIGKILL", 9):
-        return str(UserError("The training process was killed (exit signal SIGKILL), most likely out of memory: "
-                             "lower batch_size or max_length, or train on fewer rows"))
-    return str(UserError("The training process ended without a result (exit code {code}): see the server log; the "
-                         "run can be resumed from its last checkpoint", code=code))
+        return say("The training process was killed (exit signal SIGKILL), most likely out of memory: "
+                   "lower batch_size or max_length, or train on fewer rows")
+    return say("The training process ended without a result (exit code {code}): see the server log; the "
+               "run can be resumed from its last checkpoint", code=code)
 
 
 class _Worker:

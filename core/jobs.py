@@ -16,7 +16,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
-from core.messages import N_, UserError
+from core.messages import N_, UserError, say
 from core.metrics import MetricsRecorder, best_value
 from core.runs import METRICS_FILE, RESUMABLE_STATES, RunStore, checkpoint_step
 from core.settings import get_settings
@@ -54,10 +54,10 @@ def describe_error(err: BaseException, config: TrainConfig) -> str:
         return text
     if isinstance(err, MemoryError) or "out of memory" in text.lower():
         where = N_("on the GPU") if "cuda" in (type(err).__name__ + text).lower() else N_("in RAM")
-        return str(UserError("Out of memory {where}: lower batch_size (now {batch}), shorten max_length (now {length}), "
-                             "or raise gradient_accumulation_steps (now {accumulation}) and lower batch_size to keep "
-                             "the same effective batch", where=where, batch=config.batch_size,
-                             length=config.max_length, accumulation=config.gradient_accumulation_steps))
+        return say("Out of memory {where}: lower batch_size (now {batch}), shorten max_length (now {length}), "
+                   "or raise gradient_accumulation_steps (now {accumulation}) and lower batch_size to keep "
+                   "the same effective batch", where=where, batch=config.batch_size,
+                   length=config.max_length, accumulation=config.gradient_accumulation_steps)
     if isinstance(err, ValueError):
         return text
     return f"{type(err).__name__}: {text}"[:1000]
