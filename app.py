@@ -23,9 +23,13 @@ def build_app():
     """Build the Blocks app: one tab per step of the fine-tuning recipe."""
     import gradio as gr
 
-    from ui import classroom, datasets_tab, runs_tab, tokenizer_tab, train_tab
+    from ui import classroom
+    from ui.datasets import tab as datasets_tab
     from ui.i18n import register, t
+    from ui.runs import tab as runs_tab
     from ui.state import default_selection
+    from ui.tokenizer import tab as tokenizer_tab
+    from ui.train import tab as train_tab
 
     register(
         en={"app.title": f"# 🎓 {TITLE}\nLook at the data, see what the tokenizer does, fine-tune, watch the "
@@ -54,9 +58,7 @@ def build_app():
             with gr.Tab(t("tab.runs"), id="runs"):
                 runs = runs_tab.build_runs_tab(selection)
                 classroom.teacher_notes("runs")
-        demo.load(datasets_tab.initial_load, None,
-                  [selection, ds.summary_md, ds.schema_df, ds.split_dd, ds.text_cols_dd, ds.label_col_dd,
-                   ds.sample_df, ds.labels_plot, ds.lengths_plot], api_visibility="private")
+        datasets_tab.wire_page_load(demo, ds, selection)
         tokenizer_tab.wire_page_load(demo, tok)
         train.attach_on_load(demo)  # a reload or another browser re-attaches to the running job
         runs.attach_on_load(demo)
@@ -83,7 +85,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Parse flags, decide online/offline once, build the app and serve it."""
     args = parse_args(argv)
-    from core import zerogpu
+    from core.jobs import zerogpu
 
     if zerogpu.enabled():
         import spaces  # noqa: F401  - on ZeroGPU, spaces must patch torch before anything imports it
@@ -93,10 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     online = sources.detect_online(force_off=args.offline)
     print(f"{TITLE}: Hub {'online' if online else 'offline (' + sources.offline_reason() + ')'}", flush=True)
     if args.prefetch:
-        from core.prefetch import prefetch
-
         try:
-            for item in prefetch(args.prefetch[0], args.prefetch[1:]):
+            for item in sources.prefetch(args.prefetch[0], args.prefetch[1:]):
                 print(f"cached {item}")
         except ValueError as err:
             print(f"prefetch failed: {err}", file=sys.stderr)
@@ -117,9 +117,9 @@ def main(argv: list[str] | None = None) -> int:
         set_settings(settings)
     demo = build_app()
     demo.queue(default_concurrency_limit=4, max_size=64)
-    from core import jobs
+    from core.jobs.manager import get_manager
 
-    jobs.get_manager().prewarm()  # a training process imports torch now, at low priority, not on Start
+    get_manager().prewarm()  # a training process imports torch now, at low priority, not on Start
     demo.launch(server_name=args.host, server_port=args.port, share=args.share, i18n=build_i18n(),
                 theme=gr.themes.Soft(), css=CSS, max_file_size=f"{settings.max_upload_mb}mb")
     return 0

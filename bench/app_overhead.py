@@ -3,7 +3,7 @@
 Same model (packaged MiniLM), data (embedded reviews, all 1,120 train / 280 test rows), seed, max_length 128,
 batch 16, learning rate, 1 epoch, accuracy at the end, and the same padding and order (dynamic padding,
 random order, i.e. group_by_length off on the app side: this measures overhead, not defaults).
-(b) is core.jobs.JobManager.start(TrainConfig) on a RunStore, as the app runs it: a worker thread relaying
+(b) is core.jobs.manager.JobManager.start(TrainConfig) on a RunStore, as the app runs it: a worker thread relaying
 from the warm training process (core/job_process.py, spawned and imported before Start, as app.main() does),
 the metrics callback logging every 5 steps to memory and metrics.jsonl, status.json, and the engine's epoch
 checkpoint. (b+) is the app's default config on top: a baseline evaluation before training, all four
@@ -35,7 +35,7 @@ def run_plain(quick: bool) -> dict:
 
 
 def app_config(quick: bool, full_defaults: bool):
-    from core.training import TrainConfig
+    from core.training.config import TrainConfig
 
     extra = {} if full_defaults else dict(evaluate_before=False, save_model=False, metrics=["accuracy"])
     return TrainConfig(run_name="overhead-b+" if full_defaults else "overhead-b", model=bench_model(quick),
@@ -47,9 +47,9 @@ def app_config(quick: bool, full_defaults: bool):
 
 def run_job(quick: bool, full_defaults: bool = False) -> dict:
     """Start the job and wait for it, as the Train tab does; wall time from start() to the end state."""
-    from core import job_process
-    from core.jobs import JobManager
-    from core.runs import RunStore
+    from core.jobs import child_process as job_process
+    from core.jobs.manager import JobManager
+    from core.runs.store import RunStore
 
     root = OUT_DIR / "tmp" / f"overhead-runs-{time.time_ns()}"
     manager = JobManager(RunStore(root))  # trains in a child process, as the app does by default

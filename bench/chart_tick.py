@@ -44,7 +44,7 @@ def redraw(job_id: str, points: list[dict]) -> int:
 
 def time_steady(n_points: int, ticks: int) -> tuple[list[float], int]:
     """A live job: recorder holds n_points, the chart cache has them too, each tick brings 5 new steps."""
-    from core.metrics import MetricsRecorder
+    from core.training.recorder import MetricsRecorder
     from ui import charts
 
     job_id = f"bench-steady-{time.time_ns()}"
@@ -64,7 +64,7 @@ def time_steady(n_points: int, ticks: int) -> tuple[list[float], int]:
 
 def time_cold(n_points: int, ticks: int) -> list[float]:
     """A page reload re-attaching to a live job: an empty chart cache receives every point at once."""
-    from core.metrics import MetricsRecorder
+    from core.training.recorder import MetricsRecorder
     from ui import charts
 
     recorder = MetricsRecorder(None, make_records(n_points))
@@ -80,13 +80,13 @@ def time_cold(n_points: int, ticks: int) -> list[float]:
 
 def time_stored(n_points: int, ticks: int, root) -> list[float]:
     """A finished run after a restart: JobManager.snapshot reads metrics.jsonl from its run folder."""
-    from core.jobs import JobManager
-    from core.runs import RunStore
-    from core.training import TrainConfig
+    from core.jobs.manager import JobManager
+    from core.runs.store import RunStore
+    from core.training.config import TrainConfig
     from ui import charts
 
     store = RunStore(root)
-    run_id = store.new_run(TrainConfig(run_name="chart-bench"))
+    run_id = store.new_run(TrainConfig(run_name="chart-bench").to_dict())
     for record in make_records(n_points):
         store.append_metric(run_id, record)
     store.write_status(run_id, {"state": "done", "step": n_points, "max_steps": n_points})

@@ -1,10 +1,10 @@
 """A 1,000,000-row dataset through core.data: load time, random samples, memory, token length statistics.
 
 The rows are written with pyarrow (parquet, the upload path) in bench/out/data_scale/, then loaded with
-core.data.load_source exactly as an upload would be. Targets: sample_rows(20) < 50 ms (median of 20 after
+core.data.loading.load_source exactly as an upload would be. Targets: sample_rows(20) < 50 ms (median of 20 after
 load); no full copy while sampling 100 times (anonymous RSS growth, from /proc/self/status RssAnon, stays
 small: memory-mapped Arrow pages show up as RssFile instead); token length statistics of a 10,000-row sample
-with core.token_stats.token_length_stats. The same is repeated for a save_to_disk folder (kind 'disk').
+with core.tokenizer.length_stats.token_length_stats. The same is repeated for a save_to_disk folder (kind 'disk').
 
     python bench/data_scale.py [--quick] [--rows 1000000]
 """
@@ -32,7 +32,7 @@ def write_parquet(rows: int, path) -> float:
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
-    from core.sources import SAMPLE_DIR
+    from core.data.source import SAMPLE_DIR
 
     sample = pacsv.read_csv(SAMPLE_DIR / "train.csv")
     pick = pa.array(np.random.default_rng(0).integers(0, sample.num_rows, rows))
@@ -56,7 +56,7 @@ def rss_mb() -> dict:
 
 
 def time_sampling(split, calls: int) -> list[float]:
-    from core.data import sample_rows
+    from core.data.describe import sample_rows
 
     times = []
     for seed in range(calls):
@@ -68,7 +68,7 @@ def time_sampling(split, calls: int) -> list[float]:
 
 
 def memory_while_sampling(split, calls: int = 100) -> dict:
-    from core.data import sample_rows
+    from core.data.describe import sample_rows
 
     for seed in range(5):  # first calls import pandas paths and fill caches: not growth
         sample_rows(split, 20, seed=1000 + seed)
@@ -82,8 +82,8 @@ def memory_while_sampling(split, calls: int = 100) -> dict:
 
 def token_stats_times(split, repeats: int) -> tuple[list[float], dict]:
     from core.sources import EMBEDDED_MODEL
-    from core.token_stats import token_length_stats
-    from core.tokenization import load_tokenizer
+    from core.tokenizer.length_stats import token_length_stats
+    from core.tokenizer.loading import load_tokenizer
 
     tok = load_tokenizer(EMBEDDED_MODEL)
     times, stats = [], {}
@@ -96,19 +96,19 @@ def token_stats_times(split, repeats: int) -> tuple[list[float], dict]:
 
 def measure_source(source, label: str, repeats: int) -> dict:
     """Load a source, then time what the Datasets and Tokenizer tabs do on its train split."""
-    from core import data
+    from core.data import describe, loading
 
     with timer() as t_load:
-        split = data.load_source(source)["train"]
+        split = loading.load_source(source)["train"]
     out = {"rows": len(split), "load_s": t_load["s"]}
     with timer() as t:
-        out["describe"] = {k: v for k, v in data.describe(data.load_source(source)).items() if k != "features"}
+        out["describe"] = {k: v for k, v in describe.describe(loading.load_source(source)).items() if k != "features"}
     out["describe_s"] = t["s"]
     with timer() as t:
-        data.label_counts(split, "label")
+        describe.label_counts(split, "label")
     out["label_counts_s"] = t["s"]
     with timer() as t:
-        data.text_lengths(split, "text")
+        describe.text_lengths(split, "text")
     out["text_lengths_s"] = t["s"]
     samples = time_sampling(split, 20)
     out["sample_rows_ms"] = {"median": median(samples), "max": max(samples), "all": samples}
@@ -132,7 +132,7 @@ def main() -> None:
     import datasets
     from datasets.utils.logging import disable_progress_bar
 
-    from core.data import DatasetSource
+    from core.data.source import DatasetSource
 
     disable_progress_bar()
     info = machine_info()

@@ -1,7 +1,7 @@
 """Training throughput of the app's defaults vs the tutorial recipe (padding='max_length'), and final accuracy.
 
 The recipe is bench/tutorial_recipe.py (pads every row to max_length). The app variants go through the real
-engine, core.training.run(TrainConfig(...)): its defaults (dynamic padding with DataCollatorWithPadding and
+engine, core.training.trainer.run(TrainConfig(...)): its defaults (dynamic padding with DataCollatorWithPadding and
 group_by_length), plus the alternatives measured when choosing them: dynamic padding in random order
 (group_by_length off), and padding to a multiple of 8 (fewer distinct shapes).
 Throughput counts only optimizer steps after a warm-up, timed by a callback; evaluation runs after them.
@@ -29,7 +29,7 @@ SEED = 42
 @contextlib.contextmanager
 def pad_to_multiple(multiple: int | None):
     """Swap the engine's collator for DataCollatorWithPadding(pad_to_multiple_of=multiple) (a proposed default)."""
-    import core.train_data as train_data
+    import core.training.prepare as train_data
 
     original = train_data._collator
     if multiple:
@@ -48,9 +48,10 @@ def pad_to_multiple(multiple: int | None):
 
 
 def run_app(name: str, max_length: int, steps: int, quick: bool, multiple=None, **overrides) -> dict:
-    """The engine's own code path (core.training.run), no job manager: what the app runs for these settings.
+    """The engine's own code path (core.training.trainer.run), no job manager: what the app runs for these settings.
     Padding, length grouping and dataloader settings are TrainConfig's defaults unless overridden."""
-    from core.training import TrainConfig, run
+    from core.training.config import TrainConfig
+    from core.training.trainer import run
 
     config = TrainConfig(run_name=name, model=bench_model(quick), max_length=max_length, **overrides,
                          max_train_samples=64 if quick else 0,

@@ -2,7 +2,7 @@
 
 recipe: padding='max_length' (256), fp32, the default AdamW. app: dynamic padding (DataCollatorWithPadding),
 bf16 (fp16 where the GPU has no bf16), fused AdamW (optim='adamw_torch_fused'), TF32 matmuls. A third run goes
-through the engine itself (core.training.run with the config the app would build, precision 'auto'), so the
+through the engine itself (core.training.trainer.run with the config the app would build, precision 'auto'), so the
 gap between the engine's defaults and the proposed extras shows. Train samples/s over fixed steps after a
 warm-up, then accuracy on --eval-rows test rows. Needs a CUDA GPU and bert-base-cased + yelp_review_full from
 the Hub or the local cache (`python app.py --prefetch yelp_review_full bert-base-cased`); exits with a clear
@@ -34,7 +34,7 @@ def unavailable() -> str:
 
     if not torch.cuda.is_available():
         return "no CUDA GPU on this machine"
-    from core.prefetch import is_dataset_cached, is_model_cached
+    from core.sources import is_dataset_cached, is_model_cached
     from core.sources import is_online
 
     if not is_online() and not (is_model_cached(MODEL) and is_dataset_cached(DATASET)):
@@ -58,7 +58,7 @@ def run_trainer(name: str, train, test, app_defaults: bool, steps: int, warmup: 
     from transformers import (AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding, Trainer,
                               TrainingArguments, default_data_collator, set_seed)
 
-    from core.metrics import make_compute_metrics
+    from core.training.metrics import make_compute_metrics
 
     tok = AutoTokenizer.from_pretrained(MODEL)
     padding = False if app_defaults else "max_length"
@@ -84,8 +84,9 @@ def run_trainer(name: str, train, test, app_defaults: bool, steps: int, warmup: 
 
 
 def run_engine(train_rows: int, eval_rows: int, steps: int, warmup: int) -> dict:
-    """The engine as it is (core.training.run, precision auto, dynamic padding)."""
-    from core.training import TrainConfig, run
+    """The engine as it is (core.training.trainer.run, precision auto, dynamic padding)."""
+    from core.training.config import TrainConfig
+    from core.training.trainer import run
 
     config = TrainConfig(run_name="gpu-engine", model=MODEL, dataset={"kind": "hub", "name": DATASET},
                          max_train_samples=train_rows, max_eval_samples=eval_rows, max_length=MAX_LENGTH,

@@ -166,8 +166,8 @@ def training_pid() -> int | None:
 
 
 def start_job(quick: bool, steps: int) -> str:
-    from core import jobs
-    from core.training import TrainConfig
+    from core.jobs import manager as jobs
+    from core.training.config import TrainConfig
 
     config = TrainConfig(run_name="responsiveness", model=bench_model(quick), max_length=128, padding="dynamic",
                          max_train_samples=0, max_eval_samples=32, max_steps=steps, batch_size=BATCH,
@@ -177,7 +177,7 @@ def start_job(quick: bool, steps: int) -> str:
 
 
 def wait_running(job_id: str, min_step: int, timeout: float = 300) -> None:
-    from core import jobs
+    from core.jobs import manager as jobs
 
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -192,7 +192,7 @@ def wait_running(job_id: str, min_step: int, timeout: float = 300) -> None:
 
 def measure_training(pool, url: str, names: list[str], args) -> dict:
     """Alternate solo windows and client bursts inside one job; then stop it."""
-    from core import jobs
+    from core.jobs import manager as jobs
 
     manager = jobs.get_manager()
     job_id = start_job(args.quick, steps=100_000)

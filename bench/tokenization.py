@@ -23,7 +23,8 @@ MAX_LENGTH = 128
 def build_dataset(rows: int):
     from datasets import Dataset
 
-    from core.data import SAMPLE, load_source
+    from core.data.loading import load_source
+    from core.data.source import SAMPLE
 
     texts = load_source(SAMPLE)["train"].data.column("text").to_pylist()
     return Dataset.from_dict({"text": [texts[i % len(texts)] for i in range(rows)]})

@@ -52,8 +52,9 @@ def run_recipe(out_dir: Path, *, model: str = "", max_length: int = 128, padding
     from transformers import (AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding,
                               Trainer, TrainingArguments, default_data_collator, set_seed)
 
-    from core.metrics import METRIC_MODULES_DIR
-    from core.sources import SAMPLE_DIR, embedded_model_path
+    from core.data.source import SAMPLE_DIR
+    from core.sources import embedded_model_path
+    from core.training.metrics import METRIC_MODULES_DIR
 
     model_path = model or str(embedded_model_path())
     dataset = load_dataset("csv", data_files={"train": str(SAMPLE_DIR / "train.csv"),

@@ -14,6 +14,8 @@ import functools
 import re
 import string
 
+from core.messages_zh import ZH
+
 _FORMATTER = string.Formatter()
 
 
@@ -36,8 +38,6 @@ def field_names(template: str) -> set[str]:
 
 @functools.lru_cache(maxsize=1)
 def _patterns() -> list[tuple[re.Pattern, str]]:
-    from core.messages_zh import ZH
-
     compiled = []
     for english, chinese in ZH.items():
         regex, seen = [], set()
@@ -69,8 +69,6 @@ def localize(message: BaseException | str | None, lang: str = "en", _depth: int 
     text = str(message)
     if lang != "zh" or not text:
         return text
-    from core.messages_zh import ZH
-
     if isinstance(message, UserError) and message.template in ZH:
         fields = _formatted_fields(message)
     else:

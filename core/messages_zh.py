@@ -272,7 +272,9 @@ ZH: dict[str, str] = {
     # ---------------------------------------------------------------- runs and models (core/runs.py, inference.py)
     "{run!r} is not a run id (lower-case letters, digits and '-' only)": "{run} 不是运行 id（只能包含小写字母、数字和 '-'）",
     "Run {run!r} points outside the runs folder: refused": "运行 {run} 指向运行文件夹之外：已拒绝",
-    "Run {run!r} was not found in {root}: pick one from the runs list": "在 {root} 中找不到运行 {run}：请从运行列表中选择",
+    "Run {run!r} was not found: pick one from the runs list": "找不到运行 {run}：请从运行列表中选择",
+    "Run {run!r} has an unreadable config.json: delete the run or fix the file":
+        "运行 {run} 的 config.json 无法读取：请删除这个运行，或修复该文件",
     "Run {run!r} is {state}: stop it before deleting it": "运行 {run} 的状态是 {state}：请先停止再删除",
     "No trained model in {path}: train with 'save model' on, or pick another run":
         "{path} 中没有训练好的模型：请打开“保存模型”（save model）后训练，或选择其他运行",

@@ -1,6 +1,8 @@
-"""Where datasets and models come from: the Hub, uploaded files, and the embedded offline defaults.
+"""Where models and datasets come from: the Hugging Face Hub (online, or its local cache offline) and the
+embedded model.
 
-Online/offline is decided once at start-up (`detect_online`), so nothing later waits on retries.
+Online/offline is decided once at start-up (`detect_online`), so nothing later waits on retries. A classroom
+prefetches Hub datasets and models on a networked machine (`prefetch`) and then works offline from the cache.
 """
 
 from __future__ import annotations
@@ -10,39 +12,15 @@ import logging
 import os
 import socket
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
 from core.messages import N_, UserError
-from core.settings import ROOT
 
 log = logging.getLogger(__name__)
 
 EMBEDDED_MODEL = "embedded/all-MiniLM-L6-v2"
-SAMPLE_DIR = ROOT / "data" / "reviews"
-SAMPLE_NAME = "embedded/reviews"
-
-
-@dataclass(frozen=True)
-class HubPreset:
-    """A dataset from the tutorials, with the columns a text classifier uses."""
-
-    name: str
-    config: str | None
-    text_columns: tuple[str, ...]
-    label_column: str
-    note: str
-
-
-HUB_PRESETS: tuple[HubPreset, ...] = (
-    HubPreset("yelp_review_full", None, ("text",), "label", "Yelp reviews, 1-5 stars (5 classes)"),
-    HubPreset("imdb", None, ("text",), "label", "IMDb film reviews, negative/positive"),
-    HubPreset("glue", "mrpc", ("sentence1", "sentence2"), "label", "sentence pairs: paraphrase or not"),
-    HubPreset("emotion", None, ("text",), "label", "tweets, 6 emotions"),
-    HubPreset("rotten_tomatoes", None, ("text",), "label", "film review snippets, negative/positive"),
-    HubPreset("ag_news", None, ("text",), "label", "news headlines, 4 topics"),
-)
+EMBEDDED_HUB_ID = "sentence-transformers/all-MiniLM-L6-v2"  # the same model on the Hub (exported code)
 
 _online: bool | None = None
 _offline_reason = ""
@@ -137,8 +115,6 @@ def resolve_model(name: str) -> str:
         return str(Path(name).expanduser())
     if "/" not in name and Path(name).suffix:
         raise UserError("Model {name!r} is neither a folder nor a Hub id: check the path", name=name)
-    from core.prefetch import is_model_cached
-
     if not is_model_cached(name):  # a prefetched model loads offline from the cache
         require_online(N_("Model {name} (not in the local cache)").format(name=repr(name)))
     return name
@@ -148,3 +124,54 @@ def hub_cache_dir() -> Path:
     """The local Hugging Face cache, where prefetched models and datasets live."""
     from huggingface_hub import constants
     return Path(constants.HF_HUB_CACHE)
+
+
+# ---------------------------------------------------------------- the local cache and prefetching
+
+def _cache_roots() -> tuple[Path, Path]:
+    import datasets.config
+
+    return Path(datasets.config.HF_DATASETS_CACHE), hub_cache_dir()
+
+
+def _folder_names(root: Path) -> list[str]:
+    return [p.name for p in root.iterdir() if p.is_dir()] if root.is_dir() else []
+
+
+def is_dataset_cached(name: str) -> bool:
+    """True when a Hub dataset (e.g. imdb, glue) was prepared in the local datasets cache.
+
+    Short ids such as imdb are redirected to a namespace on the Hub (stanfordnlp/imdb), so the
+    folder is matched on its last part: datasets names it 'ns___name', the hub cache 'datasets--ns--name'.
+    """
+    short = name.strip().split("/")[-1]
+    if not short:
+        return False
+    datasets_root, hub_root = _cache_roots()
+    prepared = any(f == short or f.endswith(f"___{short}") for f in _folder_names(datasets_root))
+    downloaded = any(f.startswith("datasets--") and f.split("--")[-1] == short for f in _folder_names(hub_root))
+    return prepared or downloaded
+
+
+def is_model_cached(name: str) -> bool:
+    """True when a Hub model's files are in the local hub cache."""
+    folder = "models--" + name.strip().replace("/", "--")
+    return (hub_cache_dir() / folder / "snapshots").is_dir()
+
+
+def prefetch(dataset: str, models: list[str] | tuple[str, ...] = (), config: str = "") -> list[str]:
+    """Download a dataset (all splits, prepared) and models into the local cache; returns what was fetched."""
+    require_online(N_("Prefetching"))
+    import datasets
+    from huggingface_hub import snapshot_download
+
+    fetched = []
+    if dataset:
+        name, _, cfg = dataset.partition(":")  # glue:mrpc names a config
+        datasets.load_dataset(name, cfg or config or None)
+        fetched.append(f"dataset {dataset}")
+    for model in models:
+        snapshot_download(model, allow_patterns=["*.json", "*.txt", "*.model", "*.safetensors", "merges.txt"])
+        fetched.append(f"model {model}")
+    log.info("prefetched: %s", ", ".join(fetched))
+    return fetched

@@ -63,7 +63,7 @@ def wait_for_loss_point(page, manager, timeout: float = 420) -> None:
 def test_walk_every_tab_and_train_the_quick_demo(app_url):
     from playwright.sync_api import expect, sync_playwright
 
-    from core import jobs
+    from core.jobs import manager as jobs
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:

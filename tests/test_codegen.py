@@ -6,8 +6,9 @@ import sys
 
 import pytest
 
-from core import codegen, sources
-from core.training import TrainConfig
+from core import sources
+from core.results import export_script as codegen
+from core.training.config import TrainConfig
 
 
 def _tiny_config(model_dir, **kw) -> TrainConfig:
@@ -67,7 +68,7 @@ def test_hub_and_file_sources_compile(tmp_path):
 def test_accelerate_commands():
     text = codegen.accelerate_commands({"run_name": "demo"}, num_processes=4)
     assert "accelerate launch --num_processes 4 train_demo.py" in text
-    assert "accelerate launch --num_processes 4 -m core.training --config config.json" in text
+    assert "accelerate launch --num_processes 4 train.py --config config.json" in text
     with pytest.raises(ValueError, match="num_processes"):
         codegen.accelerate_commands({"run_name": "demo"}, num_processes=0)
 
@@ -75,8 +76,8 @@ def test_accelerate_commands():
 def test_teacher_notes_point_at_sections_the_script_has():
     import re
 
-    from core.codegen import generate_script
-    from core.training import quick_demo_config
+    from core.results.export_script import generate_script
+    from core.training.config import quick_demo_config
     from ui.classroom import NOTES_EN, NOTES_ZH
 
     headers = {line for line in generate_script(quick_demo_config()).splitlines() if line.startswith("# ")}

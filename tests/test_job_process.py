@@ -7,10 +7,10 @@ import time
 
 import pytest
 
-from core import job_process
-from core import training as training_mod
-from core.jobs import JobManager
-from core.runs import RunStore
+from core.jobs import child_process as job_process
+from core.jobs.manager import JobManager
+from core.runs.store import RunStore
+from core.training import trainer as training_mod
 from tests.test_jobs import TIMEOUT, config_for, write_reviews
 
 
@@ -137,9 +137,9 @@ def test_when_the_app_dies_its_training_process_stops_with_a_checkpoint(isolated
     script = f"""
 import multiprocessing, sys, time
 sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})
-from core import job_process
-from core.jobs import JobManager
-from core.runs import RunStore
+from core.jobs import child_process as job_process
+from core.jobs.manager import JobManager
+from core.runs.store import RunStore
 from tests.test_jobs import config_for
 manager = JobManager(RunStore({str(runs)!r}), isolate=True)
 job = manager.start(config_for({str(tiny_model_dir)!r}, {str(data_csv)!r}, max_steps=100_000, eval_strategy="no"))

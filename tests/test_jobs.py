@@ -7,13 +7,14 @@ import threading
 
 import pytest
 
-from core import jobs as jobs_mod
-from core import metrics as metrics_mod
 from core import settings as settings_mod
-from core import training as training_mod
-from core.jobs import JobManager, describe_error
-from core.runs import RunStore
-from core.training import TrainConfig
+from core.jobs import manager as jobs_mod
+from core.jobs.failures import describe_error
+from core.jobs.manager import JobManager
+from core.runs.store import RunStore
+from core.training import callbacks as metrics_mod
+from core.training import trainer as training_mod
+from core.training.config import TrainConfig
 
 TIMEOUT = 120  # generous: a busy 2-core CI machine; a healthy run ends in seconds
 
@@ -161,7 +162,7 @@ def test_out_of_memory_fails_with_the_settings_to_change(manager, tiny_model_dir
     def no_memory(*args, **kwargs):
         raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
 
-    monkeypatch.setattr(training_mod, "load_model", no_memory)
+    monkeypatch.setattr(training_mod, "load_classifier", no_memory)
     job_id = manager.start(config_for(tiny_model_dir, data_csv, batch_size=64))
     assert manager.wait(job_id, TIMEOUT) == "failed"
     error = manager.snapshot(job_id)["error"]

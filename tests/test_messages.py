@@ -63,7 +63,7 @@ def test_core_raises_no_untranslatable_value_error():
 
 
 def test_user_error_reads_as_english_and_translates_from_its_fields():
-    from core.train_config import TrainConfig
+    from core.training.config import TrainConfig
 
     with pytest.raises(UserError) as caught:
         TrainConfig(learning_rate=5)
@@ -75,7 +75,7 @@ def test_user_error_reads_as_english_and_translates_from_its_fields():
 
 
 def test_stored_text_translates_like_the_exception_including_nested_hints():
-    from core.train_config import TrainConfig
+    from core.training.config import TrainConfig
 
     with pytest.raises(UserError) as caught:
         TrainConfig(batch_size=0)
@@ -86,8 +86,8 @@ def test_stored_text_translates_like_the_exception_including_nested_hints():
 
 def test_out_of_memory_reason_and_offline_reason_translate():
     from core import sources
-    from core.jobs import describe_error
-    from core.train_config import TrainConfig
+    from core.jobs.failures import describe_error
+    from core.training.config import TrainConfig
 
     reason = describe_error(MemoryError(), TrainConfig(batch_size=32, max_length=256))
     assert reason.startswith("Out of memory in RAM: lower batch_size (now 32)")
@@ -104,11 +104,12 @@ def test_out_of_memory_reason_and_offline_reason_translate():
 
 
 def test_tokenizer_notes_translate_and_unknown_text_stays_english():
-    from core import tokenization as tkn
-    from core.encoding import EncodeSettings
+    from core.tokenizer import encode as tke
+    from core.tokenizer import loading as tkn
+    from core.tokenizer.call_settings import EncodeSettings
 
     tok = tkn.load_tokenizer("")
-    result = tkn.encode(tok, ["Hello world"], None, EncodeSettings(padding="false", truncation="false", max_length=8))
+    result = tke.encode(tok, ["Hello world"], None, EncodeSettings(padding="false", truncation="false", max_length=8))
     assert result.notes == ["max_length=8 does nothing here: it is used only by truncation (cut longer sequences) "
                             "and by padding='max_length' (fill shorter ones)."]
     assert localize(result.notes[0], "zh").startswith("max_length=8 在这里不起作用")

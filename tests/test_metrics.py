@@ -1,5 +1,6 @@
 """The offline evaluate metric modules, compute_metrics and the metrics recorder."""
 
+import functools
 import json
 import threading
 
@@ -8,8 +9,10 @@ import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_score
 
-from core import metrics
-from core.metrics import MetricsRecorder, load_metric_modules, make_compute_metrics, make_record
+from core.runs.store import RunStore
+from core.training import metrics
+from core.training.metrics import load_metric_modules, make_compute_metrics
+from core.training.recorder import MetricsRecorder, make_record
 
 
 class _Pred:
@@ -84,9 +87,11 @@ def test_make_record_keeps_numbers_and_drops_what_json_cannot_hold():
 
 
 def test_recorder_appends_lines_and_returns_points_after_a_step(tmp_path):
-    path = tmp_path / "metrics.jsonl"
+    store = RunStore(tmp_path / "runs")
+    run_id = store.new_run({"run_name": "rec"})
+    path = store.path(run_id) / "metrics.jsonl"
     seen = []
-    recorder = MetricsRecorder(path, on_record=seen.append)
+    recorder = MetricsRecorder(functools.partial(store.append_metric, run_id), on_record=seen.append)
     for step in (0, 2, 4, 4, 6):
         recorder.add({"step": step, "epoch": 0.0, "kind": "train", "time": 0.0})
     assert [p["step"] for p in recorder.points(since_step=2)] == [4, 4, 6]
@@ -98,7 +103,9 @@ def test_recorder_appends_lines_and_returns_points_after_a_step(tmp_path):
 
 
 def test_recorder_is_safe_with_concurrent_writers_and_readers(tmp_path):
-    recorder = MetricsRecorder(tmp_path / "m.jsonl")
+    store = RunStore(tmp_path / "runs")
+    run_id = store.new_run({})
+    recorder = MetricsRecorder(functools.partial(store.append_metric, run_id))
 
     def write(offset):
         for i in range(200):
@@ -112,7 +119,7 @@ def test_recorder_is_safe_with_concurrent_writers_and_readers(tmp_path):
     for thread in threads:
         thread.join(timeout=30)
     assert len(recorder.points()) == 800
-    assert len((tmp_path / "m.jsonl").read_text().splitlines()) == 800
+    assert len(store.read_metrics(run_id)) == 800
 
 
 def test_recorder_progress_gives_rate_and_eta():

@@ -2,7 +2,9 @@
 
 import pytest
 
-from core import data, prefetch, sources
+from core import sources
+from core.data import loading
+from core.data import source as data
 
 
 @pytest.fixture()
@@ -10,20 +12,20 @@ def caches(tmp_path, monkeypatch):
     datasets_root, hub_root = tmp_path / "datasets", tmp_path / "hub"
     datasets_root.mkdir()
     hub_root.mkdir()
-    monkeypatch.setattr(prefetch, "_cache_roots", lambda: (datasets_root, hub_root))
+    monkeypatch.setattr(sources, "_cache_roots", lambda: (datasets_root, hub_root))
     monkeypatch.setattr(sources, "hub_cache_dir", lambda: hub_root)
     return datasets_root, hub_root
 
 
 def test_cache_check_matches_redirected_dataset_names(caches):
     datasets_root, hub_root = caches
-    assert not prefetch.is_dataset_cached("imdb")
+    assert not sources.is_dataset_cached("imdb")
     (datasets_root / "stanfordnlp___imdb").mkdir()
     (hub_root / "datasets--nyu-mll--glue").mkdir()
-    assert prefetch.is_dataset_cached("imdb")
-    assert prefetch.is_dataset_cached("glue")
-    assert not prefetch.is_dataset_cached("emotion")
-    assert prefetch.cached_presets()["imdb"] is True
+    assert sources.is_dataset_cached("imdb")
+    assert sources.is_dataset_cached("glue")
+    assert not sources.is_dataset_cached("emotion")
+    assert data.cached_presets()["imdb"] is True
 
 
 def test_cached_model_resolves_offline_and_uncached_names_the_fix(caches):
@@ -31,15 +33,15 @@ def test_cached_model_resolves_offline_and_uncached_names_the_fix(caches):
     with pytest.raises(ValueError, match="not in the local cache.*offline"):
         sources.resolve_model("gpt2")
     (hub_root / "models--gpt2" / "snapshots").mkdir(parents=True)
-    assert prefetch.is_model_cached("gpt2")
+    assert sources.is_model_cached("gpt2")
     assert sources.resolve_model("gpt2") == "gpt2"
 
 
 def test_prefetch_needs_the_network():
     with pytest.raises(ValueError, match="Prefetching needs the Hugging Face Hub"):
-        prefetch.prefetch("imdb", ["gpt2"])
+        sources.prefetch("imdb", ["gpt2"])
 
 
 def test_uncached_hub_dataset_is_refused_offline(caches):
     with pytest.raises(ValueError, match="not in the local cache"):
-        data.load_source(data.DatasetSource("hub", name="emotion"))
+        loading.load_source(data.DatasetSource("hub", name="emotion"))

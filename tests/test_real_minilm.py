@@ -5,9 +5,9 @@ Kept short (about a minute on 2 cores): quick_demo_config() is what the app's "q
 
 import time
 
-from core.jobs import JobManager
-from core.runs import RunStore
-from core.training import quick_demo_config
+from core.jobs.manager import JobManager
+from core.runs.store import RunStore
+from core.training.config import quick_demo_config
 
 TIMEOUT = 600
 

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from core.runs import RunStore, checkpoint_step, slugify
-from core.training import TrainConfig
+from core.runs.store import RunStore, checkpoint_step, slugify
+from core.training.config import TrainConfig
 
 
 @pytest.fixture()
@@ -24,22 +24,22 @@ def _dead_pid() -> int:
 
 
 def test_run_ids_are_slug_timestamp_random(store):
-    run_id = store.new_run(TrainConfig(run_name="My First Run: BERT/Yelp!! " + "x" * 80))
+    run_id = store.new_run(TrainConfig(run_name="My First Run: BERT/Yelp!! " + "x" * 80).to_dict())
     assert re.fullmatch(r"[a-z0-9-]+", run_id)
     slug, date, clock, rand = run_id.rsplit("-", 3)
     assert slug == slugify("My First Run: BERT/Yelp!! " + "x" * 80) and len(slug) <= 40
     assert slug.startswith("my-first-run-bert-yelp-x")
     assert len(date) == 8 and len(clock) == 6 and len(rand) == 4
-    assert store.new_run(TrainConfig(run_name="...")).startswith("run-")
-    assert store.new_run(TrainConfig()) != store.new_run(TrainConfig())
+    assert store.new_run(TrainConfig(run_name="...").to_dict()).startswith("run-")
+    assert store.new_run(TrainConfig().to_dict()) != store.new_run(TrainConfig().to_dict())
 
 
 def test_new_run_writes_config_and_a_queued_status(store):
     config = TrainConfig(run_name="demo", learning_rate=3e-5)
-    run_id = store.new_run(config)
+    run_id = store.new_run(config.to_dict())
     folder = store.path(run_id)
     assert json.loads((folder / "config.json").read_text())["learning_rate"] == 3e-5
-    assert store.read_config(run_id) == config
+    assert TrainConfig.from_dict(store.read_config(run_id)) == config
     assert store.read_status(run_id)["state"] == "queued"
     assert store.model_dir(run_id) == folder / "model"
     assert store.latest_checkpoint(run_id) is None
@@ -62,7 +62,7 @@ def test_path_refuses_a_symlink_out_of_the_root(store, tmp_path):
 
 
 def test_metrics_append_and_read_since_skipping_a_torn_line(store):
-    run_id = store.new_run(TrainConfig())
+    run_id = store.new_run(TrainConfig().to_dict())
     for step in (0, 5, 10):
         store.append_metric(run_id, {"step": step, "epoch": step / 10, "kind": "train", "time": 1.0, "loss": 0.5})
     with (store.path(run_id) / "metrics.jsonl").open("a") as fh:
@@ -74,7 +74,7 @@ def test_metrics_append_and_read_since_skipping_a_torn_line(store):
 
 
 def test_status_is_replaced_atomically_and_updates_merge(store):
-    run_id = store.new_run(TrainConfig())
+    run_id = store.new_run(TrainConfig().to_dict())
     store.write_status(run_id, {"state": "running", "step": 3})
     store.update_status(run_id, step=4)
     status = store.read_status(run_id)
@@ -83,8 +83,8 @@ def test_status_is_replaced_atomically_and_updates_merge(store):
 
 
 def test_a_restart_lists_every_run_with_metrics_intact(store):
-    first = store.new_run(TrainConfig(run_name="first"))
-    second = store.new_run(TrainConfig(run_name="second", metrics=["f1", "accuracy"]))
+    first = store.new_run(TrainConfig(run_name="first").to_dict())
+    second = store.new_run(TrainConfig(run_name="second", metrics=["f1", "accuracy"]).to_dict())
     store.append_metric(first, {"step": 4, "epoch": 1.0, "kind": "eval", "time": 1.0, "eval_accuracy": 0.8})
     store.write_status(first, {"state": "done", "created": "2024-01-01T00:00:00", "best_metric": 0.8})
     (store.path(second) / "eval_final.json").write_text(json.dumps({"eval_f1": 0.7}))
@@ -96,18 +96,18 @@ def test_a_restart_lists_every_run_with_metrics_intact(store):
     by_id = {r["run_id"]: r for r in runs}
     assert by_id[first]["best_metric"] == 0.8 and by_id[first]["name"] == "first"
     assert by_id[second]["best_metric"] == 0.7 and by_id[second]["best_metric_name"] == "eval_f1"
-    assert by_id[first]["dataset"] == "embedded/reviews" and by_id[first]["model"] == TrainConfig().model
-    assert set(runs[0]) >= {"run_id", "name", "model", "dataset", "state", "best_metric", "created"}
+    assert by_id[first]["config"]["model"] == TrainConfig().model
+    assert set(runs[0]) >= {"run_id", "name", "config", "state", "owner", "best_metric", "created"}
     assert reopened.read_metrics(first)[0]["eval_accuracy"] == 0.8
     assert reopened.read_eval(second, "final") == {"eval_f1": 0.7}
 
 
 def test_mark_interrupted_turns_states_of_dead_processes_into_interrupted(store):
-    ids = {state: store.new_run(TrainConfig(run_name=state)) for state in ("running", "queued", "stopping", "done")}
+    ids = {state: store.new_run(TrainConfig(run_name=state).to_dict()) for state in ("running", "queued", "stopping", "done")}
     dead = _dead_pid()
     for state, run_id in ids.items():
         store.write_status(run_id, {"state": state, "pid": dead, "host": os.uname().nodename})
-    alive_elsewhere = store.new_run(TrainConfig(run_name="cli"))
+    alive_elsewhere = store.new_run(TrainConfig(run_name="cli").to_dict())
     store.write_status(alive_elsewhere, {"state": "running", "pid": os.getppid(), "host": os.uname().nodename})
 
     changed = RunStore(store.root).mark_interrupted()
@@ -120,13 +120,13 @@ def test_mark_interrupted_turns_states_of_dead_processes_into_interrupted(store)
 
 
 def test_unreadable_status_reads_as_interrupted(store):
-    run_id = store.new_run(TrainConfig())
+    run_id = store.new_run(TrainConfig().to_dict())
     (store.path(run_id) / "status.json").write_text("{not json")
     assert store.read_status(run_id)["state"] == "interrupted"
 
 
 def test_latest_checkpoint_is_the_highest_complete_one(store):
-    run_id = store.new_run(TrainConfig())
+    run_id = store.new_run(TrainConfig().to_dict())
     for step, complete in ((5, True), (20, True), (30, False)):
         folder = store.path(run_id) / f"checkpoint-{step}"
         folder.mkdir()
@@ -137,7 +137,7 @@ def test_latest_checkpoint_is_the_highest_complete_one(store):
 
 
 def test_delete_refuses_a_live_run_and_removes_a_finished_one(store):
-    run_id = store.new_run(TrainConfig())
+    run_id = store.new_run(TrainConfig().to_dict())
     store.write_status(run_id, {"state": "running"})
     with pytest.raises(ValueError, match="stop it"):
         store.delete(run_id)

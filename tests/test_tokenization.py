@@ -7,10 +7,12 @@ import numpy as np
 import pytest
 
 from core import sources
-from core import tokenization as tkn
-from core.bpe import END_OF_TEXT, VOCAB_MAX, dataset_texts, safe_name, tokenizer_folder, train_bpe
-from core.encoding import DISPLAY_TOKENS, MAX_TEXT_CHARS, EncodeSettings, NoPadTokenError, python_snippet
-from core.token_stats import encode_rows, recommend_max_length, token_length_stats
+from core.tokenizer import encode as tke
+from core.tokenizer import loading as tkn
+from core.tokenizer.bpe import END_OF_TEXT, VOCAB_MAX, dataset_texts, safe_name, tokenizer_folder, train_bpe
+from core.tokenizer.call_settings import MAX_TEXT_CHARS, EncodeSettings, NoPadTokenError
+from core.tokenizer.length_stats import encode_rows, recommend_max_length, token_length_stats
+from core.tokenizer.result import DISPLAY_TOKENS, python_snippet
 
 A, B = "the quick brown fox jumps", "over the lazy dog"
 CORPUS = [f"the {a} {b} was {c} and the plot {d}" for a in ("film", "movie", "show", "story")
@@ -24,7 +26,7 @@ def tok():
 
 
 def run(tok, texts, pairs=None, **settings):
-    return tkn.encode(tok, texts, pairs, EncodeSettings(**settings))
+    return tke.encode(tok, texts, pairs, EncodeSettings(**settings))
 
 
 def seq(result, i=0):
@@ -142,7 +144,7 @@ def test_other_library_warnings_are_captured_and_foreign_ones_passed_on(tok):
 
     notes: list[str] = []
     with pytest.warns(UserWarning, match="not about tokenizing"):
-        with tkn.call_lock(notes):
+        with tke.call_lock(notes):
             warnings.warn_explicit("odd setting", UserWarning, "transformers/tokenization_utils_base.py", 1)
             warnings.warn("not about tokenizing")  # e.g. a training thread's: re-emitted, not shown as a note
             logging.getLogger("transformers.tokenization_utils_base").warning("log line")
@@ -151,7 +153,7 @@ def test_other_library_warnings_are_captured_and_foreign_ones_passed_on(tok):
 
 # ---------------------------------------------------------------- bad input
 
-@pytest.mark.parametrize("value, words", [(0, "no room"), (-5, "no room"), (100_001, "over the 100,000"),
+@pytest.mark.parametrize("value, words", [(0, "no room"), (-5, "no room"), (8193, "over the 8,192"),
                                           (2.5, "whole number"), ("ten", "not a number")])
 def test_bad_max_length(value, words):
     with pytest.raises(ValueError, match=words):
@@ -172,33 +174,33 @@ def test_settings_normalise_and_reject():
 @pytest.mark.parametrize("text", ["", "   \n "])
 def test_empty_text(text):
     with pytest.raises(ValueError, match="empty"):
-        tkn.parse_inputs(text)
+        tke.parse_inputs(text)
 
 
 def test_pair_problems(tok):
     with pytest.raises(ValueError, match="only_second.*no pair"):
         run(tok, ["Hello world"], truncation="only_second", max_length=4)
     with pytest.raises(ValueError, match="2 texts and 1 pairs"):
-        tkn.parse_inputs("a\nb", "c", batch=True)
+        tke.parse_inputs("a\nb", "c", batch=True)
     with pytest.raises(ValueError, match="too short"):
         run(tok, ["Hello world"], ["How are you today my friend"], truncation="only_first", max_length=8)
 
 
 def test_megabyte_text_is_tokenized_but_display_capped(tok):
     text = "Hello wonderful world, a test of tokenization speed. " * 20_000  # ~1 MB
-    texts, pairs, _ = tkn.parse_inputs(text)
-    r = tkn.encode(tok, texts, pairs, EncodeSettings(return_tensors=""))
+    texts, pairs, _ = tke.parse_inputs(text)
+    r = tke.encode(tok, texts, pairs, EncodeSettings(return_tensors=""))
     s = r.sequences[0]
     assert s["n_tokens"] > 100_000 and s["shown"] == DISPLAY_TOKENS == len(s["tokens"])
     assert any(f"first {DISPLAY_TOKENS} tokens" in n for n in r.notes)
     assert len(r.table()) == DISPLAY_TOKENS and s["round_trip_exact"] is None
     with pytest.raises(ValueError, match="limit"):
-        tkn.parse_inputs("x" * (MAX_TEXT_CHARS + 1))
+        tke.parse_inputs("x" * (MAX_TEXT_CHARS + 1))
 
 
 def test_batch_mode_caps_lines_and_padded_size(tok):
-    texts, _, notes = tkn.parse_inputs("\n".join(f"line {i}" for i in range(100)), batch=True)
-    assert len(texts) == tkn.MAX_BATCH and "first 64 of 100" in notes[0]
+    texts, _, notes = tke.parse_inputs("\n".join(f"line {i}" for i in range(100)), batch=True)
+    assert len(texts) == tke.MAX_BATCH and "first 64 of 100" in notes[0]
     huge = ["word " * 60_000] + ["short"] * 39  # 40 rows padded to ~60,000 tokens: 2.4 million cells
     with pytest.raises(ValueError, match="cells"):
         run(tok, huge, padding="longest")
@@ -250,7 +252,7 @@ def test_concurrent_calls_with_different_settings_do_not_mix(tok):
 
 
 def test_compare(tok):
-    out = tkn.compare(tok, tok, "Unbelievable tokenization", ("x", "x"))
+    out = tke.compare(tok, tok, "Unbelievable tokenization", ("x", "x"))
     assert out["a"]["tokens"] == ["[CLS]", "unbelievable", "token", "##ization", "[SEP]"]
     assert out["a"]["count"] == out["b"]["count"] == 5 and out["a"]["words"] == 2
 

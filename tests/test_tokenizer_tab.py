@@ -6,8 +6,8 @@ import gradio as gr
 import pytest
 
 from core import sources
-from core.encoding import DISPLAY_TOKENS
-from ui import tokenizer_handlers as h
+from core.tokenizer.result import DISPLAY_TOKENS
+from ui.tokenizer import handlers as h
 from ui.state import default_selection
 
 EMB = sources.EMBEDDED_MODEL
@@ -59,7 +59,7 @@ def test_pairs_batches_and_notes():
     ({"text": "   "}, "empty"),
     ({"max_length": 0}, "no room"),
     ({"max_length": -3}, "no room"),
-    ({"max_length": 200_000}, "100,000"),
+    ({"max_length": 200_000}, "8,192"),
     ({"truncation": "only_second", "max_length": 4}, "no pair"),
     ({"text": "a\nb", "pair": "c", "batch": True}, "pairs"),
     ({"name": "definitely.not.a.folder"}, "neither a folder"),
@@ -149,7 +149,7 @@ def test_api_functions_return_json(pair_selection, isolated_settings):
 
 
 def test_tab_builds_with_public_api_and_private_events():
-    from ui.tokenizer_tab import build_tokenizer_tab, wire_page_load
+    from ui.tokenizer.tab import build_tokenizer_tab, wire_page_load
 
     with gr.Blocks() as demo:
         selection = gr.State(default_selection())

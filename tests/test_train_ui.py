@@ -7,10 +7,15 @@ import gradio as gr
 import numpy as np
 import pytest
 
-from core import jobs
-from core.runs import RunStore
-from core.training import TrainConfig
-from ui import charts, runs_actions, train_form, train_live, train_tab
+from core.jobs import manager as jobs
+from core.runs.store import RunStore
+from core.training.config import TrainConfig
+from ui import charts
+from ui.runs import handlers as runs_actions
+from ui.train import form as train_form
+from ui.train import handlers as train_tab
+from ui.train import live as train_live
+from ui.train import views as train_views
 
 
 def _request(session="alice"):
@@ -107,7 +112,7 @@ def test_tick_fetches_only_new_points_and_stops_the_timer(monkeypatch):
             return {"job_id": job_id, "state": state, "step": len(calls), "max_steps": 2, "points": points,
                     "baseline": {"eval_accuracy": 0.5}, "final": {"eval_accuracy": 0.75}}
 
-    monkeypatch.setattr(jobs, "get_manager", lambda: FakeManager())
+    monkeypatch.setattr(train_live, "get_manager", lambda: FakeManager())
     monkeypatch.setattr(train_live, "show_results", lambda job_id, snap, request=None: ("t", "c", "p"))
     charts.forget("job-fake")
     out = train_live.refresh_live("job-fake", 0)

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from core import settings as settings_mod
-from core.training import (TrainConfig, model_max_length, quick_demo_config, resolve_precision, run,
-                           tutorial_config)
+from core.model.checkpoints import model_max_length
+from core.training.config import TrainConfig, quick_demo_config, tutorial_config
+from core.training.trainer import resolve_precision, run
 
 ROOT = Path(__file__).resolve().parent.parent
 POSITIVE = ["great food and friendly staff", "I loved this film", "works perfectly, very happy", "superb value"]
@@ -128,7 +129,7 @@ def test_precision_auto_is_fp32_on_cpu_and_fp16_needs_cuda():
 def _prepare(config, model_dir):
     from transformers import AutoTokenizer
 
-    from core.train_data import prepare_data
+    from core.training.prepare import prepare_data
 
     return prepare_data(config, AutoTokenizer.from_pretrained(str(model_dir)))
 
@@ -276,10 +277,11 @@ def test_a_gpt2_style_model_without_pad_token_trains(tmp_path):
 
 # ----------------------------------------------------------------- command line
 
-def _cli(*args, cwd=ROOT, launcher=(sys.executable, "-m")):
+def _cli(*args, cwd=ROOT, launcher=(sys.executable,)):
+    """python train.py ... (the command line README documents), or the same under another launcher."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "CUDA_VISIBLE_DEVICES": ""}
-    return subprocess.run([*launcher, "core.training", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run([*launcher, str(ROOT / "train.py"), *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=300)
 
 
 def test_cli_runs_a_config_and_prints_the_result(tiny_model_dir, tmp_path):
@@ -299,18 +301,18 @@ def test_cli_runs_a_config_and_prints_the_result(tiny_model_dir, tmp_path):
 
 
 def test_cli_resumes_a_stopped_run_under_accelerate_launch(tiny_model_dir, tmp_path):
-    from core.runs import RunStore
+    from core.runs.store import RunStore
 
     store = RunStore(tmp_path / "runs")
     config = tiny_config(tiny_model_dir, write_reviews(tmp_path), max_steps=6, evaluate_before=False)
-    run_id = store.new_run(config)
+    run_id = store.new_run(config.to_dict())
     stop = threading.Event()
     run(config, store.path(run_id), stop_event=stop, callbacks=[press_stop_during(1, stop)])
     store.write_status(run_id, {"state": "stopped"})
     assert store.latest_checkpoint(run_id).name == "checkpoint-1"
 
     done = _cli("--resume", run_id, "--runs-dir", str(store.root),
-                launcher=(sys.executable, "-m", "accelerate.commands.launch", "--num_processes", "1", "--cpu", "-m"))
+                launcher=(sys.executable, "-m", "accelerate.commands.launch", "--num_processes", "1", "--cpu"))
     assert done.returncode == 0, done.stderr[-3000:]
     assert json.loads(done.stdout)["state"] == "done"
     steps = [r["step"] for r in store.read_metrics(run_id) if r["kind"] == "train" and "loss" in r]

@@ -6,10 +6,10 @@ import types
 
 import pytest
 
-from core import zerogpu
-from core.jobs import JobManager
-from core.runs import RunStore
-from core.train_config import TrainConfig
+from core.jobs import zerogpu
+from core.jobs.manager import JobManager
+from core.runs.store import RunStore
+from core.training.config import TrainConfig
 
 
 @pytest.fixture()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.data import SAMPLE, DatasetSource
+from core.data.source import SAMPLE, DatasetSource
 
 
 def default_selection() -> dict:

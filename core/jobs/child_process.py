@@ -1,0 +1,256 @@
+"""Run one training job in a child process, the job manager's default (bench/RESULTS.md, section 5).
+
+A training thread inside the web server shares the GIL with it: every torch op gives the GIL up and waits
+to get it back behind the server's Python threads, so 20 busy browser sessions cut training to a fraction
+of its speed and the pages still wait on the CPU. A child process has its own interpreter. It also means an
+out-of-memory kill or a crash in native code ends the run, not the app serving everyone else.
+
+The child runs core.training.trainer.run as the thread path does. Its recorder forwards every change (records,
+progress, phase, device, baseline and final metrics) over a multiprocessing queue; the parent applies them
+to the job's own MetricsRecorder, which writes metrics.jsonl and answers the live charts, so readers see
+no difference. Stop goes over a multiprocessing Event and takes effect at the next step, with a checkpoint.
+
+Starting a Python with torch, transformers and datasets takes 2-4 s, so the app keeps one spare process warm
+(prewarm(), called by app.main()): it has done its imports and waits for a job. Each job gets a fresh
+process (nothing leaks from run to run); the next spare starts when a job ends.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import queue as queue_mod
+import signal
+import threading
+import time
+from pathlib import Path
+
+from core.jobs.failures import describe_error, exit_reason
+from core.settings import get_settings, set_settings
+from core.training.config import TrainConfig
+from core.training.recorder import MetricsRecorder
+from core.training.trainer import run
+
+log = logging.getLogger(__name__)
+
+POLL_S = 0.2
+# The recorder methods whose calls the child sends to the parent, message kind == method name. Training changes
+# the recorder only through these (core.training.recorder), so the parent's copy sees every change.
+FORWARDED_CALLS = ("add", "set_phase", "set_device", "set_baseline", "set_final", "begin_training", "set_progress")
+
+
+class TrainingProcessError(ValueError):
+    """The child ended the run with a reason meant for people (already worded by describe_error)."""
+
+    worded = True
+
+
+class ForwardingRecorder(MetricsRecorder):
+    """The child's recorder: keeps what training reads back, and sends each change to the parent as a message
+    (kind, args). It writes no file: the parent's recorder writes metrics.jsonl, one writer per file."""
+
+    def __init__(self, channel):
+        super().__init__(None)
+        self._channel = channel
+
+    def _send(self, kind: str, *args) -> None:
+        self._channel.put((kind, args))
+
+    def add(self, record: dict) -> None:
+        super().add(record)
+        self._send("add", record)
+
+    def set_phase(self, phase: str) -> None:
+        super().set_phase(phase)
+        self._send("set_phase", phase)
+
+    def set_device(self, device: str) -> None:
+        super().set_device(device)
+        self._send("set_device", device)
+
+    def set_baseline(self, metrics: dict) -> None:
+        super().set_baseline(metrics)
+        self._send("set_baseline", metrics)
+
+    def set_final(self, metrics: dict) -> None:
+        super().set_final(metrics)
+        self._send("set_final", metrics)
+
+    def begin_training(self, step: int, max_steps: int, samples_per_step: int) -> None:
+        super().begin_training(step, max_steps, samples_per_step)
+        self._send("begin_training", step, max_steps, samples_per_step)
+
+    def set_progress(self, step: int, max_steps: int, epoch: float | None) -> None:
+        super().set_progress(step, max_steps, epoch)
+        self._send("set_progress", step, max_steps, epoch)
+
+
+def _child(nice: int, inbox, ready, stop, channel, parent_pid: int) -> None:
+    """The child process: import, wait for one job, train, then send ("result", (state,)) or ("error", (reason,))."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in the terminal is the parent's to handle
+    if nice > 0 and hasattr(os, "nice"):
+        os.nice(nice)  # pages first: a busy server takes the CPU back at once (the imports below included)
+    import datasets  # noqa: F401  - the slow imports, done before a job arrives
+    import evaluate  # noqa: F401
+    import torch  # noqa: F401
+    from transformers import (AutoModelForSequenceClassification, AutoTokenizer,  # noqa: F401
+                              DataCollatorWithPadding, Trainer, TrainingArguments)
+
+    ready.set()
+    while True:  # a spare: wait for the job, or leave when the app has gone or no longer needs us
+        try:
+            job = inbox.get(timeout=2.0)
+            break
+        except queue_mod.Empty:
+            if os.getppid() != parent_pid:
+                return
+    if job is None:
+        return
+    config_dict, run_dir, resume, settings = job
+    set_settings(settings)
+    config = TrainConfig.from_dict(config_dict)
+
+    orphaned = threading.Event()
+
+    def orphan_watch():  # the app went away without stopping us: stop cleanly (checkpoint) and exit
+        while not stop.wait(2.0):
+            if os.getppid() != parent_pid:
+                orphaned.set()
+                stop.set()
+
+    threading.Thread(target=orphan_watch, daemon=True).start()
+    try:
+        result = run(config, Path(run_dir), stop_event=stop, resume=resume, recorder=ForwardingRecorder(channel))
+        channel.put(("result", (result["state"],)))
+    except BaseException as err:  # noqa: BLE001 - whatever ends the run is reported to the parent
+        logging.getLogger("core.training").exception("training failed")
+        channel.put(("error", (describe_error(err, config),)))
+    finally:
+        channel.close()
+        if orphaned.is_set() or os.getppid() != parent_pid:
+            channel.cancel_join_thread()  # nobody reads the pipe any more: do not wait for it to drain
+        else:
+            channel.join_thread()  # everything sent has reached the pipe before the process exits
+
+
+def _apply(recorder: MetricsRecorder, message: tuple) -> None:
+    """Replay one forwarded recorder call on the parent's recorder (only the calls listed above)."""
+    kind, args = message
+    if kind in FORWARDED_CALLS:
+        getattr(recorder, kind)(*args)
+    else:
+        log.warning("ignored an unknown message from the training process: %r", kind)
+
+
+class _Worker:
+    """A spawned training process and its pipes: inbox (the job), ready (imports done), stop, channel."""
+
+    def __init__(self):
+        ctx = multiprocessing.get_context("spawn")  # never fork a web server with live threads
+        self.inbox, self.ready, self.stop, self.channel = ctx.Queue(), ctx.Event(), ctx.Event(), ctx.Queue()
+        self.proc = ctx.Process(target=_child, name="training", daemon=True,
+                                args=(get_settings().training_nice, self.inbox, self.ready, self.stop,
+                                      self.channel, os.getpid()))
+        self.proc.start()
+
+    def dismiss(self) -> None:
+        self.inbox.put(None)
+        self.proc.join(timeout=10)
+        if self.proc.is_alive():
+            self.proc.kill()
+
+
+_spare_lock = threading.Lock()
+_spare: _Worker | None = None
+_keep_warm = False
+
+
+def prewarm(keep: bool = True) -> None:
+    """Start a spare training process now (if none is alive), and one after every job when keep."""
+    global _spare, _keep_warm
+    with _spare_lock:
+        _keep_warm = _keep_warm or keep
+        if _spare is None or not _spare.proc.is_alive():
+            _spare = _Worker()
+
+
+def wait_warm(timeout: float = 60.0) -> bool:
+    """Block until the spare has done its imports (benchmarks use it to start timing on equal terms)."""
+    with _spare_lock:
+        spare = _spare
+    return spare is not None and spare.ready.wait(timeout)
+
+
+def shutdown() -> None:
+    """Dismiss the spare and stop keeping one (tests; the app's spare leaves with the app)."""
+    global _spare, _keep_warm
+    with _spare_lock:
+        spare, _spare, _keep_warm = _spare, None, False
+    if spare is not None:
+        spare.dismiss()
+
+
+def _take() -> _Worker:
+    """The warm spare if there is a live one, else a new process."""
+    global _spare
+    with _spare_lock:
+        worker, _spare = _spare, None
+    if worker is None or not worker.proc.is_alive():
+        worker = _Worker()
+    return worker
+
+
+def run_in_process(config, run_dir, stop_event: threading.Event, resume: bool, recorder: MetricsRecorder) -> dict:
+    """Train in a child process while this thread relays its messages; returns {"state": ...} like run().
+
+    Raises TrainingProcessError with the child's reason when the run fails or the child dies.
+    """
+    worker = _take()
+    proc, channel, stop = worker.proc, worker.channel, worker.stop
+    worker.inbox.put((config.to_dict(), str(run_dir), resume, get_settings()))
+    outcome: tuple | None = None
+    try:
+        while outcome is None:
+            if stop_event.is_set() and not stop.is_set():
+                stop.set()
+            try:
+                message = channel.get(timeout=POLL_S)
+            except queue_mod.Empty:
+                if not proc.is_alive():
+                    outcome = _drain(channel, recorder)
+                    break
+                continue
+            if message[0] in ("result", "error"):
+                outcome = message
+            else:
+                _apply(recorder, message)
+    finally:
+        proc.join(timeout=30)
+        if proc.is_alive():
+            proc.kill()
+            proc.join(timeout=10)
+        channel.close()
+        worker.inbox.close()
+        if _keep_warm:
+            prewarm()  # the next job's process does its imports while nobody waits for it
+    if outcome is None:
+        raise TrainingProcessError(exit_reason(proc.exitcode))
+    if outcome[0] == "error":
+        raise TrainingProcessError(outcome[1][0])
+    return {"state": outcome[1][0], "baseline": recorder.baseline, "final": recorder.final, "run_dir": str(run_dir)}
+
+
+def _drain(channel, recorder: MetricsRecorder) -> tuple | None:
+    """Messages the child sent just before it exited; its result if one was among them."""
+    deadline, outcome = time.time() + 2.0, None
+    while time.time() < deadline:
+        try:
+            message = channel.get(timeout=0.1)
+        except queue_mod.Empty:
+            break
+        if message[0] in ("result", "error"):
+            outcome = message
+        else:
+            _apply(recorder, message)
+    return outcome

@@ -1,0 +1,104 @@
+"""One training job: its in-memory state, how it runs to its end (done, stopped or failed) keeping status.json
+current, and the reason a person reads when it fails. The job manager and the command line both use it."""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+
+from core.jobs import child_process
+from core.jobs.failures import describe_error
+from core.messages import UserError
+from core.runs.store import RESUMABLE_STATES, RunStore, checkpoint_step
+from core.training import trainer
+from core.training.config import TrainConfig
+from core.training.recorder import MetricsRecorder, best_value
+
+log = logging.getLogger(__name__)
+
+TERMINAL_STATES = ("stopped", "done", "failed", "interrupted")
+
+
+@dataclass
+class Job:
+    """One training run on its way through the queue; job_id == run_id."""
+
+    job_id: str
+    config: TrainConfig
+    owner: str = ""
+    resume: bool = False
+    state: str = "queued"
+    error: str = ""
+    stop_event: threading.Event = field(default_factory=threading.Event)
+    recorder: MetricsRecorder = field(default_factory=MetricsRecorder)
+    created: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%S"))
+    started: float | None = None
+    finished: float | None = None
+    last_status: float = 0.0
+
+
+def free_memory() -> None:
+    """Give back what a finished job held, so the next one starts from a clean device."""
+    gc.collect()
+    import torch
+
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+
+
+def status_of(job: Job) -> dict:
+    """The status.json of a job: what the runs list and a restarted app read back."""
+    progress = job.recorder.progress()
+    metric = f"eval_{job.config.metrics[0]}"
+    return {"state": job.state, "run_name": job.config.run_name or job.job_id, "owner": job.owner,
+            "created": job.created,
+            "started": job.started, "finished": job.finished, "error": job.error,
+            "step": progress["step"], "max_steps": progress["max_steps"], "epoch": progress["epoch"],
+            "device": job.recorder.device, "best_metric": best_value(job.recorder.points(), metric),
+            "best_metric_name": metric, "pid": os.getpid(), "host": socket.gethostname()}
+
+
+def execute_job(store: RunStore, job: Job, cond: threading.Condition, write: bool = True,
+                isolate: bool = False) -> None:
+    """Run one job to its end (done, stopped or failed), keeping its state and status.json current.
+
+    isolate: train in a child process (core.jobs.child_process) instead of the calling thread.
+    """
+    with cond:
+        job.state, job.started = "running", time.time()
+    if write:
+        store.write_status(job.job_id, status_of(job))
+    try:
+        run = child_process.run_in_process if isolate else trainer.run
+        result = run(job.config, store.path(job.job_id), stop_event=job.stop_event, resume=job.resume,
+                     recorder=job.recorder)
+        outcome, error = result["state"], ""
+    except Exception as err:  # noqa: BLE001 - any failure ends this job only; the reason is stored and shown
+        log.exception("job %s failed", job.job_id)
+        outcome, error = "failed", describe_error(err, job.config)
+    free_memory()
+    finished = time.time()
+    if write:  # on disk before waiters wake, so whoever wait()s reads the final status
+        store.write_status(job.job_id, {**status_of(job), "state": outcome, "error": error, "finished": finished})
+    with cond:
+        job.state, job.error, job.finished = outcome, error, finished
+        cond.notify_all()
+
+
+def load_resume(store: RunStore, run_id: str, state: str | None = None) -> tuple[TrainConfig, list[dict]]:
+    """Check a run can be resumed; drop its records past the last checkpoint (they will be logged again).
+
+    state: the state this process holds for the run, which is newer than status.json right after a job ends.
+    """
+    config = TrainConfig.from_dict(store.read_config(run_id))
+    state = state or store.read_status(run_id).get("state")
+    if state not in RESUMABLE_STATES:
+        raise UserError("Run {run!r} is {state}: only a stopped, failed or interrupted run can be resumed", run=run_id,
+                        state=state)
+    store.truncate_metrics(run_id, checkpoint_step(store.latest_checkpoint(run_id)))
+    return config, store.read_metrics(run_id)

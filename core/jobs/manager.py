@@ -1,0 +1,275 @@
+"""The job manager: one worker thread takes training jobs one at a time from a FIFO queue; each trains in a
+child process (core.jobs.child_process) unless TRAINING_PROCESS=0, or inline in a ZeroGPU request.
+
+Callers never block: start/stop/cancel/resume only change state under a lock; snapshot() reads memory only
+(no disk) for a live job, so many browsers can poll it every second.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+import time
+from collections import deque
+
+from core.jobs import zerogpu
+from core.jobs.job import TERMINAL_STATES, Job, execute_job, load_resume, status_of
+from core.messages import UserError
+from core.runs.store import RunStore
+from core.settings import get_settings
+from core.training.config import TrainConfig
+from core.training.recorder import MetricsRecorder
+
+log = logging.getLogger(__name__)
+
+KEEP_FINISHED = 32  # finished jobs kept in memory; older ones are read back from their run folder
+STATUS_EVERY_S = 2.0
+
+
+class JobManager:
+    """FIFO queue of training jobs and the one worker thread that runs them."""
+
+    def __init__(self, store: RunStore, max_queue: int | None = None, inline: bool | None = None,
+                 isolate: bool | None = None):
+        self.store = store
+        self.max_queue = get_settings().max_queue if max_queue is None else max_queue
+        # inline: no worker thread; each job runs in the request that calls run_inline (ZeroGPU Spaces)
+        self.inline = zerogpu.enabled() if inline is None else inline
+        # isolate: each job trains in a child process (TRAINING_PROCESS); a ZeroGPU job must stay in the
+        # @spaces.GPU call that holds the GPU, so inline jobs never are
+        self.isolate = (get_settings().training_process if isolate is None else isolate) and not self.inline
+        self._cond = threading.Condition()
+        self._queue: deque[str] = deque()
+        self._jobs: dict[str, Job] = {}
+        self._active: str | None = None
+        self._worker: threading.Thread | None = None
+        store.mark_interrupted()
+
+    def prewarm(self) -> None:
+        """Keep a training process ready (app start-up), so Start trains without 2-4 s of imports."""
+        if self.isolate and get_settings().training_enabled:
+            from core.jobs import child_process  # imported here: it pulls in multiprocessing machinery
+
+            child_process.prewarm()
+
+    # ------------------------------------------------------------- commands
+
+    def start(self, config: TrainConfig, owner: str = "") -> str:
+        """Queue a new run; returns its job id (== run id). ValueError when refused."""
+        config.check_limits()
+        with self._cond:
+            self._check_room()
+            run_id = self.store.new_run(config.to_dict(), owner)
+            self._enqueue(Job(run_id, config, owner))
+        return run_id
+
+    def resume(self, run_id: str, owner: str = "") -> str:
+        """Queue a stopped/failed/interrupted run to continue from its last checkpoint."""
+        with self._cond:
+            job = self._jobs.get(run_id)
+            if job is not None and job.state not in TERMINAL_STATES:
+                raise UserError("Run {run!r} is already {state}", run=run_id, state=job.state)
+            self._check_room()
+            config, points = load_resume(self.store, run_id, job.state if job is not None else None)
+            config.check_limits()
+            self._enqueue(Job(run_id, config, owner, resume=True), points)
+        return run_id
+
+    def stop(self, job_id: str, owner: str = "") -> str:
+        """Stop a running job after its current step (a checkpoint is saved); a queued one is cancelled."""
+        with self._cond:
+            job = self._jobs.get(job_id)
+            if job is None:
+                return self._stored_state(job_id)
+            self._check_owner(job, owner)
+            if job.state == "queued":
+                return self._cancel(job)
+            if job.state == "running":
+                job.state = "stopping"
+                job.stop_event.set()
+        self._write_status(job, force=True)
+        return job.state
+
+    def cancel(self, job_id: str, owner: str = "") -> str:
+        """Take a queued job out of the queue (it ends 'stopped' without having trained)."""
+        with self._cond:
+            job = self._jobs.get(job_id)
+            if job is None or job.state != "queued":
+                state = job.state if job else self._stored_state(job_id)
+                raise UserError("Job {job!r} is {state}, not queued: use stop for a running job", job=job_id, state=state)
+            self._check_owner(job, owner)
+            return self._cancel(job)
+
+    # ------------------------------------------------------------- queries
+
+    def active_job_id(self) -> str | None:
+        """The job training now (running or stopping), or None."""
+        with self._cond:
+            job = self._jobs.get(self._active) if self._active else None
+            return job.job_id if job is not None and job.state in ("running", "stopping") else None
+
+    def queue(self) -> list[str]:
+        """Job ids waiting, next first."""
+        with self._cond:
+            return list(self._queue)
+
+    def wait(self, job_id: str, timeout: float | None = None) -> str:
+        """Block until the job ends or timeout seconds pass; returns its state then."""
+        with self._cond:
+            job = self._jobs.get(job_id)
+            if job is None:
+                return self._stored_state(job_id)
+            self._cond.wait_for(lambda: job.state in TERMINAL_STATES, timeout)
+            return job.state
+
+    def snapshot(self, job_id: str, since_step: int = -1) -> dict:
+        """Progress and the metric records with step > since_step; memory only for a job this process runs."""
+        with self._cond:
+            job = self._jobs.get(job_id)
+            position = self._queue.index(job_id) + 1 if job is not None and job.state == "queued" else 0
+        if job is None:
+            return self._stored_snapshot(job_id, since_step)
+        progress = job.recorder.progress()
+        live = job.state in ("running", "stopping")
+        # Records of the step in progress may still grow (its eval follows its train log): hold them back.
+        points = job.recorder.points(since_step, before_step=progress["step"] if live else None)
+        end = job.finished or time.time()
+        return {"job_id": job.job_id, "run_name": job.config.run_name or job.job_id, "state": job.state,
+                **progress, "elapsed_s": round(end - job.started, 1) if job.started else 0.0,
+                "eta_s": progress["eta_s"] if live else None, "queue_position": position,
+                "device": job.recorder.device, "error": job.error, "baseline": dict(job.recorder.baseline),
+                "final": dict(job.recorder.final), "points": points}
+
+    # ------------------------------------------------------------- internals
+
+    def _check_room(self) -> None:
+        waiting = len(self._queue)
+        if waiting >= self.max_queue:
+            raise UserError("The queue is full ({waiting} runs waiting, limit {limit} = MAX_QUEUE): wait for a run to "
+                            "finish or cancel a queued one", waiting=waiting, limit=self.max_queue)
+
+    def _check_owner(self, job: Job, owner: str) -> None:
+        if job.owner and owner != job.owner and not get_settings().allow_any_stop:
+            raise UserError("Only the session that started this run can stop it "
+                            "(the server can allow anyone with ALLOW_ANY_STOP=1)")
+
+    def _enqueue(self, job: Job, points=()) -> None:
+        job.created = self.store.read_status(job.job_id).get("created") or job.created  # a resume keeps it
+        job.recorder = MetricsRecorder(functools.partial(self.store.append_metric, job.job_id), points,
+                                       on_record=lambda record: self._on_record(job, record))
+        self._jobs[job.job_id] = job
+        self._queue.append(job.job_id)
+        self._forget_old_jobs()
+        self._write_status(job, force=True)
+        if not self.inline and (self._worker is None or not self._worker.is_alive()):
+            self._worker = threading.Thread(target=self._work, name="training-worker", daemon=True)
+            self._worker.start()
+        self._cond.notify_all()
+
+    def _cancel(self, job: Job) -> str:
+        self._queue.remove(job.job_id)
+        job.state, job.error, job.finished = "stopped", "Cancelled before it started", time.time()
+        self._write_status(job, force=True)
+        self._cond.notify_all()
+        return job.state
+
+    def run_inline(self, job_id: str) -> str:
+        """Run a queued job in the calling thread once it is first in line (the ZeroGPU path); returns its end state."""
+        with self._cond:
+            job = self._jobs.get(job_id)
+            if job is None:
+                return self._stored_state(job_id)
+            self._cond.wait_for(lambda: job.state != "queued" or (self._queue[0] == job_id and self._active is None))
+            if job.state != "queued":  # cancelled while it waited
+                return job.state
+            self._queue.popleft()
+            self._active = job_id
+        self._execute(job)
+        return job.state
+
+    def _work(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: bool(self._queue))
+                job = self._jobs[self._queue.popleft()]
+                self._active = job.job_id
+            self._execute(job)
+
+    def _execute(self, job: Job) -> None:
+        try:
+            execute_job(self.store, job, self._cond, isolate=self.isolate)
+        except Exception:  # noqa: BLE001 - a bug here must not kill the worker and strand the queue
+            log.exception("job %s could not be finished cleanly", job.job_id)
+            with self._cond:
+                job.state, job.error = "failed", job.error or "Internal error: see the server log"
+        finally:
+            with self._cond:
+                self._active = None
+                self._cond.notify_all()
+
+    def _on_record(self, job: Job, record: dict) -> None:
+        self._write_status(job, force=record.get("kind") != "train")
+
+    def _write_status(self, job: Job, force: bool = False) -> None:
+        now = time.time()
+        if force or now - job.last_status >= STATUS_EVERY_S:
+            job.last_status = now
+            self.store.write_status(job.job_id, status_of(job))
+
+    def _forget_old_jobs(self) -> None:
+        finished = [j for j in self._jobs.values() if j.state in TERMINAL_STATES]
+        for job in sorted(finished, key=lambda j: j.finished or 0)[:-KEEP_FINISHED or None]:
+            del self._jobs[job.job_id]
+
+    def _stored_state(self, job_id: str) -> str:
+        if not self.store.exists(job_id):
+            raise UserError("Job {job!r} was not found: pick a run from the runs list", job=job_id)
+        return self.store.read_status(job_id).get("state", "interrupted")
+
+    def _stored_snapshot(self, job_id: str, since_step: int) -> dict:
+        """A run this process is not running: read it back from its folder."""
+        state = self._stored_state(job_id)
+        status = self.store.read_status(job_id)
+        config = TrainConfig.from_dict(self.store.read_config(job_id))
+        return {"job_id": job_id, "run_name": config.run_name or job_id, "state": state,
+                "step": status.get("step", 0), "max_steps": status.get("max_steps", 0),
+                "epoch": status.get("epoch", 0.0), "elapsed_s": _elapsed(status), "eta_s": None,
+                "samples_per_second": 0.0, "queue_position": 0, "device": status.get("device", ""),
+                "error": status.get("error", ""), "baseline": self.store.read_eval(job_id, "baseline"),
+                "final": self.store.read_eval(job_id, "final"),
+                "points": self.store.read_metrics(job_id, since_step)}
+
+
+def _elapsed(status: dict) -> float:
+    started, finished = status.get("started"), status.get("finished")
+    return round(finished - started, 1) if isinstance(started, (int, float)) and isinstance(finished, (int, float)) \
+        else 0.0
+
+
+# ----------------------------------------------------------------- process singleton
+
+_manager: JobManager | None = None
+_manager_lock = threading.Lock()
+
+
+def get_manager() -> JobManager:
+    """The job manager of this process, on the runs folder and queue size of core.settings."""
+    global _manager
+    with _manager_lock:
+        if _manager is None:
+            settings = get_settings()
+            _manager = JobManager(RunStore(settings.runs_dir), settings.max_queue)
+        return _manager
+
+
+def start(config: TrainConfig, owner: str = "") -> str:
+    return get_manager().start(config, owner)
+
+
+def stop(job_id: str, owner: str = "") -> str:
+    return get_manager().stop(job_id, owner)
+
+
+def snapshot(job_id: str, since_step: int = -1) -> dict:
+    return get_manager().snapshot(job_id, since_step)

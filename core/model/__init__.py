@@ -1,0 +1,1 @@
+"""The model: checkpoints, their limits and the classification model a run trains."""

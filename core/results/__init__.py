@@ -1,0 +1,1 @@
+"""Results: predictions, the evaluation report, exported code and publishing a model."""

@@ -1,0 +1,96 @@
+"""Predictions with a trained run: a transformers pipeline over its saved model, beside the untrained base model.
+
+Pipelines are cached (a small LRU) because loading a model takes seconds and the Try-it box is
+used many times in a row.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from cachetools import LRUCache
+
+from core import sources
+from core.messages import UserError
+from core.training.config import TrainConfig
+
+log = logging.getLogger(__name__)
+
+_pipelines: LRUCache = LRUCache(maxsize=4)
+_lock = threading.Lock()
+
+
+def _device() -> int:
+    import torch
+
+    return 0 if torch.cuda.is_available() else -1
+
+
+def _cached(key: tuple, build):
+    """The pipeline for key, built outside the lock (loading takes seconds) on first use."""
+    with _lock:
+        pipe = _pipelines.get(key)
+    if pipe is None:
+        pipe = build()
+        with _lock:
+            _pipelines[key] = pipe
+    return pipe
+
+
+def clear_cache() -> None:
+    """Forget loaded pipelines (after a run is deleted or retrained)."""
+    with _lock:
+        _pipelines.clear()
+
+
+def load_pipeline(model_dir: str | Path):
+    """A text-classification pipeline over a saved model folder (model + tokenizer)."""
+    from transformers import pipeline
+
+    path = Path(model_dir)
+    if not (path / "config.json").exists():
+        raise UserError("No trained model in {path}: train with 'save model' on, or pick another run", path=path)
+    stamp = (path / "config.json").stat().st_mtime  # a retrained run in the same folder is reloaded
+    return _cached(("run", str(path), stamp), lambda: pipeline(
+        "text-classification", model=str(path), tokenizer=str(path), top_k=None, device=_device()))
+
+
+def load_base_pipeline(model: str, label_names: list[str], seed: int = 0, trust_remote_code: bool = False):
+    """The pretrained model before fine-tuning, with a fresh (random) head over the same labels."""
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer, pipeline
+
+    def build():
+        path = sources.resolve_model(model)
+        torch.manual_seed(seed)  # the head is random: a fixed seed keeps its answers stable between clicks
+        net = AutoModelForSequenceClassification.from_pretrained(
+            path, num_labels=len(label_names), id2label=dict(enumerate(label_names)),
+            label2id={n: i for i, n in enumerate(label_names)}, trust_remote_code=trust_remote_code)
+        tok = AutoTokenizer.from_pretrained(path, trust_remote_code=trust_remote_code)
+        return pipeline("text-classification", model=net, tokenizer=tok, top_k=None, device=_device())
+
+    return _cached(("base", model, tuple(label_names), seed), build)
+
+
+def classify(pipe, text: str, text_pair: str = "") -> list[dict]:
+    """Every label with its probability, highest first: [{"label": name, "score": p}, ...]."""
+    if not (text or "").strip():
+        raise UserError("Type a text to classify first")
+    inputs = {"text": text, "text_pair": text_pair} if text_pair else text
+    out = pipe(inputs)
+    if out and isinstance(out[0], list):  # some versions wrap a single input in a list
+        out = out[0]
+    return sorted(({"label": str(r["label"]), "score": float(r["score"])} for r in out),
+                  key=lambda r: -r["score"])
+
+
+def predict_run(store, run_id: str, text: str, text_pair: str = "") -> dict:
+    """The fine-tuned model's answer next to the base model's (same body, untrained head)."""
+    config = TrainConfig.from_dict(store.read_config(run_id))
+    tuned = load_pipeline(store.model_dir(run_id))
+    names = [tuned.model.config.id2label[i] for i in range(tuned.model.config.num_labels)]
+    base = load_base_pipeline(config.model, names, seed=config.seed,
+                                trust_remote_code=config.trust_remote_code)
+    return {"fine_tuned": classify(tuned, text, text_pair), "base": classify(base, text, text_pair)}

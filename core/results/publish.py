@@ -1,0 +1,48 @@
+"""Taking a trained model elsewhere: a zip of its folder, or a push to the Hugging Face Hub."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+from core import sources
+from core.messages import N_, UserError
+
+log = logging.getLogger(__name__)
+
+
+def zip_model(model_dir: str | Path, dest_dir: str | Path, name: str) -> Path:
+    """The model folder (weights, config, tokenizer) as one zip file in dest_dir."""
+    model_dir = Path(model_dir)
+    if not (model_dir / "config.json").exists():
+        raise UserError("No trained model in {path}: train with 'save model' on first", path=model_dir)
+    return Path(shutil.make_archive(str(Path(dest_dir) / name), "zip", root_dir=model_dir))
+
+
+def push_model(model_dir: str | Path, repo_id: str, token: str, private: bool = True) -> str:
+    """Upload a saved model folder to a Hub repo (created if missing); returns the repo URL.
+
+    The token is used for this call only: never logged, stored or put in an error message.
+    """
+    from huggingface_hub import HfApi
+    from huggingface_hub.errors import HfHubHTTPError
+
+    repo_id = (repo_id or "").strip()
+    if "/" not in repo_id:
+        raise UserError("Type the repo as user/name, e.g. alice/minilm-reviews")
+    if not token:
+        raise UserError("A Hugging Face write token is needed: set HF_TOKEN or paste one")
+    sources.require_online(N_("Pushing to the Hub"))
+    if not (Path(model_dir) / "config.json").exists():
+        raise UserError("No trained model in {path}: train with 'save model' on first", path=model_dir)
+    api = HfApi(token=token)
+    try:
+        url = api.create_repo(repo_id, private=private, exist_ok=True)
+        api.upload_folder(folder_path=str(model_dir), repo_id=repo_id, commit_message="Fine-tune Studio upload")
+    except (HfHubHTTPError, OSError) as err:
+        reason = str(err).replace(token, "***").splitlines()[0][:200]
+        raise UserError("The upload to {repo} failed ({reason}): check the token has write access", repo=repo_id,
+                        reason=reason) from err
+    log.info("pushed %s to %s", model_dir, repo_id)
+    return str(url)

@@ -1,0 +1,1 @@
+"""Training: TrainConfig, data preparation, metrics, callbacks and the Trainer run."""

@@ -1,0 +1,54 @@
+"""Trainer callbacks, small and in one module: the metrics recorder's feed and the Stop button."""
+
+from __future__ import annotations
+
+import threading
+
+from transformers import TrainerCallback
+
+from core.training.recorder import MetricsRecorder, make_record
+
+
+class MetricsCallback(TrainerCallback):
+    """Records every Trainer log (loss, learning_rate, grad_norm, eval metrics...) into a MetricsRecorder."""
+
+    def __init__(self, recorder: MetricsRecorder):
+        self.recorder = recorder
+        self._last_logged: dict | None = None
+
+    def on_train_begin(self, args, state, control, **kwargs):
+        per_step = args.train_batch_size * args.gradient_accumulation_steps * max(args.world_size, 1)
+        self.recorder.begin_training(state.global_step, state.max_steps, per_step)
+
+    def on_step_end(self, args, state, control, **kwargs):
+        self.recorder.set_progress(state.global_step, state.max_steps, state.epoch)
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        if logs and state.is_world_process_zero:
+            self._last_logged = logs
+            self._record(logs, state)
+
+    def on_evaluate(self, args, state, control, metrics=None, **kwargs):
+        # Trainer.evaluate logs the same dict before calling on_evaluate: record it only if on_log did not.
+        if metrics and metrics is not self._last_logged and state.is_world_process_zero:
+            self._record(metrics, state)
+
+    def _record(self, logs: dict, state) -> None:
+        is_eval = any(k.startswith("eval_") for k in logs)
+        kind = "baseline" if self.recorder.phase == "baseline" else "eval" if is_eval else "train"
+        self.recorder.add(make_record(logs, state.global_step, state.epoch, kind))
+
+
+class StopCallback(TrainerCallback):
+    """The Stop button: end training after this step and save a checkpoint to resume from."""
+
+    def __init__(self, stop_event: threading.Event):
+        self.stop_event = stop_event
+
+    def on_step_end(self, args, state, control, **kwargs):
+        if self.stop_event.is_set():
+            control.should_training_stop = control.should_save = control.should_log = True
+
+    def on_epoch_end(self, args, state, control, **kwargs):
+        if self.stop_event.is_set():  # the step-end save already happened: skip the epoch's eval and save
+            control.should_evaluate = control.should_save = False

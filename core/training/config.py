@@ -1,0 +1,253 @@
+"""TrainConfig: every training setting, typed, validated, with a one-line help each, saved as JSON.
+
+Free of torch and transformers, so forms and the job manager import it cheaply.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from core import sources
+from core.data.source import SAMPLE, DatasetSource
+from core.messages import N_, UserError
+from core.settings import Settings, get_settings
+from core.tokenizer.call_settings import MAX_LENGTH_LIMIT
+from core.training.metrics import METRICS, check_metric_names
+
+PADDINGS = ("dynamic", "max_length")
+EVAL_STRATEGIES = ("epoch", "steps", "no")
+PRECISIONS = ("auto", "fp32", "fp16", "bf16")
+
+
+def _f(default, help_text: str, **kw):
+    if isinstance(default, (list, dict)):
+        return field(default_factory=lambda: type(default)(default), metadata={"help": help_text}, **kw)
+    return field(default=default, metadata={"help": help_text}, **kw)
+
+
+@dataclass
+class TrainConfig:
+    """One fine-tuning run of a sequence classifier; impossible values raise ValueError naming the fix."""
+
+    run_name: str = _f("", "A name for the run; it starts the run folder's name (empty: 'run').")
+    model: str = _f(sources.EMBEDDED_MODEL, "Model to fine-tune: the embedded MiniLM, a Hub id or a local folder.")
+    dataset: dict = _f(asdict(SAMPLE), "Where the data comes from (a core.data.DatasetSource as a dict).")
+    train_split: str = _f("train", "Split the model learns from.")
+    eval_split: str = _f("test", "Split used to measure the model; empty: carve eval_fraction out of train.")
+    eval_fraction: float = _f(0.2, "Share of train held out for evaluation when eval_split is empty.")
+    text_column: str = _f("text", "Column holding the text to classify.")
+    text_pair_column: str = _f("", "Second text column for sentence-pair tasks (empty: single text).")
+    label_column: str = _f("label", "Column holding the class (names or ids).")
+    num_labels: int = _f(0, "Number of classes; 0 reads it from the data (ClassLabel, names or largest id + 1).")
+    max_train_samples: int = _f(1000, "Train on a random subset of this many rows (0 = all rows).")
+    max_eval_samples: int = _f(500, "Evaluate on a random subset of this many rows (0 = all rows).")
+    max_length: int = _f(128, "Longest input in tokens; longer texts are truncated.")
+    padding: str = _f("dynamic", "dynamic: pad each batch to its longest text; max_length: pad all to max_length.")
+    group_by_length: bool = _f(True, "Batch texts of similar length together: less padding, about 2x faster on CPU.")
+    num_train_epochs: float = _f(1.0, "Passes over the training rows.")
+    max_steps: int = _f(-1, "Stop after this many optimizer steps; -1 trains for num_train_epochs.")
+    learning_rate: float = _f(5e-5, "Step size of AdamW; fine-tuning uses about 1e-5 to 1e-4.")
+    batch_size: int = _f(16, "Training rows per device per step.")
+    eval_batch_size: int = _f(32, "Evaluation rows per device per step.")
+    gradient_accumulation_steps: int = _f(1, "Sum gradients of this many batches per step (bigger batch, same memory).")
+    weight_decay: float = _f(0.0, "AdamW weight decay, a mild regulariser (e.g. 0.01).")
+    warmup_ratio: float = _f(0.0, "Share of the steps over which the learning rate ramps up from 0.")
+    eval_strategy: str = _f("epoch", "Evaluate while training: every epoch, every eval_steps, or no (end only).")
+    eval_steps: int = _f(50, "Steps between evaluations (and checkpoints) when eval_strategy is steps.")
+    logging_steps: int = _f(5, "Steps between two logged points of the loss curve.")
+    seed: int = _f(42, "Random seed for shuffling, subsets and the new classifier head.")
+    metrics: list = _f(list(METRICS), "Scores computed at each evaluation: accuracy, f1, precision, recall.")
+    precision: str = _f("auto", "Number format: auto (bf16/fp16 on a GPU, fp32 on CPU), fp32, fp16 or bf16.")
+    evaluate_before: bool = _f(True, "Evaluate the untrained model first, for a before/after comparison.")
+    save_model: bool = _f(True, "Save the final model and tokenizer into the run folder's model/.")
+    trust_remote_code: bool = _f(False, "Run code shipped with a Hub model; only for models you trust.")
+
+    def __post_init__(self) -> None:
+        self._coerce_types()
+        self._check_ranges()
+        self._check_choices()
+
+    # ------------------------------------------------------------- validation
+
+    def _coerce_types(self) -> None:
+        """JSON and UI widgets hand over 16.0 for 16 or "true" for True: accept those, refuse the rest."""
+        for f in fields(self):
+            value, kind = getattr(self, f.name), f.type
+            if kind == "bool":
+                setattr(self, f.name, _to_bool(f.name, value))
+            elif kind == "int":
+                setattr(self, f.name, _to_int(f.name, value))
+            elif kind == "float":
+                setattr(self, f.name, _to_float(f.name, value))
+            elif kind == "str":
+                if value is None:
+                    value = ""
+                if not isinstance(value, str):
+                    raise UserError("{name}: expected text, got {value!r}", name=f.name, value=value)
+                setattr(self, f.name, value.strip())
+        if not isinstance(self.dataset, dict):
+            raise UserError("dataset: expected a DatasetSource as a dict, e.g. {example}", example="{'kind': 'sample'}")
+        DatasetSource.from_dict(self.dataset)  # raises a ValueError naming the fix
+        self.metrics = check_metric_names(self.metrics)
+
+    def _check_ranges(self) -> None:
+        _between("eval_fraction", self.eval_fraction, 0.01, 0.5, N_("e.g. 0.2 keeps a fifth of train for evaluation"))
+        _between("num_labels", self.num_labels, 0, 100_000, N_("use 0 to read it from the data"))
+        _between("max_train_samples", self.max_train_samples, 0, 100_000_000, N_("use 0 for all rows, e.g. 1000"))
+        _between("max_eval_samples", self.max_eval_samples, 0, 100_000_000, N_("use 0 for all rows, e.g. 500"))
+        _between("max_length", self.max_length, 8, MAX_LENGTH_LIMIT, N_("e.g. 128 (most models take at most 512)"))
+        _between("num_train_epochs", self.num_train_epochs, 0, 1000, N_("e.g. 1 to 5"))
+        if self.max_steps == 0 or self.max_steps < -1:
+            raise UserError("max_steps: {value} is not allowed - use -1 to train by epochs, or a positive number of steps",
+                            value=self.max_steps)
+        _between("max_steps", self.max_steps, -1, 10_000_000, N_("use -1 to train by epochs"))
+        if self.max_steps == -1 and self.num_train_epochs <= 0:
+            raise UserError("num_train_epochs: 0 epochs with max_steps -1 trains nothing - "
+                            "set num_train_epochs above 0 (e.g. 1) or max_steps to a positive number")
+        if not 0 < self.learning_rate <= 0.1:
+            raise UserError("learning_rate: {value:g} is outside (0, 0.1] - fine-tuning uses about 1e-5 to 1e-4, e.g. 5e-5",
+                            value=self.learning_rate)
+        _between("batch_size", self.batch_size, 1, 4096, N_("e.g. 8, 16 or 32; lower it if memory runs out"))
+        _between("eval_batch_size", self.eval_batch_size, 1, 8192, N_("e.g. 32"))
+        _between("gradient_accumulation_steps", self.gradient_accumulation_steps, 1, 1024, N_("e.g. 1, 2 or 4"))
+        _between("weight_decay", self.weight_decay, 0.0, 1.0, N_("e.g. 0.0 or 0.01"))
+        if not 0 <= self.warmup_ratio < 1:
+            raise UserError("warmup_ratio: {value:g} must be in [0, 1) - e.g. 0.0 or 0.1", value=self.warmup_ratio)
+        _between("eval_steps", self.eval_steps, 1, 1_000_000, N_("e.g. 50"))
+        _between("logging_steps", self.logging_steps, 1, 100_000, N_("e.g. 5 or 10 for a smooth live curve"))
+        _between("seed", self.seed, 0, 2**32 - 1, N_("e.g. 42"))
+
+    def _check_choices(self) -> None:
+        _choice("padding", self.padding, PADDINGS)
+        _choice("eval_strategy", self.eval_strategy, EVAL_STRATEGIES)
+        _choice("precision", self.precision, PRECISIONS)
+        for name in ("train_split", "text_column", "label_column"):
+            if not getattr(self, name):
+                raise UserError("{name}: must not be empty - e.g. {example!r}", name=name,
+                                example=TrainConfig.__dataclass_fields__[name].default)
+        if self.text_pair_column and self.text_pair_column == self.text_column:
+            raise UserError("text_pair_column: same as text_column - choose the second text column or leave it empty")
+        if self.label_column in (self.text_column, self.text_pair_column):
+            raise UserError("label_column: same as a text column - choose the column holding the classes")
+        if self.eval_split and self.eval_split == self.train_split:
+            raise UserError("eval_split: {split!r} is also the train split, so scores would be measured on training rows "
+                            "- choose another split or leave it empty to carve one", split=self.eval_split)
+
+    def check_limits(self, settings: Settings | None = None) -> None:
+        """The server's guardrails (core.settings): ValueError naming the limit and the fix."""
+        settings = settings or get_settings()
+        if not settings.training_enabled:
+            raise UserError("Training is turned off on this server (TRAINING_ENABLED=0): "
+                            "run the app on your own machine to train")
+        cap = settings.max_train_samples
+        if cap > 0 and not 0 < self.max_train_samples <= cap:
+            raise UserError("max_train_samples: this server allows at most {cap} training rows "
+                            "(MAX_TRAIN_SAMPLES) - set max_train_samples to {cap} or less", cap=cap)
+        steps = self.planned_steps(self.max_train_samples)
+        if settings.max_steps > 0 and steps is not None and steps > settings.max_steps:
+            raise UserError("max_steps: this run would take {steps} steps but this server allows at most {cap} "
+                            "(MAX_STEPS) - set max_steps to {cap} or less, or lower num_train_epochs / max_train_samples",
+                            steps=steps, cap=settings.max_steps)
+
+    def planned_steps(self, train_rows: int) -> int | None:
+        """Optimizer steps for train_rows rows on one device (None when unknown: all rows of an unread set)."""
+        if self.max_steps > 0:
+            return self.max_steps
+        if train_rows <= 0:
+            return None
+        per_epoch = max(math.ceil(train_rows / self.batch_size) // self.gradient_accumulation_steps, 1)
+        return math.ceil(per_epoch * self.num_train_epochs)
+
+    # ------------------------------------------------------------- I/O
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "TrainConfig":
+        """Build from a dict, ignoring keys this version does not know (old or newer run folders)."""
+        return cls(**{k: v for k, v in (data or {}).items() if k in cls.__dataclass_fields__})
+
+    def save(self, path) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
+        return path
+
+    @classmethod
+    def load(cls, path) -> "TrainConfig":
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as err:
+            raise UserError("{path} is not a readable TrainConfig JSON file ({error}): check the path",
+                            path=path, error=err) from err
+        if not isinstance(data, dict):
+            raise UserError("{path} holds {kind}, not a JSON object of TrainConfig fields", path=path,
+                            kind=type(data).__name__)
+        return cls.from_dict(data)
+
+    @classmethod
+    def field_help(cls) -> dict[str, str]:
+        return {f.name: f.metadata["help"] for f in fields(cls)}
+
+
+def quick_demo_config() -> TrainConfig:
+    """The embedded MiniLM on the embedded reviews: about a minute on a laptop CPU."""
+    return TrainConfig(run_name="quick-demo", max_train_samples=480, max_eval_samples=200, max_length=64,
+                       num_train_epochs=1.0, learning_rate=1e-4, batch_size=16, logging_steps=2)
+
+
+def tutorial_config() -> TrainConfig:
+    """The Hugging Face 'Fine-tune a pretrained model' tutorial: bert-base-cased on 1000 Yelp reviews, 3 epochs."""
+    return TrainConfig(run_name="yelp-tutorial", model="bert-base-cased",
+                       dataset={"kind": "hub", "name": "yelp_review_full", "config": "", "path": "", "split": ""},
+                       train_split="train", eval_split="test", max_train_samples=1000, max_eval_samples=1000,
+                       max_length=512, padding="max_length", num_train_epochs=3.0, learning_rate=5e-5,
+                       batch_size=8, eval_batch_size=8, eval_strategy="epoch", logging_steps=10)
+
+
+# ----------------------------------------------------------------- helpers
+
+def _to_bool(name: str, value) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in {"true", "false", "1", "0", "yes", "no"}:
+        return value.strip().lower() in {"true", "1", "yes"}
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    raise UserError("{name}: expected true or false, got {value!r}", name=name, value=value)
+
+
+def _to_float(name: str, value) -> float:
+    if isinstance(value, bool):
+        raise UserError("{name}: expected a number, got {value!r}", name=name, value=value)
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as err:
+        raise UserError("{name}: expected a number, got {value!r}", name=name, value=value) from err
+    if not math.isfinite(number):
+        raise UserError("{name}: expected a finite number, got {value!r}", name=name, value=value)
+    return number
+
+
+def _to_int(name: str, value) -> int:
+    number = _to_float(name, value)
+    if number != int(number):
+        raise UserError("{name}: expected a whole number, got {value!r}", name=name, value=value)
+    return int(number)
+
+
+def _between(name: str, value, low, high, hint: str) -> None:
+    if not low <= value <= high:
+        raise UserError("{name}: {value:g} is outside [{low:g}, {high:g}] - {hint}", name=name, value=value, low=low,
+                        high=high, hint=hint)
+
+
+def _choice(name: str, value: str, choices) -> None:
+    if value not in choices:
+        raise UserError("{name}: {value!r} is not one of {choices} - choose one of those", name=name, value=value,
+                        choices=", ".join(choices))

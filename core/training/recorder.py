@@ -1,0 +1,105 @@
+"""The live metrics recorder: every Trainer log as a record, kept in memory for the live charts and appended to
+the run's metrics.jsonl, plus the progress (step, epoch, speed, ETA) of the run."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+
+import numpy as np
+
+SKIPPED_LOG_KEYS = {"epoch", "step", "total_flos"}
+
+
+def make_record(logs: dict, step: int, epoch: float | None, kind: str) -> dict:
+    """One metrics.jsonl line: step, epoch, kind, time, and every number the Trainer logged."""
+    record = {"step": int(step), "epoch": round(float(epoch or 0.0), 4), "kind": kind, "time": round(time.time(), 3)}
+    for key, value in logs.items():
+        if key in SKIPPED_LOG_KEYS or isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+            continue
+        value = float(value)
+        record[key] = value if math.isfinite(value) else None  # NaN is not JSON
+    return record
+
+
+def best_value(points, key: str) -> float | None:
+    """The highest value of key over eval records (baseline excluded), or None."""
+    values = [p[key] for p in points if p.get("kind") == "eval" and isinstance(p.get(key), (int, float))]
+    return max(values) if values else None
+
+
+class MetricsRecorder:
+    """Lock-protected buffer of metric records and the run's live progress; every record also goes to `write`
+    (the run store's metrics.jsonl) as it arrives.
+
+    Readers poll `points(since_step)`; snapshot readers must not touch the disk, so everything a live view
+    needs is kept here. Training changes it only through its methods, which the training child process
+    forwards to the parent as explicit messages (core.jobs.child_process).
+    """
+
+    def __init__(self, write=None, points=(), on_record=None):
+        self._lock = threading.Lock()
+        self._points: list[dict] = list(points)
+        self.write = write
+        self.on_record = on_record
+        self.phase = "train"
+        self.step = max((int(p.get("step", 0)) for p in self._points), default=0)
+        self.max_steps = 0
+        self.epoch = max((float(p.get("epoch", 0.0)) for p in self._points), default=0.0)
+        self.train_started: float | None = None
+        self.start_step = self.step
+        self.samples_per_step = 0
+        self.device = ""
+        self.baseline: dict = {}
+        self.final: dict = {}
+        self.last_eval: tuple[int, dict] | None = None
+
+    def add(self, record: dict) -> None:
+        with self._lock:
+            self._points.append(record)
+            if record.get("kind") == "eval":
+                self.last_eval = (record["step"], {k: v for k, v in record.items() if k.startswith("eval_")})
+            if self.write is not None:
+                self.write(record)
+        if self.on_record is not None:
+            self.on_record(record)
+
+    def set_phase(self, phase: str) -> None:
+        """'baseline' while the untrained model is evaluated (its records are the 'before' point), else 'train'."""
+        self.phase = phase
+
+    def set_device(self, device: str) -> None:
+        self.device = device
+
+    def set_baseline(self, metrics: dict) -> None:
+        self.baseline = dict(metrics)
+
+    def set_final(self, metrics: dict) -> None:
+        self.final = dict(metrics)
+
+    def points(self, since_step: int = -1, before_step: int | None = None) -> list[dict]:
+        """Copies of the records with since_step < step (< before_step when given)."""
+        with self._lock:
+            return [dict(p) for p in self._points
+                    if p["step"] > since_step and (before_step is None or p["step"] < before_step)]
+
+    def begin_training(self, step: int, max_steps: int, samples_per_step: int) -> None:
+        with self._lock:
+            self.step, self.start_step, self.max_steps = step, step, max_steps
+            self.samples_per_step, self.train_started = samples_per_step, time.time()
+
+    def set_progress(self, step: int, max_steps: int, epoch: float | None) -> None:
+        with self._lock:
+            self.step, self.max_steps, self.epoch = int(step), int(max_steps), float(epoch or 0.0)
+
+    def progress(self) -> dict:
+        """step, max_steps, epoch, samples_per_second and eta_s, from the steps done since training began."""
+        with self._lock:
+            done = self.step - self.start_step
+            spent = time.time() - self.train_started if self.train_started else 0.0
+            rate = done / spent if done > 0 and spent > 0 else 0.0
+            eta = (self.max_steps - self.step) / rate if rate > 0 and self.max_steps >= self.step else None
+            return {"step": self.step, "max_steps": self.max_steps, "epoch": round(self.epoch, 4),
+                    "samples_per_second": round(rate * self.samples_per_step, 2),
+                    "eta_s": round(eta, 1) if eta is not None else None}

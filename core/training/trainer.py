@@ -1,0 +1,180 @@
+"""Fine-tune a sequence classifier with the real Trainer: TrainConfig -> data, model, Trainer -> run folder.
+
+`run()` is the one code path: the job manager calls it in a child process (or a thread), the command line
+(`python train.py --config cfg.json`, also under `accelerate launch`) calls it in the foreground.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+import threading
+from pathlib import Path
+
+from core.messages import UserError
+from core.model.checkpoints import check_max_length, load_classifier
+from core.runs.store import RunStore
+from core.settings import get_settings
+from core.sources import resolve_model
+from core.tokenizer.loading import ensure_pad_token
+from core.training.config import TrainConfig
+from core.training.metrics import make_compute_metrics
+from core.training.prepare import prepare_data
+from core.training.recorder import MetricsRecorder
+
+log = logging.getLogger(__name__)
+
+
+def is_main_process() -> bool:
+    """True unless this is a secondary process of a distributed (accelerate launch) run."""
+    from accelerate import PartialState
+
+    return PartialState().is_main_process
+
+
+def resolve_precision(precision: str) -> str:
+    """auto -> bf16 where the GPU supports it, else fp16 on CUDA, fp32 on CPU; refuses what the device lacks."""
+    import torch
+
+    cuda = torch.cuda.is_available()
+    bf16_ok = cuda and torch.cuda.is_bf16_supported()
+    if precision == "auto":
+        return "bf16" if bf16_ok else "fp16" if cuda else "fp32"
+    if precision == "fp16" and not cuda:
+        raise UserError("precision: fp16 needs a CUDA GPU - choose auto or fp32")
+    if precision == "bf16" and cuda and not bf16_ok:
+        raise UserError("precision: this GPU has no bf16 - choose auto or fp16")
+    return precision
+
+
+def load_tokenizer(config: TrainConfig):
+    """The model's tokenizer; one without a pad token (GPT-2) pads with its end-of-text token."""
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(resolve_model(config.model), trust_remote_code=config.trust_remote_code)
+    ensure_pad_token(tokenizer, add=True)
+    return tokenizer
+
+
+def training_arguments(config: TrainConfig, run_dir: Path, precision: str):
+    """TrainingArguments for the config; checkpoints follow the eval rhythm so a resume loses little."""
+    import torch
+    from transformers import TrainingArguments
+
+    accepted = inspect.signature(TrainingArguments.__init__).parameters
+    steps = config.eval_strategy == "steps"
+    kwargs = dict(
+        output_dir=str(run_dir), per_device_train_batch_size=config.batch_size,
+        per_device_eval_batch_size=config.eval_batch_size, learning_rate=config.learning_rate,
+        gradient_accumulation_steps=config.gradient_accumulation_steps, weight_decay=config.weight_decay,
+        num_train_epochs=config.num_train_epochs, max_steps=config.max_steps,
+        eval_strategy=config.eval_strategy, eval_steps=config.eval_steps if steps else None,
+        save_strategy=config.eval_strategy, save_steps=config.eval_steps if steps else 500, save_total_limit=1,
+        logging_strategy="steps", logging_steps=config.logging_steps, logging_first_step=True,
+        report_to="none", seed=config.seed, data_seed=config.seed, disable_tqdm=True,
+        bf16=precision == "bf16", fp16=precision == "fp16",
+        # Workers would fork a process that holds the web server; tokenization is done up front anyway.
+        dataloader_num_workers=0, dataloader_pin_memory=torch.cuda.is_available(),
+    )
+    # transformers 5 renamed these; keep older versions working too.
+    if "group_by_length" in accepted:
+        kwargs.update(group_by_length=config.group_by_length, warmup_ratio=config.warmup_ratio)
+    else:
+        kwargs.update(train_sampling_strategy="group_by_length" if config.group_by_length else "random",
+                      warmup_steps=config.warmup_ratio)
+    return TrainingArguments(**kwargs)
+
+
+def describe_device(args) -> str:
+    import torch
+
+    device = args.device
+    if device.type == "cuda":
+        return f"{device} ({torch.cuda.get_device_name(device)})"
+    return str(device)
+
+
+def run(config: TrainConfig, run_dir, *, callbacks=(), stop_event: threading.Event | None = None,
+        resume: bool = False, recorder=None) -> dict:
+    """Train synchronously into run_dir; returns {"baseline", "final", "state" ("done" | "stopped"), ...}.
+
+    run_dir is a run folder of a RunStore (its parent is the runs folder), created when missing; every file
+    goes through the store. resume=True continues from the folder's last checkpoint (from the start when
+    there is none). recorder: a MetricsRecorder to fill (the job manager reads it live); by default one that
+    appends to the run's metrics.jsonl.
+    """
+    from transformers import AutoConfig, PrinterCallback, Trainer, set_seed
+
+    from core.training.callbacks import MetricsCallback, StopCallback  # imports transformers: only when training
+
+    config.check_limits()
+    run_dir, main = Path(run_dir), is_main_process()
+    store, run_id = RunStore(run_dir.parent), run_dir.name
+    stop_event = stop_event or threading.Event()
+    if main:
+        store.path(run_id).mkdir(exist_ok=True)
+        if not store.exists(run_id):
+            store.write_config(run_id, config.to_dict())
+    recorder = recorder or MetricsRecorder(functools.partial(store.append_metric, run_id) if main else None)
+    checkpoint = store.latest_checkpoint(run_id) if resume else None
+    precision = resolve_precision(config.precision)
+    set_seed(config.seed)
+    tokenizer = load_tokenizer(config)
+    model_config = AutoConfig.from_pretrained(resolve_model(config.model), trust_remote_code=config.trust_remote_code)
+    check_max_length(config.model, config.max_length, model_config, tokenizer)
+    data = prepare_data(config, tokenizer)
+    _check_planned_steps(config, len(data.train))
+    trainer = Trainer(
+        model=load_classifier(config.model, data.label_names, tokenizer, config.trust_remote_code),
+        args=training_arguments(config, run_dir, precision), data_collator=data.collator,
+        train_dataset=data.train, eval_dataset=data.eval, processing_class=tokenizer,
+        compute_metrics=make_compute_metrics(config.metrics, data.num_labels),
+        callbacks=[MetricsCallback(recorder), StopCallback(stop_event), *callbacks])
+    trainer.remove_callback(PrinterCallback)  # the recorder keeps the logs; stdout stays for results
+    recorder.set_device(describe_device(trainer.args))
+    recorder.set_baseline(_baseline(trainer, config, store, run_id, recorder, main, resume))
+    result = {"baseline": recorder.baseline, "final": {}, "state": "stopped", "run_dir": str(run_dir)}
+    if stop_event.is_set():
+        return result
+    log.info("training %s on %d rows (%s, %s)", config.model, len(data.train), recorder.device, precision)
+    trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
+    result["global_step"] = trainer.state.global_step
+    if stop_event.is_set() and trainer.state.global_step < trainer.state.max_steps:
+        return result
+    recorder.set_final(_final(trainer, recorder))
+    if main:
+        store.write_eval(run_id, "final", recorder.final)
+    if config.save_model:
+        trainer.save_model(str(store.model_dir(run_id)))  # also saves the tokenizer (processing_class)
+    return {**result, "final": recorder.final, "state": "done"}
+
+
+def _check_planned_steps(config: TrainConfig, train_rows: int) -> None:
+    cap, steps = get_settings().max_steps, config.planned_steps(train_rows)
+    if cap > 0 and steps is not None and steps > cap:
+        raise UserError("max_steps: this run would take {steps} steps on {rows} rows but this server allows at most "
+                        "{cap} (MAX_STEPS) - set max_steps to {cap} or less", steps=steps, rows=train_rows, cap=cap)
+
+
+def _baseline(trainer, config, store: RunStore, run_id: str, recorder, main: bool, resume: bool) -> dict:
+    """Evaluate the untrained model once; a resumed run keeps the baseline it already has."""
+    stored = store.read_eval(run_id, "baseline") if resume else {}
+    if stored or not config.evaluate_before:
+        return stored
+    recorder.set_phase("baseline")
+    try:
+        metrics = trainer.evaluate()
+    finally:
+        recorder.set_phase("train")
+    metrics = {k: v for k, v in metrics.items() if k.startswith("eval_")}
+    if main:
+        store.write_eval(run_id, "baseline", metrics)
+    return metrics
+
+
+def _final(trainer, recorder) -> dict:
+    """The evaluation at the last step: the one the eval strategy just ran, or a new one."""
+    if recorder.last_eval and recorder.last_eval[0] == trainer.state.global_step:
+        return dict(recorder.last_eval[1])
+    return {k: v for k, v in trainer.evaluate().items() if k.startswith("eval_")}

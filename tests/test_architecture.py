@@ -1,0 +1,65 @@
+"""The layout's rules, enforced: imports run one way, tabs are independent and the same shape, no cycles,
+no Gradio in core (.importlinter holds the contracts; CONTRIBUTING.md explains them)."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_import_contracts_hold():
+    done = subprocess.run([sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; "
+                           "sys.exit(lint_imports_command())", "--no-cache"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "5 kept, 0 broken" in done.stdout
+
+
+def test_the_contracts_fail_on_an_upward_import(tmp_path):
+    """The check can fail: a copy of the tree where the run store imports the job manager breaks the layers."""
+    import shutil
+
+    for name in ("core", "ui", ".importlinter"):
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, tmp_path / name)
+    store = tmp_path / "core" / "runs" / "store.py"
+    store.write_text(store.read_text() + "\nfrom core.jobs import manager  # noqa: E402,F401\n")
+    done = subprocess.run([sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; "
+                           "sys.exit(lint_imports_command())", "--no-cache"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                          env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    assert done.returncode != 0
+    assert "core.runs.store -> core.jobs.manager" in done.stdout
+    assert "BROKEN" in done.stdout
+
+
+def _function_level_imports(path: Path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for func in ast.walk(tree):
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for node in ast.walk(func):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                yield node, lines
+
+
+def test_imports_inside_functions_are_only_of_slow_or_optional_packages():
+    """An import inside a function either keeps start-up fast (a heavy third-party package) or is explained."""
+    heavy = {"torch", "transformers", "datasets", "evaluate", "accelerate", "sklearn", "pyarrow", "tokenizers",
+             "huggingface_hub", "spaces", "peft", "gradio", "gradio_client", "playwright", "multiprocessing"}
+    unexplained = []
+    for path in sorted([*ROOT.glob("core/**/*.py"), *ROOT.glob("ui/**/*.py")]):
+        if "metric_modules" in path.parts:
+            continue
+        for node, lines in _function_level_imports(path):
+            module = node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
+            top = (module or "").split(".")[0]
+            if top in heavy or top in sys.stdlib_module_names:
+                continue
+            comment = " ".join(lines[max(node.lineno - 2, 0):node.end_lineno])
+            if "#" not in comment:
+                unexplained.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {module}")
+    assert not unexplained, "say why in a comment, or import at the top: " + "; ".join(unexplained)

@@ -1,0 +1,1 @@
+"""1 · Datasets: tab (layout and wiring), handlers (the work), views (charts)."""

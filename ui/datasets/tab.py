@@ -1,0 +1,102 @@
+"""Datasets tab: load a Hub dataset, an uploaded file or the embedded sample; look at it.
+
+Layout and wiring only: the handlers live in ui.datasets.handlers, the charts in ui.datasets.views.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import gradio as gr
+
+from core.data.source import FILE_BUILDERS, HUB_PRESETS
+from ui.datasets.handlers import (SOURCE_FILE, SOURCE_HUB, SOURCE_SAMPLE, change_view, initial_load, load_dataset,
+                                  sample_rows)
+from ui.datasets.views import hub_note
+from ui.i18n import t
+
+@dataclass
+class DatasetsTab:
+    source_radio: gr.Radio
+    hub_id_dd: gr.Dropdown
+    config_tb: gr.Textbox
+    split_tb: gr.Textbox
+    file_up: gr.File
+    load_btn: gr.Button
+    summary_md: gr.Markdown
+    split_dd: gr.Dropdown
+    text_cols_dd: gr.Dropdown
+    label_col_dd: gr.Dropdown
+    n_rows_sl: gr.Slider
+    seed_nb: gr.Number
+    resample_btn: gr.Button
+    sample_df: gr.Dataframe
+    schema_df: gr.Dataframe
+    labels_plot: gr.Plot
+    lengths_plot: gr.Plot
+
+
+def build_datasets_tab(selection: gr.State) -> DatasetsTab:
+    """Build the Datasets tab inside an open gr.Tab and wire its events."""
+    gr.Markdown(t("ds.intro"))
+    presets = [p.name for p in HUB_PRESETS]
+    with gr.Row():
+        with gr.Column(scale=1):
+            source_radio = gr.Radio([(t("ds.src.sample"), SOURCE_SAMPLE), (t("ds.src.hub"), SOURCE_HUB),
+                                     (t("ds.src.file"), SOURCE_FILE)], value=SOURCE_SAMPLE,
+                                    label=t("ds.source"), info=t("ds.source.info"))
+            with gr.Group(visible=False) as hub_group:
+                hub_id_dd = gr.Dropdown(presets, value="imdb", allow_custom_value=True, label=t("ds.hub_id"),
+                                        info=t("ds.hub_id.info"))
+                with gr.Row():
+                    config_tb = gr.Textbox(label=t("ds.config"), info=t("ds.config.info"), max_lines=1)
+                    split_tb = gr.Textbox(label=t("ds.split"), info=t("ds.split.info"), max_lines=1)
+                gr.Markdown(hub_note())
+            file_up = gr.File(label=t("ds.file"), file_types=list(FILE_BUILDERS), type="filepath",
+                              visible=False)
+            load_btn = gr.Button(t("ds.load"), variant="primary")
+        with gr.Column(scale=2):
+            summary_md = gr.Markdown()
+            schema_df = gr.Dataframe(label=t("ds.schema"), interactive=False, max_height=220)
+            with gr.Row():
+                split_dd = gr.Dropdown(label=t("ds.view_split"), info=t("ds.view_split.info"))
+                text_cols_dd = gr.Dropdown(multiselect=True, label=t("ds.text_cols"), info=t("ds.text_cols.info"))
+                label_col_dd = gr.Dropdown(label=t("ds.label_col"), info=t("ds.label_col.info"))
+    with gr.Row():
+        n_rows_sl = gr.Slider(1, 50, value=10, step=1, label=t("ds.n_rows"), info=t("ds.n_rows.info"))
+        seed_nb = gr.Number(value=0, precision=0, label=t("ds.seed"), info=t("ds.seed.info"))
+        resample_btn = gr.Button(t("ds.resample"))
+    sample_df = gr.Dataframe(label=t("ds.sample"), interactive=False, wrap=True, max_height=420)
+    with gr.Row():
+        labels_plot = gr.Plot(label=t("ds.labels_plot"))
+        lengths_plot = gr.Plot(label=t("ds.lengths_plot"))
+
+    tab = DatasetsTab(source_radio, hub_id_dd, config_tb, split_tb, file_up, load_btn, summary_md, split_dd,
+                      text_cols_dd, label_col_dd, n_rows_sl, seed_nb, resample_btn, sample_df, schema_df,
+                      labels_plot, lengths_plot)
+    _wire(tab, selection)
+    source_radio.change(lambda kind: (gr.update(visible=kind == SOURCE_HUB), gr.update(visible=kind == SOURCE_FILE)),
+                        source_radio, [hub_group, file_up], api_visibility="private", queue=False)
+    return tab
+
+
+def _wire(tab: DatasetsTab, selection: gr.State) -> None:
+    load_outputs = [selection, tab.summary_md, tab.schema_df, tab.split_dd, tab.text_cols_dd, tab.label_col_dd,
+                    tab.sample_df, tab.labels_plot, tab.lengths_plot]
+    tab.load_btn.click(load_dataset, [tab.source_radio, tab.hub_id_dd, tab.config_tb, tab.split_tb, tab.file_up,
+                                      tab.n_rows_sl, tab.seed_nb], load_outputs, api_name="load_dataset")
+    tab.resample_btn.click(sample_rows, [selection, tab.n_rows_sl, tab.seed_nb], tab.sample_df,
+                           api_name="sample_rows")
+    view_inputs = [selection, tab.split_dd, tab.text_cols_dd, tab.label_col_dd, tab.n_rows_sl, tab.seed_nb]
+    view_outputs = [selection, tab.sample_df, tab.labels_plot, tab.lengths_plot]
+    for dd in (tab.split_dd, tab.text_cols_dd, tab.label_col_dd):
+        dd.input(change_view, view_inputs, view_outputs, api_visibility="private")
+
+
+
+
+def wire_page_load(demo: gr.Blocks, tab: DatasetsTab, selection: gr.State) -> None:
+    """Fill the tab with the embedded sample when the page opens."""
+    demo.load(initial_load, None, [selection, tab.summary_md, tab.schema_df, tab.split_dd, tab.text_cols_dd,
+                                   tab.label_col_dd, tab.sample_df, tab.labels_plot, tab.lengths_plot],
+              api_visibility="private")

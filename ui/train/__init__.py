@@ -1,0 +1,2 @@
+"""3 · Train: tab (layout and wiring), handlers (buttons and API), live (the timer tick), form (TrainConfig
+widgets), views (status line and tables)."""

@@ -1,0 +1,107 @@
+"""How the Train tab shows a job: its words in two languages, the status line with a progress bar, and the
+before/after table."""
+
+from __future__ import annotations
+
+import html
+
+import gradio as gr
+import pandas as pd
+
+from ui.i18n import local, msg, register
+
+ACTIVE_STATES = {"queued", "running", "stopping"}
+
+register(
+    en={"train.intro": "### 3. Fine-tune\nPick a preset or adjust the settings (each says what it does), then "
+                       "press Start and watch the curves. Every run is saved and can be exported as plain Python.",
+        "train.limits": "Device: {device} · limits in force: {limits}",
+        "train.preset": "Preset", "train.preset.info": "Quick demo: the embedded MiniLM on the sample, about a "
+                        "minute on a laptop CPU. Tutorial recipe: bert-base-cased on yelp_review_full (needs the Hub).",
+        "train.preset.offline": "The tutorial recipe needs the Hugging Face Hub, but the app is offline ({reason}).",
+        "train.dataset": "Dataset: **{name}** (change it in the Datasets tab)",
+        "train.config": "Config (JSON): exactly what is saved with the run",
+        "train.start": "Start", "train.stop": "Stop", "train.resume": "Resume",
+        "train.started": "Started {job_id}.", "train.stopping": "Stopping {job_id} after the current step.",
+        "train.nojob": "No job to act on: start one first.", "train.unknown_job": "Unknown job {job_id!r}: {error}",
+        "train.badjson": "The config is not valid JSON ({error}): fix it or pick a preset.",
+        "train.loss": "Loss", "train.lr": "Learning rate", "train.metrics": "Eval metrics",
+        "train.speed": "Throughput", "train.compare": "Before vs after fine-tuning (eval set)",
+        "train.confusion": "Confusion matrix", "train.per_class": "Per-class precision and recall"},
+    zh={"train.intro": "### 3. 微调\n选一个预设或调整设置（每项都说明了作用），然后点“开始”，观察曲线。"
+                       "每次运行都会保存，并可导出为普通 Python 脚本。",
+        "train.limits": "设备：{device} · 当前限制：{limits}",
+        "train.preset": "预设", "train.preset.info": "快速演示：内置 MiniLM + 样例数据，笔记本 CPU 上约一分钟。"
+                        "教程配方：bert-base-cased + yelp_review_full（需要 Hub）。",
+        "train.preset.offline": "教程配方需要 Hugging Face Hub，但应用处于离线状态（{reason}）。",
+        "train.dataset": "数据集：**{name}**（在“数据集”标签页中更换）",
+        "train.config": "配置 (JSON)：与运行一起保存的内容",
+        "train.start": "开始", "train.stop": "停止", "train.resume": "继续",
+        "train.started": "已开始 {job_id}。", "train.stopping": "{job_id} 将在当前步结束后停止。",
+        "train.nojob": "没有可操作的任务：请先开始一个。", "train.unknown_job": "未知的任务 {job_id!r}：{error}",
+        "train.badjson": "配置不是有效的 JSON（{error}）：请修改或选择一个预设。",
+        "train.loss": "Loss", "train.lr": "学习率", "train.metrics": "评估指标",
+        "train.speed": "吞吐量", "train.compare": "微调前后对比（评估集）",
+        "train.confusion": "混淆矩阵", "train.per_class": "每类的 precision 和 recall"},
+)
+
+
+register(
+    en={"train.st.line": "<b>{state}</b> · {device} · step {step}/{total} · epoch {epoch:.2f} · "
+                         "elapsed {elapsed} · ETA {eta} · {sps:.1f} samples/s",
+        "train.st.queue": " · position {pos} in the queue",
+        "train.st.error": "Training failed: {error}",
+        "train.st.none": "No training yet: choose a preset or adjust the settings, then press Start.",
+        "train.st.gone": "Job {job_id} is not known any more (the app restarted?): see the Runs tab.",
+        "train.res.noreport": "No confusion matrix: {reason}"},
+    zh={"train.st.line": "<b>{state}</b> · {device} · 第 {step}/{total} 步 · epoch {epoch:.2f} · "
+                         "已用 {elapsed} · 剩余 {eta} · 每秒 {sps:.1f} 条",
+        "train.st.queue": " · 排队第 {pos} 位",
+        "train.st.error": "训练失败：{error}",
+        "train.st.none": "还没有训练：选一个预设或调整设置，然后点“开始”。",
+        "train.st.gone": "任务 {job_id} 已不存在（应用重启过？）：请看“运行记录”标签页。",
+        "train.res.noreport": "没有混淆矩阵：{reason}"},
+)
+
+
+def _clock(seconds) -> str:
+    if seconds is None or seconds < 0:
+        return "–"
+    seconds = int(seconds)
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 \
+        else f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def status_html(snap: dict | None, request: gr.Request | None = None) -> str:
+    """One status line and a progress bar for a snapshot."""
+    if not snap:
+        return f"<div>{msg('train.st.none', request)}</div>"
+    total = int(snap.get("max_steps") or 0)
+    line = msg("train.st.line", request, state=html.escape(str(snap["state"])),
+               device=html.escape(str(snap.get("device") or "")), step=snap.get("step", 0), total=total or "?",
+               epoch=float(snap.get("epoch") or 0), elapsed=_clock(snap.get("elapsed_s")),
+               eta=_clock(snap.get("eta_s")), sps=float(snap.get("samples_per_second") or 0))
+    if snap["state"] == "queued" and snap.get("queue_position"):
+        line += msg("train.st.queue", request, pos=snap["queue_position"])
+    if snap.get("error"):
+        line += "<br><span style='color:#b91c1c'>" + html.escape(
+            msg("train.st.error", request, error=local(snap["error"], request))) + "</span>"
+    bar = f"<progress value='{snap.get('step', 0)}' max='{max(total, 1)}' style='width:100%'></progress>"
+    return f"<div class='fts-status'>{line}{bar}</div>"
+
+
+def public_status(snap: dict) -> dict:
+    """A snapshot without its points: what the training_status endpoint returns."""
+    return {k: v for k, v in snap.items() if k != "points"}
+
+
+def compare_table(baseline: dict, final: dict) -> pd.DataFrame:
+    """Before/after fine-tuning, one row per metric."""
+    rows = []
+    for key in sorted(set(baseline or {}) | set(final or {})):
+        before, after = (baseline or {}).get(key), (final or {}).get(key)
+        if not key.startswith("eval_") or key.endswith(("_runtime", "_per_second", "_time")):
+            continue
+        change = after - before if isinstance(before, (int, float)) and isinstance(after, (int, float)) else None
+        rows.append({"metric": key.removeprefix("eval_"), "before": before, "after": after, "change": change})
+    return pd.DataFrame(rows, columns=["metric", "before", "after", "change"]).round(4)
