@@ -38,7 +38,7 @@ def app_config(quick: bool, full_defaults: bool):
     from core.training.config import TrainConfig
 
     extra = {} if full_defaults else dict(evaluate_before=False, save_model=False, metrics=["accuracy"])
-    return TrainConfig(run_name="overhead-b+" if full_defaults else "overhead-b", model=bench_model(quick),
+    return TrainConfig(run_name="overhead-b-defaults" if full_defaults else "overhead-b", model=bench_model(quick),
                        max_length=MAX_LENGTH,
                        padding="dynamic", group_by_length=False, max_train_samples=48 if quick else 0, max_eval_samples=32 if quick else 0,
                        max_steps=3 if quick else -1, batch_size=BATCH, learning_rate=LR, seed=SEED,

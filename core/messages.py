@@ -10,6 +10,7 @@ tests/test_messages.py checks that every template raised in core has a translati
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 import string
@@ -95,3 +96,17 @@ def say(template: str, **fields) -> str:
 def N_(text: str) -> str:
     """Marks a text that goes into a message as a field (a hint) for translation; returns it unchanged."""
     return text
+
+
+def check_known_fields(data: dict, known, what: str) -> None:
+    """Refuse keys a settings object does not have, naming the closest known one (a typo is not ignored)."""
+    known = list(known)
+    unknown = [key for key in data if key not in known]
+    if not unknown:
+        return
+    key = str(unknown[0])
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    if close:
+        raise UserError("{what}: unknown setting {key!r} - did you mean {close!r}?", what=what, key=key, close=close[0])
+    raise UserError("{what}: unknown setting {key!r} - use one of {choices}", what=what, key=key,
+                    choices=", ".join(known))

@@ -7,8 +7,6 @@ Trainer, file names, environment variables) stay as they are in the API, so lear
 
 ZH: dict[str, str] = {
     # ---------------------------------------------------------------- datasets (core/data.py, sources)
-    "Unknown dataset source kind {kind!r}: use sample, hub, file or disk":
-        "未知的数据来源类型 {kind}：请使用 sample、hub、file 或 disk",
     "Type a Hub dataset id, e.g. imdb or glue (config mrpc)": "请输入 Hub 数据集 id，例如 imdb 或 glue（config 为 mrpc）",
     "Choose a file to upload first": "请先选择要上传的文件",
     "Split {split!r} not found: choose one of {choices}": "找不到 split {split}：请从 {choices} 中选择",
@@ -51,7 +49,6 @@ ZH: dict[str, str] = {
         "{what}={value} 不是可选值：请使用 {choices} 之一（或 True/False）",
     "padding_side={value!r} is not a choice: use right or left": "padding_side={value} 不是可选值：请使用 right 或 left",
     "return_tensors={value!r} is not a choice: use pt, np or none": "return_tensors={value} 不是可选值：请使用 pt、np 或 none",
-    "Unknown setting(s) {unknown}: use {choices}": "未知的设置 {unknown}：可用的设置是 {choices}",
     "truncation 'only_second' cuts the second text of a pair, but there is no pair: type a text pair, or use "
     "True / 'only_first'":
         "truncation 'only_second' 截断句对中的第二段文本，但现在没有句对：请输入第二段文本，或使用 True / 'only_first'",
@@ -155,7 +152,6 @@ ZH: dict[str, str] = {
     "max_length={m} leaves no room for any token: use e.g. 128": "max_length={m} 放不下任何 token：请使用例如 128",
     # ---------------------------------------------------------------- TrainConfig (core/train_config.py)
     "{name}: expected text, got {value!r}": "{name}：需要文本，得到的是 {value}",
-    "dataset: expected a DatasetSource as a dict, e.g. {example}": "dataset：需要一个 dict 形式的 DatasetSource，例如 {example}",
     "max_steps: {value} is not allowed - use -1 to train by epochs, or a positive number of steps":
         "max_steps：不允许 {value} - 用 -1 表示按 epoch 训练，或填一个正的步数",
     "num_train_epochs: 0 epochs with max_steps -1 trains nothing - set num_train_epochs above 0 (e.g. 1) or "
@@ -252,8 +248,6 @@ ZH: dict[str, str] = {
     "The queue is full ({waiting} runs waiting, limit {limit} = MAX_QUEUE): wait for a run to finish or cancel a "
     "queued one":
         "队列已满（{waiting} 个运行在等待，上限 {limit} = MAX_QUEUE）：请等待一个运行结束，或取消一个排队中的运行",
-    "Only the session that started this run can stop it (the server can allow anyone with ALLOW_ANY_STOP=1)":
-        "只有启动这个运行的会话才能停止它（服务器可以用 ALLOW_ANY_STOP=1 允许任何人停止）",
     "Job {job!r} was not found: pick a run from the runs list": "找不到任务 {job}：请从运行列表中选择",
     "Out of memory {where}: lower batch_size (now {batch}), shorten max_length (now {length}), or raise "
     "gradient_accumulation_steps (now {accumulation}) and lower batch_size to keep the same effective batch":
@@ -261,9 +255,14 @@ ZH: dict[str, str] = {
         "gradient_accumulation_steps（当前 {accumulation}）并调低 batch_size，以保持相同的有效批大小",
     "on the GPU": "GPU",
     "in RAM": "RAM",
-    "The training process was killed (exit signal SIGKILL), most likely out of memory: lower batch_size or "
-    "max_length, or train on fewer rows":
-        "训练进程被杀死（退出信号 SIGKILL），很可能是内存不足：请调低 batch_size 或 max_length，或用更少的行训练",
+    "The training process was killed ({signal}; {used}, so not for lack of memory): something outside the app ended "
+    "it; the run can be resumed from its last checkpoint":
+        "训练进程被终止了（{signal}；{used}，所以不是因为内存不足）：是应用之外的某个东西终止了它；可以从上一个检查点继续这个运行",
+    "it used {used} of this machine's {total}": "它用了这台机器 {total} 内存中的 {used}",
+    "its memory use is unknown": "它的内存用量未知",
+    "The training process was killed ({signal}) when memory ran out ({used}): lower batch_size or max_length, or "
+    "train on fewer rows; the run can be resumed from its last checkpoint":
+        "训练进程在内存耗尽时被终止了（{signal}）（{used}）：请调小 batch_size 或 max_length，或用更少的行训练；可以从上一个检查点继续这个运行",
     "The training process ended without a result (exit code {code}): see the server log; the run can be resumed "
     "from its last checkpoint":
         "训练进程没有返回结果就结束了（退出码 {code}）：请查看服务器日志；这个运行可以从最后一个 checkpoint 继续",
@@ -288,4 +287,52 @@ ZH: dict[str, str] = {
     # ---------------------------------------------------------------- export and settings
     "num_processes must be at least 1: use the number of GPUs": "num_processes 至少为 1：请使用 GPU 的数量",
     "{name}={raw!r} is not a whole number: set it to e.g. {default}": "{name}={raw} 不是整数：请设为例如 {default}",
+
+    # ---------------------------------------------------------------- hosting in public: sources, uploads, owners
+    "seed: {value} is not allowed - use a whole number from 0 to 4294967295, e.g. 0":
+        "seed：不允许 {value}——请使用 0 到 4294967295 之间的整数，例如 0",
+    "{name} has {count:,} columns, over the {limit} this app reads: keep the text and label columns (and a few more) "
+    "and upload it again": "{name} 有 {count} 列，超过了本应用能读取的 {limit} 列：请只保留文本列和标签列（以及少数几列），再重新上传",
+    "Unknown dataset source kind {kind!r}: use sample, hub, upload, file or disk":
+        "未知的数据来源类型 {kind}：请使用 sample、hub、upload、file 或 disk",
+    "Split {split!r} or config {config!r} has characters a dataset name never has: use e.g. train, test or mrpc":
+        "split {split} 或 config {config} 含有数据集名称中不会出现的字符：请使用例如 train、test 或 mrpc",
+    "On a public server datasets come from the Hub, the embedded sample or your own uploads, never a path on the "
+    "server: upload the file instead": "在公开服务器上，数据集只能来自 Hub、内置样例或你自己上传的文件，不能是服务器上的路径：请改为上传文件",
+    "dataset: expected an object such as {example}, got {value!r}": "dataset：应为一个对象，例如 {example}，而收到的是 {value}",
+    "dataset": "dataset（数据集）",
+    "dataset {field}: expected text, got {value!r}": "dataset {field}：应为文本，而收到的是 {value}",
+    "Hub dataset": "Hub 数据集",
+    "{upload!r} is not an upload id: upload the file again": "{upload} 不是上传文件的 id：请重新上传文件",
+    "Upload {upload!r} was not found: upload the file again": "找不到上传的文件 {upload}：请重新上传文件",
+    "Only the visitor who started this run can {action} it (others may view, compare and try it; the server owner "
+    "can with ADMIN_KEY)": "只有开始这个运行的访客才能{action}它（其他人可以查看、比较和试用；服务器管理员可以用 ADMIN_KEY 操作）",
+    "resume": "继续", "stop": "停止", "delete": "删除", "push": "上传",
+    "{what}: unknown setting {key!r} - use one of {choices}": "{what}：未知的设置 {key}——请使用 {choices} 之一",
+    "{what}: unknown setting {key!r} - did you mean {close!r}?": "{what}：未知的设置 {key}——你是想写 {close} 吗？",
+    "{value!r} cannot be written into a script: use text, a number or true/false":
+        "{value} 不能写进脚本：请使用文本、数字或 true/false",
+    "The text has {count:,} tokens and the model reads at most {limit}: it was cut to the first {limit} (truncation), "
+    "as in training.": "这段文本有 {count} 个 token，而模型最多读取 {limit} 个：它被截断为前 {limit} 个（truncation），与训练时相同。",
+    "{what} {name!r} is not a Hub id: use a name like imdb, gpt2 or owner/name":
+        "{what} {name} 不是 Hub id：请使用 imdb、gpt2 或 owner/name 这样的名字",
+    "Model": "模型",
+    "Model {name!r} was not found on the Hub: check the id": "在 Hub 上找不到模型 {name}：请检查 id",
+    "A tokenizer named {name!r} was trained by another visitor: choose another name":
+        "名为 {name} 的分词器是另一位访客训练的：请换一个名字",
+    "settings: expected an object such as {example}, got {value!r}": "settings：应为一个对象，例如 {example}，而收到的是 {value}",
+    "tokenizer settings": "分词器设置",
+    "The text must be text, not {kind}: type a sentence to tokenize": "文本必须是文字，而不是 {kind}：请输入一句要分词的话",
+    "not found, or not a tokenizer": "找不到，或者不是分词器",
+    "run_name: {value!r} - use letters, digits, spaces, '.', '-' or '_' (at most 64), e.g. quick-demo":
+        "run_name：{value}——请只用字母、数字、空格、'.'、'-' 或 '_'（最多 64 个），例如 quick-demo",
+    "The config must be a JSON object of TrainConfig fields such as {example}, not {kind}":
+        "配置必须是由 TrainConfig 字段组成的 JSON 对象，例如 {example}，而不是 {kind}",
+    "config": "配置",
+    "trust_remote_code: this server runs no code from model repositories (only the owner's TRUSTED_REMOTE_CODE list "
+    "may) - turn it off, or run the app on your own machine":
+        "trust_remote_code：这台服务器不运行模型仓库里的代码（只有管理员的 TRUSTED_REMOTE_CODE 列表可以）——请关闭它，或在你自己的电脑上运行本应用",
+    "Sign in with Hugging Face or paste a write token: on a public server the server's own token is never used for a "
+    "visitor's push": "请用 Hugging Face 登录，或粘贴一个写权限 token：在公开服务器上，服务器自己的 token 从不用于访客的上传",
+    "Could not read the dataset ({error}): load it on the Datasets tab first": "无法读取数据集（{error}）：请先在“数据集”标签页中加载",
 }

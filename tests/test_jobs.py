@@ -106,7 +106,7 @@ def test_stop_is_for_the_owner_and_leaves_a_checkpoint_then_resume_continues(
     gate = Gate(monkeypatch, step=2)
     job_id = manager.start(config_for(tiny_model_dir, data_csv, num_train_epochs=2), owner="ann")
     gate.wait()
-    with pytest.raises(ValueError, match="Only the session that started"):
+    with pytest.raises(ValueError, match="Only the visitor who started this run can stop it"):
         manager.stop(job_id, owner="bob")
     assert manager.stop(job_id, owner="ann") == "stopping"
     assert manager.snapshot(job_id)["state"] == "stopping"
@@ -117,6 +117,10 @@ def test_stop_is_for_the_owner_and_leaves_a_checkpoint_then_resume_continues(
     assert manager.snapshot(job_id)["final"] == {}
 
     created = manager.store.read_status(job_id)["created"]
+    with pytest.raises(ValueError, match="Only the visitor who started this run can resume it"):
+        manager.resume(job_id, owner="bob")
+    with pytest.raises(ValueError, match="can delete it"):
+        manager.delete(job_id, owner="bob")
     assert manager.resume(job_id, owner="ann") == job_id
     assert manager.wait(job_id, TIMEOUT) == "done"
     assert manager.store.read_status(job_id)["created"] == created
@@ -127,7 +131,10 @@ def test_stop_is_for_the_owner_and_leaves_a_checkpoint_then_resume_continues(
     snap = manager.snapshot(job_id)
     assert snap["final"]["eval_accuracy"] >= 0 and snap["baseline"]["eval_accuracy"] >= 0
     with pytest.raises(ValueError, match="only a stopped, failed or interrupted run"):
-        manager.resume(job_id)
+        manager.resume(job_id, owner="ann")
+    assert manager.store.read_status(job_id)["owner"] == "ann"  # a resume keeps the owner
+    manager.delete(job_id, owner="ann")
+    assert not manager.store.path(job_id).exists()
 
 
 def test_anyone_may_stop_an_anonymous_job_or_when_the_server_allows_it(manager, tiny_model_dir, data_csv,
@@ -136,7 +143,7 @@ def test_anyone_may_stop_an_anonymous_job_or_when_the_server_allows_it(manager, 
     first = manager.start(config_for(tiny_model_dir, data_csv, max_steps=3))
     gate.wait()
     queued = manager.start(config_for(tiny_model_dir, data_csv, max_steps=3), owner="ann")
-    with pytest.raises(ValueError, match="ALLOW_ANY_STOP"):
+    with pytest.raises(ValueError, match="ADMIN_KEY"):
         manager.cancel(queued, owner="bob")
     monkeypatch.setattr(settings_mod, "_current", settings_mod.Settings(
         runs_dir=isolated_settings.runs_dir, allow_any_stop=True))
@@ -252,3 +259,15 @@ def test_describe_error_keeps_value_errors_and_names_other_types():
     assert describe_error(ValueError("text_column: fix it"), config) == "text_column: fix it"
     assert describe_error(KeyError("x"), config) == "KeyError: 'x'"
     assert describe_error(MemoryError(), config).startswith("Out of memory in RAM")
+
+
+def test_a_job_the_worker_just_took_still_answers_a_snapshot(manager, tiny_model_dir, data_csv):
+    """Between the worker taking a job off the queue and marking it running, a snapshot must not fail."""
+    from core.jobs.job import Job
+
+    job = Job("taken-job", config_for(tiny_model_dir, data_csv))
+    manager.store.path(job.job_id).mkdir()
+    manager._jobs[job.job_id] = job  # queued in memory, no longer in the deque
+    snap = manager.snapshot(job.job_id)
+    assert snap["state"] == "queued" and snap["queue_position"] == 0
+

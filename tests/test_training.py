@@ -78,7 +78,11 @@ def test_widget_values_are_coerced_and_json_round_trips(tmp_path):
     assert config.evaluate_before is False and config.metrics == ["accuracy", "f1"] and config.run_name == "spaced"
     path = config.save(tmp_path / "cfg.json")
     assert TrainConfig.load(path) == config
-    assert TrainConfig.from_dict({**config.to_dict(), "from_a_newer_version": 1}) == config
+    assert TrainConfig.from_stored({**config.to_dict(), "from_a_newer_version": 1}) == config  # old run folders
+    with pytest.raises(ValueError, match="unknown setting 'num_train_epoch' - did you mean 'num_train_epochs'"):
+        TrainConfig.from_dict({"num_train_epoch": 3})
+    with pytest.raises(ValueError, match="JSON object of TrainConfig fields"):
+        TrainConfig.from_dict([1, 2])
     with pytest.raises(ValueError, match="not a readable"):
         TrainConfig.load(tmp_path / "missing.json")
 

@@ -3,7 +3,7 @@ cached so many sessions share one memory-mapped copy."""
 
 from __future__ import annotations
 
-import codecs
+import csv
 import logging
 import threading
 from collections import OrderedDict
@@ -12,13 +12,14 @@ from pathlib import Path
 import pandas as pd
 
 from core import sources
-from core.data.source import FILE_BUILDERS, SAMPLE_DIR, DatasetSource
+from core.data import uploads
+from core.data.source import SAMPLE_DIR, DatasetSource
 from core.messages import N_, UserError
-from core.settings import get_settings
 
 log = logging.getLogger(__name__)
 
 _CACHE_SIZE = 8
+MAX_COLUMNS = 1_000  # a text dataset has a few; thousands make every step slow
 _cache: "OrderedDict[str, object]" = OrderedDict()
 _cache_lock = threading.Lock()
 
@@ -31,7 +32,8 @@ def load_source(source: DatasetSource):
         if source.key in _cache:
             _cache.move_to_end(source.key)
             return _cache[source.key]
-    loaders = {"sample": _load_sample, "hub": _load_hub, "file": _load_file, "disk": _load_disk}
+    loaders = {"sample": _load_sample, "hub": _load_hub, "upload": _load_upload, "file": _load_file,
+               "disk": _load_disk}
     dsd = loaders[source.kind](source)
     if not isinstance(dsd, datasets.DatasetDict):
         dsd = datasets.DatasetDict({source.split or "train": dsd})
@@ -81,53 +83,44 @@ def _load_hub(source: DatasetSource):
         raise UserError("The Hub could not be reached for {name!r}: try again or use a file", name=source.label) from err
 
 
-def check_upload(path: Path) -> str:
-    """Validate an uploaded file before parsing it; returns the datasets builder to use."""
-    if not path.is_file():
-        raise UserError("File {name!r} was not found: upload it again", name=path.name)
-    builder = FILE_BUILDERS.get(path.suffix.lower())
-    if builder is None:
-        raise UserError("{suffix} is not supported: upload a .csv, .tsv, .json, .jsonl or .parquet file",
-                        suffix=path.suffix or "This file type")
-    size_mb = path.stat().st_size / 2**20
-    limit = get_settings().max_upload_mb
-    if size_mb > limit:
-        raise UserError("{name} is {size:.0f} MB, over the {limit} MB upload limit: upload a smaller sample, or raise "
-                        "MAX_UPLOAD_MB", name=path.name, size=size_mb, limit=limit)
-    if path.stat().st_size == 0:
-        raise UserError("{name} is empty: upload a file with a header and rows", name=path.name)
-    if builder != "parquet":
-        _check_utf8(path)
-    return builder
-
-
-def _check_utf8(path: Path) -> None:
-    with path.open("rb") as fh:
-        offset = 0
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as err:
-                raise UserError("{name} is not UTF-8 text (byte {byte}): re-save it as UTF-8 (e.g. in a spreadsheet: "
-                                "CSV UTF-8)", name=path.name, byte=offset + err.start) from err
-            offset += len(chunk)
-
-
 def _load_file(source: DatasetSource):
+    return _read_file(Path(source.path), Path(source.path).name)
+
+
+def _load_upload(source: DatasetSource):
+    path, name = uploads.data_file(source.upload)
+    return _read_file(path, name)
+
+
+def _read_file(path: Path, name: str):
+    """A csv/tsv/json/jsonl/parquet file as a DatasetDict with one 'train' split; name is what messages show."""
     import datasets
 
-    path = Path(source.path)
-    builder = check_upload(path)
-    kwargs = {"delimiter": "\t"} if path.suffix.lower() == ".tsv" else {}
+    builder = uploads.check_upload(path, name)
+    suffix = uploads.suffix_of(name)
+    _check_width(path, name, suffix)
+    kwargs = {"delimiter": "\t"} if suffix == ".tsv" else {}
     try:
         return datasets.load_dataset(builder, data_files={"train": str(path)}, **kwargs)
     except (datasets.exceptions.DatasetGenerationError, ValueError, pd.errors.ParserError) as err:
         cause = err.__cause__ or err
         if "corresponds to no data" in str(cause):
-            raise UserError("{name} is empty: it has no rows, add some under the header", name=path.name) from err
-        raise UserError("{name} could not be read as {kind} ({error}): check the file is valid", name=path.name,
-                        kind=path.suffix.lstrip(".").upper(), error=f"{type(cause).__name__}: {str(cause)[:200]}") from err
+            raise UserError("{name} is empty: it has no rows, add some under the header", name=name) from err
+        detail = str(cause).replace(str(path), name)[:200]  # the library names the stored file's path
+        raise UserError("{name} could not be read as {kind} ({error}): check the file is valid", name=name,
+                        kind=suffix.lstrip(".").upper(), error=f"{type(cause).__name__}: {detail}") from err
+
+
+def _check_width(path: Path, name: str, suffix: str) -> None:
+    """Refuse a table wider than MAX_COLUMNS before parsing it (reading thousands of columns takes minutes)."""
+    if suffix not in (".csv", ".tsv"):
+        return
+    with path.open("r", encoding="utf-8", newline="") as fh:
+        header = fh.readline(1 << 20)
+    columns = len(next(csv.reader([header], delimiter="\t" if suffix == ".tsv" else ","), []))
+    if columns > MAX_COLUMNS:
+        raise UserError("{name} has {count:,} columns, over the {limit} this app reads: keep the text and label "
+                        "columns (and a few more) and upload it again", name=name, count=columns, limit=MAX_COLUMNS)
 
 
 def _load_disk(source: DatasetSource):

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+import re
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from core import sources
-from core.messages import UserError
-from core.settings import ROOT
+from core.data import uploads
+from core.messages import N_, UserError, check_known_fields
+from core.settings import ROOT, get_settings
 
 SAMPLE_DIR = ROOT / "data" / "reviews"
 SAMPLE_NAME = "embedded/reviews"
-FILE_BUILDERS = {".csv": "csv", ".tsv": "csv", ".json": "json", ".jsonl": "json", ".parquet": "parquet"}
+FILE_BUILDERS = uploads.FILE_BUILDERS
+KINDS = ("sample", "hub", "upload", "file", "disk")
+SPLIT = re.compile(r"^[\w.\-\[\]:%+]{0,80}$")  # train, validation, train[:10%], mrpc
 
 
 @dataclass(frozen=True)
@@ -45,25 +49,53 @@ def cached_presets() -> dict[str, bool]:
 
 @dataclass(frozen=True)
 class DatasetSource:
-    """Where a dataset comes from. kind: 'sample' (embedded), 'hub', 'file' (csv/json/parquet) or 'disk'."""
+    """Where a dataset comes from.
+
+    kind 'sample' (embedded), 'hub' (name, config), 'upload' (a visitor's file by its opaque id; name is its
+    original file name, for display), and, in private mode only, 'file' or 'disk' (a path on this machine).
+    """
 
     kind: str = "sample"
-    name: str = ""          # Hub id, e.g. "glue"
+    name: str = ""          # Hub id, e.g. "glue"; for an upload, its original file name
     config: str = ""        # Hub config, e.g. "mrpc"
-    path: str = ""          # file or save_to_disk folder
+    path: str = ""          # file or save_to_disk folder (private mode)
+    upload: str = ""        # upload id, e.g. "up-0123..." (core.data.uploads)
     split: str = ""         # empty: every split
 
     def __post_init__(self) -> None:
-        if self.kind not in {"sample", "hub", "file", "disk"}:
-            raise UserError("Unknown dataset source kind {kind!r}: use sample, hub, file or disk", kind=self.kind)
-        if self.kind == "hub" and not self.name.strip():
-            raise UserError("Type a Hub dataset id, e.g. imdb or glue (config mrpc)")
+        for name in ("kind", "name", "config", "path", "upload", "split"):
+            if not isinstance(getattr(self, name), str):
+                raise UserError("dataset {field}: expected text, got {value!r}", field=name, value=getattr(self, name))
+        if self.kind not in KINDS:
+            raise UserError("Unknown dataset source kind {kind!r}: use sample, hub, upload, file or disk", kind=self.kind)
+        if self.kind == "hub":
+            if not self.name.strip():
+                raise UserError("Type a Hub dataset id, e.g. imdb or glue (config mrpc)")
+            sources.check_hub_id(self.name.strip(), N_("Hub dataset"))
+        if self.kind == "upload" and not self.upload:
+            raise UserError("Choose a file to upload first")
         if self.kind in {"file", "disk"} and not self.path:
             raise UserError("Choose a file to upload first")
+        if not SPLIT.match(self.split) or not SPLIT.match(self.config):
+            raise UserError("Split {split!r} or config {config!r} has characters a dataset name never has: use e.g. "
+                            "train, test or mrpc", split=self.split[:40], config=self.config[:40])
+
+    def check_access(self, owner: str) -> None:
+        """Refuse what this visitor may not read: another visitor's upload, or a server path in public mode."""
+        if self.kind in {"file", "disk"} and get_settings().public:
+            raise UserError("On a public server datasets come from the Hub, the embedded sample or your own uploads, "
+                            "never a path on the server: upload the file instead")
+        if self.kind == "upload":
+            uploads.require_owner(self.upload, owner)
 
     @property
     def key(self) -> str:
-        return hashlib.sha1(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:16]
+        """The dataset cache's key: a file's size and time are part of it, so an edited file is read again."""
+        parts = asdict(self)
+        if self.kind == "file" and Path(self.path).is_file():
+            stat = Path(self.path).stat()
+            parts["stamp"] = [stat.st_size, stat.st_mtime_ns]
+        return hashlib.sha1(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
 
     @property
     def label(self) -> str:
@@ -71,11 +103,21 @@ class DatasetSource:
             return SAMPLE_NAME
         if self.kind == "hub":
             return self.name + (f"/{self.config}" if self.config else "")
+        if self.kind == "upload":
+            return "upload:" + uploads.display_name(self.name)
         return Path(self.path).name
 
     @classmethod
-    def from_dict(cls, data: dict) -> "DatasetSource":
-        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+    def from_dict(cls, data) -> "DatasetSource":
+        """From JSON; anything but an object of known fields is refused, naming the closest field."""
+        if not isinstance(data, dict):
+            raise UserError("dataset: expected an object such as {example}, got {value!r}",
+                            example='{"kind": "hub", "name": "imdb"}', value=data)
+        check_known_fields(data, [f.name for f in fields(cls)], N_("dataset"))
+        return cls(**data)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
 
 
 SAMPLE = DatasetSource("sample")

@@ -5,9 +5,9 @@ to get it back behind the server's Python threads, so 20 busy browser sessions c
 of its speed and the pages still wait on the CPU. A child process has its own interpreter. It also means an
 out-of-memory kill or a crash in native code ends the run, not the app serving everyone else.
 
-The child runs core.training.trainer.run as the thread path does. Its recorder forwards every change (records,
-progress, phase, device, baseline and final metrics) over a multiprocessing queue; the parent applies them
-to the job's own MetricsRecorder, which writes metrics.jsonl and answers the live charts, so readers see
+The child runs core.training.trainer.run as the thread path does. Its recorder writes metrics.jsonl and forwards
+every change (records, progress, phase, device, baseline and final metrics) over a multiprocessing queue; the
+parent applies them to the job's own MetricsRecorder, which answers the live charts from memory, so readers see
 no difference. Stop goes over a multiprocessing Event and takes effect at the next step, with a checkpoint.
 
 Starting a Python with torch, transformers and datasets takes 2-4 s, so the app keeps one spare process warm
@@ -17,6 +17,7 @@ process (nothing leaks from run to run); the next spare starts when a job ends.
 
 from __future__ import annotations
 
+import functools
 import logging
 import multiprocessing
 import os
@@ -26,11 +27,14 @@ import threading
 import time
 from pathlib import Path
 
+import psutil
+
 from core.jobs.failures import describe_error, exit_reason
+from core.runs.store import RunStore
 from core.settings import get_settings, set_settings
 from core.training.config import TrainConfig
 from core.training.recorder import MetricsRecorder
-from core.training.trainer import run
+from core.training.trainer import is_main_process, run
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +51,15 @@ class TrainingProcessError(ValueError):
 
 
 class ForwardingRecorder(MetricsRecorder):
-    """The child's recorder: keeps what training reads back, and sends each change to the parent as a message
-    (kind, args). It writes no file: the parent's recorder writes metrics.jsonl, one writer per file."""
+    """The child's recorder: it writes metrics.jsonl (the run's one writer of it: the parent keeps its copy in
+    memory only), keeps what training reads back, and sends each change to the parent as a message (kind, args).
 
-    def __init__(self, channel):
-        super().__init__(None)
+    The child writes the file, not the parent, so a record is on disk even when the app dies mid-run: the child
+    then stops with a checkpoint, and the step it stopped at keeps its loss for a resume.
+    """
+
+    def __init__(self, channel, write=None):
+        super().__init__(write)
         self._channel = channel
 
     def _send(self, kind: str, *args) -> None:
@@ -121,7 +129,8 @@ def _child(nice: int, inbox, ready, stop, channel, parent_pid: int) -> None:
 
     threading.Thread(target=orphan_watch, daemon=True).start()
     try:
-        result = run(config, Path(run_dir), stop_event=stop, resume=resume, recorder=ForwardingRecorder(channel))
+        result = run(config, Path(run_dir), stop_event=stop, resume=resume,
+                     recorder=ForwardingRecorder(channel, _metrics_writer(Path(run_dir))))
         channel.put(("result", (result["state"],)))
     except BaseException as err:  # noqa: BLE001 - whatever ends the run is reported to the parent
         logging.getLogger("core.training").exception("training failed")
@@ -132,6 +141,13 @@ def _child(nice: int, inbox, ready, stop, channel, parent_pid: int) -> None:
             channel.cancel_join_thread()  # nobody reads the pipe any more: do not wait for it to drain
         else:
             channel.join_thread()  # everything sent has reached the pipe before the process exits
+
+
+def _metrics_writer(run_dir: Path):
+    """Appends to the run's metrics.jsonl through the run store (on the main process of a distributed run only)."""
+    if not is_main_process():
+        return None
+    return functools.partial(RunStore(run_dir.parent).append_metric, run_dir.name)
 
 
 def _apply(recorder: MetricsRecorder, message: tuple) -> None:
@@ -210,8 +226,10 @@ def run_in_process(config, run_dir, stop_event: threading.Event, resume: bool, r
     proc, channel, stop = worker.proc, worker.channel, worker.stop
     worker.inbox.put((config.to_dict(), str(run_dir), resume, get_settings()))
     outcome: tuple | None = None
+    memory = MemoryWatch(proc.pid)
     try:
         while outcome is None:
+            memory.sample()
             if stop_event.is_set() and not stop.is_set():
                 stop.set()
             try:
@@ -235,10 +253,31 @@ def run_in_process(config, run_dir, stop_event: threading.Event, resume: bool, r
         if _keep_warm:
             prewarm()  # the next job's process does its imports while nobody waits for it
     if outcome is None:
-        raise TrainingProcessError(exit_reason(proc.exitcode))
+        raise TrainingProcessError(exit_reason(proc.exitcode, memory.peak_rss, memory.total, memory.least_available))
     if outcome[0] == "error":
         raise TrainingProcessError(outcome[1][0])
     return {"state": outcome[1][0], "baseline": recorder.baseline, "final": recorder.final, "run_dir": str(run_dir)}
+
+
+class MemoryWatch:
+    """The child's memory as the relay loop sees it, so a kill can be explained (failures.exit_reason)."""
+
+    def __init__(self, pid: int):
+        self.total = psutil.virtual_memory().total
+        self.peak_rss, self.least_available = 0, self.total
+        try:
+            self._proc = psutil.Process(pid)
+        except psutil.Error:
+            self._proc = None
+
+    def sample(self) -> None:
+        if self._proc is None:
+            return
+        try:
+            self.peak_rss = max(self.peak_rss, self._proc.memory_info().rss)
+        except psutil.Error:  # it has just exited: keep what was seen
+            return
+        self.least_available = min(self.least_available, psutil.virtual_memory().available)
 
 
 def _drain(channel, recorder: MetricsRecorder) -> tuple | None:

@@ -18,26 +18,29 @@ from core.runs.store import RunStore
 from core.settings import get_settings, set_settings
 from core.training.config import TrainConfig
 from core.training.recorder import MetricsRecorder
+from core.training.trainer import is_main_process
 
 log = logging.getLogger(__name__)
 
 
 def run_from_cli(config_path, runs_dir, resume_id: str | None) -> dict:
-    """The CLI's run: the same execute_job as the worker, in the foreground; Ctrl-C stops after the step."""
-    from core.training.trainer import is_main_process  # imported here: it pulls in torch and accelerate
+    """The CLI's run: the same execute_job as the worker, in the foreground; Ctrl-C stops after the step.
 
-    if runs_dir:
-        set_settings(replace(get_settings(), runs_dir=Path(runs_dir)))
+    Whoever runs the command line owns the machine, so it runs in private mode (local files and folders allowed)
+    even where PUBLIC_MODE is set for the app.
+    """
+    settings = replace(get_settings(), public=False)
+    set_settings(replace(settings, runs_dir=Path(runs_dir)) if runs_dir else settings)
     store, main = RunStore(get_settings().runs_dir), is_main_process()
     if resume_id:
         config, points = load_resume(store, resume_id) if main else \
-            (TrainConfig.from_dict(store.read_config(resume_id)), [])
+            (TrainConfig.from_stored(store.read_config(resume_id)), [])
         run_id = resume_id
     else:
         config, points = TrainConfig.load(config_path), []
         config.check_limits()
-        run_id = _broadcast(store.new_run(config.to_dict(), owner="cli") if main else None)
-    job = Job(run_id, config, owner="cli", resume=bool(resume_id))
+        run_id = _broadcast(store.new_run(config.to_dict()) if main else None)
+    job = Job(run_id, config, resume=bool(resume_id))  # no owner: the machine's own user (core.ownership)
     job.created = store.read_status(run_id).get("created") or job.created
     job.recorder = MetricsRecorder(functools.partial(store.append_metric, run_id) if main else None, points,
                                    on_record=_log_record)

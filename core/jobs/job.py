@@ -95,7 +95,7 @@ def load_resume(store: RunStore, run_id: str, state: str | None = None) -> tuple
 
     state: the state this process holds for the run, which is newer than status.json right after a job ends.
     """
-    config = TrainConfig.from_dict(store.read_config(run_id))
+    config = TrainConfig.from_stored(store.read_config(run_id))
     state = state or store.read_status(run_id).get("state")
     if state not in RESUMABLE_STATES:
         raise UserError("Run {run!r} is {state}: only a stopped, failed or interrupted run can be resumed", run=run_id,

@@ -15,7 +15,8 @@ from collections import deque
 
 from core.jobs import zerogpu
 from core.jobs.job import TERMINAL_STATES, Job, execute_job, load_resume, status_of
-from core.messages import UserError
+from core.messages import N_, UserError
+from core.ownership import may_change
 from core.runs.store import RunStore
 from core.settings import get_settings
 from core.training.config import TrainConfig
@@ -56,7 +57,8 @@ class JobManager:
     # ------------------------------------------------------------- commands
 
     def start(self, config: TrainConfig, owner: str = "") -> str:
-        """Queue a new run; returns its job id (== run id). ValueError when refused."""
+        """Queue a new run owned by owner; returns its job id (== run id). ValueError when refused."""
+        config.check_access(owner)
         config.check_limits()
         with self._cond:
             self._check_room()
@@ -64,25 +66,29 @@ class JobManager:
             self._enqueue(Job(run_id, config, owner))
         return run_id
 
-    def resume(self, run_id: str, owner: str = "") -> str:
-        """Queue a stopped/failed/interrupted run to continue from its last checkpoint."""
+    def resume(self, run_id: str, owner: str = "", admin: bool = False) -> str:
+        """Queue a stopped/failed/interrupted run to continue from its last checkpoint (its owner only)."""
         with self._cond:
             job = self._jobs.get(run_id)
             if job is not None and job.state not in TERMINAL_STATES:
                 raise UserError("Run {run!r} is already {state}", run=run_id, state=job.state)
+            run_owner = job.owner if job is not None else self.owner_of(run_id)
+            self._check_owner(run_owner, owner, admin, N_("resume"))
             self._check_room()
             config, points = load_resume(self.store, run_id, job.state if job is not None else None)
+            config.check_access(run_owner)
             config.check_limits()
-            self._enqueue(Job(run_id, config, owner, resume=True), points)
+            self._enqueue(Job(run_id, config, run_owner, resume=True), points)
         return run_id
 
-    def stop(self, job_id: str, owner: str = "") -> str:
+    def stop(self, job_id: str, owner: str = "", admin: bool = False) -> str:
         """Stop a running job after its current step (a checkpoint is saved); a queued one is cancelled."""
         with self._cond:
             job = self._jobs.get(job_id)
             if job is None:
                 return self._stored_state(job_id)
-            self._check_owner(job, owner)
+            if not get_settings().allow_any_stop:
+                self._check_owner(job.owner, owner, admin, N_("stop"))
             if job.state == "queued":
                 return self._cancel(job)
             if job.state == "running":
@@ -91,15 +97,39 @@ class JobManager:
         self._write_status(job, force=True)
         return job.state
 
-    def cancel(self, job_id: str, owner: str = "") -> str:
+    def cancel(self, job_id: str, owner: str = "", admin: bool = False) -> str:
         """Take a queued job out of the queue (it ends 'stopped' without having trained)."""
         with self._cond:
             job = self._jobs.get(job_id)
             if job is None or job.state != "queued":
                 state = job.state if job else self._stored_state(job_id)
                 raise UserError("Job {job!r} is {state}, not queued: use stop for a running job", job=job_id, state=state)
-            self._check_owner(job, owner)
+            if not get_settings().allow_any_stop:
+                self._check_owner(job.owner, owner, admin, N_("stop"))
             return self._cancel(job)
+
+    def delete(self, run_id: str, owner: str = "", admin: bool = False) -> None:
+        """Remove a finished run's folder (its owner only; a queued or running one must be stopped first)."""
+        with self._cond:
+            job = self._jobs.get(run_id)
+            self._check_owner(job.owner if job is not None else self.owner_of(run_id), owner, admin, N_("delete"))
+            if job is not None and job.state not in TERMINAL_STATES:
+                raise UserError("Run {run!r} is {state}: stop it before deleting it", run=run_id, state=job.state)
+            self.store.delete(run_id)
+            self._jobs.pop(run_id, None)
+
+    def owner_of(self, run_id: str) -> str:
+        """The owner key a run records (status.json), "" when it has none."""
+        job = self._jobs.get(run_id)
+        if job is not None:
+            return job.owner
+        if not self.store.exists(run_id):
+            raise UserError("Run {run!r} was not found: pick one from the runs list", run=run_id)
+        return str(self.store.read_status(run_id).get("owner") or "")
+
+    def may_change(self, run_id: str, owner: str, admin: bool = False) -> bool:
+        """Whether this caller may stop, resume, delete or push the run (core.ownership)."""
+        return may_change(self.owner_of(run_id), owner, admin)
 
     # ------------------------------------------------------------- queries
 
@@ -108,6 +138,14 @@ class JobManager:
         with self._cond:
             job = self._jobs.get(self._active) if self._active else None
             return job.job_id if job is not None and job.state in ("running", "stopping") else None
+
+    def live_job_of(self, owner: str) -> str | None:
+        """The newest queued, running or stopping job of this owner (a reloaded page finds it again)."""
+        if not owner:
+            return None
+        with self._cond:
+            live = [j for j in self._jobs.values() if j.owner == owner and j.state not in TERMINAL_STATES]
+            return max(live, key=lambda j: j.created).job_id if live else None
 
     def queue(self) -> list[str]:
         """Job ids waiting, next first."""
@@ -127,7 +165,8 @@ class JobManager:
         """Progress and the metric records with step > since_step; memory only for a job this process runs."""
         with self._cond:
             job = self._jobs.get(job_id)
-            position = self._queue.index(job_id) + 1 if job is not None and job.state == "queued" else 0
+            # a job just taken by the worker is still "queued" for a moment but no longer in the deque
+            position = self._queue.index(job_id) + 1 if job_id in self._queue else 0
         if job is None:
             return self._stored_snapshot(job_id, since_step)
         progress = job.recorder.progress()
@@ -149,15 +188,17 @@ class JobManager:
             raise UserError("The queue is full ({waiting} runs waiting, limit {limit} = MAX_QUEUE): wait for a run to "
                             "finish or cancel a queued one", waiting=waiting, limit=self.max_queue)
 
-    def _check_owner(self, job: Job, owner: str) -> None:
-        if job.owner and owner != job.owner and not get_settings().allow_any_stop:
-            raise UserError("Only the session that started this run can stop it "
-                            "(the server can allow anyone with ALLOW_ANY_STOP=1)")
+    @staticmethod
+    def _check_owner(run_owner: str, owner: str, admin: bool, action: str) -> None:
+        if not may_change(run_owner, owner, admin):
+            raise UserError("Only the visitor who started this run can {action} it (others may view, compare and try "
+                            "it; the server owner can with ADMIN_KEY)", action=action)
 
     def _enqueue(self, job: Job, points=()) -> None:
         job.created = self.store.read_status(job.job_id).get("created") or job.created  # a resume keeps it
-        job.recorder = MetricsRecorder(functools.partial(self.store.append_metric, job.job_id), points,
-                                       on_record=lambda record: self._on_record(job, record))
+        # metrics.jsonl has one writer: the training child process when jobs are isolated, else this recorder
+        write = None if self.isolate else functools.partial(self.store.append_metric, job.job_id)
+        job.recorder = MetricsRecorder(write, points, on_record=lambda record: self._on_record(job, record))
         self._jobs[job.job_id] = job
         self._queue.append(job.job_id)
         self._forget_old_jobs()
@@ -231,7 +272,7 @@ class JobManager:
         """A run this process is not running: read it back from its folder."""
         state = self._stored_state(job_id)
         status = self.store.read_status(job_id)
-        config = TrainConfig.from_dict(self.store.read_config(job_id))
+        config = TrainConfig.from_stored(self.store.read_config(job_id))
         return {"job_id": job_id, "run_name": config.run_name or job_id, "state": state,
                 "step": status.get("step", 0), "max_steps": status.get("max_steps", 0),
                 "epoch": status.get("epoch", 0.0), "elapsed_s": _elapsed(status), "eta_s": None,

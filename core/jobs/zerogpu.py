@@ -46,7 +46,7 @@ def run_in_gpu_slot(manager, job_id: str) -> str:
     except ImportError as err:
         raise UserError("SPACES_ZERO_GPU is set but the spaces package is missing: pip install spaces, "
                         "or unset SPACES_ZERO_GPU") from err
-    config = TrainConfig.from_dict(manager.store.read_config(job_id))
+    config = TrainConfig.from_stored(manager.store.read_config(job_id))
     duration = gpu_seconds(config)
     log.info("job %s: asking ZeroGPU for %d s", job_id, duration)
 

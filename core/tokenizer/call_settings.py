@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field, fields
 
-from core.messages import N_, UserError
+from core.messages import N_, UserError, check_known_fields
 
 MAX_LENGTH_LIMIT = 8192  # the longest max_length accepted anywhere: long-context models take 8192 tokens
 MAX_TEXT_CHARS = 2_000_000        # a pasted megabyte is fine; beyond this the page is asked for less
@@ -87,13 +87,14 @@ class EncodeSettings:
         return {f.name: f.metadata["help"] for f in fields(cls)}
 
     @classmethod
-    def from_dict(cls, data: dict | None) -> "EncodeSettings":
-        """Build from JSON (unknown keys are an error, so a typo is not silently ignored)."""
-        data = dict(data or {})
-        unknown = set(data) - {f.name for f in fields(cls)}
-        if unknown:
-            raise UserError("Unknown setting(s) {unknown}: use {choices}", unknown=", ".join(sorted(unknown)),
-                            choices=", ".join(f.name for f in fields(cls)))
+    def from_dict(cls, data) -> "EncodeSettings":
+        """Build from JSON: an object of known settings (a typo is refused, naming the closest one)."""
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise UserError("settings: expected an object such as {example}, got {value!r}",
+                            example='{"padding": "longest", "truncation": true}', value=data)
+        check_known_fields(data, [f.name for f in fields(cls)], N_("tokenizer settings"))
         return cls(**data)
 
     def to_dict(self) -> dict:

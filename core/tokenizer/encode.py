@@ -26,6 +26,9 @@ _call_lock = threading.RLock()
 def parse_inputs(text: str, text_pair: str = "", batch: bool = False) -> tuple[list[str], list[str] | None, list[str]]:
     """Turn the text boxes into (texts, pairs or None, notes); ValueError for empty or oversize input."""
     text, text_pair = text or "", text_pair or ""
+    if not isinstance(text, str) or not isinstance(text_pair, str):
+        raise UserError("The text must be text, not {kind}: type a sentence to tokenize",
+                        kind=type(text if not isinstance(text, str) else text_pair).__name__)
     if not text.strip():
         raise UserError("The text is empty: type a sentence to tokenize")
     if len(text) + len(text_pair) > MAX_TEXT_CHARS:

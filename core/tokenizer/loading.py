@@ -13,7 +13,7 @@ from pathlib import Path
 from cachetools import LRUCache, cached
 
 from core import sources
-from core.messages import UserError
+from core.messages import N_, UserError
 from core.settings import get_settings
 from core.tokenizer.explanations import model_max
 
@@ -83,9 +83,11 @@ def _from_pretrained(location: str, name: str):
     try:
         return AutoTokenizer.from_pretrained(location, trust_remote_code=False)
     except (OSError, ValueError, KeyError, TypeError) as err:
-        fields = dict(name=name or location, examples=", ".join(HUB_EXAMPLES),
-                      error=f"{type(err).__name__}: {(str(err).splitlines() or [''])[0][:200]}")
-        if Path(location).is_dir():
+        # a public server says no more than that: the library's text can name server paths
+        detail = N_("not found, or not a tokenizer") if get_settings().public else \
+            f"{type(err).__name__}: {(str(err).splitlines() or [''])[0][:200]}"
+        fields = dict(name=name or location, examples=", ".join(HUB_EXAMPLES), error=detail)
+        if Path(location).is_dir() and not get_settings().public:
             raise UserError("Tokenizer {name!r} could not be loaded as a folder ({error}). Check the name, e.g. "
                             "{examples}, or a folder with tokenizer files", **fields) from err
         raise UserError("Tokenizer {name!r} could not be loaded as a Hub id ({error}). Check the name, e.g. "

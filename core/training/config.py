@@ -6,18 +6,23 @@ Free of torch and transformers, so forms and the job manager import it cheaply.
 from __future__ import annotations
 
 import json
+import logging
 import math
+import re
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from core import sources
 from core.data.source import SAMPLE, DatasetSource
-from core.messages import N_, UserError
+from core.messages import N_, UserError, check_known_fields
 from core.settings import Settings, get_settings
 from core.tokenizer.call_settings import MAX_LENGTH_LIMIT
 from core.training.metrics import METRICS, check_metric_names
 
+log = logging.getLogger(__name__)
+
 PADDINGS = ("dynamic", "max_length")
+RUN_NAME = re.compile(r"^[\w .-]{0,64}$")  # also what exported scripts and folder names may show
 EVAL_STRATEGIES = ("epoch", "steps", "no")
 PRECISIONS = ("auto", "fp32", "fp16", "bf16")
 
@@ -88,10 +93,11 @@ class TrainConfig:
                 if not isinstance(value, str):
                     raise UserError("{name}: expected text, got {value!r}", name=f.name, value=value)
                 setattr(self, f.name, value.strip())
-        if not isinstance(self.dataset, dict):
-            raise UserError("dataset: expected a DatasetSource as a dict, e.g. {example}", example="{'kind': 'sample'}")
-        DatasetSource.from_dict(self.dataset)  # raises a ValueError naming the fix
+        self.dataset = DatasetSource.from_dict(self.dataset).to_dict()  # refuses what is not a source, naming the fix
         self.metrics = check_metric_names(self.metrics)
+        if not RUN_NAME.match(self.run_name):
+            raise UserError("run_name: {value!r} - use letters, digits, spaces, '.', '-' or '_' (at most 64), e.g. "
+                            "quick-demo", value=self.run_name[:80])
 
     def _check_ranges(self) -> None:
         _between("eval_fraction", self.eval_fraction, 0.01, 0.5, N_("e.g. 0.2 keeps a fifth of train for evaluation"))
@@ -167,9 +173,33 @@ class TrainConfig:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "TrainConfig":
-        """Build from a dict, ignoring keys this version does not know (old or newer run folders)."""
-        return cls(**{k: v for k, v in (data or {}).items() if k in cls.__dataclass_fields__})
+    def from_dict(cls, data) -> "TrainConfig":
+        """Build from a JSON object; a key this version does not know is refused, naming the closest field."""
+        if not isinstance(data, dict):
+            raise UserError("The config must be a JSON object of TrainConfig fields such as {example}, not {kind}",
+                            example='{"learning_rate": 5e-5}', kind=type(data).__name__)
+        check_known_fields(data, cls.__dataclass_fields__, N_("config"))
+        return cls(**data)
+
+    @classmethod
+    def from_stored(cls, data: dict) -> "TrainConfig":
+        """A run folder's config.json: keys an older or newer version wrote are dropped with a warning."""
+        unknown = sorted(set(data) - set(cls.__dataclass_fields__))
+        if unknown:
+            log.warning("config.json: ignored settings this version does not know: %s", ", ".join(unknown))
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+    def check_access(self, owner: str, settings: Settings | None = None) -> None:
+        """What this visitor may use: their own uploads; on a public server no server paths and no remote code."""
+        settings = settings or get_settings()
+        DatasetSource.from_dict(self.dataset).check_access(owner)
+        if not settings.public:
+            return
+        if self.model and self.model != sources.EMBEDDED_MODEL:
+            sources.check_hub_id(self.model, N_("Model"))
+        if self.trust_remote_code and self.model not in settings.trusted_remote_code:
+            raise UserError("trust_remote_code: this server runs no code from model repositories (only the owner's "
+                            "TRUSTED_REMOTE_CODE list may) - turn it off, or run the app on your own machine")
 
     def save(self, path) -> Path:
         path = Path(path)
