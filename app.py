@@ -12,6 +12,7 @@ import os
 import sys
 
 TITLE = "Fine-tune Studio"
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}  # a server bound here is private (this machine's own user)
 # Presentation mode (ui.classroom) zooms the page: text, tables and charts scale together for a projector.
 CSS = """
 .gradio-container {max-width: 1400px !important}
@@ -23,11 +24,11 @@ def build_app():
     """Build the Blocks app: one tab per step of the fine-tuning recipe."""
     import gradio as gr
 
-    from ui import classroom
+    from ui import classroom, identity
     from ui.datasets import tab as datasets_tab
     from ui.i18n import register, t
     from ui.runs import tab as runs_tab
-    from ui.state import default_selection
+    from ui.state import Selection
     from ui.tokenizer import tab as tokenizer_tab
     from ui.train import tab as train_tab
 
@@ -40,11 +41,15 @@ def build_app():
             "tab.datasets": "1 · 数据集", "tab.tokenizer": "2 · 分词器", "tab.train": "3 · 训练",
             "tab.runs": "4 · 运行记录"},
     )
-    with gr.Blocks(title=TITLE) as demo:
+    # delete_cache: uploads and downloads Gradio keeps are removed after an hour (a public server fills no disk)
+    with gr.Blocks(title=TITLE, delete_cache=(3600, 3600)) as demo:
         with gr.Row(equal_height=True):
             gr.Markdown(t("app.title"))
+            identity.login_button()
             classroom.present_button()
-        selection = gr.State(default_selection())
+        who_md = gr.Markdown()
+        browser_id = identity.browser_state()
+        selection = gr.State(Selection())
         with gr.Tabs():
             with gr.Tab(t("tab.datasets"), id="datasets"):
                 ds = datasets_tab.build_datasets_tab(selection)
@@ -56,12 +61,15 @@ def build_app():
                 train = train_tab.build_train_tab(selection)
                 classroom.teacher_notes("train")
             with gr.Tab(t("tab.runs"), id="runs"):
-                runs = runs_tab.build_runs_tab(selection)
+                runs = runs_tab.build_runs_tab()
                 classroom.teacher_notes("runs")
-        datasets_tab.wire_page_load(demo, ds, selection)
+        # who the visitor is comes first: a reloaded page then finds its own job and runs again
+        visitor_known = demo.load(identity.attach, [browser_id], [browser_id, who_md], api_visibility="private",
+                                  show_progress="hidden")
+        datasets_tab.wire_page_load(demo, ds)
         tokenizer_tab.wire_page_load(demo, tok)
-        train.attach_on_load(demo)  # a reload or another browser re-attaches to the running job
-        runs.attach_on_load(demo)
+        train.attach_after(visitor_known)
+        runs.attach_after(visitor_known)
         runs.refresh_on(train.finished_state)
     return demo
 
@@ -80,6 +88,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="download DATASET [MODEL ...] into the local cache (e.g. glue:mrpc "
                              "bert-base-cased) so a class can work offline later, then exit")
     return parser.parse_args(argv)
+
+
+def apply_flags(args: argparse.Namespace):
+    """The settings the flags make: a server that listens beyond this machine is public unless PUBLIC_MODE says."""
+    from dataclasses import replace
+
+    from core.settings import explicit_public_mode, get_settings, set_settings
+
+    settings = get_settings()
+    if not explicit_public_mode() and (args.share or args.host not in LOOPBACK):
+        settings = replace(settings, public=True)
+    if args.allow_any_stop:
+        settings = replace(settings, allow_any_stop=True)
+    if settings.public and settings.admin_key and len(settings.admin_key) < 16:
+        logging.getLogger(__name__).warning("ADMIN_KEY is shorter than 16 characters: anyone may guess it")
+    set_settings(settings)
+    return settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,17 +129,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     import gradio as gr
 
-    from core.settings import get_settings
     from ui.i18n import build_i18n
 
-    settings = get_settings()
-    if args.allow_any_stop:
-        from dataclasses import replace
-
-        from core.settings import set_settings
-
-        settings = replace(settings, allow_any_stop=True)
-        set_settings(settings)
+    settings = apply_flags(args)
+    print(f"{TITLE}: {'public' if settings.public else 'private'} mode", flush=True)
     demo = build_app()
     demo.queue(default_concurrency_limit=4, max_size=64)
     from core.jobs.manager import get_manager

@@ -39,8 +39,8 @@ def test_run_time_messages_follow_the_browser_language():
     class Request:
         headers = {"accept-language": "zh-CN,zh;q=0.9,en;q=0.8"}
 
-    assert msg("ds.no_file", Request()) != msg("ds.no_file", None)
-    assert "upload" in msg("ds.no_file", None)
+    assert msg("ds.no_text", Request()) != msg("ds.no_text", None)
+    assert "text column" in msg("ds.no_text", None)
 
 
 def test_register_refuses_a_key_missing_in_one_language():

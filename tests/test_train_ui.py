@@ -12,14 +12,24 @@ from core.runs.store import RunStore
 from core.training.config import TrainConfig
 from ui import charts
 from ui.runs import handlers as runs_actions
+from ui.state import Selection
 from ui.train import form as train_form
 from ui.train import handlers as train_tab
 from ui.train import live as train_live
-from ui.train import views as train_views
 
 
 def _request(session="alice"):
     return SimpleNamespace(session_hash=session, headers={"accept-language": "en"})
+
+
+@pytest.fixture(scope="module")
+def tabs():
+    """The Train and Runs tabs' components (built once): the keys of their handlers' answers."""
+    from ui.runs.tab import build_runs_tab
+    from ui.train.tab import build_train_tab
+
+    with gr.Blocks():
+        return SimpleNamespace(train=build_train_tab(gr.State(Selection())), runs=build_runs_tab())
 
 
 @pytest.fixture()
@@ -98,7 +108,7 @@ def test_add_points_drops_repeats_and_asks_one_step_back():
     assert {tr.name for tr in loss.data} == {"train loss", "eval loss"}
 
 
-def test_tick_fetches_only_new_points_and_stops_the_timer(monkeypatch):
+def test_tick_fetches_only_new_points_and_stops_the_timer(tabs, monkeypatch):
     calls = []
     script = [("running", [{"step": 1, "kind": "train", "time": 1.0, "loss": 1.0}]),
               ("running", []),
@@ -112,22 +122,24 @@ def test_tick_fetches_only_new_points_and_stops_the_timer(monkeypatch):
             return {"job_id": job_id, "state": state, "step": len(calls), "max_steps": 2, "points": points,
                     "baseline": {"eval_accuracy": 0.5}, "final": {"eval_accuracy": 0.75}}
 
+    tab = tabs.train
     monkeypatch.setattr(train_live, "get_manager", lambda: FakeManager())
-    monkeypatch.setattr(train_live, "show_results", lambda job_id, snap, request=None: ("t", "c", "p"))
+    monkeypatch.setattr(train_live, "show_results", lambda tab, job_id, snap, request=None: {tab.compare_df: "t"})
     charts.forget("job-fake")
-    out = train_live.refresh_live("job-fake", 0)
-    assert out[5].active is True and charts.curves("job-fake").series["train loss"] == ([1], [1.0])
-    drawn = out[-1]
-    other_viewer = train_live.refresh_live("job-fake", 0)  # a second browser still draws what the first fetched
-    assert other_viewer[1] != gr.skip() and other_viewer[-1] == drawn
-    out = train_live.refresh_live("job-fake", drawn)
-    assert out[1] == gr.skip()  # nothing new for this viewer: the charts are not re-sent
-    out = train_live.refresh_live("job-fake", drawn)
+    out = train_live.refresh_live(tab, "job-fake", 0)
+    assert out[tab.timer].active is True and charts.curves("job-fake").series["train loss"] == ([1], [1.0])
+    drawn = out[tab.drawn_state]
+    other_viewer = train_live.refresh_live(tab, "job-fake", 0)  # a second browser still draws what the first fetched
+    assert tab.loss_plot in other_viewer and other_viewer[tab.drawn_state] == drawn
+    out = train_live.refresh_live(tab, "job-fake", drawn)
+    assert tab.loss_plot not in out  # nothing new for this viewer: the charts are not re-sent
+    assert tab.finished_state not in out and tab.compare_df not in out
+    out = train_live.refresh_live(tab, "job-fake", drawn)
     assert calls == [-1, 0, 0, 0]
-    assert out[5].active is False and out[-2] == "job-fake" and out[6:9] == ("t", "c", "p")
-    assert out[1] != gr.skip() and out[-1] > drawn
+    assert out[tab.timer].active is False and out[tab.finished_state] == "job-fake" and out[tab.compare_df] == "t"
+    assert tab.loss_plot in out and out[tab.drawn_state] > drawn
     assert charts.curves("job-fake").series["train loss"] == ([1, 2], [1.0, 0.5])
-    assert train_live.refresh_live(None)[5].active is False
+    assert train_live.refresh_live(tab, None)[tab.timer].active is False
 
 
 # ------------------------------------------------------------------ form
@@ -138,26 +150,27 @@ def test_form_round_trip_and_selection_prefill():
     back = train_form.values_to_config(cfg["dataset"], [float(v) if isinstance(v, int) and not isinstance(v, bool)
                                                         else v for v in values])
     assert TrainConfig.from_dict(back) == TrainConfig()
-    selection = {"source": {"kind": "hub", "name": "glue", "config": "mrpc"}, "text_columns": ["sentence1",
-                 "sentence2"], "label_column": "label", "splits": {"train": 1, "validation": 1},
-                 "recommended_max_length": 96}
+    from core.data.source import DatasetSource
+
+    selection = Selection(DatasetSource("hub", name="glue", config="mrpc"), "train", ("sentence1", "sentence2"),
+                          "label", None, (("train", 1), ("validation", 1)), recommended_max_length=96)
     pre = train_form.config_from_selection(selection, cfg)
     assert (pre["text_column"], pre["text_pair_column"], pre["eval_split"], pre["max_length"]) == \
         ("sentence1", "sentence2", "validation", 96)
     assert set(train_form.FIELD_ORDER) == set(TrainConfig.field_help()) - {"dataset"}
 
 
-def test_tutorial_preset_is_refused_offline():
-    out = train_tab.apply_preset(train_tab.PRESET_TUTORIAL, None, _request())
-    assert len(out) == 3 + len(train_form.FIELD_ORDER)
-    assert all(o == gr.skip() for o in out)  # offline: the form is left as it was
-    quick = train_tab.apply_preset(train_tab.PRESET_QUICK, None, _request())
-    assert json.loads(quick[2])["run_name"] == "quick-demo"
+def test_tutorial_preset_is_refused_offline(tabs):
+    tab = tabs.train
+    assert train_tab.apply_preset(tab, train_tab.PRESET_TUTORIAL, None, _request()) == {}  # the form stays as it was
+    quick = train_tab.apply_preset(tab, train_tab.PRESET_QUICK, None, _request())
+    assert json.loads(quick[tab.config_code])["run_name"] == "quick-demo"
+    assert quick[tab.form["run_name"]] == "quick-demo" and "embedded/reviews" in quick[tab.dataset_md]
 
 
 # ------------------------------------------------------------------ real training through the handlers
 
-def test_start_follow_results_runs_export(manager, tiny_model_dir):
+def test_start_follow_results_runs_export(tabs, manager, tiny_model_dir):
     bad = dict(_tiny_config(tiny_model_dir), learning_rate=5.0)
     with pytest.raises(gr.Error, match="learning_rate"):
         train_tab.start_training(json.dumps(bad), _request())
@@ -166,33 +179,41 @@ def test_start_follow_results_runs_export(manager, tiny_model_dir):
     status = train_tab.start_training(json.dumps(_tiny_config(tiny_model_dir)), _request("alice"))
     job_id = status["job_id"]
     assert "points" not in status and status["state"] in {"queued", "running"}
-    with pytest.raises(gr.Error, match="Only the session"):
+    with pytest.raises(gr.Error, match="Only the visitor who started this run can stop it"):
         train_tab.stop_training(job_id, _request("mallory"))
     assert manager.wait(job_id, timeout=120) == "done"
-    assert train_tab.attach(None, _request("bob"))[0] in (None, job_id)
-    out = train_live.refresh_live(job_id, 0, _request())
-    assert out[5].active is False and out[-2] == job_id
+    assert train_tab.attach(tabs.train, None, _request("bob"))[tabs.train.job_state] in (None, job_id)
+    tab = tabs.train
+    out = train_live.refresh_live(tab, job_id, 0, _request())
+    assert out[tab.timer].active is False and out[tab.finished_state] == job_id
     series = charts.curves(job_id).series
     assert len(series["train loss"][0]) == 6 and series["accuracy"][0][0] == 0  # baseline + 2 evals
-    table, confusion, per_class = out[6:9]
+    table, confusion, per_class = out[tab.compare_df], out[tab.confusion_plot], out[tab.per_class_df]
     assert set(table["metric"]) >= {"accuracy", "f1", "precision", "recall", "loss"}
     assert confusion.data[0].z.sum() == 24 and list(per_class["label"]) == ["negative", "positive"]
     assert train_tab.training_status(job_id)["state"] == "done"
 
-    runs = runs_actions.list_runs()
-    assert runs[0]["run_id"] == job_id and runs[0]["has_model"]
+    runs = runs_actions.list_runs(_request("alice"))
+    assert runs[0]["run_id"] == job_id and runs[0]["has_model"] and runs[0]["yours"] is True
+    assert runs_actions.list_runs(_request("bob"))[0]["yours"] is False
     prediction = runs_actions.predict(job_id, "Great screen, awful battery.")
     assert sum(prediction["fine_tuned"].values()) == pytest.approx(1, abs=1e-4)
     assert set(prediction["base"]) == {"negative", "positive"}
     exported = runs_actions.export_code(job_id, 4)
     assert str(tiny_model_dir) in exported["script"] and "--num_processes 4" in exported["commands"]
+    assert str(manager.store.root) not in exported["commands"]  # the run's config.json comes in the zip
     acc, loss = runs_actions.compare_runs([job_id])
     assert len(loss.data) == 1 and len(acc.data[0].x) == 3
     assert runs_actions.download_model(job_id, _request()).endswith(".zip")
+    assert runs_actions.download_script(job_id, _request()).endswith(".zip")
+    runs = tabs.runs
     with pytest.raises(gr.Error, match="Tick"):
-        runs_actions.delete_run(_request(), job_id, False)
-    runs_actions.delete_run(_request(), job_id, True)
-    assert runs_actions.list_runs() == []
+        runs_actions.delete_run(runs, _request(), job_id, False)
+    with pytest.raises(gr.Error, match="Only the visitor who started this run can delete it"):
+        runs_actions.delete_run(runs, _request("mallory"), job_id, True)
+    out = runs_actions.delete_run(runs, _request("alice"), job_id, True)
+    assert out[runs.confirm_cb] is False and out[runs.runs_df].empty
+    assert runs_actions.list_runs(_request()) == []
 
 
 def test_stop_and_resume_through_the_handlers(manager, tiny_model_dir, isolated_settings, monkeypatch):
@@ -210,11 +231,13 @@ def test_stop_and_resume_through_the_handlers(manager, tiny_model_dir, isolated_
         manager.wait(job_id, timeout=0.05)
     with pytest.raises(gr.Error):
         train_tab.resume_training("", _request())
+    with pytest.raises(gr.Error, match="can resume it"):
+        train_tab.resume_training(job_id, _request("bob"))
+    resumed = train_tab.resume_training(job_id, _request("alice"))
+    assert resumed["job_id"] == job_id
     from dataclasses import replace
 
     from core import settings
     monkeypatch.setattr(settings, "_current", replace(isolated_settings, allow_any_stop=True))
-    resumed = train_tab.resume_training(job_id, _request("bob"))
-    assert resumed["job_id"] == job_id
-    train_tab.stop_training(job_id, _request("alice"))  # bob owns it now, but any stop is allowed
+    train_tab.stop_training(job_id, _request("bob"))  # alice owns it, but this server lets anyone stop
     assert manager.wait(job_id, timeout=120) == "stopped"

@@ -1,24 +1,21 @@
-"""What one browser session carries between tabs: small, copyable, JSON-safe values only."""
+"""What one browser session carries between tabs (in a gr.State): the dataset it looked at and how."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from core.data.source import SAMPLE, DatasetSource
 
 
-def default_selection() -> dict:
-    """The embedded sample with its columns, as the Datasets tab would pick them."""
-    return {
-        "source": vars(SAMPLE).copy(),
-        "split": "train",
-        "text_columns": ["text"],
-        "label_column": "label",
-        "label_names": ["negative", "positive"],
-        "splits": {"train": 0, "test": 0},
-        "recommended_max_length": None,
-        "tokenizer": "",
-    }
+@dataclass(frozen=True)
+class Selection:
+    """The Datasets tab's choice, read by the Tokenizer and Train tabs; small, immutable (replace() it) and hashable
+    (Gradio hashes a state to see whether it changed)."""
 
-
-def source_of(selection: dict) -> DatasetSource:
-    """The DatasetSource a selection points to."""
-    return DatasetSource.from_dict((selection or default_selection())["source"])
+    source: DatasetSource = SAMPLE
+    split: str = "train"
+    text_columns: tuple[str, ...] = ("text",)
+    label_column: str | None = "label"
+    label_names: tuple[str, ...] | None = ("negative", "positive")
+    splits: tuple[tuple[str, int], ...] = (("train", 0), ("test", 0))  # (split, rows)
+    recommended_max_length: int | None = None  # from the Tokenizer tab's length statistics

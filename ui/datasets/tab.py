@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import gradio as gr
 
 from core.data.source import FILE_BUILDERS, HUB_PRESETS
+from ui.binding import bind
 from ui.datasets.handlers import (SOURCE_FILE, SOURCE_HUB, SOURCE_SAMPLE, change_view, initial_load, load_dataset,
                                   sample_rows)
 from ui.datasets.views import hub_note
@@ -17,6 +18,7 @@ from ui.i18n import t
 
 @dataclass
 class DatasetsTab:
+    selection: gr.State  # the session's Selection (ui.state), read by the other tabs
     source_radio: gr.Radio
     hub_id_dd: gr.Dropdown
     config_tb: gr.Textbox
@@ -71,32 +73,31 @@ def build_datasets_tab(selection: gr.State) -> DatasetsTab:
         labels_plot = gr.Plot(label=t("ds.labels_plot"))
         lengths_plot = gr.Plot(label=t("ds.lengths_plot"))
 
-    tab = DatasetsTab(source_radio, hub_id_dd, config_tb, split_tb, file_up, load_btn, summary_md, split_dd,
+    tab = DatasetsTab(selection, source_radio, hub_id_dd, config_tb, split_tb, file_up, load_btn, summary_md, split_dd,
                       text_cols_dd, label_col_dd, n_rows_sl, seed_nb, resample_btn, sample_df, schema_df,
                       labels_plot, lengths_plot)
-    _wire(tab, selection)
+    _wire(tab)
     source_radio.change(lambda kind: (gr.update(visible=kind == SOURCE_HUB), gr.update(visible=kind == SOURCE_FILE)),
                         source_radio, [hub_group, file_up], api_visibility="private", queue=False)
     return tab
 
 
-def _wire(tab: DatasetsTab, selection: gr.State) -> None:
-    load_outputs = [selection, tab.summary_md, tab.schema_df, tab.split_dd, tab.text_cols_dd, tab.label_col_dd,
+def _wire(tab: DatasetsTab) -> None:
+    load_outputs = [tab.selection, tab.summary_md, tab.schema_df, tab.split_dd, tab.text_cols_dd, tab.label_col_dd,
                     tab.sample_df, tab.labels_plot, tab.lengths_plot]
-    tab.load_btn.click(load_dataset, [tab.source_radio, tab.hub_id_dd, tab.config_tb, tab.split_tb, tab.file_up,
-                                      tab.n_rows_sl, tab.seed_nb], load_outputs, api_name="load_dataset")
-    tab.resample_btn.click(sample_rows, [selection, tab.n_rows_sl, tab.seed_nb], tab.sample_df,
+    tab.load_btn.click(bind(load_dataset, tab), [tab.source_radio, tab.hub_id_dd, tab.config_tb,
+                                                              tab.split_tb, tab.file_up, tab.n_rows_sl, tab.seed_nb],
+                       load_outputs, api_name="load_dataset")
+    tab.resample_btn.click(sample_rows, [tab.selection, tab.n_rows_sl, tab.seed_nb], tab.sample_df,
                            api_name="sample_rows")
-    view_inputs = [selection, tab.split_dd, tab.text_cols_dd, tab.label_col_dd, tab.n_rows_sl, tab.seed_nb]
-    view_outputs = [selection, tab.sample_df, tab.labels_plot, tab.lengths_plot]
+    view_inputs = [tab.selection, tab.split_dd, tab.text_cols_dd, tab.label_col_dd, tab.n_rows_sl, tab.seed_nb]
+    view_outputs = [tab.selection, tab.sample_df, tab.labels_plot, tab.lengths_plot]
     for dd in (tab.split_dd, tab.text_cols_dd, tab.label_col_dd):
-        dd.input(change_view, view_inputs, view_outputs, api_visibility="private")
+        dd.input(bind(change_view, tab), view_inputs, view_outputs, api_visibility="private")
 
 
-
-
-def wire_page_load(demo: gr.Blocks, tab: DatasetsTab, selection: gr.State) -> None:
+def wire_page_load(demo: gr.Blocks, tab: DatasetsTab) -> None:
     """Fill the tab with the embedded sample when the page opens."""
-    demo.load(initial_load, None, [selection, tab.summary_md, tab.schema_df, tab.split_dd, tab.text_cols_dd,
-                                   tab.label_col_dd, tab.sample_df, tab.labels_plot, tab.lengths_plot],
-              api_visibility="private")
+    demo.load(bind(initial_load, tab), None,
+              [tab.selection, tab.summary_md, tab.schema_df, tab.split_dd, tab.text_cols_dd, tab.label_col_dd,
+               tab.sample_df, tab.labels_plot, tab.lengths_plot], api_visibility="private")

@@ -35,11 +35,8 @@ register(
                       "use the sample or upload a file.",
         "ds.loaded": "Loaded **{name}**: {splits}.",
         "ds.no_text": "No text column was found: pick the column that holds the text.",
-        "ds.sample_failed": "Could not sample rows: {error}. Load the dataset again.",
         "ds.split_rows": "{name} {rows} rows", "ds.axis.label": "label", "ds.axis.rows": "rows",
         "ds.axis.words": "words per text",
-        "ds.pick_columns": "Pick one text column, or two for a sentence pair.",
-        "ds.no_file": "Choose a file to upload first.",
         "ds.presets": "Tutorial presets: {names}",
     },
     zh={
@@ -62,11 +59,8 @@ register(
         "ds.offline": "离线（{reason}）：只能加载之前缓存过的 Hub 数据集（python app.py --prefetch NAME）；请用内置样例或上传文件。",
         "ds.loaded": "已加载 **{name}**：{splits}。",
         "ds.no_text": "没有找到文本列：请选择存放文本的列。",
-        "ds.sample_failed": "无法抽样：{error}。请重新加载数据集。",
         "ds.split_rows": "{name} {rows} 行", "ds.axis.label": "标签 (label)", "ds.axis.rows": "行数",
         "ds.axis.words": "每条文本的词数",
-        "ds.pick_columns": "请选择一个文本列，句对任务选两个。",
-        "ds.no_file": "请先选择要上传的文件。",
         "ds.presets": "教程预设：{names}",
     },
 )

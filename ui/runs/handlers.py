@@ -1,6 +1,8 @@
 """Handlers of the Runs tab: list, compare, try, export, push, delete. Thin: core does the work.
 
-Functions with typed JSON-able signatures double as API endpoints (gr.api in ui/runs_tab.py).
+Anyone may look at, compare and try a run; only its owner (or the admin) pushes or deletes it (core.ownership).
+Functions with typed JSON-able signatures double as API endpoints (gr.api in ui/runs/tab.py); the tab's handlers
+take its components first (ui.runs.tab.RunsTab) and return a dict keyed by component.
 """
 
 from __future__ import annotations
@@ -8,16 +10,23 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from pathlib import Path
 
 import gradio as gr
 import pandas as pd
 
 from core.data.source import DatasetSource
 from core.jobs.manager import get_manager
-from core.results import export_script, predict as prediction, publish
+from core.messages import N_, UserError
+from core.ownership import may_change
+from core.results import export_script, publish
+from core.results import predict as prediction
+from core.settings import get_settings
 from core.training.config import TrainConfig
-from ui import charts
+from ui import charts, identity
+from ui.errors import error, shows_errors
 from ui.i18n import local, msg, register
+from ui.identity import visitor
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +43,8 @@ register(
                           "两者的差别就是微调学到的东西。"},
 )
 
-RUN_COLUMNS = ["run_id", "name", "model", "dataset", "state", "best_metric", "created"]
+RUN_COLUMNS = ["run_id", "name", "model", "dataset", "state", "best_metric", "created", "yours"]
+MAX_COMPARED = 8  # runs overlaid on one chart
 
 
 def _store():
@@ -43,108 +53,138 @@ def _store():
 
 def _need(run_id: str | None, request: gr.Request | None = None) -> str:
     if not run_id:
-        raise gr.Error(msg("runs.pick", request))
+        raise error(msg("runs.pick", request))
     return run_id
 
 
-def _dataset_label(dataset) -> str:
+def _dataset_label(dataset, yours: bool) -> str:
+    """The dataset a run used; another visitor's upload is not named (its file name is theirs)."""
     try:
-        return DatasetSource.from_dict(dataset).label
-    except (TypeError, ValueError, AttributeError):
+        source = DatasetSource.from_dict(dataset)
+    except UserError:
         return "?"
+    if source.kind == "upload" and not yours:
+        return "upload"
+    return source.label
 
 
-def list_runs() -> list[dict]:
-    """Every run on disk, newest first: run_id, name, model, dataset, state, best_metric, created."""
+def list_runs(request: gr.Request = None) -> list[dict]:
+    """Every run on disk, newest first: run_id, name, model, dataset, state, best_metric, created, and whether it
+    is yours (you may stop, resume, delete and push it)."""
+    who = visitor(request)
     rows = []
     for row in _store().list_runs():
-        config = row["config"]
-        shown = {**row, "model": str(config.get("model") or ""), "dataset": _dataset_label(config.get("dataset") or {})}
+        config, yours = row["config"], may_change(row["owner"], who.owner, who.admin)
+        shown = {**row, "model": str(config.get("model") or ""), "yours": yours,
+                 "dataset": _dataset_label(config.get("dataset") or {}, yours)}
         rows.append({k: shown.get(k) for k in RUN_COLUMNS + ["best_metric_name", "has_model"]})
     return rows
 
 
-def refresh_runs(clear: bool = False):
+def refresh_runs(tab, request: gr.Request = None, clear: bool = False) -> dict:
     """The runs table and the two run pickers (emptied when clear, e.g. after a delete)."""
-    rows = list_runs()
+    rows = list_runs(request)
     table = pd.DataFrame(rows, columns=RUN_COLUMNS)
     if len(table):
         table["best_metric"] = [None if v is None else round(float(v), 4) for v in table["best_metric"]]
+        table["yours"] = ["✓" if v else "" for v in table["yours"]]
     choices = [(f"{r['name']} · {r['state']} · {r['created']}", r["run_id"]) for r in rows]
-    if clear:
-        return table, gr.Dropdown(choices=choices, value=None), gr.Dropdown(choices=choices, value=None)
-    return table, gr.Dropdown(choices=choices), gr.Dropdown(choices=choices)
+    value = {"value": None} if clear else {}
+    return {tab.runs_df: table, tab.compare_dd: gr.Dropdown(choices=choices, **value),
+            tab.run_dd: gr.Dropdown(choices=choices, **value)}
 
 
+@shows_errors
 def compare_runs(run_ids: list[str] | None):
     """Eval accuracy and train loss of several runs, overlaid."""
-    records = {}
-    for run_id in run_ids or []:
-        records[run_id] = _store().read_metrics(run_id)
+    records = {run_id: _store().read_metrics(run_id) for run_id in (run_ids or [])[:MAX_COMPARED]}
     return (charts.overlay_figure(records, "eval|baseline", "eval_accuracy", "eval accuracy"),
             charts.overlay_figure(records, "train", "loss", "train loss"))
 
 
+@shows_errors
 def predict(run_id: str, text: str, text_pair: str = "") -> dict:
-    """The fine-tuned run's label probabilities next to the untrained base model's."""
-    try:
-        result = prediction.predict_run(_store(), _need(run_id), text, text_pair or "")
-    except (ValueError, OSError) as err:
-        raise gr.Error(local(err)) from err
-    return {side: {r["label"]: r["score"] for r in rows} for side, rows in result.items()}
+    """The fine-tuned run's label probabilities next to the untrained base model's, and a note when the text was
+    longer than the model takes (it is then truncated)."""
+    result = prediction.predict_run(_store(), _need(run_id), text, text_pair or "")
+    return {**{side: {r["label"]: r["score"] for r in result[side]} for side in ("fine_tuned", "base")},
+            "note": result["note"]}
 
 
-def predict_from_ui(run_id: str | None, text: str, text_pair: str):
+def predict_from_ui(tab, run_id: str | None, text: str, text_pair: str, request: gr.Request = None) -> dict:
     result = predict(run_id or "", text, text_pair)
-    return result["fine_tuned"], result["base"]
+    return {tab.tuned_label: result["fine_tuned"], tab.base_label: result["base"],
+            tab.predict_md: local(result["note"], request)}
 
 
+@shows_errors
 def export_code(run_id: str, num_processes: int = 2) -> dict:
     """The run as a standalone Python script, plus the accelerate launch commands for several GPUs."""
-    try:
-        config = TrainConfig.from_dict(_store().read_config(_need(run_id)))
-        config_path = _store().path(run_id) / "config.json"
-        return {"script": export_script.generate_script(config), "file_name": export_script.script_name(config),
-                "commands": export_script.accelerate_commands(config, int(num_processes), str(config_path))}
-    except ValueError as err:
-        raise gr.Error(local(err)) from err
+    config = TrainConfig.from_stored(_store().read_config(_need(run_id)))
+    return {"script": export_script.generate_script(config), "file_name": export_script.script_name(config),
+            "commands": export_script.accelerate_commands(config, int(num_processes))}
 
 
-def show_code(run_id: str | None, num_processes: float):
+def show_code(tab, run_id: str | None, num_processes: float) -> dict:
     exported = export_code(run_id or "", int(num_processes or 2))
-    return exported["script"], exported["commands"]
+    return {tab.script_code: exported["script"], tab.commands_code: exported["commands"]}
 
 
+@shows_errors
+def download_script(run_id: str | None, request: gr.Request = None) -> str:
+    """The script in a zip with the sample data and metric modules it reads beside it, for a gr.File."""
+    config = TrainConfig.from_stored(_store().read_config(_need(run_id, request)))
+    return str(export_script.bundle(config, Path(tempfile.mkdtemp(prefix="fts-script-"))))
+
+
+@shows_errors
 def download_model(run_id: str | None, request: gr.Request = None) -> str:
     """The run's model folder as a zip, for a gr.File."""
     run_id = _need(run_id, request)
-    try:
-        return str(publish.zip_model(_store().model_dir(run_id), tempfile.mkdtemp(prefix="fts-zip-"), run_id))
-    except ValueError as err:
-        raise gr.Error(local(err)) from err
+    return str(publish.zip_model(_store().model_dir(run_id), tempfile.mkdtemp(prefix="fts-zip-"), run_id))
 
 
-def push_run(request: gr.Request, run_id: str | None, repo_id: str, token: str):
-    """Push the model to the Hub. The token comes from the box or HF_TOKEN and is never shown or kept."""
+def _push_token(pasted: str, signed_in: gr.OAuthToken | None) -> str:
+    """The visitor's own token: pasted, or their Hugging Face sign-in. The server's HF_TOKEN only serves the
+    machine's own user (private mode) or where the owner allows it (ALLOW_SERVER_TOKEN)."""
+    if isinstance(pasted, str) and pasted.strip():
+        return pasted.strip()
+    if signed_in is not None and getattr(signed_in, "token", ""):
+        return signed_in.token
+    settings = get_settings()
+    if not settings.public or settings.allow_server_token:
+        return os.environ.get("HF_TOKEN", "")
+    raise UserError("Sign in with Hugging Face or paste a write token: on a public server the server's own token "
+                    "is never used for a visitor's push")
+
+
+@shows_errors
+def push_run(tab, request: gr.Request, run_id: str | None, repo_id: str, token: str,
+             signed_in: gr.OAuthToken | None = None) -> dict:
+    """Push your run's model to the Hub with your own token; the token is never shown, logged or kept."""
     run_id = _need(run_id, request)
-    try:
-        url = publish.push_model(_store().model_dir(run_id), repo_id,
-                                   (token or "").strip() or os.environ.get("HF_TOKEN", ""))
-    except ValueError as err:
-        raise gr.Error(local(err)) from err
-    return msg("runs.pushed", request, url=url), ""  # the second output empties the token box
+    who = visitor(request)
+    if not get_manager().may_change(run_id, who.owner, who.admin):
+        raise UserError("Only the visitor who started this run can {action} it (others may view, compare and try "
+                        "it; the server owner can with ADMIN_KEY)", action=N_("push"))
+    url = publish.push_model(_store().model_dir(run_id), repo_id, _push_token(token, signed_in))
+    return {tab.push_md: msg("runs.pushed", request, url=url), tab.token_tb: ""}  # the token box is emptied
 
 
-def delete_run(request: gr.Request, run_id: str | None, confirmed: bool):
-    """Delete a run folder, only once the confirmation box is ticked."""
+@shows_errors
+def delete_run(tab, request: gr.Request, run_id: str | None, confirmed: bool) -> dict:
+    """Delete your run's folder, only once the confirmation box is ticked."""
     run_id = _need(run_id, request)
-    if not confirmed:
-        raise gr.Error(msg("runs.confirm", request))
-    try:
-        _store().delete(run_id)
-    except ValueError as err:
-        raise gr.Error(local(err)) from err
+    if confirmed is not True:
+        raise error(msg("runs.confirm", request))
+    who = visitor(request)
+    get_manager().delete(run_id, owner=who.owner, admin=who.admin)
     prediction.clear_cache()
     charts.forget(run_id)
     gr.Info(msg("runs.deleted", request, run_id=run_id))
-    return (*refresh_runs(clear=True), False)
+    return {**refresh_runs(tab, request, clear=True), tab.confirm_cb: False}
+
+
+def sign_in_admin(tab, key: str, request: gr.Request = None) -> dict:
+    """The server owner's key: this session may then change every run."""
+    return {tab.admin_md: identity.sign_in_admin(key, request), tab.admin_tb: ""}

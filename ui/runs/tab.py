@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import gradio as gr
 
 from ui import charts
+from ui.binding import bind
 from ui.i18n import register, t
-from ui.runs.handlers import (compare_runs, delete_run, download_model, export_code, list_runs, predict,
-                             predict_from_ui, push_run, refresh_runs, show_code)
+from ui.runs.handlers import (compare_runs, delete_run, download_model, download_script, export_code, list_runs,
+                              predict, predict_from_ui, push_run, refresh_runs, show_code, sign_in_admin)
 
 register(
     en={"runs.intro": "### 4. Runs, try, export\nEvery run is kept on disk. Compare curves, try a model on "
@@ -29,8 +29,14 @@ register(
         "runs.commands": "accelerate launch (several GPUs)", "runs.zip": "Download model (zip)",
         "runs.zip_file": "Model zip", "runs.repo": "Hub repo", "runs.repo.ph": "user/model-name",
         "runs.repo.info": "Where to push the model on the Hugging Face Hub (a private repo is created if needed).",
-        "runs.token": "Hugging Face token", "runs.token.info": "A write token; leave empty to use HF_TOKEN. "
-                                                             "Used for this upload only, never stored or shown.",
+        "runs.token": "Hugging Face token", "runs.token.info": "Your write token; leave it empty to use your "
+                      "Hugging Face sign-in (on a Space), or this machine's HF_TOKEN when the server is private. "
+                      "Used for this upload only, never stored or shown.",
+        "runs.script_zip": "Download the script (zip, with the data and metrics it reads)",
+        "runs.script_file": "Script zip",
+        "runs.admin_h": "Server owner", "runs.admin_key": "Admin key",
+        "runs.admin_key.info": "The server's ADMIN_KEY: this session may then stop, resume, delete and push every run.",
+        "runs.admin_btn": "Sign in as admin",
         "runs.push": "Push to Hub", "runs.delete_h": "#### Delete", "runs.confirm_cb": "Yes, delete it",
         "runs.confirm_cb.info": "Deleting removes the run folder (model, checkpoints, metrics) for good.",
         "runs.delete": "Delete run"},
@@ -48,8 +54,13 @@ register(
         "runs.commands": "accelerate launch（多 GPU）", "runs.zip": "下载模型（zip）",
         "runs.zip_file": "模型 zip", "runs.repo": "Hub 仓库", "runs.repo.ph": "用户名/模型名",
         "runs.repo.info": "把模型上传到 Hugging Face Hub 的位置（需要时会创建私有仓库）。",
-        "runs.token": "Hugging Face token", "runs.token.info": "一个有写权限的 token；留空则使用 HF_TOKEN。"
-                                                             "只用于这次上传，不会保存或显示。",
+        "runs.token": "Hugging Face token", "runs.token.info": "你自己的写权限 token；留空则使用你的 Hugging Face "
+                      "登录（在 Space 上），或在私有服务器上使用本机的 HF_TOKEN。只用于这次上传，不会保存或显示。",
+        "runs.script_zip": "下载脚本（zip，包含它读取的数据和指标）",
+        "runs.script_file": "脚本 zip",
+        "runs.admin_h": "服务器管理员", "runs.admin_key": "管理员密钥",
+        "runs.admin_key.info": "服务器的 ADMIN_KEY：之后这个会话可以停止、继续、删除和上传任何运行。",
+        "runs.admin_btn": "以管理员身份登录",
         "runs.push": "上传到 Hub", "runs.delete_h": "#### 删除", "runs.confirm_cb": "是的，删除",
         "runs.confirm_cb.info": "删除会永久移除运行文件夹（模型、检查点、指标）。",
         "runs.delete": "删除运行"},
@@ -69,11 +80,14 @@ class RunsTab:
     predict_btn: gr.Button
     tuned_label: gr.Label
     base_label: gr.Label
+    predict_md: gr.Markdown
     gpus_sl: gr.Slider
     code_btn: gr.Button
+    script_zip_btn: gr.Button
+    zip_btn: gr.Button
     script_code: gr.Code
     commands_code: gr.Code
-    zip_btn: gr.Button
+    script_file: gr.File
     zip_file: gr.File
     repo_tb: gr.Textbox
     token_tb: gr.Textbox
@@ -81,78 +95,102 @@ class RunsTab:
     push_md: gr.Markdown
     confirm_cb: gr.Checkbox
     delete_btn: gr.Button
+    admin_tb: gr.Textbox
+    admin_btn: gr.Button
+    admin_md: gr.Markdown
 
     @property
     def refresh_outputs(self) -> list:
         return [self.runs_df, self.compare_dd, self.run_dd]
 
-    def attach_on_load(self, demo: gr.Blocks) -> None:
-        """Call inside `with demo:` so the list is read from disk when a page opens."""
-        demo.load(refresh_runs, None, self.refresh_outputs, api_visibility="private", show_progress="hidden")
+    def attach_after(self, visitor_known) -> None:
+        """Read the list from disk once the page knows the visitor (which runs are theirs)."""
+        visitor_known.then(bind(refresh_runs, self), None, self.refresh_outputs, api_visibility="private",
+                           show_progress="hidden")
 
     def refresh_on(self, component) -> None:
         """Re-read the list when component changes (e.g. TrainTab.finished_state when a run ends)."""
-        component.change(refresh_runs, None, self.refresh_outputs, api_visibility="private",
+        component.change(bind(refresh_runs, self), None, self.refresh_outputs, api_visibility="private",
                          show_progress="hidden")
 
 
-def build_runs_tab(selection: gr.State) -> RunsTab:
-    """Lay out the Runs tab inside an open gr.Tab and wire its events (selection is unused: runs carry
-    their own config)."""
+def build_runs_tab() -> RunsTab:
+    """Lay out the Runs tab inside an open gr.Tab and wire its events (runs carry their own config)."""
     gr.Markdown(t("runs.intro"))
-    refresh_btn = gr.Button(t("runs.refresh"), size="sm")
-    runs_df = gr.Dataframe(label=t("runs.table"), interactive=False)
-    compare_dd = gr.Dropdown([], multiselect=True, label=t("runs.compare"), info=t("runs.compare.info"))
+    w = {"refresh_btn": gr.Button(t("runs.refresh"), size="sm"),
+         "runs_df": gr.Dataframe(label=t("runs.table"), interactive=False),
+         "compare_dd": gr.Dropdown([], multiselect=True, label=t("runs.compare"), info=t("runs.compare.info"))}
     with gr.Row():
-        acc_plot = gr.Plot(charts.empty_figure("eval accuracy"), label=t("runs.acc_plot"))
-        loss_plot = gr.Plot(charts.empty_figure("train loss"), label=t("runs.loss_plot"))
+        w["acc_plot"] = gr.Plot(charts.empty_figure("eval accuracy"), label=t("runs.acc_plot"))
+        w["loss_plot"] = gr.Plot(charts.empty_figure("train loss"), label=t("runs.loss_plot"))
     gr.Markdown(t("runs.try_h"))
-    run_dd = gr.Dropdown([], label=t("runs.run"), info=t("runs.run.info"))
+    w["run_dd"] = gr.Dropdown([], label=t("runs.run"), info=t("runs.run.info"))
     with gr.Row():
-        text_tb = gr.Textbox(label=t("runs.text"), placeholder=t("runs.text.ph"), lines=2, scale=3)
-        pair_tb = gr.Textbox(label=t("runs.pair"), info=t("runs.pair.info"), lines=2, scale=2)
-    predict_btn = gr.Button(t("runs.predict"), variant="primary")
+        w["text_tb"] = gr.Textbox(label=t("runs.text"), placeholder=t("runs.text.ph"), lines=2, scale=3)
+        w["pair_tb"] = gr.Textbox(label=t("runs.pair"), info=t("runs.pair.info"), lines=2, scale=2)
+    w["predict_btn"] = gr.Button(t("runs.predict"), variant="primary")
     with gr.Row():
-        tuned_label = gr.Label(label=t("runs.tuned"))
-        base_label = gr.Label(label=t("runs.base"))
+        w["tuned_label"], w["base_label"] = gr.Label(label=t("runs.tuned")), gr.Label(label=t("runs.base"))
+    w["predict_md"] = gr.Markdown()
     gr.Markdown(t("runs.base_note"))
-    gr.Markdown(t("runs.export_h"))
-    with gr.Row():
-        gpus_sl = gr.Slider(1, 8, value=2, step=1, label=t("runs.gpus"), info=t("runs.gpus.info"))
-        code_btn = gr.Button(t("runs.show_code"))
-        zip_btn = gr.Button(t("runs.zip"))
-    script_code = gr.Code(language="python", label=t("runs.script"), interactive=False)
-    commands_code = gr.Code(language="shell", label=t("runs.commands"), interactive=False)
-    zip_file = gr.File(label=t("runs.zip_file"), interactive=False)
-    with gr.Row():
-        repo_tb = gr.Textbox(label=t("runs.repo"), placeholder=t("runs.repo.ph"), info=t("runs.repo.info"))
-        token_tb = gr.Textbox(label=t("runs.token"), type="password", info=t("runs.token.info"),
-                              placeholder="HF_TOKEN" if os.environ.get("HF_TOKEN") else "")
-    push_btn = gr.Button(t("runs.push"))
-    push_md = gr.Markdown()
-    gr.Markdown(t("runs.delete_h"))
-    with gr.Row():
-        confirm_cb = gr.Checkbox(False, label=t("runs.confirm_cb"), info=t("runs.confirm_cb.info"))
-        delete_btn = gr.Button(t("runs.delete"), variant="stop")
-    tab = RunsTab(refresh_btn, runs_df, compare_dd, acc_plot, loss_plot, run_dd, text_tb, pair_tb, predict_btn,
-                  tuned_label, base_label, gpus_sl, code_btn, script_code, commands_code, zip_btn, zip_file,
-                  repo_tb, token_tb, push_btn, push_md, confirm_cb, delete_btn)
+    w.update(_build_export())
+    w.update(_build_owner_actions())
+    tab = RunsTab(**w)
     _wire(tab)
     return tab
 
 
+def _build_export() -> dict:
+    gr.Markdown(t("runs.export_h"))
+    w = {}
+    with gr.Row():
+        w["gpus_sl"] = gr.Slider(1, 8, value=2, step=1, label=t("runs.gpus"), info=t("runs.gpus.info"))
+        w["code_btn"] = gr.Button(t("runs.show_code"))
+        w["script_zip_btn"] = gr.Button(t("runs.script_zip"))
+        w["zip_btn"] = gr.Button(t("runs.zip"))
+    w["script_code"] = gr.Code(language="python", label=t("runs.script"), interactive=False)
+    w["commands_code"] = gr.Code(language="shell", label=t("runs.commands"), interactive=False)
+    with gr.Row():
+        w["script_file"] = gr.File(label=t("runs.script_file"), interactive=False)
+        w["zip_file"] = gr.File(label=t("runs.zip_file"), interactive=False)
+    return w
+
+
+def _build_owner_actions() -> dict:
+    """Push and delete (the run's owner only), and the server owner's key."""
+    w = {}
+    with gr.Row():
+        w["repo_tb"] = gr.Textbox(label=t("runs.repo"), placeholder=t("runs.repo.ph"), info=t("runs.repo.info"))
+        w["token_tb"] = gr.Textbox(label=t("runs.token"), type="password", info=t("runs.token.info"))
+    w["push_btn"], w["push_md"] = gr.Button(t("runs.push")), gr.Markdown()
+    gr.Markdown(t("runs.delete_h"))
+    with gr.Row():
+        w["confirm_cb"] = gr.Checkbox(False, label=t("runs.confirm_cb"), info=t("runs.confirm_cb.info"))
+        w["delete_btn"] = gr.Button(t("runs.delete"), variant="stop")
+    with gr.Accordion(t("runs.admin_h"), open=False):
+        with gr.Row():
+            w["admin_tb"] = gr.Textbox(label=t("runs.admin_key"), info=t("runs.admin_key.info"), type="password")
+            w["admin_btn"] = gr.Button(t("runs.admin_btn"))
+        w["admin_md"] = gr.Markdown()
+    return w
+
+
 def _wire(tab: RunsTab) -> None:
     private = {"api_visibility": "private"}
-    tab.refresh_btn.click(refresh_runs, None, tab.refresh_outputs, **private)
+
+    tab.refresh_btn.click(bind(refresh_runs, tab), None, tab.refresh_outputs, **private)
     tab.compare_dd.change(compare_runs, tab.compare_dd, [tab.acc_plot, tab.loss_plot], **private)
-    tab.predict_btn.click(predict_from_ui, [tab.run_dd, tab.text_tb, tab.pair_tb],
-                          [tab.tuned_label, tab.base_label], **private)
-    tab.text_tb.submit(predict_from_ui, [tab.run_dd, tab.text_tb, tab.pair_tb],
-                       [tab.tuned_label, tab.base_label], **private)
-    tab.code_btn.click(show_code, [tab.run_dd, tab.gpus_sl], [tab.script_code, tab.commands_code], **private)
+    try_outputs = [tab.tuned_label, tab.base_label, tab.predict_md]
+    for trigger in (tab.predict_btn.click, tab.text_tb.submit):
+        trigger(bind(predict_from_ui, tab), [tab.run_dd, tab.text_tb, tab.pair_tb], try_outputs, **private)
+    tab.code_btn.click(bind(show_code, tab), [tab.run_dd, tab.gpus_sl], [tab.script_code, tab.commands_code],
+                       **private)
+    tab.script_zip_btn.click(download_script, tab.run_dd, tab.script_file, **private)
     tab.zip_btn.click(download_model, tab.run_dd, tab.zip_file, **private)
-    tab.push_btn.click(push_run, [tab.run_dd, tab.repo_tb, tab.token_tb], [tab.push_md, tab.token_tb], **private)
-    tab.delete_btn.click(delete_run, [tab.run_dd, tab.confirm_cb], [*tab.refresh_outputs, tab.confirm_cb],
+    tab.push_btn.click(bind(push_run, tab), [tab.run_dd, tab.repo_tb, tab.token_tb], [tab.push_md, tab.token_tb],
+                       **private)
+    tab.delete_btn.click(bind(delete_run, tab), [tab.run_dd, tab.confirm_cb], [*tab.refresh_outputs, tab.confirm_cb],
                          **private)
+    tab.admin_btn.click(bind(sign_in_admin, tab), tab.admin_tb, [tab.admin_md, tab.admin_tb], **private)
     for fn, name in ((list_runs, "list_runs"), (predict, "predict"), (export_code, "export_code")):
         gr.api(fn, api_name=name)

@@ -14,6 +14,7 @@ from core import sources
 from core.tokenizer import loading as tkn
 from core.tokenizer.bpe import VOCAB_MAX, VOCAB_MIN
 from core.tokenizer.call_settings import EncodeSettings
+from ui.binding import bind
 from ui.i18n import register, t
 from ui.tokenizer import views as view
 from ui.tokenizer.handlers import (API_ENDPOINTS, DEFAULT_TEXT, SETTING_NAMES, UI_DEFAULTS, apply_pad_fix,
@@ -98,6 +99,7 @@ TENSOR_CHOICES = [("'pt' (PyTorch)", "pt"), ("'np' (NumPy)", "np"), ("none (Pyth
 
 @dataclass
 class TokenizerTab:
+    selection: gr.State  # the session's Selection (ui.state): the dataset rows and statistics read from it
     tokenizer_dd: gr.Dropdown
     info_md: gr.Markdown
     pad_fix: gr.State
@@ -206,31 +208,33 @@ def _build_extras() -> dict:
 
 def build_tokenizer_tab(selection: gr.State) -> TokenizerTab:
     """Build the Tokenizer tab inside an open gr.Tab, wire its events and add its API endpoints."""
-    tab = TokenizerTab(**_build_playground(), **_build_extras())
+    tab = TokenizerTab(selection, **_build_playground(), **_build_extras())
     for api_name, fn in API_ENDPOINTS.items():  # before the private events, which take names from their fns
         gr.api(fn, api_name=api_name)
-    _wire(tab, selection)
+    _wire(tab)
     return tab
 
 
-def _wire(tab: TokenizerTab, selection: gr.State) -> None:
+def _wire(tab: TokenizerTab) -> None:
     private = {"api_visibility": "private"}
+
+    play = bind(tokenize_text, tab)
     play_inputs = [tab.tokenizer_dd, tab.pad_fix, tab.text_tb, tab.pair_tb, tab.batch_cb, *tab.setting_inputs]
-    tab.tokenizer_dd.change(choose_tokenizer, [tab.tokenizer_dd, selection],
-                            [tab.info_md, tab.fix_btn, tab.pad_fix, selection], **private).success(
-        tokenize_text, play_inputs, tab.play_outputs, **private)
+    tab.tokenizer_dd.change(bind(choose_tokenizer, tab), tab.tokenizer_dd, [tab.info_md, tab.fix_btn, tab.pad_fix],
+                            **private).success(play, play_inputs, tab.play_outputs, **private)
     for trigger in (tab.tokenize_btn.click, tab.text_tb.submit, tab.pair_tb.submit, tab.batch_cb.input,
                     *(widget.input for widget in tab.setting_inputs)):
-        trigger(tokenize_text, play_inputs, tab.play_outputs, trigger_mode="always_last", **private)
-    tab.fix_btn.click(apply_pad_fix, tab.tokenizer_dd, [tab.pad_fix, tab.info_md], **private).success(
-        tokenize_text, play_inputs, tab.play_outputs, **private)
-    tab.rows_btn.click(tokenize_rows, [tab.tokenizer_dd, tab.pad_fix, selection, tab.n_rows_sl, *tab.setting_inputs],
+        trigger(play, play_inputs, tab.play_outputs, trigger_mode="always_last", **private)
+    tab.fix_btn.click(bind(apply_pad_fix, tab), tab.tokenizer_dd, [tab.pad_fix, tab.info_md], **private).success(
+        play, play_inputs, tab.play_outputs, **private)
+    tab.rows_btn.click(bind(tokenize_rows, tab),
+                       [tab.tokenizer_dd, tab.pad_fix, tab.selection, tab.n_rows_sl, *tab.setting_inputs],
                        tab.play_outputs, **private)
     max_length_nb = tab.setting_inputs[SETTING_NAMES.index("max_length")]
-    tab.stats_btn.click(length_stats, [tab.tokenizer_dd, tab.pad_fix, selection, max_length_nb],
-                        [tab.stats_plot, tab.stats_md, selection], **private)
-    tab.use_rec_btn.click(use_recommended, selection, max_length_nb, **private)
-    tab.train_btn.click(train_tokenizer, [tab.bpe_name_tb, tab.bpe_vocab_sl, selection],
+    tab.stats_btn.click(bind(length_stats, tab), [tab.tokenizer_dd, tab.pad_fix, tab.selection, max_length_nb],
+                        [tab.stats_plot, tab.stats_md, tab.selection], **private)
+    tab.use_rec_btn.click(use_recommended, tab.selection, max_length_nb, **private)
+    tab.train_btn.click(bind(train_tokenizer, tab), [tab.bpe_name_tb, tab.bpe_vocab_sl, tab.selection],
                         [tab.bpe_md, tab.tokenizer_dd, tab.compare_a_dd, tab.compare_b_dd], **private)
     tab.compare_btn.click(compare_tokenizers, [tab.compare_a_dd, tab.compare_b_dd, tab.text_tb],
                           tab.compare_html, **private)
@@ -238,4 +242,4 @@ def _wire(tab: TokenizerTab, selection: gr.State) -> None:
 
 def wire_page_load(demo: gr.Blocks, tab: TokenizerTab) -> None:
     """Fill the tab when the page opens (the embedded tokenizer on the default text)."""
-    demo.load(initial_load, None, [tab.info_md, *tab.play_outputs], api_visibility="private")
+    demo.load(bind(initial_load, tab), None, [tab.info_md, *tab.play_outputs], api_visibility="private")

@@ -9,6 +9,7 @@ from core import sources
 from core.training.config import EVAL_STRATEGIES, PADDINGS, PRECISIONS, TrainConfig
 from core.training.metrics import METRICS
 from ui.i18n import register, t
+from ui.state import Selection
 
 MODEL_CHOICES = [sources.EMBEDDED_MODEL, "bert-base-cased", "distilbert-base-uncased", "roberta-base"]
 
@@ -124,22 +125,22 @@ def config_to_values(cfg: dict) -> list:
     return [cfg[name] for name in FIELD_ORDER]
 
 
-def config_from_selection(selection: dict | None, base: dict) -> dict:
+def config_from_selection(selection: Selection | None, base: dict) -> dict:
     """Prefill from what the Datasets and Tokenizer tabs picked: dataset, columns, splits, max_length."""
     cfg = dict(base)
-    if not selection:
+    if selection is None:
         return cfg
-    cfg["dataset"] = dict(selection.get("source") or cfg["dataset"])
-    texts = list(selection.get("text_columns") or [])
+    cfg["dataset"] = selection.source.to_dict()
+    texts = list(selection.text_columns)
     if texts:
         cfg["text_column"] = texts[0]
         cfg["text_pair_column"] = texts[1] if len(texts) > 1 else ""
-    if selection.get("label_column"):
-        cfg["label_column"] = selection["label_column"]
-    splits = list(selection.get("splits") or {})
+    if selection.label_column:
+        cfg["label_column"] = selection.label_column
+    splits = [name for name, _ in selection.splits]
     if splits:
         cfg["train_split"] = "train" if "train" in splits else splits[0]
         cfg["eval_split"] = next((s for s in ("test", "validation", "valid", "dev") if s in splits), "")
-    if selection.get("recommended_max_length"):
-        cfg["max_length"] = int(selection["recommended_max_length"])
+    if selection.recommended_max_length:
+        cfg["max_length"] = int(selection.recommended_max_length)
     return cfg

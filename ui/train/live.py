@@ -21,40 +21,39 @@ from ui.train.views import ACTIVE_STATES, compare_table, status_html
 log = logging.getLogger(__name__)
 
 
-def show_results(job_id: str, snap: dict, request: gr.Request | None = None):
+def show_results(tab, job_id: str, snap: dict, request: gr.Request | None = None) -> dict:
     """Before/after table, confusion matrix and per-class scores of a finished run."""
-    table = compare_table(snap.get("baseline") or {}, snap.get("final") or {})
+    shown = {tab.compare_df: compare_table(snap.get("baseline") or {}, snap.get("final") or {})}
     try:
         report = eval_report.eval_report(get_manager().store, job_id)
     except (ValueError, OSError) as err:
         log.info("no eval report for %s: %s", job_id, err)
-        fig = charts.empty_figure(msg("train.res.noreport", request, reason=local(err, request)))
-        return table, fig, pd.DataFrame(columns=["label", "precision", "recall", "f1", "support"])
-    per_class = pd.DataFrame(report["per_class"]).round(4)
-    return table, charts.confusion_figure(report), per_class
+        return {**shown, tab.confusion_plot: charts.empty_figure(msg("train.res.noreport", request,
+                                                                     reason=local(err, request))),
+                tab.per_class_df: pd.DataFrame(columns=["label", "precision", "recall", "f1", "support"])}
+    return {**shown, tab.confusion_plot: charts.confusion_figure(report),
+            tab.per_class_df: pd.DataFrame(report["per_class"]).round(4)}
 
 
-def refresh_live(job_id: str | None, drawn: int = 0, request: gr.Request | None = None):
+def refresh_live(tab, job_id: str | None, drawn: int = 0, request: gr.Request | None = None) -> dict:
     """Timer tick: new points only; the timer stops and the results appear once the job has ended.
 
     The points cache is shared by every browser watching the job; `drawn` is the cache version this
     session last drew, so each viewer redraws when anything new arrived, whoever fetched it.
-    Outputs: status, 4 charts, timer, compare table, confusion chart, per-class table, finished job id,
-    drawn version.
     """
-    skip = gr.skip()
     if not job_id:
-        return (status_html(None, request), skip, skip, skip, skip, gr.Timer(active=False), skip, skip, skip, skip,
-                drawn)
+        return {tab.status_html: status_html(None, request), tab.timer: gr.Timer(active=False)}
     try:
         snap = get_manager().snapshot(job_id, since_step=charts.since_step(job_id))
     except (KeyError, ValueError):
-        return (f"<div>{msg('train.st.gone', request, job_id=html.escape(job_id))}</div>",
-                skip, skip, skip, skip, gr.Timer(active=False), skip, skip, skip, skip, drawn)
+        return {tab.status_html: f"<div>{msg('train.st.gone', request, job_id=html.escape(str(job_id)))}</div>",
+                tab.timer: gr.Timer(active=False)}
     charts.add_points(job_id, snap.get("points") or [])
     version = charts.curves(job_id).version
-    figs = charts.figures(job_id) if version != drawn else (skip, skip, skip, skip)
+    shown = {tab.status_html: status_html(snap, request), tab.drawn_state: version}
+    if version != drawn:
+        shown.update(zip((tab.loss_plot, tab.lr_plot, tab.metrics_plot, tab.speed_plot), charts.figures(job_id)))
     if snap["state"] in ACTIVE_STATES:
-        return (status_html(snap, request), *figs, gr.Timer(active=True), skip, skip, skip, skip, version)
-    results = show_results(job_id, snap, request)
-    return (status_html(snap, request), *figs, gr.Timer(active=False), *results, job_id, version)
+        return {**shown, tab.timer: gr.Timer(active=True)}
+    return {**shown, tab.timer: gr.Timer(active=False), tab.finished_state: job_id,
+            **show_results(tab, job_id, snap, request)}

@@ -15,6 +15,7 @@ from core.data.source import SAMPLE_NAME
 from core.settings import get_settings
 from core.training.config import quick_demo_config
 from ui import charts
+from ui.binding import bind
 from ui.i18n import msg, t
 from ui.train import form as train_form
 from ui.train.handlers import (PRESET_QUICK, PRESET_SELECTION, PRESET_TUTORIAL, apply_preset, attach, resume_from_button,
@@ -54,10 +55,10 @@ class TrainTab:
     finished_state: gr.State  # the id of the job that just ended: other tabs refresh on its change
     drawn_state: gr.State  # the chart version this browser last drew (see charts.JobCurves.version)
 
-    def attach_on_load(self, demo: gr.Blocks) -> None:
-        """Call inside `with demo:` so a (re)loaded page re-attaches to the running job."""
-        demo.load(attach, [self.job_state], [self.job_state, self.timer], api_visibility="private",
-                  show_progress="hidden")
+    def attach_after(self, visitor_known) -> None:
+        """Once the page knows the visitor (the page-load event given), re-attach to their job or the running one."""
+        visitor_known.then(bind(attach, self), [self.job_state], [self.job_state, self.timer],
+                           api_visibility="private", show_progress="hidden")
 
 
 def _preset_choices() -> list[tuple[str, str]]:
@@ -107,27 +108,29 @@ def build_train_tab(selection: gr.State) -> TrainTab:
 
 
 def _wire(tab: TrainTab, selection: gr.State) -> None:
+
     fields = [tab.form[name] for name in train_form.FIELD_ORDER]
     form_out = [tab.dataset_state, tab.dataset_md, tab.config_code, *fields]
     private = {"api_visibility": "private"}
-    tab.preset_dd.input(apply_preset, [tab.preset_dd, selection], form_out, **private)
-    selection.change(apply_preset, [gr.State(PRESET_SELECTION), selection], form_out, **private)
+    tab.preset_dd.input(bind(apply_preset, tab), [tab.preset_dd, selection], form_out, **private)
+    selection.change(bind(apply_preset, tab), [gr.State(PRESET_SELECTION), selection], form_out, **private)
     for field in fields:
         field.change(show_config, [tab.dataset_state, *fields], tab.config_code, show_progress="hidden",
                      trigger_mode="always_last", **private)
     timer_on = [tab.job_state, tab.status_html, tab.timer]
     in_gpu_slot = {"fn": run_on_zero_gpu, "inputs": [tab.job_state], "outputs": None, "concurrency_limit": None,
                    "show_progress": "hidden", **private}
-    tab.start_btn.click(start_from_form, [tab.dataset_state, *fields], timer_on, concurrency_limit=None,
+    tab.start_btn.click(bind(start_from_form, tab), [tab.dataset_state, *fields], timer_on, concurrency_limit=None,
                         **private).success(**in_gpu_slot)
     tab.stop_btn.click(stop_from_button, [tab.job_state], tab.status_html, concurrency_limit=None, **private)
-    tab.resume_btn.click(resume_from_button, [tab.job_state], timer_on, concurrency_limit=None,
+    tab.resume_btn.click(bind(resume_from_button, tab), [tab.job_state], timer_on, concurrency_limit=None,
                          **private).success(**in_gpu_slot)
     live_out = [tab.status_html, tab.loss_plot, tab.lr_plot, tab.metrics_plot, tab.speed_plot, tab.timer,
                 tab.compare_df, tab.confusion_plot, tab.per_class_df, tab.finished_state, tab.drawn_state]
-    tab.timer.tick(refresh_live, [tab.job_state, tab.drawn_state], live_out, concurrency_limit=None, show_progress="hidden",
+    tick = bind(refresh_live, tab)
+    tab.timer.tick(tick, [tab.job_state, tab.drawn_state], live_out, concurrency_limit=None, show_progress="hidden",
                    trigger_mode="once", **private)
-    tab.job_state.change(refresh_live, [tab.job_state, tab.drawn_state], live_out, show_progress="hidden", **private)
+    tab.job_state.change(tick, [tab.job_state, tab.drawn_state], live_out, show_progress="hidden", **private)
     for fn, name in ((with_gpu_slot(start_training), "start_training"), (training_status, "training_status"),
                      (stop_training, "stop_training"), (with_gpu_slot(resume_training), "resume_training")):
         gr.api(fn, api_name=name, concurrency_limit=None)

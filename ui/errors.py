@@ -1,0 +1,51 @@
+"""One decorator turns what core refuses into a message on the page, in the visitor's language.
+
+core raises UserError (a ValueError) naming the fix; `@shows_errors` turns it into a gr.Error, written as text:
+Gradio renders an error toast as HTML, and a message may quote the visitor's own input (a file name, a column),
+which must never become markup. Anything else is a bug: it is logged with its traceback and the visitor reads
+that something went wrong on the server, without the exception's text (it may name server paths).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+
+import gradio as gr
+
+from ui.i18n import local, msg, register
+
+log = logging.getLogger(__name__)
+
+register(
+    en={"err.internal": "Something went wrong on the server ({kind}); the app keeps running. Try again, or tell the "
+                        "server owner what you did."},
+    zh={"err.internal": "服务器出错了（{kind}）；应用仍在运行。请重试，或把你的操作告诉服务器管理员。"},
+)
+
+
+def as_text(message: str) -> str:
+    """A message safe to show where Gradio renders HTML: every <, > and & shown as itself."""
+    return html.escape(message, quote=False)
+
+
+def error(message: str) -> gr.Error:
+    """A gr.Error whose text is shown as text."""
+    return gr.Error(as_text(message))
+
+
+def shows_errors(fn):
+    """Wrap a handler: UserError and other ValueErrors become a gr.Error in the visitor's language."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except gr.Error:
+            raise
+        except ValueError as err:
+            raise error(local(err)) from err
+        except Exception as err:  # noqa: BLE001 - a bug must not show its text (paths) nor take the page down
+            log.exception("handler %s failed", getattr(fn, "__name__", fn))
+            raise error(msg("err.internal", kind=type(err).__name__)) from err
+    return wrapper

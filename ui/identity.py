@@ -1,0 +1,131 @@
+"""Who the visitor is: their Hugging Face sign-in on a Space, else a secret kept in their browser.
+
+Every handler that changes something asks `visitor(request)` for the owner key to check or record (core.ownership):
+
+- "hf:<username>" after "Sign in with Hugging Face" (a Space with OAuth: the server's signed session cookie);
+- "b:<hash>" from a random secret the page keeps in the browser's localStorage (gr.BrowserState), so a reload,
+  or a browser that comes back tomorrow, is still the same visitor and can stop its own run;
+- "s:<hash>" of the Gradio session for API clients (gradio_client keeps one session per Client);
+- "" for a raw request with no session: it may look, and starts nothing it could not also stop.
+
+The page sends the browser secret on load (`attach`), which maps this session to its owner key; only hashes of
+secrets are ever stored or compared, so a run's recorded owner reveals nothing that would let anyone claim it.
+The server owner's ADMIN_KEY, typed on the Runs tab, makes a session an admin (stop, resume, delete, push any run).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import re
+import secrets
+import threading
+from dataclasses import dataclass
+
+import gradio as gr
+from cachetools import TTLCache
+
+from core.settings import get_settings
+from ui.i18n import msg, register
+
+log = logging.getLogger(__name__)
+
+BROWSER_ID = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+STORAGE_KEY = "fine-tune-studio-visitor"
+
+register(
+    en={"id.hf": "Signed in as **{name}**: the runs you start are yours.",
+        "id.browser": "This browser is one visitor: the runs you start here are yours (and stay yours after a reload).",
+        "id.public": "Public server: models, tokenizers and data come from the Hub, the embedded defaults or your own "
+                     "uploads; anyone may look at runs, only their owner changes them.",
+        "id.private": "Private server: this machine's own user, who may also use local files and folders.",
+        "id.admin_ok": "Admin: you may stop, resume, delete and push every run in this session.",
+        "id.admin_bad": "That is not the admin key.", "id.admin_off": "This server has no admin key (ADMIN_KEY)."},
+    zh={"id.hf": "已登录为 **{name}**：你开始的运行归你所有。",
+        "id.browser": "这个浏览器是一位访客：你在这里开始的运行归你所有（刷新页面后依然如此）。",
+        "id.public": "公开服务器：模型、分词器和数据只能来自 Hub、内置默认项或你自己上传的文件；谁都可以查看运行，只有所有者能更改。",
+        "id.private": "私有服务器：这台机器自己的用户，也可以使用本地文件和文件夹。",
+        "id.admin_ok": "管理员：在这个会话中你可以停止、继续、删除和上传任何运行。",
+        "id.admin_bad": "管理员密钥不对。", "id.admin_off": "这台服务器没有设置管理员密钥（ADMIN_KEY）。"},
+)
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """The caller of a handler: an opaque owner key, a name to show, and whether the session is an admin."""
+
+    owner: str
+    name: str = ""
+    admin: bool = False
+
+
+# session hash -> Visitor: filled on page load and admin sign-in; sessions that go quiet are forgotten
+_sessions: TTLCache = TTLCache(maxsize=100_000, ttl=7 * 24 * 3600)
+_lock = threading.Lock()
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def visitor(request: gr.Request | None) -> Visitor:
+    """The visitor a request comes from (see the module docstring)."""
+    session = getattr(request, "session_hash", None) or ""
+    with _lock:
+        known = _sessions.get(session) if session else None
+    if known is not None:
+        return known
+    return Visitor("s:" + _digest(session)) if session else Visitor("")
+
+
+def attach(browser_id, profile: gr.OAuthProfile | None, request: gr.Request) -> tuple[str, str]:
+    """Page load: read (or give) the browser's secret, and remember who this session is.
+
+    Returns the secret for gr.BrowserState and a line saying who the visitor is and what the server allows.
+    """
+    if not isinstance(browser_id, str) or not BROWSER_ID.match(browser_id):
+        browser_id = secrets.token_urlsafe(32)
+    name = getattr(profile, "username", None) or ""
+    who = Visitor("hf:" + name, name) if name else Visitor("b:" + _digest(browser_id))
+    _remember(request, who)
+    line = msg("id.hf", request, name=name) if name else msg("id.browser", request)
+    mode = msg("id.public" if get_settings().public else "id.private", request)
+    return browser_id, f"{line} {mode}"
+
+
+def sign_in_admin(key: str, request: gr.Request) -> str:
+    """Make this session an admin when the key is the server's ADMIN_KEY (compared in constant time)."""
+    expected = get_settings().admin_key
+    if not expected:
+        return msg("id.admin_off", request)
+    if not isinstance(key, str) or not hmac.compare_digest(key.encode(), expected.encode()):
+        log.warning("a wrong admin key was tried")
+        return msg("id.admin_bad", request)
+    current = visitor(request)
+    _remember(request, Visitor(current.owner, current.name, admin=True))
+    return msg("id.admin_ok", request)
+
+
+def _remember(request: gr.Request | None, who: Visitor) -> None:
+    session = getattr(request, "session_hash", None)
+    if session:
+        with _lock:
+            _sessions[session] = who
+
+
+def browser_state() -> gr.BrowserState:
+    """The component that keeps the visitor's secret in localStorage.
+
+    Its storage key and encryption key are fixed, so the secret survives an app restart. (The page holds the
+    encryption key, so it hides nothing from the visitor; the secret is theirs anyway.)
+    """
+    return gr.BrowserState(None, storage_key=STORAGE_KEY, secret=STORAGE_KEY)
+
+
+def login_button() -> gr.LoginButton | None:
+    """"Sign in with Hugging Face", only on a Space with OAuth (elsewhere Gradio would fake a user)."""
+    if os.environ.get("SPACE_ID") and os.environ.get("OAUTH_CLIENT_ID"):
+        return gr.LoginButton(size="sm", scale=0, min_width=200)
+    return None
