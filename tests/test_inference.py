@@ -40,6 +40,15 @@ def test_predict_run_gives_label_names_that_sum_to_one(run):
         assert result[side][0]["score"] >= result[side][1]["score"]  # highest first
 
 
+def test_a_text_longer_than_the_model_is_truncated_and_said_so(run):
+    store, run_id = run
+    assert predict.predict_run(store, run_id, "short and fine")["note"] == ""
+    long_text = "the battery died after two days " * 120  # ~840 tokens; the model has 512 positions
+    result = predict.predict_run(store, run_id, long_text)
+    assert "it was cut to the first 512" in result["note"]
+    assert sum(r["score"] for r in result["fine_tuned"]) == pytest.approx(1.0, abs=1e-4)
+
+
 def test_pipelines_are_cached_and_text_is_required(run):
     store, run_id = run
     first = predict.load_pipeline(store.model_dir(run_id))

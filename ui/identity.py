@@ -5,8 +5,9 @@ Every handler that changes something asks `visitor(request)` for the owner key t
 - "hf:<username>" after "Sign in with Hugging Face" (a Space with OAuth: the server's signed session cookie);
 - "b:<hash>" from a random secret the page keeps in the browser's localStorage (gr.BrowserState), so a reload,
   or a browser that comes back tomorrow, is still the same visitor and can stop its own run;
-- "s:<hash>" of the Gradio session for API clients (gradio_client keeps one session per Client);
-- "" for a raw request with no session: it may look, and starts nothing it could not also stop.
+- "s:<hash>" of the Gradio session for API clients (gradio_client keeps one session per Client); a raw request
+  with no session gets one of its own from Gradio (named after the event), so it may start a run, and only the
+  admin can change that run afterwards.
 
 The page sends the browser secret on load (`attach`), which maps this session to its owner key; only hashes of
 secrets are ever stored or compared, so a run's recorded owner reveals nothing that would let anyone claim it.

@@ -190,14 +190,15 @@ class TrainConfig:
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
     def check_access(self, owner: str, settings: Settings | None = None) -> None:
-        """What this visitor may use: their own uploads; on a public server no server paths and no remote code."""
+        """What this visitor may use: their own uploads; on a public server no server paths and no remote code.
+
+        The model is resolved now (a name, a folder check, the local cache), so a run that could not load it is
+        refused before it queues, with the same words a public visitor gets for any unknown Hub id.
+        """
         settings = settings or get_settings()
         DatasetSource.from_dict(self.dataset).check_access(owner)
-        if not settings.public:
-            return
-        if self.model and self.model != sources.EMBEDDED_MODEL:
-            sources.check_hub_id(self.model, N_("Model"))
-        if self.trust_remote_code and self.model not in settings.trusted_remote_code:
+        sources.resolve_model(self.model)
+        if settings.public and self.trust_remote_code and self.model not in settings.trusted_remote_code:
             raise UserError("trust_remote_code: this server runs no code from model repositories (only the owner's "
                             "TRUSTED_REMOTE_CODE list may) - turn it off, or run the app on your own machine")
 

@@ -1,0 +1,433 @@
+"""Every visitor is a stranger, and the API is the door: two visitors against a public server.
+
+Visitor A uploads a file and trains; visitor B tries, through gradio_client and through the raw queue protocol the
+page uses (which reaches the page's private events too), to run code on the server, read its files or A's data,
+plant code in a script, change what is A's, and break the app. Each attempt must be refused with a message naming
+the fix, the app must keep serving A, and nothing of A's may be readable or changed.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import json
+import os
+import socket
+import time
+import uuid
+from dataclasses import replace
+
+import httpx
+import pytest
+
+ADMIN_KEY = "correct-horse-battery-staple-42"
+SERVER_TOKEN = "hf_server_owner_secret_token"
+HOSTILE = ['x"; import os; os.system("touch /tmp/pwned") #', "a'''b\"\"\"c", "line\nimport os", "back\\slash\\",
+           "\u2028os.system('x')", "{__import__('os')}"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The real app in public mode on loopback, with an admin key and a server HF_TOKEN it must not lend out."""
+    from core import settings as settings_mod
+    from core.jobs import manager as manager_mod
+    from ui.i18n import build_i18n
+
+    root = tmp_path_factory.mktemp("public")
+    before, old_manager = settings_mod.get_settings(), manager_mod._manager
+    settings_mod.set_settings(replace(before, runs_dir=root / "runs", uploads_dir=root / "uploads", public=True,
+                                      admin_key=ADMIN_KEY, allow_any_stop=False, max_upload_mb=5))
+    manager_mod._manager = None
+    os.environ["HF_TOKEN"] = SERVER_TOKEN
+    demo = importlib.import_module("app").build_app()
+    demo.queue(default_concurrency_limit=4)
+    port = free_port()
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, i18n=build_i18n(), quiet=True)
+    try:
+        yield {"url": f"http://127.0.0.1:{port}/", "demo": demo, "root": root}
+    finally:
+        manager = manager_mod._manager
+        if manager is not None:
+            for job_id in [manager.active_job_id(), *manager.queue()]:
+                if job_id:
+                    manager.stop(job_id, admin=True)
+                    manager.wait(job_id, 120)
+        demo.close()
+        os.environ.pop("HF_TOKEN", None)
+        settings_mod.set_settings(before)
+        manager_mod._manager = old_manager
+
+
+class Visitor:
+    """One visitor: a gradio_client session, and the raw queue protocol on the same session."""
+
+    def __init__(self, server):
+        from gradio_client import Client
+
+        self.server, self.client = server, Client(server["url"], verbose=False)
+        self.session = self.client.session_hash
+
+    def api(self, name: str, *args):
+        """("ok", result) or ("error", message) for a public endpoint."""
+        try:
+            return "ok", self.client.predict(*args, api_name=name)
+        except Exception as err:  # noqa: BLE001 - the message is what the test reads
+            return "error", str(err)
+
+    def event(self, handler: str, *data):
+        """Call a page event by its fn_index, as a raw HTTP client can (private events included)."""
+        fn_index = next(i for i, fn in self.server["demo"].fns.items() if getattr(fn.fn, "__name__", "") == handler)
+        url = self.server["url"] + "gradio_api/"
+        with httpx.Client(timeout=120) as http:
+            http.post(url + "queue/join", json={"data": list(data), "fn_index": fn_index,
+                                                "session_hash": self.session, "event_data": None,
+                                                "trigger_id": None}).raise_for_status()
+            with http.stream("GET", url + "queue/data", params={"session_hash": self.session}) as stream:
+                for line in stream.iter_lines():
+                    if line.startswith("data:"):
+                        message = json.loads(line[5:])
+                        if message.get("msg") == "process_completed":
+                            output = message.get("output") or {}
+                            return ("ok", output.get("data")) if message.get("success") else \
+                                ("error", str(output.get("error")))
+        return "error", "no answer"
+
+
+def sees_runs(visitor: Visitor) -> Visitor:
+    """The page's runs list for this session (Gradio checks a dropdown's value against the choices it was sent)."""
+    assert visitor.event("refresh_runs")[0] == "ok"
+    return visitor
+
+
+def refused(outcome, *words):
+    kind, message = outcome
+    assert kind == "error", f"accepted: {message!r}"
+    for word in words:
+        assert word.lower() in message.lower(), message
+    return message
+
+
+@pytest.fixture(scope="module")
+def visitors(server, tmp_path_factory):
+    """A has uploaded a file and started a long run (it trains while B attacks); B is a stranger."""
+    from gradio_client import handle_file
+
+    ann, bob = Visitor(server), Visitor(server)
+    folder = tmp_path_factory.mktemp("ann")
+    secret = folder / "ann_private_notes.csv"
+    secret.write_text("text,label\n" + "".join(f"ann secret row {i},{'pos' if i % 2 else 'neg'}\n" for i in range(40)))
+    kind, out = ann.api("/load_dataset", "file", "", "", "", handle_file(str(secret)), 3, 0)
+    assert kind == "ok", out
+    manager = importlib.import_module("core.jobs.manager").get_manager()
+    upload_id = next(iter(manager.store.root.parent.glob("uploads/up-*"))).name
+    config = {"run_name": "ann run", "max_train_samples": 32, "max_eval_samples": 16, "max_steps": 400,
+              "max_length": 32, "batch_size": 8, "eval_strategy": "no", "logging_steps": 1, "evaluate_before": False,
+              "dataset": {"kind": "upload", "upload": upload_id, "name": secret.name}, "eval_split": ""}
+    kind, status = ann.api("/start_training", json.dumps(config))
+    assert kind == "ok", status
+    return {"ann": ann, "bob": bob, "upload": upload_id, "file_name": secret.name, "run": status["job_id"],
+            "manager": manager}
+
+
+def still_serves(visitor):
+    kind, out = visitor.api("/load_dataset", "sample", "", "", "", None, 3, 0)
+    assert kind == "ok" and "embedded/reviews" in out[0]
+
+
+# ------------------------------------------------------------------ 1. running code on the server
+
+@pytest.mark.parametrize("change, words", [
+    ({"trust_remote_code": True}, ["trust_remote_code", "turn it off"]),
+    ({"model": "/tmp"}, ["not a Hub id"]),
+    ({"model": "."}, ["not a Hub id"]),
+    ({"model": "../../etc"}, ["not a Hub id"]),
+    ({"model": "~/models"}, ["not a Hub id"]),
+])
+def test_no_code_or_local_model_from_a_visitor(visitors, change, words):
+    refused(visitors["bob"].api("/start_training", json.dumps({"max_steps": 1, **change})), *words)
+
+
+def test_a_server_folder_named_as_a_hub_id_reads_like_any_unknown_id(visitors):
+    """'core' and 'tests' are folders where the server runs; an attacker must not learn that."""
+    bob = visitors["bob"]
+    real = refused(bob.api("/start_training", json.dumps({"max_steps": 1, "model": "core"})))
+    made_up = refused(bob.api("/start_training", json.dumps({"max_steps": 1, "model": "nosuchthing"})))
+    assert real.replace("core", "X") == made_up.replace("nosuchthing", "X")
+    real = refused(bob.api("/tokenize", "hi", "", "tests", {}, False, False))
+    made_up = refused(bob.api("/tokenize", "hi", "", "nosuchthing", {}, False, False))
+    assert real.replace("tests", "X") == made_up.replace("nosuchthing", "X")
+
+
+@pytest.mark.parametrize("tokenizer", ["/etc", "/tmp/", "../core", "runs/../../etc"])
+def test_no_local_folder_as_a_tokenizer(visitors, tokenizer):
+    refused(visitors["bob"].api("/tokenize", "hi", "", tokenizer, {}, False, False), "not a Hub id")
+
+
+def test_a_file_outside_gradios_uploads_cannot_be_handed_in(visitors):
+    outcome = visitors["bob"].event("load_dataset", "file", "", "", "", {"path": "/etc/passwd", "meta":
+                                    {"_type": "gradio.FileData"}, "orig_name": "passwd.csv"}, 3, 0)
+    assert outcome[0] == "error" and "root:" not in outcome[1]
+
+
+def test_an_uploaded_script_is_never_loaded(visitors, tmp_path):
+    from gradio_client import handle_file
+
+    script = tmp_path / "model.py"
+    script.write_text("import os\nos.system('touch /tmp/pwned')\n")
+    # Gradio checks the type of a file handed to the upload component; ours checks it again before reading
+    refused(visitors["bob"].api("/load_dataset", "file", "", "", "", handle_file(str(script)), 3, 0), ".csv")
+
+
+# ------------------------------------------------------------------ 2. reading files on the server
+
+@pytest.mark.parametrize("source", [{"kind": "file", "path": "/etc/passwd"}, {"kind": "disk", "path": "/"},
+                                    {"kind": "file", "path": "README.md"}])
+def test_no_server_path_as_a_dataset(visitors, source):
+    bob = visitors["bob"]
+    refused(bob.api("/token_length_stats", "", None, source, "train", None), "never a path on the server")
+    refused(bob.api("/train_bpe_tokenizer", "stolen", 500, source, "train", None), "never a path on the server")
+    refused(bob.api("/start_training", json.dumps({"dataset": source, "max_steps": 1})), "never a path on the server")
+
+
+@pytest.mark.parametrize("source, words", [
+    ({"kind": "hub", "name": "../../etc/passwd"}, ["not a Hub id"]),
+    ({"kind": "upload", "upload": "../../etc/passwd"}, ["not an upload id"]),
+    ({"kind": "sample", "pth": "/etc/passwd"}, ["unknown setting 'pth'", "did you mean 'path'"]),
+    ({"kind": "ftp", "name": "x"}, ["Unknown dataset source kind"]),
+    ({"kind": "hub", "name": "imdb", "split": "train; rm -rf /"}, ["characters a dataset name never has"]),
+    ("not an object", ["expected an object"]),
+])
+def test_malformed_dataset_sources_are_refused(visitors, source, words):
+    refused(visitors["bob"].api("/token_length_stats", "", None, source, "train", None), *words)
+
+
+# ------------------------------------------------------------------ 3. another visitor's data
+
+def test_nothing_lists_or_exports_where_a_visitors_upload_lives(visitors, server):
+    bob, run = visitors["bob"], visitors["run"]
+    answers = [bob.api("/list_runs")[1], bob.api("/training_status", run)[1], bob.api("/export_code", run, 2)[1]]
+    text = json.dumps(answers)
+    for secret in (visitors["upload"], visitors["file_name"], str(server["root"]), "ann secret row"):
+        assert secret not in text
+    assert not any(row["yours"] for row in answers[0])
+    assert [row["dataset"] for row in answers[0] if row["run_id"] == run] == ["upload"]
+    assert "owner" not in text
+
+
+def test_a_visitors_upload_id_is_useless_to_another(visitors):
+    bob, source = visitors["bob"], {"kind": "upload", "upload": visitors["upload"], "name": "x.csv"}
+    message = refused(bob.api("/token_length_stats", "", None, source, "train", None), "was not found")
+    assert "ann secret" not in message
+    refused(bob.api("/start_training", json.dumps({"dataset": source, "max_steps": 1})), "was not found")
+    refused(bob.api("/train_bpe_tokenizer", "bobs", 500, source, "train", None), "was not found")
+    ann = visitors["ann"].api("/token_length_stats", "", None, source, "train", None)
+    assert ann[0] == "ok" and ann[1]["rows"] == 40  # its owner still reads it
+
+
+# ------------------------------------------------------------------ 4. code planted in scripts others run
+
+def _shape(script: str) -> str:
+    """The script's syntax tree with every constant blanked: equal shapes mean no statement came from input."""
+    tree = ast.parse(script)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant):
+            node.value = None
+    return ast.dump(tree)
+
+
+def test_hostile_names_stay_literals_in_exported_scripts():
+    from core.results.export_script import generate_script
+    from core.training.config import TrainConfig
+
+    def script(text):
+        return generate_script(TrainConfig(model=f"owner/{'m' if text == 'x' else 'n'}", text_column=text,
+                                           text_pair_column=text + "2", label_column=text + "3",
+                                           train_split="train", eval_split="",
+                                           dataset={"kind": "hub", "name": "imdb", "config": "plain"}))
+
+    benign = _shape(script("x"))
+    for text in HOSTILE:
+        exported = script(text)
+        assert _shape(exported) == benign, text
+        assert "pwned" not in exported.replace(repr(HOSTILE[0])[1:-1], "")  # only inside the quoted literal
+
+
+def test_a_hostile_config_through_the_api_exports_an_inert_script(visitors):
+    bob = visitors["bob"]
+    config = {"max_steps": 1, "text_column": HOSTILE[0], "text_pair_column": HOSTILE[1],
+              "label_column": HOSTILE[2]}
+    kind, status = bob.api("/start_training", json.dumps(config))
+    assert kind == "ok", status  # accepted: column names are the data's business; it fails at data preparation
+    exported = bob.api("/export_code", status["job_id"], 2)[1]["script"]
+    statements = {type(node).__name__ for node in ast.parse(exported).body}
+    assert statements <= {"Expr", "Import", "ImportFrom", "Assign", "If", "FunctionDef", "For"}
+    calls = {node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+             for node in ast.walk(ast.parse(exported)) if isinstance(node, ast.Call)}
+    assert "system" not in calls and "__import__" not in calls
+    visitors["manager"].stop(status["job_id"], admin=True)
+
+
+@pytest.mark.parametrize("name", ['demo"""; import os', "run\nname", "<img src=x onerror=alert(1)>", "a" * 65])
+def test_run_names_have_a_limited_character_set(visitors, name):
+    message = refused(visitors["bob"].api("/start_training", json.dumps({"run_name": name, "max_steps": 1})),
+                      "run_name", "letters, digits")
+    assert "<img" not in message  # shown as text: the markup arrives escaped
+
+
+# ------------------------------------------------------------------ 5. changing what is not yours
+
+def test_only_the_owner_stops_resumes_deletes_and_pushes(visitors, server):
+    ann, bob, run, manager = visitors["ann"], visitors["bob"], visitors["run"], visitors["manager"]
+    deadline = time.monotonic() + 180
+    while manager.active_job_id() != run and time.monotonic() < deadline:  # A's run trains (after B's queued ones)
+        manager.wait(run, 0.2)
+    refused(bob.api("/stop_training", run), "Only the visitor who started this run can stop it")
+    refused(bob.api("/stop_training", ""), "Only the visitor")  # the running job, named by default
+    refused(sees_runs(bob).event("delete_run", run, True), "can delete it")
+    refused(bob.event("push_run", run, "bob/stolen", "hf_bob"), "can push it")
+    assert ann.api("/stop_training", run)[0] == "ok"
+    assert manager.wait(run, 180) in {"stopped", "done"}
+    refused(bob.api("/resume_training", run), "can resume it")
+    refused(bob.event("delete_run", run, True), "can delete it")
+    assert manager.store.exists(run) and manager.store.read_status(run)["owner"]
+
+
+def test_a_wrong_admin_key_gives_nothing_and_the_right_one_everything(server, visitors):
+    carol, run, manager = sees_runs(Visitor(server)), visitors["run"], visitors["manager"]
+    assert "not the admin key" in carol.event("sign_in_admin", "guess")[1][0]
+    refused(carol.event("delete_run", run, True), "can delete it")
+    assert "Admin" in carol.event("sign_in_admin", ADMIN_KEY)[1][0]
+    manager.wait(run, 180)
+    assert carol.event("delete_run", run, True)[0] == "ok"
+    assert not manager.store.exists(run)
+
+
+def test_the_servers_token_never_pushes_for_a_visitor(visitors):
+    from types import SimpleNamespace
+
+    from core.training.config import TrainConfig
+    from ui.identity import visitor
+
+    bob, manager = visitors["bob"], visitors["manager"]
+    run = manager.start(TrainConfig(max_steps=1), owner=visitor(SimpleNamespace(session_hash=bob.session)).owner)
+    manager.stop(run, admin=True)
+    manager.wait(run, 180)
+    message = refused(sees_runs(bob).event("push_run", run, "bob/model", ""), "Sign in with Hugging Face or paste a write token")
+    assert SERVER_TOKEN not in message
+
+
+def test_a_tokenizer_name_belongs_to_who_trained_it_first(visitors):
+    ann, bob = visitors["ann"], visitors["bob"]
+    assert ann.api("/train_bpe_tokenizer", "anns-bpe", 500, None, "train", None)[0] == "ok"
+    refused(bob.api("/train_bpe_tokenizer", "anns-bpe", 500, None, "train", None), "trained by another visitor")
+    assert bob.api("/tokenize", "hello", "", "trained/anns-bpe", {}, False, False)[0] == "ok"  # reading is fine
+
+
+def _raw_call(server, name: str, *data):
+    """POST /gradio_api/call/<name> with no session, then read the answer: what curl would do."""
+    with httpx.Client(timeout=120) as http:
+        event = http.post(server["url"] + f"gradio_api/call/{name}", json={"data": list(data)}).json()["event_id"]
+        body = http.get(server["url"] + f"gradio_api/call/{name}/{event}").text
+    kind = "error" if "event: error" in body else "ok"
+    return kind, body.split("data:")[-1].strip()
+
+
+def test_a_raw_caller_without_a_session_cannot_change_a_run_later(server):
+    kind, body = _raw_call(server, "start_training", json.dumps({"max_steps": 1}))
+    assert kind == "ok", body
+    run = json.loads(body)[0]["job_id"]
+    manager = importlib.import_module("core.jobs.manager").get_manager()
+    assert manager.owner_of(run)  # Gradio gives each session-less call a session of its own: an owner nobody has
+    assert _raw_call(server, "stop_training", run)[0] == "error"
+    manager.stop(run, admin=True)
+
+
+# ------------------------------------------------------------------ 6. breaking the app for others
+
+@pytest.mark.parametrize("config, words", [
+    ("[1, 2]", ["JSON object"]), ("42", ["JSON object"]), ("{not json", ["not valid JSON"]),
+    (json.dumps({"num_train_epoch": 3}), ["did you mean 'num_train_epochs'"]),
+    (json.dumps({"learning_rte": 1e-4}), ["did you mean 'learning_rate'"]),
+    (json.dumps({"max_length": 10**9}), ["max_length"]), (json.dumps({"seed": -1}), ["seed"]),
+    (json.dumps({"batch_size": "lots"}), ["batch_size"]), (json.dumps({"learning_rate": None}), ["learning_rate"]),
+    (json.dumps({"metrics": ["bleu"]}), ["metrics"]), (json.dumps({"dataset": []}), ["expected an object"]),
+])
+def test_bad_configs_are_named_and_the_app_keeps_serving(visitors, config, words):
+    refused(visitors["bob"].api("/start_training", config), *words)
+    still_serves(visitors["ann"])
+
+
+@pytest.mark.parametrize("args, words", [
+    (("hi", "", "", "not an object", False, False), ["expected an object"]),
+    (("hi", "", "", {"paddin": "longest"}, False, False), ["did you mean 'padding'"]),
+    (("hi", "", "", {"max_length": 10**9}, False, False), ["8,192"]),
+    ((12345, "", "", {}, False, False), ["must be text"]),
+    (("x" * 2_000_001, "", "", {}, False, False), ["over the 2,000,000 limit"]),
+])
+def test_bad_tokenizer_calls_are_named(visitors, args, words):
+    refused(visitors["bob"].api("/tokenize", *args), *words)
+
+
+def test_a_seed_of_minus_one_is_named(visitors):
+    refused(visitors["bob"].api("/sample_rows", 5, -1), "seed", "from 0")
+
+
+def test_a_very_wide_csv_is_refused_fast(visitors, tmp_path):
+    from gradio_client import handle_file
+
+    wide = tmp_path / "wide.csv"
+    wide.write_text(",".join(f"c{i}" for i in range(3000)) + "\n" + ",".join("x" for _ in range(3000)) + "\n")
+    start = time.monotonic()
+    refused(visitors["bob"].api("/load_dataset", "file", "", "", "", handle_file(str(wide)), 3, 0), "3,000 columns")
+    assert time.monotonic() - start < 30
+    still_serves(visitors["ann"])
+
+
+@pytest.mark.parametrize("name", ["..csv", "a" * 150 + ".csv", "résumé données.CSV"])
+def test_valid_csv_files_with_odd_names_load(visitors, tmp_path, name):
+    from gradio_client import handle_file
+
+    path = tmp_path / name
+    path.write_text("text,label\nlovely,pos\nawful,neg\nfine,pos\n")
+    kind, out = visitors["bob"].api("/load_dataset", "file", "", "", "", handle_file(str(path)), 3, 0)
+    assert kind == "ok", out
+    assert "3 rows" in out[0] and str(path.parent) not in out[0]
+
+
+def test_a_changed_file_uploaded_again_shows_its_new_rows(visitors, tmp_path):
+    from gradio_client import handle_file
+
+    path = tmp_path / "same.csv"
+    bob = visitors["bob"]
+    path.write_text("text,label\nfirst version,pos\nfirst again,neg\n")
+    bob.api("/load_dataset", "file", "", "", "", handle_file(str(path)), 2, 0)
+    path.write_text("text,label\nsecond version,pos\nsecond again,neg\n")
+    bob.api("/load_dataset", "file", "", "", "", handle_file(str(path)), 2, 0)
+    rows = bob.api("/sample_rows", 2, 0)[1]["data"]
+    assert all("second" in " ".join(map(str, row)) for row in rows)
+
+
+def test_a_trained_tokenizer_answer_has_nothing_to_download(visitors):
+    kind, out = visitors["bob"].api("/train_bpe_tokenizer", f"bob-{uuid.uuid4().hex[:6]}", 500, None, "train", None)
+    assert kind == "ok" and "path" not in out and out["name"].startswith("trained/bob-")
+
+
+def test_markup_in_an_error_comes_back_as_text(visitors):
+    message = refused(visitors["bob"].api("/tokenize", "hi", "", "<img src=x onerror=alert(1)>", {}, False, False))
+    assert "<img" not in message and "&lt;img" in message
+
+
+def test_a_damaged_run_folder_does_not_break_the_runs_list(visitors, server):
+    manager = visitors["manager"]
+    run = manager.store.new_run({"run_name": "damaged"}, owner="nobody")
+    status = manager.store.path(run) / "status.json"
+    status.write_text(json.dumps({"state": None, "created": None, "step": "three", "best_metric": "high"}))
+    kind, rows = visitors["bob"].api("/list_runs")
+    assert kind == "ok" and run in [r["run_id"] for r in rows]
+    still_serves(visitors["ann"])
