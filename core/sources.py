@@ -146,14 +146,14 @@ def resolve_model(name: str) -> str:
 
 def hub_cache_dir() -> Path:
     """The local Hugging Face cache, where prefetched models and datasets live."""
-    from huggingface_hub import constants
+    from huggingface_hub import constants  # slow import, deferred to first use
     return Path(constants.HF_HUB_CACHE)
 
 
 # ---------------------------------------------------------------- the local cache and prefetching
 
 def _cache_roots() -> tuple[Path, Path]:
-    import datasets.config
+    import datasets.config  # slow import, deferred to first use
 
     return Path(datasets.config.HF_DATASETS_CACHE), hub_cache_dir()
 
@@ -186,7 +186,7 @@ def is_model_cached(name: str) -> bool:
 def prefetch(dataset: str, models: list[str] | tuple[str, ...] = (), config: str = "") -> list[str]:
     """Download a dataset (all splits, prepared) and models into the local cache; returns what was fetched."""
     require_online(N_("Prefetching"))
-    import datasets
+    import datasets  # slow import, deferred to first use
     from huggingface_hub import snapshot_download
 
     fetched = []

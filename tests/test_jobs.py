@@ -246,9 +246,9 @@ def test_unknown_jobs_and_the_process_singleton(isolated_settings):
         if manager is not None:
             assert manager.store.root == isolated_settings.runs_dir and jobs_mod.get_manager() is manager
             with pytest.raises(ValueError, match="not found"):
-                jobs_mod.snapshot("no-such-run")
+                jobs_mod.get_manager().snapshot("no-such-run")
             with pytest.raises(ValueError, match="not a run id"):
-                jobs_mod.stop("../etc")
+                jobs_mod.get_manager().stop("../etc")
     finally:
         if manager is not None:
             jobs_mod._manager = None

@@ -11,6 +11,7 @@ visitor's language.
 from __future__ import annotations
 
 import gradio as gr
+from gradio.context import LocalContext
 from gradio.i18n import I18nData
 
 from core.messages import localize
@@ -37,8 +38,6 @@ def t(key: str) -> I18nData:
 
 def current_request() -> gr.Request | None:
     """The request Gradio is serving in this thread (None outside an event handler)."""
-    from gradio.context import LocalContext
-
     return LocalContext.request.get(None)
 
 

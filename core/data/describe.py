@@ -19,7 +19,7 @@ def class_names(dataset, column: str) -> list[str] | None:
 
 def guess_columns(dataset) -> tuple[list[str], str | None]:
     """Pick the text column(s) and the label column where it is obvious."""
-    import datasets
+    import datasets  # slow import, deferred to first use
 
     strings = [c for c, f in dataset.features.items()
                if isinstance(f, datasets.Value) and f.dtype in {"string", "large_string"}]
@@ -107,7 +107,7 @@ def text_lengths(dataset, text_column: str, max_rows: int = 10_000, seed: int = 
     if len(dataset) > max_rows:
         idx = np.random.default_rng(seed).choice(len(dataset), size=max_rows, replace=False)
         subset = dataset.select(sorted(int(i) for i in idx))
-    import pyarrow.compute as pc
+    import pyarrow.compute as pc  # slow import, deferred to first use
 
     # with_format("arrow") honours select()'s indices mapping; subset.data would be the whole unselected table
     column = subset.with_format("arrow")[text_column]

@@ -26,7 +26,7 @@ _cache_lock = threading.Lock()
 
 def load_source(source: DatasetSource):
     """Load a source as a DatasetDict (cached: many sessions share one memory-mapped copy)."""
-    import datasets
+    import datasets  # slow import, deferred to first use
 
     with _cache_lock:
         if source.key in _cache:
@@ -53,7 +53,7 @@ def load_source(source: DatasetSource):
 
 
 def _load_sample(source: DatasetSource):
-    import datasets
+    import datasets  # slow import, deferred to first use
 
     files = {split: str(SAMPLE_DIR / f"{split}.csv") for split in ("train", "test")}
     features = datasets.Features({"text": datasets.Value("string"),
@@ -64,7 +64,7 @@ def _load_sample(source: DatasetSource):
 
 
 def _load_hub(source: DatasetSource):
-    import datasets
+    import datasets  # slow import, deferred to first use
     from datasets.exceptions import DatasetNotFoundError
 
     if not sources.is_dataset_cached(source.name):  # a prefetched dataset loads offline from the cache
@@ -94,7 +94,7 @@ def _load_upload(source: DatasetSource):
 
 def _read_file(path: Path, name: str):
     """A csv/tsv/json/jsonl/parquet file as a DatasetDict with one 'train' split; name is what messages show."""
-    import datasets
+    import datasets  # slow import, deferred to first use
 
     builder = uploads.check_upload(path, name)
     suffix = uploads.suffix_of(name)
@@ -124,7 +124,7 @@ def _check_width(path: Path, name: str, suffix: str) -> None:
 
 
 def _load_disk(source: DatasetSource):
-    import datasets
+    import datasets  # slow import, deferred to first use
 
     try:
         return datasets.load_from_disk(source.path)

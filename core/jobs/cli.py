@@ -68,11 +68,11 @@ def _log_record(record: dict) -> None:
 
 def _broadcast(value):
     """The main process's value on every process (the run id under accelerate launch)."""
-    from accelerate import PartialState
+    from accelerate import PartialState  # slow import, deferred to first use
 
     if PartialState().num_processes <= 1:
         return value
-    from accelerate.utils import broadcast_object_list
+    from accelerate.utils import broadcast_object_list  # slow import, deferred to first use
 
     box = [value]
     broadcast_object_list(box, from_process=0)

@@ -45,7 +45,7 @@ class Job:
 def free_memory() -> None:
     """Give back what a finished job held, so the next one starts from a clean device."""
     gc.collect()
-    import torch
+    import torch  # slow import, deferred to first use
 
     if torch.cuda.is_available():
         torch.cuda.empty_cache()

@@ -302,15 +302,3 @@ def get_manager() -> JobManager:
             settings = get_settings()
             _manager = JobManager(RunStore(settings.runs_dir), settings.max_queue)
         return _manager
-
-
-def start(config: TrainConfig, owner: str = "") -> str:
-    return get_manager().start(config, owner)
-
-
-def stop(job_id: str, owner: str = "") -> str:
-    return get_manager().stop(job_id, owner)
-
-
-def snapshot(job_id: str, since_step: int = -1) -> dict:
-    return get_manager().snapshot(job_id, since_step)

@@ -42,7 +42,7 @@ def _estimate_steps(config) -> int:
 def run_in_gpu_slot(manager, job_id: str) -> str:
     """Run a queued job inside a @spaces.GPU call sized for it; returns the job's end state."""
     try:
-        import spaces
+        import spaces  # exists on Spaces only: imported when this path is taken
     except ImportError as err:
         raise UserError("SPACES_ZERO_GPU is set but the spaces package is missing: pip install spaces, "
                         "or unset SPACES_ZERO_GPU") from err

@@ -32,7 +32,7 @@ def check_max_length(model: str, max_length: int, model_config, tokenizer) -> No
 
 def load_classifier(model: str, label_names: list[str], tokenizer, trust_remote_code: bool = False):
     """A classification model with num_labels, id2label and label2id, so the saved model predicts names."""
-    from transformers import AutoModelForSequenceClassification
+    from transformers import AutoModelForSequenceClassification  # slow import, deferred to first use
 
     net = AutoModelForSequenceClassification.from_pretrained(
         resolve_model(model), num_labels=len(label_names), trust_remote_code=trust_remote_code,

@@ -3,6 +3,7 @@ computed once and kept in the run folder."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 
@@ -17,8 +18,6 @@ log = logging.getLogger(__name__)
 
 def eval_rows(config, tokenizer):
     """The tokenized evaluation rows of a run, chosen exactly as training chose them (core.training.prepare)."""
-    import dataclasses
-
     from core.training.prepare import prepare_data  # imported here: it pulls in datasets and transformers
 
     # Eval rows are carved and capped before train is subsampled, so a tiny train cap leaves them
@@ -28,7 +27,7 @@ def eval_rows(config, tokenizer):
 
 def predict_ids(model, dataset, collator, batch_size: int = 32) -> np.ndarray:
     """Predicted class ids for a tokenized dataset (plain batched forward passes)."""
-    import torch
+    import torch  # slow import, deferred to first use
 
     columns = [c for c in dataset.column_names if c != "labels"]
     rows = dataset.remove_columns([c for c in dataset.column_names if c not in columns])
@@ -44,7 +43,7 @@ def predict_ids(model, dataset, collator, batch_size: int = 32) -> np.ndarray:
 
 def build_report(model_dir: Path, config) -> dict:
     """Confusion matrix, per-class precision/recall/f1 and accuracy of a saved model on its eval rows."""
-    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support  # slow import, deferred to first use
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(str(model_dir))

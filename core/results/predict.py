@@ -25,7 +25,7 @@ _lock = threading.Lock()
 
 
 def _device() -> int:
-    import torch
+    import torch  # slow import, deferred to first use
 
     return 0 if torch.cuda.is_available() else -1
 
@@ -49,7 +49,7 @@ def clear_cache() -> None:
 
 def load_pipeline(model_dir: str | Path):
     """A text-classification pipeline over a saved model folder (model + tokenizer)."""
-    from transformers import pipeline
+    from transformers import pipeline  # slow import, deferred to first use
 
     path = Path(model_dir)
     if not (path / "config.json").exists():
@@ -61,7 +61,7 @@ def load_pipeline(model_dir: str | Path):
 
 def load_base_pipeline(model: str, label_names: list[str], seed: int = 0, trust_remote_code: bool = False):
     """The pretrained model before fine-tuning, with a fresh (random) head over the same labels."""
-    import torch
+    import torch  # slow import, deferred to first use
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, pipeline
 
     def build():

@@ -25,7 +25,7 @@ def push_model(model_dir: str | Path, repo_id: str, token: str, private: bool = 
 
     The token is used for this call only: never logged, stored or put in an error message.
     """
-    from huggingface_hub import HfApi
+    from huggingface_hub import HfApi  # slow import, deferred to first use
     from huggingface_hub.errors import HfHubHTTPError
 
     repo_id = (repo_id or "").strip()

@@ -74,6 +74,7 @@ def train_bpe(texts: Iterable[str], name: str, vocab_size: int = 4000, min_frequ
     bad name, a name another visitor's tokenizer has, a vocab size outside VOCAB_MIN..VOCAB_MAX, or no text.
     Everyone may load a trained tokenizer; only its owner may train it again.
     """
+    # slow import, deferred to first use
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
     from transformers import PreTrainedTokenizerFast
 

@@ -78,7 +78,7 @@ def forget(path: str | Path) -> None:
 
 
 def _from_pretrained(location: str, name: str):
-    from transformers import AutoTokenizer
+    from transformers import AutoTokenizer  # slow import, deferred to first use
 
     try:
         return AutoTokenizer.from_pretrained(location, trust_remote_code=False)

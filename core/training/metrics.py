@@ -33,7 +33,7 @@ def check_metric_names(names) -> list[str]:
 
 def load_metric_modules(names) -> dict:
     """name -> a fresh `evaluate` metric, loaded from METRIC_MODULES_DIR/<name> with evaluate.load (offline)."""
-    import evaluate
+    import evaluate  # slow import, deferred to first use
 
     names = check_metric_names(names)
     with _modules_lock:  # evaluate.load copies the script into the modules cache: do it once per process

@@ -84,7 +84,7 @@ def _drop_missing(dataset, config: TrainConfig):
 
 def encode_labels(dataset, column: str, num_labels: int = 0):
     """Make the label column a ClassLabel: names kept, strings class-encoded, integer ids checked."""
-    import datasets
+    import datasets  # slow import, deferred to first use
 
     feature = dataset.features[column]
     if isinstance(feature, datasets.ClassLabel):
@@ -109,7 +109,7 @@ def encode_labels(dataset, column: str, num_labels: int = 0):
 
 
 def _encode_ids(dataset, column: str, num_labels: int):
-    import datasets
+    import datasets  # slow import, deferred to first use
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -131,7 +131,7 @@ def _encode_ids(dataset, column: str, num_labels: int):
 
 def _align_labels(eval_set, column: str, train):
     """Give the eval split the train split's class ids (names that train never saw are refused)."""
-    import datasets
+    import datasets  # slow import, deferred to first use
 
     target = train.features[column]
     feature = eval_set.features[column]
@@ -156,7 +156,7 @@ def _align_labels(eval_set, column: str, train):
 
 def _check_unlabelled(dataset, column: str) -> None:
     """Hub test splits often hold -1 (no label): training or scoring on them would crash or mislead."""
-    import pyarrow.compute as pc
+    import pyarrow.compute as pc  # slow import, deferred to first use
 
     if len(dataset) and pc.min(dataset.data.column(column)).as_py() < 0:
         raise UserError("label_column: {column!r} holds -1 (unlabelled rows, as in many Hub test splits) - choose a "
@@ -195,6 +195,6 @@ def _tokenize(dataset, tokenizer, config: TrainConfig):
 
 
 def _collator(tokenizer, config: TrainConfig):
-    from transformers import DataCollatorWithPadding, default_data_collator
+    from transformers import DataCollatorWithPadding, default_data_collator  # slow import, deferred to first use
 
     return DataCollatorWithPadding(tokenizer) if config.padding == "dynamic" else default_data_collator

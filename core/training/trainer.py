@@ -28,14 +28,14 @@ log = logging.getLogger(__name__)
 
 def is_main_process() -> bool:
     """True unless this is a secondary process of a distributed (accelerate launch) run."""
-    from accelerate import PartialState
+    from accelerate import PartialState  # slow import, deferred to first use
 
     return PartialState().is_main_process
 
 
 def resolve_precision(precision: str) -> str:
     """auto -> bf16 where the GPU supports it, else fp16 on CUDA, fp32 on CPU; refuses what the device lacks."""
-    import torch
+    import torch  # slow import, deferred to first use
 
     cuda = torch.cuda.is_available()
     bf16_ok = cuda and torch.cuda.is_bf16_supported()
@@ -50,7 +50,7 @@ def resolve_precision(precision: str) -> str:
 
 def load_tokenizer(config: TrainConfig):
     """The model's tokenizer; one without a pad token (GPT-2) pads with its end-of-text token."""
-    from transformers import AutoTokenizer
+    from transformers import AutoTokenizer  # slow import, deferred to first use
 
     tokenizer = AutoTokenizer.from_pretrained(resolve_model(config.model), trust_remote_code=config.trust_remote_code)
     ensure_pad_token(tokenizer, add=True)
@@ -59,7 +59,7 @@ def load_tokenizer(config: TrainConfig):
 
 def training_arguments(config: TrainConfig, run_dir: Path, precision: str):
     """TrainingArguments for the config; checkpoints follow the eval rhythm so a resume loses little."""
-    import torch
+    import torch  # slow import, deferred to first use
     from transformers import TrainingArguments
 
     accepted = inspect.signature(TrainingArguments.__init__).parameters
@@ -87,7 +87,7 @@ def training_arguments(config: TrainConfig, run_dir: Path, precision: str):
 
 
 def describe_device(args) -> str:
-    import torch
+    import torch  # slow import, deferred to first use
 
     device = args.device
     if device.type == "cuda":
@@ -104,7 +104,7 @@ def run(config: TrainConfig, run_dir, *, callbacks=(), stop_event: threading.Eve
     there is none). recorder: a MetricsRecorder to fill (the job manager reads it live); by default one that
     appends to the run's metrics.jsonl.
     """
-    from transformers import AutoConfig, PrinterCallback, Trainer, set_seed
+    from transformers import AutoConfig, PrinterCallback, Trainer, set_seed  # slow import, deferred to first use
 
     from core.training.callbacks import MetricsCallback, StopCallback  # imports transformers: only when training
 

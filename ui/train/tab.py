@@ -25,7 +25,7 @@ from ui.train.live import refresh_live
 from ui.train.views import status_html
 
 def _device() -> str:
-    import torch
+    import torch  # slow import, deferred to first use
 
     return torch.cuda.get_device_name(0) if torch.cuda.is_available() else "CPU"
 
