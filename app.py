@@ -104,6 +104,12 @@ def apply_flags(args: argparse.Namespace):
     if settings.public and settings.admin_key and len(settings.admin_key) < 16:
         logging.getLogger(__name__).warning("ADMIN_KEY is shorter than 16 characters: anyone may guess it")
     set_settings(settings)
+    if settings.public:
+        from core import sources
+
+        if not settings.allow_server_token:
+            sources.keep_server_token_private()  # visitors' Hub requests carry no token of the server's
+        sources.work_in_empty_folder()  # no name a visitor types can then mean a file of the server
     return settings
 
 

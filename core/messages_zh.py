@@ -186,7 +186,7 @@ ZH: dict[str, str] = {
     "{name}: expected a number, got {value!r}": "{name}：需要数字，得到的是 {value}",
     "{name}: expected a finite number, got {value!r}": "{name}：需要有限的数字，得到的是 {value}",
     "{name}: expected a whole number, got {value!r}": "{name}：需要整数，得到的是 {value}",
-    "{name}: {value:g} is outside [{low:g}, {high:g}] - {hint}": "{name}：{value} 不在 [{low}, {high}] 范围内 - {hint}",
+    "{name}: {value} is outside [{low}, {high}] - {hint}": "{name}：{value} 不在 [{low}, {high}] 范围内 - {hint}",
     "{name}: {value!r} is not one of {choices} - choose one of those": "{name}：{value} 不是 {choices} 之一 - 请从中选择",
     "e.g. 0.2 keeps a fifth of train for evaluation": "例如 0.2 表示留出训练集的五分之一用于评估",
     "use 0 to read it from the data": "用 0 表示从数据中读取",
@@ -275,9 +275,6 @@ ZH: dict[str, str] = {
     "Run {run!r} has an unreadable config.json: delete the run or fix the file":
         "运行 {run} 的 config.json 无法读取：请删除这个运行，或修复该文件",
     "Run {run!r} is {state}: stop it before deleting it": "运行 {run} 的状态是 {state}：请先停止再删除",
-    "No trained model in {path}: train with 'save model' on, or pick another run":
-        "{path} 中没有训练好的模型：请打开“保存模型”（save model）后训练，或选择其他运行",
-    "No trained model in {path}: train with 'save model' on first": "{path} 中没有训练好的模型：请先打开“保存模型”（save model）再训练",
     "Run {run} has no saved model: train it with 'save model' on to see the report":
         "运行 {run} 没有保存模型：请打开“保存模型”（save model）后训练，才能查看报告",
     "Type a text to classify first": "请先输入要分类的文本",
@@ -335,4 +332,20 @@ ZH: dict[str, str] = {
     "Sign in with Hugging Face or paste a write token: on a public server the server's own token is never used for a "
     "visitor's push": "请用 Hugging Face 登录，或粘贴一个写权限 token：在公开服务器上，服务器自己的 token 从不用于访客的上传",
     "Could not read the dataset ({error}): load it on the Datasets tab first": "无法读取数据集（{error}）：请先在“数据集”标签页中加载",
+    "{name!r} is a file format, not a dataset on the Hub: upload your .csv, .tsv, .json, .jsonl or .parquet file "
+    "instead, or name a Hub dataset such as imdb":
+        "{name} 是一种文件格式，不是 Hub 上的数据集：请上传你的 .csv、.tsv、.json、.jsonl 或 .parquet 文件，或者填写一个 Hub 数据集，例如 imdb",
+    "You have {count} runs waiting or training, the most one visitor may have here (MAX_JOBS_PER_VISITOR): wait for "
+    "one to end, or stop one": "你已有 {count} 个运行在排队或训练，这是每位访客在这里最多能有的数量（MAX_JOBS_PER_VISITOR）：请等其中一个结束，或停止一个",
+    "Run {run} has no saved model: train it with 'save model' on, or pick another run":
+        "运行 {run} 没有保存的模型：请打开“保存模型”（save model）再训练，或选择另一个运行",
+    "Run {run} has no saved model: train it with 'save model' on first":
+        "运行 {run} 没有保存的模型：请先打开“保存模型”（save model）再训练",
+    "{what} must be a name (text), not {kind}: e.g. gpt2": "{what} 必须是一个名字（文本），而不是 {kind}：例如 gpt2",
+    "Tokenizer": "分词器",
+    "num_processes: {value!r} - use a whole number from 1 to {limit}, one per GPU":
+        "num_processes：{value}——请使用 1 到 {limit} 之间的整数，每个 GPU 一个",
+    "This run learned from another visitor's own file: only they may download its model (you may still try it and "
+    "export its code)": "这个运行是用另一位访客自己的文件训练的：只有他们能下载它的模型（你仍然可以试用它并导出代码）",
+    'columns: {value!r} - name one or two text columns, e.g. ["text"]': 'columns：{value}——请写一个或两个文本列，例如 ["text"]',
 }

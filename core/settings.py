@@ -70,6 +70,13 @@ class Settings:
     trusted_remote_code: tuple[str, ...] = field(default_factory=lambda: _env_list("TRUSTED_REMOTE_CODE"))
     # uploads a visitor keeps; the oldest go first
     max_uploads: int = field(default_factory=lambda: _env_int("MAX_UPLOADS", 20))
+    # public mode: runs one visitor may have queued or training at once (0: no limit), so nobody fills the queue
+    max_jobs_per_visitor: int = field(default_factory=lambda: _env_int("MAX_JOBS_PER_VISITOR", 2))
+
+    def __post_init__(self) -> None:
+        # absolute folders: a public server moves its working folder (core.sources.work_in_empty_folder)
+        for name in ("runs_dir", "uploads_dir"):
+            object.__setattr__(self, name, Path(getattr(self, name)).expanduser().absolute())
 
     def limits_text(self) -> str:
         """One line a page can show so visitors know the limits in force (0 means no limit)."""

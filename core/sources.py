@@ -102,10 +102,46 @@ HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}(/[A-Za-z0-9][\w.-]{0,95})?$")
 
 def check_hub_id(name: str, what: str) -> str:
     """A Hub id as the Hub spells them (gpt2, glue, google-bert/bert-base-cased); anything else is refused."""
-    if not HUB_ID.match(name or "") or ".." in name:
+    check_name(name, what)
+    if not HUB_ID.fullmatch(name or "") or ".." in name:
         raise UserError("{what} {name!r} is not a Hub id: use a name like imdb, gpt2 or owner/name", what=what,
                         name=(name or "")[:100])
     return name
+
+
+def check_name(name, what: str) -> None:
+    """A name must be text (a raw API client may send a number, a list or null)."""
+    if name is not None and not isinstance(name, str):
+        raise UserError("{what} must be a name (text), not {kind}: e.g. gpt2", what=what, kind=type(name).__name__)
+
+
+def keep_server_token_private() -> None:
+    """Send no token with the Hub requests visitors cause (public mode without ALLOW_SERVER_TOKEN).
+
+    huggingface_hub, datasets and transformers send the server's token (HF_TOKEN, or a saved login) with every
+    request unless told not to; it would open the owner's private and gated repositories to every visitor.
+    HF_HUB_DISABLE_IMPLICIT_TOKEN stops that; a token passed explicitly (a visitor's push) is still sent.
+    """
+    os.environ["HF_HUB_DISABLE_IMPLICIT_TOKEN"] = "1"  # read by huggingface_hub at import, and by child processes
+    try:  # already imported: patch the constant it read
+        from huggingface_hub import constants  # slow import, deferred: patched only where already loaded
+        constants.HF_HUB_DISABLE_IMPLICIT_TOKEN = True
+    except ImportError:
+        pass
+
+
+def work_in_empty_folder() -> Path:
+    """Move the server's working folder to a new, empty one (public mode); returns it.
+
+    transformers and datasets read a name as a local folder first when one exists under the working folder, so
+    on a public server a "Hub id" such as `uploads` or `data/reviews` would read the server's files. Names that
+    look like paths are refused before (check_hub_id); in an empty working folder no other name can mean a file.
+    """
+    import tempfile  # only the public server needs it
+
+    folder = Path(tempfile.mkdtemp(prefix="fine-tune-studio-"))
+    os.chdir(folder)
+    return folder
 
 
 def embedded_model_path() -> Path:
@@ -127,6 +163,7 @@ def resolve_model(name: str) -> str:
     and a Hub id that also names something on this machine is refused as unknown, because from_pretrained would
     load the local folder instead (and the answer would tell the visitor that it exists).
     """
+    check_name(name, N_("Model"))
     name = (name or "").strip()
     if not name or name == EMBEDDED_MODEL:
         return str(embedded_model_path())

@@ -124,15 +124,19 @@ def visitors(server, tmp_path_factory):
     secret.write_text("text,label\n" + "".join(f"ann secret row {i},{'pos' if i % 2 else 'neg'}\n" for i in range(40)))
     kind, out = ann.api("/load_dataset", "file", "", "", "", handle_file(str(secret)), 3, 0)
     assert kind == "ok", out
+    source = out[-1]  # the loaded source: the uploader, and only they, learn their upload's id
+    assert source["kind"] == "upload" and source["upload"].startswith("up-")
     manager = importlib.import_module("core.jobs.manager").get_manager()
-    upload_id = next(iter(manager.store.root.parent.glob("uploads/up-*"))).name
     config = {"run_name": "ann run", "max_train_samples": 32, "max_eval_samples": 16, "max_steps": 400,
               "max_length": 32, "batch_size": 8, "eval_strategy": "no", "logging_steps": 1, "evaluate_before": False,
-              "dataset": {"kind": "upload", "upload": upload_id, "name": secret.name}, "eval_split": ""}
+              "dataset": source, "eval_split": ""}
+    # a run that fails on A's data first (its reason quotes A's class names), then a long one B can attack
+    kind, failing = ann.api("/start_training", json.dumps({**config, "run_name": "ann fails", "num_labels": 3}))
+    assert kind == "ok", failing
     kind, status = ann.api("/start_training", json.dumps(config))
     assert kind == "ok", status
-    return {"ann": ann, "bob": bob, "upload": upload_id, "file_name": secret.name, "run": status["job_id"],
-            "manager": manager}
+    return {"ann": ann, "bob": bob, "upload": source["upload"], "file_name": secret.name, "run": status["job_id"],
+            "failing": failing["job_id"], "manager": manager}
 
 
 def still_serves(visitor):
@@ -431,3 +435,110 @@ def test_a_damaged_run_folder_does_not_break_the_runs_list(visitors, server):
     kind, rows = visitors["bob"].api("/list_runs")
     assert kind == "ok" and run in [r["run_id"] for r in rows]
     still_serves(visitors["ann"])
+
+
+# ------------------------------------------------------------------ found by a red-team probe
+
+def test_visitors_hub_requests_carry_no_server_token(monkeypatch):
+    """Without ALLOW_SERVER_TOKEN a public server sends no token of its own with the Hub requests visitors cause."""
+    from huggingface_hub import constants
+    from huggingface_hub.utils import build_hf_headers
+
+    from core import sources
+
+    monkeypatch.setenv("HF_TOKEN", SERVER_TOKEN)
+    monkeypatch.setattr(constants, "HF_HUB_DISABLE_IMPLICIT_TOKEN", False)
+    monkeypatch.delenv("HF_HUB_DISABLE_IMPLICIT_TOKEN", raising=False)
+    assert SERVER_TOKEN in build_hf_headers().get("authorization", "")  # what happened before
+    sources.keep_server_token_private()
+    assert "authorization" not in build_hf_headers()
+    assert SERVER_TOKEN in build_hf_headers(token=SERVER_TOKEN)["authorization"]  # a visitor's own, explicit token
+    assert os.environ["HF_HUB_DISABLE_IMPLICIT_TOKEN"] == "1"  # the training process inherits it
+
+
+def test_a_public_server_works_in_an_empty_folder(monkeypatch):
+    from core import sources
+
+    monkeypatch.chdir(os.getcwd())  # restored after the test
+    folder = sources.work_in_empty_folder()
+    assert os.getcwd() == str(folder) and not any(folder.iterdir())
+
+
+@pytest.mark.parametrize("name, words", [("csv", ["is a file format"]), ("parquet", ["is a file format"]),
+                                         ("core", ["needs the Hugging Face Hub"]),
+                                         ("tests", ["needs the Hugging Face Hub"])])
+def test_hub_dataset_names_never_read_the_servers_folder(visitors, name, words):
+    refused(visitors["bob"].api("/token_length_stats", "", None, {"kind": "hub", "name": name}, "train", None), *words)
+
+
+def test_a_tokenizer_trained_on_an_upload_is_its_owners_alone(visitors):
+    ann, bob, source = visitors["ann"], visitors["bob"], {"kind": "upload", "upload": visitors["upload"]}
+    assert ann.api("/train_bpe_tokenizer", "anns-private", 300, source, "train", ["text"])[0] == "ok"
+    assert ann.api("/tokenize", "ann secret row", "", "trained/anns-private", {}, False, False)[0] == "ok"
+    refused(bob.api("/tokenize", "ann secret row", "", "trained/anns-private", {}, False, False), "No trained tokenizer")
+    refused(bob.api("/describe_tokenizer", "trained/anns-private"), "No trained tokenizer")
+
+
+def test_another_visitors_failure_reason_is_withheld(visitors):
+    ann, bob, failing, manager = visitors["ann"], visitors["bob"], visitors["failing"], visitors["manager"]
+    assert manager.wait(failing, 180) == "failed"
+    theirs = bob.api("/training_status", failing)[1]
+    assert theirs["state"] == "failed" and "shown to the visitor who started" in theirs["error"]
+    assert "neg" not in theirs["error"]
+    assert "num_labels: 3" in ann.api("/training_status", failing)[1]["error"]
+
+
+def test_the_script_zip_carries_no_upload_id_and_the_model_stays_with_its_owner(visitors):
+    import zipfile
+
+    bob, run = sees_runs(visitors["bob"]), visitors["failing"]
+    kind, out = bob.event("download_script", run)
+    assert kind == "ok", out
+    with zipfile.ZipFile(out[0]["path"]) as archive:
+        config = json.loads(archive.read("config.json"))
+    assert config["dataset"]["kind"] == "file" and config["dataset"]["path"] == "data.csv"
+    assert visitors["upload"] not in json.dumps(config) and visitors["file_name"] not in json.dumps(config)
+    refused(bob.event("download_model", run), "another visitor's own file")
+
+
+def test_one_visitor_cannot_fill_the_queue(server, visitors):
+    dave, manager = Visitor(server), visitors["manager"]
+    started = [dave.api("/start_training", json.dumps({"max_steps": 1}))[1]["job_id"] for _ in range(2)]
+    refused(dave.api("/start_training", json.dumps({"max_steps": 1})), "MAX_JOBS_PER_VISITOR")
+    for run in started:
+        manager.stop(run, admin=True)
+
+
+@pytest.mark.parametrize("name, args, words", [
+    ("/describe_tokenizer", (123,), ["must be a name"]),
+    ("/tokenize", ("hi", "", ["gpt2"], {}, False, False), ["must be a name"]),
+    ("/resume_training", ([1],), ["not a run id"]),
+    ("/training_status", ("run\n",), ["not a run id"]),
+    ("/export_code", ("any-run", "x"), ["num_processes"]),
+    ("/export_code", ("any-run", 10**12), ["num_processes"]),
+    ("/token_length_stats", ("", None, {"kind": "upload", "upload": "up-" + "0" * 24 + "\n"}, "train", None),
+     ["not an upload id"]),
+])
+def test_wrong_types_get_a_message_naming_the_fix(visitors, name, args, words):
+    refused(visitors["bob"].api(name, *args), *words)
+
+
+def test_answers_name_no_server_path(visitors, server):
+    bob = visitors["bob"]
+    text = json.dumps([bob.api("/tokenize", "hi", "", "", {}, False, False)[1],
+                       bob.api("/describe_tokenizer", "")[1], bob.api("/describe_tokenizer", "trained/anns-bpe")[1],
+                       bob.api("/predict", visitors["failing"], "hello")])
+    for path in ("site-packages", str(server["root"]), os.getcwd()):
+        assert path not in text
+    assert bob.api("/token_length_stats", "", None, None, "train", "text")[1]["columns"] == ["text"]
+
+
+def test_a_wide_json_lines_file_is_refused_fast(visitors, tmp_path):
+    from gradio_client import handle_file
+
+    wide = tmp_path / "wide.jsonl"
+    wide.write_text("\n".join(json.dumps({f"k{i}": 1 for i in range(30_000)}) for _ in range(3)))
+    start = time.monotonic()
+    refused(visitors["bob"].api("/load_dataset", "file", "", "", "", handle_file(str(wide)), 3, 0), "30,000 columns")
+    assert time.monotonic() - start < 30
+

@@ -55,7 +55,7 @@ def test_pipelines_are_cached_and_text_is_required(run):
     assert predict.load_pipeline(store.model_dir(run_id)) is first
     with pytest.raises(ValueError, match="Type a text"):
         predict.classify(first, "   ")
-    with pytest.raises(ValueError, match="No trained model"):
+    with pytest.raises(ValueError, match="has no saved model"):
         predict.load_pipeline(store.path(run_id) / "missing")
 
 

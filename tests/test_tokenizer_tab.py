@@ -37,7 +37,7 @@ class Played:
 @pytest.fixture()
 def play(tab):
     def run(text="Hello world", pair="", batch=False, name=EMB, pad_fix=False, **settings):
-        return Played(tab, h.tokenize_text(tab, name, pad_fix, text, pair, batch, *h.settings_values(**settings)))
+        return Played(tab, h.tokenize_text(tab, None, name, pad_fix, text, pair, batch, *h.settings_values(**settings)))
     return run
 
 
@@ -134,7 +134,7 @@ def test_training_switched_off(tab, isolated_settings, monkeypatch):
 
 
 def test_rows_and_stats_on_a_pair_dataset(tab, pair_selection):
-    out = Played(tab, h.tokenize_rows(tab, EMB, False, pair_selection, 4, *h.settings_values(padding=True)))
+    out = Played(tab, h.tokenize_rows(tab, None, EMB, False, pair_selection, 4, *h.settings_values(padding=True)))
     assert set(out.table["sequence"]) == {0, 1, 2, 3} and "dataset row" in out.html
     stats = h.length_stats(tab, EMB, False, pair_selection, 12)
     selection = stats[tab.selection]

@@ -86,7 +86,7 @@ def attach(browser_id, profile: gr.OAuthProfile | None, request: gr.Request) -> 
 
     Returns the secret for gr.BrowserState and a line saying who the visitor is and what the server allows.
     """
-    if not isinstance(browser_id, str) or not BROWSER_ID.match(browser_id):
+    if not isinstance(browser_id, str) or not BROWSER_ID.fullmatch(browser_id):
         browser_id = secrets.token_urlsafe(32)
     name = getattr(profile, "username", None) or ""
     who = Visitor("hf:" + name, name) if name else Visitor("b:" + _digest(browser_id))

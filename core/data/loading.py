@@ -4,6 +4,7 @@ cached so many sessions share one memory-mapped copy."""
 from __future__ import annotations
 
 import csv
+import json
 import logging
 import threading
 from collections import OrderedDict
@@ -15,11 +16,13 @@ from core import sources
 from core.data import uploads
 from core.data.source import SAMPLE_DIR, DatasetSource
 from core.messages import N_, UserError
+from core.settings import get_settings
 
 log = logging.getLogger(__name__)
 
 _CACHE_SIZE = 8
 MAX_COLUMNS = 1_000  # a text dataset has a few; thousands make every step slow
+JSON_PEEK_CHARS = 4 * 2**20  # the first JSON record is read from this much of the file
 _cache: "OrderedDict[str, object]" = OrderedDict()
 _cache_lock = threading.Lock()
 
@@ -67,8 +70,14 @@ def _load_hub(source: DatasetSource):
     import datasets  # slow import, deferred to first use
     from datasets.exceptions import DatasetNotFoundError
 
-    if not sources.is_dataset_cached(source.name):  # a prefetched dataset loads offline from the cache
+    # a name that is also a folder under the working folder would be read from disk: on a public server it is
+    # answered as unknown (the server's folders stay unknown too; app.main also moves to an empty folder)
+    clash = get_settings().public and Path(source.name.strip()).exists()
+    if clash or not sources.is_dataset_cached(source.name):  # a prefetched dataset loads offline from the cache
         sources.require_online(N_("Hub dataset {name} (not in the local cache)").format(name=repr(source.label)))
+    if clash:
+        raise UserError("Dataset {name!r} was not found on the Hub: check the id (e.g. imdb, glue + config mrpc)",
+                        name=source.name)
     try:
         return datasets.load_dataset(source.name.strip(), source.config.strip() or None,
                                      split=source.split or None)
@@ -112,15 +121,40 @@ def _read_file(path: Path, name: str):
 
 
 def _check_width(path: Path, name: str, suffix: str) -> None:
-    """Refuse a table wider than MAX_COLUMNS before parsing it (reading thousands of columns takes minutes)."""
-    if suffix not in (".csv", ".tsv"):
-        return
-    with path.open("r", encoding="utf-8", newline="") as fh:
-        header = fh.readline(1 << 20)
-    columns = len(next(csv.reader([header], delimiter="\t" if suffix == ".tsv" else ","), []))
+    """Refuse a table wider than MAX_COLUMNS before parsing it: reading thousands of columns takes minutes of the
+    server's CPU. The header (or the first record) is read whole, so long names cannot hide columns."""
+    columns = _column_count(path, suffix)
     if columns > MAX_COLUMNS:
         raise UserError("{name} has {count:,} columns, over the {limit} this app reads: keep the text and label "
                         "columns (and a few more) and upload it again", name=name, count=columns, limit=MAX_COLUMNS)
+
+
+def _column_count(path: Path, suffix: str) -> int:
+    if suffix in (".csv", ".tsv"):
+        with path.open("r", encoding="utf-8", newline="") as fh:
+            return len(next(csv.reader(fh, delimiter="\t" if suffix == ".tsv" else ","), []))
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq  # slow import, deferred to first use
+
+        try:
+            return len(pq.read_schema(path).names)
+        except (OSError, ValueError):
+            return 0  # not parquet: the reader says so, with the file's name
+    return _json_keys(path)
+
+
+def _json_keys(path: Path) -> int:
+    """Keys of the first record of a JSON array, a JSON object or JSON lines (0 when it cannot be read here)."""
+    with path.open("r", encoding="utf-8") as fh:
+        head = fh.read(JSON_PEEK_CHARS).lstrip()
+    if head.startswith("["):
+        head = head[1:].lstrip()
+    try:
+        record, _ = json.JSONDecoder().raw_decode(head)
+    except json.JSONDecodeError:
+        # a first record bigger than the peek is itself too wide to serve; a broken file is the reader's to name
+        return MAX_COLUMNS + 1 if len(head) >= JSON_PEEK_CHARS - 1 else 0
+    return len(record) if isinstance(record, dict) else 0
 
 
 def _load_disk(source: DatasetSource):

@@ -72,11 +72,12 @@ class DatasetSource:
             if not self.name.strip():
                 raise UserError("Type a Hub dataset id, e.g. imdb or glue (config mrpc)")
             sources.check_hub_id(self.name.strip(), N_("Hub dataset"))
+            _check_not_a_file_format(self.name.strip())
         if self.kind == "upload" and not self.upload:
             raise UserError("Choose a file to upload first")
         if self.kind in {"file", "disk"} and not self.path:
             raise UserError("Choose a file to upload first")
-        if not SPLIT.match(self.split) or not SPLIT.match(self.config):
+        if not SPLIT.fullmatch(self.split) or not SPLIT.fullmatch(self.config):
             raise UserError("Split {split!r} or config {config!r} has characters a dataset name never has: use e.g. "
                             "train, test or mrpc", split=self.split[:40], config=self.config[:40])
 
@@ -121,3 +122,12 @@ class DatasetSource:
 
 
 SAMPLE = DatasetSource("sample")
+
+
+def _check_not_a_file_format(name: str) -> None:
+    """load_dataset("csv") with no files reads every matching file under the working folder: refuse such names."""
+    from datasets.packaged_modules import _PACKAGED_DATASETS_MODULES  # slow import, deferred: Hub names only
+
+    if name.lower() in _PACKAGED_DATASETS_MODULES:
+        raise UserError("{name!r} is a file format, not a dataset on the Hub: upload your .csv, .tsv, .json, .jsonl or "
+                        ".parquet file instead, or name a Hub dataset such as imdb", name=name)

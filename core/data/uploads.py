@@ -86,7 +86,7 @@ def _root() -> Path:
 
 
 def _folder(upload_id: str) -> Path:
-    if not isinstance(upload_id, str) or not UPLOAD_ID.match(upload_id):
+    if not isinstance(upload_id, str) or not UPLOAD_ID.fullmatch(upload_id):
         raise UserError("{upload!r} is not an upload id: upload the file again", upload=upload_id)
     return _root() / upload_id
 
@@ -141,7 +141,7 @@ def _prune(owner: str) -> None:
         return
     mine = []
     for folder in _root().iterdir():
-        if UPLOAD_ID.match(folder.name):
+        if UPLOAD_ID.fullmatch(folder.name):
             try:
                 meta = _meta(folder.name)
             except UserError:

@@ -62,12 +62,14 @@ class JobManager:
         config.check_limits()
         with self._cond:
             self._check_room()
+            self._check_visitor_room(owner)
             run_id = self.store.new_run(config.to_dict(), owner)
             self._enqueue(Job(run_id, config, owner))
         return run_id
 
     def resume(self, run_id: str, owner: str = "", admin: bool = False) -> str:
         """Queue a stopped/failed/interrupted run to continue from its last checkpoint (its owner only)."""
+        self.store.path(run_id)  # a run id, or a message naming the fix (a raw client may send anything)
         with self._cond:
             job = self._jobs.get(run_id)
             if job is not None and job.state not in TERMINAL_STATES:
@@ -75,6 +77,7 @@ class JobManager:
             run_owner = job.owner if job is not None else self.owner_of(run_id)
             self._check_owner(run_owner, owner, admin, N_("resume"))
             self._check_room()
+            self._check_visitor_room(run_owner)
             config, points = load_resume(self.store, run_id, job.state if job is not None else None)
             config.check_access(run_owner)
             config.check_limits()
@@ -83,6 +86,7 @@ class JobManager:
 
     def stop(self, job_id: str, owner: str = "", admin: bool = False) -> str:
         """Stop a running job after its current step (a checkpoint is saved); a queued one is cancelled."""
+        self.store.path(job_id)
         with self._cond:
             job = self._jobs.get(job_id)
             if job is None:
@@ -99,6 +103,7 @@ class JobManager:
 
     def cancel(self, job_id: str, owner: str = "", admin: bool = False) -> str:
         """Take a queued job out of the queue (it ends 'stopped' without having trained)."""
+        self.store.path(job_id)
         with self._cond:
             job = self._jobs.get(job_id)
             if job is None or job.state != "queued":
@@ -110,6 +115,7 @@ class JobManager:
 
     def delete(self, run_id: str, owner: str = "", admin: bool = False) -> None:
         """Remove a finished run's folder (its owner only; a queued or running one must be stopped first)."""
+        self.store.path(run_id)
         with self._cond:
             job = self._jobs.get(run_id)
             self._check_owner(job.owner if job is not None else self.owner_of(run_id), owner, admin, N_("delete"))
@@ -163,6 +169,7 @@ class JobManager:
 
     def snapshot(self, job_id: str, since_step: int = -1) -> dict:
         """Progress and the metric records with step > since_step; memory only for a job this process runs."""
+        self.store.path(job_id)
         with self._cond:
             job = self._jobs.get(job_id)
             # a job just taken by the worker is still "queued" for a moment but no longer in the deque
@@ -187,6 +194,17 @@ class JobManager:
         if waiting >= self.max_queue:
             raise UserError("The queue is full ({waiting} runs waiting, limit {limit} = MAX_QUEUE): wait for a run to "
                             "finish or cancel a queued one", waiting=waiting, limit=self.max_queue)
+
+    def _check_visitor_room(self, owner: str) -> None:
+        """On a public server one visitor may not fill the queue others wait in (MAX_JOBS_PER_VISITOR)."""
+        settings = get_settings()
+        limit = settings.max_jobs_per_visitor
+        if not settings.public or limit <= 0 or not owner:
+            return
+        mine = sum(1 for job in self._jobs.values() if job.owner == owner and job.state not in TERMINAL_STATES)
+        if mine >= limit:
+            raise UserError("You have {count} runs waiting or training, the most one visitor may have here "
+                            "(MAX_JOBS_PER_VISITOR): wait for one to end, or stop one", count=mine)
 
     @staticmethod
     def _check_owner(run_owner: str, owner: str, admin: bool, action: str) -> None:

@@ -23,6 +23,7 @@ from core import sources
 from core.data.source import SAMPLE_DIR
 from core.data.uploads import suffix_of
 from core.messages import UserError
+from core.settings import get_settings
 from core.training.metrics import METRIC_MODULES_DIR
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ def _model_lines(model: str) -> list[str]:
                 "if _package is not None and _package.submodule_search_locations:",
                 "    MODEL = str(Path(list(_package.submodule_search_locations)[0]) / \"model\")"]
     local = Path(model).expanduser()
-    if local.is_dir():  # private mode only: a folder on the learner's own machine
+    if not get_settings().public and local.is_dir():  # private mode only: a folder on the learner's own machine
         return [f"MODEL = {_lit(str(local.resolve()))}"]
     return [f"MODEL = {_lit(model)}"]
 
@@ -245,6 +246,17 @@ def generate_script(config) -> str:
     return "\n".join(header + body) + "\n"
 
 
+def portable_config(cfg: dict) -> dict:
+    """The config as it travels with the script: an upload becomes your own copy beside it (data.csv), so neither
+    the server's upload id nor the uploader's file name leaves the server."""
+    dataset = dict(cfg.get("dataset") or {})
+    if dataset.get("kind") == "upload":
+        suffix = suffix_of(dataset.get("name") or "data.csv") or ".csv"
+        dataset = {"kind": "file", "name": "", "config": "", "path": "data" + suffix, "upload": "",
+                   "split": dataset.get("split", "")}
+    return {**cfg, "dataset": dataset}
+
+
 def bundle(config, dest_dir: Path) -> Path:
     """The script in a zip with what it reads beside it: the sample's CSV files (when the run used it), the
     metric modules, and the run's config.json (for the app's own `python train.py --config config.json`)."""
@@ -253,7 +265,7 @@ def bundle(config, dest_dir: Path) -> Path:
     path = Path(dest_dir) / (name[:-3] + ".zip")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(name, generate_script(cfg))
-        archive.writestr("config.json", json.dumps(cfg, indent=2) + "\n")
+        archive.writestr("config.json", json.dumps(portable_config(cfg), indent=2) + "\n")
         if (cfg.get("dataset") or {}).get("kind", "sample") == "sample":
             for split in ("train", "test"):
                 archive.write(SAMPLE_DIR / f"{split}.csv", f"{SAMPLE_FOLDER}/{split}.csv")

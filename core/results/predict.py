@@ -15,11 +15,11 @@ from cachetools import LRUCache
 from core import sources
 from core.messages import UserError, say
 from core.model.checkpoints import model_max_length
-from core.tokenizer.call_settings import MAX_TEXT_CHARS
 from core.training.config import TrainConfig
 
 log = logging.getLogger(__name__)
 
+MAX_PREDICT_CHARS = 100_000  # a model reads at most a few thousand tokens of it; the rest would only cost CPU
 _pipelines: LRUCache = LRUCache(maxsize=4)
 _lock = threading.Lock()
 
@@ -53,7 +53,8 @@ def load_pipeline(model_dir: str | Path):
 
     path = Path(model_dir)
     if not (path / "config.json").exists():
-        raise UserError("No trained model in {path}: train with 'save model' on, or pick another run", path=path)
+        raise UserError("Run {run} has no saved model: train it with 'save model' on, or pick another run",
+                        run=path.parent.name)
     stamp = (path / "config.json").stat().st_mtime  # a retrained run in the same folder is reloaded
     return _cached(("run", str(path), stamp), lambda: pipeline(
         "text-classification", model=str(path), tokenizer=str(path), top_k=None, device=_device()))
@@ -105,9 +106,9 @@ def length_note(pipe, text: str, text_pair: str = "") -> str:
 def _check_text(text, text_pair) -> None:
     if not isinstance(text, str) or not text.strip():
         raise UserError("Type a text to classify first")
-    if not isinstance(text_pair, str) or len(text) + len(text_pair) > MAX_TEXT_CHARS:
+    if not isinstance(text_pair, str) or len(text) + len(text_pair) > MAX_PREDICT_CHARS:
         raise UserError("The text is {count:,} characters, over the {limit:,} limit: paste a shorter excerpt",
-                        count=len(text) + len(text_pair or ""), limit=MAX_TEXT_CHARS)
+                        count=len(text) + len(text_pair or ""), limit=MAX_PREDICT_CHARS)
 
 
 def _limit(pipe) -> int:

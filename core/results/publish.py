@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-import shutil
+import zipfile
 from pathlib import Path
 
 from core import sources
@@ -12,12 +12,24 @@ from core.messages import N_, UserError
 log = logging.getLogger(__name__)
 
 
+LEFT_BEHIND = ("training_args.bin",)  # the Trainer's arguments: they name this server's run folder
+
+
+def _check_model(model_dir: Path) -> None:
+    if not (model_dir / "config.json").exists():
+        raise UserError("Run {run} has no saved model: train it with 'save model' on first", run=model_dir.parent.name)
+
+
 def zip_model(model_dir: str | Path, dest_dir: str | Path, name: str) -> Path:
     """The model folder (weights, config, tokenizer) as one zip file in dest_dir."""
     model_dir = Path(model_dir)
-    if not (model_dir / "config.json").exists():
-        raise UserError("No trained model in {path}: train with 'save model' on first", path=model_dir)
-    return Path(shutil.make_archive(str(Path(dest_dir) / name), "zip", root_dir=model_dir))
+    _check_model(model_dir)
+    path = Path(dest_dir) / f"{name}.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in sorted(model_dir.rglob("*")):
+            if file.is_file() and file.name not in LEFT_BEHIND:
+                archive.write(file, file.relative_to(model_dir))
+    return path
 
 
 def push_model(model_dir: str | Path, repo_id: str, token: str, private: bool = True) -> str:
@@ -34,12 +46,12 @@ def push_model(model_dir: str | Path, repo_id: str, token: str, private: bool = 
     if not token:
         raise UserError("A Hugging Face write token is needed: set HF_TOKEN or paste one")
     sources.require_online(N_("Pushing to the Hub"))
-    if not (Path(model_dir) / "config.json").exists():
-        raise UserError("No trained model in {path}: train with 'save model' on first", path=model_dir)
+    _check_model(Path(model_dir))
     api = HfApi(token=token)
     try:
         url = api.create_repo(repo_id, private=private, exist_ok=True)
-        api.upload_folder(folder_path=str(model_dir), repo_id=repo_id, commit_message="Fine-tune Studio upload")
+        api.upload_folder(folder_path=str(model_dir), repo_id=repo_id, commit_message="Fine-tune Studio upload",
+                          ignore_patterns=list(LEFT_BEHIND))
     except (HfHubHTTPError, OSError) as err:
         reason = str(err).replace(token, "***").splitlines()[0][:200]
         raise UserError("The upload to {repo} failed ({reason}): check the token has write access", repo=repo_id,

@@ -106,7 +106,7 @@ class RunStore:
 
     def path(self, run_id: str) -> Path:
         """The run's folder; ValueError for an id that is not a plain run id or would leave root."""
-        if not isinstance(run_id, str) or not RUN_ID.match(run_id):
+        if not isinstance(run_id, str) or not RUN_ID.fullmatch(run_id):
             raise UserError("{run!r} is not a run id (lower-case letters, digits and '-' only)", run=run_id)
         root = self.root.resolve()
         path = root / run_id
@@ -267,7 +267,7 @@ class RunStore:
 
     def _run_ids(self) -> list[str]:
         return [p.name for p in self.root.iterdir()
-                if RUN_ID.match(p.name) and p.is_dir() and not p.is_symlink() and (p / CONFIG_FILE).is_file()]
+                if RUN_ID.fullmatch(p.name) and p.is_dir() and not p.is_symlink() and (p / CONFIG_FILE).is_file()]
 
 
 def _int(value) -> int:

@@ -19,7 +19,7 @@ from typing import Iterable, Iterator
 from core.messages import UserError
 from core.ownership import may_change
 from core.tokenizer.length_stats import check_columns
-from core.tokenizer.loading import TRAINED_PREFIX, forget, tokenizers_dir
+from core.tokenizer.loading import OWNER_FILE, TRAINED_PREFIX, forget, tokenizers_dir, trained_info
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,6 @@ VOCAB_MIN, VOCAB_MAX = 300, 32_000
 TRAIN_MAX_ROWS = 50_000
 TRAIN_MAX_CHARS = 20_000_000
 MODEL_MAX_LENGTH = 1024            # GPT-2's context; gives the length checks a maximum to talk about
-OWNER_FILE = "fts_owner.json"      # who trained it: only they may train it again
 _save_lock = threading.Lock()
 
 
@@ -67,8 +66,10 @@ def dataset_texts(dataset, columns: list[str], max_rows: int = TRAIN_MAX_ROWS,
 
 
 def train_bpe(texts: Iterable[str], name: str, vocab_size: int = 4000, min_frequency: int = 2,
-              owner: str = "") -> dict:
+              owner: str = "", private: bool = False) -> dict:
     """Train a byte-level BPE tokenizer and save it as tokenizers_dir()/<safe name>, owned by owner.
+
+    private: it learned from the owner's own upload, so only they may use it (its vocabulary holds their words).
 
     Returns {"name": "trained/<safe>", "vocab_size", "requested_vocab_size", "texts", "seconds"}; ValueError for a
     bad name, a name another visitor's tokenizer has, a vocab size outside VOCAB_MIN..VOCAB_MAX, or no text.
@@ -97,7 +98,7 @@ def train_bpe(texts: Iterable[str], name: str, vocab_size: int = 4000, min_frequ
         raise UserError("There is no text to train on: choose a dataset whose text column has rows")
     tok = PreTrainedTokenizerFast(tokenizer_object=backend, bos_token=END_OF_TEXT, eos_token=END_OF_TEXT,
                                   model_max_length=MODEL_MAX_LENGTH)
-    _save(tok, folder, owner)
+    _save(tok, folder, owner, private)
     seconds = time.perf_counter() - start
     log.info("trained BPE %s: vocab %d on %d texts in %.1f s", folder.name, len(tok), counter.count, seconds)
     return {"name": TRAINED_PREFIX + folder.name, "vocab_size": len(tok),
@@ -116,28 +117,20 @@ class _Counter:
             yield text
 
 
-def owner_of(folder: Path) -> str:
-    """Who trained the tokenizer in folder ("" for one trained before owners were recorded)."""
-    try:
-        return str(json.loads((folder / OWNER_FILE).read_text(encoding="utf-8")).get("owner", ""))
-    except (OSError, json.JSONDecodeError, AttributeError):
-        return ""
-
-
 def check_may_retrain(folder: Path, owner: str) -> None:
     """A name belongs to the visitor who first trained it (core.ownership)."""
-    if not folder.exists() or may_change(owner_of(folder), owner):
+    if not folder.exists() or may_change(str(trained_info(folder).get("owner") or ""), owner):
         return
     raise UserError("A tokenizer named {name!r} was trained by another visitor: choose another name",
                     name=folder.name)
 
 
-def _save(tok, folder: Path, owner: str) -> None:
+def _save(tok, folder: Path, owner: str, private: bool) -> None:
     """Save beside the target, then swap it in, so a reader never sees half a folder."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = folder.parent / f".{folder.name}.{uuid.uuid4().hex[:8]}"
     tok.save_pretrained(str(staging))
-    (staging / OWNER_FILE).write_text(json.dumps({"owner": owner}), encoding="utf-8")
+    (staging / OWNER_FILE).write_text(json.dumps({"owner": owner, "private": private}), encoding="utf-8")
     with _save_lock:
         if folder.exists():
             shutil.rmtree(folder)

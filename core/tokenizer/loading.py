@@ -6,6 +6,7 @@ pad-token fix is a separate cache entry.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from pathlib import Path
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 
 HUB_EXAMPLES = ("bert-base-cased", "gpt2", "distilbert-base-uncased")
 TRAINED_PREFIX = "trained/"
+OWNER_FILE = "fts_owner.json"  # in a trained tokenizer's folder: who trained it, and on whose data
 ROLES = (("CLS", "cls_token"), ("SEP", "sep_token"), ("PAD", "pad_token"), ("UNK", "unk_token"),
          ("MASK", "mask_token"), ("BOS", "bos_token"), ("EOS", "eos_token"))
 _cache: LRUCache = LRUCache(maxsize=8)
@@ -34,31 +36,51 @@ def tokenizers_dir() -> Path:
     return get_settings().runs_dir.parent / "tokenizers"
 
 
-def tokenizer_choices() -> list[str]:
-    """The embedded tokenizer, the tutorial Hub ids, and every tokenizer trained here."""
+def trained_info(folder: Path) -> dict:
+    """Who trained the tokenizer in folder, and whether it learned from their own upload (then it is theirs alone:
+    its vocabulary would show other visitors the words of the file). {} for one trained before this was kept."""
+    try:
+        info = json.loads((folder / OWNER_FILE).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
+    return info if isinstance(info, dict) else {}
+
+
+def _visible(folder: Path, owner: str) -> bool:
+    info = trained_info(folder)
+    return not info.get("private") or (bool(owner) and info.get("owner") == owner)
+
+
+def tokenizer_choices(owner: str = "") -> list[str]:
+    """The embedded tokenizer, the tutorial Hub ids, and the tokenizers trained here that this visitor may use."""
     root = tokenizers_dir()
     trained = sorted(TRAINED_PREFIX + p.name for p in root.iterdir()
-                     if (p / "tokenizer_config.json").exists()) if root.is_dir() else []
+                     if (p / "tokenizer_config.json").exists() and _visible(p, owner)) if root.is_dir() else []
     return [sources.EMBEDDED_MODEL, *HUB_EXAMPLES, *trained]
 
 
-def resolve_tokenizer(name: str) -> str:
-    """What from_pretrained takes: a folder path or a Hub id (ValueError offline or for a bad name)."""
+def resolve_tokenizer(name: str, owner: str = "") -> str:
+    """What from_pretrained takes: a folder path or a Hub id (ValueError offline or for a bad name).
+
+    A tokenizer trained on someone's upload is theirs alone: for anyone else it does not exist.
+    """
+    sources.check_name(name, N_("Tokenizer"))
     name = (name or "").strip()
     if name.startswith(TRAINED_PREFIX):
         folder = tokenizers_dir() / name[len(TRAINED_PREFIX):]
-        if folder.resolve().parent != tokenizers_dir().resolve() or not folder.is_dir():
+        if folder.resolve().parent != tokenizers_dir().resolve() or not folder.is_dir() or not _visible(folder, owner):
             raise UserError("No trained tokenizer {name!r}: train one first, or pick another tokenizer", name=name)
         return str(folder)
     return sources.resolve_model(name)
 
 
-def load_tokenizer(name: str, pad_to_eos: bool = False):
+def load_tokenizer(name: str, pad_to_eos: bool = False, owner: str = ""):
     """A tokenizer by name (embedded, Hub id, local folder, trained/<name>), from the shared LRU cache.
 
-    pad_to_eos applies the GPT-2 fix `tokenizer.pad_token = tokenizer.eos_token` (a separate entry).
+    pad_to_eos applies the GPT-2 fix `tokenizer.pad_token = tokenizer.eos_token` (a separate entry). owner: the
+    visitor asking, who may use the tokenizers they trained on their own uploads.
     """
-    return _load_resolved(resolve_tokenizer(name), bool(pad_to_eos), name)
+    return _load_resolved(resolve_tokenizer(name, owner), bool(pad_to_eos), name)
 
 
 @cached(_cache, lock=_cache_lock, key=lambda location, pad_to_eos, name: (location, pad_to_eos))
@@ -114,12 +136,15 @@ def ensure_pad_token(tok, add: bool = False) -> str:
     return "added"
 
 
-def describe_tokenizer(tok) -> dict:
-    """Special tokens with ids, vocab size, max length, fast/slow and the padding/truncation sides."""
+def describe_tokenizer(tok, name: str = "") -> dict:
+    """Special tokens with ids, vocab size, max length, fast/slow and the padding/truncation sides.
+
+    name: what the visitor called it (shown instead of where it was loaded from, which may be a server path).
+    """
     special = [{"role": role, "attribute": attr, "token": getattr(tok, attr),
                 "id": getattr(tok, attr + "_id")} for role, attr in ROLES if getattr(tok, attr, None)]
     return {
-        "name": tok.name_or_path,
+        "name": (name or "").strip() or sources.EMBEDDED_MODEL,
         "class": type(tok).__name__,
         "fast": bool(tok.is_fast),
         "vocab_size": len(tok),

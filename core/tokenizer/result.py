@@ -116,4 +116,4 @@ def build_result(tok, texts: list[str], pairs: list[str] | None, settings: Encod
             else None,
         })
     code = python_snippet(name, settings, bool(pairs), pad_to_eos)
-    return EncodeResult(name or tok.name_or_path, sequences, len(ids_all), shape, notes, code)
+    return EncodeResult((name or "").strip() or EMBEDDED_MODEL, sequences, len(ids_all), shape, notes, code)

@@ -95,7 +95,7 @@ class TrainConfig:
                 setattr(self, f.name, value.strip())
         self.dataset = DatasetSource.from_dict(self.dataset).to_dict()  # refuses what is not a source, naming the fix
         self.metrics = check_metric_names(self.metrics)
-        if not RUN_NAME.match(self.run_name):
+        if not RUN_NAME.fullmatch(self.run_name):
             raise UserError("run_name: {value!r} - use letters, digits, spaces, '.', '-' or '_' (at most 64), e.g. "
                             "quick-demo", value=self.run_name[:80])
 
@@ -274,8 +274,13 @@ def _to_int(name: str, value) -> int:
 
 def _between(name: str, value, low, high, hint: str) -> None:
     if not low <= value <= high:
-        raise UserError("{name}: {value:g} is outside [{low:g}, {high:g}] - {hint}", name=name, value=value, low=low,
-                        high=high, hint=hint)
+        raise UserError("{name}: {value} is outside [{low}, {high}] - {hint}", name=name, value=_number(value),
+                        low=_number(low), high=_number(high), hint=hint)
+
+
+def _number(value) -> str:
+    """Whole numbers in full (4294967295, not 4.29497e+09), others short (5e-05)."""
+    return str(int(value)) if float(value) == int(value) else f"{value:g}"
 
 
 def _choice(name: str, value: str, choices) -> None:

@@ -7,6 +7,7 @@ the page, the API and the runs list never see a server path.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from ui.i18n import msg
 from ui.identity import visitor
 from ui.state import Selection
 
+log = logging.getLogger(__name__)
+
 SOURCE_SAMPLE, SOURCE_HUB, SOURCE_FILE = "sample", "hub", "file"
 
 
@@ -36,10 +39,23 @@ def make_source(kind: str, hub_id: str, config: str, split: str, file_path: str 
         if not file_path:
             raise UserError("Choose a file to upload first")
         saved = uploads.save_upload(Path(file_path), Path(file_path).name, owner)
+        _forget_gradio_copy(file_path)
         return DatasetSource("upload", name=saved["name"], upload=saved["id"])
     if kind != SOURCE_SAMPLE:
         raise UserError("Unknown dataset source kind {kind!r}: use sample, hub, upload, file or disk", kind=kind)
     return SAMPLE
+
+
+def _forget_gradio_copy(file_path: str) -> None:
+    """Gradio keeps the uploaded file in its cache, where its path serves it for an hour: the app's copy is the
+    one that counts now, so Gradio's goes (only a file in Gradio's upload folder)."""
+    path, cache = Path(file_path).resolve(), Path(gr.utils.get_upload_folder()).resolve()
+    if cache not in path.parents:
+        return
+    try:
+        path.unlink()
+    except OSError as err:
+        log.info("could not remove Gradio's copy of an upload: %s", err)
 
 
 def _seed(seed) -> int | None:
@@ -89,7 +105,8 @@ def load_dataset(tab, kind: str, hub_id: str, config: str, split: str, file_path
             tab.split_dd: gr.Dropdown(choices=list(info["splits"]), value=first_split),
             tab.text_cols_dd: gr.Dropdown(choices=columns, value=info["text_columns"]),
             tab.label_col_dd: gr.Dropdown(choices=columns, value=info["label_column"]),
-            **_view(tab, selection, n_rows, seed)}
+            # only the fields in use: gradio_client would take a "path" key, even empty, for a file to download
+            tab.source_json: {k: v for k, v in source.to_dict().items() if v}, **_view(tab, selection, n_rows, seed)}
 
 
 @shows_errors

@@ -36,6 +36,7 @@ class DatasetsTab:
     schema_df: gr.Dataframe
     labels_plot: gr.Plot
     lengths_plot: gr.Plot
+    source_json: gr.JSON  # hidden: the loaded source as a dict, so an API client can train on its own upload
 
 
 def build_datasets_tab(selection: gr.State) -> DatasetsTab:
@@ -75,7 +76,7 @@ def build_datasets_tab(selection: gr.State) -> DatasetsTab:
 
     tab = DatasetsTab(selection, source_radio, hub_id_dd, config_tb, split_tb, file_up, load_btn, summary_md, split_dd,
                       text_cols_dd, label_col_dd, n_rows_sl, seed_nb, resample_btn, sample_df, schema_df,
-                      labels_plot, lengths_plot)
+                      labels_plot, lengths_plot, gr.JSON(visible=False))
     _wire(tab)
     source_radio.change(lambda kind: (gr.update(visible=kind == SOURCE_HUB), gr.update(visible=kind == SOURCE_FILE)),
                         source_radio, [hub_group, file_up], api_visibility="private", queue=False)
@@ -84,7 +85,7 @@ def build_datasets_tab(selection: gr.State) -> DatasetsTab:
 
 def _wire(tab: DatasetsTab) -> None:
     load_outputs = [tab.selection, tab.summary_md, tab.schema_df, tab.split_dd, tab.text_cols_dd, tab.label_col_dd,
-                    tab.sample_df, tab.labels_plot, tab.lengths_plot]
+                    tab.sample_df, tab.labels_plot, tab.lengths_plot, tab.source_json]
     tab.load_btn.click(bind(load_dataset, tab), [tab.source_radio, tab.hub_id_dd, tab.config_tb,
                                                               tab.split_tb, tab.file_up, tab.n_rows_sl, tab.seed_nb],
                        load_outputs, api_name="load_dataset")
@@ -100,4 +101,4 @@ def wire_page_load(demo: gr.Blocks, tab: DatasetsTab) -> None:
     """Fill the tab with the embedded sample when the page opens."""
     demo.load(bind(initial_load, tab), None,
               [tab.selection, tab.summary_md, tab.schema_df, tab.split_dd, tab.text_cols_dd, tab.label_col_dd,
-               tab.sample_df, tab.labels_plot, tab.lengths_plot], api_visibility="private")
+               tab.sample_df, tab.labels_plot, tab.lengths_plot, tab.source_json], api_visibility="private")

@@ -45,6 +45,7 @@ register(
 
 RUN_COLUMNS = ["run_id", "name", "model", "dataset", "state", "best_metric", "created", "yours"]
 MAX_COMPARED = 8  # runs overlaid on one chart
+MAX_PROCESSES = 64  # accelerate launch --num_processes in the exported commands
 
 
 def _store():
@@ -120,6 +121,10 @@ def predict_from_ui(tab, run_id: str | None, text: str, text_pair: str, request:
 @shows_errors
 def export_code(run_id: str, num_processes: int = 2) -> dict:
     """The run as a standalone Python script, plus the accelerate launch commands for several GPUs."""
+    if isinstance(num_processes, bool) or not isinstance(num_processes, (int, float)) \
+            or not 1 <= num_processes <= MAX_PROCESSES or int(num_processes) != num_processes:
+        raise UserError("num_processes: {value!r} - use a whole number from 1 to {limit}, one per GPU",
+                        value=num_processes, limit=MAX_PROCESSES)
     config = TrainConfig.from_stored(_store().read_config(_need(run_id)))
     return {"script": export_script.generate_script(config), "file_name": export_script.script_name(config),
             "commands": export_script.accelerate_commands(config, int(num_processes))}
@@ -139,8 +144,14 @@ def download_script(run_id: str | None, request: gr.Request = None) -> str:
 
 @shows_errors
 def download_model(run_id: str | None, request: gr.Request = None) -> str:
-    """The run's model folder as a zip, for a gr.File."""
+    """The run's model folder as a zip, for a gr.File. A model that learned from a visitor's own upload may hold
+    pieces of it, so it leaves the server only for its owner."""
     run_id = _need(run_id, request)
+    who = visitor(request)
+    dataset = _store().read_config(run_id).get("dataset") or {}
+    if dataset.get("kind") == "upload" and not get_manager().may_change(run_id, who.owner, who.admin):
+        raise UserError("This run learned from another visitor's own file: only they may download its model (you may "
+                        "still try it and export its code)")
     return str(publish.zip_model(_store().model_dir(run_id), tempfile.mkdtemp(prefix="fts-zip-"), run_id))
 
 

@@ -68,6 +68,11 @@ def _settings(values) -> EncodeSettings:
     return EncodeSettings(**dict(zip(SETTING_NAMES, values)))
 
 
+def _load(name: str, request: gr.Request | None, pad_fix: bool = False):
+    """A tokenizer this visitor may use (their own private ones included)."""
+    return tkn.load_tokenizer(name, pad_to_eos=bool(pad_fix), owner=visitor(request).owner)
+
+
 def _played(tab, result) -> dict:
     """What every tokenize action fills, from one EncodeResult."""
     return {tab.notes_md: view.notes_markdown(result.notes), tab.fix_btn: gr.Button(visible=False),
@@ -84,25 +89,26 @@ def _no_pad(tab, err: NoPadTokenError, tok) -> dict:
 
 
 @shows_errors
-def choose_tokenizer(tab, name: str) -> dict:
+def choose_tokenizer(tab, name: str, request: gr.Request = None) -> dict:
     """Load a tokenizer, describe it and reset the pad fix."""
-    info = tkn.describe_tokenizer(tkn.load_tokenizer(name))
+    info = tkn.describe_tokenizer(_load(name, request), name)
     return {tab.info_md: view.tokenizer_markdown(info), tab.fix_btn: gr.Button(visible=False), tab.pad_fix: False}
 
 
 @shows_errors
-def apply_pad_fix(tab, name: str) -> dict:
+def apply_pad_fix(tab, name: str, request: gr.Request = None) -> dict:
     """The GPT-2 fix, tokenizer.pad_token = tokenizer.eos_token, for this session (a separate cached copy)."""
-    info = tkn.describe_tokenizer(tkn.load_tokenizer(name, pad_to_eos=True))
+    info = tkn.describe_tokenizer(_load(name, request, pad_fix=True), name)
     return {tab.pad_fix: True, tab.info_md: view.tokenizer_markdown(info)}
 
 
 @shows_errors
-def tokenize_text(tab, name: str, pad_fix: bool, text: str, pair: str, batch: bool, *values) -> dict:
+def tokenize_text(tab, request: gr.Request, name: str, pad_fix: bool, text: str, pair: str, batch: bool,
+                  *values) -> dict:
     """The playground: encode the typed text (pair, batch) with the settings; a missing pad token is
     explained and the fix offered instead of an error."""
     settings = _settings(values)
-    tok = tkn.load_tokenizer(name, pad_to_eos=bool(pad_fix))
+    tok = _load(name, request, pad_fix)
     texts, pairs, notes = tke.parse_inputs(text, pair, bool(batch))
     try:
         result = tke.encode(tok, texts, pairs, settings, name=name, pad_to_eos=bool(pad_fix))
@@ -123,10 +129,11 @@ def _split(selection: Selection):
 
 
 @shows_errors
-def tokenize_rows(tab, name: str, pad_fix: bool, selection: Selection, n_rows: float, *values) -> dict:
+def tokenize_rows(tab, request: gr.Request, name: str, pad_fix: bool, selection: Selection, n_rows: float,
+                  *values) -> dict:
     """Encode N random rows of the loaded dataset with the current settings."""
     settings = _settings(values)
-    tok = tkn.load_tokenizer(name, pad_to_eos=bool(pad_fix))
+    tok = _load(name, request, pad_fix)
     split, columns = _split(selection)
     try:
         return _played(tab, encode_rows(tok, split, columns, int(n_rows), settings, name=name,
@@ -136,9 +143,10 @@ def tokenize_rows(tab, name: str, pad_fix: bool, selection: Selection, n_rows: f
 
 
 @shows_errors
-def length_stats(tab, name: str, pad_fix: bool, selection: Selection, max_length: float | None) -> dict:
+def length_stats(tab, name: str, pad_fix: bool, selection: Selection, max_length: float | None,
+                 request: gr.Request = None) -> dict:
     """Token length histogram over the split; keeps the recommended max_length in the session."""
-    tok = tkn.load_tokenizer(name, pad_to_eos=bool(pad_fix))
+    tok = _load(name, request, pad_fix)
     split, columns = _split(selection)
     stats = token_length_stats(tok, split, columns, EncodeSettings(max_length=max_length).max_length)
     return {tab.stats_plot: view.lengths_figure(stats), tab.stats_md: view.stats_markdown(stats),
@@ -157,17 +165,18 @@ def use_recommended(selection: Selection) -> int:
 def train_tokenizer(tab, name: str, vocab_size: float, selection: Selection, request: gr.Request = None) -> dict:
     """Train a byte-level BPE tokenizer on the split's text column(s) and select it."""
     split, columns = _split(selection)
-    info = _train(split, columns, name, vocab_size, visitor(request).owner)
+    owner = visitor(request).owner
+    info = _train(split, columns, name, vocab_size, owner, private=selection.source.kind == "upload")
     smaller = (msg("tokh.smaller", asked=f"{info['requested_vocab_size']:,}")
                if info["vocab_size"] < info["requested_vocab_size"] else "")
     text = msg("tokh.trained", name=info["name"], seconds=info["seconds"], texts=f"{info['texts']:,}",
                vocab=f"{info['vocab_size']:,}", smaller=smaller)
-    choices = tkn.tokenizer_choices()
+    choices = tkn.tokenizer_choices(owner)
     return {tab.bpe_md: text, tab.tokenizer_dd: gr.Dropdown(choices=choices, value=info["name"]),
             tab.compare_a_dd: gr.Dropdown(choices=choices), tab.compare_b_dd: gr.Dropdown(choices=choices)}
 
 
-def _train(split, columns: list[str], name: str, vocab_size, owner: str) -> dict:
+def _train(split, columns: list[str], name: str, vocab_size, owner: str, private: bool) -> dict:
     """train_bpe with this server's guardrails: training switched on, a bounded number of folders."""
     if not get_settings().training_enabled:
         raise error(msg("tokh.training_off"))
@@ -177,20 +186,20 @@ def _train(split, columns: list[str], name: str, vocab_size, owner: str) -> dict
         raise error(msg("tokh.too_many", count=len(existing)))
     if isinstance(vocab_size, bool) or not isinstance(vocab_size, (int, float)) or float(vocab_size) != int(vocab_size):
         raise error(msg("tokh.vocab_whole", value=vocab_size))
-    return train_bpe(dataset_texts(split, columns), name, int(vocab_size), owner=owner)
+    return train_bpe(dataset_texts(split, columns), name, int(vocab_size), owner=owner, private=private)
 
 
 @shows_errors
-def compare_tokenizers(name_a: str, name_b: str, text: str) -> str:
+def compare_tokenizers(name_a: str, name_b: str, text: str, request: gr.Request = None) -> str:
     """The same text through two tokenizers, side by side."""
-    tok_a, tok_b = tkn.load_tokenizer(name_a), tkn.load_tokenizer(name_b)
+    tok_a, tok_b = _load(name_a, request), _load(name_b, request)
     return view.compare_html(tke.compare(tok_a, tok_b, text, (name_a, name_b)))
 
 
-def initial_load(tab) -> dict:
+def initial_load(tab, request: gr.Request = None) -> dict:
     """What the tab shows when the page opens: the embedded tokenizer's summary and the default text."""
-    info = view.tokenizer_markdown(tkn.describe_tokenizer(tkn.load_tokenizer(sources.EMBEDDED_MODEL)))
-    return {tab.info_md: info, **tokenize_text(tab, sources.EMBEDDED_MODEL, False, DEFAULT_TEXT, "", False,
+    info = view.tokenizer_markdown(tkn.describe_tokenizer(_load(sources.EMBEDDED_MODEL, request), sources.EMBEDDED_MODEL))
+    return {tab.info_md: info, **tokenize_text(tab, request, sources.EMBEDDED_MODEL, False, DEFAULT_TEXT, "", False,
                                                 *settings_values(**UI_DEFAULTS))}
 
 
@@ -200,6 +209,10 @@ def _api_split(dataset: dict | None, split: str, columns: list[str] | None, owne
     """A split of a dataset the visitor may read (their own uploads, the Hub, the sample)."""
     source = DatasetSource.from_dict(dataset) if dataset else SAMPLE
     source.check_access(owner)
+    if isinstance(columns, str):  # one column named as text, not a list of one
+        columns = [columns]
+    if columns is not None and (not isinstance(columns, list) or not all(isinstance(c, str) for c in columns)):
+        raise UserError("columns: {value!r} - name one or two text columns, e.g. [\"text\"]", value=columns)
     dsd = data_loading.load_source(source)
     if split not in dsd:
         raise UserError("Split {split!r} not found: choose one of {choices}", split=split, choices=", ".join(dsd))
@@ -208,11 +221,11 @@ def _api_split(dataset: dict | None, split: str, columns: list[str] | None, owne
 
 @shows_errors
 def api_tokenize(text: str, text_pair: str = "", tokenizer: str = "", settings: dict | None = None,
-                 batch: bool = False, pad_to_eos: bool = False) -> dict:
+                 batch: bool = False, pad_to_eos: bool = False, request: gr.Request = None) -> dict:
     """Tokenize a text (or a pair; batch: one text per line) with tokenizer(...) settings: padding,
     truncation, max_length, add_special_tokens, return_attention_mask, return_token_type_ids,
     padding_side, return_tensors. Returns tokens, ids, masks, decoded text, the shape and explained warnings."""
-    tok = tkn.load_tokenizer(tokenizer, pad_to_eos=bool(pad_to_eos))
+    tok = _load(tokenizer, request, pad_to_eos)
     texts, pairs, notes = tke.parse_inputs(text, text_pair, batch)
     result = tke.encode(tok, texts, pairs, EncodeSettings.from_dict(settings), name=tokenizer,
                         pad_to_eos=bool(pad_to_eos))
@@ -221,9 +234,9 @@ def api_tokenize(text: str, text_pair: str = "", tokenizer: str = "", settings: 
 
 
 @shows_errors
-def api_describe_tokenizer(tokenizer: str = "") -> dict:
+def api_describe_tokenizer(tokenizer: str = "", request: gr.Request = None) -> dict:
     """Special tokens with ids, vocab size, model_max_length, fast/slow, padding and truncation sides."""
-    return tkn.describe_tokenizer(tkn.load_tokenizer(tokenizer))
+    return tkn.describe_tokenizer(_load(tokenizer, request), tokenizer)
 
 
 @shows_errors
@@ -232,7 +245,7 @@ def api_token_length_stats(tokenizer: str = "", max_length: int | None = None, d
                            request: gr.Request = None) -> dict:
     """Token length statistics of a dataset split (default: the embedded sample) and a recommended
     max_length. dataset is a DatasetSource as a dict, e.g. {"kind": "hub", "name": "glue", "config": "mrpc"}."""
-    stats = token_length_stats(tkn.load_tokenizer(tokenizer),
+    stats = token_length_stats(_load(tokenizer, request),
                                *_api_split(dataset, split, columns, visitor(request).owner),
                                EncodeSettings(max_length=max_length).max_length)
     return {k: v for k, v in stats.items() if k != "lengths"}
@@ -244,13 +257,15 @@ def api_train_bpe_tokenizer(name: str, vocab_size: int = 4000, dataset: dict | N
                             request: gr.Request = None) -> dict:
     """Train a byte-level BPE tokenizer on a dataset split's text; load it afterwards as "trained/<name>"."""
     owner = visitor(request).owner
-    return _train(*_api_split(dataset, split, columns, owner), name, vocab_size, owner)
+    private = DatasetSource.from_dict(dataset).kind == "upload" if dataset else False
+    return _train(*_api_split(dataset, split, columns, owner), name, vocab_size, owner, private)
 
 
 @shows_errors
-def api_compare_tokenizers(text: str, tokenizer_a: str = "", tokenizer_b: str = "gpt2") -> dict:
+def api_compare_tokenizers(text: str, tokenizer_a: str = "", tokenizer_b: str = "gpt2",
+                           request: gr.Request = None) -> dict:
     """The same text through two tokenizers: tokens and counts of each."""
-    return tke.compare(tkn.load_tokenizer(tokenizer_a), tkn.load_tokenizer(tokenizer_b), text,
+    return tke.compare(_load(tokenizer_a, request), _load(tokenizer_b, request), text,
                        (tokenizer_a, tokenizer_b))
 
 

@@ -40,18 +40,25 @@ def _config_from_json(config_json) -> TrainConfig:
     return TrainConfig.from_dict(config_json)  # a JSON array or number is refused there, naming the fix
 
 
+def status_for(job_id: str, request: gr.Request | None) -> dict:
+    """A job's status as this visitor may see it: another visitor's failure reason can quote their data."""
+    who = visitor(request)
+    return public_status(get_manager().snapshot(job_id, since_step=1 << 62),
+                         get_manager().may_change(job_id, who.owner, who.admin))
+
+
 @shows_errors
 def start_training(config_json: str, request: gr.Request = None) -> dict:
     """Start (or queue) a training job from a TrainConfig as JSON; returns the job id and its status."""
     job_id = get_manager().start(_config_from_json(config_json), owner=visitor(request).owner)
     charts.forget(job_id)
-    return public_status(get_manager().snapshot(job_id, since_step=1 << 62))
+    return status_for(job_id, request)
 
 
 @shows_errors
-def training_status(job_id: str) -> dict:
+def training_status(job_id: str, request: gr.Request = None) -> dict:
     """The state, progress and metrics of a job (no curve points)."""
-    return public_status(get_manager().snapshot(job_id, since_step=1 << 62))
+    return status_for(job_id, request)
 
 
 @shows_errors
@@ -62,7 +69,7 @@ def stop_training(job_id: str, request: gr.Request = None) -> dict:
         raise error(msg("train.nojob", request))
     who = visitor(request)
     get_manager().stop(job_id, owner=who.owner, admin=who.admin)
-    return training_status(job_id)
+    return training_status(job_id, request)
 
 
 @shows_errors
@@ -73,7 +80,7 @@ def resume_training(run_id: str, request: gr.Request = None) -> dict:
     who = visitor(request)
     job_id = get_manager().resume(run_id, owner=who.owner, admin=who.admin)
     charts.forget(job_id)
-    return training_status(job_id)
+    return training_status(job_id, request)
 
 
 @shows_errors
@@ -87,12 +94,12 @@ def run_on_zero_gpu(job_id: str | None) -> None:
 def with_gpu_slot(fn):
     """API variant of start/resume: on ZeroGPU the call trains and returns the final status."""
     @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        status = fn(*args, **kwargs)
+    def wrapper(value, request: gr.Request = None):
+        status = fn(value, request)
         if not get_manager().inline:
             return status
         run_on_zero_gpu(status["job_id"])
-        return training_status(status["job_id"])
+        return training_status(status["job_id"], request)
     return wrapper
 
 

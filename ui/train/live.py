@@ -16,6 +16,7 @@ from core.jobs.manager import get_manager
 from core.results import eval_report
 from ui import charts
 from ui.i18n import local, msg
+from ui.identity import visitor
 from ui.train.views import ACTIVE_STATES, compare_table, status_html
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,9 @@ def refresh_live(tab, job_id: str | None, drawn: int = 0, request: gr.Request | 
     except (KeyError, ValueError):
         return {tab.status_html: f"<div>{msg('train.st.gone', request, job_id=html.escape(str(job_id)))}</div>",
                 tab.timer: gr.Timer(active=False)}
+    who = visitor(request)
+    if snap.get("error") and not get_manager().may_change(job_id, who.owner, who.admin):
+        snap = {**snap, "error": msg("train.st.theirs", request)}  # another visitor's reason may quote their data
     charts.add_points(job_id, snap.get("points") or [])
     version = charts.curves(job_id).version
     shown = {tab.status_html: status_html(snap, request), tab.drawn_state: version}
