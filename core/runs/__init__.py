@@ -1,0 +1,1 @@
+"""The run store: the only code that knows the layout of a run folder."""
