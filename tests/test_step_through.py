@@ -25,7 +25,7 @@ def _fresh_cache():
 def test_the_stages_match_the_model_and_the_batch(tiny_model_dir):
     walk = step_through.walk_for(_config(tiny_model_dir), "test")
     after = step_through.run_stage(walk, "after")  # runs every stage before it, in order
-    assert list(walk.results) == list(step_stages.STAGES)
+    assert list(walk.results) == list(step_through.STAGES) == list(step_stages.RUNNERS)
     batch, forward, loss = walk.results["batch"], walk.results["forward"], walk.results["loss"]
     rows, length = batch["shapes"]["input_ids"]
     assert rows == 8 and length <= 32

@@ -1,8 +1,8 @@
 """The stages of one training step, on a prepared walk-through (core.training.step_through.Walk).
 
 Each stage takes the walk, does what the Trainer does at that point, and returns plain data (numbers, names,
-lists) plus `code`: the lines of PyTorch that did it. Stages run once each, in order: batch -> forward -> loss ->
-backward -> step -> after.
+lists) plus `code`: the lines of PyTorch that did it. Stages run once each, in the order of
+core.training.step_through.STAGES (RUNNERS below has one runner for each).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import torch
 MAX_GRAD_NORM = 1.0  # the Trainer's default gradient clipping (TrainingArguments.max_grad_norm)
 SHOWN_ROWS = 4  # rows of the batch shown in tables
 SHOWN_IDS = 12  # token ids shown per row
-STAGES = ("batch", "forward", "loss", "backward", "step", "after")
 
 
 def layer_of(name: str, prefix: str = "") -> str:
@@ -101,7 +100,7 @@ def loss_stage(walk) -> dict:
     rows = [{"label": walk.label_names[int(labels[i])], "chance_of_label": round(math.exp(-float(per_row[i])), 4),
              "loss": round(float(per_row[i]), 4)} for i in range(min(SHOWN_ROWS, len(labels)))]
     return {"loss": float(outputs.loss.detach()), "by_hand": float(per_row.mean()), "rows": rows,
-            "guessing": round(math.log(len(walk.label_names)), 4),
+            "guessing": round(math.log(len(walk.label_names)), 4), "classes": len(walk.label_names),
             "gradient_accumulation_steps": walk.config.gradient_accumulation_steps,
             "code": ["loss = outputs.loss",
                      "# the same by hand: minus the log-probability of each row's label, averaged",

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 MAX_ROWS = 2000  # the batch is drawn from at most this many training rows: tokenizing more would only cost time
 PUBLIC_LIMITS = {"batch_size": 32, "max_length": 256}  # a visitor's walk-through stays within a second or two
 PUBLIC_MAX_PARAMETERS = 150_000_000  # bert-base (110 M) and roberta-base (125 M) fit; bert-large does not
-SHOWN_ROWS = 4  # rows of the batch shown in tables
+STAGES = ("batch", "forward", "loss", "backward", "step", "after")  # in order; step_stages.RUNNERS runs each
 _cache: TTLCache = TTLCache(maxsize=3, ttl=900)  # a MiniLM walk-through holds about 400 MB (weights, grads, AdamW)
 _cache_lock = threading.Lock()
 
@@ -166,11 +166,11 @@ def run_stage(walk: Walk, stage: str) -> dict:
     """One stage's result, running the stages before it first (each runs once per walk-through)."""
     from core.training import step_stages  # torch-heavy stage code, loaded with the first stage
 
-    if stage not in step_stages.STAGES:
+    if stage not in STAGES:
         raise UserError("{name}: {value!r} is not one of {choices} - choose one of those", name="stage",
-                        value=str(stage)[:40], choices=", ".join(step_stages.STAGES))
+                        value=str(stage)[:40], choices=", ".join(STAGES))
     with walk.lock:
-        for name in step_stages.STAGES[:step_stages.STAGES.index(stage) + 1]:
+        for name in STAGES[:STAGES.index(stage) + 1]:
             if name not in walk.results:
                 walk.results[name] = {"stage": name, **step_stages.RUNNERS[name](walk)}
         return walk.results[stage]
@@ -178,9 +178,7 @@ def run_stage(walk: Walk, stage: str) -> dict:
 
 def step_through(config: TrainConfig, key: str = "") -> dict:
     """Every stage at once (the API): {"notes": [...], "stages": {stage: result}}; a new walk-through each call."""
-    from core.training import step_stages  # torch-heavy stage code
-
     forget(key)
     walk = walk_for(config, key)
     return {"notes": walk.notes, "rows": walk.rows,
-            "stages": {name: run_stage(walk, name) for name in step_stages.STAGES}}
+            "stages": {name: run_stage(walk, name) for name in STAGES}}
