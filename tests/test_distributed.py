@@ -113,3 +113,29 @@ def test_planned_steps_count_the_global_batch():
     assert config.planned_steps(64, processes=2) == 2  # global batch 8 x 2 x 2 = 32
     assert config.planned_steps(72) == 5  # 9 batches: the Trainer rounds the last partial step up
     assert TrainConfig(max_steps=7).planned_steps(64, processes=4) == 7
+
+
+def test_accelerate_launch_cpu_starts_one_process_and_the_cli_says_so(tmp_path):
+    """The hand-tried `accelerate launch --num_processes 2 --cpu`: one process, which trains at batch_size per step
+    (hence epoch 0.50 after step 4 of 64 rows at batch 8); core.training.distributed notices and warns."""
+    probe = tmp_path / "probe.py"
+    probe.write_text("import os\nfrom core.training.distributed import single_process_cpu_launch\n"
+                     "print('process', os.environ.get('WORLD_SIZE'), single_process_cpu_launch())\n")
+    done = subprocess.run([sys.executable, "-m", "accelerate.commands.launch", "--cpu", "--num_processes", "2",
+                           "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no", str(probe)],
+                          cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert [line for line in done.stdout.splitlines() if line.startswith("process")] == ["process None True"]
+    assert "started one process" in done.stderr
+
+
+def test_no_warning_without_a_cpu_launch(monkeypatch):
+    from core.training import distributed
+
+    for name in ("ACCELERATE_USE_CPU", "MASTER_ADDR", "WORLD_SIZE"):
+        monkeypatch.delenv(name, raising=False)
+    assert distributed.single_process_cpu_launch() is False
+    monkeypatch.setenv("ACCELERATE_USE_CPU", "True")
+    monkeypatch.setenv("MASTER_ADDR", "127.0.0.1")
+    monkeypatch.setenv("WORLD_SIZE", "2")  # a real several-process launch
+    assert distributed.single_process_cpu_launch() is False

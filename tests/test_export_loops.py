@@ -103,7 +103,7 @@ def test_the_loops_mirror_the_config():
     assert "\"weight_decay\": 0.01" in loop and "use_bf16 = True" in loop and "evaluate_model(step" in loop
     assert "before fine-tuning" not in loop and "save_pretrained" not in loop
     accelerated = export_loops.generate_accelerate(other)
-    assert "gradient_accumulation_steps=4" in accelerated and "mixed_precision=\"bf16\"" in accelerated
+    assert "gradient_accumulation_steps=4" in accelerated and "mixed_precision = \"bf16\"" in accelerated
     assert "accelerator.backward(loss)" in accelerated and "accelerator.prepare(" in accelerated
     for text in (loop, accelerated, export_loops.generate_loop(cfg), export_loops.generate_accelerate(cfg)):
         compile(text, "exported.py", "exec")

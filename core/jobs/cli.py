@@ -19,7 +19,7 @@ from core.runs.store import RunStore
 from core.settings import get_settings, set_settings
 from core.training.config import TrainConfig
 from core.training.recorder import MetricsRecorder
-from core.training.distributed import broadcast, is_main_process
+from core.training.distributed import broadcast, is_main_process, single_process_cpu_launch
 
 log = logging.getLogger(__name__)
 RELAYED_SIGINT_S = 3.0  # a launcher passes a terminal's Ctrl-C on to its processes, which then see it twice
@@ -31,6 +31,7 @@ def run_from_cli(config_path, runs_dir, resume_id: str | None) -> dict:
     Whoever runs the command line owns the machine, so it runs in private mode (local files and folders allowed)
     even where PUBLIC_MODE is set for the app.
     """
+    single_process_cpu_launch()  # a warning in the log: --cpu --num_processes 2 trains as one process
     settings = replace(get_settings(), public=False)
     set_settings(replace(settings, runs_dir=Path(runs_dir)) if runs_dir else settings)
     store, main = RunStore(get_settings().runs_dir), is_main_process()

@@ -13,8 +13,8 @@ from core.results.export_script import (_as_dict, classifier_lines, data_lines, 
 
 MAX_GRAD_NORM = 1.0  # the Trainer's default gradient clipping (TrainingArguments.max_grad_norm)
 _MIXED = {"bf16": ("True", "False", "bf16"), "fp16": ("False", "True", "fp16")}  # the plain loop's autocast
-_ACCELERATE_PRECISION = {"auto": '"bf16" if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else '
-                                 '"fp16" if torch.cuda.is_available() else "no"',
+_ACCELERATE_PRECISION = {"auto": '"bf16" if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else (\n'
+                                 '    "fp16" if torch.cuda.is_available() else "no")  # mixed precision on a GPU only',
                          "bf16": '"bf16"', "fp16": '"fp16"', "fp32": '"no"'}
 
 
@@ -83,15 +83,15 @@ def _optimizer_lines(cfg: dict) -> list[str]:
 
 
 def _schedule_lines(cfg: dict) -> list[str]:
-    accumulate, steps = literal(cfg["gradient_accumulation_steps"]), cfg.get("max_steps", -1)
+    accumulate, steps = cfg["gradient_accumulation_steps"], cfg.get("max_steps", -1)
+    per_epoch = (f"math.ceil(len(train_dataloader) / {literal(accumulate)})" if accumulate > 1
+                 else "len(train_dataloader)")
     total = (f"num_training_steps = {literal(steps)}  # max_steps overrides num_train_epochs" if steps > 0 else
              f"num_training_steps = math.ceil({literal(cfg['num_train_epochs'])} * steps_per_epoch)")
-    return [f"steps_per_epoch = math.ceil(len(train_dataloader) / {accumulate})  # optimizer steps per epoch",
-            total,
+    warmup = (f"math.ceil({literal(cfg['warmup_ratio'])} * num_training_steps)" if cfg["warmup_ratio"] else "0")
+    return [f"steps_per_epoch = {per_epoch}  # optimizer steps per epoch", total,
             "lr_scheduler = get_scheduler(\"linear\", optimizer=optimizer,  # from the learning rate down to 0",
-            f"                             num_warmup_steps=math.ceil({literal(cfg['warmup_ratio'])} "
-            "* num_training_steps),",
-            "                             num_training_steps=num_training_steps)"]
+            f"                             num_warmup_steps={warmup}, num_training_steps=num_training_steps)"]
 
 
 def _evaluate_lines(accelerate: bool, mixed: bool) -> list[str]:
@@ -117,9 +117,10 @@ def _evaluate_lines(accelerate: bool, mixed: bool) -> list[str]:
 
 def _log_lines(cfg: dict, show: str, mean_loss: str) -> list[str]:
     """Logging and evaluation inside the loop, at the Trainer's rhythm (logging_steps, eval_strategy)."""
+    indent = " " * (13 + len(show))
     lines = [f"        if step == 1 or step % {literal(cfg['logging_steps'])} == 0:",
              f"            {show}({{\"loss\": round({mean_loss}, 4), \"grad_norm\": round(float(grad_norm), 4),",
-             "                   \"learning_rate\": lr, \"epoch\": round(step / steps_per_epoch, 4), \"step\": step})",
+             f"{indent}\"learning_rate\": lr, \"epoch\": round(step / steps_per_epoch, 4), \"step\": step}})",
              "            running_loss, logged_steps = 0.0, 0"]
     if cfg["eval_strategy"] == "steps":
         lines += [f"        if step % {literal(cfg['eval_steps'])} == 0:",
@@ -214,12 +215,14 @@ def generate_accelerate(config) -> str:
     """The plain loop with Accelerate: `python` on one device, `accelerate launch` on several processes."""
     cfg = _as_dict(config)
     accumulate = literal(cfg["gradient_accumulation_steps"])
+    per_batch = f" / {accumulate}" if cfg["gradient_accumulation_steps"] > 1 else ""
     before = ["accelerator.print(\"before fine-tuning:\", evaluate_model(0.0))"] \
         if cfg.get("evaluate_before", True) else []
     body = (["# 6. Accelerator: one process per device; prepare() moves the model, shares out the batches and wraps",
              "# the optimizer for mixed precision. No GPU: several processes train on the CPU (gloo).",
-             "accelerator = Accelerator(cpu=not torch.cuda.is_available(), gradient_accumulation_steps="
-             f"{accumulate},", f"                          mixed_precision={_ACCELERATE_PRECISION[cfg['precision']]})"]
+             f"mixed_precision = {_ACCELERATE_PRECISION[cfg['precision']]}",
+             "accelerator = Accelerator(cpu=not torch.cuda.is_available(), mixed_precision=mixed_precision,",
+             f"                          gradient_accumulation_steps={accumulate})"]
             + _optimizer_lines(cfg)
             + ["model, optimizer, train_dataloader, eval_dataloader = accelerator.prepare(",
                "    model, optimizer, train_dataloader, eval_dataloader)",
@@ -236,7 +239,7 @@ def generate_accelerate(config) -> str:
                f"                grad_norm = accelerator.clip_grad_norm_(model.parameters(), {MAX_GRAD_NORM})",
                "            optimizer.step()",
                "            optimizer.zero_grad()",
-               f"        running_loss += accelerator.reduce(loss.detach(), \"mean\").item() / {accumulate}",
+               f"        running_loss += accelerator.reduce(loss.detach(), \"mean\").item(){per_batch}  # all processes",
                "        if not accelerator.sync_gradients:",
                "            continue",
                "        lr = lr_scheduler.get_last_lr()[0]",

@@ -38,6 +38,20 @@ def prepare_cpu_processes() -> bool:
     return True
 
 
+def single_process_cpu_launch() -> bool:
+    """True (and a warning in the log) under `accelerate launch --cpu --num_processes N`, N > 1, which starts one
+    process: it sets a main process address for N but no WORLD_SIZE (its CPU launcher needs an MPI hostfile)."""
+    env = os.environ
+    launched_for_several = env.get("ACCELERATE_USE_CPU", "").lower() in ("1", "true", "yes") and "MASTER_ADDR" in env
+    if not launched_for_several or any(k in env for k in ("WORLD_SIZE", "PMI_SIZE", "OMPI_COMM_WORLD_SIZE",
+                                                           "MV2_COMM_WORLD_SIZE")):
+        return False
+    log.warning("accelerate launch --cpu started one process, not several (its CPU launcher needs an MPI hostfile): "
+                "this run trains alone at batch_size per step. For several CPU processes use accelerate launch "
+                "--multi_gpu --num_processes N on a machine without a GPU")
+    return True
+
+
 def state():
     """accelerate's PartialState, set up the way TrainingArguments will set it up (CPU processes included)."""
     from accelerate import PartialState  # slow import, deferred to first use
