@@ -107,6 +107,8 @@ def test_step_through_one_batch_in_the_browser(app_url):
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1600}, locale="en-US")
         page.goto(app_url)
+        # the page's own first load imports transformers; a second first import at the same moment races it
+        expect(page.get_by_text("positive (1)").first).to_be_visible(timeout=60_000)
         page.get_by_role("tab", name="3 · Train").click()
         page.get_by_text("Step through one batch").first.click()
         page.get_by_role("button", name="6 · Loss after the step").click()
