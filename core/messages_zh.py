@@ -348,4 +348,9 @@ ZH: dict[str, str] = {
     "This run learned from another visitor's own file: only they may download its model (you may still try it and "
     "export its code)": "这个运行是用另一位访客自己的文件训练的：只有他们能下载它的模型（你仍然可以试用它并导出代码）",
     'columns: {value!r} - name one or two text columns, e.g. ["text"]': 'columns：{value}——请写一个或两个文本列，例如 ["text"]',
+    "The batch is drawn from {rows} of the training rows": "这个 batch 取自训练数据中的 {rows} 行",
+    "{name} {value} lowered to {limit} on this public server": "在这个公开服务器上，{name} 从 {value} 降到了 {limit}",
+    "Step through: {model} has {count} M parameters, more than this server steps through ({limit} M) - choose a "
+    "smaller model, e.g. distilbert-base-uncased":
+        "逐步演示：{model} 有 {count} M 个参数，超过了这个服务器能逐步演示的上限（{limit} M）——请选一个更小的模型，例如 distilbert-base-uncased",
 }

@@ -63,6 +63,20 @@ def test_app_overhead(tmp_path):
     assert res["b+ app defaults"]["runs"][0]["baseline_accuracy"] is not None  # evaluate_before ran
 
 
+def test_loop_vs_trainer(tmp_path):
+    result = run_quick("loop_vs_trainer", tmp_path)
+    assert set(result["results"]) == {"trainer", "loop", "accelerate"}
+    for form in result["results"].values():
+        assert 0.0 <= form["accuracy_median"] <= 1.0 and form["wall_s_median"] > 0
+    assert result["targets"][0]["name"].startswith("accuracy |loop - Trainer|")
+
+
+def test_step_through(tmp_path):
+    result = run_quick("step_through", tmp_path)
+    assert set(result["medians_s"]) == {"prepare", "batch", "forward", "loss", "backward", "step", "after"}
+    assert all(value >= 0 for value in result["medians_s"].values())
+
+
 def test_tutorial_recipe(tmp_path):
     result = run_quick("tutorial_recipe", tmp_path)
     assert result["result"]["train_rows"] == 32 and result["result"]["eval_accuracy"] is not None

@@ -96,3 +96,26 @@ def test_walk_every_tab_and_train_the_quick_demo(app_url):
             timeout=30_000)
         page.screenshot(path=str(SCREENSHOTS / "runs.png"), full_page=True)
         browser.close()
+
+
+def test_step_through_one_batch_in_the_browser(app_url):
+    """The Train tab's panel: the last stage's button runs the six stages on the embedded MiniLM and shows the loss
+    before and after the step, a chart and the PyTorch lines; the first shows the batch."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1600}, locale="en-US")
+        page.goto(app_url)
+        # the page's own first load imports transformers; a second first import at the same moment races it
+        expect(page.get_by_text("positive (1)").first).to_be_visible(timeout=60_000)
+        page.get_by_role("tab", name="3 · Train").click()
+        page.get_by_text("Step through one batch").first.click()
+        page.get_by_role("button", name="6 · Loss after the step").click()
+        expect(page.get_by_text("The same batch after one step").first).to_be_visible(timeout=120_000)
+        expect(page.get_by_text("One step on this batch already fits it better").first).to_be_visible()
+        expect(page.get_by_text("outputs.loss  # after one step").first).to_be_visible()
+        page.get_by_role("button", name="1 · Batch").click()
+        expect(page.get_by_text("16 rows × 64 tokens").first).to_be_visible(timeout=30_000)
+        page.screenshot(path=str(SCREENSHOTS / "step_through.png"), full_page=True)
+        browser.close()

@@ -155,6 +155,7 @@ def still_serves(visitor):
 ])
 def test_no_code_or_local_model_from_a_visitor(visitors, change, words):
     refused(visitors["bob"].api("/start_training", json.dumps({"max_steps": 1, **change})), *words)
+    refused(visitors["bob"].api("/step_through", json.dumps(change)), *words)
 
 
 def test_a_server_folder_named_as_a_hub_id_reads_like_any_unknown_id(visitors):
@@ -197,6 +198,7 @@ def test_no_server_path_as_a_dataset(visitors, source):
     refused(bob.api("/token_length_stats", "", None, source, "train", None), "never a path on the server")
     refused(bob.api("/train_bpe_tokenizer", "stolen", 500, source, "train", None), "never a path on the server")
     refused(bob.api("/start_training", json.dumps({"dataset": source, "max_steps": 1})), "never a path on the server")
+    refused(bob.api("/step_through", json.dumps({"dataset": source})), "never a path on the server")
 
 
 @pytest.mark.parametrize("source, words", [
@@ -229,6 +231,7 @@ def test_a_visitors_upload_id_is_useless_to_another(visitors):
     message = refused(bob.api("/token_length_stats", "", None, source, "train", None), "was not found")
     assert "ann secret" not in message
     refused(bob.api("/start_training", json.dumps({"dataset": source, "max_steps": 1})), "was not found")
+    refused(bob.api("/step_through", json.dumps({"dataset": source})), "was not found")
     refused(bob.api("/train_bpe_tokenizer", "bobs", 500, source, "train", None), "was not found")
     ann = visitors["ann"].api("/token_length_stats", "", None, source, "train", None)
     assert ann[0] == "ok" and ann[1]["rows"] == 40  # its owner still reads it
@@ -245,15 +248,16 @@ def _shape(script: str) -> str:
     return ast.dump(tree)
 
 
-def test_hostile_names_stay_literals_in_exported_scripts():
-    from core.results.export_script import generate_script
+@pytest.mark.parametrize("form", ["trainer", "loop", "accelerate"])
+def test_hostile_names_stay_literals_in_exported_scripts(form):
+    from core.results.export_forms import generate
     from core.training.config import TrainConfig
 
     def script(text):
-        return generate_script(TrainConfig(model=f"owner/{'m' if text == 'x' else 'n'}", text_column=text,
+        return generate(TrainConfig(model=f"owner/{'m' if text == 'x' else 'n'}", text_column=text,
                                            text_pair_column=text + "2", label_column=text + "3",
                                            train_split="train", eval_split="",
-                                           dataset={"kind": "hub", "name": "imdb", "config": "plain"}))
+                                           dataset={"kind": "hub", "name": "imdb", "config": "plain"}), form)
 
     benign = _shape(script("x"))
     for text in HOSTILE:
@@ -268,12 +272,14 @@ def test_a_hostile_config_through_the_api_exports_an_inert_script(visitors):
               "label_column": HOSTILE[2]}
     kind, status = bob.api("/start_training", json.dumps(config))
     assert kind == "ok", status  # accepted: column names are the data's business; it fails at data preparation
-    exported = bob.api("/export_code", status["job_id"], 2)[1]["script"]
-    statements = {type(node).__name__ for node in ast.parse(exported).body}
-    assert statements <= {"Expr", "Import", "ImportFrom", "Assign", "If", "FunctionDef", "For"}
-    calls = {node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-             for node in ast.walk(ast.parse(exported)) if isinstance(node, ast.Call)}
-    assert "system" not in calls and "__import__" not in calls
+    for form in ("trainer", "loop", "accelerate"):
+        exported = bob.api("/export_code", status["job_id"], 2, form)[1]["script"]
+        statements = {type(node).__name__ for node in ast.parse(exported).body}
+        assert statements <= {"Expr", "Import", "ImportFrom", "Assign", "AugAssign", "If", "FunctionDef", "For",
+                              "While"}
+        calls = {node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                 for node in ast.walk(ast.parse(exported)) if isinstance(node, ast.Call)}
+        assert "system" not in calls and "__import__" not in calls
     visitors["manager"].stop(status["job_id"], admin=True)
 
 
@@ -492,12 +498,15 @@ def test_the_script_zip_carries_no_upload_id_and_the_model_stays_with_its_owner(
     import zipfile
 
     bob, run = sees_runs(visitors["bob"]), visitors["failing"]
-    kind, out = bob.event("download_script", run)
-    assert kind == "ok", out
-    with zipfile.ZipFile(out[0]["path"]) as archive:
-        config = json.loads(archive.read("config.json"))
-    assert config["dataset"]["kind"] == "file" and config["dataset"]["path"] == "data.csv"
-    assert visitors["upload"] not in json.dumps(config) and visitors["file_name"] not in json.dumps(config)
+    for form in ("trainer", "loop", "accelerate"):
+        kind, out = bob.event("download_script", run, form)
+        assert kind == "ok", out
+        with zipfile.ZipFile(out[0]["path"]) as archive:
+            config = json.loads(archive.read("config.json"))
+            text = "".join(archive.read(name).decode() for name in archive.namelist() if name.endswith(".py"))
+        assert config["dataset"]["kind"] == "file" and config["dataset"]["path"] == "data.csv"
+        for secret in (visitors["upload"], visitors["file_name"]):
+            assert secret not in json.dumps(config) and secret not in text
     refused(bob.event("download_model", run), "another visitor's own file")
 
 
@@ -516,6 +525,9 @@ def test_one_visitor_cannot_fill_the_queue(server, visitors):
     ("/training_status", ("run\n",), ["not a run id"]),
     ("/export_code", ("any-run", "x"), ["num_processes"]),
     ("/export_code", ("any-run", 10**12), ["num_processes"]),
+    ("/export_code", ("any-run", 2, "keras"), ["form", "trainer, loop, accelerate"]),
+    ("/step_through", ("[1, 2]",), ["JSON object"]),
+    ("/step_through", (json.dumps({"batch_size": "all"}),), ["batch_size"]),
     ("/token_length_stats", ("", None, {"kind": "upload", "upload": "up-" + "0" * 24 + "\n"}, "train", None),
      ["not an upload id"]),
 ])
@@ -542,3 +554,16 @@ def test_a_wide_json_lines_file_is_refused_fast(visitors, tmp_path):
     refused(visitors["bob"].api("/load_dataset", "file", "", "", "", handle_file(str(wide)), 3, 0), "30,000 columns")
     assert time.monotonic() - start < 30
 
+
+
+def test_a_visitor_steps_through_within_the_servers_bounds(visitors):
+    bob = visitors["bob"]
+    runs_before = {row["run_id"] for row in bob.api("/list_runs")[1]}
+    kind, answer = bob.api("/step_through", json.dumps({"batch_size": 4096, "max_length": 512,
+                                                        "max_train_samples": 0, "learning_rate": 1e-4}))
+    assert kind == "ok", answer
+    assert answer["stages"]["batch"]["shapes"]["input_ids"][0] == 32  # bounded, with a note saying so
+    assert any("batch_size 4096 lowered to 32" in note for note in answer["notes"])
+    assert answer["stages"]["batch"]["shapes"]["input_ids"][1] <= 256 and answer["rows"] <= 2000
+    assert {row["run_id"] for row in bob.api("/list_runs")[1]} <= runs_before  # no run, no folder: nothing kept
+    still_serves(bob)

@@ -206,6 +206,15 @@ def test_start_follow_results_runs_export(tabs, manager, tiny_model_dir):
     assert len(loss.data) == 1 and len(acc.data[0].x) == 3
     assert runs_actions.download_model(job_id, _request()).endswith(".zip")
     assert runs_actions.download_script(job_id, _request()).endswith(".zip")
+    loop = runs_actions.export_code(job_id, 2, "loop")
+    assert loop["file_name"] == "train_ui_tiny_loop.py" and "loss.backward()" in loop["script"]
+    accelerated = runs_actions.export_code(job_id, 3, "accelerate")
+    assert "accelerate launch --num_processes 3 train_ui_tiny_accelerate.py" in accelerated["commands"]
+    shown = runs_actions.show_code(tabs.runs, job_id, 2, "accelerate")
+    assert shown[tabs.runs.script_code] == accelerated["script"]
+    assert runs_actions.download_script(job_id, _request(), "loop").endswith("train_ui_tiny_loop.zip")
+    with pytest.raises(gr.Error, match="form"):
+        runs_actions.export_code(job_id, 2, "keras")
     runs = tabs.runs
     with pytest.raises(gr.Error, match="Tick"):
         runs_actions.delete_run(runs, _request(), job_id, False)
@@ -241,3 +250,34 @@ def test_stop_and_resume_through_the_handlers(manager, tiny_model_dir, isolated_
     monkeypatch.setattr(settings, "_current", replace(isolated_settings, allow_any_stop=True))
     train_tab.stop_training(job_id, _request("bob"))  # alice owns it, but this server lets anyone stop
     assert manager.wait(job_id, timeout=120) == "stopped"
+
+
+# ------------------------------------------------------------------ step through one batch
+
+def test_the_step_through_panel_shows_each_stage(tabs, tiny_model_dir):
+    from ui.train import step_through as panel_actions
+
+    panel, cfg = tabs.train.step_panel, _tiny_config(tiny_model_dir)
+    values = train_form.config_to_values(cfg)
+    shown = {}
+    for stage in ("batch", "forward", "loss", "backward", "step", "after"):
+        shown[stage] = panel_actions.show_stage(panel, _request("stepper"), stage, cfg["dataset"], *values)
+        assert shown[stage][panel.code] and not shown[stage][panel.table_df].empty
+    assert "8 rows" in shown["batch"][panel.text_md] and shown["batch"][panel.chart_plot].visible
+    assert "logits of shape [8, 2]" in shown["forward"][panel.text_md]
+    assert "loss.backward()" in shown["backward"][panel.code]
+    assert list(shown["backward"][panel.table_df]["layer"]) == ["embeddings", "encoder.layer.0", "pooler",
+                                                                 "classifier"]
+    assert shown["backward"][panel.chart_plot].visible and not shown["loss"][panel.chart_plot].visible
+    assert "fits it better" in shown["after"][panel.text_md]
+    cleared = panel_actions.start_again(panel, _request("stepper"))
+    assert cleared[panel.text_md] == "" and not cleared[panel.chart_plot].visible
+    with pytest.raises(gr.Error, match="learning_rate"):
+        panel_actions.show_stage(panel, _request("stepper"), "batch", cfg["dataset"],
+                                 *train_form.config_to_values({**cfg, "learning_rate": 7.0}))
+
+    answer = panel_actions.step_through_api(json.dumps(cfg), _request("api"))
+    assert list(answer["stages"]) == ["batch", "forward", "loss", "backward", "step", "after"]
+    assert json.loads(json.dumps(answer))["stages"]["forward"]["logits_shape"] == [8, 2]
+    with pytest.raises(gr.Error, match="JSON"):
+        panel_actions.step_through_api("{not json", _request("api"))

@@ -25,11 +25,13 @@ NOTES_EN = {
              "rate, batch size, epochs, `eval_strategy`), `Trainer` runs the loop, and `compute_metrics` turns "
              "predictions into accuracy/F1 with the `evaluate` library. Watch the train loss fall and the eval "
              "loss: if eval loss rises while train loss falls, the model is overfitting. Exported script: "
-             "sections `# 3. Model`, `# 4. Metrics` and `# 5. Train`.",
+             "sections `# 3. Model`, `# 4. Metrics` and `# 5. Train`. *Step through one batch* opens the "
+             "`Trainer`: one batch through forward, loss, backward and the AdamW step, with the lines of PyTorch.",
     "runs": "Compare runs to learn what each setting does: change one thing (learning rate, max_length, "
             "epochs) and overlay the curves. Try the fine-tuned model next to the base model with its random "
             "head to see what training changed. The exported script is plain Python that runs on its own; "
-            "`accelerate launch` runs the same script on several GPUs.",
+            "`accelerate launch` runs the same script on several GPUs. *Show code* also gives the loop the "
+            "`Trainer` runs, as plain PyTorch and with Accelerate.",
 }
 NOTES_ZH = {
     "datasets": "训练之前先看数据。`load_dataset(name, config)` 返回由多个 split 组成的 `DatasetDict`；每个 split 的 "
@@ -45,10 +47,12 @@ NOTES_ZH = {
              "接近随机。`TrainingArguments` 保存训练配方（学习率、batch size、epoch、`eval_strategy`），`Trainer` "
              "执行训练循环，`compute_metrics` 借助 `evaluate` 库把预测变成 accuracy/F1。观察训练 loss 下降和验证 "
              "loss：如果验证 loss 上升而训练 loss 下降，就是过拟合。导出脚本：`# 3. Model`、`# 4. Metrics` 和 "
-             "`# 5. Train` 几节。",
+             "`# 5. Train` 几节。“逐步演示一个 batch”打开 `Trainer`：一个 batch 依次经过前向传播、loss、反向传播和 "
+             "AdamW 更新，并附上对应的 PyTorch 代码。",
     "runs": "对比多次运行来理解每个设置的作用：一次只改一项（学习率、max_length、epoch），再叠加曲线。把微调后的模型"
             "和带随机分类头的基础模型放在一起试，看训练改变了什么。导出的脚本是可以独立运行的 Python；"
-            "`accelerate launch` 可以在多块 GPU 上运行同一个脚本。",
+            "`accelerate launch` 可以在多块 GPU 上运行同一个脚本。“显示代码”还能给出 `Trainer` 内部的训练循环："
+            "普通 PyTorch 版和 Accelerate 版。",
 }
 
 register(

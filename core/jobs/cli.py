@@ -10,6 +10,7 @@ import logging
 import signal
 import sys
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,9 +19,10 @@ from core.runs.store import RunStore
 from core.settings import get_settings, set_settings
 from core.training.config import TrainConfig
 from core.training.recorder import MetricsRecorder
-from core.training.trainer import is_main_process
+from core.training.distributed import broadcast, is_main_process, single_process_cpu_launch
 
 log = logging.getLogger(__name__)
+RELAYED_SIGINT_S = 3.0  # a launcher passes a terminal's Ctrl-C on to its processes, which then see it twice
 
 
 def run_from_cli(config_path, runs_dir, resume_id: str | None) -> dict:
@@ -29,6 +31,7 @@ def run_from_cli(config_path, runs_dir, resume_id: str | None) -> dict:
     Whoever runs the command line owns the machine, so it runs in private mode (local files and folders allowed)
     even where PUBLIC_MODE is set for the app.
     """
+    single_process_cpu_launch()  # a warning in the log: --cpu --num_processes 2 trains as one process
     settings = replace(get_settings(), public=False)
     set_settings(replace(settings, runs_dir=Path(runs_dir)) if runs_dir else settings)
     store, main = RunStore(get_settings().runs_dir), is_main_process()
@@ -39,16 +42,22 @@ def run_from_cli(config_path, runs_dir, resume_id: str | None) -> dict:
     else:
         config, points = TrainConfig.load(config_path), []
         config.check_limits()
-        run_id = _broadcast(store.new_run(config.to_dict()) if main else None)
+        run_id = broadcast(store.new_run(config.to_dict()) if main else None)
     job = Job(run_id, config, resume=bool(resume_id))  # no owner: the machine's own user (core.ownership)
     job.created = store.read_status(run_id).get("created") or job.created
     job.recorder = MetricsRecorder(functools.partial(store.append_metric, run_id) if main else None, points,
                                    on_record=_log_record)
 
-    def on_sigint(signum, frame):  # first Ctrl-C: stop cleanly with a checkpoint; second: abort
-        log.warning("stopping after this step (Ctrl-C again to abort)")
-        job.stop_event.set()
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+    first = []
+
+    def on_sigint(signum, frame):  # first Ctrl-C: stop cleanly with a checkpoint; a later one: abort
+        if not first:
+            first.append(time.monotonic())
+            log.warning("stopping after this step (Ctrl-C again to abort)")
+            job.stop_event.set()
+        elif time.monotonic() - first[0] > RELAYED_SIGINT_S:
+            raise KeyboardInterrupt
+        # else: the launcher (accelerate launch, torchrun) relaying the same Ctrl-C to its processes
 
     previous = signal.signal(signal.SIGINT, on_sigint)
     try:
@@ -64,19 +73,6 @@ def _log_record(record: dict) -> None:
     shown = {k: round(v, 4) if isinstance(v, float) else v for k, v in record.items()
              if k in ("loss", "learning_rate", "eval_loss", "eval_accuracy", "eval_f1")}
     log.info("%s step %d epoch %.2f %s", record["kind"], record["step"], record["epoch"], shown)
-
-
-def _broadcast(value):
-    """The main process's value on every process (the run id under accelerate launch)."""
-    from accelerate import PartialState  # slow import, deferred to first use
-
-    if PartialState().num_processes <= 1:
-        return value
-    from accelerate.utils import broadcast_object_list  # slow import, deferred to first use
-
-    box = [value]
-    broadcast_object_list(box, from_process=0)
-    return box[0]
 
 
 def main(argv=None) -> int:

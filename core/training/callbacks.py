@@ -6,6 +6,7 @@ import threading
 
 from transformers import TrainerCallback
 
+from core.training.distributed import any_process
 from core.training.recorder import MetricsRecorder, make_record
 
 
@@ -40,15 +41,22 @@ class MetricsCallback(TrainerCallback):
 
 
 class StopCallback(TrainerCallback):
-    """The Stop button: end training after this step and save a checkpoint to resume from."""
+    """The Stop button: end training after this step and save a checkpoint to resume from.
+
+    With several processes (accelerate launch), they agree at each step end whether any of them was asked to stop
+    (Ctrl-C reaches each at a slightly different moment): one that stopped alone would leave the others waiting.
+    """
 
     def __init__(self, stop_event: threading.Event):
         self.stop_event = stop_event
+        self.stopping = False
 
     def on_step_end(self, args, state, control, **kwargs):
-        if self.stop_event.is_set():
+        asked = self.stop_event.is_set()
+        self.stopping = any_process(asked, args.device) if args.world_size > 1 else asked
+        if self.stopping:
             control.should_training_stop = control.should_save = control.should_log = True
 
     def on_epoch_end(self, args, state, control, **kwargs):
-        if self.stop_event.is_set():  # the step-end save already happened: skip the epoch's eval and save
+        if self.stopping:  # the step-end save already happened: skip the epoch's eval and save
             control.should_evaluate = control.should_save = False

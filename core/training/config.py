@@ -158,13 +158,16 @@ class TrainConfig:
                             "(MAX_STEPS) - set max_steps to {cap} or less, or lower num_train_epochs / max_train_samples",
                             steps=steps, cap=settings.max_steps)
 
-    def planned_steps(self, train_rows: int) -> int | None:
-        """Optimizer steps for train_rows rows on one device (None when unknown: all rows of an unread set)."""
+    def planned_steps(self, train_rows: int, processes: int = 1) -> int | None:
+        """Optimizer steps for train_rows rows, counted as the Trainer counts them: a step takes batch_size rows on
+        each of `processes` processes, gradient_accumulation_steps times, so the global batch is their product
+        (None when unknown: all rows of an unread set)."""
         if self.max_steps > 0:
             return self.max_steps
         if train_rows <= 0:
             return None
-        per_epoch = max(math.ceil(train_rows / self.batch_size) // self.gradient_accumulation_steps, 1)
+        batches = math.ceil(train_rows / (self.batch_size * max(processes, 1)))  # per process
+        per_epoch = max(math.ceil(batches / self.gradient_accumulation_steps), 1)
         return math.ceil(per_epoch * self.num_train_epochs)
 
     # ------------------------------------------------------------- I/O

@@ -17,6 +17,7 @@ from core.model.checkpoints import check_max_length, load_classifier
 from core.runs.store import RunStore
 from core.settings import get_settings
 from core.sources import resolve_model
+from core.training import distributed
 from core.tokenizer.loading import ensure_pad_token
 from core.training.config import TrainConfig
 from core.training.metrics import make_compute_metrics
@@ -28,9 +29,7 @@ log = logging.getLogger(__name__)
 
 def is_main_process() -> bool:
     """True unless this is a secondary process of a distributed (accelerate launch) run."""
-    from accelerate import PartialState  # slow import, deferred to first use
-
-    return PartialState().is_main_process
+    return distributed.is_main_process()
 
 
 def resolve_precision(precision: str) -> str:
@@ -90,9 +89,8 @@ def describe_device(args) -> str:
     import torch  # slow import, deferred to first use
 
     device = args.device
-    if device.type == "cuda":
-        return f"{device} ({torch.cuda.get_device_name(device)})"
-    return str(device)
+    name = f"{device} ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else str(device)
+    return f"{name} × {args.world_size} processes" if args.world_size > 1 else name
 
 
 def run(config: TrainConfig, run_dir, *, callbacks=(), stop_event: threading.Event | None = None,
@@ -124,7 +122,7 @@ def run(config: TrainConfig, run_dir, *, callbacks=(), stop_event: threading.Eve
     model_config = AutoConfig.from_pretrained(resolve_model(config.model), trust_remote_code=config.trust_remote_code)
     check_max_length(config.model, config.max_length, model_config, tokenizer)
     data = prepare_data(config, tokenizer)
-    _check_planned_steps(config, len(data.train))
+    _check_planned_steps(config, len(data.train), distributed.state().num_processes)
     trainer = Trainer(
         model=load_classifier(config.model, data.label_names, tokenizer, config.trust_remote_code),
         args=training_arguments(config, run_dir, precision), data_collator=data.collator,
@@ -142,7 +140,7 @@ def run(config: TrainConfig, run_dir, *, callbacks=(), stop_event: threading.Eve
     result["global_step"] = trainer.state.global_step
     if stop_event.is_set() and trainer.state.global_step < trainer.state.max_steps:
         return result
-    recorder.set_final(_final(trainer, recorder))
+    recorder.set_final(_final(trainer))
     if main:
         store.write_eval(run_id, "final", recorder.final)
     if config.save_model:
@@ -150,8 +148,8 @@ def run(config: TrainConfig, run_dir, *, callbacks=(), stop_event: threading.Eve
     return {**result, "final": recorder.final, "state": "done"}
 
 
-def _check_planned_steps(config: TrainConfig, train_rows: int) -> None:
-    cap, steps = get_settings().max_steps, config.planned_steps(train_rows)
+def _check_planned_steps(config: TrainConfig, train_rows: int, processes: int = 1) -> None:
+    cap, steps = get_settings().max_steps, config.planned_steps(train_rows, processes)
     if cap > 0 and steps is not None and steps > cap:
         raise UserError("max_steps: this run would take {steps} steps on {rows} rows but this server allows at most "
                         "{cap} (MAX_STEPS) - set max_steps to {cap} or less", steps=steps, rows=train_rows, cap=cap)
@@ -173,8 +171,13 @@ def _baseline(trainer, config, store: RunStore, run_id: str, recorder, main: boo
     return metrics
 
 
-def _final(trainer, recorder) -> dict:
-    """The evaluation at the last step: the one the eval strategy just ran, or a new one."""
-    if recorder.last_eval and recorder.last_eval[0] == trainer.state.global_step:
-        return dict(recorder.last_eval[1])
+def _final(trainer) -> dict:
+    """The evaluation at the last step: the one the eval strategy just ran, or a new one.
+
+    Decided from the Trainer's own log, which every process keeps (the recorder records on the main process only):
+    a new evaluation gathers from all processes, so they must all run it or none.
+    """
+    for entry in reversed(trainer.state.log_history):
+        if entry.get("step") == trainer.state.global_step and any(k.startswith("eval_") for k in entry):
+            return {k: v for k, v in entry.items() if k.startswith("eval_")}
     return {k: v for k, v in trainer.evaluate().items() if k.startswith("eval_")}

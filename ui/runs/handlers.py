@@ -19,7 +19,7 @@ from core.data.source import DatasetSource
 from core.jobs.manager import get_manager
 from core.messages import N_, UserError
 from core.ownership import may_change
-from core.results import export_script, publish
+from core.results import export_forms, publish
 from core.results import predict as prediction
 from core.settings import get_settings
 from core.training.config import TrainConfig
@@ -46,6 +46,7 @@ register(
 RUN_COLUMNS = ["run_id", "name", "model", "dataset", "state", "best_metric", "created", "yours"]
 MAX_COMPARED = 8  # runs overlaid on one chart
 MAX_PROCESSES = 64  # accelerate launch --num_processes in the exported commands
+FORM_CHOICES = [("Trainer", "trainer"), ("PyTorch loop", "loop"), ("Accelerate loop", "accelerate")]
 
 
 def _store():
@@ -119,27 +120,30 @@ def predict_from_ui(tab, run_id: str | None, text: str, text_pair: str, request:
 
 
 @shows_errors
-def export_code(run_id: str, num_processes: int = 2) -> dict:
-    """The run as a standalone Python script, plus the accelerate launch commands for several GPUs."""
+def export_code(run_id: str, num_processes: int = 2, form: str = "trainer") -> dict:
+    """The run as a standalone Python script - form "trainer" (the Trainer), "loop" (a plain PyTorch loop) or
+    "accelerate" (the loop with Accelerate) - with the command lines that run it (accelerate launch for several
+    GPUs)."""
     if isinstance(num_processes, bool) or not isinstance(num_processes, (int, float)) \
             or not 1 <= num_processes <= MAX_PROCESSES or int(num_processes) != num_processes:
         raise UserError("num_processes: {value!r} - use a whole number from 1 to {limit}, one per GPU",
                         value=num_processes, limit=MAX_PROCESSES)
+    form = export_forms.check_form(form)
     config = TrainConfig.from_stored(_store().read_config(_need(run_id)))
-    return {"script": export_script.generate_script(config), "file_name": export_script.script_name(config),
-            "commands": export_script.accelerate_commands(config, int(num_processes))}
+    return {"script": export_forms.generate(config, form), "file_name": export_forms.file_name(config, form),
+            "commands": export_forms.commands(config, form, int(num_processes)), "form": form}
 
 
-def show_code(tab, run_id: str | None, num_processes: float) -> dict:
-    exported = export_code(run_id or "", int(num_processes or 2))
+def show_code(tab, run_id: str | None, num_processes: float, form: str = "trainer") -> dict:
+    exported = export_code(run_id or "", int(num_processes or 2), form or "trainer")
     return {tab.script_code: exported["script"], tab.commands_code: exported["commands"]}
 
 
 @shows_errors
-def download_script(run_id: str | None, request: gr.Request = None) -> str:
-    """The script in a zip with the sample data and metric modules it reads beside it, for a gr.File."""
+def download_script(run_id: str | None, request: gr.Request = None, form: str = "trainer") -> str:
+    """The chosen form's script in a zip with the sample data and metric modules it reads beside it, for a gr.File."""
     config = TrainConfig.from_stored(_store().read_config(_need(run_id, request)))
-    return str(export_script.bundle(config, Path(tempfile.mkdtemp(prefix="fts-script-"))))
+    return str(export_forms.bundle(config, Path(tempfile.mkdtemp(prefix="fts-script-")), form or "trainer"))
 
 
 @shows_errors

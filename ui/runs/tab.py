@@ -9,7 +9,7 @@ import gradio as gr
 from ui import charts
 from ui.binding import bind
 from ui.i18n import register, t
-from ui.runs.handlers import (compare_runs, delete_run, download_model, download_script, export_code, list_runs,
+from ui.runs.handlers import (FORM_CHOICES, compare_runs, delete_run, download_model, download_script, export_code, list_runs,
                               predict, predict_from_ui, push_run, refresh_runs, show_code, sign_in_admin)
 
 register(
@@ -39,7 +39,9 @@ register(
         "runs.admin_btn": "Sign in as admin",
         "runs.push": "Push to Hub", "runs.delete_h": "#### Delete", "runs.confirm_cb": "Yes, delete it",
         "runs.confirm_cb.info": "Deleting removes the run folder (model, checkpoints, metrics) for good.",
-        "runs.delete": "Delete run"},
+        "runs.delete": "Delete run",
+        "runs.form": "Code form", "runs.form.info": "Trainer: the script as the app trains. PyTorch loop: what the "
+                     "Trainer does, written out. Accelerate loop: that loop on one or several GPUs (or CPU processes)."},
     zh={"runs.intro": "### 4. 运行记录、试用、导出\n每次运行都保存在磁盘上。比较曲线，用你自己的文本试用模型"
                       "（与未训练的基础模型并排），并把代码或模型带走。",
         "runs.refresh": "刷新", "runs.table": "运行记录（最新在前）",
@@ -63,7 +65,9 @@ register(
         "runs.admin_btn": "以管理员身份登录",
         "runs.push": "上传到 Hub", "runs.delete_h": "#### 删除", "runs.confirm_cb": "是的，删除",
         "runs.confirm_cb.info": "删除会永久移除运行文件夹（模型、检查点、指标）。",
-        "runs.delete": "删除运行"},
+        "runs.delete": "删除运行",
+        "runs.form": "代码形式", "runs.form.info": "Trainer：与应用训练时相同的脚本。PyTorch 循环：把 Trainer 做的事逐行写出来。"
+                     "Accelerate 循环：同一个循环，可在一个或多个 GPU（或多个 CPU 进程）上运行。"},
 )
 
 
@@ -98,6 +102,7 @@ class RunsTab:
     admin_tb: gr.Textbox
     admin_btn: gr.Button
     admin_md: gr.Markdown
+    form_radio: gr.Radio | None = None  # which exported form Show code and the script zip give
 
     @property
     def refresh_outputs(self) -> list:
@@ -142,7 +147,7 @@ def build_runs_tab() -> RunsTab:
 
 def _build_export() -> dict:
     gr.Markdown(t("runs.export_h"))
-    w = {}
+    w = {"form_radio": gr.Radio(FORM_CHOICES, value="trainer", label=t("runs.form"), info=t("runs.form.info"))}
     with gr.Row():
         w["gpus_sl"] = gr.Slider(1, 8, value=2, step=1, label=t("runs.gpus"), info=t("runs.gpus.info"))
         w["code_btn"] = gr.Button(t("runs.show_code"))
@@ -183,9 +188,9 @@ def _wire(tab: RunsTab) -> None:
     try_outputs = [tab.tuned_label, tab.base_label, tab.predict_md]
     for trigger in (tab.predict_btn.click, tab.text_tb.submit):
         trigger(bind(predict_from_ui, tab), [tab.run_dd, tab.text_tb, tab.pair_tb], try_outputs, **private)
-    tab.code_btn.click(bind(show_code, tab), [tab.run_dd, tab.gpus_sl], [tab.script_code, tab.commands_code],
-                       **private)
-    tab.script_zip_btn.click(download_script, tab.run_dd, tab.script_file, **private)
+    tab.code_btn.click(bind(show_code, tab), [tab.run_dd, tab.gpus_sl, tab.form_radio],
+                       [tab.script_code, tab.commands_code], **private)
+    tab.script_zip_btn.click(download_script, [tab.run_dd, tab.form_radio], tab.script_file, **private)
     tab.zip_btn.click(download_model, tab.run_dd, tab.zip_file, **private)
     tab.push_btn.click(bind(push_run, tab), [tab.run_dd, tab.repo_tb, tab.token_tb], [tab.push_md, tab.token_tb],
                        **private)

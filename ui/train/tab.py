@@ -22,6 +22,7 @@ from ui.train.handlers import (PRESET_QUICK, PRESET_SELECTION, PRESET_TUTORIAL, 
                                resume_training, run_on_zero_gpu, show_config, start_from_form, start_training,
                                stop_from_button, stop_training, training_status, with_gpu_slot)
 from ui.train.live import refresh_live
+from ui.train.step_through import StepPanel, build_step_panel
 from ui.train.views import status_html
 
 def _device() -> str:
@@ -54,6 +55,7 @@ class TrainTab:
     job_state: gr.State
     finished_state: gr.State  # the id of the job that just ended: other tabs refresh on its change
     drawn_state: gr.State  # the chart version this browser last drew (see charts.JobCurves.version)
+    step_panel: StepPanel | None = None  # Step through one batch (ui.train.step_through)
 
     def attach_after(self, visitor_known) -> None:
         """Once the page knows the visitor (the page-load event given), re-attach to their job or the running one."""
@@ -83,6 +85,7 @@ def build_train_tab(selection: gr.State) -> TrainTab:
     form = train_form.build_form(cfg)
     with gr.Accordion(t("train.config"), open=False):
         config_code = gr.Code(json.dumps(cfg, indent=1), language="json", interactive=False)
+    step_panel = build_step_panel([dataset_state, *(form[name] for name in train_form.FIELD_ORDER)])
     with gr.Row():
         start_btn = gr.Button(t("train.start"), variant="primary")
         stop_btn = gr.Button(t("train.stop"), variant="stop")
@@ -102,7 +105,8 @@ def build_train_tab(selection: gr.State) -> TrainTab:
                                     label=t("train.per_class"), interactive=False)
     tab = TrainTab(preset_dd, dataset_state, dataset_md, form, config_code, start_btn, stop_btn, resume_btn,
                    status, loss_plot, lr_plot, metrics_plot, speed_plot, compare_df, confusion_plot,
-                   per_class_df, gr.Timer(1.0, active=False), gr.State(None), gr.State(None), gr.State(0))
+                   per_class_df, gr.Timer(1.0, active=False), gr.State(None), gr.State(None), gr.State(0),
+                   step_panel)
     _wire(tab, selection)
     return tab
 
