@@ -7,8 +7,8 @@ shape of curve and stays silent on a healthy one).
 from __future__ import annotations
 
 import ast
-import json
 import math
+import os
 from types import SimpleNamespace
 
 import numpy as np
@@ -60,16 +60,20 @@ def test_report_to_needs_the_package_installed(monkeypatch):
 def test_tracking_goes_into_the_runs_folder(tmp_path, monkeypatch):
     from core.training import trainer
 
-    monkeypatch.delenv("TRACKIO_DIR", raising=False)
+    monkeypatch.setenv("TRACKIO_DIR", "before")  # the test sets it; monkeypatch puts back what was there
     run_dir = RunStore(tmp_path / "runs").path("demo-run")
     args = trainer.training_arguments(TrainConfig(report_to="trackio"), run_dir, "fp32")
     assert args.report_to == ["trackio"] and args.run_name == "demo-run" and args.project == trainer.TRACKIO_PROJECT
     assert args.trackio_static_space_id is False and args.trackio_space_id is None  # local only, never a Space
-    assert __import__("os").environ["TRACKIO_DIR"] == str(tmp_path / "runs" / "_tracking" / "trackio")
+    assert os.environ["TRACKIO_DIR"] == str(tmp_path / "runs" / "_tracking" / "trackio")
     args = trainer.training_arguments(TrainConfig(report_to="tensorboard"), run_dir, "fp32")
     assert args.report_to == ["tensorboard"]
     assert RunStore(tmp_path / "runs").tracking_dir("tensorboard", "demo-run") == run_dir / "tensorboard"
     assert trainer.training_arguments(TrainConfig(), run_dir, "fp32").report_to in ("none", [], ["none"])
+    TensorBoardCallback = type("TensorBoardCallback", (), {"logging_dir": None})  # transformers' own, by name
+    fake = SimpleNamespace(callback_handler=SimpleNamespace(callbacks=[TensorBoardCallback(), object()]))
+    trainer._send_tensorboard_to_run_folder(fake, RunStore(tmp_path / "runs"), "demo-run")
+    assert fake.callback_handler.callbacks[0].logging_dir == str(run_dir / "tensorboard")
 
 
 # ------------------------------------------------------------------ the best checkpoint
@@ -298,10 +302,21 @@ def test_a_healthy_run_gets_no_finding(tmp_path):
 
 
 def test_live_diagnosis_judges_only_what_a_running_curve_shows():
+    from ui import charts
+
     few = _shapes()["too_few_steps/steps"][0]
     assert diagnosis.diagnose(few, CONFIG, live=True) == []  # too early to call it "too few"
-    nan = _shapes()["lr_too_high/nan"][0]
-    assert [f.kind for f in diagnosis.diagnose(nan, CONFIG, live=True)] == ["lr_too_high"]
+    for shape, kinds in (("lr_too_high/nan", ["lr_too_high"]), ("overfitting", ["overfitting"])):
+        records = _shapes()[shape][0]
+        assert [f.kind for f in diagnosis.diagnose(records, CONFIG, live=True)] == kinds
+        job = f"live-{shape}"
+        charts.forget(job)
+        charts.add_points(job, records)  # what the live charts hold gives the same answer
+        assert diagnosis.diagnose_curves(*charts.curve_points(job), CONFIG, live=True) == \
+            diagnosis.diagnose(records, CONFIG, live=True)
+    charts.forget("live-healthy")
+    charts.add_points("live-healthy", HEALTHY)
+    assert diagnosis.diagnose_curves(*charts.curve_points("live-healthy"), CONFIG, live=True) == []
 
 
 # ------------------------------------------------------------------ the model card
@@ -365,7 +380,7 @@ def test_chart_view_controls_and_the_best_step_marker():
     from ui import charts
 
     assert charts.ChartView.of("x", "yes", "minutes", True) == charts.ChartView()  # a raw client's nonsense
-    assert charts.ChartView.of(5).smoothing == charts.MAX_SMOOTHING and charts.ChartView.of(-1).smoothing == 0
+    assert charts.ChartView.of(5).smoothing == 0.99 and charts.ChartView.of(-1).smoothing == 0
     job = "lessons-view"
     charts.forget(job)
     charts.add_points(job, [_rec("baseline", 0, eval_loss=0.7, eval_accuracy=0.5)]
@@ -383,7 +398,12 @@ def test_chart_view_controls_and_the_best_step_marker():
     assert np.ptp(norms[10:]) < 1  # the raw gradient norm jumps between 1 and 2 at every step
     assert {t.name for t in lr.data} >= {"learning rate", "gradient norm"}
     assert "no run yet" in charts.empty_figures()[0].layout.annotations[0].text
-    np.testing.assert_allclose(charts.ema([2.0, 2.0, float("nan"), 2.0], 0.9)[[0, 1, 3]], 2.0)  # debiased
+    from ui.chart_view import ema, ema_extend
+
+    np.testing.assert_allclose(ema([2.0, 2.0, float("nan"), 2.0], 0.9)[[0, 1, 3]], 2.0)  # debiased
+    values = [1.0, 3.0, 2.0, 5.0, 4.0]
+    state = ema_extend((0, 0.0, 0, []), values[:2], 0.6)
+    assert ema_extend(state, values, 0.6)[3] == pytest.approx(list(ema(values, 0.6)))  # a tick extends, same result
 
 
 def test_charts_speak_the_visitors_language():

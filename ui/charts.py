@@ -15,55 +15,13 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from ui.i18n import msg, register
+from ui.chart_view import ChartView, ema_extend
+from ui.i18n import msg
 
 MAX_DISPLAY_POINTS = 1000
-X_AXES = ("step", "epoch")
-MAX_SMOOTHING = 0.99
+MAX_SMOOTHED = 8  # smoothed series kept per job (series x smoothing weight)
 _MAX_JOBS = 16
 EVAL_METRICS = ("eval_accuracy", "eval_f1", "eval_precision", "eval_recall")
-
-register(
-    en={"chart.loss": "loss", "chart.lr": "learning rate and gradient norm", "chart.evaluation": "evaluation",
-        "chart.throughput": "throughput", "chart.step": "step", "chart.epoch": "epoch", "chart.score": "score",
-        "chart.no_run": "no run yet: press Start", "chart.waiting": "no points yet", "chart.pick_runs":
-        "no run picked yet", "chart.best": "best (step {step})", "chart.raw": "{name} (raw)",
-        "chart.confusion": "confusion matrix ({rows} eval rows)", "chart.predicted": "predicted", "chart.true": "true",
-        "chart.s.train loss": "train loss", "chart.s.eval loss": "eval loss", "chart.s.learning rate": "learning rate",
-        "chart.s.grad norm": "gradient norm", "chart.s.train steps/s": "train steps/s",
-        "chart.s.eval samples/s": "eval samples/s", "chart.s.accuracy": "accuracy", "chart.s.f1": "f1",
-        "chart.s.precision": "precision", "chart.s.recall": "recall",
-        "chart.eval_accuracy": "eval accuracy", "chart.train_loss": "train loss"},
-    zh={"chart.loss": "损失 (loss)", "chart.lr": "学习率和梯度范数", "chart.evaluation": "评估",
-        "chart.throughput": "吞吐量", "chart.step": "步数 (step)", "chart.epoch": "轮次 (epoch)", "chart.score": "分数",
-        "chart.no_run": "还没有运行：点“开始”", "chart.waiting": "还没有数据点", "chart.pick_runs": "还没有选择运行",
-        "chart.best": "最佳（第 {step} 步）", "chart.raw": "{name}（原始）",
-        "chart.confusion": "混淆矩阵（{rows} 条评估样本）", "chart.predicted": "预测", "chart.true": "真实",
-        "chart.s.train loss": "训练 loss", "chart.s.eval loss": "验证 loss", "chart.s.learning rate": "学习率",
-        "chart.s.grad norm": "梯度范数", "chart.s.train steps/s": "训练 步/秒",
-        "chart.s.eval samples/s": "评估 样本/秒", "chart.s.accuracy": "accuracy", "chart.s.f1": "f1",
-        "chart.s.precision": "precision", "chart.s.recall": "recall",
-        "chart.eval_accuracy": "评估 accuracy", "chart.train_loss": "训练 loss"},
-)
-
-
-@dataclass(frozen=True)
-class ChartView:
-    """How one visitor looks at the curves: smoothing, log-scale loss, x by step or epoch, the best step marked."""
-
-    smoothing: float = 0.0  # TensorBoard's slider: the weight of the moving average, 0 = raw points
-    log_loss: bool = False
-    x_axis: str = "step"
-    best_step: int | None = None
-
-    @classmethod
-    def of(cls, smoothing=0.0, log_loss=False, x_axis="step", best_step=None) -> "ChartView":
-        """From widget values (a raw client may send anything): out-of-range values fall back to the defaults."""
-        number = smoothing if isinstance(smoothing, (int, float)) and not isinstance(smoothing, bool) else 0.0
-        best = best_step if isinstance(best_step, int) and not isinstance(best_step, bool) else None
-        return cls(min(max(float(number), 0.0), MAX_SMOOTHING) if np.isfinite(number) else 0.0, log_loss is True,
-                   x_axis if x_axis in X_AXES else "step", best)
-
 
 # Set once: update_layout(template=...) validates the whole template again for every figure (~10 ms each).
 pio.templates.default = "plotly_white"
@@ -100,7 +58,18 @@ class JobCurves:
     last_train: tuple[float, float] | None = None  # (step, time) of the previous train log, for steps/s
     version: int = 0  # bumped whenever points are added; each browser session remembers the one it drew
     epochs: dict[float, float] = field(default_factory=dict)  # step -> epoch, for an x axis by epoch
-    records: list[dict] = field(default_factory=list)  # train and eval points, slimmed, for the live diagnosis
+    nan_steps: list = field(default_factory=list)  # steps whose train loss was NaN (no point in the series)
+    _epoch_axis: tuple = (-1, None, None)  # (version, steps, epochs) sorted once per version for np.interp
+    smoothed: OrderedDict = field(default_factory=OrderedDict)  # (series, weight) -> ema_extend state, a few kept
+
+    def smooth(self, name: str, weight: float) -> list:
+        """The series smoothed with this weight, extended by the points that arrived since the last call."""
+        key = (name, weight)
+        state = ema_extend(self.smoothed.pop(key, (0, 0.0, 0, [])), self.series[name][1], weight)
+        self.smoothed[key] = state
+        while len(self.smoothed) > MAX_SMOOTHED:  # visitors move the slider: keep the latest few weights
+            self.smoothed.popitem(last=False)
+        return state[3]
 
     def add(self, name: str, step: float, value) -> None:
         if value is None:
@@ -160,16 +129,13 @@ def add_points(job_id: str, points: list[dict]) -> int:
     return added
 
 
-DIAGNOSED_KEYS = ("kind", "step", "epoch", "loss", "eval_loss", *EVAL_METRICS)
-
-
 def _add_point(entry: JobCurves, point: dict) -> None:
     step, kind = point.get("step", 0), point.get("kind")
     if point.get("epoch") is not None:
         entry.epochs[step] = float(point["epoch"])
-    if kind in ("train", "eval"):
-        entry.records.append({k: point[k] for k in DIAGNOSED_KEYS if k in point})
     if kind == "train":
+        if "loss" in point and point["loss"] is None:
+            entry.nan_steps.append(step)
         entry.add("train loss", step, point.get("loss"))
         entry.add("learning rate", step, point.get("learning_rate"))
         entry.add("grad norm", step, point.get("grad_norm"))
@@ -197,10 +163,14 @@ def _figure(title: str, y_title: str, traces: list[dict], x_title: str = "", not
                 yaxis=dict(title=dict(text=y_title)),
                 height=300, margin=dict(l=50, r=10, t=40, b=40), legend=dict(orientation="h", y=-0.25),
                 uirevision="keep")  # keep zoom between refreshes
-    if not traces:
+    if not traces:  # a note instead of bare axes: no ticks, no grid, just what the chart will show
         base["annotations"] = [dict(text=note or msg("chart.no_run"), x=0.5, y=0.5, xref="paper", yref="paper",
                                     showarrow=False, font=dict(size=14, color="#6b7280"))]
-    return go.Figure(data=traces, layout={**base, **layout}, _validate=False)
+        for axis in ("xaxis", "yaxis"):
+            base[axis].update(showticklabels=False, showgrid=False, zeroline=False)
+    merged = {k: {**base[k], **v} if isinstance(v, dict) and isinstance(base.get(k), dict) else v
+              for k, v in layout.items()}
+    return go.Figure(data=traces, layout={**base, **merged}, _validate=False)
 
 
 def _scatter(x, y, name: str, markers: bool, **extra) -> dict:
@@ -220,7 +190,7 @@ def _traces(entry: JobCurves, names: tuple[str, ...], view: ChartView, markers: 
             x, y = downsample(steps, values)
             traces.append(_scatter(_x(entry, x, view), y, msg("chart.raw", name=label), False, opacity=0.25,
                                    showlegend=False, hoverinfo="skip"))
-            x, y = downsample(steps, ema(values, view.smoothing))
+            x, y = downsample(steps, entry.smooth(name, view.smoothing))
             traces.append(_scatter(_x(entry, x, view), y, label, False))
             continue
         x, y = downsample(steps, values)
@@ -271,8 +241,26 @@ def _x(entry: JobCurves, steps, view: ChartView):
     """The x values of steps: the steps themselves, or the epoch each step was logged at."""
     if view.x_axis != "epoch" or not entry.epochs:
         return steps
-    known = sorted(entry.epochs.items())
-    return np.round(np.interp(np.asarray(steps, dtype=float), [k for k, _ in known], [v for _, v in known]), 4)
+    version, known_steps, known_epochs = entry._epoch_axis
+    if version != entry.version:
+        known_steps = np.fromiter(entry.epochs.keys(), dtype=float, count=len(entry.epochs))
+        known_epochs = np.fromiter(entry.epochs.values(), dtype=float, count=len(entry.epochs))
+        order = np.argsort(known_steps, kind="stable")
+        known_steps, known_epochs = known_steps[order], known_epochs[order]
+        entry._epoch_axis = (entry.version, known_steps, known_epochs)
+    return np.round(np.interp(np.asarray(steps, dtype=float), known_steps, known_epochs), 4)
+
+
+def curve_points(job_id: str) -> tuple[list, list]:
+    """What the live diagnosis reads (core.results.diagnosis.diagnose_curves): train (step, loss) with NaN as None,
+    and evaluations during training (step, eval loss, epoch)."""
+    entry = curves(job_id)
+    with _lock:
+        steps, losses = entry.series.get("train loss", ([], []))
+        train = sorted([*zip(steps, losses), *((s, None) for s in entry.nan_steps)], key=lambda p: p[0])
+        eval_steps, eval_losses = entry.series.get("eval loss", ([], []))
+        evals = [(s, v, entry.epochs.get(s)) for s, v in zip(eval_steps, eval_losses) if s > 0]  # 0: the baseline
+    return train, evals
 
 
 def _best_marker(entry: JobCurves, view: ChartView) -> dict:
@@ -284,21 +272,6 @@ def _best_marker(entry: JobCurves, view: ChartView) -> dict:
                             line=dict(dash="dash", color="#16a34a", width=2))],
             "annotations": [dict(x=x, y=1, yref="paper", yanchor="bottom", showarrow=False,
                                  text=msg("chart.best", step=view.best_step), font=dict(color="#16a34a"))]}
-
-
-def ema(values, weight: float) -> np.ndarray:
-    """TensorBoard's smoothing: an exponential moving average, debiased at the start; NaN points stay NaN."""
-    from scipy.signal import lfilter  # slow import, deferred to the first smoothed chart
-
-    y = np.asarray(values, dtype=float)
-    out = np.full_like(y, np.nan)
-    finite = np.isfinite(y)
-    if finite.any() and 0 < weight < 1:
-        averaged = lfilter([1 - weight], [1, -weight], y[finite])
-        out[finite] = averaged / (1 - weight ** np.arange(1, finite.sum() + 1))
-    elif finite.any():
-        out[finite] = y[finite]
-    return out
 
 
 def empty_figure(title: str, note: str = "") -> go.Figure:

@@ -106,7 +106,7 @@ def run_examples(run_id: str, which: str = "all", cell: str = "", limit: int = 5
     if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not 0 <= limit <= examples.MAX_ROWS_SHOWN:
         raise UserError("limit: {value!r} - use a whole number from 0 to {top}", value=limit,
                         top=examples.MAX_ROWS_SHOWN)
-    if not isinstance(which, str) or not isinstance(cell, (str, list, type(None))):
+    if not isinstance(which, str):
         raise UserError("{name}: {value!r} is not one of {choices} - choose one of those", name="filter",
                         value=str(which)[:40], choices=", ".join(examples.FILTERS))
     found = examples.run_examples(_store(), run_id)
@@ -255,6 +255,7 @@ def examples_table(found: dict, request: gr.Request | None = None) -> pd.DataFra
                                                                      if "pair" in r else {}),
              "label": labels[r["label"]], "before": labels[r["before"]], "before_p": r["before_p"],
              "after": labels[r["after"]], "after_p": r["after_p"]} for r in found["rows"]]
-    columns = ["row", "text", *(["pair"] if rows and "pair" in rows[0] else []), "label", "before", "before_p",
-               "after", "after_p"]
+    # the short columns first, so the predictions show beside the row number and the text takes the rest
+    columns = ["row", "label", "before", "before_p", "after", "after_p", "text",
+               *(["pair"] if rows and "pair" in rows[0] else [])]
     return pd.DataFrame(rows, columns=columns).rename(columns={c: msg(f"ex.c.{c}", request) for c in columns})

@@ -298,7 +298,8 @@ class JobManager:
                 "samples_per_second": 0.0, "queue_position": 0, "device": status.get("device", ""),
                 "error": status.get("error", ""), "baseline": self.store.read_eval(job_id, "baseline"),
                 "final": self.store.read_eval(job_id, "final"),
-                "points": self.store.read_metrics(job_id, since_step), "best_step": _int_or_none(status.get("best_step"))}
+                "points": self.store.read_metrics(job_id, since_step),
+                "best_step": _int_or_none(status.get("best_step"))}
 
 
 def _int_or_none(value) -> int | None:

@@ -50,12 +50,19 @@ class Finding:
 
 
 def diagnose(records: list[dict], config, report: dict | None = None, live: bool = False) -> list[Finding]:
-    """Findings for a run (none for a healthy one); config: a TrainConfig or its dict."""
-    config = config if isinstance(config, TrainConfig) else TrainConfig.from_stored(dict(config))
+    """Findings for a run (none for a healthy one) from its metrics records; config: a TrainConfig or its dict."""
     train = sorted(((r["step"], r.get("loss")) for r in records if r.get("kind") == "train" and "loss" in r),
                    key=lambda p: p[0])
     evals = sorted(((r["step"], r.get("eval_loss"), r.get("epoch")) for r in records
                     if r.get("kind") == "eval" and isinstance(r.get("eval_loss"), (int, float))), key=lambda p: p[0])
+    return diagnose_curves(train, evals, config, report, live)
+
+
+def diagnose_curves(train: list[tuple], evals: list[tuple], config, report: dict | None = None,
+                    live: bool = False) -> list[Finding]:
+    """The same from the curves themselves: train [(step, loss or None for NaN)], evaluations during training
+    [(step, eval_loss, epoch)], both by step (the live charts hold them so)."""
+    config = config if isinstance(config, TrainConfig) else TrainConfig.from_stored(dict(config))
     findings = [_learning_rate(train, config)]
     last_step = max([s for s, _ in train] + [s for s, _, _ in evals] + [0])
     too_few = None if live else _too_few(train, last_step, config)

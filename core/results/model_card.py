@@ -30,12 +30,14 @@ TEMPLATE = """---
 
 # {{ title }}
 
-A text classifier fine-tuned from `{{ base }}` with Fine-tune Studio (the Hugging Face `Trainer`), for {{ labels | length }} classes: {{ labels | join(", ") }}.
+A text classifier fine-tuned from `{{ base }}` with Fine-tune Studio (the Hugging Face `Trainer`),
+for {{ labels | length }} classes: {{ labels | join(", ") }}.
 
 ## Training data
 
 - dataset: {{ dataset }}
-- text column: `{{ text_column }}`{% if pair_column %}, second text column: `{{ pair_column }}`{% endif %}; label column: `{{ label_column }}`
+- text column: `{{ text_column }}`{% if pair_column %}, second text column: `{{ pair_column }}`{% endif %};
+  label column: `{{ label_column }}`
 - training rows: {{ train_rows }}; evaluation rows: {{ eval_rows }}
 
 ## Training settings

@@ -8,6 +8,7 @@ import gradio as gr
 
 from ui import charts, lessons
 from ui.binding import bind
+from ui.chart_view import X_AXES
 from ui.i18n import register, t
 from ui.runs.handlers import (compare_view, delete_run, download_model, download_script, export_code, list_runs,
                               page_words, predict, predict_from_ui, push_run, refresh_runs, show_code,
@@ -141,7 +142,7 @@ def build_runs_tab() -> RunsTab:
     w = {"refresh_btn": gr.Button(t("runs.refresh"), size="sm"),
          "runs_df": gr.Dataframe(label=t("runs.table"), interactive=False),
          "compare_dd": gr.Dropdown([], multiselect=True, label=t("runs.compare"), info=t("runs.compare.info"))}
-    w["xaxis_radio"] = gr.Radio(list(charts.X_AXES), value="step", label=t("runs.xaxis"), info=t("runs.xaxis.info"))
+    w["xaxis_radio"] = gr.Radio(list(X_AXES), value="step", label=t("runs.xaxis"), info=t("runs.xaxis.info"))
     with gr.Row():
         w["acc_plot"] = gr.Plot(charts.empty_figure("eval accuracy"), label=t("runs.acc_plot"))
         w["loss_plot"] = gr.Plot(charts.empty_figure("train loss"), label=t("runs.loss_plot"))

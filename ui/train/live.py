@@ -94,7 +94,7 @@ def _live_findings(tab, job_id: str, request: gr.Request | None) -> dict:
     except (ValueError, OSError) as err:  # a run folder deleted mid-run: the charts go on without a diagnosis
         log.info("no live diagnosis for %s: %s", job_id, err)
         return {}
-    findings = diagnosis.diagnose(charts.curves(job_id).records, config, live=True)
+    findings = diagnosis.diagnose_curves(*charts.curve_points(job_id), config, live=True)
     return lessons.show_findings(tab.diagnosis, job_id, findings, request, live=True)
 
 

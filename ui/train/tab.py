@@ -17,9 +17,10 @@ from core.settings import get_settings
 from core.training.config import quick_demo_config
 from ui import charts, lessons
 from ui.binding import bind
+from ui.chart_view import MAX_SMOOTHING, X_AXES
 from ui.i18n import msg_in, register, t
 from ui.train import form as train_form
-from ui.train.handlers import (PRESET_QUICK, PRESET_SELECTION, PRESET_TUTORIAL, apply_preset, attach, fill_from_retry,
+from ui.train.handlers import (PRESET_QUICK, PRESET_SELECTION, apply_preset, attach, fill_from_retry,
                                page_words, resume_from_button, show_train_tab, resume_training, run_on_zero_gpu, show_config,
                                start_from_form, start_training, stop_from_button, stop_training, training_status,
                                with_gpu_slot)
@@ -93,11 +94,9 @@ class TrainTab:
             filled.success(show_train_tab, None, tabs, api_visibility="private", show_progress="hidden")
 
 
-def build_train_tab(selection: gr.State) -> TrainTab:
-    """Lay out the Train tab inside an open gr.Tab and wire its events."""
-    cfg = quick_demo_config().to_dict()
-    gr.Markdown(t("train.intro"))
-    # Known when the app is built: both languages' lines are registered then, and the browser shows its own.
+def _build_header() -> gr.Dropdown:
+    """The device and limits line, the presets, the offline notice and the dataset line. The lines are known when
+    the app is built: both languages' versions are registered then, and the browser shows its own."""
     register(**{lang: {"train.limits.now": limits_line(_device(), get_settings(), lang)} for lang in ("en", "zh")})
     gr.Markdown(t("train.limits.now"))
     preset_dd = gr.Dropdown(preset_choices(online=sources.is_online()), value=PRESET_QUICK, label=t("train.preset"),
@@ -107,10 +106,42 @@ def build_train_tab(selection: gr.State) -> TrainTab:
                                                        reason=localize(sources.offline_reason(), lang))}
                     for lang in ("en", "zh")})
         gr.Markdown(t("train.offline.now"))
-    dataset_state = gr.State(cfg["dataset"])
     register(**{lang: {"train.dataset.now": msg_in(lang, "train.dataset", name=SAMPLE_NAME)} for lang in ("en", "zh")})
+    return preset_dd
+
+
+def _build_results() -> dict:
+    """The chart controls, the live charts and the tables of a finished run (placeholders until the page loads)."""
+    w = {}
+    with gr.Row():
+        w["smooth_sl"] = gr.Slider(0.0, MAX_SMOOTHING, value=0.0, step=0.01, label=t("train.smooth"),
+                                   info=t("train.smooth.info"))
+        w["log_cb"] = gr.Checkbox(False, label=t("train.log"), info=t("train.log.info"))
+        w["xaxis_radio"] = gr.Radio(list(X_AXES), value="step", label=t("train.xaxis"),
+                                    info=t("train.xaxis.info"))
+    for row in (("loss_plot", "train.loss", "loss-plot"), ("lr_plot", "train.lr", "lr-plot")), \
+               (("metrics_plot", "train.metrics", "metrics-plot"), ("speed_plot", "train.speed", "speed-plot")):
+        with gr.Row():
+            for name, label, elem_id in row:
+                w[name] = gr.Plot(charts.empty_figure(""), label=t(label), elem_id=elem_id)
+    w["compare_df"] = gr.Dataframe(headers=["metric", "before", "after", "change"], label=t("train.compare"),
+                                   interactive=False, elem_id="compare-table")
+    with gr.Row():
+        w["confusion_plot"] = gr.Plot(charts.empty_figure(""), label=t("train.confusion"), elem_id="confusion-plot")
+        w["per_class_df"] = gr.Dataframe(headers=["label", "precision", "recall", "f1", "support"],
+                                         label=t("train.per_class"), interactive=False, elem_id="per-class-table")
+    return w
+
+
+def build_train_tab(selection: gr.State) -> TrainTab:
+    """Lay out the Train tab inside an open gr.Tab and wire its events."""
+    cfg = quick_demo_config().to_dict()
+    gr.Markdown(t("train.intro"))
+    preset_dd = _build_header()
+    dataset_state = gr.State(cfg["dataset"])
     dataset_md = gr.Markdown(t("train.dataset.now"))
-    form = train_form.build_form(cfg)
+    with gr.Column(elem_id="train-form"):
+        form = train_form.build_form(cfg)
     with gr.Accordion(t("train.config"), open=False):
         config_code = gr.Code(json.dumps(cfg, indent=1), language="json", interactive=False, elem_id="train-config")
     with gr.Row():
@@ -118,29 +149,12 @@ def build_train_tab(selection: gr.State) -> TrainTab:
         stop_btn = gr.Button(t("train.stop"), variant="stop")
         resume_btn = gr.Button(t("train.resume"))
     status = gr.HTML(status_html(None))
-    with gr.Row():
-        smooth_sl = gr.Slider(0.0, charts.MAX_SMOOTHING, value=0.0, step=0.01, label=t("train.smooth"),
-                              info=t("train.smooth.info"))
-        log_cb = gr.Checkbox(False, label=t("train.log"), info=t("train.log.info"))
-        xaxis_radio = gr.Radio(list(charts.X_AXES), value="step", label=t("train.xaxis"), info=t("train.xaxis.info"))
-    with gr.Row():
-        loss_plot = gr.Plot(charts.empty_figure("loss"), label=t("train.loss"), elem_id="loss-plot")
-        lr_plot = gr.Plot(charts.empty_figure("learning rate"), label=t("train.lr"), elem_id="lr-plot")
-    with gr.Row():
-        metrics_plot = gr.Plot(charts.empty_figure("evaluation"), label=t("train.metrics"), elem_id="metrics-plot")
-        speed_plot = gr.Plot(charts.empty_figure("throughput"), label=t("train.speed"), elem_id="speed-plot")
-    compare_df = gr.Dataframe(headers=["metric", "before", "after", "change"], label=t("train.compare"),
-                              interactive=False, elem_id="compare-table")
-    with gr.Row():
-        confusion_plot = gr.Plot(charts.empty_figure("confusion matrix"), label=t("train.confusion"),
-                                 elem_id="confusion-plot")
-        per_class_df = gr.Dataframe(headers=["label", "precision", "recall", "f1", "support"],
-                                    label=t("train.per_class"), interactive=False, elem_id="per-class-table")
+    w = _build_results()
     diagnosis, examples = lessons.build_diagnosis(), lessons.build_examples()
     tab = TrainTab(preset_dd, dataset_state, dataset_md, form, config_code, start_btn, stop_btn, resume_btn,
-                   status, loss_plot, lr_plot, metrics_plot, speed_plot, compare_df, confusion_plot,
-                   per_class_df, gr.Timer(1.0, active=False), gr.State(None), gr.State(None), gr.State(0),
-                   smooth_sl, log_cb, xaxis_radio, diagnosis, examples)
+                   status, w["loss_plot"], w["lr_plot"], w["metrics_plot"], w["speed_plot"], w["compare_df"],
+                   w["confusion_plot"], w["per_class_df"], gr.Timer(1.0, active=False), gr.State(None), gr.State(None),
+                   gr.State(0), w["smooth_sl"], w["log_cb"], w["xaxis_radio"], diagnosis, examples)
     _wire(tab, selection)
     return tab
 
