@@ -50,7 +50,7 @@ def build_app():
         who_md = gr.Markdown()
         browser_id = identity.browser_state()
         selection = gr.State(Selection())
-        with gr.Tabs():
+        with gr.Tabs() as tabs:
             with gr.Tab(t("tab.datasets"), id="datasets"):
                 ds = datasets_tab.build_datasets_tab(selection)
                 classroom.teacher_notes("datasets")
@@ -71,6 +71,7 @@ def build_app():
         train.attach_after(visitor_known)
         runs.attach_after(visitor_known)
         runs.refresh_on(train.finished_state)
+        train.fill_from(runs.retry_state, tabs)  # "try again with ..." on the Runs tab fills the Train form
     return demo
 
 

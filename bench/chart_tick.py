@@ -4,6 +4,8 @@ A tick is what ui/train_live.refresh_live does: a snapshot of the points after t
 ui.charts.add_points + ui.charts.figures (downsampled plotly figures), plus the JSON Gradio sends for them.
 Three cases: steady (10,000 points cached, 5 new arrive), cold (a page reload re-attaches to a live job
 and receives all 10,000), and stored (a finished run read back from metrics.jsonl by JobManager.snapshot).
+steady_viewed is the steady tick of a visitor who moved every chart control (smoothing 0.6, log-scale loss, x by
+epoch, the best step marked), interleaved with the plain one.
 
     python bench/chart_tick.py [--quick] [--points 10000] [--ticks 20]
 """
@@ -34,22 +36,29 @@ def make_records(n_steps: int, start_step: int = 1) -> list[dict]:
     return records
 
 
-def redraw(job_id: str, points: list[dict]) -> int:
+def redraw(job_id: str, points: list[dict], view=None) -> int:
     """The chart half of a tick; returns the JSON size Gradio would send for the four figures."""
     from ui import charts
 
     charts.add_points(job_id, points)
-    return sum(len(fig.to_json()) for fig in charts.figures(job_id))
+    return sum(len(fig.to_json()) for fig in charts.figures(job_id, view))
 
 
-def time_steady(n_points: int, ticks: int) -> tuple[list[float], int]:
+def viewed():
+    """Every chart control moved: smoothing, log-scale loss, x by epoch, the best step marked."""
+    from ui import charts
+
+    return charts.ChartView.of(0.6, True, "epoch", EVAL_EVERY)
+
+
+def time_steady(n_points: int, ticks: int, view=None) -> tuple[list[float], int]:
     """A live job: recorder holds n_points, the chart cache has them too, each tick brings 5 new steps."""
     from core.training.recorder import MetricsRecorder
     from ui import charts
 
     job_id = f"bench-steady-{time.time_ns()}"
     recorder = MetricsRecorder(None, make_records(n_points))
-    redraw(job_id, recorder.points(-1))
+    redraw(job_id, recorder.points(-1), view)
     times, size, step = [], 0, n_points
     for _ in range(ticks):
         for record in make_records(5, step + 1):
@@ -57,7 +66,7 @@ def time_steady(n_points: int, ticks: int) -> tuple[list[float], int]:
         step += 5
         start = time.perf_counter()
         points = recorder.points(charts.since_step(job_id), before_step=step)  # what snapshot() returns live
-        size = redraw(job_id, points)
+        size = redraw(job_id, points, view)
         times.append((time.perf_counter() - start) * 1000)
     return times, size
 
@@ -116,11 +125,12 @@ def main() -> None:
         args.points, args.ticks, args.repeats = 1_000, 2, 1
     info = machine_info()
     redraw("bench-warmup", make_records(50))  # imports plotly and builds the figure templates once
-    times: dict[str, list[float]] = {"steady": [], "cold": []}
+    times: dict[str, list[float]] = {"steady": [], "steady_viewed": [], "cold": []}
     size = 0
     for _ in range(args.repeats):
         steady, size = time_steady(args.points, args.ticks)
         times["steady"] += steady
+        times["steady_viewed"] += time_steady(args.points, args.ticks, viewed())[0]
         times["cold"] += time_cold(args.points, max(3, args.ticks // 4))
     results = {name: summarize(name, values) for name, values in times.items()}
     results["stored"] = summarize("stored", time_stored(args.points, max(3, args.ticks // 4),
@@ -128,6 +138,7 @@ def main() -> None:
     results["figure_json_bytes"] = size
     report(f"four figures: {size / 1024:.0f} KiB of JSON per redraw")
     targets = [check(f"steady tick with {args.points} points (ms)", results["steady"]["median_ms"], 50),
+               check("steady tick, every control moved (ms)", results["steady_viewed"]["median_ms"], 50),
                check(f"cold tick with {args.points} points (ms)", results["cold"]["median_ms"], 50)]
     path = write_result("chart_tick", {"machine": info, "quick": args.quick, "points": args.points,
                                        "ticks": args.ticks, "results": results, "targets": targets}, args.out)

@@ -353,4 +353,53 @@ ZH: dict[str, str] = {
     "Step through: {model} has {count} M parameters, more than this server steps through ({limit} M) - choose a "
     "smaller model, e.g. distilbert-base-uncased":
         "逐步演示：{model} 有 {count} M 个参数，超过了这个服务器能逐步演示的上限（{limit} M）——请选一个更小的模型，例如 distilbert-base-uncased",
+    # ---------------------------------------------------------------- the best checkpoint and trackers (config)
+    "e.g. 2; 0 turns it off": "例如 2；0 表示关闭",
+    "metric_for_best_model: {metric} is not computed - add it to metrics or choose loss":
+        "metric_for_best_model：没有计算 {metric}——请把它加入 metrics，或选择 loss",
+    "{name}: needs evaluations during training - set eval_strategy to epoch or steps":
+        "{name}：需要在训练过程中评估——请把 eval_strategy 设为 epoch 或 steps",
+    "report_to: {tool} is not installed on this server - choose none (the app's own charts), or install it: "
+    "pip install {package}": "report_to：这台服务器没有安装 {tool}——请选择 none（使用应用自己的图表），或安装它：pip install {package}",
+    "report_to: {tool!r} is not a tracker - choose none, trackio or tensorboard":
+        "report_to：{tool} 不是实验跟踪工具——请选择 none、trackio 或 tensorboard",
+    # ---------------------------------------------------------------- per-example results (core/results/examples.py)
+    "Run {run} has no saved model: train it with 'save model' on to see its examples":
+        "运行 {run} 没有保存的模型：请打开“保存模型”（save model）再训练，才能看到逐条结果",
+    "cell: {value!r} is not a cell of the confusion matrix - write it as 'true label -> predicted label', e.g. "
+    "{example!r}": "cell：{value} 不是混淆矩阵中的格子——请写成“真实标签 -> 预测标签”，例如 {example}",
+    # ---------------------------------------------------------------- diagnosis (core/results/diagnosis.py)
+    "A smaller learning rate takes smaller steps: try {value:g}.": "更小的学习率，每一步走得更小：试试 {value}。",
+    "The loss became NaN at step {step}: the weights blew up, a sign of a learning rate too high ({lr:g}).":
+        "第 {step} 步时 loss 变成了 NaN：权重发散了，这是学习率过高（{lr}）的迹象。",
+    "The loss jumped to {loss:.3f} at step {step}, {times:.1f} times what it was just before ({before:.3f}): the "
+    "learning rate ({lr:g}) may be too high.":
+        "第 {step} 步时 loss 跳到了 {loss}，是之前（{before}）的 {times} 倍：学习率（{lr}）可能过高。",
+    "The loss went up, from {first:.3f} at the start to {last:.3f} by step {step}: training diverged; the learning "
+    "rate ({lr:g}) is likely too high.":
+        "loss 不降反升，从开始时的 {first} 升到第 {step} 步的 {last}：训练发散了，学习率（{lr}）很可能过高。",
+    "Overfitting from step {step}: eval loss was lowest there ({best:.3f}) and rose to {last:.3f} by step "
+    "{last_step}, while train loss kept falling ({then:.3f} -> {now:.3f}). The model is memorising its training "
+    "rows.": "从第 {step} 步开始过拟合：验证 loss 在那里最低（{best}），到第 {last_step} 步升到了 {last}，而训练 loss "
+             "还在下降（{then} -> {now}）。模型在死记训练数据。",
+    "Stop where eval loss was lowest: {name} = {value:g} (early stopping and keeping the best checkpoint do this for "
+    "you).": "在验证 loss 最低的地方停下：{name} = {value}（早停和保留最佳检查点会自动做到这一点）。",
+    "The train loss stayed flat, {first:.3f} at the start and {last:.3f} at step {step}: the model is barely "
+    "learning (underfitting).": "训练 loss 几乎不变，开始时 {first}，第 {step} 步时 {last}：模型几乎没有学到东西（欠拟合）。",
+    "Let it learn more: {name} = {value:g}.": "让它多学一些：{name} = {value}。",
+    "The majority-class trap: accuracy {accuracy:.1%} is the share of the largest class ({label}, {share:.1%}); the "
+    "model predicts {predicted} for {predicted_share:.1%} of the rows. It learned the class balance, not the texts.":
+        "多数类陷阱：准确率 {accuracy} 正好等于最大类别（{label}）所占的比例 {share}；模型把 {predicted_share} 的样本都预测为 "
+        "{predicted}。它学到的是类别比例，而不是文本内容。",
+    "Look at the per-class recall, then try {name} = {value:g}.": "先看每个类别的 recall，再试试 {name} = {value}。",
+    "Only {points} train losses were logged over {steps} steps: too few points to read the curve.":
+        "{steps} 步里只记录了 {points} 个训练 loss：点太少，看不出曲线的走势。",
+    "Only {steps} training steps: too few to judge the curves (at least {need} tell more).":
+        "只训练了 {steps} 步：太少，无法判断曲线（至少 {need} 步才能看出更多）。",
+    "Train longer or log more often: {name} = {value:g}.": "训练更久，或更频繁地记录：{name} = {value}。",
+    # ---------------------------------------------------------------- lessons of a run (ui/lessons.py)
+    "limit: {value!r} - use a whole number from 0 to {top}": "limit：{value}——请使用 0 到 {top} 之间的整数",
+    "config: {value!r} is not one change of a run's settings": "config：{value} 不是对一次运行设置的单项修改",
+    "This run learned from another visitor's own file: only they may train it again (you may still try it and export "
+    "its code)": "这个运行是用另一位访客自己的文件训练的：只有他们能再次训练它（你仍然可以试用它并导出代码）",
 }

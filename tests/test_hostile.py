@@ -567,3 +567,66 @@ def test_a_visitor_steps_through_within_the_servers_bounds(visitors):
     assert answer["stages"]["batch"]["shapes"]["input_ids"][1] <= 256 and answer["rows"] <= 2000
     assert {row["run_id"] for row in bob.api("/list_runs")[1]} <= runs_before  # no run, no folder: nothing kept
     still_serves(bob)
+
+
+# ------------------------------------------------------------------ what a run teaches (per-example results, diagnosis)
+
+@pytest.fixture(scope="module")
+def anns_finished_run(visitors):
+    """A run of A's that learned from A's upload and finished with a saved model."""
+    ann, manager = visitors["ann"], visitors["manager"]
+    for earlier in (visitors["run"], visitors["failing"]):  # A may have two runs at once: end those (run alone)
+        if manager.store.exists(earlier):
+            manager.stop(earlier, admin=True)
+            manager.wait(earlier, 180)
+    config = {"run_name": "ann lesson", "max_train_samples": 32, "max_eval_samples": 8, "max_steps": 2,
+              "max_length": 32, "batch_size": 8, "eval_strategy": "no", "logging_steps": 1,
+              "dataset": {"kind": "upload", "upload": visitors["upload"], "name": "x.csv"}, "eval_split": ""}
+    kind, status = ann.api("/start_training", json.dumps(config))
+    assert kind == "ok", status
+    assert manager.wait(status["job_id"], 300) == "done"
+    return status["job_id"]
+
+
+def test_per_example_texts_of_an_upload_stay_with_their_owner(visitors, anns_finished_run):
+    ann, bob, run = visitors["ann"], visitors["bob"], anns_finished_run
+    kind, mine = ann.api("/run_examples", run, "all", "", 50)
+    assert kind == "ok" and mine["rows"] and "ann secret row" in json.dumps(mine)
+    kind, theirs = bob.api("/run_examples", run, "all", "", 50)
+    assert kind == "ok" and theirs["texts_withheld"] is True and theirs["counts"] == mine["counts"]
+    text = json.dumps(theirs)
+    assert "ann secret" not in text and not theirs["rows"] and not theirs["labels"]
+    kind, cell = bob.api("/run_examples", run, "all", "neg -> pos", 50)  # a cell names nothing it could learn from
+    assert kind == "ok" and not cell["rows"]
+    kind, findings = bob.api("/diagnose_run", run)
+    assert kind == "ok" and "ann secret" not in json.dumps(findings)
+    assert "majority_class" not in [f["kind"] for f in findings]  # that finding names the classes: the owner's
+
+
+@pytest.mark.parametrize("args, words", [
+    (("all", "", 10**9), ["limit", "from 0 to 200"]), (("all", "", -1), ["limit"]), (("all", "", "9"), ["limit"]),
+    (("everything", "", 5), ["filter", "choose one of those"]), ((["all"], "", 5), ["filter"]),
+    (("all", "../../etc -> passwd", 5), ["not a cell of the confusion matrix"]),
+])
+def test_bad_example_requests_are_named(visitors, anns_finished_run, args, words):
+    refused(visitors["ann"].api("/run_examples", anns_finished_run, *args), *words)
+
+
+@pytest.mark.parametrize("name, args", [("/run_examples", ("../runs", "all", "", 5)), ("/diagnose_run", ("x/../y",)),
+                                        ("/diagnose_run", (["run"],))])
+def test_lessons_of_no_run_are_refused(visitors, name, args):
+    refused(visitors["bob"].api(name, *args), "not a run id")
+
+
+def test_try_again_cannot_copy_another_visitors_upload_run(visitors, anns_finished_run):
+    from core.messages import UserError
+    from ui import lessons
+    from ui.identity import visitor
+
+    bob, run = visitors["bob"], anns_finished_run
+    request = type("Request", (), {"session_hash": bob.session, "headers": {}})()
+    assert visitor(request).owner  # Bob's session, as the server knows it
+    with pytest.raises(UserError, match="only they may train it again"):
+        lessons.retry_config({"run_id": run, "change": {"seed": 7}}, request)
+    outcome = bob.event("fill_from_retry", {"run_id": run, "change": {"seed": 7}})  # the page's own event, raw
+    assert outcome[0] == "error" and visitors["upload"] not in outcome[1]

@@ -125,6 +125,7 @@ def test_tick_fetches_only_new_points_and_stops_the_timer(tabs, monkeypatch):
     tab = tabs.train
     monkeypatch.setattr(train_live, "get_manager", lambda: FakeManager())
     monkeypatch.setattr(train_live, "show_results", lambda tab, job_id, snap, request=None: {tab.compare_df: "t"})
+    monkeypatch.setattr(train_live, "_live_findings", lambda tab, job_id, request: {})  # no run folder here
     charts.forget("job-fake")
     out = train_live.refresh_live(tab, "job-fake", 0)
     assert out[tab.timer].active is True and charts.curves("job-fake").series["train loss"] == ([1], [1.0])
@@ -184,7 +185,7 @@ def test_start_follow_results_runs_export(tabs, manager, tiny_model_dir):
     assert manager.wait(job_id, timeout=120) == "done"
     assert train_tab.attach(tabs.train, None, _request("bob"))[tabs.train.job_state] in (None, job_id)
     tab = tabs.train
-    out = train_live.refresh_live(tab, job_id, 0, _request())
+    out = train_live.refresh_live(tab, job_id, 0, request=_request())
     assert out[tab.timer].active is False and out[tab.finished_state] == job_id
     series = charts.curves(job_id).series
     assert len(series["train loss"][0]) == 6 and series["accuracy"][0][0] == 0  # baseline + 2 evals

@@ -15,7 +15,11 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from ui.chart_view import ChartView, ema_extend
+from ui.i18n import msg
+
 MAX_DISPLAY_POINTS = 1000
+MAX_SMOOTHED = 8  # smoothed series kept per job (series x smoothing weight)
 _MAX_JOBS = 16
 EVAL_METRICS = ("eval_accuracy", "eval_f1", "eval_precision", "eval_recall")
 
@@ -53,6 +57,19 @@ class JobCurves:
     last_step: int = -1
     last_train: tuple[float, float] | None = None  # (step, time) of the previous train log, for steps/s
     version: int = 0  # bumped whenever points are added; each browser session remembers the one it drew
+    epochs: dict[float, float] = field(default_factory=dict)  # step -> epoch, for an x axis by epoch
+    nan_steps: list = field(default_factory=list)  # steps whose train loss was NaN (no point in the series)
+    _epoch_axis: tuple = (-1, None, None)  # (version, steps, epochs) sorted once per version for np.interp
+    smoothed: OrderedDict = field(default_factory=OrderedDict)  # (series, weight) -> ema_extend state, a few kept
+
+    def smooth(self, name: str, weight: float) -> list:
+        """The series smoothed with this weight, extended by the points that arrived since the last call."""
+        key = (name, weight)
+        state = ema_extend(self.smoothed.pop(key, (0, 0.0, 0, [])), self.series[name][1], weight)
+        self.smoothed[key] = state
+        while len(self.smoothed) > MAX_SMOOTHED:  # visitors move the slider: keep the latest few weights
+            self.smoothed.popitem(last=False)
+        return state[3]
 
     def add(self, name: str, step: float, value) -> None:
         if value is None:
@@ -114,9 +131,14 @@ def add_points(job_id: str, points: list[dict]) -> int:
 
 def _add_point(entry: JobCurves, point: dict) -> None:
     step, kind = point.get("step", 0), point.get("kind")
+    if point.get("epoch") is not None:
+        entry.epochs[step] = float(point["epoch"])
     if kind == "train":
+        if "loss" in point and point["loss"] is None:
+            entry.nan_steps.append(step)
         entry.add("train loss", step, point.get("loss"))
         entry.add("learning rate", step, point.get("learning_rate"))
+        entry.add("grad norm", step, point.get("grad_norm"))
         if "time" in point and entry.last_train and step > entry.last_train[0]:
             dt = point["time"] - entry.last_train[1]
             if dt > 0:
@@ -130,76 +152,159 @@ def _add_point(entry: JobCurves, point: dict) -> None:
         entry.add("eval samples/s", step, point.get("eval_samples_per_second"))
 
 
-def _figure(title: str, y_title: str, traces: list[dict], **layout) -> go.Figure:
+def _figure(title: str, y_title: str, traces: list[dict], x_title: str = "", note: str = "", **layout) -> go.Figure:
     """A line chart from plain trace dicts, built without plotly's per-property validation.
 
     Validation costs ~3 ms a figure and these figures are redrawn every tick (bench/chart_tick.py); every
-    trace and layout key used here is covered by tests/test_train_ui.py, which renders them.
+    trace and layout key used here is covered by tests/test_train_ui.py and tests/test_results_lessons.py, which
+    validate them. A chart with no trace shows `note` instead of bare axes.
     """
-    base = dict(title=dict(text=title), xaxis=dict(title=dict(text="step")), yaxis=dict(title=dict(text=y_title)),
+    base = dict(title=dict(text=title), xaxis=dict(title=dict(text=x_title or msg("chart.step"))),
+                yaxis=dict(title=dict(text=y_title)),
                 height=300, margin=dict(l=50, r=10, t=40, b=40), legend=dict(orientation="h", y=-0.25),
                 uirevision="keep")  # keep zoom between refreshes
-    return go.Figure(data=traces, layout={**base, **layout}, _validate=False)
+    if not traces:  # a note instead of bare axes: no ticks, no grid, just what the chart will show
+        base["annotations"] = [dict(text=note or msg("chart.no_run"), x=0.5, y=0.5, xref="paper", yref="paper",
+                                    showarrow=False, font=dict(size=14, color="#6b7280"))]
+        for axis in ("xaxis", "yaxis"):
+            base[axis].update(showticklabels=False, showgrid=False, zeroline=False)
+    merged = {k: {**base[k], **v} if isinstance(v, dict) and isinstance(base.get(k), dict) else v
+              for k, v in layout.items()}
+    return go.Figure(data=traces, layout={**base, **merged}, _validate=False)
 
 
-def _scatter(x, y, name: str, markers: bool) -> dict:
-    return dict(type="scatter", x=x, y=y, name=name, mode="lines+markers" if markers else "lines")
+def _scatter(x, y, name: str, markers: bool, **extra) -> dict:
+    return dict(type="scatter", x=x, y=y, name=name, mode="lines+markers" if markers else "lines", **extra)
 
 
-def _traces(entry: JobCurves, names: tuple[str, ...], markers: bool = False) -> list[dict]:
+def _traces(entry: JobCurves, names: tuple[str, ...], view: ChartView, markers: bool = False,
+            smooth: bool = False) -> list[dict]:
+    """One trace per series, in the visitor's words; smoothed series keep a faint copy of their raw points."""
     traces = []
     for name in names:
         if name not in entry.series:
             continue
-        x, y = downsample(*entry.series[name])
-        traces.append(_scatter(x, y, name, markers or len(x) < 3))
+        steps, values = entry.series[name]
+        label = msg(f"chart.s.{name}")
+        if smooth and view.smoothing > 0:
+            x, y = downsample(steps, values)
+            traces.append(_scatter(_x(entry, x, view), y, msg("chart.raw", name=label), False, opacity=0.25,
+                                   showlegend=False, hoverinfo="skip"))
+            x, y = downsample(steps, entry.smooth(name, view.smoothing))
+            traces.append(_scatter(_x(entry, x, view), y, label, False))
+            continue
+        x, y = downsample(steps, values)
+        traces.append(_scatter(_x(entry, x, view), y, label, markers or len(x) < 3))
     return traces
 
 
-def figures(job_id: str) -> tuple[go.Figure, go.Figure, go.Figure, go.Figure]:
-    """Loss, learning rate, eval metrics and throughput for one job, downsampled."""
+def figures(job_id: str, view: ChartView | None = None) -> tuple[go.Figure, go.Figure, go.Figure, go.Figure]:
+    """Loss, learning rate (with the gradient norm), eval metrics and throughput for one job, downsampled, in the
+    language of the request being served."""
+    view, entry = view or ChartView(), curves(job_id)
+    x_title = msg("chart.epoch" if view.x_axis == "epoch" else "chart.step")
+    with _lock:
+        loss = _figure(msg("chart.loss"), "loss", _traces(entry, ("train loss",), view, smooth=True)
+                       + _traces(entry, ("eval loss",), view, markers=True), x_title, msg("chart.waiting"),
+                       yaxis=dict(title=dict(text="loss"), type="log" if view.log_loss else "linear"),
+                       **_best_marker(entry, view))
+        lr = _lr_figure(entry, view, x_title)
+        metrics = _figure(msg("chart.evaluation"), msg("chart.score"),
+                          _traces(entry, tuple(n.removeprefix("eval_") for n in EVAL_METRICS), view, markers=True),
+                          x_title, msg("chart.waiting"), **_best_marker(entry, view))
+        return loss, lr, metrics, _throughput_figure(entry, view, x_title)
+
+
+def _lr_figure(entry: JobCurves, view: ChartView, x_title: str) -> go.Figure:
+    # The gradient norm on its own scale: a spike in it often comes right before a spike in the loss.
+    traces = _traces(entry, ("learning rate",), view) + _traces(entry, ("grad norm",), view, smooth=True)
+    for trace in traces:
+        if trace["name"] in (msg("chart.s.grad norm"), msg("chart.raw", name=msg("chart.s.grad norm"))):
+            trace["yaxis"] = "y2"
+    return _figure(msg("chart.lr"), msg("chart.s.learning rate"), traces, x_title, msg("chart.waiting"),
+                   yaxis2=dict(title=dict(text=msg("chart.s.grad norm")), overlaying="y", side="right",
+                               showgrid=False))
+
+
+def _throughput_figure(entry: JobCurves, view: ChartView, x_title: str) -> go.Figure:
+    # Two scales: a few training steps/s next to hundreds of eval rows/s would flatten the first.
+    traces = _traces(entry, ("train steps/s",), view) + _traces(entry, ("eval samples/s",), view, markers=True)
+    for trace in traces:
+        if trace["name"] == msg("chart.s.eval samples/s"):
+            trace["yaxis"] = "y2"
+    return _figure(msg("chart.throughput"), msg("chart.s.train steps/s"), traces, x_title, msg("chart.waiting"),
+                   yaxis2=dict(title=dict(text=msg("chart.s.eval samples/s")), overlaying="y", side="right",
+                               showgrid=False))
+
+
+def _x(entry: JobCurves, steps, view: ChartView):
+    """The x values of steps: the steps themselves, or the epoch each step was logged at."""
+    if view.x_axis != "epoch" or not entry.epochs:
+        return steps
+    version, known_steps, known_epochs = entry._epoch_axis
+    if version != entry.version:
+        known_steps = np.fromiter(entry.epochs.keys(), dtype=float, count=len(entry.epochs))
+        known_epochs = np.fromiter(entry.epochs.values(), dtype=float, count=len(entry.epochs))
+        order = np.argsort(known_steps, kind="stable")
+        known_steps, known_epochs = known_steps[order], known_epochs[order]
+        entry._epoch_axis = (entry.version, known_steps, known_epochs)
+    return np.round(np.interp(np.asarray(steps, dtype=float), known_steps, known_epochs), 4)
+
+
+def curve_points(job_id: str) -> tuple[list, list]:
+    """What the live diagnosis reads (core.results.diagnosis.diagnose_curves): train (step, loss) with NaN as None,
+    and evaluations during training (step, eval loss, epoch)."""
     entry = curves(job_id)
     with _lock:
-        return (_figure("loss", "loss", _traces(entry, ("train loss", "eval loss"))),
-                _figure("learning rate", "lr", _traces(entry, ("learning rate",))),
-                _figure("evaluation", "score", _traces(entry, tuple(n.removeprefix("eval_") for n in EVAL_METRICS),
-                                                       markers=True)),
-                _throughput_figure(entry))
+        steps, losses = entry.series.get("train loss", ([], []))
+        train = sorted([*zip(steps, losses), *((s, None) for s in entry.nan_steps)], key=lambda p: p[0])
+        eval_steps, eval_losses = entry.series.get("eval loss", ([], []))
+        evals = [(s, v, entry.epochs.get(s)) for s, v in zip(eval_steps, eval_losses) if s > 0]  # 0: the baseline
+    return train, evals
 
 
-def _throughput_figure(entry: JobCurves) -> go.Figure:
-    # Two scales: a few training steps/s next to hundreds of eval rows/s would flatten the first.
-    traces = _traces(entry, ("train steps/s",)) + _traces(entry, ("eval samples/s",), markers=True)
-    for trace in traces:
-        if trace["name"] == "eval samples/s":
-            trace["yaxis"] = "y2"
-    return _figure("throughput", "train steps/s", traces,
-                   yaxis2=dict(title=dict(text="eval samples/s"), overlaying="y", side="right", showgrid=False))
+def _best_marker(entry: JobCurves, view: ChartView) -> dict:
+    """A dashed line at the step whose checkpoint is the run's model (load_best_model_at_end)."""
+    if view.best_step is None:
+        return {}
+    x = float(_x(entry, [view.best_step], view)[0])
+    return {"shapes": [dict(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper",
+                            line=dict(dash="dash", color="#16a34a", width=2))],
+            "annotations": [dict(x=x, y=1, yref="paper", yanchor="bottom", showarrow=False,
+                                 text=msg("chart.best", step=view.best_step), font=dict(color="#16a34a"))]}
 
 
-def empty_figure(title: str) -> go.Figure:
-    """A blank chart with a title, shown before any run."""
-    return _figure(title, "", [])
+def empty_figure(title: str, note: str = "") -> go.Figure:
+    """A blank chart with a title and a short note ("no run yet"), shown before any run."""
+    return _figure(title, "", [], note=note)
 
 
-def overlay_figure(runs: dict[str, list[dict]], kind: str, key: str, title: str) -> go.Figure:
-    """One metric of several runs on one chart (run name -> its metrics records)."""
+def empty_figures() -> tuple[go.Figure, ...]:
+    """The Train tab's four charts before any run, titled in the visitor's language."""
+    return tuple(empty_figure(msg(key)) for key in ("chart.loss", "chart.lr", "chart.evaluation", "chart.throughput"))
+
+
+def overlay_figure(runs: dict[str, list[dict]], kind: str, key: str, title: str, x_axis: str = "step") -> go.Figure:
+    """One metric of several runs on one chart (run name -> its metrics records), by step or by epoch (so runs
+    of different sizes line up)."""
+    by = "epoch" if x_axis == "epoch" else "step"
     traces = []
     for name, records in runs.items():
-        pts = sorted((r["step"], r[key]) for r in records
+        pts = sorted((float(r.get(by) or 0), r[key]) for r in records
                      if r.get("kind") in kind.split("|") and r.get(key) is not None)
         if pts:
             x, y = downsample([p[0] for p in pts], [p[1] for p in pts])
             traces.append(_scatter(x, y, name, len(x) < 30))
-    return _figure(title, key, traces)
+    return _figure(title, key, traces, msg(f"chart.{by}"), msg("chart.pick_runs"))
 
 
 def confusion_figure(report: dict) -> go.Figure:
     """Heatmap of the confusion matrix (rows: true label, columns: predicted)."""
     names, matrix = report["labels"], np.asarray(report["confusion"])
     fig = go.Figure(go.Heatmap(z=matrix, x=names, y=names, colorscale="Blues", text=matrix,
-                               texttemplate="%{text}", hovertemplate="true %{y}<br>predicted %{x}<br>%{z}"))
-    fig.update_layout(title=f"confusion matrix ({report['rows']} eval rows)", xaxis_title="predicted",
-                      yaxis_title="true", yaxis_autorange="reversed", height=360,
+                               texttemplate="%{text}",
+                               hovertemplate=msg("chart.true") + " %{y}<br>" + msg("chart.predicted") + " %{x}<br>%{z}"))
+    fig.update_layout(title=msg("chart.confusion", rows=report["rows"]), xaxis_title=msg("chart.predicted"),
+                      yaxis_title=msg("chart.true"), yaxis_autorange="reversed", height=360,
                       margin=dict(l=60, r=10, t=40, b=50))
     return fig

@@ -54,7 +54,12 @@ def lang_of(request: gr.Request | None = None) -> str:
 
 def msg(key: str, request: gr.Request | None = None, **fmt) -> str:
     """A run-time message in the visitor's language."""
-    table = ZH if lang_of(request) == "zh" else EN
+    return msg_in(lang_of(request), key, **fmt)
+
+
+def msg_in(lang: str, key: str, **fmt) -> str:
+    """A message in a given language ('en' or 'zh'), e.g. for a line known when the app is built."""
+    table = ZH if lang == "zh" else EN
     return table.get(key, EN.get(key, key)).format(**fmt)
 
 

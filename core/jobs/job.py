@@ -17,7 +17,7 @@ from core.messages import UserError
 from core.runs.store import RESUMABLE_STATES, RunStore, checkpoint_step
 from core.training import trainer
 from core.training.config import TrainConfig
-from core.training.recorder import MetricsRecorder, best_value
+from core.training.recorder import MetricsRecorder, best_value, kept_step
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,8 @@ def status_of(job: Job) -> dict:
             "started": job.started, "finished": job.finished, "error": job.error,
             "step": progress["step"], "max_steps": progress["max_steps"], "epoch": progress["epoch"],
             "device": job.recorder.device, "best_metric": best_value(job.recorder.points(), metric),
-            "best_metric_name": metric, "pid": os.getpid(), "host": socket.gethostname()}
+            "best_metric_name": metric, "pid": os.getpid(), "host": socket.gethostname(),
+            "best_step": kept_step(job.config, job.recorder.evaluations())}
 
 
 def execute_job(store: RunStore, job: Job, cond: threading.Condition, write: bool = True,

@@ -20,7 +20,7 @@ from core.ownership import may_change
 from core.runs.store import RunStore
 from core.settings import get_settings
 from core.training.config import TrainConfig
-from core.training.recorder import MetricsRecorder
+from core.training.recorder import MetricsRecorder, kept_step
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +185,8 @@ class JobManager:
                 **progress, "elapsed_s": round(end - job.started, 1) if job.started else 0.0,
                 "eta_s": progress["eta_s"] if live else None, "queue_position": position,
                 "device": job.recorder.device, "error": job.error, "baseline": dict(job.recorder.baseline),
-                "final": dict(job.recorder.final), "points": points}
+                "final": dict(job.recorder.final), "points": points,
+                "best_step": kept_step(job.config, job.recorder.evaluations())}
 
     # ------------------------------------------------------------- internals
 
@@ -297,7 +298,12 @@ class JobManager:
                 "samples_per_second": 0.0, "queue_position": 0, "device": status.get("device", ""),
                 "error": status.get("error", ""), "baseline": self.store.read_eval(job_id, "baseline"),
                 "final": self.store.read_eval(job_id, "final"),
-                "points": self.store.read_metrics(job_id, since_step)}
+                "points": self.store.read_metrics(job_id, since_step),
+                "best_step": _int_or_none(status.get("best_step"))}
+
+
+def _int_or_none(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _elapsed(status: dict) -> float:

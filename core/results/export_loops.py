@@ -184,8 +184,17 @@ def _save_lines(cfg: dict, accelerate: bool) -> list[str]:
     return [f"model.save_pretrained({out})", f"tokenizer.save_pretrained({out})  # ready for pipeline()"]
 
 
+def _trainer_only_note(cfg: dict) -> list[str]:
+    """Early stopping and keeping the best checkpoint are the Trainer's (callbacks, checkpoints): say so rather than
+    leave a learner wondering why this loop trains every step."""
+    if not (cfg.get("early_stopping_patience") or cfg.get("load_best_model_at_end")):
+        return []
+    return ["# The app's run also stopped early or kept its best checkpoint (the Trainer's EarlyStoppingCallback and",
+            "# load_best_model_at_end): this loop trains every planned step and keeps the last weights.", ""]
+
+
 def _common(cfg: dict, accelerate: bool) -> list[str]:
-    return (_header(cfg, accelerate) + data_lines(cfg)
+    return (_header(cfg, accelerate) + _trainer_only_note(cfg) + data_lines(cfg)
             + ["", "# 3. Model: the pretrained body with a new, randomly initialised classification head"]
             + classifier_lines(cfg) + model_setup_lines(cfg) + ["", "# 4. Metrics"] + metric_lines(cfg)
             + [""] + _batch_lines(cfg) + [""])

@@ -200,10 +200,10 @@ def _training_args_lines(cfg: dict) -> list[str]:
     if cfg.get("group_by_length"):
         lines.append("    train_sampling_strategy=\"group_by_length\",  # batches of similar length: less padding")
     lines += [f"    logging_steps={_lit(cfg['logging_steps'])},", "    logging_first_step=True,",
-              "    save_strategy=\"no\",  # the final model is saved below",
+              *_save_lines(cfg),
               f"    seed={_lit(cfg['seed'])},",
               *_precision_args(cfg.get("precision", "auto")),
-              "    report_to=\"none\",",
+              f"    report_to={_lit(cfg.get('report_to') or 'none')},",
               ")"]
     return lines
 
@@ -230,6 +230,32 @@ def classifier_lines(cfg: dict) -> list[str]:
 literal, model_source_lines = _lit, _model_lines  # public names, for the other exported forms
 
 
+def _keeps_best(cfg: dict) -> bool:
+    return bool(cfg.get("load_best_model_at_end") or cfg.get("early_stopping_patience"))
+
+
+def _save_lines(cfg: dict) -> list[str]:
+    """Checkpoints only when the best one is kept or early stopping needs them (they follow the evaluations)."""
+    if not _keeps_best(cfg):
+        return ["    save_strategy=\"no\",  # the final model is saved below"]
+    metric = cfg.get("metric_for_best_model") or "loss"
+    lines = [f"    save_strategy={_lit(cfg['eval_strategy'])},  # a checkpoint at every evaluation"]
+    if cfg["eval_strategy"] == "steps":
+        lines.append(f"    save_steps={_lit(cfg['eval_steps'])},")
+    return lines + ["    save_total_limit=1,  # the best checkpoint is kept besides the latest",
+                    f"    metric_for_best_model={_lit(metric)},",
+                    f"    greater_is_better={_lit(metric != 'loss')},",
+                    f"    load_best_model_at_end={_lit(bool(cfg.get('load_best_model_at_end')))},"]
+
+
+def _callback_lines(cfg: dict) -> list[str]:
+    patience = cfg.get("early_stopping_patience") or 0
+    if not patience:
+        return []
+    return ["# Stop when metric_for_best_model has not improved for this many evaluations",
+            f"trainer.add_callback(EarlyStoppingCallback(early_stopping_patience={_lit(patience)}))"]
+
+
 def generate_script(config) -> str:
     """A standalone Python script that fine-tunes like `config` and prints metrics before and after."""
     cfg = _as_dict(config)
@@ -245,7 +271,8 @@ def generate_script(config) -> str:
               "from datasets import ClassLabel, DatasetDict, Features, Value, load_dataset",
               "from transformers import (AutoModelForSequenceClassification, AutoTokenizer, "
               "DataCollatorWithPadding,",
-              "                          Trainer, TrainingArguments, set_seed)", "",
+              "                          Trainer, TrainingArguments, set_seed)",
+              *(["from transformers import EarlyStoppingCallback"] if cfg.get("early_stopping_patience") else []), "",
               "HERE = Path(__file__).resolve().parent  # data and metric files are read beside the script",
               *model_source_lines(cfg.get("model", "")), f"set_seed({_lit(cfg['seed'])})", ""]
     trainer_lines = ["# The loss is a mean over rows: without this the Trainer takes it for a sum over tokens and scales it",
@@ -258,7 +285,7 @@ def generate_script(config) -> str:
     body = (data_lines(cfg)
             + ["", "# 3. Model: the pretrained body with a new, randomly initialised classification head"]
             + classifier_lines(cfg) + ["", "# 4. Metrics"] + metric_lines(cfg)
-            + ["", "# 5. Train"] + _training_args_lines(cfg) + trainer_lines + before
+            + ["", "# 5. Train"] + _training_args_lines(cfg) + trainer_lines + _callback_lines(cfg) + before
             + ["trainer.train()", "print(\"after fine-tuning:\", trainer.evaluate())"])
     if cfg.get("save_model", True):
         body += ["trainer.save_model(args.output_dir + \"/model\")  # model + tokenizer, ready for pipeline()"]

@@ -32,8 +32,9 @@ def zip_model(model_dir: str | Path, dest_dir: str | Path, name: str) -> Path:
     return path
 
 
-def push_model(model_dir: str | Path, repo_id: str, token: str, private: bool = True) -> str:
-    """Upload a saved model folder to a Hub repo (created if missing); returns the repo URL.
+def push_model(model_dir: str | Path, repo_id: str, token: str, private: bool = True, card: str = "") -> str:
+    """Upload a saved model folder to a Hub repo (created if missing), with its model card as README.md when one is
+    given (core.results.model_card); returns the repo URL.
 
     The token is used for this call only: never logged, stored or put in an error message.
     """
@@ -52,6 +53,9 @@ def push_model(model_dir: str | Path, repo_id: str, token: str, private: bool = 
         url = api.create_repo(repo_id, private=private, exist_ok=True)
         api.upload_folder(folder_path=str(model_dir), repo_id=repo_id, commit_message="Fine-tune Studio upload",
                           ignore_patterns=list(LEFT_BEHIND))
+        if card:
+            api.upload_file(path_or_fileobj=card.encode("utf-8"), path_in_repo="README.md", repo_id=repo_id,
+                            commit_message="Model card (Fine-tune Studio)")
     except (HfHubHTTPError, OSError) as err:
         reason = str(err).replace(token, "***").splitlines()[0][:200]
         raise UserError("The upload to {repo} failed ({reason}): check the token has write access", repo=repo_id,

@@ -6,8 +6,11 @@
                   eval_baseline.json  the evaluation before training
                   eval_final.json     the evaluation at the end
                   eval_report.json    confusion matrix and per-class scores of the saved model
+                  examples.json       per-example predictions before and after fine-tuning (core.results.examples)
+                  tensorboard/        TensorBoard's event files, when the run reports to it
                   checkpoint-N/       the Trainer's checkpoints (resume starts from the highest N)
                   model/              the final model and tokenizer (pipeline() loads it)
+    runs/_tracking/trackio/           trackio's database of every run that reports to it (one project)
 
 Everything a run produced survives a restart: a new RunStore on the same folder lists every past run. Every
 JSON file is written atomically (a temporary file, then a rename), so a reader never sees half a file. The
@@ -34,6 +37,9 @@ log = logging.getLogger(__name__)
 CONFIG_FILE, METRICS_FILE, STATUS_FILE = "config.json", "metrics.jsonl", "status.json"
 EVAL_FILES = {"baseline": "eval_baseline.json", "final": "eval_final.json", "report": "eval_report.json"}
 MODEL_DIR = "model"
+EXAMPLES_FILE = "examples.json"
+TRACKING_DIR = "_tracking"  # beside the run folders; never a run id (those start with a letter or digit)
+TRACKERS_PER_RUN = {"tensorboard": "tensorboard"}  # tool -> its folder inside a run folder
 RUN_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 LIVE_STATES = ("queued", "running", "stopping")
 RESUMABLE_STATES = ("stopped", "failed", "interrupted")
@@ -204,6 +210,21 @@ class RunStore:
 
     def write_eval(self, run_id: str, which: str, data: dict) -> None:
         write_json_atomic(self.path(run_id) / EVAL_FILES[which], data)
+
+    def read_examples(self, run_id: str) -> dict:
+        """The stored per-example predictions ({} when none were computed yet)."""
+        return read_json(self.path(run_id) / EXAMPLES_FILE) or {}
+
+    def write_examples(self, run_id: str, data: dict) -> None:
+        write_json_atomic(self._existing(run_id) / EXAMPLES_FILE, data)
+
+    def tracking_dir(self, tool: str, run_id: str | None = None) -> Path:
+        """Where an experiment tracker writes: TensorBoard inside the run folder, trackio one database for all runs."""
+        if tool in TRACKERS_PER_RUN:
+            return self.path(run_id) / TRACKERS_PER_RUN[tool]
+        if tool != "trackio":
+            raise UserError("report_to: {tool!r} is not a tracker - choose none, trackio or tensorboard", tool=tool)
+        return self.root / TRACKING_DIR / tool
 
     # ------------------------------------------------------------- status
 

@@ -5,6 +5,7 @@ Free of torch and transformers, so forms and the job manager import it cheaply.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import math
@@ -25,6 +26,9 @@ PADDINGS = ("dynamic", "max_length")
 RUN_NAME = re.compile(r"^[\w .-]{0,64}$")  # also what exported scripts and folder names may show
 EVAL_STRATEGIES = ("epoch", "steps", "no")
 PRECISIONS = ("auto", "fp32", "fp16", "bf16")
+BEST_MODEL_METRICS = ("loss", *METRICS)  # what "best" may mean: the lowest eval loss or the highest score
+TRACKERS = ("none", "trackio", "tensorboard")  # report_to: where the Trainer also sends its logs
+TRACKER_PACKAGES = {"trackio": ("trackio",), "tensorboard": ("tensorboard", "tensorboardX")}
 
 
 def _f(default, help_text: str, **kw):
@@ -69,6 +73,14 @@ class TrainConfig:
     evaluate_before: bool = _f(True, "Evaluate the untrained model first, for a before/after comparison.")
     save_model: bool = _f(True, "Save the final model and tokenizer into the run folder's model/.")
     trust_remote_code: bool = _f(False, "Run code shipped with a Hub model; only for models you trust.")
+    early_stopping_patience: int = _f(0, "Stop when metric_for_best_model has not improved for this many evaluations "
+                                         "(0 = off).")
+    load_best_model_at_end: bool = _f(False, "Keep the checkpoint with the best metric_for_best_model as the run's "
+                                             "model, not the last one.")
+    metric_for_best_model: str = _f("loss", "What 'best' means: the lowest eval loss, or the highest accuracy, f1, "
+                                            "precision or recall.")
+    report_to: str = _f("none", "Also log to trackio or TensorBoard (when installed), into the run folder; none: the "
+                                "app's charts only.")
 
     def __post_init__(self) -> None:
         self._coerce_types()
@@ -138,13 +150,35 @@ class TrainConfig:
             raise UserError("text_pair_column: same as text_column - choose the second text column or leave it empty")
         if self.label_column in (self.text_column, self.text_pair_column):
             raise UserError("label_column: same as a text column - choose the column holding the classes")
+        self._check_best_model()
         if self.eval_split and self.eval_split == self.train_split:
             raise UserError("eval_split: {split!r} is also the train split, so scores would be measured on training rows "
                             "- choose another split or leave it empty to carve one", split=self.eval_split)
 
+    def _check_best_model(self) -> None:
+        _between("early_stopping_patience", self.early_stopping_patience, 0, 1000, N_("e.g. 2; 0 turns it off"))
+        _choice("metric_for_best_model", self.metric_for_best_model, BEST_MODEL_METRICS)
+        _choice("report_to", self.report_to, TRACKERS)
+        if self.metric_for_best_model != "loss" and self.metric_for_best_model not in self.metrics:
+            raise UserError("metric_for_best_model: {metric} is not computed - add it to metrics or choose loss",
+                            metric=self.metric_for_best_model)
+        wanted = "early_stopping_patience" if self.early_stopping_patience else \
+            "load_best_model_at_end" if self.load_best_model_at_end else ""
+        if wanted and self.eval_strategy == "no":
+            raise UserError("{name}: needs evaluations during training - set eval_strategy to epoch or steps",
+                            name=wanted)
+
+    def check_tools(self) -> None:
+        """What this machine can run: report_to names a package that must be installed here."""
+        packages = TRACKER_PACKAGES.get(self.report_to, ())
+        if packages and not any(importlib.util.find_spec(p) for p in packages):
+            raise UserError("report_to: {tool} is not installed on this server - choose none (the app's own charts), "
+                            "or install it: pip install {package}", tool=self.report_to, package=packages[0])
+
     def check_limits(self, settings: Settings | None = None) -> None:
-        """The server's guardrails (core.settings): ValueError naming the limit and the fix."""
+        """The server's guardrails (core.settings) and the tools it has: ValueError naming the limit and the fix."""
         settings = settings or get_settings()
+        self.check_tools()
         if not settings.training_enabled:
             raise UserError("Training is turned off on this server (TRAINING_ENABLED=0): "
                             "run the app on your own machine to train")

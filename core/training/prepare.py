@@ -32,6 +32,14 @@ class PreparedData:
 
 def prepare_data(config: TrainConfig, tokenizer) -> PreparedData:
     """Load, split, label-encode, subsample and tokenize the data a config points to."""
+    train, eval_set, names = select_rows(config)
+    return PreparedData(_tokenize(train, tokenizer, config), _tokenize(eval_set, tokenizer, config),
+                        names, _collator(tokenizer, config))
+
+
+def select_rows(config: TrainConfig):
+    """The rows a run trains and evaluates on, before tokenization: (train, eval, label names). The eval rows, in
+    this order, are the ones every evaluation of the run scores (per-example results show their texts)."""
     dsd = load_source(DatasetSource.from_dict(config.dataset))
     train = _split(dsd, config.train_split, "train_split")
     _check_columns(train, config, config.train_split)
@@ -47,8 +55,7 @@ def prepare_data(config: TrainConfig, tokenizer) -> PreparedData:
         eval_set = _align_labels(_drop_missing(eval_set, config), config.label_column, train)
     train = _subsample(train, config.max_train_samples, config.seed)
     eval_set = _subsample(eval_set, config.max_eval_samples, config.seed)
-    return PreparedData(_tokenize(train, tokenizer, config), _tokenize(eval_set, tokenizer, config),
-                        names, _collator(tokenizer, config))
+    return train, eval_set, names
 
 
 def _split(dsd, name: str, field_name: str):

@@ -84,6 +84,11 @@ class MetricsRecorder:
             return [dict(p) for p in self._points
                     if p["step"] > since_step and (before_step is None or p["step"] < before_step)]
 
+    def evaluations(self) -> list[dict]:
+        """Copies of the evaluation records during training (few: one per eval_steps or epoch)."""
+        with self._lock:
+            return [dict(p) for p in self._points if p.get("kind") == "eval"]
+
     def begin_training(self, step: int, max_steps: int, samples_per_step: int) -> None:
         with self._lock:
             self.step, self.start_step, self.max_steps = step, step, max_steps
@@ -103,3 +108,25 @@ class MetricsRecorder:
             return {"step": self.step, "max_steps": self.max_steps, "epoch": round(self.epoch, 4),
                     "samples_per_second": round(rate * self.samples_per_step, 2),
                     "eta_s": round(eta, 1) if eta is not None else None}
+
+
+def best_step(points, metric: str, greater_is_better: bool) -> int | None:
+    """The step of the best evaluation during training, as the Trainer picks it (load_best_model_at_end): the first
+    strict improvement of `eval_<metric>` wins; None when no evaluation has it."""
+    key = metric if metric.startswith("eval_") else f"eval_{metric}"
+    best, step = None, None
+    for point in sorted((p for p in points if p.get("kind") == "eval"), key=lambda p: p.get("step", 0)):
+        value = point.get(key)
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+            continue
+        if best is None or (value > best if greater_is_better else value < best):
+            best, step = value, int(point["step"])
+    return step
+
+
+def kept_step(config, points) -> int | None:
+    """The step whose checkpoint is the run's model when the config keeps the best one (else None)."""
+    if not getattr(config, "load_best_model_at_end", False):
+        return None
+    metric = config.metric_for_best_model
+    return best_step(points, metric, greater_is_better=metric != "loss")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
+import os
 import threading
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from core.training.prepare import prepare_data
 from core.training.recorder import MetricsRecorder
 
 log = logging.getLogger(__name__)
+
+TRACKIO_PROJECT = "fine-tune-studio"  # every run of the app is one trackio run of this project
 
 
 def is_main_process() -> bool:
@@ -76,6 +79,7 @@ def training_arguments(config: TrainConfig, run_dir: Path, precision: str):
         # Workers would fork a process that holds the web server; tokenization is done up front anyway.
         dataloader_num_workers=0, dataloader_pin_memory=torch.cuda.is_available(),
     )
+    kwargs.update(best_model_arguments(config), **tracking_arguments(config, run_dir, accepted))
     # transformers 5 renamed these; keep older versions working too.
     if "group_by_length" in accepted:
         kwargs.update(group_by_length=config.group_by_length, warmup_ratio=config.warmup_ratio)
@@ -83,6 +87,48 @@ def training_arguments(config: TrainConfig, run_dir: Path, precision: str):
         kwargs.update(train_sampling_strategy="group_by_length" if config.group_by_length else "random",
                       warmup_steps=config.warmup_ratio)
     return TrainingArguments(**kwargs)
+
+
+def best_model_arguments(config: TrainConfig) -> dict:
+    """Which checkpoint is best (metric_for_best_model) and whether it becomes the run's model at the end.
+
+    Checkpoints are saved at every evaluation (save_strategy follows eval_strategy), which load_best_model_at_end
+    needs; save_total_limit=1 then keeps the best checkpoint and the latest one.
+    """
+    if not (config.load_best_model_at_end or config.early_stopping_patience):
+        return {}
+    return {"metric_for_best_model": config.metric_for_best_model,
+            "greater_is_better": config.metric_for_best_model != "loss",
+            "load_best_model_at_end": config.load_best_model_at_end}
+
+
+def tracking_arguments(config: TrainConfig, run_dir: Path, accepted) -> dict:
+    """report_to: trackio or TensorBoard also receive the logs, written under the runs folder (never to the Hub)."""
+    if config.report_to == "none":
+        return {}
+    kwargs = {"report_to": [config.report_to], "run_name": run_dir.name}
+    if config.report_to == "trackio":
+        # trackio reads its folder from the environment when it is imported (here: in the training process)
+        os.environ["TRACKIO_DIR"] = str(RunStore(run_dir.parent).tracking_dir("trackio"))
+        kwargs.update(project=TRACKIO_PROJECT, trackio_space_id=None)
+        if "trackio_static_space_id" in accepted:
+            kwargs["trackio_static_space_id"] = False  # local logs only: no Space is created or synced
+    return kwargs
+
+
+def training_callbacks(config: TrainConfig) -> list:
+    """The Trainer's own callbacks a config asks for: early stopping on metric_for_best_model."""
+    from transformers import EarlyStoppingCallback  # slow import, deferred to first use
+
+    return [EarlyStoppingCallback(early_stopping_patience=config.early_stopping_patience)] \
+        if config.early_stopping_patience else []
+
+
+def _send_tensorboard_to_run_folder(trainer, store: RunStore, run_id: str) -> None:
+    """transformers 5 reads TensorBoard's folder from the environment; each run writes into its own folder instead."""
+    for callback in trainer.callback_handler.callbacks:
+        if type(callback).__name__ == "TensorBoardCallback":
+            callback.logging_dir = str(store.tracking_dir("tensorboard", run_id))
 
 
 def describe_device(args) -> str:
@@ -128,8 +174,9 @@ def run(config: TrainConfig, run_dir, *, callbacks=(), stop_event: threading.Eve
         args=training_arguments(config, run_dir, precision), data_collator=data.collator,
         train_dataset=data.train, eval_dataset=data.eval, processing_class=tokenizer,
         compute_metrics=make_compute_metrics(config.metrics, data.num_labels),
-        callbacks=[MetricsCallback(recorder), StopCallback(stop_event), *callbacks])
+        callbacks=[MetricsCallback(recorder), StopCallback(stop_event), *training_callbacks(config), *callbacks])
     trainer.remove_callback(PrinterCallback)  # the recorder keeps the logs; stdout stays for results
+    _send_tensorboard_to_run_folder(trainer, store, run_id)
     recorder.set_device(describe_device(trainer.args))
     recorder.set_baseline(_baseline(trainer, config, store, run_id, recorder, main, resume))
     result = {"baseline": recorder.baseline, "final": {}, "state": "stopped", "run_dir": str(run_dir)}
@@ -138,9 +185,10 @@ def run(config: TrainConfig, run_dir, *, callbacks=(), stop_event: threading.Eve
     log.info("training %s on %d rows (%s, %s)", config.model, len(data.train), recorder.device, precision)
     trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
     result["global_step"] = trainer.state.global_step
+    result["best_step"] = trainer.state.best_global_step if config.load_best_model_at_end else None
     if stop_event.is_set() and trainer.state.global_step < trainer.state.max_steps:
         return result
-    recorder.set_final(_final(trainer))
+    recorder.set_final(_final(trainer, result["best_step"]))
     if main:
         store.write_eval(run_id, "final", recorder.final)
     if config.save_model:
@@ -171,13 +219,20 @@ def _baseline(trainer, config, store: RunStore, run_id: str, recorder, main: boo
     return metrics
 
 
-def _final(trainer) -> dict:
-    """The evaluation at the last step: the one the eval strategy just ran, or a new one.
+def _final(trainer, best_step: int | None = None) -> dict:
+    """The evaluation of the run's model: the one the eval strategy ran at its step, or a new one.
 
-    Decided from the Trainer's own log, which every process keeps (the recorder records on the main process only):
-    a new evaluation gathers from all processes, so they must all run it or none.
+    Decided from the Trainer's own log, which every process keeps (the recorder records on the main process only)
+    and a resumed run restores from its checkpoint: a new evaluation gathers from all processes, so they must all
+    run it or none. With load_best_model_at_end the model is the best checkpoint, evaluated at its step; a new
+    evaluation of it is kept off the curves: it would draw the best model's scores at the last step.
     """
+    step = best_step or trainer.state.global_step
     for entry in reversed(trainer.state.log_history):
-        if entry.get("step") == trainer.state.global_step and any(k.startswith("eval_") for k in entry):
+        if entry.get("step") == step and any(k.startswith("eval_") for k in entry):
             return {k: v for k, v in entry.items() if k.startswith("eval_")}
+    if best_step:
+        from core.training.callbacks import MetricsCallback  # imports transformers: only when training
+
+        trainer.remove_callback(MetricsCallback)
     return {k: v for k, v in trainer.evaluate().items() if k.startswith("eval_")}

@@ -19,11 +19,11 @@ from core.data.source import DatasetSource
 from core.jobs.manager import get_manager
 from core.messages import N_, UserError
 from core.ownership import may_change
-from core.results import export_forms, publish
+from core.results import export_forms, model_card, publish
 from core.results import predict as prediction
 from core.settings import get_settings
 from core.training.config import TrainConfig
-from ui import charts, identity
+from ui import charts, identity, lessons
 from ui.errors import error, shows_errors
 from ui.i18n import local, msg, register
 from ui.identity import visitor
@@ -35,12 +35,14 @@ register(
         "runs.confirm": "Tick 'Yes, delete it' first: deleting a run cannot be undone.",
         "runs.pick": "Choose a run first.",
         "runs.base_note": "The base model has the same pretrained body but a new, randomly initialised head: "
-                          "its answers are noise. That difference is what fine-tuning learned."},
+                          "its answers are noise. That difference is what fine-tuning learned.",
+        "runs.c.setting": "setting"},
     zh={"runs.pushed": "已上传到 {url}", "runs.deleted": "已删除运行 {run_id}。",
         "runs.confirm": "请先勾选“是的，删除”：删除后无法恢复。",
         "runs.pick": "请先选择一个运行。",
         "runs.base_note": "基础模型的预训练主体相同，但分类头是新的、随机初始化的：它的回答只是噪声。"
-                          "两者的差别就是微调学到的东西。"},
+                          "两者的差别就是微调学到的东西。",
+        "runs.c.setting": "设置"},
 )
 
 RUN_COLUMNS = ["run_id", "name", "model", "dataset", "state", "best_metric", "created", "yours"]
@@ -97,11 +99,68 @@ def refresh_runs(tab, request: gr.Request = None, clear: bool = False) -> dict:
 
 
 @shows_errors
-def compare_runs(run_ids: list[str] | None):
-    """Eval accuracy and train loss of several runs, overlaid."""
+def compare_runs(run_ids: list[str] | None, x_axis: str = "step"):
+    """Eval accuracy and train loss of several runs, overlaid, by step or by epoch."""
     records = {run_id: _store().read_metrics(run_id) for run_id in (run_ids or [])[:MAX_COMPARED]}
-    return (charts.overlay_figure(records, "eval|baseline", "eval_accuracy", "eval accuracy"),
-            charts.overlay_figure(records, "train", "loss", "train loss"))
+    return (charts.overlay_figure(records, "eval|baseline", "eval_accuracy", msg("chart.eval_accuracy"), x_axis),
+            charts.overlay_figure(records, "train", "loss", msg("chart.train_loss"), x_axis))
+
+
+def compare_view(tab, run_ids: list[str] | None, x_axis: str = "step", request: gr.Request = None) -> dict:
+    """The overlaid curves of the compared runs and the settings in which their configs differ."""
+    acc, loss = compare_runs(run_ids, x_axis)
+    return {tab.acc_plot: acc, tab.loss_plot: loss, tab.diff_df: config_diff(run_ids, request)}
+
+
+@shows_errors
+def config_diff(run_ids: list[str] | None, request: gr.Request = None) -> pd.DataFrame:
+    """One row per setting that differs between the compared runs, one column per run (another visitor's upload is
+    named "upload")."""
+    who, runs = visitor(request), []
+    for run_id in (run_ids or [])[:MAX_COMPARED]:
+        config = TrainConfig.from_stored(_store().read_config(run_id)).to_dict()
+        yours = get_manager().may_change(run_id, who.owner, who.admin)
+        config["dataset"] = _dataset_label(config["dataset"], yours)
+        runs.append((run_id, config))
+    setting = msg("runs.c.setting", request)
+    if len(runs) < 2:
+        return pd.DataFrame(columns=[setting])
+    rows = [{setting: name, **{run_id: _shown(config[name]) for run_id, config in runs}}
+            for name in runs[0][1] if len({repr(config[name]) for _, config in runs}) > 1]
+    return pd.DataFrame(rows, columns=[setting, *[run_id for run_id, _ in runs]])
+
+
+def _shown(value) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list) else f"{value:g}" if isinstance(value, float) \
+        else str(value)
+
+
+def page_words(tab, request: gr.Request = None) -> dict:
+    """Page load: the empty charts' titles and notes in the visitor's language."""
+    acc, loss = compare_runs([], "step")
+    return {tab.acc_plot: acc, tab.loss_plot: loss, tab.diff_df: config_diff([], request)}
+
+
+def show_run_lessons(tab, run_id: str | None, request: gr.Request = None) -> dict:
+    """A run was picked: what its curves say (with "try again with" buttons) and its per-example results."""
+    if not run_id:
+        return {**lessons.show_findings(tab.diagnosis, None, [], request),
+                **lessons.examples_view(tab.examples, None, request=request)}
+    try:
+        findings = lessons.run_findings(run_id, request)
+    except ValueError as err:
+        raise error(local(err, request)) from err
+    # examples already computed show at once; others wait for the button (two models over every eval row)
+    stored = _store().read_examples(run_id)
+    return {**lessons.show_findings(tab.diagnosis, run_id, findings, request),
+            **lessons.examples_view(tab.examples, run_id if stored else None, "all", "", request),
+            tab.examples.run_state: run_id}
+
+
+@shows_errors
+def show_examples_now(tab, run_id: str | None, request: gr.Request = None) -> dict:
+    """The button: compute (once) and show the picked run's per-example results."""
+    return lessons.examples_view(tab.examples, _need(run_id, request), "all", "", request, quiet=False)
 
 
 @shows_errors
@@ -182,7 +241,9 @@ def push_run(tab, request: gr.Request, run_id: str | None, repo_id: str, token: 
     if not get_manager().may_change(run_id, who.owner, who.admin):
         raise UserError("Only the visitor who started this run can {action} it (others may view, compare and try "
                         "it; the server owner can with ADMIN_KEY)", action=N_("push"))
-    url = publish.push_model(_store().model_dir(run_id), repo_id, _push_token(token, signed_in))
+    token = _push_token(token, signed_in)
+    card = model_card.card_for_run(_store(), run_id, (repo_id or "").strip()) if _store().has_model(run_id) else ""
+    url = publish.push_model(_store().model_dir(run_id), repo_id, token, card=card)
     return {tab.push_md: msg("runs.pushed", request, url=url), tab.token_tb: ""}  # the token box is emptied
 
 

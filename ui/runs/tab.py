@@ -6,11 +6,13 @@ from dataclasses import dataclass
 
 import gradio as gr
 
-from ui import charts
+from ui import charts, lessons
 from ui.binding import bind
+from ui.chart_view import X_AXES
 from ui.i18n import register, t
-from ui.runs.handlers import (FORM_CHOICES, compare_runs, delete_run, download_model, download_script, export_code, list_runs,
-                              predict, predict_from_ui, push_run, refresh_runs, show_code, sign_in_admin)
+from ui.runs.handlers import (FORM_CHOICES, compare_view, delete_run, download_model, download_script, export_code,
+                              list_runs, page_words, predict, predict_from_ui, push_run, refresh_runs, show_code,
+                              show_examples_now, show_run_lessons, sign_in_admin)
 
 register(
     en={"runs.intro": "### 4. Runs, try, export\nEvery run is kept on disk. Compare curves, try a model on "
@@ -39,7 +41,11 @@ register(
         "runs.admin_btn": "Sign in as admin",
         "runs.push": "Push to Hub", "runs.delete_h": "#### Delete", "runs.confirm_cb": "Yes, delete it",
         "runs.confirm_cb.info": "Deleting removes the run folder (model, checkpoints, metrics) for good.",
-        "runs.delete": "Delete run",
+        "runs.delete": "Delete run", "runs.xaxis": "x axis",
+        "runs.xaxis.info": "By step, or by epoch: runs of different sizes line up.",
+        "runs.diff": "Settings that differ between the compared runs",
+        "runs.lessons_h": "#### The picked run: what it teaches",
+        "runs.examples_btn": "Show its examples (before and after fine-tuning)",
         "runs.form": "Code form", "runs.form.info": "Trainer: the script as the app trains. PyTorch loop: what the "
                      "Trainer does, written out. Accelerate loop: that loop on one or several GPUs (or CPU processes)."},
     zh={"runs.intro": "### 4. 运行记录、试用、导出\n每次运行都保存在磁盘上。比较曲线，用你自己的文本试用模型"
@@ -65,9 +71,14 @@ register(
         "runs.admin_btn": "以管理员身份登录",
         "runs.push": "上传到 Hub", "runs.delete_h": "#### 删除", "runs.confirm_cb": "是的，删除",
         "runs.confirm_cb.info": "删除会永久移除运行文件夹（模型、检查点、指标）。",
-        "runs.delete": "删除运行",
+        "runs.delete": "删除运行", "runs.xaxis": "横轴",
+        "runs.xaxis.info": "按步数 (step) 或按轮次 (epoch)：不同长度的运行可以对齐。",
+        "runs.diff": "所比较的运行之间不同的设置",
+        "runs.lessons_h": "#### 选中的运行：它教会了什么",
+        "runs.examples_btn": "逐条查看它的样本（微调前后）",
         "runs.form": "代码形式", "runs.form.info": "Trainer：与应用训练时相同的脚本。PyTorch 循环：把 Trainer 做的事逐行写出来。"
                      "Accelerate 循环：同一个循环，可在一个或多个 GPU（或多个 CPU 进程）上运行。"},
+
 )
 
 
@@ -102,7 +113,17 @@ class RunsTab:
     admin_tb: gr.Textbox
     admin_btn: gr.Button
     admin_md: gr.Markdown
+    xaxis_radio: gr.Radio
+    diff_df: gr.Dataframe
+    diagnosis: lessons.DiagnosisBlock
+    examples: lessons.ExamplesBlock
+    examples_btn: gr.Button
     form_radio: gr.Radio | None = None  # which exported form Show code and the script zip give
+
+    @property
+    def retry_state(self) -> gr.State:
+        """Set by a "try again with" button: the Train tab fills its form from it (app.py wires it)."""
+        return self.diagnosis.retry_state
 
     @property
     def refresh_outputs(self) -> list:
@@ -112,6 +133,8 @@ class RunsTab:
         """Read the list from disk once the page knows the visitor (which runs are theirs)."""
         visitor_known.then(bind(refresh_runs, self), None, self.refresh_outputs, api_visibility="private",
                            show_progress="hidden")
+        visitor_known.then(bind(page_words, self), None, [self.acc_plot, self.loss_plot, self.diff_df],
+                           api_visibility="private", show_progress="hidden")
 
     def refresh_on(self, component) -> None:
         """Re-read the list when component changes (e.g. TrainTab.finished_state when a run ends)."""
@@ -125,9 +148,11 @@ def build_runs_tab() -> RunsTab:
     w = {"refresh_btn": gr.Button(t("runs.refresh"), size="sm"),
          "runs_df": gr.Dataframe(label=t("runs.table"), interactive=False),
          "compare_dd": gr.Dropdown([], multiselect=True, label=t("runs.compare"), info=t("runs.compare.info"))}
+    w["xaxis_radio"] = gr.Radio(list(X_AXES), value="step", label=t("runs.xaxis"), info=t("runs.xaxis.info"))
     with gr.Row():
         w["acc_plot"] = gr.Plot(charts.empty_figure("eval accuracy"), label=t("runs.acc_plot"))
         w["loss_plot"] = gr.Plot(charts.empty_figure("train loss"), label=t("runs.loss_plot"))
+    w["diff_df"] = gr.Dataframe(label=t("runs.diff"), interactive=False, elem_id="config-diff")
     gr.Markdown(t("runs.try_h"))
     w["run_dd"] = gr.Dropdown([], label=t("runs.run"), info=t("runs.run.info"))
     with gr.Row():
@@ -138,6 +163,10 @@ def build_runs_tab() -> RunsTab:
         w["tuned_label"], w["base_label"] = gr.Label(label=t("runs.tuned")), gr.Label(label=t("runs.base"))
     w["predict_md"] = gr.Markdown()
     gr.Markdown(t("runs.base_note"))
+    gr.Markdown(t("runs.lessons_h"))
+    w["diagnosis"] = lessons.build_diagnosis()
+    w["examples_btn"] = gr.Button(t("runs.examples_btn"), size="sm")
+    w["examples"] = lessons.build_examples()
     w.update(_build_export())
     w.update(_build_owner_actions())
     tab = RunsTab(**w)
@@ -184,7 +213,14 @@ def _wire(tab: RunsTab) -> None:
     private = {"api_visibility": "private"}
 
     tab.refresh_btn.click(bind(refresh_runs, tab), None, tab.refresh_outputs, **private)
-    tab.compare_dd.change(compare_runs, tab.compare_dd, [tab.acc_plot, tab.loss_plot], **private)
+    for control in (tab.compare_dd, tab.xaxis_radio):
+        control.change(bind(compare_view, tab), [tab.compare_dd, tab.xaxis_radio],
+                       [tab.acc_plot, tab.loss_plot, tab.diff_df], **private)
+    block, ex = tab.diagnosis, tab.examples
+    lesson_out = [block.findings_md, *block.fix_btns, block.changes_state, ex.counts_md, ex.filter_radio, ex.cell_dd,
+                  ex.table, ex.run_state]
+    tab.run_dd.change(bind(show_run_lessons, tab), tab.run_dd, lesson_out, **private)
+    tab.examples_btn.click(bind(show_examples_now, tab), tab.run_dd, lesson_out[len(block.fix_btns) + 2:], **private)
     try_outputs = [tab.tuned_label, tab.base_label, tab.predict_md]
     for trigger in (tab.predict_btn.click, tab.text_tb.submit):
         trigger(bind(predict_from_ui, tab), [tab.run_dd, tab.text_tb, tab.pair_tb], try_outputs, **private)
@@ -197,5 +233,6 @@ def _wire(tab: RunsTab) -> None:
     tab.delete_btn.click(bind(delete_run, tab), [tab.run_dd, tab.confirm_cb], [*tab.refresh_outputs, tab.confirm_cb],
                          **private)
     tab.admin_btn.click(bind(sign_in_admin, tab), tab.admin_tb, [tab.admin_md, tab.admin_tb], **private)
-    for fn, name in ((list_runs, "list_runs"), (predict, "predict"), (export_code, "export_code")):
+    for fn, name in ((list_runs, "list_runs"), (predict, "predict"), (export_code, "export_code"),
+                     (lessons.diagnose_run, "diagnose_run"), (lessons.run_examples, "run_examples")):
         gr.api(fn, api_name=name)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import gradio as gr
 
 from core import sources
-from core.training.config import EVAL_STRATEGIES, PADDINGS, PRECISIONS, TrainConfig
+from core.training.config import BEST_MODEL_METRICS, EVAL_STRATEGIES, PADDINGS, PRECISIONS, TRACKERS, TrainConfig
 from core.training.metrics import METRICS
 from ui.i18n import register, t
 from ui.state import Selection
@@ -49,16 +49,24 @@ FIELDS: dict[str, tuple[str, str, str]] = {
     "save_model": ("Save the model", "保存模型", "训练结束后保存模型和 tokenizer，供试用和导出。"),
     "trust_remote_code": ("trust_remote_code", "trust_remote_code",
                           "运行模型仓库里的代码：只对你信任的模型打开。"),
+    "early_stopping_patience": ("Early stopping patience", "早停耐心值 (early_stopping_patience)",
+                                "metric_for_best_model 连续这么多次评估都没有变好，就停止训练（0 = 关闭）。"),
+    "load_best_model_at_end": ("Keep the best checkpoint", "保留最佳检查点 (load_best_model_at_end)",
+                               "训练结束时用 metric_for_best_model 最好的检查点作为这次运行的模型，而不是最后一个。"),
+    "metric_for_best_model": ("metric_for_best_model", "metric_for_best_model",
+                              "“最好”的含义：验证 loss 最低，或 accuracy、f1、precision、recall 最高。"),
+    "report_to": ("report_to", "report_to",
+                  "同时把日志发送到 trackio 或 TensorBoard（需已安装），写在运行文件夹里；none：只用应用自己的图表。"),
 }
 
 _help = TrainConfig.field_help()
 register(
     en={"train.g.data": "Data and model", "train.g.tok": "Tokenization", "train.g.optim": "Optimisation",
-        "train.g.eval": "Evaluation, logging and saving",
+        "train.g.eval": "Evaluation, logging and saving", "train.g.best": "The best checkpoint and tracking",
         **{f"train.f.{k}": v[0] for k, v in FIELDS.items()},
         **{f"train.h.{k}": _help.get(k, v[0]) for k, v in FIELDS.items()}},
     zh={"train.g.data": "数据和模型", "train.g.tok": "分词 (Tokenization)", "train.g.optim": "优化",
-        "train.g.eval": "评估、日志和保存",
+        "train.g.eval": "评估、日志和保存", "train.g.best": "最佳检查点和实验跟踪",
         **{f"train.f.{k}": v[1] for k, v in FIELDS.items()},
         **{f"train.h.{k}": v[2] for k, v in FIELDS.items()}},
 )
@@ -68,8 +76,9 @@ def _widget(name: str, value):
     kw = {"label": t(f"train.f.{name}"), "info": t(f"train.h.{name}"), "value": value}
     if name == "model":
         return gr.Dropdown(choices=MODEL_CHOICES, allow_custom_value=True, **kw)
-    if name in ("padding", "eval_strategy", "precision"):
-        choices = {"padding": PADDINGS, "eval_strategy": EVAL_STRATEGIES, "precision": PRECISIONS}[name]
+    if name in ("padding", "eval_strategy", "precision", "metric_for_best_model", "report_to"):
+        choices = {"padding": PADDINGS, "eval_strategy": EVAL_STRATEGIES, "precision": PRECISIONS,
+                   "metric_for_best_model": BEST_MODEL_METRICS, "report_to": TRACKERS}[name]
         return gr.Radio(choices=list(choices), **kw)
     if name == "metrics":
         return gr.CheckboxGroup(choices=list(METRICS), **kw)
@@ -92,6 +101,7 @@ GROUPS = (
                        "gradient_accumulation_steps", "weight_decay", "warmup_ratio", "precision", "seed")),
     ("train.g.eval", ("eval_strategy", "eval_steps", "logging_steps", "metrics", "evaluate_before",
                       "save_model", "trust_remote_code", "run_name")),
+    ("train.g.best", ("early_stopping_patience", "load_best_model_at_end", "metric_for_best_model", "report_to")),
 )
 FIELD_ORDER = tuple(name for _, names in GROUPS for name in names)
 
@@ -111,7 +121,8 @@ def values_to_config(dataset: dict, values) -> dict:
     """The config dict a set of form values (in FIELD_ORDER) describes."""
     cfg = dict(zip(FIELD_ORDER, values))
     for name in ("num_labels", "max_train_samples", "max_eval_samples", "max_steps", "batch_size", "eval_batch_size",
-                 "gradient_accumulation_steps", "eval_steps", "logging_steps", "seed", "max_length"):
+                 "gradient_accumulation_steps", "eval_steps", "logging_steps", "seed", "max_length",
+                 "early_stopping_patience"):
         if cfg.get(name) is not None:
             cfg[name] = int(cfg[name])
     for name in ("text_pair_column", "eval_split", "run_name"):

@@ -18,13 +18,14 @@ from core.jobs import zerogpu
 from core.jobs.manager import get_manager
 from core.messages import UserError
 from core.training.config import TrainConfig, quick_demo_config, tutorial_config
-from ui import charts
+from ui import charts, lessons
 from ui.errors import error, shows_errors
 from ui.i18n import msg
 from ui.identity import visitor
 from ui.state import Selection
 from ui.train import form as train_form
-from ui.train.views import public_status, status_html
+from ui.train.views import (COMPARE_COLUMNS, PER_CLASS_COLUMNS, empty_table, preset_choices, public_status,
+                            status_html)
 
 PRESET_QUICK, PRESET_TUTORIAL, PRESET_SELECTION = "quick", "tutorial", "selection"
 
@@ -166,3 +167,28 @@ def attach(tab, job_id: str | None, request: gr.Request = None) -> dict:
     manager = get_manager()
     job_id = manager.live_job_of(visitor(request).owner) or manager.active_job_id() or job_id
     return {tab.job_state: job_id, tab.timer: gr.Timer(active=bool(job_id))}
+
+
+def page_words(tab, request: gr.Request = None) -> dict:
+    """Page load: what the app built in English before it knew the visitor (preset names, empty charts, table
+    headings, the status line), now in the visitor's language."""
+    return {tab.preset_dd: gr.Dropdown(choices=preset_choices(request, sources.is_online())),
+            **dict(zip(tab.chart_outputs, charts.empty_figures())),
+            tab.confusion_plot: charts.empty_figure(msg("chart.confusion", request, rows=0)),
+            tab.compare_df: empty_table(COMPARE_COLUMNS, request),
+            tab.per_class_df: empty_table(PER_CLASS_COLUMNS, request), tab.status_html: status_html(None, request)}
+
+
+@shows_errors
+def fill_from_retry(tab, retry, request: gr.Request = None) -> dict:
+    """A "try again with" button: this form now holds the run's settings with exactly that one change."""
+    if retry is None:
+        raise error(msg("train.nojob", request))  # nothing to fill: the events after this one do not run
+    config, note = lessons.retry_config(retry, request)
+    gr.Info(note)
+    return _form(tab, config, request)
+
+
+def show_train_tab() -> gr.Tabs:
+    """After a button on another tab filled the form: show it."""
+    return gr.Tabs(selected="train")

@@ -8,35 +8,47 @@ from __future__ import annotations
 
 import html
 import logging
+import threading
 
 import gradio as gr
 import pandas as pd
 
+from cachetools import LRUCache, cached
+
 from core.jobs.manager import get_manager
-from core.results import eval_report
-from ui import charts
+from core.results import diagnosis, eval_report
+from core.training.config import TrainConfig
+from ui import charts, lessons
 from ui.i18n import local, msg
 from ui.identity import visitor
-from ui.train.views import ACTIVE_STATES, compare_table, status_html
+from ui.train.views import (ACTIVE_STATES, PER_CLASS_COLUMNS, compare_table, empty_table, localized_columns,
+                            status_html)
 
 log = logging.getLogger(__name__)
 
 
 def show_results(tab, job_id: str, snap: dict, request: gr.Request | None = None) -> dict:
-    """Before/after table, confusion matrix and per-class scores of a finished run."""
-    shown = {tab.compare_df: compare_table(snap.get("baseline") or {}, snap.get("final") or {})}
+    """Before/after table, confusion matrix and per-class scores of a finished run; what it teaches (the diagnosis,
+    the examples fine-tuning fixed and broke)."""
+    shown = {tab.compare_df: localized_columns(compare_table(snap.get("baseline") or {}, snap.get("final") or {}),
+                                               request)}
     try:
         report = eval_report.eval_report(get_manager().store, job_id)
     except (ValueError, OSError) as err:
         log.info("no eval report for %s: %s", job_id, err)
-        return {**shown, tab.confusion_plot: charts.empty_figure(msg("train.res.noreport", request,
-                                                                     reason=local(err, request))),
-                tab.per_class_df: pd.DataFrame(columns=["label", "precision", "recall", "f1", "support"])}
-    return {**shown, tab.confusion_plot: charts.confusion_figure(report),
-            tab.per_class_df: pd.DataFrame(report["per_class"]).round(4)}
+        shown.update({tab.confusion_plot: charts.empty_figure(msg("train.res.noreport", request,
+                                                                  reason=local(err, request))),
+                      tab.per_class_df: empty_table(PER_CLASS_COLUMNS, request)})
+    else:
+        shown.update({tab.confusion_plot: charts.confusion_figure(report),
+                      tab.per_class_df: localized_columns(pd.DataFrame(report["per_class"]).round(4), request)})
+    findings = lessons.run_findings(job_id, request)
+    return {**shown, **lessons.show_findings(tab.diagnosis, job_id, findings, request),
+            **lessons.examples_view(tab.examples, job_id, "all", "", request)}
 
 
-def refresh_live(tab, job_id: str | None, drawn: int = 0, request: gr.Request | None = None) -> dict:
+def refresh_live(tab, job_id: str | None, drawn: int = 0, smoothing: float = 0.0, log_loss: bool = False,
+                 x_axis: str = "step", request: gr.Request | None = None) -> dict:
     """Timer tick: new points only; the timer stops and the results appear once the job has ended.
 
     The points cache is shared by every browser watching the job; `drawn` is the cache version this
@@ -56,8 +68,37 @@ def refresh_live(tab, job_id: str | None, drawn: int = 0, request: gr.Request | 
     version = charts.curves(job_id).version
     shown = {tab.status_html: status_html(snap, request), tab.drawn_state: version}
     if version != drawn:
-        shown.update(zip((tab.loss_plot, tab.lr_plot, tab.metrics_plot, tab.speed_plot), charts.figures(job_id)))
+        view = charts.ChartView.of(smoothing, log_loss, x_axis, snap.get("best_step"))
+        shown.update(zip(tab.chart_outputs, charts.figures(job_id, view)))
     if snap["state"] in ACTIVE_STATES:
+        if version != drawn:
+            shown.update(_live_findings(tab, job_id, request))
         return {**shown, tab.timer: gr.Timer(active=True)}
     return {**shown, tab.timer: gr.Timer(active=False), tab.finished_state: job_id,
             **show_results(tab, job_id, snap, request)}
+
+
+def redraw(tab, job_id: str | None, smoothing: float = 0.0, log_loss: bool = False, x_axis: str = "step",
+           request: gr.Request | None = None) -> dict:
+    """A chart control changed (smoothing, log scale, x axis): the same points drawn again, from the cache."""
+    if not job_id:
+        return dict(zip(tab.chart_outputs, charts.empty_figures()))
+    best = get_manager().snapshot(job_id, since_step=1 << 62).get("best_step")
+    return dict(zip(tab.chart_outputs, charts.figures(job_id, charts.ChartView.of(smoothing, log_loss, x_axis, best))))
+
+
+def _live_findings(tab, job_id: str, request: gr.Request | None) -> dict:
+    """What can be said mid-run (a learning rate too high, overfitting), from the points the charts hold."""
+    try:
+        config = _config(job_id)
+    except (ValueError, OSError) as err:  # a run folder deleted mid-run: the charts go on without a diagnosis
+        log.info("no live diagnosis for %s: %s", job_id, err)
+        return {}
+    findings = diagnosis.diagnose_curves(*charts.curve_points(job_id), config, live=True)
+    return lessons.show_findings(tab.diagnosis, job_id, findings, request, live=True)
+
+
+@cached(LRUCache(maxsize=64), lock=threading.Lock())
+def _config(job_id: str) -> TrainConfig:
+    """A run's config, read once: it does not change while the run trains."""
+    return TrainConfig.from_stored(get_manager().store.read_config(job_id))

@@ -12,18 +12,21 @@ import gradio as gr
 
 from core import sources
 from core.data.source import SAMPLE_NAME
+from core.messages import localize
 from core.settings import get_settings
 from core.training.config import quick_demo_config
-from ui import charts
+from ui import charts, lessons
 from ui.binding import bind
-from ui.i18n import msg, t
+from ui.chart_view import MAX_SMOOTHING, X_AXES
+from ui.i18n import msg_in, register, t
 from ui.train import form as train_form
-from ui.train.handlers import (PRESET_QUICK, PRESET_SELECTION, PRESET_TUTORIAL, apply_preset, attach, resume_from_button,
-                               resume_training, run_on_zero_gpu, show_config, start_from_form, start_training,
-                               stop_from_button, stop_training, training_status, with_gpu_slot)
-from ui.train.live import refresh_live
+from ui.train.handlers import (PRESET_QUICK, PRESET_SELECTION, apply_preset, attach, fill_from_retry,
+                               page_words, resume_from_button, show_train_tab, resume_training, run_on_zero_gpu, show_config,
+                               start_from_form, start_training, stop_from_button, stop_training, training_status,
+                               with_gpu_slot)
+from ui.train.live import redraw, refresh_live
 from ui.train.step_through import StepPanel, build_step_panel
-from ui.train.views import status_html
+from ui.train.views import limits_line, preset_choices, status_html
 
 def _device() -> str:
     import torch  # slow import, deferred to first use
@@ -55,60 +58,115 @@ class TrainTab:
     job_state: gr.State
     finished_state: gr.State  # the id of the job that just ended: other tabs refresh on its change
     drawn_state: gr.State  # the chart version this browser last drew (see charts.JobCurves.version)
+    smooth_sl: gr.Slider
+    log_cb: gr.Checkbox
+    xaxis_radio: gr.Radio
+    diagnosis: lessons.DiagnosisBlock
+    examples: lessons.ExamplesBlock
     step_panel: StepPanel | None = None  # Step through one batch (ui.train.step_through)
 
+    @property
+    def view_inputs(self) -> list:
+        return [self.smooth_sl, self.log_cb, self.xaxis_radio]
+
+    @property
+    def chart_outputs(self) -> list:
+        return [self.loss_plot, self.lr_plot, self.metrics_plot, self.speed_plot]
+
+    @property
+    def page_outputs(self) -> list:
+        return [self.preset_dd, *self.chart_outputs, self.confusion_plot, self.compare_df, self.per_class_df,
+                self.status_html]
+
     def attach_after(self, visitor_known) -> None:
-        """Once the page knows the visitor (the page-load event given), re-attach to their job or the running one."""
-        visitor_known.then(bind(attach, self), [self.job_state], [self.job_state, self.timer],
-                           api_visibility="private", show_progress="hidden")
+        """Once the page knows the visitor (the page-load event given): its words (charts, tables, presets) in the
+        visitor's language, then re-attach to their job or the running one."""
+        visitor_known.then(bind(page_words, self), None, self.page_outputs, api_visibility="private",
+                           show_progress="hidden").then(
+            bind(attach, self), [self.job_state], [self.job_state, self.timer], api_visibility="private",
+            show_progress="hidden")
+
+    def fill_from(self, retry_state: gr.State, tabs: gr.Tabs | None = None) -> None:
+        """A "try again with" request (a run and one change) fills the form, then shows this tab."""
+        outputs = [self.dataset_state, self.dataset_md, self.config_code,
+                   *[self.form[name] for name in train_form.FIELD_ORDER]]
+        filled = retry_state.change(bind(fill_from_retry, self), retry_state, outputs, api_visibility="private",
+                                    show_progress="hidden")
+        if tabs is not None:
+            filled.success(show_train_tab, None, tabs, api_visibility="private", show_progress="hidden")
 
 
-def _preset_choices() -> list[tuple[str, str]]:
-    tutorial = "Tutorial recipe (bert-base-cased, yelp_review_full)"
+def _build_header() -> gr.Dropdown:
+    """The device and limits line, the presets, the offline notice and the dataset line. The lines are known when
+    the app is built: both languages' versions are registered then, and the browser shows its own."""
+    register(**{lang: {"train.limits.now": limits_line(_device(), get_settings(), lang)} for lang in ("en", "zh")})
+    gr.Markdown(t("train.limits.now"))
+    preset_dd = gr.Dropdown(preset_choices(online=sources.is_online()), value=PRESET_QUICK, label=t("train.preset"),
+                            info=t("train.preset.info"))
     if not sources.is_online():
-        tutorial += " - unavailable offline"
-    return [("Quick demo (embedded MiniLM + sample)", PRESET_QUICK), (tutorial, PRESET_TUTORIAL),
-            ("From the Datasets tab", PRESET_SELECTION)]
+        register(**{lang: {"train.offline.now": msg_in(lang, "train.preset.offline",
+                                                       reason=localize(sources.offline_reason(), lang))}
+                    for lang in ("en", "zh")})
+        gr.Markdown(t("train.offline.now"))
+    register(**{lang: {"train.dataset.now": msg_in(lang, "train.dataset", name=SAMPLE_NAME)} for lang in ("en", "zh")})
+    return preset_dd
+
+
+def _build_results() -> dict:
+    """The chart controls, the live charts and the tables of a finished run (placeholders until the page loads)."""
+    w = {}
+    with gr.Row():
+        w["smooth_sl"] = gr.Slider(0.0, MAX_SMOOTHING, value=0.0, step=0.01, label=t("train.smooth"),
+                                   info=t("train.smooth.info"))
+        w["log_cb"] = gr.Checkbox(False, label=t("train.log"), info=t("train.log.info"))
+        w["xaxis_radio"] = gr.Radio(list(X_AXES), value="step", label=t("train.xaxis"),
+                                    info=t("train.xaxis.info"))
+    for row in (("loss_plot", "train.loss", "loss-plot"), ("lr_plot", "train.lr", "lr-plot")), \
+               (("metrics_plot", "train.metrics", "metrics-plot"), ("speed_plot", "train.speed", "speed-plot")):
+        with gr.Row():
+            for name, label, elem_id in row:
+                w[name] = gr.Plot(charts.empty_figure(""), label=t(label), elem_id=elem_id)
+    w["compare_df"] = gr.Dataframe(headers=["metric", "before", "after", "change"], label=t("train.compare"),
+                                   interactive=False, elem_id="compare-table")
+    with gr.Row():
+        w["confusion_plot"] = gr.Plot(charts.empty_figure(""), label=t("train.confusion"), elem_id="confusion-plot")
+        w["per_class_df"] = gr.Dataframe(headers=["label", "precision", "recall", "f1", "support"],
+                                         label=t("train.per_class"), interactive=False, elem_id="per-class-table")
+    return w
 
 
 def build_train_tab(selection: gr.State) -> TrainTab:
     """Lay out the Train tab inside an open gr.Tab and wire its events."""
     cfg = quick_demo_config().to_dict()
     gr.Markdown(t("train.intro"))
-    gr.Markdown(msg("train.limits", device=_device(), limits=get_settings().limits_text()))
-    preset_dd = gr.Dropdown(_preset_choices(), value=PRESET_QUICK, label=t("train.preset"),
-                            info=t("train.preset.info"))
-    if not sources.is_online():
-        gr.Markdown(msg("train.preset.offline", reason=sources.offline_reason()))
+    preset_dd = _build_header()
     dataset_state = gr.State(cfg["dataset"])
-    dataset_md = gr.Markdown(msg("train.dataset", name=SAMPLE_NAME))
-    form = train_form.build_form(cfg)
+    dataset_md = gr.Markdown(t("train.dataset.now"))
+    with gr.Column(elem_id="train-form"):
+        form = train_form.build_form(cfg)
     with gr.Accordion(t("train.config"), open=False):
-        config_code = gr.Code(json.dumps(cfg, indent=1), language="json", interactive=False)
+        config_code = gr.Code(json.dumps(cfg, indent=1), language="json", interactive=False, elem_id="train-config")
     step_panel = build_step_panel([dataset_state, *(form[name] for name in train_form.FIELD_ORDER)])
     with gr.Row():
         start_btn = gr.Button(t("train.start"), variant="primary")
         stop_btn = gr.Button(t("train.stop"), variant="stop")
         resume_btn = gr.Button(t("train.resume"))
     status = gr.HTML(status_html(None))
-    with gr.Row():
-        loss_plot = gr.Plot(charts.empty_figure("loss"), label=t("train.loss"), elem_id="loss-plot")
-        lr_plot = gr.Plot(charts.empty_figure("learning rate"), label=t("train.lr"))
-    with gr.Row():
-        metrics_plot = gr.Plot(charts.empty_figure("evaluation"), label=t("train.metrics"))
-        speed_plot = gr.Plot(charts.empty_figure("throughput"), label=t("train.speed"))
-    compare_df = gr.Dataframe(headers=["metric", "before", "after", "change"], label=t("train.compare"),
-                              interactive=False)
-    with gr.Row():
-        confusion_plot = gr.Plot(charts.empty_figure("confusion matrix"), label=t("train.confusion"))
-        per_class_df = gr.Dataframe(headers=["label", "precision", "recall", "f1", "support"],
-                                    label=t("train.per_class"), interactive=False)
+    w = _build_results()
+    diagnosis, examples = lessons.build_diagnosis(), lessons.build_examples()
     tab = TrainTab(preset_dd, dataset_state, dataset_md, form, config_code, start_btn, stop_btn, resume_btn,
-                   status, loss_plot, lr_plot, metrics_plot, speed_plot, compare_df, confusion_plot,
-                   per_class_df, gr.Timer(1.0, active=False), gr.State(None), gr.State(None), gr.State(0),
+                   status, w["loss_plot"], w["lr_plot"], w["metrics_plot"], w["speed_plot"], w["compare_df"],
+                   w["confusion_plot"], w["per_class_df"], gr.Timer(1.0, active=False), gr.State(None), gr.State(None),
+                   gr.State(0), w["smooth_sl"], w["log_cb"], w["xaxis_radio"], diagnosis, examples,
                    step_panel)
     _wire(tab, selection)
     return tab
+
+
+def _lesson_outputs(tab: TrainTab) -> list:
+    block, ex = tab.diagnosis, tab.examples
+    return [block.findings_md, *block.fix_btns, block.changes_state, ex.counts_md, ex.filter_radio, ex.cell_dd,
+            ex.table, ex.run_state]
 
 
 def _wire(tab: TrainTab, selection: gr.State) -> None:
@@ -130,11 +188,17 @@ def _wire(tab: TrainTab, selection: gr.State) -> None:
     tab.resume_btn.click(bind(resume_from_button, tab), [tab.job_state], timer_on, concurrency_limit=None,
                          **private).success(**in_gpu_slot)
     live_out = [tab.status_html, tab.loss_plot, tab.lr_plot, tab.metrics_plot, tab.speed_plot, tab.timer,
-                tab.compare_df, tab.confusion_plot, tab.per_class_df, tab.finished_state, tab.drawn_state]
+                tab.compare_df, tab.confusion_plot, tab.per_class_df, tab.finished_state, tab.drawn_state,
+                *_lesson_outputs(tab)]
     tick = bind(refresh_live, tab)
-    tab.timer.tick(tick, [tab.job_state, tab.drawn_state], live_out, concurrency_limit=None, show_progress="hidden",
+    tick_in = [tab.job_state, tab.drawn_state, *tab.view_inputs]
+    tab.timer.tick(tick, tick_in, live_out, concurrency_limit=None, show_progress="hidden",
                    trigger_mode="once", **private)
-    tab.job_state.change(tick, [tab.job_state, tab.drawn_state], live_out, show_progress="hidden", **private)
+    tab.job_state.change(tick, tick_in, live_out, show_progress="hidden", **private)
+    for control in tab.view_inputs:
+        control.change(bind(redraw, tab), [tab.job_state, *tab.view_inputs], tab.chart_outputs,
+                       show_progress="hidden", trigger_mode="always_last", **private)
+    tab.fill_from(tab.diagnosis.retry_state)
     for fn, name in ((with_gpu_slot(start_training), "start_training"), (training_status, "training_status"),
                      (stop_training, "stop_training"), (with_gpu_slot(resume_training), "resume_training")):
         gr.api(fn, api_name=name, concurrency_limit=None)

@@ -8,9 +8,13 @@ import html
 import gradio as gr
 import pandas as pd
 
-from ui.i18n import local, msg, register
+from core.settings import Settings
+from ui.i18n import local, msg, msg_in, register
 
 ACTIVE_STATES = {"queued", "running", "stopping"}
+PRESETS = ("quick", "tutorial", "selection")  # the preset dropdown's values (ui.train.handlers.PRESET_*)
+COMPARE_COLUMNS = ("metric", "before", "after", "change")
+PER_CLASS_COLUMNS = ("label", "precision", "recall", "f1", "support")
 
 register(
     en={"train.intro": "### 3. Fine-tune\nPick a preset or adjust the settings (each says what it does), then "
@@ -111,3 +115,65 @@ def compare_table(baseline: dict, final: dict) -> pd.DataFrame:
         change = after - before if isinstance(before, (int, float)) and isinstance(after, (int, float)) else None
         rows.append({"metric": key.removeprefix("eval_"), "before": before, "after": after, "change": change})
     return pd.DataFrame(rows, columns=["metric", "before", "after", "change"]).round(4)
+
+
+register(
+    en={"train.smooth": "Smoothing", "train.smooth.info": "Average the train loss and gradient norm over recent "
+                                                           "steps (TensorBoard's slider); 0 shows the raw points.",
+        "train.log": "Log-scale loss", "train.log.info": "A logarithmic y axis: small changes of a low loss show.",
+        "train.xaxis": "x axis", "train.xaxis.info": "By optimizer step, or by epoch (runs of different sizes line up).",
+        "train.p.quick": "Quick demo (embedded MiniLM + sample)",
+        "train.p.tutorial": "Tutorial recipe (bert-base-cased, yelp_review_full)",
+        "train.p.tutorial_off": "Tutorial recipe (bert-base-cased, yelp_review_full) - unavailable offline",
+        "train.p.selection": "From the Datasets tab",
+        "train.limits.parts": "training {on} · max train samples {samples} · max steps {steps} · queue {queue} · "
+                              "upload {upload} MB",
+        "train.limits.on": "on", "train.limits.off": "off", "train.limits.none": "no limit",
+        "train.c.metric": "metric", "train.c.before": "before", "train.c.after": "after", "train.c.change": "change",
+        "train.c.label": "label", "train.c.precision": "precision", "train.c.recall": "recall", "train.c.f1": "f1",
+        "train.c.support": "support"},
+    zh={"train.smooth": "平滑", "train.smooth.info": "对训练 loss 和梯度范数做滑动平均（和 TensorBoard 的滑块一样）；0 显示原始数据点。",
+        "train.log": "对数刻度的 loss", "train.log.info": "y 轴取对数：loss 很小时的变化也看得清。",
+        "train.xaxis": "横轴", "train.xaxis.info": "按优化步数 (step) 或按轮次 (epoch)：不同长度的运行可以对齐比较。",
+        "train.p.quick": "快速演示（内置 MiniLM + 样例数据）",
+        "train.p.tutorial": "教程配方（bert-base-cased，yelp_review_full）",
+        "train.p.tutorial_off": "教程配方（bert-base-cased，yelp_review_full）——离线时不可用",
+        "train.p.selection": "来自“数据集”标签页",
+        "train.limits.parts": "训练{on} · 最多训练样本 {samples} · 最多步数 {steps} · 队列 {queue} · 上传 {upload} MB",
+        "train.limits.on": "开启", "train.limits.off": "关闭", "train.limits.none": "不限",
+        "train.c.metric": "指标", "train.c.before": "微调前", "train.c.after": "微调后", "train.c.change": "变化",
+        "train.c.label": "标签", "train.c.precision": "precision", "train.c.recall": "recall", "train.c.f1": "f1",
+        "train.c.support": "样本数"},
+)
+
+
+def limits_line(device: str, settings: Settings, lang: str) -> str:
+    """The device and the server's limits, in one language (known when the app is built)."""
+    def cap(value: int) -> str:
+        return msg_in(lang, "train.limits.none") if value <= 0 else str(value)
+
+    limits = msg_in(lang, "train.limits.parts", on=msg_in(lang, "train.limits.on" if settings.training_enabled
+                                                                 else "train.limits.off"),
+                    samples=cap(settings.max_train_samples), steps=cap(settings.max_steps), queue=settings.max_queue,
+                    upload=settings.max_upload_mb)
+    return msg_in(lang, "train.limits", device=device, limits=limits)
+
+
+def preset_choices(request: gr.Request | None = None, online: bool = True) -> list[tuple[str, str]]:
+    """The preset dropdown's choices in the visitor's language (the tutorial needs the Hub)."""
+    names = {"quick": "train.p.quick", "tutorial": "train.p.tutorial" if online else "train.p.tutorial_off",
+             "selection": "train.p.selection"}
+    return [(msg(names[key], request), key) for key in PRESETS]
+
+
+def localized_columns(table: pd.DataFrame, request: gr.Request | None = None) -> pd.DataFrame:
+    """A results table with its column names in the visitor's language (the data keeps its technical names)."""
+    return table.rename(columns={c: msg(f"train.c.{c}", request) for c in table.columns
+                                 if f"train.c.{c}" in _COLUMN_KEYS})
+
+
+_COLUMN_KEYS = {f"train.c.{c}" for c in COMPARE_COLUMNS + PER_CLASS_COLUMNS}
+
+
+def empty_table(columns, request: gr.Request | None = None) -> pd.DataFrame:
+    return localized_columns(pd.DataFrame(columns=list(columns)), request)

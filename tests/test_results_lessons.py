@@ -1,0 +1,434 @@
+"""Learning from a run: the best checkpoint and early stopping, per-example results, the diagnosis, the model card.
+
+Tiny models for the mechanics; constructed metrics.jsonl files for the diagnosis (each finding fires on its own
+shape of curve and stays silent on a healthy one).
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import os
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from core.jobs import manager as jobs
+from core.messages import UserError, localize
+from core.results import diagnosis, examples
+from core.runs.store import RunStore
+from core.training import recorder
+from core.training.config import TrainConfig
+
+
+def _tiny(model_dir, **changes) -> TrainConfig:
+    base = dict(run_name="lessons", model=str(model_dir), max_train_samples=64, max_eval_samples=24, max_length=32,
+                batch_size=4, logging_steps=1, learning_rate=1e-3, eval_strategy="steps", eval_steps=2, max_steps=6)
+    return TrainConfig(**{**base, **changes})
+
+
+# ------------------------------------------------------------------ settings
+
+@pytest.mark.parametrize("changes, words", [
+    ({"early_stopping_patience": -1}, ["early_stopping_patience", "0 turns it off"]),
+    ({"early_stopping_patience": 2, "eval_strategy": "no"}, ["early_stopping_patience", "eval_strategy to epoch"]),
+    ({"load_best_model_at_end": True, "eval_strategy": "no"}, ["load_best_model_at_end", "eval_strategy"]),
+    ({"metric_for_best_model": "bleu"}, ["metric_for_best_model", "choose one of those"]),
+    ({"metric_for_best_model": "f1", "metrics": ["accuracy"]}, ["f1 is not computed", "add it to metrics"]),
+    ({"report_to": "wandb"}, ["report_to", "none, trackio, tensorboard"]),
+])
+def test_best_checkpoint_settings_are_checked(changes, words):
+    with pytest.raises(UserError) as caught:
+        TrainConfig(**changes)
+    for word in words:
+        assert word in str(caught.value)
+    assert localize(caught.value, "zh") != str(caught.value)  # every refusal has its Chinese
+
+
+def test_report_to_needs_the_package_installed(monkeypatch):
+    import importlib.util
+
+    config = TrainConfig(report_to="tensorboard")
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(UserError, match="tensorboard is not installed on this server - choose none"):
+        config.check_limits()
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: object() if name == "tensorboardX" else None)
+    config.check_limits()  # either package writes TensorBoard's files
+
+
+def test_tracking_goes_into_the_runs_folder(tmp_path, monkeypatch):
+    from core.training import trainer
+
+    monkeypatch.setenv("TRACKIO_DIR", "before")  # the test sets it; monkeypatch puts back what was there
+    run_dir = RunStore(tmp_path / "runs").path("demo-run")
+    args = trainer.training_arguments(TrainConfig(report_to="trackio"), run_dir, "fp32")
+    assert args.report_to == ["trackio"] and args.run_name == "demo-run" and args.project == trainer.TRACKIO_PROJECT
+    assert args.trackio_static_space_id is False and args.trackio_space_id is None  # local only, never a Space
+    assert os.environ["TRACKIO_DIR"] == str(tmp_path / "runs" / "_tracking" / "trackio")
+    args = trainer.training_arguments(TrainConfig(report_to="tensorboard"), run_dir, "fp32")
+    assert args.report_to == ["tensorboard"]
+    assert RunStore(tmp_path / "runs").tracking_dir("tensorboard", "demo-run") == run_dir / "tensorboard"
+    assert trainer.training_arguments(TrainConfig(), run_dir, "fp32").report_to in ("none", [], ["none"])
+    TensorBoardCallback = type("TensorBoardCallback", (), {"logging_dir": None})  # transformers' own, by name
+    fake = SimpleNamespace(callback_handler=SimpleNamespace(callbacks=[TensorBoardCallback(), object()]))
+    trainer._send_tensorboard_to_run_folder(fake, RunStore(tmp_path / "runs"), "demo-run")
+    assert fake.callback_handler.callbacks[0].logging_dir == str(run_dir / "tensorboard")
+
+
+# ------------------------------------------------------------------ the best checkpoint
+
+def test_best_step_is_the_first_strict_improvement():
+    points = [{"kind": "baseline", "step": 0, "eval_accuracy": 0.99}] + [
+        {"kind": "eval", "step": s, "eval_accuracy": a, "eval_loss": lo}
+        for s, a, lo in ((2, 0.5, 0.7), (4, 0.7, 0.6), (6, 0.7, 0.5), (8, None, 0.55))]
+    assert recorder.best_step(points, "accuracy", greater_is_better=True) == 4  # a tie does not move it
+    assert recorder.best_step(points, "loss", greater_is_better=False) == 6
+    assert recorder.best_step([], "loss", False) is None
+    assert recorder.kept_step(TrainConfig(), points) is None  # the last model is kept: no best step
+    assert recorder.kept_step(TrainConfig(load_best_model_at_end=True, metric_for_best_model="accuracy"), points) == 4
+
+
+@pytest.fixture()
+def manager(isolated_settings, monkeypatch):
+    mgr = jobs.JobManager(RunStore(isolated_settings.runs_dir), max_queue=4, isolate=False)
+    monkeypatch.setattr(jobs, "_manager", mgr)
+    return mgr
+
+
+def _scripted_accuracy(monkeypatch, values):
+    """compute_metrics that returns these accuracies, one per evaluation: a constructed metric sequence."""
+    from core.training import trainer
+
+    sequence = iter(values)
+    monkeypatch.setattr(trainer, "make_compute_metrics", lambda names, n: lambda pred: {"accuracy": next(sequence)})
+
+
+def _weights(folder):
+    from safetensors.numpy import load_file
+
+    return load_file(str(folder / "model.safetensors"))
+
+
+def test_early_stopping_stops_at_the_expected_step_and_keeps_the_best(manager, tiny_model_dir, monkeypatch):
+    # evaluations every 2 steps: 0.5, 0.7 (best, step 4), 0.6, 0.65 -> two without improvement: stop at step 8
+    _scripted_accuracy(monkeypatch, [0.5, 0.7, 0.6, 0.65, 0.9, 0.9, 0.9, 0.9])
+    config = _tiny(tiny_model_dir, max_steps=20, evaluate_before=False, metrics=["accuracy"],
+                   early_stopping_patience=2, load_best_model_at_end=True, metric_for_best_model="accuracy")
+    run_id = manager.start(config)
+    assert manager.wait(run_id, 180) == "done"
+    store = manager.store
+    evals = [r["step"] for r in store.read_metrics(run_id) if r["kind"] == "eval"]
+    assert evals == [2, 4, 6, 8]  # stopped after the fourth evaluation, not at step 20
+    status = store.read_status(run_id)
+    assert status["best_step"] == 4 and status["step"] == 8
+    assert store.read_eval(run_id, "final")["eval_accuracy"] == 0.7  # the kept model's score, not the last one's
+    kept, best = _weights(store.model_dir(run_id)), _weights(store.path(run_id) / "checkpoint-4")
+    assert kept.keys() == best.keys() and all(np.array_equal(kept[k], best[k]) for k in kept)
+    assert manager.snapshot(run_id)["best_step"] == 4
+
+
+def test_without_keeping_the_best_the_model_is_the_last_one(manager, tiny_model_dir, monkeypatch):
+    _scripted_accuracy(monkeypatch, [0.5, 0.7, 0.6, 0.65, 0.9])
+    config = _tiny(tiny_model_dir, max_steps=20, evaluate_before=False, metrics=["accuracy"],
+                   early_stopping_patience=2, metric_for_best_model="accuracy")
+    run_id = manager.start(config)
+    assert manager.wait(run_id, 180) == "done"
+    assert manager.store.read_status(run_id)["best_step"] is None
+    assert manager.store.read_eval(run_id, "final")["eval_accuracy"] == 0.65
+    assert [r["step"] for r in manager.store.read_metrics(run_id) if r["kind"] == "eval"][-1] == 8
+
+
+def test_exported_script_keeps_the_best_checkpoint_and_stops_early():
+    from core.results.export_script import generate_script
+
+    script = generate_script(TrainConfig(early_stopping_patience=3, load_best_model_at_end=True,
+                                         metric_for_best_model="f1", eval_strategy="steps", eval_steps=25,
+                                         report_to="tensorboard"))
+    ast.parse(script)
+    for line in ("from transformers import EarlyStoppingCallback", "save_strategy='steps',", "save_steps=25,",
+                 "metric_for_best_model='f1',", "greater_is_better=True,", "load_best_model_at_end=True,",
+                 "report_to='tensorboard',", "EarlyStoppingCallback(early_stopping_patience=3)"):
+        assert line in script, line
+    plain = generate_script(TrainConfig())
+    assert "EarlyStopping" not in plain and 'save_strategy="no"' in plain
+
+
+# ------------------------------------------------------------------ per-example results
+
+@pytest.fixture(scope="module")
+def finished_run(tiny_model_dir, tmp_path_factory):
+    """A tiny run trained to the end (baseline and final evaluations, saved model) in its own runs folder."""
+    from core.training import trainer
+
+    store = RunStore(tmp_path_factory.mktemp("lessons") / "runs")
+    config = _tiny(tiny_model_dir, max_steps=8, seed=3)
+    run_id = store.new_run(config.to_dict())
+    result = trainer.run(config, store.path(run_id))
+    assert result["state"] == "done"
+    return SimpleNamespace(store=store, run_id=run_id, config=config)
+
+
+def test_per_example_results_add_up_and_match_the_evaluations(finished_run):
+    store, run_id, config = finished_run.store, finished_run.run_id, finished_run.config
+    found = examples.run_examples(store, run_id)
+    counts, rows = found["counts"], found["rows"]
+    assert counts["total"] == len(rows) == 24
+    assert counts["fixed"] + counts["broken"] + counts["still_wrong"] + counts["still_right"] == 24
+    assert found["labels"] == ["negative", "positive"] and {"text", "label", "before", "after"} <= set(rows[0])
+    # "after" is the saved model, "before" the baseline model: their accuracies are the stored evaluations'
+    final, baseline = store.read_eval(run_id, "final"), store.read_eval(run_id, "baseline")
+    assert np.mean([r["after"] == r["label"] for r in rows]) == pytest.approx(final["eval_accuracy"])
+    assert np.mean([r["before"] == r["label"] for r in rows]) == pytest.approx(baseline["eval_accuracy"])
+    assert store.read_examples(run_id) == found  # kept in the run folder
+    # the baseline's loss, recomputed from the "before" model's probabilities, is the stored one
+    from core.results.predict import load_base_pipeline, load_pipeline
+    from core.training.prepare import select_rows
+
+    _, eval_rows, names = select_rows(config)
+    base = load_base_pipeline(config.model, names, seed=config.seed)
+    probs = examples.probabilities(base.model, load_pipeline(store.model_dir(run_id)).tokenizer,
+                                   list(eval_rows["text"]), None, config.max_length)
+    labels = np.asarray(eval_rows["label"])
+    assert -np.mean(np.log(probs[np.arange(len(labels)), labels])) == pytest.approx(baseline["eval_loss"], rel=1e-3)
+
+
+def test_filters_and_cells_select_the_right_rows(finished_run):
+    found = examples.run_examples(finished_run.store, finished_run.run_id)
+    counts = found["counts"]
+    for which in ("fixed", "broken", "still_wrong"):
+        rows, matched = examples.select(found, which)
+        assert matched == counts[which] == len(rows)
+    mistakes, matched = examples.select(found, "confident_mistakes")
+    assert matched == counts["broken"] + counts["still_wrong"]
+    assert [r["after_p"] for r in mistakes] == sorted((r["after_p"] for r in mistakes), reverse=True)
+    cells = dict(examples.cells(found))
+    assert sum(cells.values()) == 24
+    for name, count in cells.items():
+        cell = examples.parse_cell(name, found["labels"])
+        rows, matched = examples.select(found, "all", cell, limit=5)
+        assert matched == count and len(rows) == min(5, count)
+        assert all((r["label"], r["after"]) == cell for r in rows)
+    with pytest.raises(UserError, match="not a cell of the confusion matrix"):
+        examples.parse_cell("negative -> nothing", found["labels"])
+    with pytest.raises(UserError, match="filter"):
+        examples.select(found, "everything")
+
+
+def test_an_uploads_texts_are_for_its_owner(tmp_path, monkeypatch):
+    from core import settings
+
+    store = RunStore(tmp_path / "runs")
+    upload = store.new_run({"dataset": {"kind": "upload", "upload": "up-" + "0" * 24, "name": "mine.csv"}}, "b:ann")
+    sample = store.new_run({"dataset": {"kind": "sample"}}, "b:ann")
+    monkeypatch.setattr(settings, "_current", settings.Settings(runs_dir=tmp_path / "runs", public=True))
+    assert examples.may_read_texts(store, upload, "b:ann")
+    assert not examples.may_read_texts(store, upload, "b:bob")
+    assert examples.may_read_texts(store, upload, "b:bob", admin=True)
+    assert examples.may_read_texts(store, sample, "b:bob")  # the sample and the Hub are public data
+
+
+# ------------------------------------------------------------------ the diagnosis
+
+def _rec(kind, step, **values):
+    return {"kind": kind, "step": step, "epoch": round(step / 50, 4), "time": float(step), **values}
+
+
+def _write(store: RunStore, config: TrainConfig, records) -> str:
+    """A run folder holding a constructed metrics.jsonl."""
+    run_id = store.new_run(config.to_dict())
+    for record in records:
+        store.append_metric(run_id, record)
+    return run_id
+
+
+CONFIG = TrainConfig(num_train_epochs=4, eval_strategy="steps", eval_steps=20, logging_steps=5, learning_rate=5e-5)
+HEALTHY = [_rec("baseline", 0, eval_loss=0.69, eval_accuracy=0.5)] + \
+    [_rec("train", s, loss=0.65 * math.exp(-s / 80) + 0.1 + 0.01 * math.sin(s), learning_rate=5e-5, grad_norm=2.0)
+     for s in range(5, 201, 5)] + \
+    [_rec("eval", s, eval_loss=0.55 * math.exp(-s / 100) + 0.2, eval_accuracy=0.9) for s in range(20, 201, 20)] + \
+    [_rec("train", 200, train_loss=0.3)]  # the Trainer's end-of-training summary (no "loss")
+BALANCED = {"labels": ["neg", "pos"], "confusion": [[45, 5], [4, 46]], "rows": 100}
+
+
+def _shapes():
+    overfit = [_rec("train", s, loss=0.7 * math.exp(-s / 40) + 0.01) for s in range(5, 201, 5)] + \
+        [_rec("eval", s, eval_loss=0.5 + ((s - 80) / 200) ** 2, eval_accuracy=0.8) for s in range(20, 201, 20)]
+    nan = HEALTHY[:12] + [_rec("train", 60, loss=None, grad_norm=None)] + HEALTHY[12:20]
+    spike = [r if r.get("step") != 100 or r["kind"] != "train" else {**r, "loss": 4.2} for r in HEALTHY]
+    diverge = [_rec("train", s, loss=0.7 + s / 150) for s in range(5, 201, 5)]
+    flat = [_rec("train", s, loss=0.693 + 0.002 * (s % 3)) for s in range(5, 201, 5)]
+    few = [_rec("train", s, loss=0.69 - s / 100) for s in (1, 2, 3, 4)]
+    sparse = [_rec("train", s, loss=0.69 - s / 1000) for s in (1, 50, 100)]
+    return {"overfitting": (overfit, None), "lr_too_high/nan": (nan, None), "lr_too_high/spike": (spike, None),
+            "lr_too_high/diverged": (diverge, None), "underfitting": (flat, BALANCED),
+            "majority_class": (HEALTHY, {"labels": ["neg", "pos"], "confusion": [[0, 30], [0, 70]], "rows": 100}),
+            "too_few_steps/steps": (few, None), "too_few_steps/points": (sparse, None)}
+
+
+@pytest.mark.parametrize("shape", list(_shapes()))
+def test_each_diagnosis_fires_on_its_curve_and_changes_one_setting(shape, tmp_path):
+    records, report = _shapes()[shape]
+    store = RunStore(tmp_path / "runs")
+    run_id = _write(store, CONFIG, records)
+    found = diagnosis.diagnose(store.read_metrics(run_id), store.read_config(run_id), report)
+    kind = shape.split("/")[0]
+    assert [f.kind for f in found] == [kind]
+    finding = found[0]
+    (name, value), = finding.change.items()  # exactly one setting
+    changed = TrainConfig.from_dict({**CONFIG.to_dict(), name: value})  # a valid config
+    assert getattr(changed, name) != getattr(CONFIG, name)
+    assert finding.evidence and localize(finding.text, "zh") != finding.text  # evidence, and Chinese words
+    assert localize(finding.advice, "zh") != finding.advice
+
+
+def test_the_evidence_names_the_steps():
+    records, _ = _shapes()["overfitting"]
+    finding, = diagnosis.diagnose(records, CONFIG)
+    assert finding.evidence["best_step"] == 80 and finding.evidence["last_step"] == 200
+    assert finding.text.startswith("Overfitting from step 80: eval loss was lowest there (0.500)")
+    assert finding.change == {"num_train_epochs": 2.0}  # step 80 is epoch 1.6: stop by epoch 2
+    by_steps, = diagnosis.diagnose(records, TrainConfig(max_steps=200, eval_strategy="steps"))
+    assert by_steps.change == {"max_steps": 80}
+    nan, = diagnosis.diagnose(_shapes()["lr_too_high/nan"][0], CONFIG)
+    assert nan.evidence["nan_step"] == 60 and nan.change == {"learning_rate": 5e-6}
+
+
+def test_a_healthy_run_gets_no_finding(tmp_path):
+    store = RunStore(tmp_path / "runs")
+    run_id = _write(store, CONFIG, HEALTHY)
+    assert diagnosis.diagnose(store.read_metrics(run_id), store.read_config(run_id), BALANCED) == []
+    assert diagnosis.diagnose(HEALTHY[:15], CONFIG, live=True) == []  # mid-run too
+
+
+def test_live_diagnosis_judges_only_what_a_running_curve_shows():
+    from ui import charts
+
+    few = _shapes()["too_few_steps/steps"][0]
+    assert diagnosis.diagnose(few, CONFIG, live=True) == []  # too early to call it "too few"
+    for shape, kinds in (("lr_too_high/nan", ["lr_too_high"]), ("overfitting", ["overfitting"])):
+        records = _shapes()[shape][0]
+        assert [f.kind for f in diagnosis.diagnose(records, CONFIG, live=True)] == kinds
+        job = f"live-{shape}"
+        charts.forget(job)
+        charts.add_points(job, records)  # what the live charts hold gives the same answer
+        assert diagnosis.diagnose_curves(*charts.curve_points(job), CONFIG, live=True) == \
+            diagnosis.diagnose(records, CONFIG, live=True)
+    charts.forget("live-healthy")
+    charts.add_points("live-healthy", HEALTHY)
+    assert diagnosis.diagnose_curves(*charts.curve_points("live-healthy"), CONFIG, live=True) == []
+
+
+# ------------------------------------------------------------------ the model card
+
+def test_the_model_card_has_data_settings_scores_use_and_limits(finished_run):
+    from huggingface_hub import ModelCard
+
+    from core.results.model_card import card_for_run
+
+    text = card_for_run(finished_run.store, finished_run.run_id, "alice/tiny-reviews")
+    card = ModelCard(text)
+    assert card.data.pipeline_tag == "text-classification" and card.data.library_name == "transformers"
+    assert card.data.base_model == str(finished_run.config.model) or card.data.base_model is None
+    for part in ("## Training data", "embedded review sample", "## Training settings", "| `learning_rate` | 0.001 |",
+                 "## Results on the evaluation rows", "| accuracy |", "## Intended use", "## Limits",
+                 "pipeline(\"text-classification\", model='alice/tiny-reviews')"):
+        assert part in text, part
+
+
+def test_a_hostile_label_stays_inside_its_table_cell():
+    from core.results.model_card import build_card
+
+    text = build_card(TrainConfig(text_column="a|b\n## injected"), "bob/x", {}, {"eval_accuracy": 0.5},
+                      ["x|y\n# heading", "ok"])
+    assert "\n## injected" not in text and "\n# heading" not in text
+    assert "a/b ## injected" in text
+
+
+def test_push_writes_the_model_card(finished_run, monkeypatch):
+    from core import sources
+    from core.results import publish
+
+    calls = []
+
+    class FakeApi:
+        def __init__(self, token):
+            self.token = token
+
+        def create_repo(self, repo_id, **kw):
+            return f"https://huggingface.co/{repo_id}"
+
+        def upload_folder(self, **kw):
+            calls.append(("folder", kw["repo_id"]))
+
+        def upload_file(self, **kw):
+            calls.append(("file", kw["path_in_repo"], kw["path_or_fileobj"].decode()))
+
+    import huggingface_hub
+
+    monkeypatch.setattr(huggingface_hub, "HfApi", FakeApi)
+    monkeypatch.setattr(sources, "require_online", lambda what: None)
+    publish.push_model(finished_run.store.model_dir(finished_run.run_id), "alice/tiny", "hf_x", card="---\n---\n# x")
+    assert calls == [("folder", "alice/tiny"), ("file", "README.md", "---\n---\n# x")]
+
+
+# ------------------------------------------------------------------ charts and the copy-with-change request
+
+def test_chart_view_controls_and_the_best_step_marker():
+    import plotly.graph_objects as go
+
+    from ui import charts
+
+    assert charts.ChartView.of("x", "yes", "minutes", True) == charts.ChartView()  # a raw client's nonsense
+    assert charts.ChartView.of(5).smoothing == 0.99 and charts.ChartView.of(-1).smoothing == 0
+    job = "lessons-view"
+    charts.forget(job)
+    charts.add_points(job, [_rec("baseline", 0, eval_loss=0.7, eval_accuracy=0.5)]
+                      + [_rec("train", s, loss=1 / s, learning_rate=1e-4, grad_norm=1.0 + s % 2) for s in range(1, 51)]
+                      + [_rec("eval", 25, eval_loss=0.3, eval_accuracy=0.8)])
+    view = charts.ChartView.of(0.6, True, "epoch", 25)
+    loss, lr, evaluation, speed = charts.figures(job, view)
+    for figure in (loss, lr, evaluation, speed):
+        go.Figure(figure.to_dict())  # plotly validates every key the fast path skipped
+    assert loss.layout.yaxis.type == "log" and loss.layout.shapes[0].x0 == 0.5  # step 25 is epoch 0.5
+    assert "best (step 25)" in loss.layout.annotations[0].text
+    raw, smooth, _ = loss.data
+    assert raw.opacity == 0.25 and smooth.y[0] == raw.y[0] and smooth.y[1] > raw.y[1]  # it lags a falling curve
+    norms = [t for t in lr.data if t.name == "gradient norm"][0].y
+    assert np.ptp(norms[10:]) < 1  # the raw gradient norm jumps between 1 and 2 at every step
+    assert {t.name for t in lr.data} >= {"learning rate", "gradient norm"}
+    assert "no run yet" in charts.empty_figures()[0].layout.annotations[0].text
+    from ui.chart_view import ema, ema_extend
+
+    np.testing.assert_allclose(ema([2.0, 2.0, float("nan"), 2.0], 0.9)[[0, 1, 3]], 2.0)  # debiased
+    values = [1.0, 3.0, 2.0, 5.0, 4.0]
+    state = ema_extend((0, 0.0, 0, []), values[:2], 0.6)
+    assert ema_extend(state, values, 0.6)[3] == pytest.approx(list(ema(values, 0.6)))  # a tick extends, same result
+
+
+def test_charts_speak_the_visitors_language():
+    from gradio.context import LocalContext
+
+    from ui import charts
+
+    token = LocalContext.request.set(SimpleNamespace(headers={"accept-language": "zh-CN,zh;q=0.9"}))
+    try:
+        titles = [f.layout.title.text for f in charts.empty_figures()]
+        note = charts.empty_figures()[0].layout.annotations[0].text
+    finally:
+        LocalContext.request.reset(token)
+    assert titles == ["损失 (loss)", "学习率和梯度范数", "评估", "吞吐量"] and note.startswith("还没有运行")
+
+
+def test_a_try_again_request_changes_exactly_one_setting(manager):
+    from ui import lessons
+
+    run_id = manager.store.new_run(TrainConfig(run_name="base").to_dict())
+    config, note = lessons.retry_config({"run_id": run_id, "change": {"learning_rate": 5e-6}, "nonce": 1.0})
+    before = TrainConfig().to_dict() | {"run_name": "base"}
+    assert {k for k in config if config[k] != before[k]} == {"learning_rate"} and "learning_rate = 5e-06" in note
+    with pytest.raises(UserError):
+        lessons.retry_config({"run_id": run_id, "change": {"learning_rate": 1e-5, "seed": 1}})
+    with pytest.raises(UserError, match="learning_rate"):
+        lessons.retry_config({"run_id": run_id, "change": {"learning_rate": 7}})
+    assert lessons.pick_fix([{"run_id": run_id, "change": {"seed": 1}}], 3) is None

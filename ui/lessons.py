@@ -1,0 +1,261 @@
+"""What a finished run teaches, shown on the Train tab (the run that just ended) and the Runs tab (a picked run):
+the diagnosis in plain words with a "try again with ..." button per finding, and the per-example results.
+
+Shared by both tabs, so it sits between them and the shared helpers (.importlinter). A button fills a request
+(`retry_state`: the run and one change); the Train tab turns it into its form (ui.train.tab.TrainTab.fill_from).
+The functions without a block are also API endpoints (gr.api in ui/runs/tab.py).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import time
+from dataclasses import dataclass
+
+import gradio as gr
+import pandas as pd
+
+from core.jobs.manager import get_manager
+from core.messages import UserError
+from core.results import diagnosis, examples
+from ui.binding import bind
+from ui.errors import shows_errors
+from ui.i18n import local, msg, register, t
+from ui.identity import visitor
+
+log = logging.getLogger(__name__)
+
+MAX_FIXES = 3  # "try again with" buttons: one per finding, at most this many findings
+MAX_TEXT_SHOWN = 300  # characters of a text in the table
+
+register(
+    en={"lessons.h": "#### What this run teaches", "lessons.none": "No problem found in the curves.",
+        "lessons.live": "While it trains:", "lessons.fix": "Try again with {name} = {value}",
+        "lessons.fix.info": "Each button fills the Train form with this run's settings and exactly that one change.",
+        "lessons.filled": "The form now holds run {run_id} with {name} = {value} (one setting changed): press Start "
+                          "and compare the two runs on the Runs tab.",
+        "lessons.theirs": "This run learned from another visitor's own file: its settings stay theirs.",
+        "ex.h": "#### Example by example (eval set)", "ex.filter": "Show",
+        "ex.filter.info": "Fixed: wrong before fine-tuning, right after. Broken: right before, wrong after.",
+        "ex.f.all": "all rows", "ex.f.fixed": "fixed by fine-tuning", "ex.f.broken": "broken by it",
+        "ex.f.still_wrong": "still wrong", "ex.f.confident_mistakes": "most confident mistakes",
+        "ex.cell": "Confusion-matrix cell", "ex.cell.info": "true -> predicted: the rows of one cell of the matrix.",
+        "ex.counts": "Of {total} eval rows, fine-tuning **fixed {fixed}** (wrong -> right) and **broke {broken}** "
+                     "(right -> wrong); {still_wrong} are still wrong and {still_right} still right.",
+        "ex.shown": " Showing {shown} of {matched}.",
+        "ex.withheld": "The texts stay with the visitor who uploaded this run's data; here are the counts.",
+        "ex.none": "Per-example results appear when a run with a saved model has finished.",
+        "ex.c.row": "row", "ex.c.text": "text", "ex.c.pair": "second text", "ex.c.label": "true label",
+        "ex.c.before": "before", "ex.c.before_p": "confidence before", "ex.c.after": "after",
+        "ex.c.after_p": "confidence after"},
+    zh={"lessons.h": "#### 这次运行教会了什么", "lessons.none": "曲线里没有发现问题。",
+        "lessons.live": "训练进行中：", "lessons.fix": "改成 {name} = {value} 再试一次",
+        "lessons.fix.info": "每个按钮都会把这次运行的设置填进“训练”表单，只改这一项。",
+        "lessons.filled": "表单里现在是运行 {run_id} 的设置，只改了 {name} = {value}：点“开始”，然后在“运行记录”标签页比较两次运行。",
+        "lessons.theirs": "这个运行是用另一位访客自己的文件训练的：它的设置只属于他们。",
+        "ex.h": "#### 逐条查看（评估集）", "ex.filter": "显示",
+        "ex.filter.info": "修正：微调前错、微调后对。弄错：微调前对、微调后错。",
+        "ex.f.all": "全部样本", "ex.f.fixed": "被微调修正的", "ex.f.broken": "被微调弄错的",
+        "ex.f.still_wrong": "仍然错误的", "ex.f.confident_mistakes": "最有把握的错误",
+        "ex.cell": "混淆矩阵的格子", "ex.cell.info": "真实 -> 预测：矩阵中一个格子里的样本。",
+        "ex.counts": "在 {total} 条评估样本中，微调**修正了 {fixed} 条**（错 -> 对），**弄错了 {broken} 条**（对 -> 错）；"
+                     "{still_wrong} 条仍然错误，{still_right} 条一直正确。",
+        "ex.shown": " 显示 {matched} 条中的 {shown} 条。",
+        "ex.withheld": "这些文本属于上传这份数据的访客；这里只显示数量。",
+        "ex.none": "带保存模型的运行结束后，这里会显示逐条结果。",
+        "ex.c.row": "行", "ex.c.text": "文本", "ex.c.pair": "第二段文本", "ex.c.label": "真实标签",
+        "ex.c.before": "微调前", "ex.c.before_p": "微调前置信度", "ex.c.after": "微调后",
+        "ex.c.after_p": "微调后置信度"},
+)
+
+
+def _store():
+    return get_manager().store
+
+
+def _reads_texts(run_id: str, request: gr.Request | None) -> bool:
+    who = visitor(request)
+    return examples.may_read_texts(_store(), run_id, who.owner, who.admin)
+
+
+# ------------------------------------------------------------------ API (JSON in, JSON out)
+
+@shows_errors
+def diagnose_run(run_id: str, request: gr.Request = None) -> list[dict]:
+    """What a run's curves say, in plain words, each finding with its evidence and one setting to change:
+    [{"kind", "text", "advice", "evidence", "change": {field: value}}]."""
+    return [f.to_dict() for f in run_findings(run_id, request)]
+
+
+def run_findings(run_id: str, request: gr.Request | None = None, live: bool = False) -> list:
+    store = _store()
+    config = store.read_config(run_id)
+    # the confusion matrix names the classes: another visitor's upload keeps them (no majority-class check then)
+    report = store.read_eval(run_id, "report") if _reads_texts(run_id, request) else {}
+    return diagnosis.diagnose(store.read_metrics(run_id), config, report or None, live=live)
+
+
+@shows_errors
+def run_examples(run_id: str, which: str = "all", cell: str = "", limit: int = 50,
+                 request: gr.Request = None) -> dict:
+    """A finished run's eval rows, before and after fine-tuning: counts (fixed, broken, still_wrong, still_right,
+    total), and the rows of a filter (all, fixed, broken, still_wrong, confident_mistakes) and optionally one
+    confusion-matrix cell ("true label -> predicted label"), at most `limit` (200). Texts of a run that learned from
+    another visitor's upload are withheld: then only the counts come back."""
+    if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not 0 <= limit <= examples.MAX_ROWS_SHOWN:
+        raise UserError("limit: {value!r} - use a whole number from 0 to {top}", value=limit,
+                        top=examples.MAX_ROWS_SHOWN)
+    if not isinstance(which, str):
+        raise UserError("{name}: {value!r} is not one of {choices} - choose one of those", name="filter",
+                        value=str(which)[:40], choices=", ".join(examples.FILTERS))
+    found = examples.run_examples(_store(), run_id)
+    counts = found["counts"]
+    if not _reads_texts(run_id, request):
+        return {"counts": counts, "labels": [], "rows": [], "matched": 0, "texts_withheld": True}
+    rows, matched = examples.select(found, which, examples.parse_cell(cell, found["labels"]), int(limit))
+    return {"counts": counts, "labels": found["labels"], "rows": rows, "matched": matched, "texts_withheld": False,
+            "cells": [list(c) for c in examples.cells(found)]}
+
+
+# ------------------------------------------------------------------ the diagnosis block
+
+@dataclass
+class DiagnosisBlock:
+    findings_md: gr.Markdown
+    fix_btns: list
+    changes_state: gr.State  # [{"run_id", "change"}], one per button
+    retry_state: gr.State  # the button pressed: {"run_id", "change", "nonce"}; the Train tab fills its form
+
+
+def build_diagnosis() -> DiagnosisBlock:
+    gr.Markdown(t("lessons.h"))
+    findings_md = gr.Markdown()
+    with gr.Row():
+        fix_btns = [gr.Button(visible=False, size="sm", elem_classes="fts-fix") for _ in range(MAX_FIXES)]
+    block = DiagnosisBlock(findings_md, fix_btns, gr.State([]), gr.State(None))
+    for index, button in enumerate(fix_btns):
+        button.click(pick_fix, [block.changes_state, gr.State(index)], block.retry_state, api_visibility="private",
+                     show_progress="hidden")
+    return block
+
+
+def show_findings(block: DiagnosisBlock, run_id: str | None, findings: list, request: gr.Request | None = None,
+                  live: bool = False) -> dict:
+    """The findings as text (with their evidence) and one button per finding."""
+    if not run_id:
+        return {block.findings_md: "", block.changes_state: [],
+                **{b: gr.Button(visible=False) for b in block.fix_btns}}
+    lines = [f"- {html.escape(local(f.text, request))} *{html.escape(local(f.advice, request))}*"
+             for f in findings[:MAX_FIXES]]
+    head = msg("lessons.live", request) + "\n" if live and lines else ""
+    text = head + "\n".join(lines) if lines else ("" if live else msg("lessons.none", request))
+    shown = {block.findings_md: text, block.changes_state: [{"run_id": run_id, "change": f.change}
+                                                            for f in findings[:MAX_FIXES]]}
+    for i, button in enumerate(block.fix_btns):
+        if i < len(findings):
+            (name, value), = findings[i].change.items()
+            shown[button] = gr.Button(msg("lessons.fix", request, name=name, value=_value(value)), visible=True)
+        else:
+            shown[button] = gr.Button(visible=False)
+    return shown
+
+
+def pick_fix(changes: list, index: int) -> dict | None:
+    """A "try again with" button: the run and its change, with a nonce so pressing it twice fills the form twice."""
+    if not isinstance(changes, list) or not isinstance(index, int) or not 0 <= index < len(changes):
+        return None
+    return {**changes[index], "nonce": time.time()}
+
+
+def _value(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def retry_config(retry, request: gr.Request | None = None) -> tuple[dict, str]:
+    """The config a "try again with" request asks for: the run's own, with exactly its one change (validated)."""
+    from core.training.config import TrainConfig  # the form's type: only when a button is pressed
+
+    if not isinstance(retry, dict) or not isinstance(retry.get("change"), dict) or len(retry["change"]) != 1:
+        raise UserError("config: {value!r} is not one change of a run's settings", value=str(retry)[:80])
+    run_id, ((name, value),) = retry.get("run_id"), retry["change"].items()
+    base = TrainConfig.from_stored(_store().read_config(run_id)).to_dict()
+    if (base["dataset"] or {}).get("kind") == "upload" and not _reads_texts(run_id, request):
+        raise UserError("This run learned from another visitor's own file: only they may train it again (you may "
+                        "still try it and export its code)")
+    config = TrainConfig.from_dict({**base, name: value}).to_dict()
+    return config, msg("lessons.filled", request, run_id=run_id, name=name, value=_value(value))
+
+
+# ------------------------------------------------------------------ the per-example block
+
+@dataclass
+class ExamplesBlock:
+    counts_md: gr.Markdown
+    filter_radio: gr.Radio
+    cell_dd: gr.Dropdown
+    table: gr.Dataframe
+    run_state: gr.State
+
+
+def _filter_choices(request=None) -> list[tuple[str, str]]:
+    return [(msg(f"ex.f.{key}", request), key) for key in examples.FILTERS]
+
+
+def build_examples() -> ExamplesBlock:
+    gr.Markdown(t("ex.h"))
+    counts_md = gr.Markdown(t("ex.none"))
+    with gr.Row():
+        filter_radio = gr.Radio(_filter_choices(), value="all", label=t("ex.filter"), info=t("ex.filter.info"),
+                                scale=3)
+        cell_dd = gr.Dropdown([("-", "")], value="", label=t("ex.cell"), info=t("ex.cell.info"), scale=1)
+    table = gr.Dataframe(interactive=False, wrap=True, max_height=420)
+    block = ExamplesBlock(counts_md, filter_radio, cell_dd, table, gr.State(None))
+    for trigger in (filter_radio.input, cell_dd.input):
+        trigger(bind(show_examples, block), [block.run_state, filter_radio, cell_dd],
+                [counts_md, filter_radio, cell_dd, table, block.run_state], api_visibility="private",
+                show_progress="minimal")
+    return block
+
+
+@shows_errors
+def show_examples(block: ExamplesBlock, run_id: str | None, which: str = "all", cell: str = "",
+                  request: gr.Request = None) -> dict:
+    """The filter or cell picker changed: the table of that filter and cell."""
+    return examples_view(block, run_id, which, cell, request, quiet=False)
+
+
+def examples_view(block: ExamplesBlock, run_id: str | None, which: str = "all", cell: str = "",
+                  request: gr.Request | None = None, quiet: bool = True) -> dict:
+    """Counts, the filter and cell pickers and the table of one run's per-example results. quiet: a run without a
+    saved model shows why in place of the counts (after a run), instead of an error."""
+    radio = gr.Radio(choices=_filter_choices(request), value=which or "all")
+    empty = {block.filter_radio: radio, block.cell_dd: gr.Dropdown(choices=[("-", "")], value=""),
+             block.table: pd.DataFrame(), block.run_state: run_id}
+    if not run_id:
+        return {**empty, block.counts_md: msg("ex.none", request)}
+    try:
+        found = run_examples(run_id, which or "all", cell or "", examples.MAX_ROWS_SHOWN, request)
+    except gr.Error as err:
+        if not quiet:
+            raise
+        return {**empty, block.counts_md: msg("ex.none", request) + " " + str(err.message)}
+    counts = msg("ex.counts", request, **found["counts"])
+    if found["texts_withheld"]:
+        return {**empty, block.counts_md: counts + "\n\n" + msg("ex.withheld", request)}
+    cells = [("-", "")] + [(f"{name} ({count})", name) for name, count in found["cells"]]
+    return {**empty, block.counts_md: counts + msg("ex.shown", request, shown=len(found["rows"]),
+                                                   matched=found["matched"]),
+            block.cell_dd: gr.Dropdown(choices=cells, value=cell or ""), block.table: examples_table(found, request)}
+
+
+def examples_table(found: dict, request: gr.Request | None = None) -> pd.DataFrame:
+    labels = found["labels"]
+    rows = [{"row": r["row"], "text": r["text"][:MAX_TEXT_SHOWN], **({"pair": r["pair"][:MAX_TEXT_SHOWN]}
+                                                                     if "pair" in r else {}),
+             "label": labels[r["label"]], "before": labels[r["before"]], "before_p": r["before_p"],
+             "after": labels[r["after"]], "after_p": r["after_p"]} for r in found["rows"]]
+    # the short columns first, so the predictions show beside the row number and the text takes the rest
+    columns = ["row", "label", "before", "before_p", "after", "after_p", "text",
+               *(["pair"] if rows and "pair" in rows[0] else [])]
+    return pd.DataFrame(rows, columns=columns).rename(columns={c: msg(f"ex.c.{c}", request) for c in columns})
