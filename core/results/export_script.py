@@ -67,6 +67,59 @@ def _model_lines(model: str) -> list[str]:
     return [f"MODEL = {_lit(model)}"]
 
 
+def train_mode_lines(cfg: dict) -> list[str]:
+    """Lines that make a script's `model` train what the config trains (core.model.trainable's rules): nothing for
+    full, requires_grad_(False) for head and last_n_layers, peft for lora. Reusable by any exported loop."""
+    mode = cfg.get("train_mode") or "full"
+    if mode == "head":
+        lines = ["# What to train: only the new head; the pretrained body (model.base_model) is frozen",
+                 "for param in model.base_model.parameters():",
+                 "    param.requires_grad_(False)"]
+    elif mode == "last_n_layers":
+        lines = ["# What to train: the top TRAIN_LAST_LAYERS blocks and all above them (pooler, head); the embeddings",
+                 "# and the lower blocks are frozen. The blocks are the body's longest ModuleList.",
+                 f"TRAIN_LAST_LAYERS = {_lit(cfg.get('train_last_layers', 2))}",
+                 "blocks = max((m for m in model.base_model.modules() if isinstance(m, torch.nn.ModuleList)), key=len)",
+                 "first_trained = next(blocks[len(blocks) - TRAIN_LAST_LAYERS].parameters())",
+                 "trainable = False",
+                 "for param in model.parameters():  # in registration order: embeddings, blocks, pooler, head",
+                 "    trainable = trainable or param is first_trained",
+                 "    param.requires_grad_(trainable)"]
+    elif mode == "lora":
+        targets = lora_targets_of(cfg)
+        lines = ["# What to train: LoRA adapters (small low-rank updates) on a few layers, and the new head in full",
+                 "from peft import LoraConfig, get_peft_model", "",
+                 "head = [name for name, child in model.named_children()",
+                 "        if name != model.base_model_prefix and list(child.parameters())]",
+                 "lora_config = LoraConfig(",
+                 "    task_type=\"SEQ_CLS\",",
+                 f"    r={_lit(cfg.get('lora_r', 8))},",
+                 f"    lora_alpha={_lit(cfg.get('lora_alpha', 16))},",
+                 f"    lora_dropout={_lit(cfg.get('lora_dropout', 0.1))},",
+                 f"    target_modules={_lit(targets) if targets else 'None'},  # the layers LoRA adapts (None: peft's default)",
+                 "    modules_to_save=head,  # the new head trains in full and is saved with the adapter",
+                 ")",
+                 "model = get_peft_model(model, lora_config)"]
+    else:
+        return []
+    return lines + ["print(\"trainable parameters:\", sum(p.numel() for p in model.parameters() if p.requires_grad),",
+                    "      \"of\", sum(p.numel() for p in model.parameters()))"]
+
+
+def lora_targets_of(cfg: dict) -> list[str]:
+    """The layers a LoRA run adapts: the config's, else the model's default as the app chose it (empty when the
+    model cannot be read here, e.g. a Hub id offline; the script then takes peft's default)."""
+    if cfg.get("lora_target_modules"):
+        return list(cfg["lora_target_modules"])
+    from core.model.estimate import lora_target_names  # reads the model's config: only for LoRA exports
+
+    try:
+        return lora_target_names(cfg.get("model") or "")
+    except ValueError as err:
+        log.info("LoRA targets left to peft's default: %s", err)
+        return []
+
+
 def _load_lines(dataset: dict) -> list[str]:
     kind = dataset.get("kind", "sample")
     split = dataset.get("split") or ""
@@ -238,11 +291,15 @@ def generate_script(config) -> str:
     body = (["# 1. Data"] + _load_lines(cfg.get("dataset") or {"kind": "sample"}) + _split_lines(cfg)
             + ["", "# 2. Tokenize"] + _tokenize_lines(cfg)
             + ["", "# 3. Model: the pretrained body with a new, randomly initialised classification head"]
-            + model_lines + ["", "# 4. Metrics"] + _metric_lines(cfg)
+            + model_lines + train_mode_lines(cfg) + ["", "# 4. Metrics"] + _metric_lines(cfg)
             + ["", "# 5. Train"] + _training_args_lines(cfg) + trainer_lines + before
             + ["trainer.train()", "print(\"after fine-tuning:\", trainer.evaluate())"])
     if cfg.get("save_model", True):
         body += ["trainer.save_model(args.output_dir + \"/model\")  # model + tokenizer, ready for pipeline()"]
+        if cfg.get("train_mode") == "lora":
+            body += ["# LoRA: model/ holds the adapter (a few MB); merged into its base it is an ordinary model",
+                     "model.merge_and_unload().save_pretrained(args.output_dir + \"/merged\")",
+                     "tokenizer.save_pretrained(args.output_dir + \"/merged\")"]
     return "\n".join(header + body) + "\n"
 
 

@@ -17,6 +17,7 @@ from core.training.config import quick_demo_config
 from ui import charts
 from ui.binding import bind
 from ui.i18n import msg, t
+from ui.train import estimate as before_start
 from ui.train import form as train_form
 from ui.train.handlers import (PRESET_QUICK, PRESET_SELECTION, PRESET_TUTORIAL, apply_preset, attach, resume_from_button,
                                resume_training, run_on_zero_gpu, show_config, start_from_form, start_training,
@@ -54,6 +55,9 @@ class TrainTab:
     job_state: gr.State
     finished_state: gr.State  # the id of the job that just ended: other tabs refresh on its change
     drawn_state: gr.State  # the chart version this browser last drew (see charts.JobCurves.version)
+    estimate_md: gr.Markdown  # Before Start: what trains and the memory it needs (ui.train.estimate)
+    step_btn: gr.Button
+    step_md: gr.Markdown
 
     def attach_after(self, visitor_known) -> None:
         """Once the page knows the visitor (the page-load event given), re-attach to their job or the running one."""
@@ -81,6 +85,7 @@ def build_train_tab(selection: gr.State) -> TrainTab:
     dataset_state = gr.State(cfg["dataset"])
     dataset_md = gr.Markdown(msg("train.dataset", name=SAMPLE_NAME))
     form = train_form.build_form(cfg)
+    panel = before_start.build_panel()
     with gr.Accordion(t("train.config"), open=False):
         config_code = gr.Code(json.dumps(cfg, indent=1), language="json", interactive=False)
     with gr.Row():
@@ -102,7 +107,7 @@ def build_train_tab(selection: gr.State) -> TrainTab:
                                     label=t("train.per_class"), interactive=False)
     tab = TrainTab(preset_dd, dataset_state, dataset_md, form, config_code, start_btn, stop_btn, resume_btn,
                    status, loss_plot, lr_plot, metrics_plot, speed_plot, compare_df, confusion_plot,
-                   per_class_df, gr.Timer(1.0, active=False), gr.State(None), gr.State(None), gr.State(0))
+                   per_class_df, gr.Timer(1.0, active=False), gr.State(None), gr.State(None), gr.State(0), **panel)
     _wire(tab, selection)
     return tab
 
@@ -117,6 +122,11 @@ def _wire(tab: TrainTab, selection: gr.State) -> None:
     for field in fields:
         field.change(show_config, [tab.dataset_state, *fields], tab.config_code, show_progress="hidden",
                      trigger_mode="always_last", **private)
+    form_in = [tab.dataset_state, *fields]
+    for name in before_start.ESTIMATE_FIELDS:
+        tab.form[name].change(bind(before_start.estimate_from_form, tab), form_in, tab.estimate_md,
+                              show_progress="hidden", trigger_mode="always_last", **private)
+    tab.step_btn.click(bind(before_start.measure_from_form, tab), form_in, tab.step_md, **private)
     timer_on = [tab.job_state, tab.status_html, tab.timer]
     in_gpu_slot = {"fn": run_on_zero_gpu, "inputs": [tab.job_state], "outputs": None, "concurrency_limit": None,
                    "show_progress": "hidden", **private}
