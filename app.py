@@ -33,6 +33,7 @@ def build_app():
     from ui.tokenizer import tab as tokenizer_tab
     from ui.train import tab as train_tab
 
+    import_libraries()
     register(
         en={"app.title": f"# 🎓 {TITLE}\nLook at the data, see what the tokenizer does, look inside the model, "
                          "fine-tune, watch the curves, try the model, export the code.",
@@ -58,7 +59,7 @@ def build_app():
             with gr.Tab(t("tab.tokenizer"), id="tokenizer"):
                 tok = tokenizer_tab.build_tokenizer_tab(selection)
                 classroom.teacher_notes("tokenizer")
-            with gr.Tab(t("tab.model"), id="model"):
+            with gr.Tab(t("tab.model"), id="model") as model_panel:
                 model = model_tab.build_model_tab(selection, text=tok.text_tb.value)
                 classroom.teacher_notes("model")
             with gr.Tab(t("tab.train"), id="train"):
@@ -72,7 +73,7 @@ def build_app():
                                   show_progress="hidden")
         datasets_tab.wire_page_load(demo, ds)
         tokenizer_tab.wire_page_load(demo, tok)
-        model_tab.wire_page_load(demo, model)
+        model_tab.fill_when_opened(model_panel, model)
         model.follow_text(tok.text_tb)
         train.attach_after(visitor_known)
         runs.attach_after(visitor_known)
@@ -117,6 +118,16 @@ def apply_flags(args: argparse.Namespace):
             sources.keep_server_token_private()  # visitors' Hub requests carry no token of the server's
         sources.work_in_empty_folder()  # no name a visitor types can then mean a file of the server
     return settings
+
+
+def import_libraries() -> None:
+    """Import transformers and datasets once, before the server takes requests: the first page load runs several
+    tabs' handlers at once, and transformers' lazily loaded modules fail when several threads import them at once."""
+    import datasets  # noqa: F401
+    import transformers
+
+    for name in ("AutoConfig", "AutoTokenizer", "AutoModel", "PreTrainedTokenizerBase", "PreTrainedModel"):
+        getattr(transformers, name)  # each name imports its submodule now, in this one thread
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -424,4 +424,5 @@ ZH: dict[str, str] = {
     "e.g. 0.1": "例如 0.1",
     "The config is not valid JSON ({error}): send an object of TrainConfig fields":
         "配置不是有效的 JSON（{error}）：请发送一个由 TrainConfig 字段组成的对象",
+    "{variant} failed on this text ({error})": "{variant} 处理这段文本时失败了（{error}）",
 }

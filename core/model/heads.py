@@ -96,6 +96,8 @@ def load_variant(path: str, variant: str, labels: list[str]):
                   "label2id": {n: i for i, n in enumerate(labels)}}
     elif variant == "token_classification":
         kwargs = {"num_labels": TOKEN_LABELS}
+    if kwargs:  # a fine-tuned checkpoint may carry a classifier for another number of classes: it is replaced
+        kwargs["ignore_mismatched_sizes"] = True
     torch.manual_seed(0)
     model, info = auto_class(variant).from_pretrained(path, output_loading_info=True, trust_remote_code=False,
                                                       **kwargs)
@@ -137,8 +139,14 @@ def variant_row(config, path: str, variant: str, encoded: dict, labels: list[str
     if not row["supported"]:
         return {**row, "reason": say("{architecture} has no {variant} class: {why}", variant=cls_name, why=why,
                                      architecture=type(config).__name__.removesuffix("Config"))}
-    model, new = load_variant(path, variant, labels)
-    outputs = forward(model, variant, encoded)
+    try:
+        model, new = load_variant(path, variant, labels)
+        outputs = forward(model, variant, encoded)
+    except (ValueError, RuntimeError, IndexError, TypeError, OSError) as err:  # one head's failure, not the table's
+        log.info("%s of %s failed: %s", cls_name, path, err)
+        detail = type(err).__name__ if get_settings().public else f"{type(err).__name__}: {str(err)[:200]}"
+        return {**row, "supported": False, "reason": say("{variant} failed on this text ({error})",
+                                                          variant=cls_name, error=detail)}
     row.update({"class": type(model).__name__, "outputs": output_shapes(outputs), "new_weights": new,
                 "new_params": new_weight_count(model, new)})
     if variant == "sequence_classification":
@@ -218,8 +226,8 @@ def _check_inputs(text, mask_text, labels) -> tuple[str, str, list[str]]:
     if len(text) + len(mask_text) > MAX_TEXT_CHARS:
         raise UserError("The text is {count:,} characters, over the {limit:,} limit: one or two sentences are enough",
                         count=len(text) + len(mask_text), limit=MAX_TEXT_CHARS)
-    labels = list(labels or ["negative", "positive"])
-    if not 2 <= len(labels) <= 100 or len(set(map(str, labels))) != len(labels) or \
+    labels = ["negative", "positive"] if labels is None or labels == [] else labels
+    if not isinstance(labels, (list, tuple)) or not 2 <= len(labels) <= 100 or len(set(map(str, labels))) != len(labels) or \
             not all(isinstance(n, str) and 0 < len(n.strip()) <= 100 for n in labels):
         raise UserError("labels: {value} - give 2 to 100 different class names, e.g. [\"negative\", \"positive\"]",
                         value=repr(labels)[:120])

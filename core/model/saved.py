@@ -37,7 +37,9 @@ def save_run_model(trainer, store: RunStore, run_id: str, config, label_names: l
         return
     if not trainer.is_world_process_zero():
         return
-    model.peft_config["default"].base_model_name_or_path = public_name(config.model)
+    base_name = public_name(config.model)  # the adapter's config and model card name the base, not its folder
+    model.peft_config["default"].base_model_name_or_path = base_name
+    model.get_base_model().config.name_or_path = model.get_base_model().name_or_path = base_name
     resized = model.get_input_embeddings().num_embeddings != base_vocab  # a pad token was added: save embeddings
     model.save_pretrained(str(model_dir), save_embedding_layers=resized)
     trainer.processing_class.save_pretrained(str(model_dir))

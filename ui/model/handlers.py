@@ -16,6 +16,7 @@ from core.messages import UserError
 from core.model import describe, estimate, heads
 from core.training.config import TrainConfig
 from ui.errors import shows_errors
+from ui.identity import visitor
 from ui import what_to_train
 from ui.model import views as view
 from ui.state import Selection
@@ -60,11 +61,14 @@ def show_estimate(tab, name: str, mode: str, last_layers: float, lora_r: float, 
     return {tab.estimate_md: text}
 
 
-def initial_load(tab, selection: Selection | None = None, request: gr.Request = None) -> dict:
-    """What the tab shows when the page opens: the embedded model, its heads on the default text (cached)."""
+def initial_load(tab, filled: bool, selection: Selection | None = None, request: gr.Request = None) -> dict:
+    """What the tab shows the first time it is opened: the embedded model, its heads on the default text (cached);
+    nothing changes when it is opened again."""
+    if filled:
+        return {}
     name = sources.EMBEDDED_MODEL
-    return {**show_model(tab, name, request), **run_heads(tab, name, tab.text_tb.value, DEFAULT_MASK_TEXT,
-                                                          selection, request),
+    return {tab.filled: True, **show_model(tab, name, request),
+            **run_heads(tab, name, tab.text_tb.value, DEFAULT_MASK_TEXT, selection, request),
             **show_estimate(tab, name, "full", 2, 8, 16, 128, request)}
 
 
@@ -87,7 +91,7 @@ def api_model_outputs(model: str = "", text: str = "Hello world! Tokenizers spli
 
 
 @shows_errors
-def api_estimate_training(config: dict | str, measure_step: bool = False) -> dict:
+def api_estimate_training(config: dict | str, measure_step: bool = False, request: gr.Request = None) -> dict:
     """Before Start: trainable parameters, their share and the memory (weights, gradients, AdamW state,
     activations) a TrainConfig needs, with the arithmetic; measure_step times one real training step too."""
     from core.training.trainer import resolve_precision  # imports torch: only when an estimate is asked for
@@ -99,6 +103,7 @@ def api_estimate_training(config: dict | str, measure_step: bool = False) -> dic
             raise UserError("The config is not valid JSON ({error}): send an object of TrainConfig fields",
                             error=str(err)[:100]) from err
     cfg = TrainConfig.from_dict(config)
+    cfg.check_access(visitor(request).owner)  # the same door as start_training: no server paths, no remote code
     result = estimate.estimate(cfg, resolve_precision(cfg.precision))
     if measure_step is True:
         result["step"] = estimate.measure_step(cfg, result["precision"])

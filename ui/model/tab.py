@@ -81,6 +81,7 @@ class ModelTab:
     batch_nb: gr.Number
     length_nb: gr.Number
     estimate_md: gr.Markdown
+    filled: gr.State  # whether this session's tab was filled once (opening it again keeps the visitor's choices)
 
     @property
     def estimate_inputs(self) -> list:
@@ -99,7 +100,8 @@ def _build_heads(text: str) -> dict:
         w["mask_tb"] = gr.Textbox(DEFAULT_MASK_TEXT, lines=2, max_lines=6, label=t("model.mask"),
                                   info=t("model.mask.info"))
     w["run_btn"] = gr.Button(t("model.run"), variant="primary")
-    w["heads_df"] = gr.Dataframe(headers=view.HEAD_COLUMNS, label=t("model.heads"), interactive=False, wrap=True)
+    w["heads_df"] = gr.Dataframe(headers=view.HEAD_COLUMNS, label=t("model.heads"), interactive=False, wrap=True,
+                                 column_widths=["19%", "17%", "26%", "19%", "19%"])
     w["new_md"] = gr.Markdown()
     with gr.Row():
         with gr.Column():
@@ -139,7 +141,8 @@ def build_model_tab(selection: gr.State, text: str) -> ModelTab:
     config_md = gr.Markdown()
     with gr.Accordion(t("model.tree"), open=False):
         tree = gr.HTML(css_template=view.TREE_CSS, padding=True)
-    tab = ModelTab(selection, model_dd, load_btn, config_md, tree, **_build_heads(text), **_build_what_to_train())
+    tab = ModelTab(selection, model_dd, load_btn, config_md, tree, **_build_heads(text), **_build_what_to_train(),
+                   filled=gr.State(False))
     for api_name, fn in API_ENDPOINTS.items():  # before the private events, which take names from their fns
         gr.api(fn, api_name=api_name)
     _wire(tab)
@@ -162,8 +165,9 @@ def _wire(tab: ModelTab) -> None:
                       trigger_mode="always_last", **private)
 
 
-def wire_page_load(demo: gr.Blocks, tab: ModelTab) -> None:
-    """Fill the tab when the page opens (the embedded model; its heads' answers are cached after the first)."""
-    outputs = [tab.config_md, tab.tree_html, tab.estimate_md, tab.heads_df, tab.new_md, tab.probs_label, tab.probs_md,
-               tab.guesses_label, tab.guesses_md]
-    demo.load(bind(initial_load, tab), tab.selection, outputs, api_visibility="private")
+def fill_when_opened(panel: gr.Tab, tab: ModelTab) -> None:
+    """Fill the tab the first time the visitor opens it (the embedded model, its heads' answers cached after the
+    first visitor): a page load then loads no model, and visitors who never look inside pay nothing."""
+    outputs = [tab.filled, tab.config_md, tab.tree_html, tab.estimate_md, tab.heads_df, tab.new_md, tab.probs_label,
+               tab.probs_md, tab.guesses_label, tab.guesses_md]
+    panel.select(bind(initial_load, tab), [tab.filled, tab.selection], outputs, api_visibility="private")
