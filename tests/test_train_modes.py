@@ -14,7 +14,7 @@ import pytest
 from core import sources
 from core.model import describe
 from core.model.trainable import apply_train_mode
-from core.results import eval_report, export_script, predict, publish
+from core.results import eval_report, export_script, export_train_mode, predict, publish
 from core.runs.store import RunStore
 from core.training.config import TrainConfig
 from core.training.trainer import run
@@ -156,10 +156,10 @@ def test_the_exported_lines_train_what_the_app_trains(two_layers, mode, capsys):
     config = _config(two_layers, train_mode=mode, train_last_layers=1, lora_r=4)
     ours = apply_train_mode(AutoModelForSequenceClassification.from_pretrained(str(two_layers["model"])), config)
     namespace = {"model": AutoModelForSequenceClassification.from_pretrained(str(two_layers["model"])), "torch": torch}
-    exec("\n".join(export_script.train_mode_lines(config.to_dict())), namespace)  # noqa: S102 - our own generated code
+    exec("\n".join(export_train_mode.train_mode_lines(config.to_dict())), namespace)  # noqa: S102 - our own generated code
     assert _trainable(namespace["model"]) == _trainable(ours)
     assert "trainable parameters:" in capsys.readouterr().out
-    assert export_script.train_mode_lines(TrainConfig().to_dict()) == []  # full: nothing to add
+    assert export_train_mode.train_mode_lines(TrainConfig().to_dict()) == []  # full: nothing to add
 
 
 def test_the_exported_lora_script_trains_saves_the_adapter_and_merges(tiny_model_dir, tmp_path):

@@ -112,6 +112,7 @@ def estimate(config, precision: str = "fp32") -> dict:
 def measure_step(config, precision: str = "fp32", train_rows: int = 0) -> dict:
     """Time one real training step (forward, backward, AdamW) at the config's batch and length, on random ids;
     with the planned steps, a time estimate. One measurement at a time per process."""
+    config.check_limits()  # a run this server would refuse (training off, too many steps) is not timed either
     if not _measure_lock.acquire(blocking=False):
         raise UserError("Another step is being timed right now: try again in a few seconds")
     try:

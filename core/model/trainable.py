@@ -2,7 +2,7 @@
 
 `apply_train_mode(model, config)` turns a freshly loaded classifier into what a run trains: it sets
 `requires_grad` (head, last_n_layers) or wraps the model in a peft LoRA model (lora). The same rules are written
-into exported scripts (core.results.export_script.train_mode_lines), so both must stay in step:
+into exported scripts (core.results.export_train_mode.train_mode_lines), so both must stay in step:
 
 - head: every parameter of `model.base_model` (the pretrained body) is frozen; what sits beside it (the head)
   trains.

