@@ -27,19 +27,21 @@ def build_app():
     from ui import classroom, identity
     from ui.datasets import tab as datasets_tab
     from ui.i18n import register, t
+    from ui.model import tab as model_tab
     from ui.runs import tab as runs_tab
     from ui.state import Selection
     from ui.tokenizer import tab as tokenizer_tab
     from ui.train import tab as train_tab
 
+    import_libraries()
     register(
-        en={"app.title": f"# 🎓 {TITLE}\nLook at the data, see what the tokenizer does, fine-tune, watch the "
-                         "curves, try the model, export the code.",
-            "tab.datasets": "1 · Datasets", "tab.tokenizer": "2 · Tokenizer", "tab.train": "3 · Train",
-            "tab.runs": "4 · Runs"},
-        zh={"app.title": f"# 🎓 {TITLE}（微调工作室）\n看数据，看分词器做了什么，微调，看曲线，试模型，导出代码。",
-            "tab.datasets": "1 · 数据集", "tab.tokenizer": "2 · 分词器", "tab.train": "3 · 训练",
-            "tab.runs": "4 · 运行记录"},
+        en={"app.title": f"# 🎓 {TITLE}\nLook at the data, see what the tokenizer does, look inside the model, "
+                         "fine-tune, watch the curves, try the model, export the code.",
+            "tab.datasets": "1 · Datasets", "tab.tokenizer": "2 · Tokenizer", "tab.train": "4 · Train",
+            "tab.runs": "5 · Runs", "tab.model": "3 · Model"},
+        zh={"app.title": f"# 🎓 {TITLE}（微调工作室）\n看数据，看分词器做了什么，看模型内部，微调，看曲线，试模型，导出代码。",
+            "tab.datasets": "1 · 数据集", "tab.tokenizer": "2 · 分词器", "tab.train": "4 · 训练",
+            "tab.runs": "5 · 运行记录", "tab.model": "3 · 模型"},
     )
     # delete_cache: uploads and downloads Gradio keeps are removed after an hour (a public server fills no disk)
     with gr.Blocks(title=TITLE, delete_cache=(3600, 3600)) as demo:
@@ -57,6 +59,9 @@ def build_app():
             with gr.Tab(t("tab.tokenizer"), id="tokenizer"):
                 tok = tokenizer_tab.build_tokenizer_tab(selection)
                 classroom.teacher_notes("tokenizer")
+            with gr.Tab(t("tab.model"), id="model") as model_panel:
+                model = model_tab.build_model_tab(selection, text=tok.text_tb.value)
+                classroom.teacher_notes("model")
             with gr.Tab(t("tab.train"), id="train"):
                 train = train_tab.build_train_tab(selection)
                 classroom.teacher_notes("train")
@@ -68,6 +73,8 @@ def build_app():
                                   show_progress="hidden")
         datasets_tab.wire_page_load(demo, ds)
         tokenizer_tab.wire_page_load(demo, tok)
+        model_tab.fill_when_opened(model_panel, model)
+        model.follow_text(tok.text_tb)
         train.attach_after(visitor_known)
         runs.attach_after(visitor_known)
         runs.refresh_on(train.finished_state)
@@ -112,6 +119,16 @@ def apply_flags(args: argparse.Namespace):
             sources.keep_server_token_private()  # visitors' Hub requests carry no token of the server's
         sources.work_in_empty_folder()  # no name a visitor types can then mean a file of the server
     return settings
+
+
+def import_libraries() -> None:
+    """Import transformers and datasets once, before the server takes requests: the first page load runs several
+    tabs' handlers at once, and transformers' lazily loaded modules fail when several threads import them at once."""
+    import datasets  # noqa: F401
+    import transformers
+
+    for name in ("AutoConfig", "AutoTokenizer", "AutoModel", "PreTrainedTokenizerBase", "PreTrainedModel"):
+        getattr(transformers, name)  # each name imports its submodule now, in this one thread
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -402,4 +402,81 @@ ZH: dict[str, str] = {
     "config: {value!r} is not one change of a run's settings": "config：{value} 不是对一次运行设置的单项修改",
     "This run learned from another visitor's own file: only they may train it again (you may still try it and export "
     "its code)": "这个运行是用另一位访客自己的文件训练的：只有他们能再次训练它（你仍然可以试用它并导出代码）",
+    "{architecture} ({kind}): {layers} layers, hidden size {hidden}, {heads} attention heads per layer, a vocabulary "
+    "of {vocab} tokens, inputs up to {positions} tokens; {params} parameters":
+        "{architecture}（{kind}）：{layers} 层，隐藏层大小 {hidden}，每层 {heads} 个注意力头，词表 {vocab} 个 token，"
+        "输入最长 {positions} 个 token；共 {params} 个参数",
+    "Model {name!r} could not be loaded ({error}): check the name, e.g. bert-base-cased, gpt2 or the embedded model":
+        "无法加载模型 {name}（{error}）：请检查名字，例如 bert-base-cased、gpt2 或内置模型",
+    "not found, or not a model": "找不到，或者不是模型",
+    "{trainable} of {total} parameters train ({share}); {frozen} are frozen":
+        "{total} 个参数中有 {trainable} 个参与训练（{share}）；{frozen} 个被冻结",
+    "weights: {total} parameters × 4 bytes (fp32) = {size}": "权重：{total} 个参数 × 4 字节（fp32）= {size}",
+    "gradients: {trainable} trained parameters × 4 bytes = {size}": "梯度：{trainable} 个被训练的参数 × 4 字节 = {size}",
+    "AdamW state: {trainable} × 2 running averages × 4 bytes = {size}":
+        "AdamW 状态：{trainable} × 2 个滑动平均 × 4 字节 = {size}",
+    "activations (rule of thumb): {blocks} blocks with gradients × (34 × batch {batch} × length {length} × hidden "
+    "{hidden} + 5 × {heads} heads × batch × length²) bytes × {factor} ({precision}) = {size}":
+        "激活值（经验公式）：{blocks} 个需要梯度的块 × (34 × batch {batch} × 长度 {length} × 隐藏层 {hidden} + 5 × "
+        "{heads} 个头 × batch × 长度²) 字节 × {factor}（{precision}）= {size}",
+    "total: about {size}, before the framework's own overhead": "合计：约 {size}，不含框架自身的开销",
+    "Another step is being timed right now: try again in a few seconds": "现在正在为另一个训练步计时：请几秒后再试",
+    "one step (batch {batch}, length {length}) took {seconds:.2f} s on {device}; {steps} steps take about {total}":
+        "一步（batch {batch}，长度 {length}）在 {device} 上用了 {seconds} 秒；{steps} 步大约需要 {total}",
+    "The checkpoint brought its masked-LM head from pretraining: these are its real guesses.":
+        "这个检查点带有预训练时的掩码语言模型头：这些是它真正的猜测。",
+    "features: one vector per token, the body every head sits on": "特征：每个 token 一个向量，是所有头下面的主体",
+    "one label per text: sentiment, topic, spam": "每段文本一个标签：情感、主题、垃圾邮件",
+    "transformers has no such head for this architecture": "transformers 没有为这种架构提供这个头",
+    "one label per token: named entities, parts of speech": "每个 token 一个标签：命名实体、词性",
+    "extractive question answering: where the answer starts and ends": "抽取式问答：答案从哪里开始、到哪里结束",
+    "fill in a [MASK]: how BERT-like encoders are pretrained": "填空 [MASK]：BERT 类编码器的预训练方式",
+    "only encoders such as BERT are pretrained to fill in a [MASK]": "只有 BERT 这样的编码器才预训练过填 [MASK]",
+    "predict the next token: text generation": "预测下一个 token：生成文本",
+    "only decoders such as GPT-2 (and some encoders) predict the next token":
+        "只有 GPT-2 这样的解码器（以及一些编码器）才预测下一个 token",
+    "turn one text into another: translation, summaries": "把一段文本变成另一段：翻译、摘要",
+    "only encoder-decoders such as T5 and BART turn one text into another": "只有 T5、BART 这样的编码器-解码器才把一段文本变成另一段",
+    "Unknown head {variant!r}: use one of {choices}": "未知的头 {variant}：请使用 {choices} 之一",
+    "{model} ({architecture}) has no {variant} class: {why}": "{model}（{architecture}）没有 {variant} 类：{why}",
+    "{model} has {params} parameters, more than this server loads to show its heads ({limit}, MAX_INSPECT_PARAMS) - "
+    "pick a smaller model, or run the app on your own machine":
+        "{model} 有 {params} 个参数，超过了这台服务器为展示各个头而加载的上限（{limit}，MAX_INSPECT_PARAMS）——"
+        "请换一个小一些的模型，或在你自己的电脑上运行本应用",
+    "This architecture has no masked-LM head, so there is nothing to ask for a [MASK].":
+        "这种架构没有掩码语言模型头，所以无法询问 [MASK] 该填什么。",
+    "The checkpoint has no masked-LM head: it was newly initialized ({count} weights), so its guesses are random.":
+        "这个检查点没有掩码语言模型头：它是新初始化的（{count} 个权重），所以它的猜测是随机的。",
+    "Type a text to run through the heads first": "请先输入一段要送进各个头的文本",
+    "The text is {count:,} characters, over the {limit:,} limit: one or two sentences are enough":
+        "文本有 {count} 个字符，超过了 {limit} 的上限：一两句话就够了",
+    'labels: {value} - give 2 to 100 different class names, e.g. ["negative", "positive"]':
+        'labels：{value}——请给出 2 到 100 个互不相同的类别名，例如 ["negative", "positive"]',
+    "{architecture} has no {variant} class: {why}": "{architecture} 没有 {variant} 类：{why}",
+    "Put {mask} where a word is missing, e.g. 'Paris is the {mask} of France.'":
+        "在缺词的地方写 {mask}，例如 'Paris is the {mask} of France.'",
+    "text": "文本",
+    "mask_text": "带掩码的文本",
+    "{what} must be text, not {kind}: type a sentence": "{what} 必须是文本，而不是 {kind}：请输入一句话",
+    "Run {run} has a LoRA adapter without its base model and class names: train it again":
+        "运行 {run} 的 LoRA 适配器缺少基础模型和类别名：请重新训练",
+    "lora_target_modules: no default for {model} - name its layers to adapt, some of: {choices}":
+        "lora_target_modules：{model} 没有默认值——请写出要适配的层名，可选：{choices}",
+    "train_mode last_n_layers: {model} has no single stack of blocks to count from (an encoder-decoder has two) - use "
+    "head, lora or full": "train_mode last_n_layers：{model} 没有唯一的一叠块可以从上往下数（编码器-解码器有两叠）——"
+                          "请用 head、lora 或 full",
+    "lora_target_modules: {missing} is not a linear layer of {model} - use some of: {choices} (or leave it empty for "
+    "the default)": "lora_target_modules：{missing} 不是 {model} 的线性层——请从这些中选：{choices}（或留空使用默认值）",
+    "train_last_layers: {n} is more than the {count} blocks {model} has - use 1 to {count}, or train_mode full to train "
+    "them all": "train_last_layers：{n} 超过了 {model} 的 {count} 个块——请用 1 到 {count}，或用 train_mode full 训练全部",
+    "lora_target_modules: {value} - name layers with letters, digits, '_' and '.', e.g. [\"query\", \"value\"], or leave "
+    "it empty for the model's default": "lora_target_modules：{value}——层名只能用字母、数字、'_' 和 '.'，例如 "
+                                        "[\"query\", \"value\"]，或留空使用模型的默认值",
+    "e.g. 2: the top two blocks train": "例如 2：最上面两个块参与训练",
+    "e.g. 8": "例如 8",
+    "e.g. 16, twice lora_r": "例如 16，lora_r 的两倍",
+    "e.g. 0.1": "例如 0.1",
+    "The config is not valid JSON ({error}): send an object of TrainConfig fields":
+        "配置不是有效的 JSON（{error}）：请发送一个由 TrainConfig 字段组成的对象",
+    "{variant} failed on this text ({error})": "{variant} 处理这段文本时失败了（{error}）",
 }

@@ -72,6 +72,8 @@ class Settings:
     max_uploads: int = field(default_factory=lambda: _env_int("MAX_UPLOADS", 20))
     # public mode: runs one visitor may have queued or training at once (0: no limit), so nobody fills the queue
     max_jobs_per_visitor: int = field(default_factory=lambda: _env_int("MAX_JOBS_PER_VISITOR", 2))
+    # the largest model (parameters) the Model tab loads to run its heads, or times a training step of (0: no limit)
+    max_inspect_params: int = field(default_factory=lambda: _env_int("MAX_INSPECT_PARAMS", 500_000_000))
 
     def __post_init__(self) -> None:
         # absolute folders: a public server moves its working folder (core.sources.work_in_empty_folder)

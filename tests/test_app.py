@@ -26,7 +26,7 @@ def test_build_app_returns_blocks_with_every_tab():
     demo = app.build_app()
     assert isinstance(demo, gr.Blocks)
     tab_ids = {block.id for block in demo.blocks.values() if isinstance(block, gr.Tab)}
-    assert {"datasets", "tokenizer", "train", "runs"} <= tab_ids
+    assert {"datasets", "tokenizer", "model", "train", "runs"} <= tab_ids
 
 
 def free_port() -> int:

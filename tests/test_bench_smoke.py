@@ -114,3 +114,15 @@ def test_common_statistics():
     assert median([3, 1, 2]) == 2
     assert percentile([0, 10], 95) == pytest.approx(9.5)
     assert percentile(list(range(101)), 50) == 50
+
+
+def test_what_to_train(tmp_path):
+    result = run_quick("what_to_train", tmp_path, timeout=400)
+    runs = result["results"]
+    assert set(runs) == {"full", "head", "last_n_layers", "lora"}
+    for mode, variant in runs.items():
+        assert variant["samples_per_s"] > 0 and 0.0 <= variant["eval_accuracy"] <= 1.0, mode
+        assert variant["peak_rss_mb"] >= variant["rss_at_train_start_mb"] > 0
+    assert runs["head"]["trainable_params"] < runs["lora"]["trainable_params"] < runs["full"]["trainable_params"]
+    assert runs["lora"]["weights_bytes"] < runs["full"]["weights_bytes"]
+    assert {t["name"] for t in result["targets"]} >= {"head / full train samples/s"}

@@ -79,8 +79,16 @@ def test_walk_every_tab_and_train_the_quick_demo(app_url):
         page.get_by_role("button", name="Tokenize", exact=True).click()
         expect(page.get_by_text("[CLS]").first).to_be_visible(timeout=30_000)
         page.screenshot(path=str(SCREENSHOTS / "tokenizer.png"), full_page=True)
-        # 3. Train: start the quick demo, wait for the first loss point, stop
-        page.get_by_role("tab", name="3 · Train").click()
+        # 3. Model: every head on the default text, computed when the page opened
+        page.get_by_role("tab", name="3 · Model").click()
+        expect(page.get_by_text("logits [1, 2]").first).to_be_visible(timeout=60_000)
+        expect(page.get_by_text("last_hidden_state").first).to_be_visible(timeout=30_000)
+        page.screenshot(path=str(SCREENSHOTS / "model.png"), full_page=True)
+        # 4. Train: the Before Start estimate follows the form; start the quick demo, wait for a loss point, stop
+        page.get_by_role("tab", name="4 · Train").click()
+        page.get_by_role("radio", name="head", exact=True).check()
+        expect(page.get_by_text("770 of 22,713,986 parameters train").first).to_be_visible(timeout=60_000)
+        page.get_by_role("radio", name="full", exact=True).check()
         page.get_by_role("button", name="Start", exact=True).click()
         wait_for_loss_point(page, jobs.get_manager())
         assert loss_points(page) >= 1
@@ -89,8 +97,8 @@ def test_walk_every_tab_and_train_the_quick_demo(app_url):
         assert job_id, "the training job should be running"
         page.get_by_role("button", name="Stop", exact=True).click()
         assert jobs.get_manager().wait(job_id, timeout=180) in {"stopped", "done"}
-        # 4. Runs: the run is listed
-        page.get_by_role("tab", name="4 · Runs").click()
+        # 5. Runs: the run is listed
+        page.get_by_role("tab", name="5 · Runs").click()
         page.get_by_role("button", name="Refresh").click()
         expect(page.get_by_role("tabpanel").get_by_text("quick-demo").filter(visible=True).first).to_be_visible(
             timeout=30_000)
@@ -109,7 +117,7 @@ def test_step_through_one_batch_in_the_browser(app_url):
         page.goto(app_url)
         # the page's own first load imports transformers; a second first import at the same moment races it
         expect(page.get_by_text("positive (1)").first).to_be_visible(timeout=60_000)
-        page.get_by_role("tab", name="3 · Train").click()
+        page.get_by_role("tab", name="4 · Train").click()
         page.get_by_text("Step through one batch").first.click()
         page.get_by_role("button", name="6 · Loss after the step").click()
         expect(page.get_by_text("The same batch after one step").first).to_be_visible(timeout=120_000)

@@ -69,7 +69,7 @@ def test_a_chinese_browser_reads_the_train_tab_in_chinese(app_url, browser):
 
     page = browser.new_page(viewport={"width": 1400, "height": 1800}, locale="zh-CN")
     page.goto(app_url)
-    page.get_by_role("tab", name="3 · 训练").click()
+    page.get_by_role("tab", name="4 · 训练").click()
     expect(page.get_by_text("还没有运行").first).to_be_visible(timeout=60_000)  # the charts' page-load words arrived
     panel = page.get_by_role("tabpanel").filter(visible=True)
     seen = page.evaluate("""() => {
@@ -125,12 +125,12 @@ def test_try_again_fills_the_form_with_exactly_one_change(app_url, browser):
 
     page = browser.new_page(viewport={"width": 1400, "height": 1800}, locale="en-US")
     page.goto(app_url)
-    page.get_by_role("tab", name="3 · Train").click()
+    page.get_by_role("tab", name="4 · Train").click()
     expect(page.get_by_text("no run yet").first).to_be_visible(timeout=60_000)
     _open_form(page)
     before = _form_values(page)
     assert len(before) > 30
-    page.get_by_role("tab", name="4 · Runs").click()
+    page.get_by_role("tab", name="5 · Runs").click()
     page.get_by_role("button", name="Refresh").click()
     picker = page.get_by_role("tabpanel").filter(visible=True).get_by_label("Run", exact=True)
     picker.click()
@@ -139,7 +139,7 @@ def test_try_again_fills_the_form_with_exactly_one_change(app_url, browser):
     expect(fix).to_be_visible(timeout=60_000)
     expect(page.get_by_text("The loss became NaN at step 24").first).to_be_visible()
     fix.click()
-    expect(page.get_by_role("tab", name="3 · Train")).to_have_attribute("aria-selected", "true", timeout=30_000)
+    expect(page.get_by_role("tab", name="4 · Train")).to_have_attribute("aria-selected", "true", timeout=30_000)
     expect(page.get_by_text("one setting changed").first).to_be_visible(timeout=30_000)
     _open_form(page)
     after = _form_values(page)

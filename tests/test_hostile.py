@@ -630,3 +630,81 @@ def test_try_again_cannot_copy_another_visitors_upload_run(visitors, anns_finish
         lessons.retry_config({"run_id": run, "change": {"seed": 7}}, request)
     outcome = bob.event("fill_from_retry", {"run_id": run, "change": {"seed": 7}})  # the page's own event, raw
     assert outcome[0] == "error" and visitors["upload"] not in outcome[1]
+
+
+# ------------------------------------------------------------------ the Model tab's endpoints
+
+@pytest.mark.parametrize("model", ["/etc", "../core", "~/models", "/tmp/"])
+def test_no_local_folder_as_a_model_to_describe_or_run(visitors, model):
+    bob = visitors["bob"]
+    refused(bob.api("/describe_model", model), "not a Hub id")
+    refused(bob.api("/model_outputs", model, "hi", "", None), "not a Hub id")
+    refused(bob.api("/estimate_training", json.dumps({"model": model}), False), "not a Hub id")
+
+
+def test_a_server_folder_named_as_a_model_reads_like_any_unknown_id(visitors):
+    bob = visitors["bob"]
+    real = refused(bob.api("/describe_model", "core"))
+    made_up = refused(bob.api("/describe_model", "nosuchthing"))
+    assert real.replace("core", "X") == made_up.replace("nosuchthing", "X")
+
+
+def test_a_model_over_the_servers_size_limit_is_refused(visitors):
+    from core import settings as settings_mod
+
+    before = settings_mod.get_settings()
+    settings_mod.set_settings(replace(before, max_inspect_params=1_000_000))  # MiniLM has 22.7 M
+    try:
+        message = refused(visitors["bob"].api("/model_outputs", "", "a text nobody asked before", "", None),
+                          "MAX_INSPECT_PARAMS", "pick a smaller model")
+        assert "22.7 M" in message
+        refused(visitors["bob"].api("/estimate_training", json.dumps({"train_mode": "head"}), True), "MAX_INSPECT_PARAMS")
+    finally:
+        settings_mod.set_settings(before)
+    assert visitors["bob"].api("/describe_model", "")[0] == "ok"  # describing loads no weights: any size is fine
+
+
+@pytest.mark.parametrize("args, words", [
+    (("", 12345, "", None), ["must be text"]), (("", "hi", "", "negative"), ["class names"]),
+    (("", "hi", "", ["a", "a"]), ["different class names"]), (("", "x" * 5000, "", None), ["5,000 characters"]),
+    (("", "hi", ["[MASK]"], None), ["must be text"]),
+])
+def test_bad_model_outputs_calls_are_named(visitors, args, words):
+    refused(visitors["bob"].api("/model_outputs", *args), *words)
+    still_serves(visitors["ann"])
+
+
+@pytest.mark.parametrize("config, words", [
+    ({"train_mode": "lora", "lora_target_modules": ["value\nimport os"]}, ["lora_target_modules", "letters"]),
+    ({"train_mode": "lora", "lora_target_modules": ["attention_out"]}, ["is not a linear layer"]),
+    ({"train_mode": "last_n_layers", "train_last_layers": 99}, ["more than the 6 blocks"]),
+    ({"lora_r": -4}, ["lora_r"]), ({"train_mode": "everything"}, ["train_mode"]),
+    ({"dataset": {"kind": "file", "path": "/etc/passwd"}}, ["never a path on the server"]),
+    ({"trust_remote_code": True}, ["trust_remote_code", "turn it off"]),
+])
+def test_bad_what_to_train_settings_are_refused_before_anything_runs(visitors, config, words):
+    bob = visitors["bob"]
+    refused(bob.api("/estimate_training", json.dumps(config), False), *words)
+    refused(bob.api("/start_training", json.dumps({"max_steps": 1, **config})), *words)
+
+
+def test_a_hostile_lora_config_exports_an_inert_script():
+    from core.results.export_script import generate_script
+    from core.training.config import TrainConfig
+
+    def shape(name):
+        return _shape(generate_script(TrainConfig(train_mode="lora", lora_target_modules=[name, "value"],
+                                                  text_column=name)))
+
+    benign = shape("query")
+    for text in ("query.x", "a_b.c.d", "q" * 90):  # the names the config accepts stay one literal each
+        assert shape(text) == benign
+
+
+def test_model_answers_name_no_server_path(visitors, server):
+    bob = visitors["bob"]
+    text = json.dumps([bob.api("/describe_model", "")[1], bob.api("/model_outputs", "", "hi", "a [MASK]", None)[1],
+                       bob.api("/estimate_training", json.dumps({"train_mode": "lora"}), False)[1]])
+    assert "BertModel" in text and "last_hidden_state" in text and "74,498" in text
+    for path in ("site-packages", str(server["root"]), os.getcwd()):
+        assert path not in text

@@ -32,6 +32,14 @@ NOTES_EN = {
             "head to see what training changed. The exported script is plain Python that runs on its own; "
             "`accelerate launch` runs the same script on several GPUs. *Show code* also gives the loop the "
             "`Trainer` runs, as plain PyTorch and with Accelerate.",
+    "model": "A checkpoint is a body (embeddings and a stack of transformer blocks) that `AutoModel` loads on its "
+             "own; each `AutoModelFor...` class puts a task head on top. The table is computed on your text: "
+             "`last_hidden_state` is one vector per token, a sequence classifier gives `logits` of shape [1, "
+             "classes], a token classifier one row per token. A head the checkpoint lacks is *newly initialized*: "
+             "random, hence the near-uniform softmax and the warning at `from_pretrained`. What to train: `full` "
+             "updates every weight; `head` freezes the body (`requires_grad_(False)`), fast but it learns less; "
+             "`last_n_layers` trains the top blocks too; `lora` (peft) adds small low-rank adapters, so a run "
+             "saves megabytes instead of the whole model. Exported script: the `# 3. Model` section.",
 }
 NOTES_ZH = {
     "datasets": "训练之前先看数据。`load_dataset(name, config)` 返回由多个 split 组成的 `DatasetDict`；每个 split 的 "
@@ -53,6 +61,12 @@ NOTES_ZH = {
             "和带随机分类头的基础模型放在一起试，看训练改变了什么。导出的脚本是可以独立运行的 Python；"
             "`accelerate launch` 可以在多块 GPU 上运行同一个脚本。“显示代码”还能给出 `Trainer` 内部的训练循环："
             "普通 PyTorch 版和 Accelerate 版。",
+    "model": "检查点是一个主体（嵌入层和一叠 transformer 块），`AutoModel` 单独加载它；每个 `AutoModelFor...` 类在上面"
+             "接一个任务头。表格是用你的文本现场算出来的：`last_hidden_state` 是每个 token 一个向量，序列分类器给出形状为 "
+             "[1, 类别数] 的 `logits`，token 分类器每个 token 一行。检查点里没有的头是 *新初始化的*：随机的，所以 softmax "
+             "接近均匀，`from_pretrained` 也会发出警告。训练哪些参数：`full` 更新所有权重；`head` 冻结主体"
+             "（`requires_grad_(False)`），快，但学到的少；`last_n_layers` 同时训练最上面的几层；`lora`（peft）加上小的"
+             "低秩适配器，所以一次运行只保存几 MB，而不是整个模型。导出脚本：`# 3. Model` 一节。",
 }
 
 register(

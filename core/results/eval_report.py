@@ -44,10 +44,10 @@ def predict_ids(model, dataset, collator, batch_size: int = 32) -> np.ndarray:
 def build_report(model_dir: Path, config) -> dict:
     """Confusion matrix, per-class precision/recall/f1 and accuracy of a saved model on its eval rows."""
     from sklearn.metrics import confusion_matrix, precision_recall_fscore_support  # slow import, deferred to first use
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-    tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
-    model = AutoModelForSequenceClassification.from_pretrained(str(model_dir))
+    from core.model.saved import load_run_model  # imports transformers (and peft for a LoRA run)
+
+    model, tokenizer = load_run_model(model_dir)  # a whole model, or a LoRA adapter merged into its base
     data = eval_rows(config, tokenizer)
     names = [str(model.config.id2label[i]) for i in range(model.config.num_labels)]
     y_pred = predict_ids(model, data.eval, data.collator, config.eval_batch_size)

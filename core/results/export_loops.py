@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from core.results.export_script import (_as_dict, classifier_lines, data_lines, literal, metric_lines,
                                         model_source_lines, script_name)
+from core.results.export_train_mode import train_mode_lines
 
 MAX_GRAD_NORM = 1.0  # the Trainer's default gradient clipping (TrainingArguments.max_grad_norm)
 _MIXED = {"bf16": ("True", "False", "bf16"), "fp16": ("False", "True", "fp16")}  # the plain loop's autocast
@@ -23,11 +24,9 @@ def loop_script_name(config, accelerate: bool = False) -> str:
 
 
 def model_setup_lines(cfg: dict) -> list[str]:
-    """Lines that change `model` right after it is created (what to train: frozen layers, LoRA adapters).
-
-    Empty for now: the Trainer export's lines for this belong here too, so the three forms train the same weights.
-    """
-    return []
+    """Lines that change `model` right after it is created (what to train: frozen layers, LoRA adapters), the same
+    as the Trainer script's, so the three forms train the same weights."""
+    return train_mode_lines(cfg)
 
 
 def _header(cfg: dict, accelerate: bool) -> list[str]:

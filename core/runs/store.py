@@ -9,7 +9,9 @@
                   examples.json       per-example predictions before and after fine-tuning (core.results.examples)
                   tensorboard/        TensorBoard's event files, when the run reports to it
                   checkpoint-N/       the Trainer's checkpoints (resume starts from the highest N)
-                  model/              the final model and tokenizer (pipeline() loads it)
+                  model/              the final model and tokenizer (pipeline() loads it); for a LoRA run
+                                      the adapter (adapter_config.json, adapter_model.safetensors), the
+                                      tokenizer and fts_adapter.json (its base model and class names)
     runs/_tracking/trackio/           trackio's database of every run that reports to it (one project)
 
 Everything a run produced survives a restart: a new RunStore on the same folder lists every past run. Every
@@ -40,6 +42,8 @@ MODEL_DIR = "model"
 EXAMPLES_FILE = "examples.json"
 TRACKING_DIR = "_tracking"  # beside the run folders; never a run id (those start with a letter or digit)
 TRACKERS_PER_RUN = {"tensorboard": "tensorboard"}  # tool -> its folder inside a run folder
+ADAPTER_CONFIG = "adapter_config.json"  # peft's name: a model/ folder holding it is a LoRA adapter
+ADAPTER_INFO = "fts_adapter.json"       # beside the adapter: the base model and class names it goes on
 RUN_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 LIVE_STATES = ("queued", "running", "stopping")
 RESUMABLE_STATES = ("stopped", "failed", "interrupted")
@@ -158,7 +162,15 @@ class RunStore:
         return self.path(run_id) / MODEL_DIR
 
     def has_model(self, run_id: str) -> bool:
-        return (self.model_dir(run_id) / "config.json").is_file()
+        """A saved model, or a saved LoRA adapter (which predicts on its base model)."""
+        return has_saved_model(self.model_dir(run_id))
+
+    def has_adapter(self, run_id: str) -> bool:
+        return is_adapter(self.model_dir(run_id))
+
+    def write_adapter_info(self, run_id: str, info: dict) -> None:
+        """What a LoRA adapter needs after a restart: its base model and class names (beside the adapter)."""
+        write_json_atomic(self.model_dir(run_id) / ADAPTER_INFO, info)
 
     def latest_checkpoint(self, run_id: str) -> Path | None:
         """The complete checkpoint-N with the highest N, or None."""
@@ -289,6 +301,29 @@ class RunStore:
     def _run_ids(self) -> list[str]:
         return [p.name for p in self.root.iterdir()
                 if RUN_ID.fullmatch(p.name) and p.is_dir() and not p.is_symlink() and (p / CONFIG_FILE).is_file()]
+
+
+def is_adapter(model_dir) -> bool:
+    """True for a model folder that holds a LoRA adapter (not a whole model)."""
+    return (Path(model_dir) / ADAPTER_CONFIG).is_file()
+
+
+def has_saved_model(model_dir) -> bool:
+    """A whole model (config.json) or a LoRA adapter with what it needs to load (its base and class names)."""
+    model_dir = Path(model_dir)
+    return (model_dir / "config.json").is_file() or (is_adapter(model_dir) and (model_dir / ADAPTER_INFO).is_file())
+
+
+def read_adapter_info(model_dir) -> dict:
+    """The base model and class names of a LoRA adapter folder ({} when missing or damaged)."""
+    return read_json(Path(model_dir) / ADAPTER_INFO) or {}
+
+
+def model_stamp(model_dir) -> float:
+    """When a model folder's model was last written (a retrained run in the same folder is reloaded)."""
+    model_dir = Path(model_dir)
+    marker = model_dir / (ADAPTER_CONFIG if is_adapter(model_dir) else "config.json")
+    return marker.stat().st_mtime if marker.exists() else 0.0
 
 
 def _int(value) -> int:

@@ -16,6 +16,7 @@ from pathlib import Path
 from core import sources
 from core.data.source import SAMPLE, DatasetSource
 from core.messages import N_, UserError, check_known_fields
+from core.model.trainable import TRAIN_MODES
 from core.settings import Settings, get_settings
 from core.tokenizer.call_settings import MAX_LENGTH_LIMIT
 from core.training.metrics import METRICS, check_metric_names
@@ -81,6 +82,13 @@ class TrainConfig:
                                             "precision or recall.")
     report_to: str = _f("none", "Also log to trackio or TensorBoard (when installed), into the run folder; none: the "
                                 "app's charts only.")
+    train_mode: str = _f("full", "What trains: full (all weights), head (new classifier only), last_n_layers (top "
+                                 "blocks + head), lora (peft).")
+    train_last_layers: int = _f(2, "With last_n_layers: how many of the top transformer blocks train with the head.")
+    lora_r: int = _f(8, "LoRA rank: width of the low-rank update per layer (4-16 is typical; more learns more).")
+    lora_alpha: int = _f(16, "LoRA scale: the update is multiplied by lora_alpha / lora_r (often twice lora_r).")
+    lora_dropout: float = _f(0.1, "LoRA dropout: share of the adapter's inputs dropped while training (0 to 0.5).")
+    lora_target_modules: list = _f([], "Layers LoRA adapts, by name (e.g. query, value); empty: the model's default.")
 
     def __post_init__(self) -> None:
         self._coerce_types()
@@ -107,6 +115,7 @@ class TrainConfig:
                 setattr(self, f.name, value.strip())
         self.dataset = DatasetSource.from_dict(self.dataset).to_dict()  # refuses what is not a source, naming the fix
         self.metrics = check_metric_names(self.metrics)
+        self.lora_target_modules = _layer_names(self.lora_target_modules)
         if not RUN_NAME.fullmatch(self.run_name):
             raise UserError("run_name: {value!r} - use letters, digits, spaces, '.', '-' or '_' (at most 64), e.g. "
                             "quick-demo", value=self.run_name[:80])
@@ -137,11 +146,16 @@ class TrainConfig:
         _between("eval_steps", self.eval_steps, 1, 1_000_000, N_("e.g. 50"))
         _between("logging_steps", self.logging_steps, 1, 100_000, N_("e.g. 5 or 10 for a smooth live curve"))
         _between("seed", self.seed, 0, 2**32 - 1, N_("e.g. 42"))
+        _between("train_last_layers", self.train_last_layers, 1, 1000, N_("e.g. 2: the top two blocks train"))
+        _between("lora_r", self.lora_r, 1, 1024, N_("e.g. 8"))
+        _between("lora_alpha", self.lora_alpha, 1, 100_000, N_("e.g. 16, twice lora_r"))
+        _between("lora_dropout", self.lora_dropout, 0.0, 0.9, N_("e.g. 0.1"))
 
     def _check_choices(self) -> None:
         _choice("padding", self.padding, PADDINGS)
         _choice("eval_strategy", self.eval_strategy, EVAL_STRATEGIES)
         _choice("precision", self.precision, PRECISIONS)
+        _choice("train_mode", self.train_mode, TRAIN_MODES)
         for name in ("train_split", "text_column", "label_column"):
             if not getattr(self, name):
                 raise UserError("{name}: must not be empty - e.g. {example!r}", name=name,
@@ -238,6 +252,10 @@ class TrainConfig:
         if settings.public and self.trust_remote_code and self.model not in settings.trusted_remote_code:
             raise UserError("trust_remote_code: this server runs no code from model repositories (only the owner's "
                             "TRUSTED_REMOTE_CODE list may) - turn it off, or run the app on your own machine")
+        if self.train_mode != "full" and not self.trust_remote_code:  # remote code: the run itself will say
+            from core.model.estimate import check_train_mode  # imports torch and transformers: only when needed
+
+            check_train_mode(self)  # too many layers, unknown LoRA layers: refused before the run queues
 
     def save(self, path) -> Path:
         path = Path(path)
@@ -318,6 +336,22 @@ def _between(name: str, value, low, high, hint: str) -> None:
 def _number(value) -> str:
     """Whole numbers in full (4294967295, not 4.29497e+09), others short (5e-05)."""
     return str(int(value)) if float(value) == int(value) else f"{value:g}"
+
+
+LAYER_NAME = re.compile(r"^[A-Za-z_][\w.]{0,99}$", re.ASCII)
+
+
+def _layer_names(value) -> list[str]:
+    """lora_target_modules: a list of layer names, or one text of them separated by commas (a form's textbox)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",") if part.strip()]
+    if not isinstance(value, (list, tuple)) or len(value) > 32 or not all(
+            isinstance(v, str) and LAYER_NAME.fullmatch(v.strip()) for v in value):
+        raise UserError("lora_target_modules: {value} - name layers with letters, digits, '_' and '.', e.g. "
+                        "[\"query\", \"value\"], or leave it empty for the model's default", value=repr(value)[:120])
+    return list(dict.fromkeys(v.strip() for v in value))
 
 
 def _choice(name: str, value: str, choices) -> None:

@@ -23,6 +23,7 @@ from cachetools import TTLCache
 from core import sources
 from core.messages import UserError, say
 from core.model.checkpoints import check_max_length, load_classifier
+from core.model.trainable import apply_train_mode
 from core.settings import get_settings
 from core.sources import resolve_model
 from core.training.config import TrainConfig
@@ -138,7 +139,8 @@ def prepare(config: TrainConfig) -> Walk:
     check_max_length(config.model, config.max_length, model_config, tokenizer)
     data = prepare_data(config, tokenizer)
     batch = _draw_batch(config, data)
-    model = load_classifier(config.model, data.label_names, tokenizer, config.trust_remote_code).to("cpu")
+    model = apply_train_mode(load_classifier(config.model, data.label_names, tokenizer, config.trust_remote_code),
+                             config).to("cpu")  # what the run trains: frozen weights show no gradient and do not move
     optimizer, scheduler = _optimizer(config, model, config.planned_steps(len(data.train)) or 1)
     return Walk(config, tokenizer, model, batch, data.label_names, optimizer, scheduler, len(data.train), notes)
 

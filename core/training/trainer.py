@@ -15,6 +15,8 @@ from pathlib import Path
 
 from core.messages import UserError
 from core.model.checkpoints import check_max_length, load_classifier
+from core.model.saved import save_run_model
+from core.model.trainable import apply_train_mode
 from core.runs.store import RunStore
 from core.settings import get_settings
 from core.sources import resolve_model
@@ -169,8 +171,10 @@ def run(config: TrainConfig, run_dir, *, callbacks=(), stop_event: threading.Eve
     check_max_length(config.model, config.max_length, model_config, tokenizer)
     data = prepare_data(config, tokenizer)
     _check_planned_steps(config, len(data.train), distributed.state().num_processes)
+    model = apply_train_mode(load_classifier(config.model, data.label_names, tokenizer, config.trust_remote_code),
+                             config)  # full, head, last_n_layers or lora (core.model.trainable)
     trainer = Trainer(
-        model=load_classifier(config.model, data.label_names, tokenizer, config.trust_remote_code),
+        model=model,
         args=training_arguments(config, run_dir, precision), data_collator=data.collator,
         train_dataset=data.train, eval_dataset=data.eval, processing_class=tokenizer,
         compute_metrics=make_compute_metrics(config.metrics, data.num_labels),
@@ -191,8 +195,8 @@ def run(config: TrainConfig, run_dir, *, callbacks=(), stop_event: threading.Eve
     recorder.set_final(_final(trainer, result["best_step"]))
     if main:
         store.write_eval(run_id, "final", recorder.final)
-    if config.save_model:
-        trainer.save_model(str(store.model_dir(run_id)))  # also saves the tokenizer (processing_class)
+    if config.save_model:  # the whole model, or a LoRA run's adapter (core.model.saved)
+        save_run_model(trainer, store, run_id, config, data.label_names, model_config.vocab_size)
     return {**result, "final": recorder.final, "state": "done"}
 
 

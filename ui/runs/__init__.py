@@ -1,1 +1,1 @@
-"""4 · Runs: tab (layout and wiring), handlers (list, compare, try, export, push, delete)."""
+"""5 · Runs: tab (layout and wiring), handlers (list, compare, try, export, push, delete)."""

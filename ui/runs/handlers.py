@@ -45,7 +45,7 @@ register(
         "runs.c.setting": "设置"},
 )
 
-RUN_COLUMNS = ["run_id", "name", "model", "dataset", "state", "best_metric", "created", "yours"]
+RUN_COLUMNS = ["run_id", "name", "model", "dataset", "state", "best_metric", "created", "yours", "train_mode"]
 MAX_COMPARED = 8  # runs overlaid on one chart
 MAX_PROCESSES = 64  # accelerate launch --num_processes in the exported commands
 FORM_CHOICES = [("Trainer", "trainer"), ("PyTorch loop", "loop"), ("Accelerate loop", "accelerate")]
@@ -79,7 +79,7 @@ def list_runs(request: gr.Request = None) -> list[dict]:
     rows = []
     for row in _store().list_runs():
         config, yours = row["config"], may_change(row["owner"], who.owner, who.admin)
-        shown = {**row, "model": str(config.get("model") or ""), "yours": yours,
+        shown = {**row, "model": str(config.get("model") or ""), "yours": yours, "train_mode": _mode(config),
                  "dataset": _dataset_label(config.get("dataset") or {}, yours)}
         rows.append({k: shown.get(k) for k in RUN_COLUMNS + ["best_metric_name", "has_model"]})
     return rows
@@ -98,10 +98,25 @@ def refresh_runs(tab, request: gr.Request = None, clear: bool = False) -> dict:
             tab.run_dd: gr.Dropdown(choices=choices, **value)}
 
 
+def _mode(config: dict) -> str:
+    """What a run trained (runs from before train_mode existed trained every weight)."""
+    return str(config.get("train_mode") or "full")
+
+
+def _curve_name(run_id: str, taken: set[str]) -> str:
+    """A run's name on a chart with what it trained ("minilm · lora"), so runs of different modes are told apart."""
+    config = _store().read_config(run_id)
+    name = f"{config.get('run_name') or run_id} · {_mode(config)}"
+    return name if name not in taken else f"{name} · {run_id}"
+
+
 @shows_errors
 def compare_runs(run_ids: list[str] | None, x_axis: str = "step"):
-    """Eval accuracy and train loss of several runs, overlaid, by step or by epoch."""
-    records = {run_id: _store().read_metrics(run_id) for run_id in (run_ids or [])[:MAX_COMPARED]}
+    """Eval accuracy and train loss of several runs, overlaid, by step or by epoch; each curve named after its run and
+    train mode."""
+    records: dict[str, list[dict]] = {}
+    for run_id in (run_ids or [])[:MAX_COMPARED]:
+        records[_curve_name(run_id, set(records))] = _store().read_metrics(run_id)
     return (charts.overlay_figure(records, "eval|baseline", "eval_accuracy", msg("chart.eval_accuracy"), x_axis),
             charts.overlay_figure(records, "train", "loss", msg("chart.train_loss"), x_axis))
 

@@ -15,7 +15,7 @@ from ui.runs.handlers import (FORM_CHOICES, compare_view, delete_run, download_m
                               show_examples_now, show_run_lessons, sign_in_admin)
 
 register(
-    en={"runs.intro": "### 4. Runs, try, export\nEvery run is kept on disk. Compare curves, try a model on "
+    en={"runs.intro": "### 5. Runs, try, export\nEvery run is kept on disk. Compare curves, try a model on "
                       "your own text next to the untrained base model, and take the code or the model with you.",
         "runs.refresh": "Refresh", "runs.table": "Runs (newest first)",
         "runs.compare": "Compare runs", "runs.compare.info": "Pick several runs to overlay their curves.",
@@ -48,7 +48,7 @@ register(
         "runs.examples_btn": "Show its examples (before and after fine-tuning)",
         "runs.form": "Code form", "runs.form.info": "Trainer: the script as the app trains. PyTorch loop: what the "
                      "Trainer does, written out. Accelerate loop: that loop on one or several GPUs (or CPU processes)."},
-    zh={"runs.intro": "### 4. 运行记录、试用、导出\n每次运行都保存在磁盘上。比较曲线，用你自己的文本试用模型"
+    zh={"runs.intro": "### 5. 运行记录、试用、导出\n每次运行都保存在磁盘上。比较曲线，用你自己的文本试用模型"
                       "（与未训练的基础模型并排），并把代码或模型带走。",
         "runs.refresh": "刷新", "runs.table": "运行记录（最新在前）",
         "runs.compare": "比较运行", "runs.compare.info": "选几个运行，叠加显示它们的曲线。",

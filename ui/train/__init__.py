@@ -1,2 +1,2 @@
-"""3 · Train: tab (layout and wiring), handlers (buttons and API), live (the timer tick), form (TrainConfig
+"""4 · Train: tab (layout and wiring), handlers (buttons and API), live (the timer tick), form (TrainConfig
 widgets), views (status line and tables)."""

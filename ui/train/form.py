@@ -6,6 +6,7 @@ from __future__ import annotations
 import gradio as gr
 
 from core import sources
+from core.model.trainable import TRAIN_MODES
 from core.training.config import BEST_MODEL_METRICS, EVAL_STRATEGIES, PADDINGS, PRECISIONS, TRACKERS, TrainConfig
 from core.training.metrics import METRICS
 from ui.i18n import register, t
@@ -57,16 +58,27 @@ FIELDS: dict[str, tuple[str, str, str]] = {
                               "“最好”的含义：验证 loss 最低，或 accuracy、f1、precision、recall 最高。"),
     "report_to": ("report_to", "report_to",
                   "同时把日志发送到 trackio 或 TensorBoard（需已安装），写在运行文件夹里；none：只用应用自己的图表。"),
+    "train_mode": ("What to train", "训练哪些参数", "full：全部权重 · head：只训练新的分类头（主体冻结） · "
+                   "last_n_layers：最上面几层 + 分类头 · lora：小的低秩适配器 + 分类头（peft）。"),
+    "train_last_layers": ("train_last_layers", "train_last_layers", "last_n_layers 时：和分类头一起训练最上面的几个 transformer 块。"),
+    "lora_r": ("lora_r (rank)", "lora_r（秩）", "LoRA 的秩：每层低秩更新的宽度（常用 4-16；越大学得越多）。"),
+    "lora_alpha": ("lora_alpha", "lora_alpha", "LoRA 的缩放：更新乘以 lora_alpha / lora_r（常取 lora_r 的两倍）。"),
+    "lora_dropout": ("lora_dropout", "lora_dropout", "LoRA 的 dropout：训练时丢弃适配器输入的比例（0 到 0.5）。"),
+    "lora_target_modules": ("lora_target_modules", "lora_target_modules",
+                            "LoRA 适配哪些层，按名字（如 query、value）；留空：模型的默认值。"),
 }
+LORA_LAYER_CHOICES = ["query", "key", "value", "dense", "q_proj", "k_proj", "v_proj", "o_proj", "q_lin", "v_lin",
+                      "c_attn", "c_proj", "q", "v"]
 
 _help = TrainConfig.field_help()
 register(
     en={"train.g.data": "Data and model", "train.g.tok": "Tokenization", "train.g.optim": "Optimisation",
         "train.g.eval": "Evaluation, logging and saving", "train.g.best": "The best checkpoint and tracking",
+        "train.g.what": "What to train",
         **{f"train.f.{k}": v[0] for k, v in FIELDS.items()},
         **{f"train.h.{k}": _help.get(k, v[0]) for k, v in FIELDS.items()}},
     zh={"train.g.data": "数据和模型", "train.g.tok": "分词 (Tokenization)", "train.g.optim": "优化",
-        "train.g.eval": "评估、日志和保存", "train.g.best": "最佳检查点和实验跟踪",
+        "train.g.eval": "评估、日志和保存", "train.g.best": "最佳检查点和实验跟踪", "train.g.what": "训练哪些参数",
         **{f"train.f.{k}": v[1] for k, v in FIELDS.items()},
         **{f"train.h.{k}": v[2] for k, v in FIELDS.items()}},
 )
@@ -76,16 +88,20 @@ def _widget(name: str, value):
     kw = {"label": t(f"train.f.{name}"), "info": t(f"train.h.{name}"), "value": value}
     if name == "model":
         return gr.Dropdown(choices=MODEL_CHOICES, allow_custom_value=True, **kw)
-    if name in ("padding", "eval_strategy", "precision", "metric_for_best_model", "report_to"):
+    if name in ("padding", "eval_strategy", "precision", "metric_for_best_model", "report_to", "train_mode"):
         choices = {"padding": PADDINGS, "eval_strategy": EVAL_STRATEGIES, "precision": PRECISIONS,
-                   "metric_for_best_model": BEST_MODEL_METRICS, "report_to": TRACKERS}[name]
+                   "metric_for_best_model": BEST_MODEL_METRICS, "report_to": TRACKERS, "train_mode": TRAIN_MODES}[name]
         return gr.Radio(choices=list(choices), **kw)
+    if name == "lora_target_modules":  # empty: the model's default (shown in the estimate and the exported script)
+        return gr.Dropdown(choices=LORA_LAYER_CHOICES, multiselect=True, allow_custom_value=True, **kw)
     if name == "metrics":
         return gr.CheckboxGroup(choices=list(METRICS), **kw)
     if isinstance(value, bool):
         return gr.Checkbox(**kw)
     if name == "max_length":
         return gr.Slider(8, 512, step=8, **kw)
+    if name == "lora_dropout":
+        return gr.Slider(0.0, 0.5, step=0.05, **kw)
     if name in ("eval_fraction", "warmup_ratio"):
         return gr.Slider(0.0 if name == "warmup_ratio" else 0.05, 0.5, step=0.05, **kw)
     if isinstance(value, (int, float)):
@@ -101,6 +117,8 @@ GROUPS = (
                        "gradient_accumulation_steps", "weight_decay", "warmup_ratio", "precision", "seed")),
     ("train.g.eval", ("eval_strategy", "eval_steps", "logging_steps", "metrics", "evaluate_before",
                       "save_model", "trust_remote_code", "run_name")),
+    ("train.g.what", ("train_mode", "train_last_layers", "lora_r", "lora_alpha", "lora_dropout",
+                      "lora_target_modules")),
     ("train.g.best", ("early_stopping_patience", "load_best_model_at_end", "metric_for_best_model", "report_to")),
 )
 FIELD_ORDER = tuple(name for _, names in GROUPS for name in names)
@@ -110,7 +128,7 @@ def build_form(config: dict) -> dict[str, gr.components.Component]:
     """Widgets for every field, grouped in accordions; returns field name -> component."""
     widgets = {}
     for group, names in GROUPS:
-        with gr.Accordion(t(group), open=group == "train.g.data"):
+        with gr.Accordion(t(group), open=group in ("train.g.data", "train.g.what")):
             with gr.Row(equal_height=False):
                 for name in names:
                     widgets[name] = _widget(name, config[name])
@@ -122,7 +140,7 @@ def values_to_config(dataset: dict, values) -> dict:
     cfg = dict(zip(FIELD_ORDER, values))
     for name in ("num_labels", "max_train_samples", "max_eval_samples", "max_steps", "batch_size", "eval_batch_size",
                  "gradient_accumulation_steps", "eval_steps", "logging_steps", "seed", "max_length",
-                 "early_stopping_patience"):
+                 "early_stopping_patience", "train_last_layers", "lora_r", "lora_alpha"):
         if cfg.get(name) is not None:
             cfg[name] = int(cfg[name])
     for name in ("text_pair_column", "eval_split", "run_name"):

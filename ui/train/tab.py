@@ -19,6 +19,7 @@ from ui import charts, lessons
 from ui.binding import bind
 from ui.chart_view import MAX_SMOOTHING, X_AXES
 from ui.i18n import msg_in, register, t
+from ui.train import estimate as before_start
 from ui.train import form as train_form
 from ui.train.handlers import (PRESET_QUICK, PRESET_SELECTION, apply_preset, attach, fill_from_retry,
                                page_words, resume_from_button, show_train_tab, resume_training, run_on_zero_gpu, show_config,
@@ -63,6 +64,9 @@ class TrainTab:
     xaxis_radio: gr.Radio
     diagnosis: lessons.DiagnosisBlock
     examples: lessons.ExamplesBlock
+    estimate_md: gr.Markdown  # Before Start: what trains and the memory it needs (ui.train.estimate)
+    step_btn: gr.Button
+    step_md: gr.Markdown
     step_panel: StepPanel | None = None  # Step through one batch (ui.train.step_through)
 
     @property
@@ -144,6 +148,7 @@ def build_train_tab(selection: gr.State) -> TrainTab:
     dataset_md = gr.Markdown(t("train.dataset.now"))
     with gr.Column(elem_id="train-form"):
         form = train_form.build_form(cfg)
+    panel = before_start.build_panel()
     with gr.Accordion(t("train.config"), open=False):
         config_code = gr.Code(json.dumps(cfg, indent=1), language="json", interactive=False, elem_id="train-config")
     step_panel = build_step_panel([dataset_state, *(form[name] for name in train_form.FIELD_ORDER)])
@@ -158,7 +163,7 @@ def build_train_tab(selection: gr.State) -> TrainTab:
                    status, w["loss_plot"], w["lr_plot"], w["metrics_plot"], w["speed_plot"], w["compare_df"],
                    w["confusion_plot"], w["per_class_df"], gr.Timer(1.0, active=False), gr.State(None), gr.State(None),
                    gr.State(0), w["smooth_sl"], w["log_cb"], w["xaxis_radio"], diagnosis, examples,
-                   step_panel)
+                   step_panel=step_panel, **panel)
     _wire(tab, selection)
     return tab
 
@@ -179,6 +184,11 @@ def _wire(tab: TrainTab, selection: gr.State) -> None:
     for field in fields:
         field.change(show_config, [tab.dataset_state, *fields], tab.config_code, show_progress="hidden",
                      trigger_mode="always_last", **private)
+    form_in = [tab.dataset_state, *fields]
+    for name in before_start.ESTIMATE_FIELDS:
+        tab.form[name].change(bind(before_start.estimate_from_form, tab), form_in, tab.estimate_md,
+                              show_progress="hidden", trigger_mode="always_last", **private)
+    tab.step_btn.click(bind(before_start.measure_from_form, tab), form_in, tab.step_md, **private)
     timer_on = [tab.job_state, tab.status_html, tab.timer]
     in_gpu_slot = {"fn": run_on_zero_gpu, "inputs": [tab.job_state], "outputs": None, "concurrency_limit": None,
                    "show_progress": "hidden", **private}

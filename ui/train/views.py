@@ -17,7 +17,7 @@ COMPARE_COLUMNS = ("metric", "before", "after", "change")
 PER_CLASS_COLUMNS = ("label", "precision", "recall", "f1", "support")
 
 register(
-    en={"train.intro": "### 3. Fine-tune\nPick a preset or adjust the settings (each says what it does), then "
+    en={"train.intro": "### 4. Fine-tune\nPick a preset or adjust the settings (each says what it does), then "
                        "press Start and watch the curves. Every run is saved and can be exported as plain Python.",
         "train.limits": "Device: {device} · limits in force: {limits}",
         "train.preset": "Preset", "train.preset.info": "Quick demo: the embedded MiniLM on the sample, about a "
@@ -32,7 +32,7 @@ register(
         "train.loss": "Loss", "train.lr": "Learning rate", "train.metrics": "Eval metrics",
         "train.speed": "Throughput", "train.compare": "Before vs after fine-tuning (eval set)",
         "train.confusion": "Confusion matrix", "train.per_class": "Per-class precision and recall"},
-    zh={"train.intro": "### 3. 微调\n选一个预设或调整设置（每项都说明了作用），然后点“开始”，观察曲线。"
+    zh={"train.intro": "### 4. 微调\n选一个预设或调整设置（每项都说明了作用），然后点“开始”，观察曲线。"
                        "每次运行都会保存，并可导出为普通 Python 脚本。",
         "train.limits": "设备：{device} · 当前限制：{limits}",
         "train.preset": "预设", "train.preset.info": "快速演示：内置 MiniLM + 样例数据，笔记本 CPU 上约一分钟。"

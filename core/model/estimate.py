@@ -1,0 +1,161 @@
+"""Before Start: how many parameters a run trains, the memory they need (weights, gradients, AdamW state,
+activations) with the arithmetic written out, and a time estimate from one measured training step.
+
+The counts come from the real model class with the real train mode applied (core.model.trainable), built on
+the meta device, so they are exact and cost no memory. The activation figure is a rule of thumb (Korthikanti et
+al. 2022, "Reducing Activation Recomputation in Large Transformer Models": 34·b·s·h + 5·a·b·s² bytes per block
+at 16 bits); only the blocks gradients flow through keep theirs, which is why a frozen body saves memory.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import threading
+import time
+
+from core.messages import UserError, say
+from core.model.describe import config_value, load_config, skeleton
+from core.model.heads import check_size, require_head
+from core.model.trainable import apply_train_mode, body_blocks, count_parameters, default_lora_targets
+
+log = logging.getLogger(__name__)
+
+FP32_BYTES = 4      # the Trainer keeps master weights, gradients and AdamW state in fp32, even under fp16/bf16
+ADAMW_STATES = 2    # exp_avg and exp_avg_sq: two fp32 numbers per trained weight
+ESTIMATE_LABELS = 2  # classes assumed when the config reads them from the data (the head is tiny either way)
+_measure_lock = threading.Lock()
+
+
+def trained_skeleton(config):
+    """(meta model as the config trains it, the model's config); refuses what the mode cannot do to this model."""
+    model_config = load_config(config.model)
+    net = copy.deepcopy(skeleton(model_config, "classifier", config.num_labels or ESTIMATE_LABELS))
+    return apply_train_mode(net, config), model_config
+
+
+def lora_target_names(model: str) -> list[str]:
+    """The layers LoRA adapts in this model by default (bert: query, value; distilbert: q_lin, v_lin)."""
+    return default_lora_targets(skeleton(load_config(model), "classifier", ESTIMATE_LABELS))
+
+
+def check_train_mode(config) -> dict:
+    """Refuse a train mode this model cannot take (too many layers, unknown LoRA layers, no classifier head)."""
+    require_head(load_config(config.model), "sequence_classification", config.model)
+    return count_parameters(trained_skeleton(config)[0])
+
+
+def blocks_with_gradients(net, config) -> int:
+    """Blocks whose activations are kept for the backward pass: none below the lowest trained weight."""
+    base = net.get_base_model() if hasattr(net, "get_base_model") else net
+    try:
+        blocks = body_blocks(base, config.model)
+    except UserError:  # an encoder-decoder: count every layer, an upper bound
+        return config_value(base.config, "layers") or 0
+    for index, block in enumerate(blocks):
+        if any(p.requires_grad for p in block.parameters()):
+            return len(blocks) - index
+    return 0
+
+
+def percent(share: float) -> str:
+    """0.000034 -> '0.0034%' (two significant digits when small), 0.1628 -> '16.28%'."""
+    return f"{share:.2%}" if share >= 0.01 or share == 0 else f"{share * 100:.2g}%"
+
+
+def size_text(n_bytes: float) -> str:
+    """Bytes in binary units: 86.6 MiB."""
+    for size, unit in ((2**30, "GiB"), (2**20, "MiB"), (2**10, "KiB")):
+        if n_bytes >= size:
+            return f"{n_bytes / size:.1f} {unit}"
+    return f"{int(n_bytes)} B"
+
+
+def memory(counts: dict, model_config, blocks: int, batch_size: int, max_length: int, precision: str) -> dict:
+    """Bytes for weights, gradients, AdamW state and activations, and the arithmetic behind each."""
+    total, trainable = counts["total"], counts["trainable"]
+    hidden, heads = config_value(model_config, "hidden_size") or 0, config_value(model_config, "heads") or 0
+    factor = 2 if precision == "fp32" else 1  # the rule of thumb counts 16-bit activations
+    per_block = 34 * batch_size * max_length * hidden + 5 * heads * batch_size * max_length ** 2
+    parts = {"weights": total * FP32_BYTES, "gradients": trainable * FP32_BYTES,
+             "optimizer": trainable * FP32_BYTES * ADAMW_STATES, "activations": blocks * per_block * factor}
+    parts["total"] = sum(parts.values())
+    lines = [
+        say("weights: {total} parameters × 4 bytes (fp32) = {size}", total=f"{total:,}", size=size_text(parts["weights"])),
+        say("gradients: {trainable} trained parameters × 4 bytes = {size}", trainable=f"{trainable:,}",
+            size=size_text(parts["gradients"])),
+        say("AdamW state: {trainable} × 2 running averages × 4 bytes = {size}", trainable=f"{trainable:,}",
+            size=size_text(parts["optimizer"])),
+        say("activations (rule of thumb): {blocks} blocks with gradients × (34 × batch {batch} × length {length} × "
+            "hidden {hidden} + 5 × {heads} heads × batch × length²) bytes × {factor} ({precision}) = {size}",
+            blocks=blocks, batch=batch_size, length=max_length, hidden=hidden, heads=heads, factor=factor,
+            precision=precision, size=size_text(parts["activations"])),
+        say("total: about {size}, before the framework's own overhead", size=size_text(parts["total"])),
+    ]
+    return {"bytes": parts, "arithmetic": lines}
+
+
+def estimate(config, precision: str = "fp32") -> dict:
+    """Trainable parameters, their share, and the memory a run of config needs (precision: fp32, fp16 or bf16)."""
+    net, model_config = trained_skeleton(config)
+    counts = count_parameters(net)
+    blocks = blocks_with_gradients(net, config)
+    share = say("{trainable} of {total} parameters train ({share}); {frozen} are frozen",
+                trainable=f"{counts['trainable']:,}", total=f"{counts['total']:,}", share=percent(counts["share"]),
+                frozen=f"{counts['total'] - counts['trainable']:,}")
+    return {"model": config.model, "train_mode": config.train_mode, "precision": precision,
+            "total_params": counts["total"], "trainable_params": counts["trainable"], "share": counts["share"],
+            "blocks_with_gradients": blocks, "summary": share,
+            **memory(counts, model_config, blocks, config.batch_size, config.max_length, precision)}
+
+
+def measure_step(config, precision: str = "fp32", train_rows: int = 0) -> dict:
+    """Time one real training step (forward, backward, AdamW) at the config's batch and length, on random ids;
+    with the planned steps, a time estimate. One measurement at a time per process."""
+    config.check_limits()  # a run this server would refuse (training off, too many steps) is not timed either
+    if not _measure_lock.acquire(blocking=False):
+        raise UserError("Another step is being timed right now: try again in a few seconds")
+    try:
+        return _measure(config, precision, train_rows)
+    finally:
+        _measure_lock.release()
+
+
+def _measure(config, precision: str, train_rows: int) -> dict:
+    import torch  # slow import, deferred to first use
+    from transformers import AutoModelForSequenceClassification
+
+    from core.sources import resolve_model  # below this layer; imported here with the other loading code
+
+    model_config = load_config(config.model)
+    check_size(model_config, config.model)
+    net = AutoModelForSequenceClassification.from_pretrained(resolve_model(config.model), trust_remote_code=False,
+                                                             num_labels=config.num_labels or ESTIMATE_LABELS)
+    if net.config.pad_token_id is None:  # GPT-2: a batch of several rows needs a pad id to find each last token
+        net.config.pad_token_id = getattr(model_config, "eos_token_id", None) or 0
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    net = apply_train_mode(net, config).to(device).train()
+    optimizer = torch.optim.AdamW([p for p in net.parameters() if p.requires_grad], lr=config.learning_rate)
+    length = min(config.max_length, config_value(model_config, "max_positions") or config.max_length)
+    ids = torch.randint(0, min(model_config.vocab_size, 1000), (config.batch_size, length), device=device)
+    labels = torch.randint(0, net.config.num_labels, (config.batch_size,), device=device)
+    dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(precision)
+    seconds = []
+    for _ in range(2):  # the first step pays for allocations and kernel choices: time the second
+        start = time.perf_counter()
+        with torch.autocast(device, dtype=dtype, enabled=dtype is not None and device == "cuda"):
+            loss = net(input_ids=ids, labels=labels).loss
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+        if device == "cuda":
+            torch.cuda.synchronize()
+        seconds.append(time.perf_counter() - start)
+    steps = config.planned_steps(train_rows or config.max_train_samples)
+    step_s = seconds[-1]
+    return {"step_s": step_s, "device": device, "batch_size": config.batch_size, "max_length": length,
+            "planned_steps": steps, "train_s": step_s * steps if steps else None,
+            "summary": say("one step (batch {batch}, length {length}) took {seconds:.2f} s on {device}; {steps} steps "
+                           "take about {total}", batch=config.batch_size, length=length, seconds=step_s,
+                           device=device, steps=steps or "?",
+                           total=f"{step_s * steps / 60:.1f} min" if steps else "?")}

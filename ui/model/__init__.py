@@ -1,0 +1,1 @@
+"""Model tab: what a checkpoint is, its heads and what to train."""

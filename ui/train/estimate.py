@@ -1,0 +1,57 @@
+"""The Train tab's "Before Start" panel: trainable parameters, their share and the memory a run needs, live from
+the form's values, and (on request) the time of one measured training step."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from core.model import estimate
+from core.training.config import TrainConfig
+from core.training.trainer import resolve_precision
+from ui import what_to_train
+from ui.errors import shows_errors
+from ui.i18n import register, t
+from ui.train import form as train_form
+
+# the form fields the estimate depends on: a change to one of them redraws it
+ESTIMATE_FIELDS = ("model", "num_labels", "max_train_samples", "max_length", "batch_size", "num_train_epochs",
+                   "max_steps", "gradient_accumulation_steps", "precision", "train_mode", "train_last_layers",
+                   "lora_r", "lora_target_modules")
+
+register(
+    en={"train.step": "Measure one training step", "train.step.info": "Times one real step (forward, backward, "
+        "AdamW) at this batch size and length on random tokens, then multiplies by the planned steps."},
+    zh={"train.step": "测量一个训练步", "train.step.info": "用随机 token、按这个 batch 大小和长度实际跑一步（前向、反向、"
+        "AdamW）计时，再乘以计划的步数。"},
+)
+
+
+def _config(dataset: dict, values) -> tuple[TrainConfig, str]:
+    config = TrainConfig.from_dict(train_form.values_to_config(dataset, values))
+    return config, resolve_precision(config.precision)
+
+
+def estimate_from_form(tab, request: gr.Request, dataset: dict, *values) -> dict:
+    """The estimate for the form as it stands; a half-typed value is said in the panel, not as a pop-up."""
+    try:
+        config, precision = _config(dataset, values)
+        text = what_to_train.estimate_markdown(estimate.estimate(config, precision), request)
+    except ValueError as err:
+        text = what_to_train.failed_markdown(err, request)
+    return {tab.estimate_md: text}
+
+
+@shows_errors
+def measure_from_form(tab, request: gr.Request, dataset: dict, *values) -> dict:
+    """One measured training step of the form's model and mode, and the time the whole run would take."""
+    config, precision = _config(dataset, values)
+    return {tab.step_md: what_to_train.step_markdown(estimate.measure_step(config, precision), request)}
+
+
+def build_panel() -> dict:
+    """The panel's components: the estimate, and a button that times one step."""
+    estimate_md = gr.Markdown()
+    with gr.Row():
+        step_btn = gr.Button(t("train.step"), size="sm", scale=0, min_width=260)
+        step_md = gr.Markdown(t("train.step.info"))
+    return {"estimate_md": estimate_md, "step_btn": step_btn, "step_md": step_md}
