@@ -9,6 +9,8 @@ import time
 
 import pytest
 
+from tests.serving import free_port, served_app
+
 
 def test_importing_app_has_no_side_effects():
     code = ("import sys, app; heavy = [m for m in ('gradio', 'torch', 'transformers', 'datasets') "
@@ -29,25 +31,11 @@ def test_build_app_returns_blocks_with_every_tab():
     assert {"datasets", "tokenizer", "model", "train", "runs"} <= tab_ids
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
     """The real app, launched on 127.0.0.1 on a free port, in this process."""
-    app = importlib.import_module("app")
-    from ui.i18n import build_i18n
-
-    demo = app.build_app()
-    demo.queue(default_concurrency_limit=4)
-    port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, i18n=build_i18n(),
-                quiet=True)
-    yield f"http://127.0.0.1:{port}/"
-    demo.close()
+    with served_app() as (url, _demo):
+        yield url
 
 
 def test_api_loads_and_samples_the_embedded_dataset(server):

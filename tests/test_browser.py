@@ -1,12 +1,12 @@
 """A real browser (Debian's chromium, driven by Playwright) walks every tab and trains the quick demo."""
 
-import importlib
 import os
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
+
+from tests.serving import served_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium is not installed "
@@ -15,24 +15,10 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", Path(__file__).parent / "screenshots"))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture()
 def app_url(isolated_settings):
-    app = importlib.import_module("app")
-    from ui.i18n import build_i18n
-
-    demo = app.build_app()
-    demo.queue(default_concurrency_limit=4)
-    port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, i18n=build_i18n(),
-                css=app.CSS, quiet=True)
-    yield f"http://127.0.0.1:{port}/"
-    demo.close()
+    with served_app() as (url, _demo):
+        yield url
 
 
 def loss_points(page) -> int:

@@ -3,14 +3,13 @@ Train form with exactly one setting changed (Debian's chromium, driven by Playwr
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 import shutil
-import socket
-from dataclasses import replace
 
 import pytest
+
+from tests.serving import served_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium is not installed "
@@ -21,32 +20,10 @@ TECHNICAL = {"loss", "step", "epoch", "accuracy", "f1", "precision", "recall", "
              "yelp_review_full", "Hugging", "Face", "Hub", "HF_HUB_OFFLINE"}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
-    from core import settings as settings_mod
-    from core.jobs import manager as manager_mod
-    from ui.i18n import build_i18n
-
-    root = tmp_path_factory.mktemp("lessons-browser")
-    before, old_manager = settings_mod.get_settings(), manager_mod._manager
-    settings_mod.set_settings(replace(before, runs_dir=root / "runs", uploads_dir=root / "uploads"))
-    manager_mod._manager = None
-    demo = importlib.import_module("app").build_app()
-    demo.queue(default_concurrency_limit=4)
-    port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, i18n=build_i18n(), quiet=True)
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        demo.close()
-        settings_mod.set_settings(before)
-        manager_mod._manager = old_manager
+    with served_app(tmp_path_factory.mktemp("lessons-browser")) as (url, _demo):
+        yield url
 
 
 @pytest.fixture(scope="module")

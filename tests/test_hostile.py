@@ -12,7 +12,6 @@ import ast
 import importlib
 import json
 import os
-import socket
 import time
 import uuid
 from dataclasses import replace
@@ -20,48 +19,25 @@ from dataclasses import replace
 import httpx
 import pytest
 
+from tests.serving import served_app
+
 ADMIN_KEY = "correct-horse-battery-staple-42"
 SERVER_TOKEN = "hf_server_owner_secret_token"
 HOSTILE = ['x"; import os; os.system("touch /tmp/pwned") #', "a'''b\"\"\"c", "line\nimport os", "back\\slash\\",
            "\u2028os.system('x')", "{__import__('os')}"]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The real app in public mode on loopback, with an admin key and a server HF_TOKEN it must not lend out."""
-    from core import settings as settings_mod
-    from core.jobs import manager as manager_mod
-    from ui.i18n import build_i18n
-
     root = tmp_path_factory.mktemp("public")
-    before, old_manager = settings_mod.get_settings(), manager_mod._manager
-    settings_mod.set_settings(replace(before, runs_dir=root / "runs", uploads_dir=root / "uploads", public=True,
-                                      admin_key=ADMIN_KEY, allow_any_stop=False, max_upload_mb=5))
-    manager_mod._manager = None
     os.environ["HF_TOKEN"] = SERVER_TOKEN
-    demo = importlib.import_module("app").build_app()
-    demo.queue(default_concurrency_limit=4)
-    port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, i18n=build_i18n(), quiet=True)
     try:
-        yield {"url": f"http://127.0.0.1:{port}/", "demo": demo, "root": root}
+        with served_app(root, stop_jobs=True, public=True, admin_key=ADMIN_KEY, allow_any_stop=False,
+                        max_upload_mb=5) as (url, demo):
+            yield {"url": url, "demo": demo, "root": root}
     finally:
-        manager = manager_mod._manager
-        if manager is not None:
-            for job_id in [manager.active_job_id(), *manager.queue()]:
-                if job_id:
-                    manager.stop(job_id, admin=True)
-                    manager.wait(job_id, 120)
-        demo.close()
         os.environ.pop("HF_TOKEN", None)
-        settings_mod.set_settings(before)
-        manager_mod._manager = old_manager
 
 
 class Visitor:

@@ -432,3 +432,51 @@ def test_a_try_again_request_changes_exactly_one_setting(manager):
     with pytest.raises(UserError, match="learning_rate"):
         lessons.retry_config({"run_id": run_id, "change": {"learning_rate": 7}})
     assert lessons.pick_fix([{"run_id": run_id, "change": {"seed": 1}}], 3) is None
+
+
+# ------------------------------------------------------------------ the trackers, for real (installed by requirements-dev)
+
+def test_a_run_reporting_to_tensorboard_writes_its_curves_into_the_run_folder(tiny_model_dir, tmp_path):
+    pytest.importorskip("tensorboard")
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    from core.training.trainer import run
+    from tests.test_training import tiny_config, write_reviews
+
+    run_dir = RunStore(tmp_path / "runs").path("tb-run")
+    config = tiny_config(tiny_model_dir, write_reviews(tmp_path), max_steps=3, report_to="tensorboard",
+                         eval_strategy="no", save_model=False)
+    assert run(config, run_dir)["state"] == "done"
+    events = EventAccumulator(str(run_dir / "tensorboard")).Reload()
+    losses = events.Scalars("train/loss")
+    assert [point.step for point in losses] == [1, 2, 3]  # logging_steps=1: one point a step, as on our chart
+    assert all(math.isfinite(point.value) for point in losses)
+
+
+def test_a_run_reporting_to_trackio_lands_in_the_local_trackio_project(tiny_model_dir, tmp_path):
+    """In a fresh process, as the app trains (trackio reads TRACKIO_DIR once, when it is imported)."""
+    pytest.importorskip("trackio")
+    import json
+    import subprocess
+    import sys
+
+    from tests.test_training import tiny_config, write_reviews
+
+    config = tiny_config(tiny_model_dir, write_reviews(tmp_path), max_steps=2, report_to="trackio",
+                         eval_strategy="no", save_model=False, run_name="tracked")
+    script = ("import sys, json; from core.training.config import TrainConfig; from core.training.trainer import run; "
+              "print(run(TrainConfig(**json.loads(sys.argv[1])), sys.argv[2])['state'])")
+    root = os.path.dirname(os.path.dirname(__file__))
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_TOKEN": "", "TRACKIO_DIR": "somewhere-else"}
+    done = subprocess.run([sys.executable, "-c", script, json.dumps(config.to_dict()), str(tmp_path / "runs" / "tr")],
+                          cwd=root, env=env, capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0 and "done" in done.stdout.splitlines(), done.stderr[-2000:]
+    reader = ("import sys; from trackio.sqlite_storage import SQLiteStorage as S; "
+              "print([round(r['train/loss'], 6) for r in S.get_logs(sys.argv[1], sys.argv[2]) if 'train/loss' in r])")
+    env["TRACKIO_DIR"] = str(tmp_path / "runs" / "_tracking" / "trackio")  # where the app sent it, not the env's
+    logs = subprocess.run([sys.executable, "-c", reader, "fine-tune-studio", "tr"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert logs.returncode == 0, logs.stderr[-2000:]
+    losses = ast.literal_eval(logs.stdout.strip().splitlines()[-1])
+    assert len(losses) == 2 and all(math.isfinite(v) for v in losses)
+    assert not (tmp_path / "somewhere-else").exists()
