@@ -40,6 +40,8 @@ CONFIG_FILE, METRICS_FILE, STATUS_FILE = "config.json", "metrics.jsonl", "status
 EVAL_FILES = {"baseline": "eval_baseline.json", "final": "eval_final.json", "report": "eval_report.json"}
 MODEL_DIR = "model"
 EXAMPLES_FILE = "examples.json"
+SAMPLES_FILE = "samples.jsonl"  # a causal LM run: what the model wrote at each evaluation, one line per evaluation
+MAX_SAMPLE_LINES = 1000  # read back at most this many evaluations' samples
 TRACKING_DIR = "_tracking"  # beside the run folders; never a run id (those start with a letter or digit)
 TRACKERS_PER_RUN = {"tensorboard": "tensorboard"}  # tool -> its folder inside a run folder
 ADAPTER_CONFIG = "adapter_config.json"  # peft's name: a model/ folder holding it is a LoRA adapter
@@ -206,6 +208,28 @@ class RunStore:
             if isinstance(record, dict) and isinstance(record.get("step"), int) and record["step"] > since_step:
                 records.append(record)
         return records
+
+    def append_samples(self, run_id: str, record: dict) -> None:
+        """One samples.jsonl line: the texts a causal LM wrote at one evaluation."""
+        line = json.dumps(record, ensure_ascii=False)
+        with self._lock, (self.path(run_id) / SAMPLES_FILE).open("a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+
+    def read_samples(self, run_id: str) -> list[dict]:
+        """The run's samples, oldest first; damaged lines are skipped."""
+        path = self.path(run_id) / SAMPLES_FILE
+        if not path.is_file():
+            return []
+        rows = []
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                if isinstance(row, dict) and isinstance(row.get("samples"), list):
+                    rows.append(row)
+        return rows[-MAX_SAMPLE_LINES:]
 
     def truncate_metrics(self, run_id: str, after_step: int) -> None:
         """Drop training records past a checkpoint before resuming from it (they will be logged again)."""
