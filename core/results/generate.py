@@ -44,13 +44,13 @@ class Decoding:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) \
                     or not low <= value <= high:
-                raise UserError("{name}: {value!r} is outside [{low}, {high}] - e.g. {example}", name=name,
+                raise UserError("{name}: {value!r} must be between {low} and {high} - e.g. {example}", name=name,
                                 value=value, low=low, high=high, example=Decoding.__dataclass_fields__[name].default)
             setattr(self, name, int(value))
         for name, low, high in (("temperature", 0.05, 5.0), ("top_p", 0.01, 1.0)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-                raise UserError("{name}: {value!r} is outside [{low}, {high}] - e.g. {example}", name=name,
+                raise UserError("{name}: {value!r} must be between {low} and {high} - e.g. {example}", name=name,
                                 value=value, low=low, high=high, example=Decoding.__dataclass_fields__[name].default)
         self.greedy = bool(self.greedy)
 

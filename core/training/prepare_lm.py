@@ -5,7 +5,10 @@ Two preparations, as the Hugging Face course teaches them:
   cut it into block_size chunks. Every block is full, so no compute is spent on padding.
 - one text per row: truncate each text to block_size and pad the batch; this needs a pad token, which GPT-2 has
   not (the fix: pad_token = eos_token, hidden by the attention mask and ignored by the loss).
-`DataCollatorForLanguageModeling(mlm=False)` copies input_ids into labels (pads become -100); the model shifts them.
+One text per row batches with `DataCollatorForLanguageModeling(mlm=False)`: it pads, copies input_ids into labels and
+sets the pads' labels to -100 (ignored by the loss); the model shifts labels by one itself. Packed blocks carry their
+labels already (the recipe's `labels = input_ids.copy()`) and need no padding, so `default_data_collator` stacks
+them: with pad = eos, the language-model collator would also hide every end-of-text separator from the loss.
 """
 
 from __future__ import annotations
@@ -23,14 +26,19 @@ log = logging.getLogger(__name__)
 
 def prepare_lm_data(config: TrainConfig, tokenizer) -> PreparedData:
     """Load the text rows, then pack or pad them into blocks; the collator makes the labels."""
-    from transformers import DataCollatorForLanguageModeling  # slow import, deferred to first use
-
     train, eval_set = select_text_rows(config)
     if not config.packing:
         check_pad_token(tokenizer)
     prepare = pack if config.packing else per_row
     return PreparedData(prepare(train, tokenizer, config), prepare(eval_set, tokenizer, config), [],
-                        DataCollatorForLanguageModeling(tokenizer, mlm=False))
+                        lm_collator(tokenizer, config.packing))
+
+
+def lm_collator(tokenizer, packing: bool):
+    """Packed blocks: stacked as they are; one text per row: padded, with the pads' labels -100."""
+    from transformers import DataCollatorForLanguageModeling, default_data_collator  # slow import, deferred
+
+    return default_data_collator if packing else DataCollatorForLanguageModeling(tokenizer, mlm=False)
 
 
 def select_text_rows(config: TrainConfig):
@@ -88,7 +96,7 @@ def pack(dataset, tokenizer, config: TrainConfig):
         joined = [token for row in batch["input_ids"] for token in row]
         usable = len(joined) // size * size
         blocks = [joined[i:i + size] for i in range(0, usable, size)]
-        return {"input_ids": blocks, "attention_mask": [[1] * size for _ in blocks]}
+        return {"input_ids": blocks, "attention_mask": [[1] * size for _ in blocks], "labels": [b[:] for b in blocks]}
 
     keep = len(dataset) <= IN_MEMORY_ROWS
     encoded = dataset.map(encode, batched=True, remove_columns=[column], keep_in_memory=keep, desc="Tokenizing")
