@@ -518,4 +518,6 @@ ZH: dict[str, str] = {
         "tokenizer.pad_token = tokenizer.eos_token，或打开 packing",
     "block_size: the texts hold {tokens} tokens, less than one block of {size} - lower block_size or use more rows":
         "block_size：文本一共只有 {tokens} 个 token，不足一个 {size} 的块 - 请调小 block_size 或使用更多行",
+    "This run learned from another visitor's upload, so only they may make it write":
+        "这个运行是用另一位访客上传的数据训练的，只有他们可以让它写字",
 }
