@@ -309,7 +309,11 @@ class TrainConfig:
         from core.runs.store import RunStore
 
         store, run_id = RunStore(get_settings().runs_dir), self.model[len(RUN_MODEL_PREFIX):]
-        if not store.exists(run_id) or not may_change(store.read_status(run_id).get("owner", ""), owner):
+        try:
+            known = store.exists(run_id) and may_change(store.read_status(run_id).get("owner", ""), owner)
+        except ValueError:  # not a run id at all: the same answer as for someone else's run
+            known = False
+        if not known:
             raise UserError("model: run {run!r} was not found among your runs - pick one of your finished runs",
                             run=run_id[:80])
 
