@@ -520,4 +520,6 @@ ZH: dict[str, str] = {
         "block_size：文本一共只有 {tokens} 个 token，不足一个 {size} 的块 - 请调小 block_size 或使用更多行",
     "This run learned from another visitor's upload, so only they may make it write":
         "这个运行是用另一位访客上传的数据训练的，只有他们可以让它写字",
+    "form: {form} exports classification runs; a causal LM run exports as the Trainer script - choose trainer":
+        "form：{form} 只导出分类运行；因果语言模型运行导出为 Trainer 脚本 - 请选择 trainer",
 }

@@ -221,3 +221,38 @@ def test_generation_refuses_an_empty_or_huge_prompt_and_a_classifier_run(tiny_mo
         generate(store, run_id, "x" * 5000)
     with pytest.raises(UserError, match="is a classifier, which does not write text"):
         generate(store, run_id, "The hotel")
+
+
+# ------------------------------------------------------------------ export
+
+def test_a_causal_lm_run_exports_a_trainer_script_and_no_loop():
+    import ast
+
+    from core.results import export_forms
+    from core.training.config import domain_finetune_config, pretrain_tiny_gpt_config
+
+    packed = export_forms.generate(pretrain_tiny_gpt_config())
+    ast.parse(packed)
+    assert "def group_texts(batch)" in packed and "GPT2LMHeadModel(GPT2Config(" in packed
+    assert "bpe.train_from_iterator" in packed and "default_data_collator" in packed
+    per_row = export_forms.generate(TrainConfig(task="causal_lm", model="distilgpt2", packing=False))
+    assert "DataCollatorForLanguageModeling(tokenizer, mlm=False)" in per_row
+    assert "tokenizer.pad_token = tokenizer.eos_token" in per_row and "group_texts" not in per_row
+    domain = export_forms.generate(domain_finetune_config("tiny-gpt-20260101-abcd"))
+    assert "HERE / 'base-model'" in domain and "== 'hotels'" in domain
+    with pytest.raises(UserError, match="choose trainer"):
+        export_forms.generate(pretrain_tiny_gpt_config(), "loop")
+
+
+def test_hostile_prompts_and_values_stay_literals_in_the_exported_script():
+    import ast
+
+    from core.results import export_forms
+
+    hostile = 'x"); import os; os.system("touch /tmp/pwned") #'
+    script = export_forms.generate(TrainConfig(task="causal_lm", model="distilgpt2", sample_prompts=[hostile],
+                                               only_column="domain", only_value=hostile))
+    tree = ast.parse(script)
+    calls = [node.func.attr for node in ast.walk(tree) if isinstance(node, ast.Call)
+             and isinstance(node.func, ast.Attribute)]
+    assert "system" not in calls

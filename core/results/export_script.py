@@ -221,6 +221,8 @@ def classifier_lines(cfg: dict) -> list[str]:
 
 
 literal, model_source_lines = _lit, _model_lines  # public names, for the other exported forms
+data_source_lines = lambda cfg: _load_lines(cfg.get("dataset") or {"kind": "sample"})  # noqa: E731 - causal LM script
+training_args_lines = _training_args_lines
 
 
 def _keeps_best(cfg: dict) -> bool:
