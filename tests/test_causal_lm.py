@@ -256,3 +256,26 @@ def test_hostile_prompts_and_values_stay_literals_in_the_exported_script():
     calls = [node.func.attr for node in ast.walk(tree) if isinstance(node, ast.Call)
              and isinstance(node.func, ast.Attribute)]
     assert "system" not in calls
+
+
+def test_samples_reach_the_parent_and_the_snapshot_of_a_stored_run(isolated_settings):
+    import queue
+
+    from core.jobs.child_process import ForwardingRecorder, _apply
+    from core.jobs.manager import JobManager
+    from core.runs.store import RunStore
+    from core.training.recorder import MetricsRecorder
+
+    channel = queue.Queue()
+    child, parent = ForwardingRecorder(channel), MetricsRecorder()
+    record = {"step": 8, "kind": "eval", "time": 1.0, "samples": [{"prompt": "The", "greedy": " room", "sampled": " x"}]}
+    child.add_samples(record)
+    _apply(parent, channel.get_nowait())
+    assert parent.samples() == [record]
+
+    store = RunStore(isolated_settings.runs_dir)
+    run_id = store.new_run(TrainConfig(task="causal_lm", label_column="").to_dict())
+    store.append_samples(run_id, record)
+    (store.path(run_id) / "samples.jsonl").open("a").write("not json\n")
+    assert store.read_samples(run_id) == [record]
+    assert JobManager(store, max_queue=2, isolate=False).snapshot(run_id)["samples"] == [record]
