@@ -92,7 +92,7 @@ def main() -> None:
     from core.training.config import DOMAIN_PROMPTS, domain_finetune_config, pretrain_tiny_gpt_config
     from core.training.trainer import run
 
-    result = {"machine": machine_info()}
+    result = {"machine": machine_info(), "quick": args.quick}
     start = time.perf_counter()
     ensure_tiny_gpt()
     result["build_s"] = round(time.perf_counter() - start, 2)
@@ -136,7 +136,7 @@ def main() -> None:
     report(f"hotels: perplexity {result['domain']['hotel_perplexity_before']:.1f} -> "
            f"{result['domain']['hotel_perplexity_after']:.1f}; continuations with hotel words "
            f"{result['domain']['hotel_word_share_before']:.0%} -> {result['domain']['hotel_word_share_after']:.0%}")
-    report(f"wrote {write_result('causal_lm' + ('_quick' if args.quick else ''), result)}")
+    report(f"wrote {write_result('causal_lm', result)}")
 
 
 if __name__ == "__main__":
