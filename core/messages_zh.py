@@ -522,4 +522,7 @@ ZH: dict[str, str] = {
         "这个运行是用另一位访客上传的数据训练的，只有他们可以让它写字",
     "form: {form} exports classification runs; a causal LM run exports as the Trainer script - choose trainer":
         "form：{form} 只导出分类运行；因果语言模型运行导出为 Trainer 脚本 - 请选择 trainer",
+    "task: the Before Start estimate, the timed step and Step through cover classification runs so far - start the "
+    "causal_lm run to see its speed, loss and perplexity":
+        "task：“开始前”估算、单步计时和逐步查看目前只支持分类运行 - 请直接开始 causal_lm 运行，查看它的速度、损失和困惑度",
 }
