@@ -525,4 +525,6 @@ ZH: dict[str, str] = {
     "task: the Before Start estimate, the timed step and Step through cover classification runs so far - start the "
     "causal_lm run to see its speed, loss and perplexity":
         "task：“开始前”估算、单步计时和逐步查看目前只支持分类运行 - 请直接开始 causal_lm 运行，查看它的速度、损失和困惑度",
+    "Run {run} is a causal LM: it has no classes to get right or wrong - read what it writes (Watch it write, Try it) "
+    "instead": "运行 {run} 是因果语言模型：它没有要分对或分错的类别 - 请改看它写出的文字（看它写字、试用）",
 }

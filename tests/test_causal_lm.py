@@ -189,6 +189,14 @@ def test_the_tiny_gpt_trains_its_perplexity_falls_and_it_writes_after_a_restart(
     again = gen.generate(fresh, run_id, "The hotel", gen.Decoding(max_new_tokens=8, seed=1), with_base=False)
     assert again["fine_tuned"] == out["fine_tuned"] and again["base"] == ""  # seeded: the same click, the same text
 
+    from core.results.examples import run_examples
+    from core.results.model_card import card_for_run
+
+    card = card_for_run(fresh, run_id, "me/tiny-gpt")
+    assert "pipeline_tag: text-generation" in card and "| perplexity |" in card and "classifier" not in card
+    with pytest.raises(UserError, match="is a causal LM: it has no classes"):
+        run_examples(fresh, run_id)
+
     follow_up = lm_config(f"run:{run_id}", only_column="domain", only_value="hotels", max_steps=4, eval_strategy="no")
     follow_up.check_access("")  # continue from the saved run: the "fine-tune it on one domain" preset's model
     second = store.new_run(follow_up.to_dict())
