@@ -287,3 +287,19 @@ def test_samples_reach_the_parent_and_the_snapshot_of_a_stored_run(isolated_sett
     (store.path(run_id) / "samples.jsonl").open("a").write("not json\n")
     assert store.read_samples(run_id) == [record]
     assert JobManager(store, max_queue=2, isolate=False).snapshot(run_id)["samples"] == [record]
+
+
+def test_a_lora_causal_lm_run_saves_an_adapter_that_writes_after_a_restart(tiny_gpt, isolated_settings):
+    from core.results import generate as gen
+    from core.runs.store import RunStore
+    from core.training.trainer import run
+
+    store = RunStore(isolated_settings.runs_dir)
+    config = lm_config(tiny_gpt, train_mode="lora", max_steps=4, eval_strategy="no", learning_rate=1e-2)
+    config.check_access("")
+    run_id = store.new_run(config.to_dict())
+    assert run(config, store.path(run_id))["state"] == "done"
+    assert store.has_adapter(run_id) and not (store.model_dir(run_id) / "model.safetensors").exists()
+    gen._models.clear()
+    out = gen.generate(RunStore(isolated_settings.runs_dir), run_id, "The hotel", gen.Decoding(max_new_tokens=6))
+    assert out["fine_tuned"] and out["base"]

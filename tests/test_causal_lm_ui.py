@@ -85,3 +85,15 @@ def test_a_causal_lm_job_shows_its_samples_live_and_writes_on_the_runs_tab(tabs,
     assert written[tabs.runs.tuned_text].startswith("The hotel") and written[tabs.runs.base_text].startswith("The")
     with pytest.raises(gr.Error, match="between 1 and 200"):
         runs_actions.generate_text(status["job_id"], "The hotel", 10_000, request=_request())
+
+
+def test_a_causal_lm_over_100m_weights_switches_the_form_to_lora(tabs, tiny_gpt, tmp_path):
+    from transformers import GPT2Config
+
+    GPT2Config(n_layer=12, n_embd=768, n_head=12).save_pretrained(tmp_path / "gpt2-sized")  # 124 M, config only
+    big = str(tmp_path / "gpt2-sized")
+    answer = train_tab.suggest_train_mode(tabs.train, "causal_lm", big, "full", _request())
+    assert answer == {tabs.train.form["train_mode"]: "lora"}
+    assert train_tab.suggest_train_mode(tabs.train, "causal_lm", str(tiny_gpt), "full", _request()) == {}
+    assert train_tab.suggest_train_mode(tabs.train, "classification", big, "full", _request()) == {}
+    assert train_tab.suggest_train_mode(tabs.train, "causal_lm", "no/such-model-here", "full", _request()) == {}

@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 # The tiny GPT: 4 blocks of width 192 over a 4000-token vocabulary, about 2.6 M weights; 256 positions.
 TINY_GPT_SHAPE = {"n_layer": 4, "n_embd": 192, "n_head": 4, "n_positions": 256}
 TINY_GPT_VOCAB = 4000
+LORA_ABOVE_PARAMS = 100_000_000  # a causal LM larger than this trains LoRA adapters by default (memory, speed)
 _build_lock = threading.Lock()
 
 
@@ -103,6 +104,16 @@ def check_model_writes(name: str, block_size: int) -> None:
     if block_size > limit:
         raise UserError("{name}: {length} is beyond what {model} takes ({limit} tokens) - set {name} to "
                         "{limit} or less", name="block_size", length=block_size, model=name, limit=limit)
+
+
+def suggested_train_mode(name: str) -> str:
+    """lora for a Hub causal LM above LORA_ABOVE_PARAMS weights (counted on the meta device, nothing downloaded
+    but its config), else full; the tiny GPT and earlier runs train in full."""
+    if name == sources.TINY_GPT or name.startswith(RUN_PREFIX):
+        return "full"
+    from core.model.describe import describe_model  # builds a meta-device skeleton: only when a form asks
+
+    return "lora" if describe_model(name)["total_params"] > LORA_ABOVE_PARAMS else "full"
 
 
 def load_causal_lm(name: str, tokenizer, trust_remote_code: bool = False):

@@ -298,7 +298,8 @@ class TrainConfig:
         if settings.public and self.trust_remote_code and self.model not in settings.trusted_remote_code:
             raise UserError("trust_remote_code: this server runs no code from model repositories (only the owner's "
                             "TRUSTED_REMOTE_CODE list may) - turn it off, or run the app on your own machine")
-        if self.train_mode != "full" and not self.trust_remote_code:  # remote code: the run itself will say
+        if self.train_mode != "full" and not self.trust_remote_code and self.task == "classification":
+            # remote code, or a causal LM's LoRA layers (checked on its model when the run loads it): the run will say
             from core.model.estimate import check_train_mode  # imports torch and transformers: only when needed
 
             check_train_mode(self)  # too many layers, unknown LoRA layers: refused before the run queues

@@ -17,6 +17,7 @@ from core.data.source import DatasetSource
 from core.jobs import zerogpu
 from core.jobs.manager import get_manager
 from core.messages import UserError
+from core.model.causal_lm import suggested_train_mode
 from core.training.config import (TrainConfig, domain_finetune_config, pretrain_tiny_gpt_config, quick_demo_config,
                                   tutorial_config)
 from ui import charts, lessons
@@ -142,6 +143,20 @@ def apply_preset(tab, preset: str, selection: Selection | None, request: gr.Requ
     if preset == PRESET_SELECTION:
         base = train_form.config_from_selection(selection, base)
     return _form(tab, base, request)
+
+
+def suggest_train_mode(tab, task: str, model: str, train_mode: str, request: gr.Request = None) -> dict:
+    """A causal LM above ~100M weights trains LoRA adapters by default: the form switches and says why."""
+    if task != "causal_lm" or train_mode == "lora" or not model:
+        return {}
+    try:
+        suggested = suggested_train_mode(model)
+    except (ValueError, OSError):  # an unknown or unreachable model: the Start button will say what is wrong
+        return {}
+    if suggested != "lora":
+        return {}
+    gr.Info(msg("train.lora_default", request, model=model))
+    return {tab.form["train_mode"]: "lora"}
 
 
 def latest_pretraining(owner: str) -> str:

@@ -23,7 +23,8 @@ from ui.train import estimate as before_start
 from ui.train import form as train_form
 from ui.train.handlers import (PRESET_QUICK, PRESET_SELECTION, apply_preset, attach, fill_from_retry,
                                page_words, resume_from_button, show_train_tab, resume_training, run_on_zero_gpu, show_config,
-                               start_from_form, start_training, stop_from_button, stop_training, training_status,
+                               start_from_form, start_training, stop_from_button, stop_training, suggest_train_mode,
+                               training_status,
                                with_gpu_slot)
 from ui.train.live import redraw, refresh_live
 from ui.train.step_through import StepPanel, build_step_panel
@@ -183,6 +184,9 @@ def _wire(tab: TrainTab, selection: gr.State) -> None:
     private = {"api_visibility": "private"}
     tab.preset_dd.input(bind(apply_preset, tab), [tab.preset_dd, selection], form_out, **private)
     selection.change(bind(apply_preset, tab), [gr.State(PRESET_SELECTION), selection], form_out, **private)
+    suggest_in = [tab.form["task"], tab.form["model"], tab.form["train_mode"]]
+    for name in ("task", "model"):
+        tab.form[name].input(bind(suggest_train_mode, tab), suggest_in, tab.form["train_mode"], **private)
     for field in fields:
         field.change(show_config, [tab.dataset_state, *fields], tab.config_code, show_progress="hidden",
                      trigger_mode="always_last", **private)

@@ -156,6 +156,8 @@ register(
         "train.samples.sampled": "sampled (top-k 50)", "train.samples.before": "before",
         "train.samples.info": "At each evaluation the model continues the same prompts: greedy picks the likeliest "
                               "token every time, sampled draws one (the same seed each time, so only the model changes).",
+        "train.lora_default": "{model} has over 100 M weights: What to train is now lora (adapters on its attention "
+                              "layers), which needs far less memory. Choose full to train every weight.",
         "train.res.lm": "A causal LM has no classes: see its perplexity above and what it writes.",
         "train.p.pretrain_gpt": "Pretrain a tiny GPT (offline, a few minutes)",
         "train.p.domain_gpt": "Fine-tune it on one domain (hotel reviews)",
@@ -178,6 +180,8 @@ register(
         "train.samples.sampled": "采样（top-k 50）", "train.samples.before": "训练前",
         "train.samples.info": "每次评估时模型续写同样的提示：贪心每次选最可能的 token，采样则随机抽一个（每次用同一个种子，"
                               "所以变化的只有模型）。",
+        "train.lora_default": "{model} 的权重超过 1 亿：“训练哪些参数”已改为 lora（在注意力层上加适配器），所需内存少得多。"
+                              "要训练全部权重请选 full。",
         "train.res.lm": "因果语言模型没有类别：请看上面的困惑度和它写出的文字。",
         "train.p.pretrain_gpt": "预训练一个小 GPT（离线，几分钟）",
         "train.p.domain_gpt": "在一个领域上微调它（酒店评论）",
