@@ -303,3 +303,25 @@ def test_a_lora_causal_lm_run_saves_an_adapter_that_writes_after_a_restart(tiny_
     gen._models.clear()
     out = gen.generate(RunStore(isolated_settings.runs_dir), run_id, "The hotel", gen.Decoding(max_new_tokens=6))
     assert out["fine_tuned"] and out["base"]
+
+
+def test_resume_drops_samples_past_the_checkpoint_and_the_runs_list_shows_the_lowest_perplexity(isolated_settings):
+    from core.runs.store import RunStore
+
+    store = RunStore(isolated_settings.runs_dir)
+    run_id = store.new_run(TrainConfig(task="causal_lm").to_dict())
+    for step, kind in ((0, "baseline"), (10, "eval"), (20, "eval")):
+        store.append_samples(run_id, {"step": step, "kind": kind, "samples": []})
+    store.truncate_samples(run_id, 10)
+    assert [r["step"] for r in store.read_samples(run_id)] == [0, 10]
+    store.update_status(run_id, best_metric=12.5, best_metric_name="eval_perplexity")
+    row = next(r for r in store.list_runs() if r["run_id"] == run_id)
+    assert (row["best_metric"], row["best_metric_name"]) == (12.5, "eval_perplexity")
+
+
+def test_a_causal_lm_jobs_best_metric_is_its_lowest_perplexity():
+    from core.training.recorder import best_value
+
+    points = [{"kind": "eval", "eval_perplexity": 40.0}, {"kind": "eval", "eval_perplexity": 25.0},
+              {"kind": "baseline", "eval_perplexity": 900.0}]
+    assert best_value(points, "eval_perplexity", lowest=True) == 25.0 and best_value(points, "eval_perplexity") == 40.0

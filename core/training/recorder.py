@@ -23,10 +23,10 @@ def make_record(logs: dict, step: int, epoch: float | None, kind: str) -> dict:
     return record
 
 
-def best_value(points, key: str) -> float | None:
-    """The highest value of key over eval records (baseline excluded), or None."""
+def best_value(points, key: str, lowest: bool = False) -> float | None:
+    """The highest value of key over eval records (baseline excluded; lowest: the lowest, e.g. perplexity), or None."""
     values = [p[key] for p in points if p.get("kind") == "eval" and isinstance(p.get(key), (int, float))]
-    return max(values) if values else None
+    return (min(values) if lowest else max(values)) if values else None
 
 
 class MetricsRecorder:
