@@ -97,3 +97,16 @@ def test_a_causal_lm_over_100m_weights_switches_the_form_to_lora(tabs, tiny_gpt,
     assert train_tab.suggest_train_mode(tabs.train, "causal_lm", str(tiny_gpt), "full", _request()) == {}
     assert train_tab.suggest_train_mode(tabs.train, "classification", big, "full", _request()) == {}
     assert train_tab.suggest_train_mode(tabs.train, "causal_lm", "no/such-model-here", "full", _request()) == {}
+
+
+def test_compared_causal_lm_runs_overlay_their_perplexity(manager):
+    store = manager.store
+    run_ids = []
+    for name in ("a", "b"):
+        run_id = store.new_run(TrainConfig(run_name=name, task="causal_lm").to_dict())
+        for step, value in ((0, 900.0), (10, 50.0)):
+            store.append_metric(run_id, {"step": step, "epoch": 0.0, "kind": "baseline" if step == 0 else "eval",
+                                         "time": 1.0, "eval_perplexity": value})
+        run_ids.append(run_id)
+    score, _ = runs_actions.compare_runs(run_ids)
+    assert len(score.data) == 2 and list(score.data[0].y) == [900.0, 50.0]

@@ -117,8 +117,13 @@ def compare_runs(run_ids: list[str] | None, x_axis: str = "step"):
     """Eval accuracy and train loss of several runs, overlaid, by step or by epoch; each curve named after its run and
     train mode."""
     records: dict[str, list[dict]] = {}
+    tasks = set()
     for run_id in (run_ids or [])[:MAX_COMPARED]:
         records[_curve_name(run_id, set(records))] = _store().read_metrics(run_id)
+        tasks.add(_store().read_config(run_id).get("task", "classification"))
+    if tasks == {"causal_lm"}:  # causal LMs have no accuracy: their eval curve is perplexity
+        score = charts.overlay_figure(records, "eval|baseline", "eval_perplexity", msg("chart.eval_perplexity"), x_axis)
+        return score, charts.overlay_figure(records, "train", "loss", msg("chart.train_loss"), x_axis)
     return (charts.overlay_figure(records, "eval|baseline", "eval_accuracy", msg("chart.eval_accuracy"), x_axis),
             charts.overlay_figure(records, "train", "loss", msg("chart.train_loss"), x_axis))
 
