@@ -236,8 +236,8 @@ ZH: dict[str, str] = {
     # ---------------------------------------------------------------- training (core/training.py, jobs, processes)
     "precision: fp16 needs a CUDA GPU - choose auto or fp32": "precision：fp16 需要 CUDA GPU - 请选择 auto 或 fp32",
     "precision: this GPU has no bf16 - choose auto or fp16": "precision：这块 GPU 不支持 bf16 - 请选择 auto 或 fp16",
-    "max_length: {length} is beyond what {model} takes ({limit} tokens) - set max_length to {limit} or less":
-        "max_length：{length} 超过了 {model} 能接受的长度（{limit} 个 token） - 请把 max_length 设为 {limit} 或更少",
+    "{name}: {length} is beyond what {model} takes ({limit} tokens) - set {name} to {limit} or less":
+        "{name}：{length} 超过了 {model} 能接受的长度（{limit} 个 token） - 请把 {name} 设为 {limit} 或更少",
     "max_steps: this run would take {steps} steps on {rows} rows but this server allows at most {cap} (MAX_STEPS) "
     "- set max_steps to {cap} or less":
         "max_steps：这次运行在 {rows} 行数据上需要 {steps} 步，但这台服务器最多允许 {cap} 步（MAX_STEPS） - 请把 max_steps 设为 {cap} 或更少",
@@ -479,4 +479,52 @@ ZH: dict[str, str] = {
     "The config is not valid JSON ({error}): send an object of TrainConfig fields":
         "配置不是有效的 JSON（{error}）：请发送一个由 TrainConfig 字段组成的对象",
     "{variant} failed on this text ({error})": "{variant} 处理这段文本时失败了（{error}）",
+    # ---------------------------------------------------------------- causal language models (issue 14)
+    "model: run {run!r} has no saved model to continue from - pick a finished run that saved its model (not a LoRA "
+    "adapter)": "model：运行 {run} 没有可以接着训练的已保存模型 - 请选择一个已完成并保存了模型的运行（不能是 LoRA 适配器）",
+    "model: {model} ({kind}) was not trained to write text, so causal_lm cannot fine-tune it - choose a causal LM (e.g. "
+    "{tiny}, distilgpt2, HuggingFaceTB/SmolLM2-135M) or the task classification":
+        "model：{model}（{kind}）没有被训练来写文本，causal_lm 无法微调它 - 请选择一个因果语言模型（例如 {tiny}、"
+        "distilgpt2、HuggingFaceTB/SmolLM2-135M），或选择任务 classification",
+    "Run {run} has a LoRA adapter without its base model: train it again": "运行 {run} 的 LoRA 适配器缺少基础模型：请重新训练",
+    "Type a prompt for the model to continue, e.g. The hotel": "请输入一段让模型续写的提示，例如 The hotel",
+    "The prompt has {count} characters - keep it under {limit}": "提示有 {count} 个字符 - 请少于 {limit} 个",
+    "Run {run} is a classifier, which does not write text - pick a causal_lm run":
+        "运行 {run} 是分类器，不会写文本 - 请选择一个 causal_lm 运行",
+    "{name}: {value!r} must be between {low} and {high} - e.g. {example}": "{name}：{value} 必须在 {low} 和 {high} 之间 - 例如 {example}",
+    "sample_prompts: {value} - give at most {count} prompts of 1 to {chars} characters, e.g. [\"The hotel\", \"The "
+    "food\"]": "sample_prompts：{value} - 最多 {count} 条提示，每条 1 到 {chars} 个字符，例如 [\"The hotel\", \"The food\"]",
+    "e.g. 128 (at most the model's positions)": "例如 128（不超过模型的位置数）",
+    "only_column and only_value go together - set both (e.g. domain and hotels) or neither":
+        "only_column 和 only_value 要一起设置 - 两个都设（例如 domain 和 hotels），或都不设",
+    "text_pair_column: a causal language model reads one text - leave text_pair_column empty":
+        "text_pair_column：因果语言模型只读一段文本 - 请让 text_pair_column 留空",
+    "train_mode: {mode} trains a new classifier head, which a causal LM has not - choose full or lora":
+        "train_mode：{mode} 训练一个新的分类头，而因果语言模型没有分类头 - 请选择 full 或 lora",
+    "metric_for_best_model: a causal LM is scored by its loss (perplexity = exp(loss)) - choose loss":
+        "metric_for_best_model：因果语言模型用损失来评分（困惑度 = exp(loss)） - 请选择 loss",
+    "model: run {run!r} was not found among your runs - pick one of your finished runs":
+        "model：在你的运行中找不到 {run} - 请选择你自己的一个已完成的运行",
+    "only_column: column {column!r} not found in split {split!r} - choose one of {choices}":
+        "only_column：split {split} 中找不到列 {column} - 请从 {choices} 中选择",
+    "only_value: no row of split {split!r} has {column} = {value!r} - choose one of {choices}":
+        "only_value：split {split} 中没有 {column} = {value} 的行 - 请从 {choices} 中选择",
+    "text_column: column {column!r} not found in split {split!r} - choose one of {choices}":
+        "text_column：split {split} 中找不到列 {column} - 请从 {choices} 中选择",
+    "text_column: {column!r} has no text in split {split!r} - choose a column of texts":
+        "text_column：split {split} 中的 {column} 没有文本 - 请选择一个文本列",
+    "packing is off, so batches are padded, but this tokenizer has no pad token - set tokenizer.pad_token = "
+    "tokenizer.eos_token, or turn packing on": "packing 已关闭，批次需要填充，但这个分词器没有 pad token - 请设置 "
+        "tokenizer.pad_token = tokenizer.eos_token，或打开 packing",
+    "block_size: the texts hold {tokens} tokens, less than one block of {size} - lower block_size or use more rows":
+        "block_size：文本一共只有 {tokens} 个 token，不足一个 {size} 的块 - 请调小 block_size 或使用更多行",
+    "This run learned from another visitor's upload, so only they may make it write":
+        "这个运行是用另一位访客上传的数据训练的，只有他们可以让它写字",
+    "form: {form} exports classification runs; a causal LM run exports as the Trainer script - choose trainer":
+        "form：{form} 只导出分类运行；因果语言模型运行导出为 Trainer 脚本 - 请选择 trainer",
+    "task: the Before Start estimate, the timed step and Step through cover classification runs so far - start the "
+    "causal_lm run to see its speed, loss and perplexity":
+        "task：“开始前”估算、单步计时和逐步查看目前只支持分类运行 - 请直接开始 causal_lm 运行，查看它的速度、损失和困惑度",
+    "Run {run} is a causal LM: it has no classes to get right or wrong - read what it writes (Watch it write, Try it) "
+    "instead": "运行 {run} 是因果语言模型：它没有要分对或分错的类别 - 请改看它写出的文字（看它写字、试用）",
 }

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 EMBEDDED_MODEL = "embedded/all-MiniLM-L6-v2"
 EMBEDDED_HUB_ID = "sentence-transformers/all-MiniLM-L6-v2"  # the same model on the Hub (exported code)
+TINY_GPT = "embedded/tiny-gpt"  # a GPT-2 built here from a config (core.model.causal_lm), for offline pretraining
 
 _online: bool | None = None
 _offline_reason = ""
@@ -155,6 +156,11 @@ def embedded_model_path() -> Path:
     return path
 
 
+def tiny_gpt_path() -> Path:
+    """The tiny GPT's folder, beside the runs folder; core.model.causal_lm.ensure_tiny_gpt builds it on first use."""
+    return get_settings().runs_dir.parent / "models" / "tiny-gpt"
+
+
 def resolve_model(name: str) -> str:
     """Turn a model choice into what from_pretrained takes: the embedded model's folder, a Hub id, or (private
     mode only) a local folder.
@@ -167,6 +173,8 @@ def resolve_model(name: str) -> str:
     name = (name or "").strip()
     if not name or name == EMBEDDED_MODEL:
         return str(embedded_model_path())
+    if name == TINY_GPT:
+        return str(tiny_gpt_path())
     public = get_settings().public
     if not public and Path(name).expanduser().is_dir():
         return str(Path(name).expanduser())

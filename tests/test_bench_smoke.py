@@ -126,3 +126,12 @@ def test_what_to_train(tmp_path):
     assert runs["head"]["trainable_params"] < runs["lora"]["trainable_params"] < runs["full"]["trainable_params"]
     assert runs["lora"]["weights_bytes"] < runs["full"]["weights_bytes"]
     assert {t["name"] for t in result["targets"]} >= {"head / full train samples/s"}
+
+
+@SLOW
+def test_causal_lm(tmp_path):
+    result = run_quick("causal_lm", tmp_path, timeout=600)
+    packed, padded, _ = result["throughput"]
+    assert packed["padding_share"] == 0 and padded["padding_share"] > 0.2
+    assert result["pretrain"]["perplexity_after"] < result["pretrain"]["perplexity_before"]
+    assert 0 <= result["domain"]["hotel_word_share_after"] <= 1

@@ -684,3 +684,38 @@ def test_model_answers_name_no_server_path(visitors, server):
     assert "BertModel" in text and "last_hidden_state" in text and "74,498" in text
     for path in ("site-packages", str(server["root"]), os.getcwd()):
         assert path not in text
+
+
+# ------------------------------------------------------------------ causal language models (issue 14)
+
+@pytest.mark.parametrize("config, words", [
+    ({"task": "causal_lm", "block_size": 0}, ["block_size", "outside"]),
+    ({"task": "causal_lm", "block_size": 10**6}, ["block_size"]),
+    ({"task": "causal_lm"}, ["not trained to write text", "causal_lm"]),  # the embedded MiniLM is an encoder
+    ({"task": "causal_lm", "sample_prompts": ["x" * 5000]}, ["sample_prompts"]),
+    ({"task": "causal_lm", "model": "run:../../etc"}, ["not found among your runs"]),
+])
+def test_bad_causal_lm_configs_are_named(visitors, config, words):
+    refused(visitors["bob"].api("/start_training", json.dumps(config)), *words)
+
+
+def test_another_visitors_run_is_no_model_to_continue_from(visitors, anns_finished_run):
+    config = {"task": "causal_lm", "model": f"run:{anns_finished_run}"}
+    message = refused(visitors["bob"].api("/start_training", json.dumps(config)), "not found among your runs")
+    assert visitors["upload"] not in message
+
+
+@pytest.mark.parametrize("args, words", [
+    (("hi", 10**6), ["max_new_tokens", "between 1 and 200"]),
+    (("hi", 40, 0), ["temperature"]),
+    (("x" * 5000,), ["keep it under 1000"]),
+    (("",), ["Type a prompt"]),
+])
+def test_bad_generation_requests_are_named(visitors, anns_finished_run, args, words):
+    refused(visitors["ann"].api("/generate_text", anns_finished_run, *args), *words)
+
+
+def test_a_classifier_does_not_write_and_an_upload_run_writes_for_its_owner_only(visitors, anns_finished_run):
+    refused(visitors["ann"].api("/generate_text", anns_finished_run, "The hotel"), "is a classifier")
+    refused(visitors["bob"].api("/generate_text", anns_finished_run, "The hotel"), "another visitor's upload")
+    refused(visitors["bob"].api("/generate_text", "../runs", "The hotel"), "not a run id")

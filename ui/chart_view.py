@@ -23,7 +23,8 @@ register(
         "chart.s.grad norm": "gradient norm", "chart.s.train steps/s": "train steps/s",
         "chart.s.eval samples/s": "eval samples/s", "chart.s.accuracy": "accuracy", "chart.s.f1": "f1",
         "chart.s.precision": "precision", "chart.s.recall": "recall",
-        "chart.eval_accuracy": "eval accuracy", "chart.train_loss": "train loss"},
+        "chart.eval_accuracy": "eval accuracy", "chart.train_loss": "train loss",
+        "chart.eval_perplexity": "eval perplexity"},
     zh={"chart.loss": "损失 (loss)", "chart.lr": "学习率和梯度范数", "chart.evaluation": "评估",
         "chart.throughput": "吞吐量", "chart.step": "步数 (step)", "chart.epoch": "轮次 (epoch)", "chart.score": "分数",
         "chart.no_run": "还没有运行：点“开始”", "chart.waiting": "还没有数据点", "chart.pick_runs": "还没有选择运行",
@@ -33,7 +34,8 @@ register(
         "chart.s.grad norm": "梯度范数", "chart.s.train steps/s": "训练 步/秒",
         "chart.s.eval samples/s": "评估 样本/秒", "chart.s.accuracy": "accuracy", "chart.s.f1": "f1",
         "chart.s.precision": "precision", "chart.s.recall": "recall",
-        "chart.eval_accuracy": "评估 accuracy", "chart.train_loss": "训练 loss"},
+        "chart.eval_accuracy": "评估 accuracy", "chart.train_loss": "训练 loss",
+        "chart.eval_perplexity": "评估困惑度 (perplexity)"},
 )
 
 

@@ -21,7 +21,7 @@ from ui.i18n import msg
 MAX_DISPLAY_POINTS = 1000
 MAX_SMOOTHED = 8  # smoothed series kept per job (series x smoothing weight)
 _MAX_JOBS = 16
-EVAL_METRICS = ("eval_accuracy", "eval_f1", "eval_precision", "eval_recall")
+EVAL_METRICS = ("eval_accuracy", "eval_f1", "eval_precision", "eval_recall", "eval_perplexity")  # perplexity: LM runs
 
 # Set once: update_layout(template=...) validates the whole template again for every figure (~10 ms each).
 pio.templates.default = "plotly_white"

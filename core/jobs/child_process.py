@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 POLL_S = 0.2
 # The recorder methods whose calls the child sends to the parent, message kind == method name. Training changes
 # the recorder only through these (core.training.recorder), so the parent's copy sees every change.
-FORWARDED_CALLS = ("add", "set_phase", "set_device", "set_baseline", "set_final", "begin_training", "set_progress")
+FORWARDED_CALLS = ("add", "add_samples", "set_phase", "set_device", "set_baseline", "set_final", "begin_training", "set_progress")
 
 
 class TrainingProcessError(ValueError):
@@ -68,6 +68,10 @@ class ForwardingRecorder(MetricsRecorder):
     def add(self, record: dict) -> None:
         super().add(record)
         self._send("add", record)
+
+    def add_samples(self, record: dict) -> None:
+        super().add_samples(record)
+        self._send("add_samples", record)
 
     def set_phase(self, phase: str) -> None:
         super().set_phase(phase)

@@ -54,12 +54,13 @@ def free_memory() -> None:
 def status_of(job: Job) -> dict:
     """The status.json of a job: what the runs list and a restarted app read back."""
     progress = job.recorder.progress()
-    metric = f"eval_{job.config.metrics[0]}"
+    lm = job.config.task == "causal_lm"  # a causal LM's best is its lowest eval perplexity
+    metric = "eval_perplexity" if lm else f"eval_{job.config.metrics[0]}"
     return {"state": job.state, "run_name": job.config.run_name or job.job_id, "owner": job.owner,
             "created": job.created,
             "started": job.started, "finished": job.finished, "error": job.error,
             "step": progress["step"], "max_steps": progress["max_steps"], "epoch": progress["epoch"],
-            "device": job.recorder.device, "best_metric": best_value(job.recorder.points(), metric),
+            "device": job.recorder.device, "best_metric": best_value(job.recorder.points(), metric, lowest=lm),
             "best_metric_name": metric, "pid": os.getpid(), "host": socket.gethostname(),
             "best_step": kept_step(job.config, job.recorder.evaluations())}
 
@@ -102,4 +103,5 @@ def load_resume(store: RunStore, run_id: str, state: str | None = None) -> tuple
         raise UserError("Run {run!r} is {state}: only a stopped, failed or interrupted run can be resumed", run=run_id,
                         state=state)
     store.truncate_metrics(run_id, checkpoint_step(store.latest_checkpoint(run_id)))
+    store.truncate_samples(run_id, checkpoint_step(store.latest_checkpoint(run_id)))
     return config, store.read_metrics(run_id)

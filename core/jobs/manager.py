@@ -185,7 +185,7 @@ class JobManager:
                 **progress, "elapsed_s": round(end - job.started, 1) if job.started else 0.0,
                 "eta_s": progress["eta_s"] if live else None, "queue_position": position,
                 "device": job.recorder.device, "error": job.error, "baseline": dict(job.recorder.baseline),
-                "final": dict(job.recorder.final), "points": points,
+                "final": dict(job.recorder.final), "points": points, "samples": job.recorder.samples(),
                 "best_step": kept_step(job.config, job.recorder.evaluations())}
 
     # ------------------------------------------------------------- internals
@@ -298,7 +298,7 @@ class JobManager:
                 "samples_per_second": 0.0, "queue_position": 0, "device": status.get("device", ""),
                 "error": status.get("error", ""), "baseline": self.store.read_eval(job_id, "baseline"),
                 "final": self.store.read_eval(job_id, "final"),
-                "points": self.store.read_metrics(job_id, since_step),
+                "points": self.store.read_metrics(job_id, since_step), "samples": self.store.read_samples(job_id),
                 "best_step": _int_or_none(status.get("best_step"))}
 
 

@@ -22,12 +22,12 @@ def model_max_length(model: str, tokenizer=None, model_config=None) -> int:
     return min([v for v in limits if isinstance(v, int) and v > 0], default=MAX_LENGTH_LIMIT)
 
 
-def check_max_length(model: str, max_length: int, model_config, tokenizer) -> None:
-    """Refuse a max_length beyond what the model has positions for (it would fail with an index error)."""
+def check_max_length(model: str, max_length: int, model_config, tokenizer, name: str = "max_length") -> None:
+    """Refuse a max_length (a causal LM's block_size) beyond what the model has positions for (an index error)."""
     limit = model_max_length(model, tokenizer, model_config)
     if max_length > limit:
-        raise UserError("max_length: {length} is beyond what {model} takes ({limit} tokens) - set max_length to "
-                        "{limit} or less", length=max_length, model=model, limit=limit)
+        raise UserError("{name}: {length} is beyond what {model} takes ({limit} tokens) - set {name} to "
+                        "{limit} or less", name=name, length=max_length, model=model, limit=limit)
 
 
 def load_classifier(model: str, label_names: list[str], tokenizer, trust_remote_code: bool = False):

@@ -95,8 +95,16 @@ def memory(counts: dict, model_config, blocks: int, batch_size: int, max_length:
     return {"bytes": parts, "arithmetic": lines}
 
 
+def check_classification(config) -> None:
+    """The estimate, the timed step and the step-through model a classifier; a causal LM run is told so."""
+    if getattr(config, "task", "classification") == "causal_lm":
+        raise UserError("task: the Before Start estimate, the timed step and Step through cover classification runs "
+                        "so far - start the causal_lm run to see its speed, loss and perplexity")
+
+
 def estimate(config, precision: str = "fp32") -> dict:
     """Trainable parameters, their share, and the memory a run of config needs (precision: fp32, fp16 or bf16)."""
+    check_classification(config)
     net, model_config = trained_skeleton(config)
     counts = count_parameters(net)
     blocks = blocks_with_gradients(net, config)
@@ -112,6 +120,7 @@ def estimate(config, precision: str = "fp32") -> dict:
 def measure_step(config, precision: str = "fp32", train_rows: int = 0) -> dict:
     """Time one real training step (forward, backward, AdamW) at the config's batch and length, on random ids;
     with the planned steps, a time estimate. One measurement at a time per process."""
+    check_classification(config)
     config.check_limits()  # a run this server would refuse (training off, too many steps) is not timed either
     if not _measure_lock.acquire(blocking=False):
         raise UserError("Another step is being timed right now: try again in a few seconds")

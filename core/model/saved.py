@@ -68,6 +68,25 @@ def load_run_model(model_dir):
     return merged.eval(), tokenizer
 
 
+def load_run_lm(model_dir):
+    """(model, tokenizer) of a saved causal LM run: a whole model, or a LoRA adapter merged into its base."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer  # slow import, deferred to first use
+
+    model_dir = Path(model_dir)
+    tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
+    if not is_adapter(model_dir):
+        return AutoModelForCausalLM.from_pretrained(str(model_dir)).eval(), tokenizer
+    from peft import PeftModel  # slow import (peft), only for LoRA runs
+
+    from core.model.causal_lm import load_causal_lm  # the base as training loaded it: only for LoRA runs
+
+    info = read_adapter_info(model_dir)
+    if not isinstance(info.get("base_model"), str):
+        raise UserError("Run {run} has a LoRA adapter without its base model: train it again", run=model_dir.parent.name)
+    base = load_causal_lm(info["base_model"], tokenizer, bool(info.get("trust_remote_code")))
+    return PeftModel.from_pretrained(base, str(model_dir)).merge_and_unload().eval(), tokenizer
+
+
 def export_folder(model_dir, work_dir) -> Path:
     """A folder to zip or push: the model folder itself, or for a LoRA run the merged model with the adapter in
     an adapter/ subfolder (a few megabytes, for those who want to keep using peft)."""

@@ -129,6 +129,10 @@ def add_lora(model, config):
     """lora: a peft model with adapters on the target layers; the head trains in full and is saved with them."""
     from peft import LoraConfig, get_peft_model  # slow import (peft), deferred to first use
 
+    if getattr(config, "task", "classification") == "causal_lm":  # the LM head stays frozen: only adapters train
+        return get_peft_model(model, LoraConfig(task_type="CAUSAL_LM", r=config.lora_r, lora_alpha=config.lora_alpha,
+                                                lora_dropout=config.lora_dropout,
+                                                target_modules=lora_targets(model, config)))
     extra_heads = [name for name in head_module_names(model) if name not in PEFT_HEADS]  # DistilBERT's pre_classifier
     lora = LoraConfig(task_type="SEQ_CLS", r=config.lora_r, lora_alpha=config.lora_alpha,
                       lora_dropout=config.lora_dropout, target_modules=lora_targets(model, config),

@@ -77,6 +77,9 @@ def count(rows: list[dict]) -> dict:
 
 def run_examples(store: RunStore, run_id: str, refresh: bool = False) -> dict:
     """The run's per-example results, computed on first request from its saved model and kept in its folder."""
+    if store.read_config(run_id).get("task") == "causal_lm":
+        raise UserError("Run {run} is a causal LM: it has no classes to get right or wrong - read what it writes "
+                        "(Watch it write, Try it) instead", run=run_id)
     with _lock:
         stored = {} if refresh else store.read_examples(run_id)
         if stored.get("version") == VERSION:

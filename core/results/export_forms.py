@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.messages import UserError
-from core.results import export_loops, export_script
+from core.results import export_lm, export_loops, export_script
 
 FORMS = ("trainer", "loop", "accelerate")
 
@@ -29,7 +29,13 @@ def file_name(config, form: str = "trainer") -> str:
 
 def generate(config, form: str = "trainer") -> str:
     """The script of one form."""
+    task = config.task if hasattr(config, "task") else dict(config).get("task")
+    if check_form(form) != "trainer" and task == "causal_lm":
+        raise UserError("form: {form} exports classification runs; a causal LM run exports as the Trainer script - "
+                        "choose trainer", form=form)
     if check_form(form) == "trainer":
+        if task == "causal_lm":
+            return export_lm.generate_lm_script(config.to_dict() if hasattr(config, "to_dict") else dict(config))
         return export_script.generate_script(config)
     return export_loops.generate_accelerate(config) if form == "accelerate" else export_loops.generate_loop(config)
 

@@ -221,6 +221,12 @@ def classifier_lines(cfg: dict) -> list[str]:
 
 
 literal, model_source_lines = _lit, _model_lines  # public names, for the other exported forms
+training_args_lines = _training_args_lines  # also for the causal LM script (core.results.export_lm)
+
+
+def data_source_lines(cfg: dict) -> list[str]:
+    """`raw`: the config's dataset loaded as a DatasetDict (the causal LM script splits it its own way)."""
+    return _load_lines(cfg.get("dataset") or {"kind": "sample"})
 
 
 def _keeps_best(cfg: dict) -> bool:

@@ -15,7 +15,7 @@ from core import sources
 from core.data.source import DatasetSource
 from core.messages import UserError
 from core.runs.store import RunStore
-from core.training.config import TrainConfig
+from core.training.config import RUN_MODEL_PREFIX, TrainConfig
 
 log = logging.getLogger(__name__)
 
@@ -100,9 +100,9 @@ def _dataset(source: DatasetSource) -> tuple[str, list[str]]:
     return "the author's own file (not published)", []
 
 
-def _scores(baseline: dict, final: dict) -> list[tuple[str, str, str, str]]:
+def _scores(baseline: dict, final: dict, keys=SCORES) -> list[tuple[str, str, str, str]]:
     rows = []
-    for key in SCORES:
+    for key in keys:
         before, after = baseline.get(key), final.get(key)
         if not isinstance(after, (int, float)):
             continue
@@ -134,11 +134,81 @@ def build_card(config: TrainConfig, repo_id: str, baseline: dict, final: dict, l
     return str(card)
 
 
+LM_TEMPLATE = """---
+{{ card_data }}
+---
+
+# {{ title }}
+
+A causal language model trained from `{{ base }}` with Fine-tune Studio (the Hugging Face `Trainer`): it continues
+texts like its training rows.
+
+## Training data
+
+- dataset: {{ dataset }}; text column: `{{ text_column }}`{% if only %}; only rows where {{ only }}{% endif %}
+- {{ preparation }}
+
+## Training settings
+
+| setting | value |
+|---|---|
+{% for name, value in settings %}| `{{ name }}` | {{ value }} |
+{% endfor %}
+## Results on the evaluation rows
+
+| metric | before training | after | change |
+|---|---|---|---|
+{% for name, before, after, change in scores %}| {{ name }} | {{ before }} | {{ after }} | {{ change }} |
+{% endfor %}
+Perplexity is exp(loss): how many equally likely next tokens the model hesitates between.
+
+## How to use
+
+```python
+from transformers import pipeline
+
+writer = pipeline("text-generation", model={{ repo_literal }})
+print(writer("The hotel", max_new_tokens=30, do_sample=True, top_k=50)[0]["generated_text"])
+```
+
+## Limits
+
+A small model trained on few texts: it writes plausible fragments, not facts. Learning and experiments only.
+"""
+LM_SETTINGS = ("block_size", "packing", "num_train_epochs", "max_steps", "learning_rate", "batch_size", "weight_decay",
+               "warmup_ratio", "seed", "train_mode")
+
+
+def build_lm_card(config: TrainConfig, repo_id: str, baseline: dict, final: dict) -> str:
+    """The README.md of a causal LM run: what it learned from, how, its perplexity before and after, how to use it."""
+    from huggingface_hub import ModelCard, ModelCardData  # slow import, deferred to first use
+
+    dataset, hub_datasets = _dataset(DatasetSource.from_dict(config.dataset))
+    built_here = config.model == sources.TINY_GPT or config.model.startswith(RUN_MODEL_PREFIX)
+    base = None if built_here else _base_model(config.model)  # the tiny GPT and earlier runs are not on the Hub
+    shown = "a GPT-2 built from a config (random weights)" if config.model == sources.TINY_GPT else \
+        "an earlier run's model" if built_here else base or "a local model"
+    data = ModelCardData(base_model=base, datasets=hub_datasets or None, library_name="transformers",
+                         pipeline_tag="text-generation", tags=["text-generation", "fine-tune-studio"])
+    only = f"`{_cell(config.only_column)}` = {_cell(config.only_value)}" if config.only_column else ""
+    preparation = (f"packed: texts joined and cut into blocks of {config.block_size} tokens" if config.packing
+                   else f"one text per row, at most {config.block_size} tokens, padded")
+    scores = _scores(baseline, final, ("eval_loss", "eval_perplexity"))
+    card = ModelCard.from_template(
+        data, template_str=LM_TEMPLATE, title=_cell(repo_id.split("/")[-1]), base=_cell(shown),
+        dataset=dataset, text_column=_cell(config.text_column), only=only, preparation=preparation,
+        settings=[(name, _cell(getattr(config, name))) for name in LM_SETTINGS], scores=scores,
+        repo_literal=repr(repo_id))
+    return str(card)
+
+
 def card_for_run(store: RunStore, run_id: str, repo_id: str) -> str:
     """The model card of a stored run, from its config, evaluations, report and status."""
     if not store.has_model(run_id):
         raise UserError("Run {run} has no saved model: train it with 'save model' on first", run=run_id)
     config = TrainConfig.from_stored(store.read_config(run_id))
+    if config.task == "causal_lm":
+        return build_lm_card(config, repo_id, store.read_eval(run_id, "baseline"), store.read_eval(run_id, "final"))
     report, status = store.read_eval(run_id, "report"), store.read_status(run_id)
     labels = report.get("labels") or _labels_of(store, run_id)
     best = status.get("best_step") if isinstance(status.get("best_step"), int) else None

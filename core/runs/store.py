@@ -6,6 +6,7 @@
                   eval_baseline.json  the evaluation before training
                   eval_final.json     the evaluation at the end
                   eval_report.json    confusion matrix and per-class scores of the saved model
+                  samples.jsonl       a causal LM run: what it wrote at each evaluation, one line per evaluation
                   examples.json       per-example predictions before and after fine-tuning (core.results.examples)
                   tensorboard/        TensorBoard's event files, when the run reports to it
                   checkpoint-N/       the Trainer's checkpoints (resume starts from the highest N)
@@ -40,6 +41,8 @@ CONFIG_FILE, METRICS_FILE, STATUS_FILE = "config.json", "metrics.jsonl", "status
 EVAL_FILES = {"baseline": "eval_baseline.json", "final": "eval_final.json", "report": "eval_report.json"}
 MODEL_DIR = "model"
 EXAMPLES_FILE = "examples.json"
+SAMPLES_FILE = "samples.jsonl"  # a causal LM run: what the model wrote at each evaluation, one line per evaluation
+MAX_SAMPLE_LINES = 1000  # read back at most this many evaluations' samples
 TRACKING_DIR = "_tracking"  # beside the run folders; never a run id (those start with a letter or digit)
 TRACKERS_PER_RUN = {"tensorboard": "tensorboard"}  # tool -> its folder inside a run folder
 ADAPTER_CONFIG = "adapter_config.json"  # peft's name: a model/ folder holding it is a LoRA adapter
@@ -207,6 +210,39 @@ class RunStore:
                 records.append(record)
         return records
 
+    def append_samples(self, run_id: str, record: dict) -> None:
+        """One samples.jsonl line: the texts a causal LM wrote at one evaluation."""
+        line = json.dumps(record, ensure_ascii=False)
+        with self._lock, (self.path(run_id) / SAMPLES_FILE).open("a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+
+    def read_samples(self, run_id: str) -> list[dict]:
+        """The run's samples, oldest first; damaged lines are skipped."""
+        path = self.path(run_id) / SAMPLES_FILE
+        if not path.is_file():
+            return []
+        rows = []
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                if isinstance(row, dict) and isinstance(row.get("samples"), list):
+                    rows.append(row)
+        return rows[-MAX_SAMPLE_LINES:]
+
+    def truncate_samples(self, run_id: str, after_step: int) -> None:
+        """Drop samples written past a checkpoint before resuming from it (the evaluations will write them again)."""
+        path = self.path(run_id) / SAMPLES_FILE
+        if not path.is_file():
+            return
+        kept = [r for r in self.read_samples(run_id) if r.get("kind") == "baseline" or r.get("step", 0) <= after_step]
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in kept), encoding="utf-8")
+        with self._lock:
+            os.replace(tmp, path)
+
     def truncate_metrics(self, run_id: str, after_step: int) -> None:
         """Drop training records past a checkpoint before resuming from it (they will be logged again)."""
         kept = [r for r in self.read_metrics(run_id) if r.get("kind") == "baseline" or r["step"] <= after_step]
@@ -287,7 +323,8 @@ class RunStore:
             config = read_json(self.path(run_id) / CONFIG_FILE) or {}
             status = self.read_status(run_id)
             metrics = config.get("metrics") if isinstance(config.get("metrics"), list) else None
-            metric = f"eval_{(metrics or ['accuracy'])[0]}"
+            named = status.get("best_metric_name")  # a causal LM run names its own (eval_perplexity)
+            metric = named if isinstance(named, str) and named else f"eval_{(metrics or ['accuracy'])[0]}"
             best = status.get("best_metric", self.read_eval(run_id, "final").get(metric))
             rows.append({
                 "run_id": run_id, "name": str(config.get("run_name") or run_id), "config": config,

@@ -16,6 +16,7 @@ from pathlib import Path
 from core import sources
 from core.data.source import SAMPLE, DatasetSource
 from core.messages import N_, UserError, check_known_fields
+from core.model.causal_lm import RUN_PREFIX as RUN_MODEL_PREFIX
 from core.model.trainable import TRAIN_MODES
 from core.settings import Settings, get_settings
 from core.tokenizer.call_settings import MAX_LENGTH_LIMIT
@@ -30,6 +31,8 @@ PRECISIONS = ("auto", "fp32", "fp16", "bf16")
 BEST_MODEL_METRICS = ("loss", *METRICS)  # what "best" may mean: the lowest eval loss or the highest score
 TRACKERS = ("none", "trackio", "tensorboard")  # report_to: where the Trainer also sends its logs
 TRACKER_PACKAGES = {"trackio": ("trackio",), "tensorboard": ("tensorboard", "tensorboardX")}
+TASKS = ("classification", "causal_lm")  # sort texts into classes, or learn to continue a text (GPT-style)
+MAX_SAMPLE_PROMPTS, MAX_PROMPT_CHARS = 4, 200  # the fixed prompts a causal LM run writes from at each evaluation
 
 
 def _f(default, help_text: str, **kw):
@@ -89,6 +92,15 @@ class TrainConfig:
     lora_alpha: int = _f(16, "LoRA scale: the update is multiplied by lora_alpha / lora_r (often twice lora_r).")
     lora_dropout: float = _f(0.1, "LoRA dropout: share of the adapter's inputs dropped while training (0 to 0.5).")
     lora_target_modules: list = _f([], "Layers LoRA adapts, by name (e.g. query, value); empty: the model's default.")
+    task: str = _f("classification", "classification: sort texts into classes; causal_lm: learn to continue texts "
+                                     "(GPT-style), measured by perplexity.")
+    block_size: int = _f(128, "causal_lm: tokens per training example (the context the model learns from).")
+    packing: bool = _f(True, "causal_lm: concatenate texts and cut them into full block_size chunks (no padding); "
+                             "off: one text per row, padded.")
+    only_column: str = _f("", "Keep only rows whose only_column equals only_value (e.g. domain = hotels); empty: all.")
+    only_value: str = _f("", "The value only_column must have for a row to be kept.")
+    sample_prompts: list = _f([], "causal_lm: prompts the model writes from at each evaluation (empty: a few "
+                                  "defaults).")
 
     def __post_init__(self) -> None:
         self._coerce_types()
@@ -116,6 +128,7 @@ class TrainConfig:
         self.dataset = DatasetSource.from_dict(self.dataset).to_dict()  # refuses what is not a source, naming the fix
         self.metrics = check_metric_names(self.metrics)
         self.lora_target_modules = _layer_names(self.lora_target_modules)
+        self.sample_prompts = _prompts(self.sample_prompts)
         if not RUN_NAME.fullmatch(self.run_name):
             raise UserError("run_name: {value!r} - use letters, digits, spaces, '.', '-' or '_' (at most 64), e.g. "
                             "quick-demo", value=self.run_name[:80])
@@ -150,12 +163,19 @@ class TrainConfig:
         _between("lora_r", self.lora_r, 1, 1024, N_("e.g. 8"))
         _between("lora_alpha", self.lora_alpha, 1, 100_000, N_("e.g. 16, twice lora_r"))
         _between("lora_dropout", self.lora_dropout, 0.0, 0.9, N_("e.g. 0.1"))
+        _between("block_size", self.block_size, 8, MAX_LENGTH_LIMIT, N_("e.g. 128 (at most the model's positions)"))
 
     def _check_choices(self) -> None:
         _choice("padding", self.padding, PADDINGS)
         _choice("eval_strategy", self.eval_strategy, EVAL_STRATEGIES)
         _choice("precision", self.precision, PRECISIONS)
         _choice("train_mode", self.train_mode, TRAIN_MODES)
+        _choice("task", self.task, TASKS)
+        if bool(self.only_column) != bool(self.only_value):
+            raise UserError("only_column and only_value go together - set both (e.g. domain and hotels) or neither")
+        if self.task == "causal_lm":
+            self._check_causal_lm()
+            return
         for name in ("train_split", "text_column", "label_column"):
             if not getattr(self, name):
                 raise UserError("{name}: must not be empty - e.g. {example!r}", name=name,
@@ -164,6 +184,25 @@ class TrainConfig:
             raise UserError("text_pair_column: same as text_column - choose the second text column or leave it empty")
         if self.label_column in (self.text_column, self.text_pair_column):
             raise UserError("label_column: same as a text column - choose the column holding the classes")
+        self._check_best_model()
+        if self.eval_split and self.eval_split == self.train_split:
+            raise UserError("eval_split: {split!r} is also the train split, so scores would be measured on training rows "
+                            "- choose another split or leave it empty to carve one", split=self.eval_split)
+
+    def _check_causal_lm(self) -> None:
+        """A causal LM learns from text alone: no labels, no pair, loss and perplexity as its only scores."""
+        for name in ("train_split", "text_column"):
+            if not getattr(self, name):
+                raise UserError("{name}: must not be empty - e.g. {example!r}", name=name,
+                                example=TrainConfig.__dataclass_fields__[name].default)
+        if self.text_pair_column:
+            raise UserError("text_pair_column: a causal language model reads one text - leave text_pair_column empty")
+        if self.train_mode in ("head", "last_n_layers"):
+            raise UserError("train_mode: {mode} trains a new classifier head, which a causal LM has not - choose full "
+                            "or lora", mode=self.train_mode)
+        if self.metric_for_best_model != "loss":
+            raise UserError("metric_for_best_model: a causal LM is scored by its loss (perplexity = exp(loss)) - "
+                            "choose loss")
         self._check_best_model()
         if self.eval_split and self.eval_split == self.train_split:
             raise UserError("eval_split: {split!r} is also the train split, so scores would be measured on training rows "
@@ -248,14 +287,36 @@ class TrainConfig:
         """
         settings = settings or get_settings()
         DatasetSource.from_dict(self.dataset).check_access(owner)
-        sources.resolve_model(self.model)
+        if self.model.startswith(RUN_MODEL_PREFIX):
+            self._check_run_model(owner)
+        else:
+            sources.resolve_model(self.model)
+        if self.task == "causal_lm" and not self.trust_remote_code:  # remote code: the run itself will say
+            from core.model.causal_lm import check_model_writes  # imports transformers: only for LM runs
+
+            check_model_writes(self.model, self.block_size)  # an encoder, or too short a context: refused now
         if settings.public and self.trust_remote_code and self.model not in settings.trusted_remote_code:
             raise UserError("trust_remote_code: this server runs no code from model repositories (only the owner's "
                             "TRUSTED_REMOTE_CODE list may) - turn it off, or run the app on your own machine")
-        if self.train_mode != "full" and not self.trust_remote_code:  # remote code: the run itself will say
+        if self.train_mode != "full" and not self.trust_remote_code and self.task == "classification":
+            # remote code, or a causal LM's LoRA layers (checked on its model when the run loads it): the run will say
             from core.model.estimate import check_train_mode  # imports torch and transformers: only when needed
 
             check_train_mode(self)  # too many layers, unknown LoRA layers: refused before the run queues
+
+    def _check_run_model(self, owner: str) -> None:
+        """model "run:<id>": continue from a run's saved model, which only the run's owner may do."""
+        from core.ownership import may_change  # who may use a run: only for run: models
+        from core.runs.store import RunStore
+
+        store, run_id = RunStore(get_settings().runs_dir), self.model[len(RUN_MODEL_PREFIX):]
+        try:
+            known = store.exists(run_id) and may_change(store.read_status(run_id).get("owner", ""), owner)
+        except ValueError:  # not a run id at all: the same answer as for someone else's run
+            known = False
+        if not known:
+            raise UserError("model: run {run!r} was not found among your runs - pick one of your finished runs",
+                            run=run_id[:80])
 
     def save(self, path) -> Path:
         path = Path(path)
@@ -294,6 +355,27 @@ def tutorial_config() -> TrainConfig:
                        train_split="train", eval_split="test", max_train_samples=1000, max_eval_samples=1000,
                        max_length=512, padding="max_length", num_train_epochs=3.0, learning_rate=5e-5,
                        batch_size=8, eval_batch_size=8, eval_strategy="epoch", logging_steps=10)
+
+
+def pretrain_tiny_gpt_config() -> TrainConfig:
+    """Offline pretraining: the tiny GPT (random weights, built here) learns English from every embedded review."""
+    return TrainConfig(run_name="tiny-gpt-pretrain", task="causal_lm", model=sources.TINY_GPT, block_size=128,
+                       packing=True, max_train_samples=0, max_eval_samples=0, num_train_epochs=PRETRAIN_EPOCHS,
+                       learning_rate=2e-3, warmup_ratio=0.05, weight_decay=0.01, batch_size=16, eval_batch_size=32,
+                       eval_strategy="steps", eval_steps=40, logging_steps=5, label_column="label",
+                       sample_prompts=list(DOMAIN_PROMPTS))
+
+
+def domain_finetune_config(run_id: str, domain: str = "hotels") -> TrainConfig:
+    """Fine-tune a pretrained run on one domain of the reviews (only_column domain): its writing moves there."""
+    return TrainConfig(run_name=f"tiny-gpt-{domain}", task="causal_lm", model=f"{RUN_MODEL_PREFIX}{run_id}",
+                       block_size=128, packing=True, max_train_samples=0, max_eval_samples=0, only_column="domain",
+                       only_value=domain, num_train_epochs=4.0, learning_rate=5e-4, batch_size=16,
+                       eval_strategy="steps", eval_steps=10, logging_steps=2, sample_prompts=list(DOMAIN_PROMPTS))
+
+
+PRETRAIN_EPOCHS = 8.0  # a few minutes on 2 CPU cores (bench/causal_lm.py measures it)
+DOMAIN_PROMPTS = ("I", "The", "It was")  # neutral openings: what follows shows which domain the model writes in
 
 
 # ----------------------------------------------------------------- helpers
@@ -352,6 +434,20 @@ def _layer_names(value) -> list[str]:
         raise UserError("lora_target_modules: {value} - name layers with letters, digits, '_' and '.', e.g. "
                         "[\"query\", \"value\"], or leave it empty for the model's default", value=repr(value)[:120])
     return list(dict.fromkeys(v.strip() for v in value))
+
+
+def _prompts(value) -> list[str]:
+    """sample_prompts: a list of short texts, or one text of them separated by '|' (a form's textbox)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split("|") if part.strip()]
+    if not isinstance(value, (list, tuple)) or len(value) > MAX_SAMPLE_PROMPTS or not all(
+            isinstance(v, str) and 0 < len(v.strip()) <= MAX_PROMPT_CHARS for v in value):
+        raise UserError("sample_prompts: {value} - give at most {count} prompts of 1 to {chars} characters, e.g. "
+                        "[\"The hotel\", \"The food\"]", value=repr(value)[:120], count=MAX_SAMPLE_PROMPTS,
+                        chars=MAX_PROMPT_CHARS)
+    return [v.strip() for v in value]
 
 
 def _choice(name: str, value: str, choices) -> None:

@@ -43,10 +43,12 @@ def select_rows(config: TrainConfig):
     dsd = load_source(DatasetSource.from_dict(config.dataset))
     train = _split(dsd, config.train_split, "train_split")
     _check_columns(train, config, config.train_split)
+    train = keep_only(train, config, config.train_split)
     eval_set = None
     if config.eval_split:
         eval_set = _split(dsd, config.eval_split, "eval_split")
         _check_columns(eval_set, config, config.eval_split)
+        eval_set = keep_only(eval_set, config, config.eval_split)
     train = _drop_missing(train, config)
     train, names = encode_labels(train, config.label_column, config.num_labels)
     if eval_set is None:  # carved and capped before train is subsampled: eval rows never depend on train's cap
@@ -75,6 +77,22 @@ def _check_columns(dataset, config: TrainConfig, split: str) -> None:
         if column and column not in dataset.column_names:
             raise UserError("{field}: column {column!r} not found in split {split!r} - choose one of {choices}",
                             field=field_name, column=column, split=split, choices=", ".join(dataset.column_names))
+
+
+def keep_only(dataset, config: TrainConfig, split: str):
+    """Rows whose only_column equals only_value (e.g. domain = hotels), when the config names one."""
+    column, value = config.only_column, config.only_value
+    if not column:
+        return dataset
+    if column not in dataset.column_names:
+        raise UserError("only_column: column {column!r} not found in split {split!r} - choose one of {choices}",
+                        column=column, split=split, choices=", ".join(dataset.column_names))
+    kept = dataset.filter(lambda row: str(row[column]) == value, desc="Keeping one value")
+    if len(kept) == 0:
+        seen = sorted({str(v) for v in dataset.unique(column)})[:10]
+        raise UserError("only_value: no row of split {split!r} has {column} = {value!r} - choose one of {choices}",
+                        split=split, column=column, value=value, choices=", ".join(seen))
+    return kept
 
 
 def _drop_missing(dataset, config: TrainConfig):

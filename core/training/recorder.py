@@ -23,10 +23,10 @@ def make_record(logs: dict, step: int, epoch: float | None, kind: str) -> dict:
     return record
 
 
-def best_value(points, key: str) -> float | None:
-    """The highest value of key over eval records (baseline excluded), or None."""
+def best_value(points, key: str, lowest: bool = False) -> float | None:
+    """The highest value of key over eval records (baseline excluded; lowest: the lowest, e.g. perplexity), or None."""
     values = [p[key] for p in points if p.get("kind") == "eval" and isinstance(p.get(key), (int, float))]
-    return max(values) if values else None
+    return (min(values) if lowest else max(values)) if values else None
 
 
 class MetricsRecorder:
@@ -54,6 +54,7 @@ class MetricsRecorder:
         self.baseline: dict = {}
         self.final: dict = {}
         self.last_eval: tuple[int, dict] | None = None
+        self._samples: list[dict] = []
 
     def add(self, record: dict) -> None:
         with self._lock:
@@ -64,6 +65,15 @@ class MetricsRecorder:
                 self.write(record)
         if self.on_record is not None:
             self.on_record(record)
+
+    def add_samples(self, record: dict) -> None:
+        """A causal LM's writing at one evaluation: {"step", "kind", "time", "samples": [{prompt, greedy, sampled}]}."""
+        with self._lock:
+            self._samples.append(record)
+
+    def samples(self) -> list[dict]:
+        with self._lock:
+            return [dict(r) for r in self._samples]
 
     def set_phase(self, phase: str) -> None:
         """'baseline' while the untrained model is evaluated (its records are the 'before' point), else 'train'."""

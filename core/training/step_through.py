@@ -23,6 +23,7 @@ from cachetools import TTLCache
 from core import sources
 from core.messages import UserError, say
 from core.model.checkpoints import check_max_length, load_classifier
+from core.model.estimate import check_classification
 from core.model.trainable import apply_train_mode
 from core.settings import get_settings
 from core.sources import resolve_model
@@ -147,6 +148,7 @@ def prepare(config: TrainConfig) -> Walk:
 
 def walk_for(config: TrainConfig, key: str = "") -> Walk:
     """The cached walk-through of this caller (key: their session or visitor) for this config, prepared on first use."""
+    check_classification(config)
     cache_key = (key, json.dumps(config.to_dict(), sort_keys=True))
     with _cache_lock:
         walk = _cache.get(cache_key)

@@ -14,17 +14,18 @@ import threading
 from pathlib import Path
 
 from core.messages import UserError
+from core.model.causal_lm import check_causal_lm, load_causal_lm, model_location
 from core.model.checkpoints import check_max_length, load_classifier
 from core.model.saved import save_run_model
 from core.model.trainable import apply_train_mode
 from core.runs.store import RunStore
 from core.settings import get_settings
-from core.sources import resolve_model
 from core.training import distributed
 from core.tokenizer.loading import ensure_pad_token
 from core.training.config import TrainConfig
 from core.training.metrics import make_compute_metrics
 from core.training.prepare import prepare_data
+from core.training.prepare_lm import prepare_lm_data
 from core.training.recorder import MetricsRecorder
 
 log = logging.getLogger(__name__)
@@ -56,8 +57,10 @@ def load_tokenizer(config: TrainConfig):
     """The model's tokenizer; one without a pad token (GPT-2) pads with its end-of-text token."""
     from transformers import AutoTokenizer  # slow import, deferred to first use
 
-    tokenizer = AutoTokenizer.from_pretrained(resolve_model(config.model), trust_remote_code=config.trust_remote_code)
-    ensure_pad_token(tokenizer, add=True)
+    tokenizer = AutoTokenizer.from_pretrained(model_location(config.model), trust_remote_code=config.trust_remote_code)
+    fix = ensure_pad_token(tokenizer, add=True)
+    if fix:  # the pad-token lesson: say what was done, as the tutorials do it by hand
+        log.info("the tokenizer had no pad token: %s", "pad_token = eos_token" if fix == "eos" else "added [PAD]")
     return tokenizer
 
 
@@ -167,18 +170,24 @@ def run(config: TrainConfig, run_dir, *, callbacks=(), stop_event: threading.Eve
     precision = resolve_precision(config.precision)
     set_seed(config.seed)
     tokenizer = load_tokenizer(config)
-    model_config = AutoConfig.from_pretrained(resolve_model(config.model), trust_remote_code=config.trust_remote_code)
-    check_max_length(config.model, config.max_length, model_config, tokenizer)
-    data = prepare_data(config, tokenizer)
+    model_config = AutoConfig.from_pretrained(model_location(config.model), trust_remote_code=config.trust_remote_code)
+    lm = config.task == "causal_lm"
+    if lm:
+        check_causal_lm(config.model, model_config)
+    check_max_length(config.model, config.block_size if lm else config.max_length, model_config, tokenizer,
+                     "block_size" if lm else "max_length")
+    data = prepare_lm_data(config, tokenizer) if lm else prepare_data(config, tokenizer)
     _check_planned_steps(config, len(data.train), distributed.state().num_processes)
-    model = apply_train_mode(load_classifier(config.model, data.label_names, tokenizer, config.trust_remote_code),
-                             config)  # full, head, last_n_layers or lora (core.model.trainable)
+    model = load_causal_lm(config.model, tokenizer, config.trust_remote_code) if lm else \
+        load_classifier(config.model, data.label_names, tokenizer, config.trust_remote_code)
+    model = apply_train_mode(model, config)  # full, head, last_n_layers or lora (core.model.trainable)
     trainer = Trainer(
         model=model,
         args=training_arguments(config, run_dir, precision), data_collator=data.collator,
         train_dataset=data.train, eval_dataset=data.eval, processing_class=tokenizer,
-        compute_metrics=make_compute_metrics(config.metrics, data.num_labels),
-        callbacks=[MetricsCallback(recorder), StopCallback(stop_event), *training_callbacks(config), *callbacks])
+        compute_metrics=None if lm else make_compute_metrics(config.metrics, data.num_labels),
+        callbacks=[*lm_callbacks(config, recorder, store, run_id, main), MetricsCallback(recorder),
+                   StopCallback(stop_event), *training_callbacks(config), *callbacks])
     trainer.remove_callback(PrinterCallback)  # the recorder keeps the logs; stdout stays for results
     _send_tensorboard_to_run_folder(trainer, store, run_id)
     recorder.set_device(describe_device(trainer.args))
@@ -192,12 +201,22 @@ def run(config: TrainConfig, run_dir, *, callbacks=(), stop_event: threading.Eve
     result["best_step"] = trainer.state.best_global_step if config.load_best_model_at_end else None
     if stop_event.is_set() and trainer.state.global_step < trainer.state.max_steps:
         return result
-    recorder.set_final(_final(trainer, result["best_step"]))
+    recorder.set_final(_with_perplexity(config, _final(trainer, result["best_step"])))
     if main:
         store.write_eval(run_id, "final", recorder.final)
     if config.save_model:  # the whole model, or a LoRA run's adapter (core.model.saved)
         save_run_model(trainer, store, run_id, config, data.label_names, model_config.vocab_size)
     return {**result, "final": recorder.final, "state": "done"}
+
+
+def lm_callbacks(config: TrainConfig, recorder, store: RunStore, run_id: str, main: bool) -> list:
+    """A causal LM run: perplexity beside each eval loss (before the recorder sees it) and samples at evaluations."""
+    if config.task != "causal_lm":
+        return []
+    from core.training.lm_callbacks import PerplexityCallback, SamplesCallback  # imports transformers: LM runs only
+
+    write = functools.partial(store.append_samples, run_id) if main else None
+    return [PerplexityCallback(), SamplesCallback(recorder, config.sample_prompts, write)]
 
 
 def _check_planned_steps(config: TrainConfig, train_rows: int, processes: int = 1) -> None:
@@ -217,10 +236,18 @@ def _baseline(trainer, config, store: RunStore, run_id: str, recorder, main: boo
         metrics = trainer.evaluate()
     finally:
         recorder.set_phase("train")
-    metrics = {k: v for k, v in metrics.items() if k.startswith("eval_")}
+    metrics = _with_perplexity(config, {k: v for k, v in metrics.items() if k.startswith("eval_")})
     if main:
         store.write_eval(run_id, "baseline", metrics)
     return metrics
+
+
+def _with_perplexity(config: TrainConfig, metrics: dict) -> dict:
+    if config.task != "causal_lm":
+        return metrics
+    from core.training.lm_callbacks import with_perplexity  # imports transformers: LM runs only
+
+    return with_perplexity(metrics)
 
 
 def _final(trainer, best_step: int | None = None) -> dict:

@@ -20,6 +20,8 @@ from core.jobs.manager import get_manager
 from core.messages import N_, UserError
 from core.ownership import may_change
 from core.results import export_forms, model_card, publish
+from core.results import generate as generation
+from core.results.examples import may_read_texts
 from core.results import predict as prediction
 from core.settings import get_settings
 from core.training.config import TrainConfig
@@ -115,8 +117,13 @@ def compare_runs(run_ids: list[str] | None, x_axis: str = "step"):
     """Eval accuracy and train loss of several runs, overlaid, by step or by epoch; each curve named after its run and
     train mode."""
     records: dict[str, list[dict]] = {}
+    tasks = set()
     for run_id in (run_ids or [])[:MAX_COMPARED]:
         records[_curve_name(run_id, set(records))] = _store().read_metrics(run_id)
+        tasks.add(_store().read_config(run_id).get("task", "classification"))
+    if tasks == {"causal_lm"}:  # causal LMs have no accuracy: their eval curve is perplexity
+        score = charts.overlay_figure(records, "eval|baseline", "eval_perplexity", msg("chart.eval_perplexity"), x_axis)
+        return score, charts.overlay_figure(records, "train", "loss", msg("chart.train_loss"), x_axis)
     return (charts.overlay_figure(records, "eval|baseline", "eval_accuracy", msg("chart.eval_accuracy"), x_axis),
             charts.overlay_figure(records, "train", "loss", msg("chart.train_loss"), x_axis))
 
@@ -191,6 +198,26 @@ def predict_from_ui(tab, run_id: str | None, text: str, text_pair: str, request:
     result = predict(run_id or "", text, text_pair)
     return {tab.tuned_label: result["fine_tuned"], tab.base_label: result["base"],
             tab.predict_md: local(result["note"], request)}
+
+
+@shows_errors
+def generate_text(run_id: str, prompt: str, max_new_tokens: int = 40, temperature: float = 0.8, top_k: int = 50,
+                  top_p: float = 0.95, greedy: bool = False, request: gr.Request = None) -> dict:
+    """A causal LM run continues the prompt, beside the model it started from: {"prompt", "fine_tuned", "base"}.
+    Bounded: max_new_tokens at most 200, a prompt of at most 1,000 characters. A model trained on another visitor's
+    upload may repeat their texts, so only they may make it write."""
+    run_id, who = _need(run_id, request), visitor(request)
+    if not may_read_texts(_store(), run_id, who.owner, who.admin):
+        raise UserError("This run learned from another visitor's upload, so only they may make it write")
+    decoding = generation.Decoding(max_new_tokens=max_new_tokens, temperature=temperature, top_k=top_k, top_p=top_p,
+                                   greedy=greedy)
+    return generation.generate(_store(), run_id, prompt, decoding)
+
+
+def generate_from_ui(tab, run_id: str | None, prompt: str, max_new_tokens: float, temperature: float, top_k: float,
+                     top_p: float, greedy: bool, request: gr.Request = None) -> dict:
+    result = generate_text(run_id or "", prompt, int(max_new_tokens), temperature, int(top_k), top_p, greedy, request)
+    return {tab.tuned_text: result["prompt"] + result["fine_tuned"], tab.base_text: result["prompt"] + result["base"]}
 
 
 @shows_errors

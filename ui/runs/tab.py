@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 import gradio as gr
 
+from core.results.generate import MAX_NEW_TOKENS
 from ui import charts, lessons
 from ui.binding import bind
 from ui.chart_view import X_AXES
 from ui.i18n import register, t
 from ui.runs.handlers import (FORM_CHOICES, compare_view, delete_run, download_model, download_script, export_code,
-                              list_runs, page_words, predict, predict_from_ui, push_run, refresh_runs, show_code,
+                              generate_from_ui, generate_text, list_runs, page_words, predict, predict_from_ui, push_run, refresh_runs, show_code,
                               show_examples_now, show_run_lessons, sign_in_admin)
 
 register(
@@ -25,6 +26,13 @@ register(
         "runs.text": "Text", "runs.text.ph": "Type a sentence to classify",
         "runs.pair": "Second text", "runs.pair.info": "Only for sentence-pair runs (e.g. glue/mrpc); else leave empty.",
         "runs.predict": "Predict", "runs.tuned": "Fine-tuned model", "runs.base": "Base model (random head)",
+        "runs.write_h": "Try it: make a causal LM run write", "runs.prompt": "Prompt",
+        "runs.tokens.info": "How many tokens to add (at most 200).",
+        "runs.temp.info": "Below 1: safer, more repetitive; above 1: more surprising, less coherent.",
+        "runs.topk.info": "Draw only among the k likeliest next tokens (0: no limit).",
+        "runs.topp.info": "Draw among the fewest tokens that together cover this probability (nucleus sampling).",
+        "runs.greedy": "Greedy", "runs.greedy.info": "Always take the likeliest token (ignores the three above).",
+        "runs.write": "Write", "runs.write_base": "The model it started from",
         "runs.export_h": "#### Export", "runs.gpus": "GPUs", "runs.gpus.info": "Processes for accelerate launch "
                                                                                 "(one per GPU).",
         "runs.show_code": "Show code", "runs.script": "Standalone Python script (runs as is)",
@@ -57,6 +65,13 @@ register(
         "runs.text": "文本", "runs.text.ph": "输入一句要分类的话",
         "runs.pair": "第二段文本", "runs.pair.info": "仅用于句子对任务（如 glue/mrpc）；否则留空。",
         "runs.predict": "预测", "runs.tuned": "微调后的模型", "runs.base": "基础模型（随机分类头）",
+        "runs.write_h": "试用：让因果语言模型运行写字", "runs.prompt": "提示 (prompt)",
+        "runs.tokens.info": "要续写多少个 token（最多 200）。",
+        "runs.temp.info": "小于 1：更稳妥、更重复；大于 1：更出人意料、更不连贯。",
+        "runs.topk.info": "只在最可能的 k 个 token 中抽取（0：不限制）。",
+        "runs.topp.info": "在累计概率达到这个值的最少 token 中抽取（nucleus 采样）。",
+        "runs.greedy": "贪心", "runs.greedy.info": "每次都取最可能的 token（忽略上面三项）。",
+        "runs.write": "写", "runs.write_base": "它开始时的模型",
         "runs.export_h": "#### 导出", "runs.gpus": "GPU 数", "runs.gpus.info": "accelerate launch 的进程数（每个 GPU 一个）。",
         "runs.show_code": "显示代码", "runs.script": "独立的 Python 脚本（可直接运行）",
         "runs.commands": "accelerate launch（多 GPU）", "runs.zip": "下载模型（zip）",
@@ -119,6 +134,15 @@ class RunsTab:
     examples: lessons.ExamplesBlock
     examples_btn: gr.Button
     form_radio: gr.Radio | None = None  # which exported form Show code and the script zip give
+    write: dict | None = None  # Try it for a causal LM run: prompt, decoding settings, the two continuations
+
+    @property
+    def tuned_text(self) -> gr.Textbox:
+        return self.write["tuned_text"]
+
+    @property
+    def base_text(self) -> gr.Textbox:
+        return self.write["base_text"]
 
     @property
     def retry_state(self) -> gr.State:
@@ -142,6 +166,25 @@ class RunsTab:
                          show_progress="hidden")
 
 
+def _build_write() -> dict:
+    """Try it for a causal LM run: the prompt continued by the fine-tuned model and by the model it started from."""
+    w = {}
+    with gr.Accordion(t("runs.write_h"), open=False):
+        w["prompt_tb"] = gr.Textbox(label=t("runs.prompt"), placeholder="The hotel", lines=2)
+        with gr.Row():
+            w["tokens_sl"] = gr.Slider(1, MAX_NEW_TOKENS, value=40, step=1, label="max_new_tokens",
+                                       info=t("runs.tokens.info"))
+            w["temp_sl"] = gr.Slider(0.05, 2.0, value=0.8, step=0.05, label="temperature", info=t("runs.temp.info"))
+            w["topk_sl"] = gr.Slider(0, 200, value=50, step=1, label="top_k", info=t("runs.topk.info"))
+            w["topp_sl"] = gr.Slider(0.05, 1.0, value=0.95, step=0.05, label="top_p", info=t("runs.topp.info"))
+            w["greedy_cb"] = gr.Checkbox(False, label=t("runs.greedy"), info=t("runs.greedy.info"))
+        w["write_btn"] = gr.Button(t("runs.write"), variant="primary")
+        with gr.Row():
+            w["tuned_text"] = gr.Textbox(label=t("runs.tuned"), lines=4, interactive=False)
+            w["base_text"] = gr.Textbox(label=t("runs.write_base"), lines=4, interactive=False)
+    return w
+
+
 def build_runs_tab() -> RunsTab:
     """Lay out the Runs tab inside an open gr.Tab and wire its events (runs carry their own config)."""
     gr.Markdown(t("runs.intro"))
@@ -163,6 +206,7 @@ def build_runs_tab() -> RunsTab:
         w["tuned_label"], w["base_label"] = gr.Label(label=t("runs.tuned")), gr.Label(label=t("runs.base"))
     w["predict_md"] = gr.Markdown()
     gr.Markdown(t("runs.base_note"))
+    w["write"] = _build_write()
     gr.Markdown(t("runs.lessons_h"))
     w["diagnosis"] = lessons.build_diagnosis()
     w["examples_btn"] = gr.Button(t("runs.examples_btn"), size="sm")
@@ -221,6 +265,11 @@ def _wire(tab: RunsTab) -> None:
                   ex.table, ex.run_state]
     tab.run_dd.change(bind(show_run_lessons, tab), tab.run_dd, lesson_out, **private)
     tab.examples_btn.click(bind(show_examples_now, tab), tab.run_dd, lesson_out[len(block.fix_btns) + 2:], **private)
+    wr = tab.write
+    write_in = [tab.run_dd, wr["prompt_tb"], wr["tokens_sl"], wr["temp_sl"], wr["topk_sl"], wr["topp_sl"],
+                wr["greedy_cb"]]
+    for trigger in (wr["write_btn"].click, wr["prompt_tb"].submit):
+        trigger(bind(generate_from_ui, tab), write_in, [tab.tuned_text, tab.base_text], **private)
     try_outputs = [tab.tuned_label, tab.base_label, tab.predict_md]
     for trigger in (tab.predict_btn.click, tab.text_tb.submit):
         trigger(bind(predict_from_ui, tab), [tab.run_dd, tab.text_tb, tab.pair_tb], try_outputs, **private)
@@ -233,6 +282,7 @@ def _wire(tab: RunsTab) -> None:
     tab.delete_btn.click(bind(delete_run, tab), [tab.run_dd, tab.confirm_cb], [*tab.refresh_outputs, tab.confirm_cb],
                          **private)
     tab.admin_btn.click(bind(sign_in_admin, tab), tab.admin_tb, [tab.admin_md, tab.admin_tb], **private)
-    for fn, name in ((list_runs, "list_runs"), (predict, "predict"), (export_code, "export_code"),
+    for fn, name in ((list_runs, "list_runs"), (predict, "predict"), (generate_text, "generate_text"),
+                     (export_code, "export_code"),
                      (lessons.diagnose_run, "diagnose_run"), (lessons.run_examples, "run_examples")):
         gr.api(fn, api_name=name)

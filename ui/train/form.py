@@ -7,12 +7,14 @@ import gradio as gr
 
 from core import sources
 from core.model.trainable import TRAIN_MODES
-from core.training.config import BEST_MODEL_METRICS, EVAL_STRATEGIES, PADDINGS, PRECISIONS, TRACKERS, TrainConfig
+from core.training.config import (BEST_MODEL_METRICS, EVAL_STRATEGIES, PADDINGS, PRECISIONS, TASKS, TRACKERS,
+                                  TrainConfig)
 from core.training.metrics import METRICS
 from ui.i18n import register, t
 from ui.state import Selection
 
-MODEL_CHOICES = [sources.EMBEDDED_MODEL, "bert-base-cased", "distilbert-base-uncased", "roberta-base"]
+MODEL_CHOICES = [sources.EMBEDDED_MODEL, "bert-base-cased", "distilbert-base-uncased", "roberta-base", sources.TINY_GPT,
+                 "distilgpt2", "HuggingFaceTB/SmolLM2-135M"]
 
 # field -> (English label, Chinese label, Chinese help); the English help comes from TrainConfig.field_help()
 FIELDS: dict[str, tuple[str, str, str]] = {
@@ -66,18 +68,25 @@ FIELDS: dict[str, tuple[str, str, str]] = {
     "lora_dropout": ("lora_dropout", "lora_dropout", "LoRA 的 dropout：训练时丢弃适配器输入的比例（0 到 0.5）。"),
     "lora_target_modules": ("lora_target_modules", "lora_target_modules",
                             "LoRA 适配哪些层，按名字（如 query、value）；留空：模型的默认值。"),
+    "task": ("Task", "任务", "classification：把文本分到类别里；causal_lm：学会续写文本（GPT 式），用困惑度衡量。"),
+    "block_size": ("block_size", "block_size", "causal_lm：每个训练样本的 token 数（模型学习时看到的上下文）。"),
+    "packing": ("packing", "packing", "causal_lm：把文本拼接后切成满的 block_size 块（无 padding）；关闭：每行一条文本，需要补齐。"),
+    "only_column": ("Only rows where column", "只保留列", "只保留 only_column 等于 only_value 的行（例如 domain = hotels）；留空：全部。"),
+    "only_value": ("... equals", "……等于", "一行被保留时 only_column 必须取的值。"),
+    "sample_prompts": ("Sample prompts (separated by |)", "示例提示（用 | 分隔）",
+                       "causal_lm：每次评估时模型从这些提示开始写（留空：几条默认提示）。"),
 }
 LORA_LAYER_CHOICES = ["query", "key", "value", "dense", "q_proj", "k_proj", "v_proj", "o_proj", "q_lin", "v_lin",
                       "c_attn", "c_proj", "q", "v"]
 
 _help = TrainConfig.field_help()
 register(
-    en={"train.g.data": "Data and model", "train.g.tok": "Tokenization", "train.g.optim": "Optimisation",
+    en={"train.g.task": "Task: classify texts, or learn to write them", "train.g.data": "Data and model", "train.g.tok": "Tokenization", "train.g.optim": "Optimisation",
         "train.g.eval": "Evaluation, logging and saving", "train.g.best": "The best checkpoint and tracking",
         "train.g.what": "What to train",
         **{f"train.f.{k}": v[0] for k, v in FIELDS.items()},
         **{f"train.h.{k}": _help.get(k, v[0]) for k, v in FIELDS.items()}},
-    zh={"train.g.data": "数据和模型", "train.g.tok": "分词 (Tokenization)", "train.g.optim": "优化",
+    zh={"train.g.task": "任务：给文本分类，或学会写文本", "train.g.data": "数据和模型", "train.g.tok": "分词 (Tokenization)", "train.g.optim": "优化",
         "train.g.eval": "评估、日志和保存", "train.g.best": "最佳检查点和实验跟踪", "train.g.what": "训练哪些参数",
         **{f"train.f.{k}": v[1] for k, v in FIELDS.items()},
         **{f"train.h.{k}": v[2] for k, v in FIELDS.items()}},
@@ -88,8 +97,8 @@ def _widget(name: str, value):
     kw = {"label": t(f"train.f.{name}"), "info": t(f"train.h.{name}"), "value": value}
     if name == "model":
         return gr.Dropdown(choices=MODEL_CHOICES, allow_custom_value=True, **kw)
-    if name in ("padding", "eval_strategy", "precision", "metric_for_best_model", "report_to", "train_mode"):
-        choices = {"padding": PADDINGS, "eval_strategy": EVAL_STRATEGIES, "precision": PRECISIONS,
+    if name in ("padding", "eval_strategy", "precision", "metric_for_best_model", "report_to", "train_mode", "task"):
+        choices = {"padding": PADDINGS, "eval_strategy": EVAL_STRATEGIES, "precision": PRECISIONS, "task": TASKS,
                    "metric_for_best_model": BEST_MODEL_METRICS, "report_to": TRACKERS, "train_mode": TRAIN_MODES}[name]
         return gr.Radio(choices=list(choices), **kw)
     if name == "lora_target_modules":  # empty: the model's default (shown in the estimate and the exported script)
@@ -98,8 +107,10 @@ def _widget(name: str, value):
         return gr.CheckboxGroup(choices=list(METRICS), **kw)
     if isinstance(value, bool):
         return gr.Checkbox(**kw)
-    if name == "max_length":
+    if name in ("max_length", "block_size"):
         return gr.Slider(8, 512, step=8, **kw)
+    if name == "sample_prompts":
+        return gr.Textbox(**{**kw, "value": prompts_text(value)})
     if name == "lora_dropout":
         return gr.Slider(0.0, 0.5, step=0.05, **kw)
     if name in ("eval_fraction", "warmup_ratio"):
@@ -110,6 +121,7 @@ def _widget(name: str, value):
 
 
 GROUPS = (
+    ("train.g.task", ("task", "block_size", "packing", "only_column", "only_value", "sample_prompts")),
     ("train.g.data", ("model", "text_column", "text_pair_column", "label_column", "num_labels", "train_split",
                       "eval_split", "eval_fraction", "max_train_samples", "max_eval_samples")),
     ("train.g.tok", ("max_length", "padding", "group_by_length")),
@@ -128,7 +140,7 @@ def build_form(config: dict) -> dict[str, gr.components.Component]:
     """Widgets for every field, grouped in accordions; returns field name -> component."""
     widgets = {}
     for group, names in GROUPS:
-        with gr.Accordion(t(group), open=group in ("train.g.data", "train.g.what")):
+        with gr.Accordion(t(group), open=group in ("train.g.task", "train.g.data", "train.g.what")):
             with gr.Row(equal_height=False):
                 for name in names:
                     widgets[name] = _widget(name, config[name])
@@ -140,10 +152,10 @@ def values_to_config(dataset: dict, values) -> dict:
     cfg = dict(zip(FIELD_ORDER, values))
     for name in ("num_labels", "max_train_samples", "max_eval_samples", "max_steps", "batch_size", "eval_batch_size",
                  "gradient_accumulation_steps", "eval_steps", "logging_steps", "seed", "max_length",
-                 "early_stopping_patience", "train_last_layers", "lora_r", "lora_alpha"):
+                 "early_stopping_patience", "train_last_layers", "lora_r", "lora_alpha", "block_size"):
         if cfg.get(name) is not None:
             cfg[name] = int(cfg[name])
-    for name in ("text_pair_column", "eval_split", "run_name"):
+    for name in ("text_pair_column", "eval_split", "run_name", "only_column", "only_value"):
         cfg[name] = (cfg.get(name) or "").strip()
     cfg["dataset"] = dataset
     return cfg
@@ -151,7 +163,12 @@ def values_to_config(dataset: dict, values) -> dict:
 
 def config_to_values(cfg: dict) -> list:
     """Form values (in FIELD_ORDER) showing a config dict."""
-    return [cfg[name] for name in FIELD_ORDER]
+    return [prompts_text(cfg[name]) if name == "sample_prompts" else cfg[name] for name in FIELD_ORDER]
+
+
+def prompts_text(prompts) -> str:
+    """sample_prompts in one textbox: "The hotel | The food" (TrainConfig splits it again)."""
+    return " | ".join(prompts) if isinstance(prompts, (list, tuple)) else str(prompts or "")
 
 
 def config_from_selection(selection: Selection | None, base: dict) -> dict:

@@ -17,7 +17,9 @@ from core.data.source import DatasetSource
 from core.jobs import zerogpu
 from core.jobs.manager import get_manager
 from core.messages import UserError
-from core.training.config import TrainConfig, quick_demo_config, tutorial_config
+from core.model.causal_lm import suggested_train_mode
+from core.training.config import (TrainConfig, domain_finetune_config, pretrain_tiny_gpt_config, quick_demo_config,
+                                  tutorial_config)
 from ui import charts, lessons
 from ui.errors import error, shows_errors
 from ui.i18n import msg
@@ -28,6 +30,7 @@ from ui.train.views import (COMPARE_COLUMNS, PER_CLASS_COLUMNS, empty_table, pre
                             status_html)
 
 PRESET_QUICK, PRESET_TUTORIAL, PRESET_SELECTION = "quick", "tutorial", "selection"
+PRESET_PRETRAIN_GPT, PRESET_DOMAIN_GPT = "pretrain_gpt", "domain_gpt"
 
 
 # ------------------------------------------------------------ API handlers (JSON in, JSON out)
@@ -128,10 +131,43 @@ def apply_preset(tab, preset: str, selection: Selection | None, request: gr.Requ
         return {}
     if preset == PRESET_TUTORIAL:
         return _form(tab, tutorial_config().to_dict(), request)
+    if preset == PRESET_PRETRAIN_GPT:
+        return _form(tab, pretrain_tiny_gpt_config().to_dict(), request)
+    if preset == PRESET_DOMAIN_GPT:
+        run_id = latest_pretraining(visitor(request).owner)
+        if not run_id:
+            gr.Warning(msg("train.p.need_pretrain", request))
+            return {}
+        return _form(tab, domain_finetune_config(run_id).to_dict(), request)
     base = quick_demo_config().to_dict()
     if preset == PRESET_SELECTION:
         base = train_form.config_from_selection(selection, base)
     return _form(tab, base, request)
+
+
+def suggest_train_mode(tab, task: str, model: str, train_mode: str, request: gr.Request = None) -> dict:
+    """A causal LM above ~100M weights trains LoRA adapters by default: the form switches and says why."""
+    if task != "causal_lm" or train_mode == "lora" or not model:
+        return {}
+    try:
+        suggested = suggested_train_mode(model)
+    except (ValueError, OSError):  # an unknown or unreachable model: the Start button will say what is wrong
+        return {}
+    if suggested != "lora":
+        return {}
+    gr.Info(msg("train.lora_default", request, model=model))
+    return {tab.form["train_mode"]: "lora"}
+
+
+def latest_pretraining(owner: str) -> str:
+    """The visitor's newest finished run that pretrained the tiny GPT and saved it ("" when there is none)."""
+    manager = get_manager()
+    for row in manager.store.list_runs():
+        config = row["config"]
+        if config.get("task") == "causal_lm" and config.get("model") == sources.TINY_GPT and row["has_model"] \
+                and row["state"] == "done" and manager.may_change(row["run_id"], owner, False):
+            return row["run_id"]
+    return ""
 
 
 def show_config(dataset: dict, *values) -> str:

@@ -22,7 +22,7 @@ from ui import charts, lessons
 from ui.i18n import local, msg
 from ui.identity import visitor
 from ui.train.views import (ACTIVE_STATES, PER_CLASS_COLUMNS, compare_table, empty_table, localized_columns,
-                            status_html)
+                            samples_view, status_html)
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,9 @@ def show_results(tab, job_id: str, snap: dict, request: gr.Request | None = None
     the examples fine-tuning fixed and broke)."""
     shown = {tab.compare_df: localized_columns(compare_table(snap.get("baseline") or {}, snap.get("final") or {}),
                                                request)}
+    if _is_lm(job_id):  # a causal LM has no classes: its lesson is perplexity and the samples, shown already
+        return {**shown, tab.confusion_plot: charts.empty_figure(msg("train.res.lm", request)),
+                tab.per_class_df: empty_table(PER_CLASS_COLUMNS, request)}
     try:
         report = eval_report.eval_report(get_manager().store, job_id)
     except (ValueError, OSError) as err:
@@ -67,6 +70,8 @@ def refresh_live(tab, job_id: str | None, drawn: int = 0, smoothing: float = 0.0
     charts.add_points(job_id, snap.get("points") or [])
     version = charts.curves(job_id).version
     shown = {tab.status_html: status_html(snap, request), tab.drawn_state: version}
+    if snap.get("samples") and tab.samples_html is not None:
+        shown[tab.samples_html] = samples_view(snap["samples"], request)
     if version != drawn:
         view = charts.ChartView.of(smoothing, log_loss, x_axis, snap.get("best_step"))
         shown.update(zip(tab.chart_outputs, charts.figures(job_id, view)))
@@ -96,6 +101,13 @@ def _live_findings(tab, job_id: str, request: gr.Request | None) -> dict:
         return {}
     findings = diagnosis.diagnose_curves(*charts.curve_points(job_id), config, live=True)
     return lessons.show_findings(tab.diagnosis, job_id, findings, request, live=True)
+
+
+def _is_lm(job_id: str) -> bool:
+    try:
+        return _config(job_id).task == "causal_lm"
+    except (ValueError, OSError):  # a deleted run folder: show what can be shown
+        return False
 
 
 @cached(LRUCache(maxsize=64), lock=threading.Lock())

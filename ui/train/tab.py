@@ -23,7 +23,8 @@ from ui.train import estimate as before_start
 from ui.train import form as train_form
 from ui.train.handlers import (PRESET_QUICK, PRESET_SELECTION, apply_preset, attach, fill_from_retry,
                                page_words, resume_from_button, show_train_tab, resume_training, run_on_zero_gpu, show_config,
-                               start_from_form, start_training, stop_from_button, stop_training, training_status,
+                               start_from_form, start_training, stop_from_button, stop_training, suggest_train_mode,
+                               training_status,
                                with_gpu_slot)
 from ui.train.live import redraw, refresh_live
 from ui.train.step_through import StepPanel, build_step_panel
@@ -68,6 +69,7 @@ class TrainTab:
     step_btn: gr.Button
     step_md: gr.Markdown
     step_panel: StepPanel | None = None  # Step through one batch (ui.train.step_through)
+    samples_html: gr.HTML | None = None  # a causal LM run: what it wrote at each evaluation (watch it write)
 
     @property
     def view_inputs(self) -> list:
@@ -130,6 +132,7 @@ def _build_results() -> dict:
         with gr.Row():
             for name, label, elem_id in row:
                 w[name] = gr.Plot(charts.empty_figure(""), label=t(label), elem_id=elem_id)
+    w["samples_html"] = gr.HTML("", label=t("train.samples"), elem_id="lm-samples")
     w["compare_df"] = gr.Dataframe(headers=["metric", "before", "after", "change"], label=t("train.compare"),
                                    interactive=False, elem_id="compare-table")
     with gr.Row():
@@ -163,7 +166,7 @@ def build_train_tab(selection: gr.State) -> TrainTab:
                    status, w["loss_plot"], w["lr_plot"], w["metrics_plot"], w["speed_plot"], w["compare_df"],
                    w["confusion_plot"], w["per_class_df"], gr.Timer(1.0, active=False), gr.State(None), gr.State(None),
                    gr.State(0), w["smooth_sl"], w["log_cb"], w["xaxis_radio"], diagnosis, examples,
-                   step_panel=step_panel, **panel)
+                   step_panel=step_panel, samples_html=w["samples_html"], **panel)
     _wire(tab, selection)
     return tab
 
@@ -181,6 +184,9 @@ def _wire(tab: TrainTab, selection: gr.State) -> None:
     private = {"api_visibility": "private"}
     tab.preset_dd.input(bind(apply_preset, tab), [tab.preset_dd, selection], form_out, **private)
     selection.change(bind(apply_preset, tab), [gr.State(PRESET_SELECTION), selection], form_out, **private)
+    suggest_in = [tab.form["task"], tab.form["model"], tab.form["train_mode"]]
+    for name in ("task", "model"):
+        tab.form[name].input(bind(suggest_train_mode, tab), suggest_in, tab.form["train_mode"], **private)
     for field in fields:
         field.change(show_config, [tab.dataset_state, *fields], tab.config_code, show_progress="hidden",
                      trigger_mode="always_last", **private)
@@ -199,7 +205,7 @@ def _wire(tab: TrainTab, selection: gr.State) -> None:
                          **private).success(**in_gpu_slot)
     live_out = [tab.status_html, tab.loss_plot, tab.lr_plot, tab.metrics_plot, tab.speed_plot, tab.timer,
                 tab.compare_df, tab.confusion_plot, tab.per_class_df, tab.finished_state, tab.drawn_state,
-                *_lesson_outputs(tab)]
+                tab.samples_html, *_lesson_outputs(tab)]
     tick = bind(refresh_live, tab)
     tick_in = [tab.job_state, tab.drawn_state, *tab.view_inputs]
     tab.timer.tick(tick, tick_in, live_out, concurrency_limit=None, show_progress="hidden",

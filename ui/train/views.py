@@ -12,7 +12,7 @@ from core.settings import Settings
 from ui.i18n import local, msg, msg_in, register
 
 ACTIVE_STATES = {"queued", "running", "stopping"}
-PRESETS = ("quick", "tutorial", "selection")  # the preset dropdown's values (ui.train.handlers.PRESET_*)
+PRESETS = ("quick", "tutorial", "selection", "pretrain_gpt", "domain_gpt")  # ui.train.handlers.PRESET_*
 COMPARE_COLUMNS = ("metric", "before", "after", "change")
 PER_CLASS_COLUMNS = ("label", "precision", "recall", "f1", "support")
 
@@ -105,6 +105,32 @@ def public_status(snap: dict, yours: bool = True) -> dict:
     return shown
 
 
+MAX_SHOWN_EVALUATIONS = 12  # the samples view: the baseline and the latest evaluations
+
+
+def samples_view(samples: list[dict], request: gr.Request | None = None) -> str:
+    """Watch it write: for each prompt, what the model wrote at each evaluation (greedy and sampled), oldest first."""
+    shown = samples[:1] + samples[1:][-(MAX_SHOWN_EVALUATIONS - 1):] if samples else []
+    prompts = [row.get("prompt", "") for row in (shown[-1].get("samples") or [])] if shown else []
+    head = (f"<tr><th>{msg('train.samples.step', request)}</th><th>{msg('train.samples.greedy', request)}</th>"
+            f"<th>{msg('train.samples.sampled', request)}</th></tr>")
+    parts = [f"<h4>{msg('train.samples', request)}</h4><p>{msg('train.samples.info', request)}</p>"]
+    for prompt in prompts:
+        rows = []
+        for record in shown:
+            row = next((r for r in record.get("samples") or [] if r.get("prompt") == prompt), None)
+            if row is not None:
+                step = msg("train.samples.before", request) if record.get("kind") == "baseline" else record.get("step")
+                rows.append(f"<tr><td>{html.escape(str(step))}</td><td>{_sample_cell(prompt, row.get('greedy'))}</td>"
+                            f"<td>{_sample_cell(prompt, row.get('sampled'))}</td></tr>")
+        parts.append(f"<table class='lm-samples'>{head}{''.join(rows)}</table>")
+    return "".join(parts)
+
+
+def _sample_cell(prompt: str, text) -> str:
+    return f"<b>{html.escape(prompt)}</b>{html.escape(str(text or ''))}"
+
+
 def compare_table(baseline: dict, final: dict) -> pd.DataFrame:
     """Before/after fine-tuning, one row per metric."""
     rows = []
@@ -126,6 +152,17 @@ register(
         "train.p.tutorial": "Tutorial recipe (bert-base-cased, yelp_review_full)",
         "train.p.tutorial_off": "Tutorial recipe (bert-base-cased, yelp_review_full) - unavailable offline",
         "train.p.selection": "From the Datasets tab",
+        "train.samples": "Watch it write", "train.samples.step": "step", "train.samples.greedy": "greedy",
+        "train.samples.sampled": "sampled (top-k 50)", "train.samples.before": "before",
+        "train.samples.info": "At each evaluation the model continues the same prompts: greedy picks the likeliest "
+                              "token every time, sampled draws one (the same seed each time, so only the model changes).",
+        "train.lora_default": "{model} has over 100 M weights: What to train is now lora (adapters on its attention "
+                              "layers), which needs far less memory. Choose full to train every weight.",
+        "train.res.lm": "A causal LM has no classes: see its perplexity above and what it writes.",
+        "train.p.pretrain_gpt": "Pretrain a tiny GPT (offline, a few minutes)",
+        "train.p.domain_gpt": "Fine-tune it on one domain (hotel reviews)",
+        "train.p.need_pretrain": "Pretrain a tiny GPT first (the preset above): this preset continues from your "
+                                 "latest finished pretraining run.",
         "train.limits.parts": "training {on} · max train samples {samples} · max steps {steps} · queue {queue} · "
                               "upload {upload} MB",
         "train.limits.on": "on", "train.limits.off": "off", "train.limits.none": "no limit",
@@ -139,6 +176,16 @@ register(
         "train.p.tutorial": "教程配方（bert-base-cased，yelp_review_full）",
         "train.p.tutorial_off": "教程配方（bert-base-cased，yelp_review_full）——离线时不可用",
         "train.p.selection": "来自“数据集”标签页",
+        "train.samples": "看它写字", "train.samples.step": "步", "train.samples.greedy": "贪心 (greedy)",
+        "train.samples.sampled": "采样（top-k 50）", "train.samples.before": "训练前",
+        "train.samples.info": "每次评估时模型续写同样的提示：贪心每次选最可能的 token，采样则随机抽一个（每次用同一个种子，"
+                              "所以变化的只有模型）。",
+        "train.lora_default": "{model} 的权重超过 1 亿：“训练哪些参数”已改为 lora（在注意力层上加适配器），所需内存少得多。"
+                              "要训练全部权重请选 full。",
+        "train.res.lm": "因果语言模型没有类别：请看上面的困惑度和它写出的文字。",
+        "train.p.pretrain_gpt": "预训练一个小 GPT（离线，几分钟）",
+        "train.p.domain_gpt": "在一个领域上微调它（酒店评论）",
+        "train.p.need_pretrain": "请先预训练一个小 GPT（上面的预设）：这个预设从你最近一次完成的预训练运行继续。",
         "train.limits.parts": "训练{on} · 最多训练样本 {samples} · 最多步数 {steps} · 队列 {queue} · 上传 {upload} MB",
         "train.limits.on": "开启", "train.limits.off": "关闭", "train.limits.none": "不限",
         "train.c.metric": "指标", "train.c.before": "微调前", "train.c.after": "微调后", "train.c.change": "变化",
@@ -162,7 +209,7 @@ def limits_line(device: str, settings: Settings, lang: str) -> str:
 def preset_choices(request: gr.Request | None = None, online: bool = True) -> list[tuple[str, str]]:
     """The preset dropdown's choices in the visitor's language (the tutorial needs the Hub)."""
     names = {"quick": "train.p.quick", "tutorial": "train.p.tutorial" if online else "train.p.tutorial_off",
-             "selection": "train.p.selection"}
+             "selection": "train.p.selection", "pretrain_gpt": "train.p.pretrain_gpt", "domain_gpt": "train.p.domain_gpt"}
     return [(msg(names[key], request), key) for key in PRESETS]
 
 

@@ -1,0 +1,112 @@
+"""Causal LM on the Train and Runs tabs, handlers called directly: presets, a real job whose samples show live,
+and Try it writing beside the base model."""
+
+import json
+from types import SimpleNamespace
+
+import gradio as gr
+import pytest
+
+from core import sources
+from core.jobs import manager as jobs
+from core.runs.store import RunStore
+from core.training.config import TrainConfig
+from ui.runs import handlers as runs_actions
+from ui.state import Selection
+from ui.train import handlers as train_tab
+from ui.train import live as train_live
+from ui.train.views import samples_view
+
+
+def _request(session="alice"):
+    return SimpleNamespace(session_hash=session, headers={"accept-language": "en"})
+
+
+@pytest.fixture(scope="module")
+def tabs():
+    from ui.runs.tab import build_runs_tab
+    from ui.train.tab import build_train_tab
+
+    with gr.Blocks():
+        return SimpleNamespace(train=build_train_tab(gr.State(Selection())), runs=build_runs_tab())
+
+
+@pytest.fixture()
+def manager(isolated_settings, monkeypatch):
+    mgr = jobs.JobManager(RunStore(isolated_settings.runs_dir), max_queue=4, isolate=False)
+    monkeypatch.setattr(jobs, "_manager", mgr)
+    return mgr
+
+
+@pytest.fixture()
+def tiny_gpt(isolated_settings):
+    from core.model.causal_lm import build_tiny_gpt
+
+    return build_tiny_gpt(isolated_settings.runs_dir.parent / "gpt", shape={"n_layer": 1, "n_embd": 32, "n_head": 2,
+                                                                            "n_positions": 64}, vocab_size=400)
+
+
+def test_the_gpt_presets_fill_the_form_and_the_domain_one_needs_a_pretraining_run(tabs, manager):
+    tab = tabs.train
+    pretrain = train_tab.apply_preset(tab, train_tab.PRESET_PRETRAIN_GPT, None, _request())
+    config = json.loads(pretrain[tab.config_code])
+    assert (config["task"], config["model"], config["packing"]) == ("causal_lm", sources.TINY_GPT, True)
+    assert pretrain[tab.form["sample_prompts"]] == "I | The | It was"  # one textbox, split again by TrainConfig
+    assert train_tab.apply_preset(tab, train_tab.PRESET_DOMAIN_GPT, None, _request()) == {}  # nothing to continue
+
+    store = manager.store
+    run_id = store.new_run(TrainConfig.from_dict(config).to_dict(), owner="")
+    store.update_status(run_id, state="done")
+    store.model_dir(run_id).mkdir(parents=True)
+    (store.model_dir(run_id) / "config.json").write_text("{}")
+    domain = train_tab.apply_preset(tab, train_tab.PRESET_DOMAIN_GPT, None, _request())
+    assert domain[tab.form["model"]] == f"run:{run_id}" and domain[tab.form["only_value"]] == "hotels"
+
+
+def test_samples_are_shown_step_by_step_as_text():
+    samples = [{"step": 0, "kind": "baseline", "samples": [{"prompt": "The", "greedy": "<b>x", "sampled": "y"}]},
+               {"step": 8, "kind": "eval", "samples": [{"prompt": "The", "greedy": " room", "sampled": " bed"}]}]
+    page = samples_view(samples, _request())
+    assert "&lt;b&gt;x" in page and "<b>x" not in page.replace("<b>The</b>", "")
+    assert page.index("before") < page.index(" room") and "Watch it write" in page
+
+
+def test_a_causal_lm_job_shows_its_samples_live_and_writes_on_the_runs_tab(tabs, manager, tiny_gpt):
+    config = TrainConfig(task="causal_lm", model=str(tiny_gpt), block_size=32, max_train_samples=96,
+                         max_eval_samples=16, max_steps=6, batch_size=8, eval_strategy="steps", eval_steps=3,
+                         learning_rate=3e-3, logging_steps=1, sample_prompts=["The hotel"])
+    status = train_tab.start_training(json.dumps(config.to_dict()), _request())
+    assert manager.wait(status["job_id"], 300) == "done"
+    shown = train_live.refresh_live(tabs.train, status["job_id"], 0, request=_request())
+    assert "The hotel" in shown[tabs.train.samples_html] and "perplexity" in set(
+        shown[tabs.train.compare_df]["metric"])
+    written = runs_actions.generate_from_ui(tabs.runs, status["job_id"], "The hotel", 6, 0.8, 50, 0.95, False,
+                                            _request())
+    assert written[tabs.runs.tuned_text].startswith("The hotel") and written[tabs.runs.base_text].startswith("The")
+    with pytest.raises(gr.Error, match="between 1 and 200"):
+        runs_actions.generate_text(status["job_id"], "The hotel", 10_000, request=_request())
+
+
+def test_a_causal_lm_over_100m_weights_switches_the_form_to_lora(tabs, tiny_gpt, tmp_path):
+    from transformers import GPT2Config
+
+    GPT2Config(n_layer=12, n_embd=768, n_head=12).save_pretrained(tmp_path / "gpt2-sized")  # 124 M, config only
+    big = str(tmp_path / "gpt2-sized")
+    answer = train_tab.suggest_train_mode(tabs.train, "causal_lm", big, "full", _request())
+    assert answer == {tabs.train.form["train_mode"]: "lora"}
+    assert train_tab.suggest_train_mode(tabs.train, "causal_lm", str(tiny_gpt), "full", _request()) == {}
+    assert train_tab.suggest_train_mode(tabs.train, "classification", big, "full", _request()) == {}
+    assert train_tab.suggest_train_mode(tabs.train, "causal_lm", "no/such-model-here", "full", _request()) == {}
+
+
+def test_compared_causal_lm_runs_overlay_their_perplexity(manager):
+    store = manager.store
+    run_ids = []
+    for name in ("a", "b"):
+        run_id = store.new_run(TrainConfig(run_name=name, task="causal_lm").to_dict())
+        for step, value in ((0, 900.0), (10, 50.0)):
+            store.append_metric(run_id, {"step": step, "epoch": 0.0, "kind": "baseline" if step == 0 else "eval",
+                                         "time": 1.0, "eval_perplexity": value})
+        run_ids.append(run_id)
+    score, _ = runs_actions.compare_runs(run_ids)
+    assert len(score.data) == 2 and list(score.data[0].y) == [900.0, 50.0]
