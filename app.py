@@ -131,6 +131,13 @@ def import_libraries() -> None:
         getattr(transformers, name)  # each name imports its submodule now, in this one thread
 
 
+def serve_queue(demo):
+    """The queue every visitor's events go through, as main() serves it (bench/ launches the app with it too):
+    4 events at a time, 64 waiting at most."""
+    demo.queue(default_concurrency_limit=4, max_size=64)
+    return demo
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse flags, decide online/offline once, build the app and serve it."""
     args = parse_args(argv)
@@ -157,8 +164,7 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = apply_flags(args)
     print(f"{TITLE}: {'public' if settings.public else 'private'} mode", flush=True)
-    demo = build_app()
-    demo.queue(default_concurrency_limit=4, max_size=64)
+    demo = serve_queue(build_app())
     from core.jobs.manager import get_manager
 
     get_manager().prewarm()  # a training process imports torch now, at low priority, not on Start
