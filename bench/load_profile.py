@@ -24,6 +24,8 @@ PHASES = [
      ("run_in_process (core/jobs/child_process.py", "training-worker", "QueueFeederThread")),
     ("gradio queue analytics (a pandas DataFrame of every past event, after each event)",
      ("compute_analytics_summary",)),
+    ("gradio new session (SessionState: every component's config, on a visitor's first call)",
+     ("SessionState.__init__",)),
     ("handler /sample_rows", ("sample_rows (ui/datasets/handlers.py",)),
     ("handler /tokenize", ("api_tokenize (ui/tokenizer/handlers.py",)),
     ("handler /load_dataset", ("load_dataset (ui/datasets/handlers.py",)),
