@@ -59,7 +59,7 @@ def launch(runs_dir, training_process: bool, training_nice: int | None = None):
     if training_process:
         get_manager().prewarm()  # as app.main(): a training process has imported torch before Start
     port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **app.LAUNCH_OPTIONS)
     return demo, f"http://127.0.0.1:{port}/"
 
 
