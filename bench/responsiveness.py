@@ -8,7 +8,7 @@ padding, a train log every step) in its child process, as the app does (--thread
 TRAINING_PROCESS=0). The sessions run in a separate process (browsers are not threads of the server).
 Training throughput is compared between windows with and without the clients inside the same job,
 alternating, so both see the same job and load.
-Targets: p95 < 1 s while training; training keeps >= 90% of its solo samples/s.
+Targets (issue 18): p95 < 1 s while training; training keeps > 80% of its solo samples/s.
 
     python bench/responsiveness.py [--quick] [--clients 20] [--rounds 5] [--repeats 2] [--think-s 0] [--thread]
                                    [--nice N] [--client-nice N]
@@ -286,7 +286,7 @@ def main() -> None:
     if missing:
         report(f"NOTE: endpoints not exposed by the app, not measured: {missing}")
     targets = [check("p95 latency while training (ms)", results["training"]["all"]["p95_ms"], 1000),
-               check("training throughput kept with clients", results["throughput_kept"], 0.9, lower_is_better=False)]
+               check("training throughput kept with clients", results["throughput_kept"], 0.8, lower_is_better=False)]
     name = "responsiveness" + (f"_threads{args.torch_threads}" if args.torch_threads else "") \
         + ("_thread" if args.thread else f"_nice{nice}") + (f"_think{args.think_s:g}" if args.think_s else "") \
         + (f"_clientnice{args.client_nice}" if args.client_nice else "")
