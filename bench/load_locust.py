@@ -369,7 +369,7 @@ def main() -> None:
     if args.visitors_of:  # the --generator gradio child: only visitors, no app
         return run_gradio_visitors(args)
     if args.quick:
-        args.users, args.duration, args.repeats, args.solo_s = 3, 4, 1, 1.5
+        args.users, args.duration, args.repeats, args.solo_s = 3, 6, 1, 1.5
     args.label = args.label or ("quick" if args.quick else "")
     for item in args.env:
         key, _, value = item.partition("=")
