@@ -131,6 +131,23 @@ def import_libraries() -> None:
         getattr(transformers, name)  # each name imports its submodule now, in this one thread
 
 
+# demo.launch() options main() serves with (bench/ too). No /monitoring: serve_queue() turns off what feeds it,
+# and in public mode it would show every visitor the names, timings and counts of everyone's calls.
+LAUNCH_OPTIONS = {"enable_monitoring": False}
+
+
+def serve_queue(demo):
+    """The queue every visitor's events go through, as main() serves it (bench/ launches the app with it too):
+    4 events at a time, 64 waiting at most.
+
+    Gradio's queue rebuilds its /monitoring summary (a pandas DataFrame of its last 10,000 events, grouped)
+    after every event by default: ~17 ms of GIL-held work per call once a server has seen 10,000 events, which
+    20 visitors reach in under half an hour (bench/RESULTS.md, section 5). Nothing here reads it."""
+    os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(10**12))  # read by gradio's Queue(), below
+    demo.queue(default_concurrency_limit=4, max_size=64)
+    return demo
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse flags, decide online/offline once, build the app and serve it."""
     args = parse_args(argv)
@@ -157,13 +174,12 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = apply_flags(args)
     print(f"{TITLE}: {'public' if settings.public else 'private'} mode", flush=True)
-    demo = build_app()
-    demo.queue(default_concurrency_limit=4, max_size=64)
+    demo = serve_queue(build_app())
     from core.jobs.manager import get_manager
 
     get_manager().prewarm()  # a training process imports torch now, at low priority, not on Start
     demo.launch(server_name=args.host, server_port=args.port, share=args.share, i18n=build_i18n(),
-                theme=gr.themes.Soft(), css=CSS, max_file_size=f"{settings.max_upload_mb}mb")
+                theme=gr.themes.Soft(), css=CSS, max_file_size=f"{settings.max_upload_mb}mb", **LAUNCH_OPTIONS)
     return 0
 
 

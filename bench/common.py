@@ -41,6 +41,36 @@ def load_average() -> tuple[float, float, float]:
     return os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds a process (all its threads) has used so far, from /proc (Linux)."""
+    return cpu_seconds_of(f"/proc/{pid}/stat")
+
+
+def thread_cpu() -> dict[str, float]:
+    """CPU seconds of this process's threads so far, by Python thread name (digits folded, so a pool's
+    threads add up); threads Python did not start (torch, tokenizers, pyarrow pools) as "native"."""
+    import re  # only the load benchmark asks
+    import threading  # idem
+
+    names = {t.native_id: re.sub(r"\d+", "N", t.name) for t in threading.enumerate()}
+    out: dict[str, float] = {}
+    for tid in os.listdir("/proc/self/task"):
+        seconds = cpu_seconds_of(f"/proc/self/task/{tid}/stat")
+        if seconds is not None:
+            name = names.get(int(tid), "native")
+            out[name] = out.get(name, 0.0) + seconds
+    return out
+
+
+def cpu_seconds_of(stat_path: str) -> float | None:
+    """User + system CPU seconds from a /proc stat file (a process's or one thread's); None once it is gone."""
+    try:
+        fields = Path(stat_path).read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def machine_info() -> dict:
     """What the figures were measured on: CPU, cores, load, library versions, date."""
     import torch

@@ -8,7 +8,7 @@ padding, a train log every step) in its child process, as the app does (--thread
 TRAINING_PROCESS=0). The sessions run in a separate process (browsers are not threads of the server).
 Training throughput is compared between windows with and without the clients inside the same job,
 alternating, so both see the same job and load.
-Targets: p95 < 1 s while training; training keeps >= 90% of its solo samples/s.
+Targets (issue 18): p95 < 1 s while training; training keeps > 80% of its solo samples/s.
 
     python bench/responsiveness.py [--quick] [--clients 20] [--rounds 5] [--repeats 2] [--think-s 0] [--thread]
                                    [--nice N] [--client-nice N]
@@ -28,7 +28,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import common  # noqa: F401  (offline env + repo root on sys.path)
 
-from common import OUT_DIR, bench_model, check, machine_info, median, parser, percentile, report, write_result
+from common import OUT_DIR, bench_model, check, cpu_seconds, machine_info, median, parser, percentile, report, write_result
 
 BATCH = 16
 WANTED = ("/sample_rows", "/tokenize")
@@ -41,22 +41,25 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def launch(runs_dir, training_process: bool, training_nice: int):
-    """The app as app.main() serves it, in this process (so the job manager is the app's own)."""
+def launch(runs_dir, training_process: bool, training_nice: int | None = None):
+    """The app as app.main() serves it (its queue, a warm training process), in this process (so the job
+    manager is the app's own); training_nice: None for TRAINING_NICE."""
     from dataclasses import replace
 
     from core import sources
     from core.settings import get_settings, set_settings
 
     sources.detect_online()
-    set_settings(replace(get_settings(), runs_dir=runs_dir, training_process=training_process,
-                         training_nice=training_nice))
+    nice = get_settings().training_nice if training_nice is None else training_nice
+    set_settings(replace(get_settings(), runs_dir=runs_dir, training_process=training_process, training_nice=nice))
     import app
+    from core.jobs.manager import get_manager
 
-    demo = app.build_app()
-    demo.queue(default_concurrency_limit=4, max_size=64)
+    demo = app.serve_queue(app.build_app())
+    if training_process:
+        get_manager().prewarm()  # as app.main(): a training process has imported torch before Start
     port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **app.LAUNCH_OPTIONS)
     return demo, f"http://127.0.0.1:{port}/"
 
 
@@ -145,17 +148,6 @@ def train_rate(points: list[dict], start: float, end: float) -> float | None:
     if first is None or last is None or end <= start:
         return None
     return (last - first) * BATCH / (end - start)
-
-
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU seconds a process (all its threads) has used so far, from /proc (Linux)."""
-    import os
-
-    try:
-        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def training_pid() -> int | None:
@@ -294,7 +286,7 @@ def main() -> None:
     if missing:
         report(f"NOTE: endpoints not exposed by the app, not measured: {missing}")
     targets = [check("p95 latency while training (ms)", results["training"]["all"]["p95_ms"], 1000),
-               check("training throughput kept with clients", results["throughput_kept"], 0.9, lower_is_better=False)]
+               check("training throughput kept with clients", results["throughput_kept"], 0.8, lower_is_better=False)]
     name = "responsiveness" + (f"_threads{args.torch_threads}" if args.torch_threads else "") \
         + ("_thread" if args.thread else f"_nice{nice}") + (f"_think{args.think_s:g}" if args.think_s else "") \
         + (f"_clientnice{args.client_nice}" if args.client_nice else "")

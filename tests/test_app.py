@@ -21,6 +21,22 @@ def test_importing_app_has_no_side_effects():
     assert out.stdout.strip() == "[]"
 
 
+def test_the_queue_does_not_rebuild_gradio_monitoring_after_every_event(monkeypatch):
+    """Gradio's default rebuilds a DataFrame of up to 10,000 past events after each one (bench/RESULTS.md, 5)."""
+    import gradio as gr
+
+    app = importlib.import_module("app")
+    monkeypatch.setenv("GRADIO_ANALYTICS_CACHE_FREQUENCY", "1")  # so that teardown restores what was there
+    monkeypatch.delenv("GRADIO_ANALYTICS_CACHE_FREQUENCY")
+    with gr.Blocks() as demo:
+        gr.Markdown("x")
+    queue = app.serve_queue(demo)._queue
+    queue.events_recorded = 10_000
+    past = [{"function": "sample_rows", "status": "success", "process_time": 0.01, "time": 0.0}] * 100
+    assert queue.compute_analytics_summary(past) == {"functions": {}}  # the cached empty summary: no DataFrame
+    assert app.LAUNCH_OPTIONS["enable_monitoring"] is False  # and no /monitoring page showing it
+
+
 def test_build_app_returns_blocks_with_every_tab():
     import gradio as gr
 

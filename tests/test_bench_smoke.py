@@ -4,6 +4,7 @@ The numbers of a --quick run mean nothing; these tests prove the scripts work, s
 regenerated. The 1M-row and the responsiveness benchmarks take longer: they run when BENCH_SMOKE_ALL=1.
 """
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -104,6 +105,36 @@ def test_responsiveness(tmp_path):
     assert result["results"]["idle"]["all"]["n"] > 0
     window = result["results"]["loaded_cpu"][0]  # where the CPU went while training and serving
     assert window["server_cpu_s"] > 0 and window["client_cpu_s"] > 0 and window["training_cpu_s"] > 0
+
+
+def test_load_locust(tmp_path):
+    """3 locust visitors for a few seconds, idle and while a tiny model trains (offline, under a minute)."""
+    if importlib.util.find_spec("locust") is None:  # not importorskip: importing locust lets gevent patch this process
+        pytest.skip("locust is not installed (requirements-dev.txt)")
+    result = run_quick("load_locust", tmp_path, timeout=120, result="load_locust_quick")
+    res = result["results"]
+    for kind in ("idle", "training"):  # every visitor loaded the sample, then called both endpoints
+        assert res[kind]["load_dataset"]["n"] == res["users"] == 3
+        assert res[kind]["steady"]["n"] > 0 and res[kind]["steady"]["p95_ms"] > 0
+    assert all(w.get("n_failed", 0) == 0 for w in res["windows"]), [w.get("failures") for w in res["windows"]]
+    loaded = next(w for w in res["windows"] if w["kind"] == "training")
+    cpu = loaded["cpu"]  # where the CPU went while training and serving
+    assert cpu["server_cpu_s"] > 0 and cpu["visitors_cpu_s"] > 0 and cpu["training_cpu_s"] > 0
+    assert loaded["train_samples_per_s"] is not None  # a few seconds of a shared machine: the rate may be 0
+    assert any(w["train_samples_per_s"] for w in res["windows"] if w["kind"] == "solo")
+    assert {t["name"] for t in result["targets"]} >= {"training throughput kept with visitors"}
+
+
+def test_load_profile_breakdown(tmp_path):
+    sys.path.insert(0, str(BENCH))
+    from load_profile import breakdown
+
+    raw = tmp_path / "spy.txt"
+    raw.write_text("thread (1): AnyIO worker thread;run (a.py:1);sample_rows (ui/datasets/handlers.py:9) 3\n"
+                   "thread (2): Thread-3 (run);Queue.compute_analytics_summary (gradio/queueing.py:200) 1\n")
+    result = breakdown(raw, calls=2, seconds=1, rate=100)
+    assert result["samples"] == 4 and result["gil_busy"] == pytest.approx(0.04)
+    assert result["phases"]["handler /sample_rows"]["ms_per_call"] == pytest.approx(15.0)
 
 
 def test_common_statistics():
