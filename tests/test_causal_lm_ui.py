@@ -2,7 +2,6 @@
 and Try it writing beside the base model."""
 
 import json
-from types import SimpleNamespace
 
 import gradio as gr
 import pytest
@@ -12,23 +11,11 @@ from core.jobs import manager as jobs
 from core.runs.store import RunStore
 from core.training.config import TrainConfig
 from ui.runs import handlers as runs_actions
-from ui.state import Selection
 from ui.train import handlers as train_tab
 from ui.train import live as train_live
 from ui.train.views import samples_view
 
-
-def _request(session="alice"):
-    return SimpleNamespace(session_hash=session, headers={"accept-language": "en"})
-
-
-@pytest.fixture(scope="module")
-def tabs():
-    from ui.runs.tab import build_runs_tab
-    from ui.train.tab import build_train_tab
-
-    with gr.Blocks():
-        return SimpleNamespace(train=build_train_tab(gr.State(Selection())), runs=build_runs_tab())
+from tests.test_train_ui import _request, tabs  # noqa: F401 - the Train/Runs tabs fixture, built once per module
 
 
 @pytest.fixture()
