@@ -89,7 +89,7 @@ def main() -> None:
     from core.model.causal_lm import ensure_tiny_gpt
     from core.results.generate import base_model, run_model
     from core.runs.store import RunStore
-    from core.training.config import DOMAIN_PROMPTS, domain_finetune_config, pretrain_tiny_gpt_config
+    from core.training.presets import DOMAIN_PROMPTS, domain_finetune_config, pretrain_tiny_gpt_config
     from core.training.trainer import run
 
     result = {"machine": machine_info(), "quick": args.quick}

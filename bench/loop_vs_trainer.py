@@ -30,7 +30,8 @@ FORMS = ("trainer", "loop", "accelerate")
 
 
 def config(quick: bool, seed: int):
-    from core.training.config import TrainConfig, quick_demo_config
+    from core.training.config import TrainConfig
+    from core.training.presets import quick_demo_config
 
     base = quick_demo_config().to_dict()
     base.update(run_name=f"bench-seed{seed}", model=bench_model(quick), seed=seed, max_train_samples=48 if quick else 0,

@@ -39,7 +39,7 @@ def main() -> None:
     import torch
 
     from core.training import step_through
-    from core.training.config import quick_demo_config
+    from core.training.presets import quick_demo_config
 
     config = dataclasses.replace(quick_demo_config(), model=bench_model(args.quick))
     if args.quick:

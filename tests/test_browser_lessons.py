@@ -90,7 +90,7 @@ def test_try_again_fills_the_form_with_exactly_one_change(app_url, browser):
     from playwright.sync_api import expect
 
     from core.jobs.manager import get_manager
-    from core.training.config import quick_demo_config
+    from core.training.presets import quick_demo_config
 
     store = get_manager().store
     config = quick_demo_config()  # what the form shows on page load

@@ -237,7 +237,7 @@ def test_a_causal_lm_run_exports_a_trainer_script_and_no_loop():
     import ast
 
     from core.results import export_forms
-    from core.training.config import domain_finetune_config, pretrain_tiny_gpt_config
+    from core.training.presets import domain_finetune_config, pretrain_tiny_gpt_config
 
     packed = export_forms.generate(pretrain_tiny_gpt_config())
     ast.parse(packed)

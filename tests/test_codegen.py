@@ -94,7 +94,7 @@ def test_teacher_notes_point_at_sections_the_script_has():
     import re
 
     from core.results.export_script import generate_script
-    from core.training.config import quick_demo_config
+    from core.training.presets import quick_demo_config
     from ui.classroom import NOTES_EN, NOTES_ZH
 
     headers = {line for line in generate_script(quick_demo_config()).splitlines() if line.startswith("# ")}

@@ -14,7 +14,8 @@ import zipfile
 import pytest
 
 from core.results import export_forms, export_loops, export_script
-from core.training.config import TrainConfig, quick_demo_config
+from core.training.config import TrainConfig
+from core.training.presets import quick_demo_config
 
 METRIC_NAMES = {"eval_loss", "eval_accuracy", "eval_f1", "eval_precision", "eval_recall"}
 

@@ -9,7 +9,8 @@ import pytest
 from core import sources
 from core.jobs import manager as jobs
 from core.runs.store import RunStore
-from core.training.config import TrainConfig, quick_demo_config
+from core.training.config import TrainConfig
+from core.training.presets import quick_demo_config
 from ui.model import handlers as model_actions
 from ui.model.views import HEAD_COLUMNS
 from ui.runs import handlers as runs_actions

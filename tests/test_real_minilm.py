@@ -7,7 +7,7 @@ import time
 
 from core.jobs.manager import JobManager
 from core.runs.store import RunStore
-from core.training.config import quick_demo_config
+from core.training.presets import quick_demo_config
 
 TIMEOUT = 600
 

@@ -7,7 +7,8 @@ import pytest
 
 from core import settings as settings_mod
 from core.training import step_stages, step_through
-from core.training.config import TrainConfig, quick_demo_config
+from core.training.config import TrainConfig
+from core.training.presets import quick_demo_config
 
 
 def _config(model_dir, **kw) -> TrainConfig:

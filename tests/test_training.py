@@ -13,7 +13,8 @@ import pytest
 
 from core import settings as settings_mod
 from core.model.checkpoints import model_max_length
-from core.training.config import TrainConfig, quick_demo_config, tutorial_config
+from core.training.config import TrainConfig
+from core.training.presets import quick_demo_config, tutorial_config
 from core.training.trainer import resolve_precision, run
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,8 +18,9 @@ from core.jobs import zerogpu
 from core.jobs.manager import get_manager
 from core.messages import UserError
 from core.model.causal_lm import suggested_train_mode
-from core.training.config import (TrainConfig, domain_finetune_config, pretrain_tiny_gpt_config, quick_demo_config,
-                                  tutorial_config)
+from core.training.config import TrainConfig
+from core.training.presets import (domain_finetune_config, pretrain_tiny_gpt_config, quick_demo_config,
+                                   tutorial_config)
 from ui import charts, lessons
 from ui.errors import error, shows_errors
 from ui.i18n import msg

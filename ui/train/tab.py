@@ -14,7 +14,7 @@ from core import sources
 from core.data.source import SAMPLE_NAME
 from core.messages import localize
 from core.settings import get_settings
-from core.training.config import quick_demo_config
+from core.training.presets import quick_demo_config
 from ui import charts, lessons
 from ui.binding import bind
 from ui.chart_view import MAX_SMOOTHING, X_AXES
