@@ -67,6 +67,8 @@ def test_a_causal_lm_job_shows_its_samples_live_and_writes_on_the_runs_tab(tabs,
     shown = train_live.refresh_live(tabs.train, status["job_id"], 0, request=_request())
     assert "The hotel" in shown[tabs.train.samples_html] and "perplexity" in set(
         shown[tabs.train.compare_df]["metric"])
+    again = train_live.refresh_live(tabs.train, status["job_id"], shown[tabs.train.drawn_state], request=_request())
+    assert tabs.train.samples_html not in again  # this browser has them: not sent on every tick
     written = runs_actions.generate_from_ui(tabs.runs, status["job_id"], "The hotel", 6, 0.8, 50, 0.95, False,
                                             _request())
     assert written[tabs.runs.tuned_text].startswith("The hotel") and written[tabs.runs.base_text].startswith("The")

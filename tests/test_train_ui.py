@@ -108,6 +108,19 @@ def test_add_points_drops_repeats_and_asks_one_step_back():
     assert {tr.name for tr in loss.data} == {"train loss", "eval loss"}
 
 
+def test_new_samples_bump_the_chart_version_once():
+    job = "job-samples"
+    charts.forget(job)
+    record = {"step": 0, "kind": "baseline", "samples": [{"prompt": "The", "greedy": " a", "sampled": " b"}]}
+    before = charts.curves(job).version
+    assert charts.add_samples(job, [record]) is True
+    after = charts.curves(job).version
+    assert after != before
+    assert charts.add_samples(job, [record]) is False and charts.curves(job).version == after  # nothing new
+    assert charts.add_samples(job, [record, {**record, "step": 3}]) is True and charts.curves(job).version != after
+    charts.forget(job)
+
+
 def test_tick_fetches_only_new_points_and_stops_the_timer(tabs, monkeypatch):
     calls = []
     script = [("running", [{"step": 1, "kind": "train", "time": 1.0, "loss": 1.0}]),

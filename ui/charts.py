@@ -59,6 +59,7 @@ class JobCurves:
     version: int = 0  # bumped whenever points are added; each browser session remembers the one it drew
     epochs: dict[float, float] = field(default_factory=dict)  # step -> epoch, for an x axis by epoch
     nan_steps: list = field(default_factory=list)  # steps whose train loss was NaN (no point in the series)
+    samples_seen: int = 0  # a causal LM's writing records drawn so far: new ones bump the version too
     _epoch_axis: tuple = (-1, None, None)  # (version, steps, epochs) sorted once per version for np.interp
     smoothed: OrderedDict = field(default_factory=OrderedDict)  # (series, weight) -> ema_extend state, a few kept
 
@@ -110,6 +111,18 @@ def since_step(job_id: str) -> int:
     """
     last = curves(job_id).last_step
     return last - 1 if last >= 0 else -1
+
+
+def add_samples(job_id: str, samples: list[dict]) -> bool:
+    """Note a causal LM's writing records (they only grow); a new one bumps the version, so every viewer redraws
+    once, as for new points. True when there was something new."""
+    entry = curves(job_id)
+    with _lock:
+        if len(samples) <= entry.samples_seen:
+            return False
+        entry.samples_seen = len(samples)
+        entry.version = next(_versions)
+    return True
 
 
 def add_points(job_id: str, points: list[dict]) -> int:

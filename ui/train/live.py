@@ -68,9 +68,10 @@ def refresh_live(tab, job_id: str | None, drawn: int = 0, smoothing: float = 0.0
     if snap.get("error") and not get_manager().may_change(job_id, who.owner, who.admin):
         snap = {**snap, "error": msg("train.st.theirs", request)}  # another visitor's reason may quote their data
     charts.add_points(job_id, snap.get("points") or [])
+    charts.add_samples(job_id, snap.get("samples") or [])
     version = charts.curves(job_id).version
     shown = {tab.status_html: status_html(snap, request), tab.drawn_state: version}
-    if snap.get("samples") and tab.samples_html is not None:
+    if version != drawn and snap.get("samples") and tab.samples_html is not None:  # only what this viewer lacks
         shown[tab.samples_html] = samples_view(snap["samples"], request)
     if version != drawn:
         view = charts.ChartView.of(smoothing, log_loss, x_axis, snap.get("best_step"))
