@@ -19,6 +19,7 @@ from core.messages import N_, UserError, check_known_fields
 from core.model.causal_lm import RUN_PREFIX as RUN_MODEL_PREFIX
 from core.model.trainable import TRAIN_MODES
 from core.settings import Settings, get_settings
+from core.task_registry import DEFAULT_TASK, TASK_NAMES, task_of
 from core.tokenizer.call_settings import MAX_LENGTH_LIMIT
 from core.training.metrics import METRICS, check_metric_names
 
@@ -31,7 +32,7 @@ PRECISIONS = ("auto", "fp32", "fp16", "bf16")
 BEST_MODEL_METRICS = ("loss", *METRICS)  # what "best" may mean: the lowest eval loss or the highest score
 TRACKERS = ("none", "trackio", "tensorboard")  # report_to: where the Trainer also sends its logs
 TRACKER_PACKAGES = {"trackio": ("trackio",), "tensorboard": ("tensorboard", "tensorboardX")}
-TASKS = ("classification", "causal_lm")  # sort texts into classes, or learn to continue a text (GPT-style)
+TASKS = TASK_NAMES  # sort texts into classes, or learn to continue a text (GPT-style): core.task_registry
 MAX_SAMPLE_PROMPTS, MAX_PROMPT_CHARS = 4, 200  # the fixed prompts a causal LM run writes from at each evaluation
 
 
@@ -92,7 +93,7 @@ class TrainConfig:
     lora_alpha: int = _f(16, "LoRA scale: the update is multiplied by lora_alpha / lora_r (often twice lora_r).")
     lora_dropout: float = _f(0.1, "LoRA dropout: share of the adapter's inputs dropped while training (0 to 0.5).")
     lora_target_modules: list = _f([], "Layers LoRA adapts, by name (e.g. query, value); empty: the model's default.")
-    task: str = _f("classification", "classification: sort texts into classes; causal_lm: learn to continue texts "
+    task: str = _f(DEFAULT_TASK, "classification: sort texts into classes; causal_lm: learn to continue texts "
                                      "(GPT-style), measured by perplexity.")
     block_size: int = _f(128, "causal_lm: tokens per training example (the context the model learns from).")
     packing: bool = _f(True, "causal_lm: concatenate texts and cut them into full block_size chunks (no padding); "
@@ -173,36 +174,7 @@ class TrainConfig:
         _choice("task", self.task, TASKS)
         if bool(self.only_column) != bool(self.only_value):
             raise UserError("only_column and only_value go together - set both (e.g. domain and hotels) or neither")
-        if self.task == "causal_lm":
-            self._check_causal_lm()
-            return
-        for name in ("train_split", "text_column", "label_column"):
-            if not getattr(self, name):
-                raise UserError("{name}: must not be empty - e.g. {example!r}", name=name,
-                                example=TrainConfig.__dataclass_fields__[name].default)
-        if self.text_pair_column and self.text_pair_column == self.text_column:
-            raise UserError("text_pair_column: same as text_column - choose the second text column or leave it empty")
-        if self.label_column in (self.text_column, self.text_pair_column):
-            raise UserError("label_column: same as a text column - choose the column holding the classes")
-        self._check_best_model()
-        if self.eval_split and self.eval_split == self.train_split:
-            raise UserError("eval_split: {split!r} is also the train split, so scores would be measured on training rows "
-                            "- choose another split or leave it empty to carve one", split=self.eval_split)
-
-    def _check_causal_lm(self) -> None:
-        """A causal LM learns from text alone: no labels, no pair, loss and perplexity as its only scores."""
-        for name in ("train_split", "text_column"):
-            if not getattr(self, name):
-                raise UserError("{name}: must not be empty - e.g. {example!r}", name=name,
-                                example=TrainConfig.__dataclass_fields__[name].default)
-        if self.text_pair_column:
-            raise UserError("text_pair_column: a causal language model reads one text - leave text_pair_column empty")
-        if self.train_mode in ("head", "last_n_layers"):
-            raise UserError("train_mode: {mode} trains a new classifier head, which a causal LM has not - choose full "
-                            "or lora", mode=self.train_mode)
-        if self.metric_for_best_model != "loss":
-            raise UserError("metric_for_best_model: a causal LM is scored by its loss (perplexity = exp(loss)) - "
-                            "choose loss")
+        task_of(self).check(self)  # the task's own checks (core/tasks/): columns, train modes, scores
         self._check_best_model()
         if self.eval_split and self.eval_split == self.train_split:
             raise UserError("eval_split: {split!r} is also the train split, so scores would be measured on training rows "
@@ -291,18 +263,10 @@ class TrainConfig:
             self._check_run_model(owner)
         else:
             sources.resolve_model(self.model)
-        if self.task == "causal_lm" and not self.trust_remote_code:  # remote code: the run itself will say
-            from core.model.causal_lm import check_model_writes  # imports transformers: only for LM runs
-
-            check_model_writes(self.model, self.block_size)  # an encoder, or too short a context: refused now
+        task_of(self).check_access(self)  # what the task reads of the model: its head, its train mode, its length
         if settings.public and self.trust_remote_code and self.model not in settings.trusted_remote_code:
             raise UserError("trust_remote_code: this server runs no code from model repositories (only the owner's "
                             "TRUSTED_REMOTE_CODE list may) - turn it off, or run the app on your own machine")
-        if self.train_mode != "full" and not self.trust_remote_code and self.task == "classification":
-            # remote code, or a causal LM's LoRA layers (checked on its model when the run loads it): the run will say
-            from core.model.estimate import check_train_mode  # imports torch and transformers: only when needed
-
-            check_train_mode(self)  # too many layers, unknown LoRA layers: refused before the run queues
 
     def _check_run_model(self, owner: str) -> None:
         """model "run:<id>": continue from a run's saved model, which only the run's owner may do."""
