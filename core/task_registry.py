@@ -95,6 +95,10 @@ class Task:
         """An evaluation's metrics as stored (the baseline, the final): derived scores added."""
         return metrics
 
+    def findings(self, train, evals, config, report: dict | None, live: bool) -> list:
+        """Its own diagnosis rules, after the shared ones (core.results.diagnosis): a finding or None each."""
+        return []
+
     # ------------------------------------------------------------- results
     def export_script(self, config) -> str:
         """The Trainer script that reproduces a run (core.results.export_forms asks for it)."""

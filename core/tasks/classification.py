@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from core.messages import UserError
 from core.model.checkpoints import check_max_length, load_classifier
+from core.results.diagnosis import majority_class
 from core.results.export_script import generate_script
 from core.results.model_card import build_card, labels_of
 from core.task_registry import Task
@@ -44,6 +45,10 @@ class Classification(Task):
 
     def best_metric(self, config) -> tuple[str, bool]:
         return f"eval_{config.metrics[0]}", False
+
+    def findings(self, train, evals, config, report: dict | None, live: bool) -> list:
+        """The majority-class trap, read from the evaluation report's confusion matrix once the run is over."""
+        return [majority_class(report, config)] if report and not live else []
 
     def check_model(self, config, model_config, tokenizer) -> None:
         check_max_length(config.model, config.max_length, model_config, tokenizer, "max_length")
