@@ -30,7 +30,7 @@ from pathlib import Path
 import psutil
 
 from core.jobs.failures import describe_error, exit_reason
-from core.runs.store import RunStore
+from core.runs.store import get_store
 from core.settings import get_settings, set_settings
 from core.training.config import TrainConfig
 from core.training.recorder import MetricsRecorder, dispatch
@@ -117,7 +117,7 @@ def _metrics_writer(run_dir: Path):
     """Appends to the run's metrics.jsonl through the run store (on the main process of a distributed run only)."""
     if not is_main_process():
         return None
-    return functools.partial(RunStore(run_dir.parent).append_metric, run_dir.name)
+    return functools.partial(get_store(run_dir.parent).append_metric, run_dir.name)
 
 
 def receive(recorder: MetricsRecorder, message: tuple) -> tuple | None:
