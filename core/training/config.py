@@ -250,12 +250,6 @@ class TrainConfig(TrainFields):
             raise UserError("model: run {run!r} was not found among your runs - pick one of your finished runs",
                             run=run_id[:80])
 
-    def save(self, path) -> Path:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
-        return path
-
     @classmethod
     def load(cls, path) -> "TrainConfig":
         """A config file (the command line's --config)."""
