@@ -6,7 +6,6 @@ Free of torch and transformers, so forms and the job manager import it cheaply.
 from __future__ import annotations
 
 import importlib.util
-import json
 import logging
 import math
 import re
