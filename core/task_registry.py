@@ -109,13 +109,18 @@ class Task:
         raise NotImplementedError
 
 
-@functools.cache
 def get_task(name: str) -> Task:
-    """The task named `name`; an unknown name is refused naming the known ones."""
-    if name not in TASK_MODULES:
+    """The task named `name`; an unknown name (or not a name: a raw API client's list) is refused naming the known
+    ones."""
+    if not isinstance(name, str) or name not in TASK_MODULES:
         raise UserError("{name}: {value!r} is not one of {choices} - choose one of those", name="task",
                         value=str(name)[:40], choices=", ".join(TASK_NAMES))
-    return importlib.import_module(TASK_MODULES[name]).TASK
+    return _load(name)
+
+
+@functools.cache
+def _load(name: str) -> Task:
+    return importlib.import_module(TASK_MODULES[name]).TASK  # once: a module's TASK is one object for the process
 
 
 def task_of(config) -> Task:

@@ -67,6 +67,8 @@ def test_an_unknown_task_is_refused_naming_the_known_ones():
         get_task("summarise")
     with pytest.raises(UserError, match="task: 'summarise' is not one of"):
         TrainConfig(task="summarise")
+    with pytest.raises(UserError, match="is not one of classification, causal_lm"):
+        task_of({"task": ["a", "list"]})  # what a raw API client may send where a name is expected
 
 
 @pytest.mark.parametrize(("settings", "words"), [
