@@ -1,4 +1,4 @@
-"""English and Simplified Chinese strings (read /work/main/CONTRIBUTING.md: every tab uses this).
+"""English and Simplified Chinese strings (CONTRIBUTING.md, "UI": every tab uses this).
 
 Static labels use Gradio's I18n (`t(key)`): the browser translates them by its language, and Gradio's
 settings panel in the page footer switches it. Messages made at run time use `msg(key, request)`,
