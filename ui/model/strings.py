@@ -6,10 +6,6 @@ key that lacks a language. Run-time messages name their `{fields}`, which `msg(k
 
 from __future__ import annotations
 
-from core.training.config import TrainConfig
-
-_HELP = TrainConfig.field_help()  # a setting's English help is TrainConfig's own
-
 STRINGS = {
     "tab.model": {"en": "3 · Model", "zh": "3 · 模型"},
     "model.intro": {
@@ -52,23 +48,6 @@ STRINGS = {
         "zh": "掩码语言模型头：对 [MASK] 的前几个猜测",
     },
     "model.wtt": {"en": "What to train", "zh": "训练哪些参数"},
-    "model.mode": {"en": "train_mode", "zh": "train_mode"},
-    "model.mode.info": {
-        "en": _HELP["train_mode"],
-        "zh": "训练哪些参数：full（全部权重）、head（只训练新的分类头）、last_n_layers（最上面几层 + 分类头）或 "
-              "lora（小的适配器 + 分类头，用 peft）。",
-    },
-    "model.last": {"en": "train_last_layers", "zh": "train_last_layers"},
-    "model.last.info": {
-        "en": _HELP["train_last_layers"],
-        "zh": "last_n_layers 时：和分类头一起训练最上面的几个 transformer 块。",
-    },
-    "model.r": {"en": "lora_r", "zh": "lora_r"},
-    "model.r.info": {"en": _HELP["lora_r"], "zh": "LoRA 的秩：每层低秩更新的宽度（常用 4-16；越大学得越多）。"},
-    "model.batch": {"en": "batch_size", "zh": "batch_size"},
-    "model.batch.info": {"en": _HELP["batch_size"], "zh": "每个设备每一步训练的样本数。"},
-    "model.length": {"en": "max_length", "zh": "max_length"},
-    "model.length.info": {"en": _HELP["max_length"], "zh": "输入的最大 token 数；更长的文本会被截断。"},
     "modv.config": {
         "en": "**{summary}**\n\n| | |\n|---|---|\n| architecture | `{architecture}` ({kind}) |\n| layers "
               "(transformer blocks) | {layers} |\n| hidden size | {hidden} |\n| attention heads per layer | {heads} "

@@ -12,13 +12,12 @@ from dataclasses import dataclass
 import gradio as gr
 
 from core import sources
-from core.model.trainable import TRAIN_MODES
-from core.training.config import TrainConfig
 from ui.binding import bind
 from ui.i18n import t
 from ui.model import views as view
-from ui.model.handlers import (API_ENDPOINTS, DEFAULT_MASK_TEXT, MODEL_CHOICES, initial_load, run_heads, show_estimate,
-                               show_model)
+from ui.model.handlers import (API_ENDPOINTS, DEFAULT_MASK_TEXT, ESTIMATE_DEFAULTS, ESTIMATE_SETTINGS, MODEL_CHOICES,
+                               initial_load, run_heads, show_estimate, show_model)
+from ui.setting_widgets import widget
 
 
 
@@ -77,19 +76,12 @@ def _build_heads(text: str) -> dict:
 
 
 def _build_what_to_train() -> dict:
-    defaults = TrainConfig()
+    """The Train form's own widgets for the settings an estimate needs (ESTIMATE_SETTINGS), at their defaults."""
     w = {}
     with gr.Accordion(t("model.wtt"), open=True):
         with gr.Row():
-            w["mode_radio"] = gr.Radio(list(TRAIN_MODES), value=defaults.train_mode, label=t("model.mode"),
-                                       info=t("model.mode.info"))
-            w["last_nb"] = gr.Number(defaults.train_last_layers, precision=0, label=t("model.last"),
-                                     info=t("model.last.info"))
-            w["lora_r_nb"] = gr.Number(defaults.lora_r, precision=0, label=t("model.r"), info=t("model.r.info"))
-            w["batch_nb"] = gr.Number(defaults.batch_size, precision=0, label=t("model.batch"),
-                                      info=t("model.batch.info"))
-            w["length_nb"] = gr.Number(defaults.max_length, precision=0, label=t("model.length"),
-                                       info=t("model.length.info"))
+            for key, name in ESTIMATE_SETTINGS.items():
+                w[key] = widget(name, getattr(ESTIMATE_DEFAULTS, name))
         w["estimate_md"] = gr.Markdown()
     return w
 

@@ -48,10 +48,6 @@ STRINGS = {
     },
     "train.nojob": {"en": "No job to act on: start one first.", "zh": "没有可操作的任务：请先开始一个。"},
     "train.unknown_job": {"en": "Unknown job {job_id!r}: {error}", "zh": "未知的任务 {job_id!r}：{error}"},
-    "train.badjson": {
-        "en": "The config is not valid JSON ({error}): fix it or pick a preset.",
-        "zh": "配置不是有效的 JSON（{error}）：请修改或选择一个预设。",
-    },
     "train.loss": {"en": "Loss", "zh": "Loss"},
     "train.lr": {"en": "Learning rate", "zh": "学习率"},
     "train.metrics": {"en": "Eval metrics", "zh": "评估指标"},
