@@ -79,10 +79,9 @@ def model_location(name: str) -> str:
 
 def run_model_dir(run_id: str) -> Path:
     """The saved model of a finished run of this server (the caller checks who may use it)."""
-    from core.runs.store import RunStore  # the runs folder of this server: only for run: models
-    from core.settings import get_settings
+    from core.runs.store import get_store  # the runs folder of this server: only for run: models
 
-    store = RunStore(get_settings().runs_dir)
+    store = get_store()
     if not store.exists(run_id) or not store.has_model(run_id) or store.has_adapter(run_id):
         raise UserError("model: run {run!r} has no saved model to continue from - pick a finished run that saved "
                         "its model (not a LoRA adapter)", run=run_id[:80])

@@ -18,7 +18,7 @@ from core.model.causal_lm import check_causal_lm, load_causal_lm, model_location
 from core.model.checkpoints import check_max_length, load_classifier
 from core.model.saved import save_run_model
 from core.model.trainable import apply_train_mode
-from core.runs.store import RunStore
+from core.runs.store import RunStore, get_store
 from core.settings import get_settings
 from core.training import distributed
 from core.tokenizer.loading import ensure_pad_token
@@ -114,7 +114,7 @@ def tracking_arguments(config: TrainConfig, run_dir: Path, accepted) -> dict:
     kwargs = {"report_to": [config.report_to], "run_name": run_dir.name}
     if config.report_to == "trackio":
         # trackio reads its folder from the environment when it is imported (here: in the training process)
-        os.environ["TRACKIO_DIR"] = str(RunStore(run_dir.parent).tracking_dir("trackio"))
+        os.environ["TRACKIO_DIR"] = str(get_store(run_dir.parent).tracking_dir("trackio"))
         kwargs.update(project=TRACKIO_PROJECT, trackio_space_id=None)
         if "trackio_static_space_id" in accepted:
             kwargs["trackio_static_space_id"] = False  # local logs only: no Space is created or synced
@@ -159,7 +159,7 @@ def run(config: TrainConfig, run_dir, *, callbacks=(), stop_event: threading.Eve
 
     config.check_limits()
     run_dir, main = Path(run_dir), is_main_process()
-    store, run_id = RunStore(run_dir.parent), run_dir.name
+    store, run_id = get_store(run_dir.parent), run_dir.name
     stop_event = stop_event or threading.Event()
     if main:
         store.path(run_id).mkdir(exist_ok=True)
