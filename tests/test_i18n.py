@@ -48,3 +48,31 @@ def test_register_refuses_a_key_missing_in_one_language():
 
     with pytest.raises(KeyError, match="only.en"):
         register({"only.en": "x"}, {})
+
+
+def test_every_strings_module_gives_each_key_every_language_once():
+    """One strings module per tab folder (and ui/strings.py): each key has every language, no key is in two."""
+    import importlib
+
+    from ui import i18n
+
+    modules = i18n.strings_modules()
+    assert {"ui.strings", "ui.datasets.strings", "ui.runs.strings"} <= set(modules)
+    seen = {}
+    for name in modules:
+        for key, texts in importlib.import_module(name).STRINGS.items():
+            assert set(texts) == set(i18n.LANGS), f"{name}: {key} has {sorted(texts)}"
+            assert all(text.strip() for text in texts.values()), f"{name}: {key} has an empty text"
+            assert key not in seen, f"{key} is in both {seen[key]} and {name}"
+            seen[key] = name
+            assert i18n.EN[key] == texts["en"] or "{" in texts["en"], f"{key} was not gathered"
+
+
+def test_add_refuses_a_missing_or_an_unknown_language():
+    from ui.i18n import EN, add
+
+    with pytest.raises(KeyError, match="half.done"):
+        add({"half.done": {"en": "Done", "zh": " "}})
+    with pytest.raises(KeyError, match="too.many"):
+        add({"too.many": {"en": "Done", "zh": "完成", "fr": "Fini"}})
+    assert "half.done" not in EN and "too.many" not in EN

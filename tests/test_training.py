@@ -94,13 +94,13 @@ def test_defaults_follow_the_contract_and_every_field_has_one_line_help():
     config = TrainConfig()
     assert (config.model, config.eval_split, config.padding, config.max_steps) == \
         ("embedded/all-MiniLM-L6-v2", "test", "dynamic", -1)
-    assert config.dataset["kind"] == "sample" and config.metrics == ["accuracy", "f1", "precision", "recall"]
+    assert config.dataset.kind == "sample" and config.metrics == ["accuracy", "f1", "precision", "recall"]
     helps = TrainConfig.field_help()
     assert set(helps) == set(config.to_dict())
     assert all(text and "\n" not in text and len(text) < 120 for text in helps.values())
     assert quick_demo_config().model == config.model
     tutorial = tutorial_config()
-    assert (tutorial.model, tutorial.dataset["name"], tutorial.max_train_samples, tutorial.num_train_epochs) == \
+    assert (tutorial.model, tutorial.dataset.name, tutorial.max_train_samples, tutorial.num_train_epochs) == \
         ("bert-base-cased", "yelp_review_full", 1000, 3.0)
 
 
