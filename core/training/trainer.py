@@ -15,13 +15,12 @@ from pathlib import Path
 
 from core.messages import UserError
 from core.model.causal_lm import check_causal_lm, load_causal_lm, model_location
-from core.model.checkpoints import check_max_length, load_classifier
+from core.model.checkpoints import check_max_length, load_classifier, load_model_tokenizer
 from core.model.saved import save_run_model
 from core.model.trainable import apply_train_mode
 from core.runs.store import RunStore, get_store
 from core.settings import get_settings
 from core.training import distributed
-from core.tokenizer.loading import ensure_pad_token
 from core.training.config import TrainConfig
 from core.training.metrics import make_compute_metrics
 from core.training.prepare import prepare_data
@@ -52,17 +51,6 @@ def resolve_precision(precision: str) -> str:
     if precision == "bf16" and cuda and not bf16_ok:
         raise UserError("precision: this GPU has no bf16 - choose auto or fp16")
     return precision
-
-
-def load_tokenizer(config: TrainConfig):
-    """The model's tokenizer; one without a pad token (GPT-2) pads with its end-of-text token."""
-    from transformers import AutoTokenizer  # slow import, deferred to first use
-
-    tokenizer = AutoTokenizer.from_pretrained(model_location(config.model), trust_remote_code=config.trust_remote_code)
-    fix = ensure_pad_token(tokenizer, add=True)
-    if fix:  # the pad-token lesson: say what was done, as the tutorials do it by hand
-        log.info("the tokenizer had no pad token: %s", "pad_token = eos_token" if fix == "eos" else "added [PAD]")
-    return tokenizer
 
 
 def training_arguments(config: TrainConfig, run_dir: Path, precision: str):
@@ -170,7 +158,7 @@ def run(config: TrainConfig, run_dir, *, callbacks=(), stop_event: threading.Eve
     checkpoint = store.latest_checkpoint(run_id) if resume else None
     precision = resolve_precision(config.precision)
     set_seed(config.seed)
-    tokenizer = load_tokenizer(config)
+    tokenizer = load_model_tokenizer(config.model, config.trust_remote_code)
     model_config = AutoConfig.from_pretrained(model_location(config.model), trust_remote_code=config.trust_remote_code)
     lm = config.task == "causal_lm"
     if lm:
