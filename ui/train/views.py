@@ -9,10 +9,10 @@ import gradio as gr
 import pandas as pd
 
 from core.settings import Settings
+from core.training.presets import PRESETS
 from ui.i18n import local, msg, msg_in, register
 
 ACTIVE_STATES = {"queued", "running", "stopping"}
-PRESETS = ("quick", "tutorial", "selection", "pretrain_gpt", "domain_gpt")  # ui.train.handlers.PRESET_*
 COMPARE_COLUMNS = ("metric", "before", "after", "change")
 PER_CLASS_COLUMNS = ("label", "precision", "recall", "f1", "support")
 
@@ -146,10 +146,7 @@ register(
                                                            "steps (TensorBoard's slider); 0 shows the raw points.",
         "train.log": "Log-scale loss", "train.log.info": "A logarithmic y axis: small changes of a low loss show.",
         "train.xaxis": "x axis", "train.xaxis.info": "By optimizer step, or by epoch (runs of different sizes line up).",
-        "train.p.quick": "Quick demo (embedded MiniLM + sample)",
-        "train.p.tutorial": "Tutorial recipe (bert-base-cased, yelp_review_full)",
-        "train.p.tutorial_off": "Tutorial recipe (bert-base-cased, yelp_review_full) - unavailable offline",
-        "train.p.selection": "From the Datasets tab",
+        "train.p.offline": "{name} - unavailable offline",
         "train.samples": "Watch it write", "train.samples.step": "step", "train.samples.greedy": "greedy",
         "train.samples.sampled": "sampled (top-k 50)", "train.samples.before": "before",
         "train.samples.info": "At each evaluation the model continues the same prompts: greedy picks the likeliest "
@@ -157,8 +154,6 @@ register(
         "train.lora_default": "{model} has over 100 M weights: What to train is now lora (adapters on its attention "
                               "layers), which needs far less memory. Choose full to train every weight.",
         "train.res.lm": "A causal LM has no classes: see its perplexity above and what it writes.",
-        "train.p.pretrain_gpt": "Pretrain a tiny GPT (offline, a few minutes)",
-        "train.p.domain_gpt": "Fine-tune it on one domain (hotel reviews)",
         "train.p.need_pretrain": "Pretrain a tiny GPT first (the preset above): this preset continues from your "
                                  "latest finished pretraining run.",
         "train.limits.parts": "training {on} · max train samples {samples} · max steps {steps} · queue {queue} · "
@@ -170,10 +165,7 @@ register(
     zh={"train.smooth": "平滑", "train.smooth.info": "对训练 loss 和梯度范数做滑动平均（和 TensorBoard 的滑块一样）；0 显示原始数据点。",
         "train.log": "对数刻度的 loss", "train.log.info": "y 轴取对数：loss 很小时的变化也看得清。",
         "train.xaxis": "横轴", "train.xaxis.info": "按优化步数 (step) 或按轮次 (epoch)：不同长度的运行可以对齐比较。",
-        "train.p.quick": "快速演示（内置 MiniLM + 样例数据）",
-        "train.p.tutorial": "教程配方（bert-base-cased，yelp_review_full）",
-        "train.p.tutorial_off": "教程配方（bert-base-cased，yelp_review_full）——离线时不可用",
-        "train.p.selection": "来自“数据集”标签页",
+        "train.p.offline": "{name}——离线时不可用",
         "train.samples": "看它写字", "train.samples.step": "步", "train.samples.greedy": "贪心 (greedy)",
         "train.samples.sampled": "采样（top-k 50）", "train.samples.before": "训练前",
         "train.samples.info": "每次评估时模型续写同样的提示：贪心每次选最可能的 token，采样则随机抽一个（每次用同一个种子，"
@@ -181,8 +173,6 @@ register(
         "train.lora_default": "{model} 的权重超过 1 亿：“训练哪些参数”已改为 lora（在注意力层上加适配器），所需内存少得多。"
                               "要训练全部权重请选 full。",
         "train.res.lm": "因果语言模型没有类别：请看上面的困惑度和它写出的文字。",
-        "train.p.pretrain_gpt": "预训练一个小 GPT（离线，几分钟）",
-        "train.p.domain_gpt": "在一个领域上微调它（酒店评论）",
         "train.p.need_pretrain": "请先预训练一个小 GPT（上面的预设）：这个预设从你最近一次完成的预训练运行继续。",
         "train.limits.parts": "训练{on} · 最多训练样本 {samples} · 最多步数 {steps} · 队列 {queue} · 上传 {upload} MB",
         "train.limits.on": "开启", "train.limits.off": "关闭", "train.limits.none": "不限",
@@ -204,11 +194,15 @@ def limits_line(device: str, settings: Settings, lang: str) -> str:
     return msg_in(lang, "train.limits", device=device, limits=limits)
 
 
+register(en={f"train.p.{p.key}": p.name for p in PRESETS}, zh={f"train.p.{p.key}": p.name_zh for p in PRESETS})
+
+
 def preset_choices(request: gr.Request | None = None, online: bool = True) -> list[tuple[str, str]]:
-    """The preset dropdown's choices in the visitor's language (the tutorial needs the Hub)."""
-    names = {"quick": "train.p.quick", "tutorial": "train.p.tutorial" if online else "train.p.tutorial_off",
-             "selection": "train.p.selection", "pretrain_gpt": "train.p.pretrain_gpt", "domain_gpt": "train.p.domain_gpt"}
-    return [(msg(names[key], request), key) for key in PRESETS]
+    """The preset registry's names in the visitor's language (one that needs the Hub says so when offline)."""
+    def name(preset) -> str:
+        text = msg(f"train.p.{preset.key}", request)
+        return msg("train.p.offline", request, name=text) if preset.needs == "hub" and not online else text
+    return [(name(preset), preset.key) for preset in PRESETS]
 
 
 def localized_columns(table: pd.DataFrame, request: gr.Request | None = None) -> pd.DataFrame:
