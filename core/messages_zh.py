@@ -542,7 +542,7 @@ ZH: dict[str, str] = {
         "调小 batch_size（现在是 {batch}）或 max_length（现在是 {length}），或在服务器空闲些时再试",
     "even one row of {length} tokens does not fit: pick a smaller model, or train_mode head or lora":
         "连一行 {length} 个 token 都放不下：请选更小的模型，或把 train_mode 设为 head 或 lora",
-    "half of the memory free now": "当前空闲内存的一半",
+    "80% of the memory free now": "当前空闲内存的 80%",
     "{what} needs about {need} of memory, more than this server gives one request now ({budget}, {why}): {fix}":
         "{what}大约需要 {need} 内存，超过了这台服务器现在给单个请求的上限（{budget}，{why}）：{fix}",
     "lower batch_size to {fits} or less (or shorten max_length from {length})":

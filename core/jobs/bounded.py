@@ -32,16 +32,9 @@ _running = threading.BoundedSemaphore(1)  # one bounded child at a time per serv
 
 def _child(fn, args: tuple, limit: int, nice: int, settings, conn) -> None:
     """The child: cap the address space first (imports count too), then run fn and send what happened."""
-    import resource
-
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if limit > 0:  # never above a limit the server itself runs under (a container's, the hostile tests')
-        limit = min(limit, *(v for v in (soft, hard) if v != resource.RLIM_INFINITY))
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    if nice > 0 and hasattr(os, "nice"):
-        os.nice(nice)  # the pages first
-    set_settings(settings)
     try:
+        _limit_self(limit, nice)
+        set_settings(settings)
         conn.send(("ok", fn(*args)))
     except UserError as err:
         conn.send(("user", err.template, err.fields))
@@ -57,6 +50,17 @@ def _child(fn, args: tuple, limit: int, nice: int, settings, conn) -> None:
         conn.send(("error", type(err).__name__))
     finally:
         conn.close()
+
+
+def _limit_self(limit: int, nice: int) -> None:
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if limit > 0:  # never above a limit the server itself runs under (a container's, the hostile tests')
+        limit = min([limit, *(v for v in (soft, hard) if v != resource.RLIM_INFINITY)])
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    if nice > 0 and hasattr(os, "nice"):
+        os.nice(nice)  # the pages first
 
 
 def address_limit(work_bytes: int) -> int:

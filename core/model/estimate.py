@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 FP32_BYTES = 4      # the Trainer keeps master weights, gradients and AdamW state in fp32, even under fp16/bf16
 ADAMW_STATES = 2    # exp_avg and exp_avg_sq: two fp32 numbers per trained weight
 ESTIMATE_LABELS = 2  # classes assumed when the config reads them from the data (the head is tiny either way)
-FREE_SHARE = 0.5    # one request's model work takes at most this share of the memory free when it starts
+FREE_SHARE = 0.8    # one request's model work takes at most this share of the memory free when it starts (the rest: headroom)
 INFERENCE_ACTIVATIONS = 64 * 2**20  # one text of a few hundred tokens through a model: tens of MB at most
 _measure_lock = threading.Lock()
 
@@ -121,15 +121,15 @@ def estimate(config, precision: str = "fp32") -> dict:
 
 
 def request_budget() -> tuple[int, str]:
-    """(bytes, why) one request's model work may take now: half of what the machine has free (the server and the
-    others need the rest), and no more than MAX_REQUEST_MB where it is set (a public server's default: 4096)."""
+    """(bytes, why) one request's model work may take now: most of what the machine has free (FREE_SHARE; the
+    server keeps some headroom), and no more than MAX_REQUEST_MB where it is set (a public server's default: 4096)."""
     import psutil  # cheap, but only the checks need it
 
     free = int(psutil.virtual_memory().available * FREE_SHARE)
     cap = get_settings().max_request_mb * 2**20
     if 0 < cap <= free:
         return cap, "MAX_REQUEST_MB"
-    return free, N_("half of the memory free now")
+    return free, N_("80% of the memory free now")
 
 
 def check_fits(need: int, what: str, fix: str) -> None:
