@@ -8,11 +8,11 @@ key that lacks a language. Run-time messages name their `{fields}`, which `msg(k
 from __future__ import annotations
 
 STRINGS = {
-    "tab.train": {"en": "4 · Train", "zh": "4 · 训练"},
+    "tab.train": {"en": "{number} · Train", "zh": "{number} · 训练"},
     "train.intro": {
-        "en": "### 4. Fine-tune\nPick a preset or adjust the settings (each says what it does), then press Start and "
+        "en": "### {number}. Fine-tune\nPick a preset or adjust the settings (each says what it does), then press Start and "
               "watch the curves. Every run is saved and can be exported as plain Python.",
-        "zh": "### 4. 微调\n选一个预设或调整设置（每项都说明了作用），然后点“开始”，观察曲线。每次运行都会保存，并可"
+        "zh": "### {number}. 微调\n选一个预设或调整设置（每项都说明了作用），然后点“开始”，观察曲线。每次运行都会保存，并可"
               "导出为普通 Python 脚本。",
     },
     "train.limits": {
