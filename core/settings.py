@@ -101,14 +101,6 @@ class Settings:
         """The training rows a run samples: what it asked for; all rows (0) up to MAX_TRAIN_SAMPLES where it is set."""
         return requested or max(self.max_train_samples, 0)
 
-    def limits_text(self) -> str:
-        """One line a page can show so visitors know the limits in force (0 means no limit)."""
-        def cap(v: int) -> str:
-            return "no limit" if v <= 0 else str(v)
-        return (f"training {'on' if self.training_enabled else 'off'} · max train samples "
-                f"{cap(self.max_train_samples)} · max steps {cap(self.max_steps)} · queue "
-                f"{self.max_queue} · upload {self.max_upload_mb} MB")
-
 
 _current: Settings | None = None
 

@@ -269,16 +269,16 @@ def test_hostile_prompts_and_values_stay_literals_in_the_exported_script():
 def test_samples_reach_the_parent_and_the_snapshot_of_a_stored_run(isolated_settings):
     import queue
 
-    from core.jobs.child_process import ForwardingRecorder, _apply
+    from core.jobs.child_process import forwarder, receive
     from core.jobs.manager import JobManager
     from core.runs.store import RunStore
     from core.training.recorder import MetricsRecorder
 
     channel = queue.Queue()
-    child, parent = ForwardingRecorder(channel), MetricsRecorder()
+    child, parent = MetricsRecorder(send=forwarder(channel)), MetricsRecorder()
     record = {"step": 8, "kind": "eval", "time": 1.0, "samples": [{"prompt": "The", "greedy": " room", "sampled": " x"}]}
     child.add_samples(record)
-    _apply(parent, channel.get_nowait())
+    assert receive(parent, channel.get_nowait()) is None
     assert parent.samples() == [record]
 
     store = RunStore(isolated_settings.runs_dir)

@@ -349,6 +349,20 @@ def test_bad_configs_are_named_and_the_app_keeps_serving(visitors, config, words
     still_serves(visitors["ann"])
 
 
+# deeply nested JSON: refused on the raw text before json.loads recurses (it answered RecursionError and logged a
+# traceback), by every endpoint that reads a config
+NESTED_CONFIGS = {"objects": '{"a": ' * 20000 + "1" + "}" * 20000, "arrays": "[" * 100_000 + "]" * 100_000}
+
+
+@pytest.mark.parametrize("endpoint", ["/start_training", "/estimate_training", "/step_through"])
+@pytest.mark.parametrize("shape", sorted(NESTED_CONFIGS))
+def test_deeply_nested_config_json_is_refused_naming_the_fix(visitors, endpoint, shape):
+    extra = (False,) if endpoint == "/estimate_training" else ()  # measure_step
+    kind, answer = visitors["bob"].api(endpoint, NESTED_CONFIGS[shape], *extra)
+    assert kind == "error" and "levels deep" in answer and "RecursionError" not in answer, answer
+    still_serves(visitors["ann"])
+
+
 @pytest.mark.parametrize("args, words", [
     (("hi", "", "", "not an object", False, False), ["expected an object"]),
     (("hi", "", "", {"paddin": "longest"}, False, False), ["did you mean 'padding'"]),

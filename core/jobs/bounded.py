@@ -53,7 +53,7 @@ def _child(fn, args: tuple, limit: int, nice: int, settings, conn) -> None:
 
 
 def _limit_self(limit: int, nice: int) -> None:
-    import resource
+    import resource  # POSIX only, and only the child needs it
 
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if limit > 0:  # never above a limit the server itself runs under (a container's, the hostile tests')

@@ -2,17 +2,20 @@
 
 The offline path is the tutorial's other half, pretraining: a small GPT-2 built from a config (a few million
 weights, random at first) with a byte-level BPE tokenizer trained on the embedded reviews (core.tokenizer.bpe).
+Its tokenizer also has a chat template (ChatML, core.tokenizer.chat_template) and its end-of-turn token, so the
+same model can later be taught to chat (SFT); generation stops at the end of text or at the end of a turn.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 from pathlib import Path
 
 from core import sources
 from core.messages import UserError
-from core.model.checkpoints import model_max_length
+from core.model.checkpoints import fit_pad_token, model_max_length
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +30,8 @@ def ensure_tiny_gpt() -> Path:
     """Build the tiny GPT once (a BPE tokenizer on the embedded reviews, then a GPT-2 from a config); its folder."""
     folder = sources.tiny_gpt_path()
     with _build_lock:
-        if not (folder / "model.safetensors").is_file():
+        # a tiny GPT built before it had a chat template is built again (it is random weights either way)
+        if not (folder / "model.safetensors").is_file() or not (folder / "chat_template.jinja").is_file():
             build_tiny_gpt(folder)
     return folder
 
@@ -40,15 +44,19 @@ def build_tiny_gpt(folder: Path, shape: dict | None = None, vocab_size: int = TI
     from core.data.loading import load_source  # reads the embedded reviews: only when the model is built
     from core.data.source import SAMPLE
     from core.tokenizer.bpe import train_bpe
+    from core.tokenizer.chat_template import END_OF_TURN, add_chat_template
     from core.tokenizer.loading import load_tokenizer
 
     texts = list(load_source(SAMPLE)["train"]["text"])
     info = train_bpe(texts, "tiny-gpt-reviews", vocab_size=vocab_size)
-    tok = load_tokenizer(info["name"])
+    tok = copy.deepcopy(load_tokenizer(info["name"]))  # the loaded one is shared: the chat tokens go on a copy
+    add_chat_template(tok)
     shape = {**TINY_GPT_SHAPE, **(shape or {})}
     config = GPT2Config(vocab_size=len(tok), bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id, **shape)
     torch.manual_seed(seed)  # the same random start on every machine
     model = GPT2LMHeadModel(config)
+    # generation stops at the end of text (pretraining) or at the end of a turn (a chat)
+    model.generation_config.eos_token_id = [tok.eos_token_id, tok.convert_tokens_to_ids(END_OF_TURN)]
     folder.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(str(folder))
     tok.save_pretrained(str(folder))
@@ -71,10 +79,9 @@ def model_location(name: str) -> str:
 
 def run_model_dir(run_id: str) -> Path:
     """The saved model of a finished run of this server (the caller checks who may use it)."""
-    from core.runs.store import RunStore  # the runs folder of this server: only for run: models
-    from core.settings import get_settings
+    from core.runs.store import get_store  # the runs folder of this server: only for run: models
 
-    store = RunStore(get_settings().runs_dir)
+    store = get_store()
     if not store.exists(run_id) or not store.has_model(run_id) or store.has_adapter(run_id):
         raise UserError("model: run {run!r} has no saved model to continue from - pick a finished run that saved "
                         "its model (not a LoRA adapter)", run=run_id[:80])
@@ -121,10 +128,5 @@ def load_causal_lm(name: str, tokenizer, trust_remote_code: bool = False):
     from transformers import AutoModelForCausalLM  # slow import, deferred to first use
 
     net = AutoModelForCausalLM.from_pretrained(model_location(name), trust_remote_code=trust_remote_code)
-    if len(tokenizer) > net.get_input_embeddings().num_embeddings:
-        net.resize_token_embeddings(len(tokenizer))  # a pad token was added
-    if net.config.pad_token_id is None:
-        net.config.pad_token_id = tokenizer.pad_token_id
-    if net.generation_config is not None and net.generation_config.pad_token_id is None:
-        net.generation_config.pad_token_id = tokenizer.pad_token_id
+    fit_pad_token(net, tokenizer)
     return net

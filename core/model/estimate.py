@@ -15,6 +15,7 @@ import threading
 import time
 
 from core.messages import N_, UserError, say
+from core.model.checkpoints import fit_pad_token
 from core.model.describe import config_value, load_config, skeleton
 from core.model.heads import check_size, require_head
 from core.model.trainable import apply_train_mode, body_blocks, count_parameters, default_lora_targets
@@ -208,8 +209,7 @@ def _measure(config, precision: str) -> dict:
     check_size(model_config, config.model)
     net = AutoModelForSequenceClassification.from_pretrained(resolve_model(config.model), trust_remote_code=False,
                                                              num_labels=config.num_labels or ESTIMATE_LABELS)
-    if net.config.pad_token_id is None:  # GPT-2: a batch of several rows needs a pad id to find each last token
-        net.config.pad_token_id = getattr(model_config, "eos_token_id", None) or 0
+    fit_pad_token(net)  # GPT-2: a batch of several rows needs a pad id to find each last token
     device = "cuda" if torch.cuda.is_available() else "cpu"
     net = apply_train_mode(net, config).to(device).train()
     optimizer = torch.optim.AdamW([p for p in net.parameters() if p.requires_grad], lr=config.learning_rate)

@@ -7,7 +7,6 @@ import logging
 from dataclasses import dataclass
 
 from core.data.loading import load_source
-from core.data.source import DatasetSource
 from core.messages import UserError
 from core.settings import get_settings
 from core.training.config import TrainConfig
@@ -41,7 +40,7 @@ def prepare_data(config: TrainConfig, tokenizer) -> PreparedData:
 def select_rows(config: TrainConfig):
     """The rows a run trains and evaluates on, before tokenization: (train, eval, label names). The eval rows, in
     this order, are the ones every evaluation of the run scores (per-example results show their texts)."""
-    dsd = load_source(DatasetSource.from_dict(config.dataset))
+    dsd = load_source(config.dataset)
     train = _split(dsd, config.train_split, "train_split")
     _check_columns(train, config, config.train_split)
     train = keep_only(train, config, config.train_split)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 
 from core.data.loading import load_source
-from core.data.source import DatasetSource
 from core.messages import UserError
 from core.settings import get_settings
 from core.training.config import TrainConfig
@@ -44,7 +43,7 @@ def lm_collator(tokenizer, packing: bool):
 
 def select_text_rows(config: TrainConfig):
     """(train, eval) datasets with only the text column, empty texts dropped, capped by the max_*_samples."""
-    dsd = load_source(DatasetSource.from_dict(config.dataset))
+    dsd = load_source(config.dataset)
     train = _text_split(dsd, config.train_split, config, "train_split")
     if config.eval_split:
         eval_set = _text_split(dsd, config.eval_split, config, "eval_split")

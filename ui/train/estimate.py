@@ -11,7 +11,7 @@ from core.training.config import TrainConfig
 from core.training.trainer import resolve_precision
 from ui import what_to_train
 from ui.errors import shows_errors
-from ui.i18n import register, t
+from ui.i18n import t
 from ui.train import form as train_form
 
 # the form fields the estimate depends on: a change to one of them redraws it
@@ -19,12 +19,6 @@ ESTIMATE_FIELDS = ("model", "num_labels", "max_train_samples", "max_length", "ba
                    "max_steps", "gradient_accumulation_steps", "precision", "train_mode", "train_last_layers",
                    "lora_r", "lora_target_modules")
 
-register(
-    en={"train.step": "Measure one training step", "train.step.info": "Times one real step (forward, backward, "
-        "AdamW) at this batch size and length on random tokens, then multiplies by the planned steps."},
-    zh={"train.step": "测量一个训练步", "train.step.info": "用随机 token、按这个 batch 大小和长度实际跑一步（前向、反向、"
-        "AdamW）计时，再乘以计划的步数。"},
-)
 
 
 def _config(dataset: dict, values) -> tuple[TrainConfig, str]:

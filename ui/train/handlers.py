@@ -36,15 +36,6 @@ PRESET_PRETRAIN_GPT, PRESET_DOMAIN_GPT = "pretrain_gpt", "domain_gpt"
 
 # ------------------------------------------------------------ API handlers (JSON in, JSON out)
 
-def _config_from_json(config_json) -> TrainConfig:
-    if isinstance(config_json, str):
-        try:
-            config_json = json.loads(config_json)
-        except json.JSONDecodeError as err:
-            raise error(msg("train.badjson", error=err)) from err
-    return TrainConfig.from_dict(config_json)  # a JSON array or number is refused there, naming the fix
-
-
 def status_for(job_id: str, request: gr.Request | None) -> dict:
     """A job's status as this visitor may see it: another visitor's failure reason can quote their data."""
     who = visitor(request)
@@ -55,7 +46,7 @@ def status_for(job_id: str, request: gr.Request | None) -> dict:
 @shows_errors
 def start_training(config_json: str, request: gr.Request = None) -> dict:
     """Start (or queue) a training job from a TrainConfig as JSON; returns the job id and its status."""
-    job_id = get_manager().start(_config_from_json(config_json), owner=visitor(request).owner)
+    job_id = get_manager().start(TrainConfig.from_json(config_json), owner=visitor(request).owner)
     charts.forget(job_id)
     return status_for(job_id, request)
 

@@ -8,7 +8,6 @@ batch and length are bounded by core.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import gradio as gr
@@ -18,8 +17,8 @@ from core.training import step_through
 from core.training.step_through import STAGES
 from core.training.config import TrainConfig
 from ui.binding import bind
-from ui.errors import error, shows_errors
-from ui.i18n import msg, t
+from ui.errors import shows_errors
+from ui.i18n import t
 from ui.identity import visitor
 from ui.train import form as train_form
 from ui.train.step_views import stage_view
@@ -71,12 +70,7 @@ def start_again(panel: StepPanel, request: gr.Request = None) -> dict:
 def step_through_api(config_json: str, request: gr.Request = None) -> dict:
     """Walk one batch of a TrainConfig (JSON) through one training step: every stage's numbers and PyTorch lines
     (batch, forward, loss, backward, step, after), and the limits a public server applied."""
-    if isinstance(config_json, str):
-        try:
-            config_json = json.loads(config_json)
-        except json.JSONDecodeError as err:
-            raise error(msg("train.badjson", request, error=err)) from err
-    config = TrainConfig.from_dict(config_json)
+    config = TrainConfig.from_json(config_json)
     config.check_access(visitor(request).owner)
     request_work.check_walk_fits(config)
     return step_through.step_through(config, _key(request))
