@@ -15,7 +15,7 @@ from pathlib import Path
 
 from core import sources
 from core.messages import UserError
-from core.model.checkpoints import model_max_length
+from core.model.checkpoints import fit_pad_token, model_max_length
 
 log = logging.getLogger(__name__)
 
@@ -128,10 +128,5 @@ def load_causal_lm(name: str, tokenizer, trust_remote_code: bool = False):
     from transformers import AutoModelForCausalLM  # slow import, deferred to first use
 
     net = AutoModelForCausalLM.from_pretrained(model_location(name), trust_remote_code=trust_remote_code)
-    if len(tokenizer) > net.get_input_embeddings().num_embeddings:
-        net.resize_token_embeddings(len(tokenizer))  # a pad token was added
-    if net.config.pad_token_id is None:
-        net.config.pad_token_id = tokenizer.pad_token_id
-    if net.generation_config is not None and net.generation_config.pad_token_id is None:
-        net.generation_config.pad_token_id = tokenizer.pad_token_id
+    fit_pad_token(net, tokenizer)
     return net

@@ -30,6 +30,23 @@ def check_max_length(model: str, max_length: int, model_config, tokenizer, name:
                         "{limit} or less", name=name, length=max_length, model=model, limit=limit)
 
 
+def fit_pad_token(net, tokenizer=None) -> None:
+    """The model's half of the pad-token fix (the tokenizer's half: core.tokenizer.loading.ensure_pad_token).
+
+    An added [PAD] needs a row in the embeddings; the model needs the pad id to find each row's last token (a
+    classifier on GPT-2) and to pad what it generates. Without a tokenizer (a timed step on random ids) the
+    end-of-text id stands in, or 0.
+    """
+    if tokenizer is not None and len(tokenizer) > net.get_input_embeddings().num_embeddings:
+        net.resize_token_embeddings(len(tokenizer))  # a pad token was added
+    pad_id = tokenizer.pad_token_id if tokenizer is not None else getattr(net.config, "eos_token_id", None) or 0
+    if net.config.pad_token_id is None:
+        net.config.pad_token_id = pad_id
+    generation = getattr(net, "generation_config", None)
+    if generation is not None and generation.pad_token_id is None:
+        generation.pad_token_id = pad_id
+
+
 def load_classifier(model: str, label_names: list[str], tokenizer, trust_remote_code: bool = False):
     """A classification model with num_labels, id2label and label2id, so the saved model predicts names."""
     from transformers import AutoModelForSequenceClassification  # slow import, deferred to first use
@@ -38,10 +55,7 @@ def load_classifier(model: str, label_names: list[str], tokenizer, trust_remote_
         resolve_model(model), num_labels=len(label_names), trust_remote_code=trust_remote_code,
         id2label=dict(enumerate(label_names)), label2id={n: i for i, n in enumerate(label_names)},
         ignore_mismatched_sizes=True)  # a fine-tuned checkpoint may carry a head for other classes
-    if len(tokenizer) > net.get_input_embeddings().num_embeddings:
-        net.resize_token_embeddings(len(tokenizer))  # a pad token was added
-    if net.config.pad_token_id is None:
-        net.config.pad_token_id = tokenizer.pad_token_id
+    fit_pad_token(net, tokenizer)
     # The loss is a mean over the batch's rows. Its forward takes **kwargs, so the Trainer would take it for a sum
     # over tokens normalised by num_items_in_batch: it would then not divide it by gradient_accumulation_steps and
     # would multiply it by the number of processes (a loss of 1.39 instead of 0.69, gradients 2x before clipping).

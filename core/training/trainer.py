@@ -27,6 +27,7 @@ from core.training.metrics import make_compute_metrics
 from core.training.prepare import prepare_data
 from core.training.prepare_lm import prepare_lm_data
 from core.training.recorder import MetricsRecorder
+from core.training.rules import MAX_GRAD_NORM, greater_is_better
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ def training_arguments(config: TrainConfig, run_dir: Path, precision: str):
         save_strategy=config.eval_strategy, save_steps=config.eval_steps if steps else 500, save_total_limit=1,
         logging_strategy="steps", logging_steps=config.logging_steps, logging_first_step=True,
         report_to="none", seed=config.seed, data_seed=config.seed, disable_tqdm=True,
-        bf16=precision == "bf16", fp16=precision == "fp16",
+        bf16=precision == "bf16", fp16=precision == "fp16", max_grad_norm=MAX_GRAD_NORM,
         # Workers would fork a process that holds the web server; tokenization is done up front anyway.
         dataloader_num_workers=0, dataloader_pin_memory=torch.cuda.is_available(),
     )
@@ -103,7 +104,7 @@ def best_model_arguments(config: TrainConfig) -> dict:
     if not (config.load_best_model_at_end or config.early_stopping_patience):
         return {}
     return {"metric_for_best_model": config.metric_for_best_model,
-            "greater_is_better": config.metric_for_best_model != "loss",
+            "greater_is_better": greater_is_better(config.metric_for_best_model),
             "load_best_model_at_end": config.load_best_model_at_end}
 
 
