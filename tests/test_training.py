@@ -112,10 +112,11 @@ def test_guardrails_from_settings_are_applied(monkeypatch):
     with pytest.raises(ValueError, match="TRAINING_ENABLED"):
         TrainConfig().check_limits()
     use(max_train_samples=500)
-    for rows in (0, 1000):
-        with pytest.raises(ValueError, match="max_train_samples.*500.*MAX_TRAIN_SAMPLES"):
-            TrainConfig(max_train_samples=rows).check_limits()
+    with pytest.raises(ValueError, match="max_train_samples.*500.*MAX_TRAIN_SAMPLES"):
+        TrainConfig(max_train_samples=1000).check_limits()
     TrainConfig(max_train_samples=500).check_limits()
+    TrainConfig(max_train_samples=0).check_limits()  # all rows: the data is sampled down to the cap
+    assert settings_mod.get_settings().train_rows(0) == 500 and settings_mod.get_settings().train_rows(20) == 20
     use(max_steps=50)
     with pytest.raises(ValueError, match="MAX_STEPS"):
         TrainConfig(max_steps=100).check_limits()
