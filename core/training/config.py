@@ -128,7 +128,7 @@ class TrainConfig(TrainFields):
             raise UserError("Training is turned off on this server (TRAINING_ENABLED=0): "
                             "run the app on your own machine to train")
         cap = settings.max_train_samples
-        if cap > 0 and not 0 < self.max_train_samples <= cap:
+        if cap > 0 and self.max_train_samples > cap:  # 0, all rows, takes the cap's worth (Settings.train_rows)
             raise UserError("max_train_samples: this server allows at most {cap} training rows "
                             "(MAX_TRAIN_SAMPLES) - set max_train_samples to {cap} or less", cap=cap)
         steps = self.planned_steps(self.max_train_samples)

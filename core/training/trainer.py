@@ -15,15 +15,16 @@ from pathlib import Path
 
 from core.messages import UserError
 from core.model.causal_lm import model_location
+from core.model.checkpoints import load_model_tokenizer
 from core.model.saved import save_run_model
 from core.model.trainable import apply_train_mode
 from core.runs.store import RunStore, get_store
 from core.settings import get_settings
 from core.task_registry import task_of
 from core.training import distributed
-from core.tokenizer.loading import ensure_pad_token
 from core.training.config import TrainConfig
 from core.training.recorder import MetricsRecorder
+from core.training.rules import MAX_GRAD_NORM, greater_is_better
 
 log = logging.getLogger(__name__)
 
@@ -50,17 +51,6 @@ def resolve_precision(precision: str) -> str:
     return precision
 
 
-def load_tokenizer(config: TrainConfig):
-    """The model's tokenizer; one without a pad token (GPT-2) pads with its end-of-text token."""
-    from transformers import AutoTokenizer  # slow import, deferred to first use
-
-    tokenizer = AutoTokenizer.from_pretrained(model_location(config.model), trust_remote_code=config.trust_remote_code)
-    fix = ensure_pad_token(tokenizer, add=True)
-    if fix:  # the pad-token lesson: say what was done, as the tutorials do it by hand
-        log.info("the tokenizer had no pad token: %s", "pad_token = eos_token" if fix == "eos" else "added [PAD]")
-    return tokenizer
-
-
 def training_arguments(config: TrainConfig, run_dir: Path, precision: str):
     """TrainingArguments for the config; checkpoints follow the eval rhythm so a resume loses little."""
     import torch  # slow import, deferred to first use
@@ -77,7 +67,7 @@ def training_arguments(config: TrainConfig, run_dir: Path, precision: str):
         save_strategy=config.eval_strategy, save_steps=config.eval_steps if steps else 500, save_total_limit=1,
         logging_strategy="steps", logging_steps=config.logging_steps, logging_first_step=True,
         report_to="none", seed=config.seed, data_seed=config.seed, disable_tqdm=True,
-        bf16=precision == "bf16", fp16=precision == "fp16",
+        bf16=precision == "bf16", fp16=precision == "fp16", max_grad_norm=MAX_GRAD_NORM,
         # Workers would fork a process that holds the web server; tokenization is done up front anyway.
         dataloader_num_workers=0, dataloader_pin_memory=torch.cuda.is_available(),
     )
@@ -100,7 +90,7 @@ def best_model_arguments(config: TrainConfig) -> dict:
     if not (config.load_best_model_at_end or config.early_stopping_patience):
         return {}
     return {"metric_for_best_model": config.metric_for_best_model,
-            "greater_is_better": config.metric_for_best_model != "loss",
+            "greater_is_better": greater_is_better(config.metric_for_best_model),
             "load_best_model_at_end": config.load_best_model_at_end}
 
 
@@ -166,7 +156,7 @@ def run(config: TrainConfig, run_dir, *, callbacks=(), stop_event: threading.Eve
     checkpoint = store.latest_checkpoint(run_id) if resume else None
     precision = resolve_precision(config.precision)
     set_seed(config.seed)
-    tokenizer = load_tokenizer(config)
+    tokenizer = load_model_tokenizer(config.model, config.trust_remote_code)
     model_config = AutoConfig.from_pretrained(model_location(config.model), trust_remote_code=config.trust_remote_code)
     task = task_of(config)  # its data, model, scores and callbacks (core/tasks/)
     task.check_model(config, model_config, tokenizer)
