@@ -13,6 +13,8 @@ import sys
 
 from ui.strings import TITLE  # the app's name, in its title strings too
 
+# The page's tabs, in the learner's order: each a folder of ui (ui/<name>/tab.py defines its TAB), numbered from 1
+TABS = ("datasets", "tokenizer", "model", "train", "runs")
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}  # a server bound here is private (this machine's own user)
 # Presentation mode (ui.classroom) zooms the page: text, tables and charts scale together for a projector.
 CSS = """
@@ -26,13 +28,9 @@ def build_app():
     import gradio as gr
 
     from ui import classroom, identity
-    from ui.datasets import tab as datasets_tab
     from ui.i18n import t
-    from ui.model import tab as model_tab
-    from ui.runs import tab as runs_tab
+    from ui.page import Page, build_tabs, link_tabs
     from ui.state import Selection
-    from ui.tokenizer import tab as tokenizer_tab
-    from ui.train import tab as train_tab
 
     import_libraries()
     # delete_cache: uploads and downloads Gradio keeps are removed after an hour (a public server fills no disk)
@@ -45,32 +43,12 @@ def build_app():
         browser_id = identity.browser_state()
         selection = gr.State(Selection())
         with gr.Tabs() as tabs:
-            with gr.Tab(t("tab.datasets"), id="datasets"):
-                ds = datasets_tab.build_datasets_tab(selection)
-                classroom.teacher_notes("datasets")
-            with gr.Tab(t("tab.tokenizer"), id="tokenizer"):
-                tok = tokenizer_tab.build_tokenizer_tab(selection)
-                classroom.teacher_notes("tokenizer")
-            with gr.Tab(t("tab.model"), id="model") as model_panel:
-                model = model_tab.build_model_tab(selection, text=tok.text_tb.value)
-                classroom.teacher_notes("model")
-            with gr.Tab(t("tab.train"), id="train"):
-                train = train_tab.build_train_tab(selection)
-                classroom.teacher_notes("train")
-            with gr.Tab(t("tab.runs"), id="runs"):
-                runs = runs_tab.build_runs_tab()
-                classroom.teacher_notes("runs")
+            page = Page(demo, tabs, selection)
+            built = build_tabs(TABS, page)
         # who the visitor is comes first: a reloaded page then finds its own job and runs again
-        visitor_known = demo.load(identity.attach, [browser_id], [browser_id, who_md], api_visibility="private",
-                                  show_progress="hidden")
-        datasets_tab.wire_page_load(demo, ds)
-        tokenizer_tab.wire_page_load(demo, tok)
-        model_tab.fill_when_opened(model_panel, model)
-        model.follow_text(tok.text_tb)
-        train.attach_after(visitor_known)
-        runs.attach_after(visitor_known)
-        runs.refresh_on(train.finished_state)
-        train.fill_from(runs.retry_state, tabs)  # "try again with ..." on the Runs tab fills the Train form
+        page.visitor_known = demo.load(identity.attach, [browser_id], [browser_id, who_md],
+                                       api_visibility="private", show_progress="hidden")
+        link_tabs(built, page)
     return demo
 
 

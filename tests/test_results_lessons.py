@@ -98,10 +98,11 @@ def manager(isolated_settings, monkeypatch):
 
 def _scripted_accuracy(monkeypatch, values):
     """compute_metrics that returns these accuracies, one per evaluation: a constructed metric sequence."""
-    from core.training import trainer
+    from core.tasks import classification  # the task that gives the Trainer its compute_metrics
 
     sequence = iter(values)
-    monkeypatch.setattr(trainer, "make_compute_metrics", lambda names, n: lambda pred: {"accuracy": next(sequence)})
+    monkeypatch.setattr(classification, "make_compute_metrics",
+                        lambda names, n: lambda pred: {"accuracy": next(sequence)})
 
 
 def _weights(folder):

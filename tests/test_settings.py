@@ -151,3 +151,22 @@ def test_brackets_inside_strings_are_text_not_nesting_and_a_parsed_object_is_bou
 def test_a_huge_config_is_refused_with_its_size():
     with pytest.raises(UserError, match="characters long"):
         TrainConfig.from_json(json.dumps({"run_name": "x" * 300_000}))
+
+
+# ------------------------------------------------------------------ presets: one registry
+
+def test_every_preset_is_named_in_both_languages_and_builds_its_tasks_config():
+    from core.training.presets import PRESETS
+    from ui.train import handlers
+    from ui.train.views import preset_choices
+
+    for preset in PRESETS:
+        assert preset.name and CHINESE.search(preset.name_zh), preset.key
+        config = preset.factory("0123456789abcdef") if preset.needs == "pretraining" else preset.factory()
+        assert config.task == preset.task, preset.key
+    keys = [key for _, key in preset_choices(online=False)]
+    assert keys == [preset.key for preset in PRESETS]  # the form lists the registry, in its order
+    assert {handlers.PRESET_QUICK, handlers.PRESET_TUTORIAL, handlers.PRESET_SELECTION, handlers.PRESET_PRETRAIN_GPT,
+            handlers.PRESET_DOMAIN_GPT} <= set(keys)
+    offline = dict((key, name) for name, key in preset_choices(online=False))
+    assert offline["tutorial"].endswith("unavailable offline") and not offline["quick"].endswith("offline")

@@ -18,6 +18,7 @@ from core.jobs.job import Job, execute_job, load_resume
 from core.runs.store import get_store
 from core.settings import get_settings, set_settings
 from core.training.config import TrainConfig
+from core.training.metrics import SCORE_KEYS
 from core.training.recorder import MetricsRecorder
 from core.training.distributed import broadcast, is_main_process, single_process_cpu_launch
 
@@ -71,7 +72,7 @@ def run_from_cli(config_path, runs_dir, resume_id: str | None) -> dict:
 
 def _log_record(record: dict) -> None:
     shown = {k: round(v, 4) if isinstance(v, float) else v for k, v in record.items()
-             if k in ("loss", "learning_rate", "eval_loss", "eval_accuracy", "eval_f1")}
+             if k in ("loss", "learning_rate", "eval_loss", *SCORE_KEYS)}
     log.info("%s step %d epoch %.2f %s", record["kind"], record["step"], record["epoch"], shown)
 
 

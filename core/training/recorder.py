@@ -12,6 +12,8 @@ from typing import Callable
 
 import numpy as np
 
+from core.training import rules
+
 SKIPPED_LOG_KEYS = {"epoch", "step", "total_flos"}
 # name -> the recorder method a message of the training process replays on the parent's recorder (@message fills it)
 MESSAGES: dict[str, Callable] = {}
@@ -180,4 +182,4 @@ def kept_step(config, points) -> int | None:
     if not getattr(config, "load_best_model_at_end", False):
         return None
     metric = config.metric_for_best_model
-    return best_step(points, metric, greater_is_better=metric != "loss")
+    return best_step(points, metric, rules.greater_is_better(metric))

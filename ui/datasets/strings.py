@@ -7,11 +7,11 @@ key that lacks a language. Run-time messages name their `{fields}`, which `msg(k
 from __future__ import annotations
 
 STRINGS = {
-    "tab.datasets": {"en": "1 · Datasets", "zh": "1 · 数据集"},
+    "tab.datasets": {"en": "{number} · Datasets", "zh": "{number} · 数据集"},
     "ds.intro": {
-        "en": "### 1. Look at the data\nPick a dataset, then read a few random rows before you train on it: what is "
+        "en": "### {number}. Look at the data\nPick a dataset, then read a few random rows before you train on it: what is "
               "the text, what are the labels, how long are the texts?",
-        "zh": "### 1. 看数据\n先选一个数据集，训练前读几行随机样本：文本是什么，标签有哪些，文本有多长？",
+        "zh": "### {number}. 看数据\n先选一个数据集，训练前读几行随机样本：文本是什么，标签有哪些，文本有多长？",
     },
     "ds.source": {"en": "Source", "zh": "来源"},
     "ds.source.info": {

@@ -7,12 +7,12 @@ key that lacks a language. Run-time messages name their `{fields}`, which `msg(k
 from __future__ import annotations
 
 STRINGS = {
-    "tab.model": {"en": "3 · Model", "zh": "3 · 模型"},
+    "tab.model": {"en": "{number} · Model", "zh": "{number} · 模型"},
     "model.intro": {
-        "en": "### 3. Look inside the model\nThe same checkpoint can be loaded under many `AutoModel*` classes: one "
+        "en": "### {number}. Look inside the model\nThe same checkpoint can be loaded under many `AutoModel*` classes: one "
               "body, a different head on top. Load a model, run a text through every head and see what each one "
               "outputs, which weights it had to make up, and what trains in each mode.",
-        "zh": "### 3. 看看模型内部\n同一个检查点可以用许多 `AutoModel*` 类加载：主体相同，顶上的“头”不同。加载一个模"
+        "zh": "### {number}. 看看模型内部\n同一个检查点可以用许多 `AutoModel*` 类加载：主体相同，顶上的“头”不同。加载一个模"
               "型，把一段文本送进每一个头，看看它们各输出什么、哪些权重是新造的，以及每种训练方式训练哪些参数。",
     },
     "model.name": {"en": "Model", "zh": "模型"},

@@ -17,6 +17,7 @@ from ui.i18n import t
 from ui.model import views as view
 from ui.model.handlers import (API_ENDPOINTS, DEFAULT_MASK_TEXT, ESTIMATE_DEFAULTS, ESTIMATE_SETTINGS, MODEL_CHOICES,
                                initial_load, run_heads, show_estimate, show_model)
+from ui.page import Page, TabSpec
 from ui.setting_widgets import widget
 
 
@@ -88,7 +89,6 @@ def _build_what_to_train() -> dict:
 
 def build_model_tab(selection: gr.State, text: str) -> ModelTab:
     """Build the Model tab inside an open gr.Tab, wire its events and add its API endpoints."""
-    gr.Markdown(t("model.intro"))
     with gr.Row():
         model_dd = gr.Dropdown(MODEL_CHOICES, value=sources.EMBEDDED_MODEL, allow_custom_value=True,
                                label=t("model.name"), info=t("model.name.info"), scale=3)
@@ -126,3 +126,16 @@ def fill_when_opened(panel: gr.Tab, tab: ModelTab) -> None:
     outputs = [tab.filled, tab.config_md, tab.tree_html, tab.estimate_md, tab.heads_df, tab.new_md, tab.probs_label,
                tab.probs_md, tab.guesses_label, tab.guesses_md]
     panel.select(bind(initial_load, tab), [tab.filled, tab.selection], outputs, api_visibility="private")
+
+
+def _build(page: Page) -> ModelTab:
+    return build_model_tab(page.selection, text=page.text.value if page.text is not None else "")
+
+
+def _link(tab: ModelTab, page: Page, panel: gr.Tab) -> None:
+    fill_when_opened(panel, tab)
+    if page.text is not None:
+        tab.follow_text(page.text)
+
+
+TAB = TabSpec(intro="model.intro", build=_build, link=_link)

@@ -7,11 +7,11 @@ key that lacks a language. Run-time messages name their `{fields}`, which `msg(k
 from __future__ import annotations
 
 STRINGS = {
-    "tab.runs": {"en": "5 · Runs", "zh": "5 · 运行记录"},
+    "tab.runs": {"en": "{number} · Runs", "zh": "{number} · 运行记录"},
     "runs.intro": {
-        "en": "### 5. Runs, try, export\nEvery run is kept on disk. Compare curves, try a model on your own text "
+        "en": "### {number}. Runs, try, export\nEvery run is kept on disk. Compare curves, try a model on your own text "
               "next to the untrained base model, and take the code or the model with you.",
-        "zh": "### 5. 运行记录、试用、导出\n每次运行都保存在磁盘上。比较曲线，用你自己的文本试用模型（与未训练的基础"
+        "zh": "### {number}. 运行记录、试用、导出\n每次运行都保存在磁盘上。比较曲线，用你自己的文本试用模型（与未训练的基础"
               "模型并排），并把代码或模型带走。",
     },
     "runs.refresh": {"en": "Refresh", "zh": "刷新"},

@@ -11,6 +11,7 @@ from ui import charts, lessons
 from ui.binding import bind
 from ui.chart_view import X_AXES
 from ui.i18n import t
+from ui.page import Page, TabSpec
 from ui.runs.handlers import (FORM_CHOICES, compare_view, delete_run, download_model, download_script, export_code,
                               generate_from_ui, generate_text, list_runs, page_words, predict, predict_from_ui, push_run, refresh_runs, show_code,
                               show_examples_now, show_run_lessons, sign_in_admin)
@@ -107,7 +108,6 @@ def _build_write() -> dict:
 
 def build_runs_tab() -> RunsTab:
     """Lay out the Runs tab inside an open gr.Tab and wire its events (runs carry their own config)."""
-    gr.Markdown(t("runs.intro"))
     w = {"refresh_btn": gr.Button(t("runs.refresh"), size="sm"),
          "runs_df": gr.Dataframe(label=t("runs.table"), interactive=False),
          "compare_dd": gr.Dropdown([], multiselect=True, label=t("runs.compare"), info=t("runs.compare.info"))}
@@ -206,3 +206,18 @@ def _wire(tab: RunsTab) -> None:
                      (export_code, "export_code"),
                      (lessons.diagnose_run, "diagnose_run"), (lessons.run_examples, "run_examples")):
         gr.api(fn, api_name=name)
+
+
+def _build(page: Page) -> RunsTab:
+    tab = build_runs_tab()
+    page.retry = tab.retry_state  # the Train tab fills its form from it
+    return tab
+
+
+def _link(tab: RunsTab, page: Page, _panel: gr.Tab) -> None:
+    tab.attach_after(page.visitor_known)
+    if page.finished is not None:
+        tab.refresh_on(page.finished)
+
+
+TAB = TabSpec(intro="runs.intro", build=_build, link=_link)

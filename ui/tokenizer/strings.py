@@ -23,11 +23,11 @@ SETTINGS_ZH = {
 }
 
 STRINGS = {
-    "tab.tokenizer": {"en": "2 · Tokenizer", "zh": "2 · 分词器"},
+    "tab.tokenizer": {"en": "{number} · Tokenizer", "zh": "{number} · 分词器"},
     "tok.intro": {
-        "en": "### 2. See what the tokenizer does\nType a text (and a pair), change padding, truncation and special "
+        "en": "### {number}. See what the tokenizer does\nType a text (and a pair), change padding, truncation and special "
               "tokens, and watch the tokens, ids and masks the model will get.",
-        "zh": "### 2. 看看分词器做了什么\n输入一段文本（和第二句），改变 padding、truncation 和特殊 token，看模型将得"
+        "zh": "### {number}. 看看分词器做了什么\n输入一段文本（和第二句），改变 padding、truncation 和特殊 token，看模型将得"
               "到的 token、id 和 mask。",
     },
     "tok.name": {"en": "Tokenizer", "zh": "分词器"},

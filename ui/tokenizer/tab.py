@@ -16,6 +16,7 @@ from core.tokenizer.bpe import VOCAB_MAX, VOCAB_MIN
 from core.tokenizer.call_settings import EncodeSettings
 from ui.binding import bind
 from ui.i18n import t
+from ui.page import Page, TabSpec
 from ui.tokenizer import views as view
 from ui.tokenizer.chat import ChatPanel, build_chat_panel
 from ui.tokenizer.handlers import (API_ENDPOINTS, DEFAULT_TEXT, SETTING_NAMES, UI_DEFAULTS, apply_pad_fix,
@@ -83,7 +84,6 @@ def _setting_widget(name: str):
 
 
 def _build_playground() -> dict:
-    gr.Markdown(t("tok.intro"))
     choices = tkn.tokenizer_choices()
     w = {}
     with gr.Row():
@@ -177,3 +177,16 @@ def _wire(tab: TokenizerTab) -> None:
 def wire_page_load(demo: gr.Blocks, tab: TokenizerTab) -> None:
     """Fill the tab when the page opens (the embedded tokenizer on the default text)."""
     demo.load(bind(initial_load, tab), None, [tab.info_md, *tab.play_outputs], api_visibility="private")
+
+
+def _build(page: Page) -> TokenizerTab:
+    tab = build_tokenizer_tab(page.selection)
+    page.text = tab.text_tb  # the Model tab follows it
+    return tab
+
+
+def _link(tab: TokenizerTab, page: Page, _panel: gr.Tab) -> None:
+    wire_page_load(page.demo, tab)
+
+
+TAB = TabSpec(intro="tok.intro", build=_build, link=_link)

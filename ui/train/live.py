@@ -17,6 +17,7 @@ from cachetools import LRUCache, cached
 
 from core.jobs.manager import get_manager
 from core.results import diagnosis, eval_report
+from core.task_registry import task_of
 from core.training.config import TrainConfig
 from ui import charts, lessons
 from ui.i18n import local, msg
@@ -106,7 +107,7 @@ def _live_findings(tab, job_id: str, request: gr.Request | None) -> dict:
 
 def _is_lm(job_id: str) -> bool:
     try:
-        return _config(job_id).task == "causal_lm"
+        return task_of(_config(job_id)).writes_text
     except (ValueError, OSError):  # a deleted run folder: show what can be shown
         return False
 
