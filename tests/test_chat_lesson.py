@@ -21,7 +21,7 @@ def panel():
 def tiny_folder(tmp_path_factory):
     """A one-block tiny GPT (a 500-token BPE) with the app's chat template, built once."""
     from core import settings
-    from core.model.causal_lm import build_tiny_gpt
+    from core.model.tiny_gpt import build_tiny_gpt
 
     root = tmp_path_factory.mktemp("lesson-gpt")
     saved = settings._current
@@ -35,7 +35,7 @@ def tiny_folder(tmp_path_factory):
 @pytest.fixture()
 def tiny(tiny_folder, monkeypatch):
     """The chat models' tokenizer comes from that tiny GPT."""
-    monkeypatch.setattr("core.model.causal_lm.model_location", lambda name: str(tiny_folder))
+    monkeypatch.setattr("core.model.checkpoints.model_location", lambda name: str(tiny_folder))
     return tiny_folder
 
 

@@ -53,7 +53,7 @@ def chat_tokenizer(name: str, owner: str = ""):
     load (core.tokenizer.loading's rules: their own trained ones, the embedded ones, Hub ids)."""
     from transformers import AutoTokenizer  # slow import, deferred to first use
 
-    from core.model.causal_lm import model_location  # builds the tiny GPT on first use
+    from core.model.checkpoints import model_location  # builds the tiny GPT on first use
 
     if name in CHAT_MODELS:
         return AutoTokenizer.from_pretrained(model_location(name))
