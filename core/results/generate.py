@@ -16,7 +16,8 @@ from cachetools import LRUCache
 
 from core.messages import N_, UserError
 from core.model import estimate
-from core.model.causal_lm import load_causal_lm, model_location
+from core.model.causal_lm import load_causal_lm
+from core.model.checkpoints import model_location
 from core.model.saved import load_run_lm
 from core.runs.store import RunStore, has_saved_model, model_stamp
 from core.task_registry import task_of

@@ -14,8 +14,7 @@ import threading
 from pathlib import Path
 
 from core.messages import UserError
-from core.model.causal_lm import model_location
-from core.model.checkpoints import load_model_tokenizer
+from core.model.checkpoints import load_model_tokenizer, model_location
 from core.model.saved import save_run_model
 from core.model.trainable import apply_train_mode
 from core.runs.store import RunStore, get_store
