@@ -23,40 +23,6 @@ from ui.setting_widgets import widget
 
 
 @dataclass
-class ModelTab:
-    selection: gr.State  # the session's Selection (ui.state): its class names label the untrained head
-    model_dd: gr.Dropdown
-    load_btn: gr.Button
-    config_md: gr.Markdown
-    tree_html: gr.HTML
-    text_tb: gr.Textbox
-    mask_tb: gr.Textbox
-    run_btn: gr.Button
-    heads_df: gr.Dataframe
-    new_md: gr.Markdown
-    probs_label: gr.Label
-    probs_md: gr.Markdown
-    guesses_label: gr.Label
-    guesses_md: gr.Markdown
-    mode_radio: gr.Radio
-    last_nb: gr.Number
-    lora_r_nb: gr.Number
-    batch_nb: gr.Number
-    length_nb: gr.Number
-    estimate_md: gr.Markdown
-    filled: gr.State  # whether this session's tab was filled once (opening it again keeps the visitor's choices)
-
-    @property
-    def estimate_inputs(self) -> list:
-        return [self.model_dd, self.mode_radio, self.last_nb, self.lora_r_nb, self.batch_nb, self.length_nb]
-
-    def follow_text(self, component) -> None:
-        """Copy another tab's text box into this one as it changes (the Tokenizer tab's text)."""
-        component.change(lambda text: text, component, self.text_tb, api_visibility="private",
-                         show_progress="hidden")
-
-
-@dataclass
 class Heads:
     """Every AutoModel* head on a text: the texts, the table and the two untrained heads' answers."""
 
@@ -88,6 +54,31 @@ def _build_heads(text: str) -> Heads:
                  probs_label=probs_label, probs_md=probs_md, guesses_label=guesses_label, guesses_md=guesses_md)
 
 
+@dataclass
+class ModelTab(Heads):
+    selection: gr.State  # the session's Selection (ui.state): its class names label the untrained head
+    model_dd: gr.Dropdown
+    load_btn: gr.Button
+    config_md: gr.Markdown
+    tree_html: gr.HTML
+    mode_radio: gr.Radio
+    last_nb: gr.Number
+    lora_r_nb: gr.Number
+    batch_nb: gr.Number
+    length_nb: gr.Number
+    estimate_md: gr.Markdown
+    filled: gr.State  # whether this session's tab was filled once (opening it again keeps the visitor's choices)
+
+    @property
+    def estimate_inputs(self) -> list:
+        return [self.model_dd, self.mode_radio, self.last_nb, self.lora_r_nb, self.batch_nb, self.length_nb]
+
+    def follow_text(self, component) -> None:
+        """Copy another tab's text box into this one as it changes (the Tokenizer tab's text)."""
+        component.change(lambda text: text, component, self.text_tb, api_visibility="private",
+                         show_progress="hidden")
+
+
 def _build_what_to_train() -> dict:
     """The Train form's own widgets for the settings an estimate needs (ESTIMATE_SETTINGS), at their defaults."""
     w = {}
@@ -108,12 +99,12 @@ def build_model_tab(selection: gr.State, text: str) -> ModelTab:
     config_md = gr.Markdown()
     with gr.Accordion(t("model.tree"), open=False):
         tree = gr.HTML(css_template=view.TREE_CSS, padding=True)
-    heads = _build_heads(text)
+    heads, estimate_widgets = _build_heads(text), _build_what_to_train()  # by ModelTab's field names
     tab = ModelTab(selection=selection, model_dd=model_dd, load_btn=load_btn, config_md=config_md, tree_html=tree,
                    text_tb=heads.text_tb, mask_tb=heads.mask_tb, run_btn=heads.run_btn, heads_df=heads.heads_df,
                    new_md=heads.new_md, probs_label=heads.probs_label, probs_md=heads.probs_md,
                    guesses_label=heads.guesses_label, guesses_md=heads.guesses_md, filled=gr.State(False),
-                   **_build_what_to_train())  # by ModelTab's field names: ESTIMATE_SETTINGS's keys, estimate_md
+                   **estimate_widgets)
     for api_name, fn in API_ENDPOINTS.items():  # before the private events, which take names from their fns
         gr.api(fn, api_name=api_name)
     _wire(tab)

@@ -17,76 +17,6 @@ from ui.runs.handlers import (FORM_CHOICES, compare_view, delete_run, download_m
                               show_examples_now, show_run_lessons, sign_in_admin)
 
 
-
-@dataclass
-class RunsTab:
-    refresh_btn: gr.Button
-    runs_df: gr.Dataframe
-    compare_dd: gr.Dropdown
-    acc_plot: gr.Plot
-    loss_plot: gr.Plot
-    run_dd: gr.Dropdown
-    text_tb: gr.Textbox
-    pair_tb: gr.Textbox
-    predict_btn: gr.Button
-    tuned_label: gr.Label
-    base_label: gr.Label
-    predict_md: gr.Markdown
-    gpus_sl: gr.Slider
-    code_btn: gr.Button
-    script_zip_btn: gr.Button
-    zip_btn: gr.Button
-    script_code: gr.Code
-    commands_code: gr.Code
-    script_file: gr.File
-    zip_file: gr.File
-    repo_tb: gr.Textbox
-    token_tb: gr.Textbox
-    push_btn: gr.Button
-    push_md: gr.Markdown
-    confirm_cb: gr.Checkbox
-    delete_btn: gr.Button
-    admin_tb: gr.Textbox
-    admin_btn: gr.Button
-    admin_md: gr.Markdown
-    xaxis_radio: gr.Radio
-    diff_df: gr.Dataframe
-    diagnosis: lessons.DiagnosisBlock
-    examples: lessons.ExamplesBlock
-    examples_btn: gr.Button
-    form_radio: gr.Radio | None = None  # which exported form Show code and the script zip give
-    write: WriteBlock | None = None  # Try it for a causal LM run: prompt, decoding settings, the two continuations
-
-    @property
-    def tuned_text(self) -> gr.Textbox:
-        return self.write.tuned_text
-
-    @property
-    def base_text(self) -> gr.Textbox:
-        return self.write.base_text
-
-    @property
-    def retry_state(self) -> gr.State:
-        """Set by a "try again with" button: the Train tab fills its form from it (app.py wires it)."""
-        return self.diagnosis.retry_state
-
-    @property
-    def refresh_outputs(self) -> list:
-        return [self.runs_df, self.compare_dd, self.run_dd]
-
-    def attach_after(self, visitor_known) -> None:
-        """Read the list from disk once the page knows the visitor (which runs are theirs)."""
-        visitor_known.then(bind(refresh_runs, self), None, self.refresh_outputs, api_visibility="private",
-                           show_progress="hidden")
-        visitor_known.then(bind(page_words, self), None, [self.acc_plot, self.loss_plot, self.diff_df],
-                           api_visibility="private", show_progress="hidden")
-
-    def refresh_on(self, component) -> None:
-        """Re-read the list when component changes (e.g. TrainTab.finished_state when a run ends)."""
-        component.change(bind(refresh_runs, self), None, self.refresh_outputs, api_visibility="private",
-                         show_progress="hidden")
-
-
 @dataclass
 class WriteBlock:
     """Try it for a causal LM run: the prompt continued by the fine-tuned model and by the model it started from."""
@@ -179,31 +109,6 @@ def _build_try() -> TryIt:
                  base_label=base_label, predict_md=predict_md)
 
 
-def build_runs_tab() -> RunsTab:
-    """Lay out the Runs tab inside an open gr.Tab and wire its events (runs carry their own config)."""
-    cmp, tryit = _build_compare(), _build_try()
-    write = _build_write()
-    gr.Markdown(t("runs.lessons_h"))
-    diagnosis = lessons.build_diagnosis()
-    examples_btn = gr.Button(t("runs.examples_btn"), size="sm")
-    examples = lessons.build_examples()
-    export, owner = _build_export(), _build_owner_actions()
-    tab = RunsTab(
-        refresh_btn=cmp.refresh_btn, runs_df=cmp.runs_df, compare_dd=cmp.compare_dd, xaxis_radio=cmp.xaxis_radio,
-        acc_plot=cmp.acc_plot, loss_plot=cmp.loss_plot, diff_df=cmp.diff_df,
-        run_dd=tryit.run_dd, text_tb=tryit.text_tb, pair_tb=tryit.pair_tb, predict_btn=tryit.predict_btn,
-        tuned_label=tryit.tuned_label, base_label=tryit.base_label, predict_md=tryit.predict_md,
-        write=write, diagnosis=diagnosis, examples_btn=examples_btn, examples=examples,
-        form_radio=export.form_radio, gpus_sl=export.gpus_sl, code_btn=export.code_btn,
-        script_zip_btn=export.script_zip_btn, zip_btn=export.zip_btn, script_code=export.script_code,
-        commands_code=export.commands_code, script_file=export.script_file, zip_file=export.zip_file,
-        repo_tb=owner.repo_tb, token_tb=owner.token_tb, push_btn=owner.push_btn, push_md=owner.push_md,
-        confirm_cb=owner.confirm_cb, delete_btn=owner.delete_btn, admin_tb=owner.admin_tb,
-        admin_btn=owner.admin_btn, admin_md=owner.admin_md)
-    _wire(tab)
-    return tab
-
-
 @dataclass
 class Export:
     """The run as code (three forms), a script zip and a model zip."""
@@ -268,6 +173,70 @@ def _build_owner_actions() -> OwnerActions:
         admin_md = gr.Markdown()
     return OwnerActions(repo_tb=repo_tb, token_tb=token_tb, push_btn=push_btn, push_md=push_md, confirm_cb=confirm_cb,
                         delete_btn=delete_btn, admin_tb=admin_tb, admin_btn=admin_btn, admin_md=admin_md)
+
+
+@dataclass
+class RunsTab(Compare, TryIt, Export, OwnerActions):
+    """The Runs tab: its panels' components (the blocks above) and the lessons and write panels."""
+
+    diagnosis: lessons.DiagnosisBlock
+    examples: lessons.ExamplesBlock
+    examples_btn: gr.Button
+    write: WriteBlock  # Try it for a causal LM run: prompt, decoding settings, the two continuations
+
+    @property
+    def tuned_text(self) -> gr.Textbox:
+        return self.write.tuned_text
+
+    @property
+    def base_text(self) -> gr.Textbox:
+        return self.write.base_text
+
+    @property
+    def retry_state(self) -> gr.State:
+        """Set by a "try again with" button: the Train tab fills its form from it (Page.retry)."""
+        return self.diagnosis.retry_state
+
+    @property
+    def refresh_outputs(self) -> list:
+        return [self.runs_df, self.compare_dd, self.run_dd]
+
+    def attach_after(self, visitor_known) -> None:
+        """Read the list from disk once the page knows the visitor (which runs are theirs)."""
+        visitor_known.then(bind(refresh_runs, self), None, self.refresh_outputs, api_visibility="private",
+                           show_progress="hidden")
+        visitor_known.then(bind(page_words, self), None, [self.acc_plot, self.loss_plot, self.diff_df],
+                           api_visibility="private", show_progress="hidden")
+
+    def refresh_on(self, component) -> None:
+        """Re-read the list when component changes (e.g. TrainTab.finished_state when a run ends)."""
+        component.change(bind(refresh_runs, self), None, self.refresh_outputs, api_visibility="private",
+                         show_progress="hidden")
+
+
+def build_runs_tab() -> RunsTab:
+    """Lay out the Runs tab inside an open gr.Tab and wire its events (runs carry their own config)."""
+    cmp, tryit = _build_compare(), _build_try()
+    write = _build_write()
+    gr.Markdown(t("runs.lessons_h"))
+    diagnosis = lessons.build_diagnosis()
+    examples_btn = gr.Button(t("runs.examples_btn"), size="sm")
+    examples = lessons.build_examples()
+    export, owner = _build_export(), _build_owner_actions()
+    tab = RunsTab(
+        refresh_btn=cmp.refresh_btn, runs_df=cmp.runs_df, compare_dd=cmp.compare_dd, xaxis_radio=cmp.xaxis_radio,
+        acc_plot=cmp.acc_plot, loss_plot=cmp.loss_plot, diff_df=cmp.diff_df,
+        run_dd=tryit.run_dd, text_tb=tryit.text_tb, pair_tb=tryit.pair_tb, predict_btn=tryit.predict_btn,
+        tuned_label=tryit.tuned_label, base_label=tryit.base_label, predict_md=tryit.predict_md,
+        write=write, diagnosis=diagnosis, examples_btn=examples_btn, examples=examples,
+        form_radio=export.form_radio, gpus_sl=export.gpus_sl, code_btn=export.code_btn,
+        script_zip_btn=export.script_zip_btn, zip_btn=export.zip_btn, script_code=export.script_code,
+        commands_code=export.commands_code, script_file=export.script_file, zip_file=export.zip_file,
+        repo_tb=owner.repo_tb, token_tb=owner.token_tb, push_btn=owner.push_btn, push_md=owner.push_md,
+        confirm_cb=owner.confirm_cb, delete_btn=owner.delete_btn, admin_tb=owner.admin_tb,
+        admin_btn=owner.admin_btn, admin_md=owner.admin_md)
+    _wire(tab)
+    return tab
 
 
 def _wire(tab: RunsTab) -> None:

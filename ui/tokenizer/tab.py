@@ -29,46 +29,6 @@ SIDE_CHOICES = [("tokenizer default", ""), ("right", "right"), ("left", "left")]
 TENSOR_CHOICES = [("'pt' (PyTorch)", "pt"), ("'np' (NumPy)", "np"), ("none (Python lists)", "")]
 
 
-@dataclass
-class TokenizerTab:
-    selection: gr.State  # the session's Selection (ui.state): the dataset rows and statistics read from it
-    tokenizer_dd: gr.Dropdown
-    info_md: gr.Markdown
-    pad_fix: gr.State
-    fix_btn: gr.Button
-    text_tb: gr.Textbox
-    pair_tb: gr.Textbox
-    batch_cb: gr.Checkbox
-    setting_inputs: list
-    tokenize_btn: gr.Button
-    notes_md: gr.Markdown
-    shape_md: gr.Markdown
-    tokens_html: gr.HTML
-    table_df: gr.Dataframe
-    decoded_md: gr.Markdown
-    code_box: gr.Code
-    n_rows_sl: gr.Slider
-    rows_btn: gr.Button
-    stats_btn: gr.Button
-    stats_md: gr.Markdown
-    stats_plot: gr.Plot
-    use_rec_btn: gr.Button
-    bpe_name_tb: gr.Textbox
-    bpe_vocab_sl: gr.Slider
-    train_btn: gr.Button
-    bpe_md: gr.Markdown
-    compare_a_dd: gr.Dropdown
-    compare_b_dd: gr.Dropdown
-    compare_btn: gr.Button
-    compare_html: gr.HTML
-
-    @property
-    def play_outputs(self) -> list:
-        """What every tokenize action fills (tokenize_text's return order)."""
-        return [self.notes_md, self.fix_btn, self.shape_md, self.tokens_html, self.table_df, self.decoded_md,
-                self.code_box]
-
-
 def _setting_widget(name: str):
     value = UI_DEFAULTS.get(name, getattr(EncodeSettings(), name))
     kw = {"label": t(f"tok.s.{name}"), "info": t(f"tok.h.{name}"), "value": value}
@@ -180,6 +140,17 @@ def _build_extras() -> Extras:
                   stats_md=stats_md, stats_plot=stats_plot, bpe_name_tb=bpe_name_tb, bpe_vocab_sl=bpe_vocab_sl,
                   train_btn=train_btn, bpe_md=bpe_md, compare_a_dd=compare_a_dd, compare_b_dd=compare_b_dd,
                   compare_btn=compare_btn, compare_html=compare_html)
+
+
+@dataclass
+class TokenizerTab(Playground, Extras):
+    selection: gr.State  # the session's Selection (ui.state): the dataset rows and statistics read from it
+
+    @property
+    def play_outputs(self) -> list:
+        """What every tokenize action fills (tokenize_text's return order)."""
+        return [self.notes_md, self.fix_btn, self.shape_md, self.tokens_html, self.table_df, self.decoded_md,
+                self.code_box]
 
 
 def build_tokenizer_tab(selection: gr.State) -> TokenizerTab:

@@ -39,70 +39,6 @@ def _device() -> str:
 
 # ------------------------------------------------------------ layout
 
-@dataclass
-class TrainTab:
-    preset_dd: gr.Dropdown
-    dataset_state: gr.State
-    dataset_md: gr.Markdown
-    form: dict
-    config_code: gr.Code
-    start_btn: gr.Button
-    stop_btn: gr.Button
-    resume_btn: gr.Button
-    status_html: gr.HTML
-    loss_plot: gr.Plot
-    lr_plot: gr.Plot
-    metrics_plot: gr.Plot
-    speed_plot: gr.Plot
-    compare_df: gr.Dataframe
-    confusion_plot: gr.Plot
-    per_class_df: gr.Dataframe
-    timer: gr.Timer
-    job_state: gr.State
-    finished_state: gr.State  # the id of the job that just ended: other tabs refresh on its change
-    drawn_state: gr.State  # the chart version this browser last drew (see charts.JobCurves.version)
-    smooth_sl: gr.Slider
-    log_cb: gr.Checkbox
-    xaxis_radio: gr.Radio
-    diagnosis: lessons.DiagnosisBlock
-    examples: lessons.ExamplesBlock
-    estimate_md: gr.Markdown  # Before Start: what trains and the memory it needs (ui.train.estimate)
-    step_btn: gr.Button
-    step_md: gr.Markdown
-    step_panel: StepPanel | None = None  # Step through one batch (ui.train.step_through)
-    samples_html: gr.HTML | None = None  # a causal LM run: what it wrote at each evaluation (watch it write)
-
-    @property
-    def view_inputs(self) -> list:
-        return [self.smooth_sl, self.log_cb, self.xaxis_radio]
-
-    @property
-    def chart_outputs(self) -> list:
-        return [self.loss_plot, self.lr_plot, self.metrics_plot, self.speed_plot]
-
-    @property
-    def page_outputs(self) -> list:
-        return [self.preset_dd, *self.chart_outputs, self.confusion_plot, self.compare_df, self.per_class_df,
-                self.status_html]
-
-    def attach_after(self, visitor_known) -> None:
-        """Once the page knows the visitor (the page-load event given): its words (charts, tables, presets) in the
-        visitor's language, then re-attach to their job or the running one."""
-        visitor_known.then(bind(page_words, self), None, self.page_outputs, api_visibility="private",
-                           show_progress="hidden").then(
-            bind(attach, self), [self.job_state], [self.job_state, self.timer], api_visibility="private",
-            show_progress="hidden")
-
-    def fill_from(self, retry_state: gr.State, tabs: gr.Tabs | None = None) -> None:
-        """A "try again with" request (a run and one change) fills the form, then shows this tab."""
-        outputs = [self.dataset_state, self.dataset_md, self.config_code,
-                   *[self.form[name] for name in train_form.FIELD_ORDER]]
-        filled = retry_state.change(bind(fill_from_retry, self), retry_state, outputs, api_visibility="private",
-                                    show_progress="hidden")
-        if tabs is not None:
-            filled.success(show_train_tab, None, tabs, api_visibility="private", show_progress="hidden")
-
-
 def _build_header() -> gr.Dropdown:
     """The device and limits line, the presets, the offline notice and the dataset line. The lines are known when
     the app is built: both languages' versions are registered then, and the browser shows its own."""
@@ -160,6 +96,59 @@ def _build_results() -> Results:
     return Results(smooth_sl=smooth_sl, log_cb=log_cb, xaxis_radio=xaxis_radio, loss_plot=loss_plot, lr_plot=lr_plot,
                    metrics_plot=metrics_plot, speed_plot=speed_plot, samples_html=samples_html, compare_df=compare_df,
                    confusion_plot=confusion_plot, per_class_df=per_class_df)
+
+
+@dataclass
+class TrainTab(Results, before_start.EstimatePanel):
+    """The Train tab: the results' and the Before Start panel's components (the blocks it extends), the form and the
+    job's controls and states."""
+
+    preset_dd: gr.Dropdown
+    dataset_state: gr.State
+    dataset_md: gr.Markdown
+    form: dict
+    config_code: gr.Code
+    start_btn: gr.Button
+    stop_btn: gr.Button
+    resume_btn: gr.Button
+    status_html: gr.HTML
+    timer: gr.Timer
+    job_state: gr.State
+    finished_state: gr.State  # the id of the job that just ended: other tabs refresh on its change
+    drawn_state: gr.State  # the chart version this browser last drew (see charts.JobCurves.version)
+    diagnosis: lessons.DiagnosisBlock
+    examples: lessons.ExamplesBlock
+    step_panel: StepPanel | None = None  # Step through one batch (ui.train.step_through)
+
+    @property
+    def view_inputs(self) -> list:
+        return [self.smooth_sl, self.log_cb, self.xaxis_radio]
+
+    @property
+    def chart_outputs(self) -> list:
+        return [self.loss_plot, self.lr_plot, self.metrics_plot, self.speed_plot]
+
+    @property
+    def page_outputs(self) -> list:
+        return [self.preset_dd, *self.chart_outputs, self.confusion_plot, self.compare_df, self.per_class_df,
+                self.status_html]
+
+    def attach_after(self, visitor_known) -> None:
+        """Once the page knows the visitor (the page-load event given): its words (charts, tables, presets) in the
+        visitor's language, then re-attach to their job or the running one."""
+        visitor_known.then(bind(page_words, self), None, self.page_outputs, api_visibility="private",
+                           show_progress="hidden").then(
+            bind(attach, self), [self.job_state], [self.job_state, self.timer], api_visibility="private",
+            show_progress="hidden")
+
+    def fill_from(self, retry_state: gr.State, tabs: gr.Tabs | None = None) -> None:
+        """A "try again with" request (a run and one change) fills the form, then shows this tab."""
+        outputs = [self.dataset_state, self.dataset_md, self.config_code,
+                   *[self.form[name] for name in train_form.FIELD_ORDER]]
+        filled = retry_state.change(bind(fill_from_retry, self), retry_state, outputs, api_visibility="private",
+                                    show_progress="hidden")
+        if tabs is not None:
+            filled.success(show_train_tab, None, tabs, api_visibility="private", show_progress="hidden")
 
 
 def build_train_tab(selection: gr.State) -> TrainTab:
