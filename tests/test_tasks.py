@@ -81,3 +81,39 @@ def test_an_unknown_task_is_refused_naming_the_known_ones():
 def test_each_task_checks_its_own_settings_with_the_same_words(settings, words):
     with pytest.raises(UserError, match=re.escape(words)):
         TrainConfig(**settings)
+
+
+def test_the_run_takes_its_trainer_arguments_and_callbacks_from_the_task(tiny_model_dir, isolated_settings,
+                                                                          monkeypatch):
+    """What SFT and DPO need: their own Trainer and arguments classes (TRL's), through the task alone."""
+    from transformers import Trainer, TrainerCallback, TrainingArguments
+
+    from core.runs.store import RunStore
+    from core.training.trainer import run
+
+    class TaskArguments(TrainingArguments):
+        pass
+
+    class TaskTrainer(Trainer):
+        built = []
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            TaskTrainer.built.append(type(self.args))
+
+    class Steps(TrainerCallback):
+        steps = []
+
+        def on_step_end(self, args, state, control, **kwargs):
+            Steps.steps.append(state.global_step)
+
+    task = get_task(DEFAULT_TASK)
+    monkeypatch.setattr(task, "arguments_class", lambda: TaskArguments)
+    monkeypatch.setattr(task, "trainer_class", lambda: TaskTrainer)
+    monkeypatch.setattr(task, "callbacks", lambda config, recorder, write_samples: [Steps()])
+    config = TrainConfig(model=str(tiny_model_dir), max_train_samples=32, max_eval_samples=16, max_length=32,
+                         max_steps=2, batch_size=8, evaluate_before=False, eval_strategy="no", save_model=False)
+    store = RunStore(isolated_settings.runs_dir)
+    result = run(config, store.path(store.new_run(config.to_dict())))
+    assert result["state"] == "done" and "eval_accuracy" in result["final"]  # the task's scores, as before
+    assert TaskTrainer.built == [TaskArguments] and Steps.steps == [1, 2]

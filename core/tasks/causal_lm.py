@@ -13,7 +13,6 @@ from core.model.causal_lm import check_causal_lm, check_model_writes, load_causa
 from core.model.checkpoints import check_max_length
 from core.results.model_card import build_lm_card
 from core.task_registry import Task
-from core.training.prepare_lm import prepare_lm_data
 
 
 class CausalLM(Task):
@@ -54,6 +53,8 @@ class CausalLM(Task):
         check_max_length(config.model, config.block_size, model_config, tokenizer, "block_size")
 
     def prepare_data(self, config, tokenizer):
+        from core.training.prepare_lm import prepare_lm_data  # loads pandas: not for a config's checks (0.9 s)
+
         return prepare_lm_data(config, tokenizer)
 
     def load_model(self, config, data, tokenizer):

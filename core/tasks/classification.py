@@ -14,7 +14,6 @@ from core.results.export_script import generate_script
 from core.results.model_card import build_card, labels_of
 from core.task_registry import Task
 from core.training.metrics import make_compute_metrics
-from core.training.prepare import prepare_data
 
 
 class Classification(Task):
@@ -54,6 +53,8 @@ class Classification(Task):
         check_max_length(config.model, config.max_length, model_config, tokenizer, "max_length")
 
     def prepare_data(self, config, tokenizer):
+        from core.training.prepare import prepare_data  # loads pandas: not for a config's checks (0.9 s)
+
         return prepare_data(config, tokenizer)
 
     def load_model(self, config, data, tokenizer):

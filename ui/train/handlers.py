@@ -156,7 +156,7 @@ def suggest_train_mode(tab, task: str, model: str, train_mode: str, request: gr.
 
 def latest_pretraining(owner: str) -> str:
     """The visitor's newest finished run that pretrained the tiny GPT and saved it ("" when there is none)."""
-    manager, pretrained = get_manager(), pretrain_tiny_gpt_config()  # the task and model its preset trains
+    manager, pretrained = get_manager(), PRESETS_BY_KEY[PRESET_PRETRAIN_GPT].factory()  # the task and model it trains
     for row in manager.store.list_runs():
         config = row["config"]
         if (config.get("task"), config.get("model")) == (pretrained.task, pretrained.model) and row["has_model"] \
