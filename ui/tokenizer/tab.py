@@ -18,6 +18,7 @@ from ui.binding import bind
 from ui.i18n import t
 from ui.page import Page, TabSpec
 from ui.tokenizer import views as view
+from ui.tokenizer.chat import ChatPanel, build_chat_panel
 from ui.tokenizer.handlers import (API_ENDPOINTS, DEFAULT_TEXT, SETTING_NAMES, UI_DEFAULTS, apply_pad_fix,
                                    choose_tokenizer, compare_tokenizers, initial_load, length_stats, tokenize_rows,
                                    tokenize_text, train_tokenizer, use_recommended)
@@ -61,6 +62,7 @@ class TokenizerTab:
     compare_b_dd: gr.Dropdown
     compare_btn: gr.Button
     compare_html: gr.HTML
+    chat_panel: ChatPanel | None = None  # the chat-template lesson (ui.tokenizer.chat)
 
     @property
     def play_outputs(self) -> list:
@@ -140,6 +142,7 @@ def _build_extras() -> dict:
 def build_tokenizer_tab(selection: gr.State) -> TokenizerTab:
     """Build the Tokenizer tab inside an open gr.Tab, wire its events and add its API endpoints."""
     tab = TokenizerTab(selection, **_build_playground(), **_build_extras())
+    tab.chat_panel = build_chat_panel()
     for api_name, fn in API_ENDPOINTS.items():  # before the private events, which take names from their fns
         gr.api(fn, api_name=api_name)
     _wire(tab)
