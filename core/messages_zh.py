@@ -603,4 +603,30 @@ ZH: dict[str, str] = {
         "task：“开始前”估算、单步计时和逐步查看目前只支持分类运行 - 请直接开始 causal_lm 运行，查看它的速度、损失和困惑度",
     "Run {run} is a causal LM: it has no classes to get right or wrong - read what it writes (Watch it write, Try it) "
     "instead": "运行 {run} 是因果语言模型：它没有要分对或分错的类别 - 请改看它写出的文字（看它写字、试用）",
+    # issue 22: a request's model work is bounded (core.model.estimate, core.jobs.bounded, core.jobs.request_work)
+    "The computation failed on the server ({kind}); the app keeps running: {fix}":
+        "计算在服务器上失败了（{kind}）；应用仍在运行：{fix}",
+    "Another model computation is running on this server right now: try again in a few seconds":
+        "这台服务器上正有另一个模型计算在运行：请过几秒再试",
+    "This ran out of the memory this server gives one request ({size} with the libraries): {fix}":
+        "这超出了这台服务器给单个请求的内存（含库共 {size}）：{fix}",
+    "This took longer than this server allows ({seconds} s, REQUEST_TIMEOUT_S) and was stopped: {fix}":
+        "这超过了这台服务器允许的时间（{seconds} 秒，REQUEST_TIMEOUT_S），已被停止：{fix}",
+    "One timed training step": "一个计时的训练步",
+    "Stepping through one batch": "逐步查看一个批次",
+    "lower batch_size (now {batch}) or max_length (now {length}), or try again when the server is less busy":
+        "调小 batch_size（现在是 {batch}）或 max_length（现在是 {length}），或在服务器空闲些时再试",
+    "even one row of {length} tokens does not fit: pick a smaller model, or train_mode head or lora":
+        "连一行 {length} 个 token 都放不下：请选更小的模型，或把 train_mode 设为 head 或 lora",
+    "80% of the memory free now": "当前空闲内存的 80%",
+    "{what} needs about {need} of memory, more than this server gives one request now ({budget}, {why}): {fix}":
+        "{what}大约需要 {need} 内存，超过了这台服务器现在给单个请求的上限（{budget}，{why}）：{fix}",
+    "lower batch_size to {fits} or less (or shorten max_length from {length})":
+        "把 batch_size 调到 {fits} 或更小（或把 max_length 从 {length} 调短）",
+    "pick a smaller model, or run the app on your own machine": "请选更小的模型，或在你自己的机器上运行这个应用",
+    "(your batch {batch} and length {length} scaled in proportion: about {seconds:.2f} s a step, a rough figure)":
+        "（按比例换算到你的 batch {batch} 和长度 {length}：每步约 {seconds:.2f} 秒，只是粗略估计）",
+    "Making this run write": "让这个运行写字",
+    "Trying this run": "试用这个运行",
+    "Loading this model to run its heads": "加载这个模型来运行它的各个头",
 }

@@ -22,7 +22,7 @@ LLAMA_SPECIALS = ["<|begin_of_text|>", "<|start_header_id|>", "<|end_header_id|>
 def tiny_gpt(tmp_path_factory):
     """The tiny GPT as the app builds it (ChatML template, <|im_end|>), one block, a 500-token BPE."""
     from core import settings
-    from core.model.causal_lm import build_tiny_gpt
+    from core.model.tiny_gpt import build_tiny_gpt
 
     root = tmp_path_factory.mktemp("chat-gpt")
     saved = settings._current

@@ -12,7 +12,7 @@ TINY_SHAPE = {"n_layer": 1, "n_embd": 32, "n_head": 2, "n_positions": 256}
 @pytest.fixture(scope="module")
 def tiny_chat_gpt(tmp_path_factory):
     from core import settings
-    from core.model.causal_lm import build_tiny_gpt
+    from core.model.tiny_gpt import build_tiny_gpt
 
     root = tmp_path_factory.mktemp("sft-gpt")
     saved = settings._current

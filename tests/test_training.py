@@ -112,10 +112,11 @@ def test_guardrails_from_settings_are_applied(monkeypatch):
     with pytest.raises(ValueError, match="TRAINING_ENABLED"):
         TrainConfig().check_limits()
     use(max_train_samples=500)
-    for rows in (0, 1000):
-        with pytest.raises(ValueError, match="max_train_samples.*500.*MAX_TRAIN_SAMPLES"):
-            TrainConfig(max_train_samples=rows).check_limits()
+    with pytest.raises(ValueError, match="max_train_samples.*500.*MAX_TRAIN_SAMPLES"):
+        TrainConfig(max_train_samples=1000).check_limits()
     TrainConfig(max_train_samples=500).check_limits()
+    TrainConfig(max_train_samples=0).check_limits()  # all rows: the data is sampled down to the cap
+    assert settings_mod.get_settings().train_rows(0) == 500 and settings_mod.get_settings().train_rows(20) == 20
     use(max_steps=50)
     with pytest.raises(ValueError, match="MAX_STEPS"):
         TrainConfig(max_steps=100).check_limits()
@@ -228,6 +229,24 @@ def test_run_trains_evaluates_and_saves_a_model_that_predicts_names(tiny_model_d
     assert TrainConfig.load(tmp_path / "run" / "config.json") == config
     classify = pipeline("text-classification", model=str(tmp_path / "run" / "model"), device="cpu")
     assert classify("great food")[0]["label"] in {"neg", "pos"}
+
+
+def test_a_classifier_continues_from_an_earlier_runs_model(tiny_model_dir, tmp_path, isolated_settings):
+    from core.runs.store import get_store
+    from core.training.step_through import prepare
+
+    store, data = get_store(), write_reviews(tmp_path)
+    first = tiny_config(tiny_model_dir, data, max_steps=3, evaluate_before=False, eval_strategy="no")
+    first_id = store.new_run(first.to_dict())
+    assert run(first, store.path(first_id))["state"] == "done"
+
+    follow_up = tiny_config(tiny_model_dir, data, model=f"run:{first_id}", max_steps=2, eval_strategy="no")
+    follow_up.check_access("")  # the checks pass: the run must too, in the same words for the same model
+    follow_up.check_limits()
+    assert prepare(follow_up).model.config.id2label == {0: "neg", 1: "pos"}  # the step-through loads it too
+    second = store.new_run(follow_up.to_dict())
+    result = run(follow_up, store.path(second))
+    assert result["state"] == "done" and result["baseline"]["eval_accuracy"] >= 0
 
 
 def press_stop_during(step: int, stop: threading.Event):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from core.data.loading import load_source
 from core.messages import UserError
+from core.settings import get_settings
 from core.training.config import TrainConfig
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ def select_rows(config: TrainConfig):
         train, eval_set = _carve_eval(train, config)
     else:
         eval_set = _align_labels(_drop_missing(eval_set, config), config.label_column, train)
-    train = _subsample(train, config.max_train_samples, config.seed)
+    train = _subsample(train, get_settings().train_rows(config.max_train_samples), config.seed)
     eval_set = _subsample(eval_set, config.max_eval_samples, config.seed)
     return train, eval_set, names
 

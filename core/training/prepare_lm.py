@@ -17,6 +17,7 @@ import logging
 
 from core.data.loading import load_source
 from core.messages import UserError
+from core.settings import get_settings
 from core.training.config import TrainConfig
 from core.training.prepare import IN_MEMORY_ROWS, PreparedData, keep_only
 
@@ -49,7 +50,8 @@ def select_text_rows(config: TrainConfig):
     else:
         parts = train.train_test_split(test_size=config.eval_fraction, seed=config.seed)
         train, eval_set = parts["train"], parts["test"]
-    return _cap(train, config.max_train_samples, config.seed), _cap(eval_set, config.max_eval_samples, config.seed)
+    return (_cap(train, get_settings().train_rows(config.max_train_samples), config.seed),
+            _cap(eval_set, config.max_eval_samples, config.seed))
 
 
 def _text_split(dsd, split: str, config: TrainConfig, field_name: str):

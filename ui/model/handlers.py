@@ -11,6 +11,8 @@ from __future__ import annotations
 import gradio as gr
 
 from core import sources
+from core.jobs import request_work
+from core.messages import N_
 from core.model import describe, estimate, heads
 from core.training.config import TrainConfig
 from core.training.fields import lora_alpha_for
@@ -46,7 +48,7 @@ def show_model(tab, name: str, request: gr.Request = None) -> dict:
 def run_heads(tab, name: str, text: str, mask_text: str, selection: Selection | None,
               request: gr.Request = None) -> dict:
     """Every AutoModel* variant on the text: the table, what new weights mean, and two untrained answers."""
-    result = heads.model_outputs(name, text, mask_text, _labels(selection))
+    result = _outputs(name, text, mask_text, _labels(selection))
     return {tab.heads_df: view.heads_table(result, request), tab.new_md: view.new_weights_note(result, request),
             tab.probs_label: view.probabilities(result), tab.probs_md: view.probabilities_note(result, request),
             tab.guesses_label: view.guesses(result), tab.guesses_md: view.guesses_note(result, request)}
@@ -91,7 +93,13 @@ def api_model_outputs(model: str = "", text: str = "Hello world! Tokenizers spli
     """Every AutoModel* variant the architecture supports, run on the text: output fields and shapes, typical
     task, newly initialized weights; the untrained classification head's probabilities over labels and the
     masked-LM head's guesses for the [MASK] in mask_text. Unsupported variants say why."""
-    return heads.model_outputs(model, text, mask_text, labels)
+    return _outputs(model, text, mask_text, labels)
+
+
+def _outputs(name: str, text: str, mask_text: str, labels: list[str] | None) -> dict:
+    """The heads, once the model's weights are known to fit in what one request may take (issue 22)."""
+    estimate.check_inference_fits(name, 1, N_("Loading this model to run its heads"))
+    return heads.model_outputs(name, text, mask_text, labels)
 
 
 @shows_errors
@@ -103,8 +111,8 @@ def api_estimate_training(config: dict | str, measure_step: bool = False, reques
     cfg = TrainConfig.from_json(config or "{}")  # empty: the defaults
     cfg.check_access(visitor(request).owner)  # the same door as start_training: no server paths, no remote code
     result = estimate.estimate(cfg, resolve_precision(cfg.precision))
-    if measure_step is True:
-        result["step"] = estimate.measure_step(cfg, result["precision"])
+    if measure_step is True:  # bounded: public batch and length, a memory check, a child process (issue 22)
+        result["step"] = request_work.timed_step(cfg, result["precision"])
     return result
 
 

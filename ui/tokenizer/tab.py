@@ -18,6 +18,7 @@ from ui.binding import bind
 from ui.i18n import t
 from ui.page import Page, TabSpec
 from ui.tokenizer import views as view
+from ui.tokenizer.chat import ChatPanel, build_chat_panel
 from ui.tokenizer.handlers import (API_ENDPOINTS, DEFAULT_TEXT, SETTING_NAMES, UI_DEFAULTS, apply_pad_fix,
                                    choose_tokenizer, compare_tokenizers, initial_load, length_stats, tokenize_rows,
                                    tokenize_text, train_tokenizer, use_recommended)
@@ -145,6 +146,7 @@ def _build_extras() -> Extras:
 @dataclass
 class TokenizerTab(Playground, Extras):
     selection: gr.State  # the session's Selection (ui.state): the dataset rows and statistics read from it
+    chat_panel: ChatPanel | None = None  # the chat-template lesson (ui.tokenizer.chat)
 
     @property
     def play_outputs(self) -> list:
@@ -165,7 +167,7 @@ def build_tokenizer_tab(selection: gr.State) -> TokenizerTab:
         stats_md=more.stats_md, stats_plot=more.stats_plot, use_rec_btn=more.use_rec_btn,
         bpe_name_tb=more.bpe_name_tb, bpe_vocab_sl=more.bpe_vocab_sl, train_btn=more.train_btn, bpe_md=more.bpe_md,
         compare_a_dd=more.compare_a_dd, compare_b_dd=more.compare_b_dd, compare_btn=more.compare_btn,
-        compare_html=more.compare_html)
+        compare_html=more.compare_html, chat_panel=build_chat_panel())
     for api_name, fn in API_ENDPOINTS.items():  # before the private events, which take names from their fns
         gr.api(fn, api_name=api_name)
     _wire(tab)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import gradio as gr
 
+from core.jobs import request_work
 from core.model import estimate
 from core.training.config import TrainConfig
 from core.training.trainer import resolve_precision
@@ -41,7 +42,7 @@ def estimate_from_form(tab, request: gr.Request, dataset: dict, *values) -> dict
 def measure_from_form(tab, request: gr.Request, dataset: dict, *values) -> dict:
     """One measured training step of the form's model and mode, and the time the whole run would take."""
     config, precision = _config(dataset, values)
-    return {tab.step_md: what_to_train.step_markdown(estimate.measure_step(config, precision), request)}
+    return {tab.step_md: what_to_train.step_markdown(request_work.timed_step(config, precision), request)}
 
 
 @dataclass

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import gradio as gr
 
+from core.jobs import request_work
 from core.training import step_through
 from core.training.step_through import STAGES
 from core.training.config import TrainConfig
@@ -46,6 +47,7 @@ def _key(request: gr.Request | None) -> str:
 
 def _walk(config: TrainConfig, request: gr.Request | None):
     config.check_access(visitor(request).owner)  # their own uploads, a model they may name, no remote code
+    request_work.check_walk_fits(config)  # its memory estimate against what one request may take (issue 22)
     return step_through.walk_for(config, _key(request))
 
 
@@ -70,6 +72,7 @@ def step_through_api(config_json: str, request: gr.Request = None) -> dict:
     (batch, forward, loss, backward, step, after), and the limits a public server applied."""
     config = TrainConfig.from_json(config_json)
     config.check_access(visitor(request).owner)
+    request_work.check_walk_fits(config)
     return step_through.step_through(config, _key(request))
 
 

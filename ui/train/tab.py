@@ -14,7 +14,7 @@ from core import sources
 from core.data.source import SAMPLE_NAME
 from core.messages import localize
 from core.settings import get_settings
-from core.training.presets import quick_demo_config
+from core.training.presets import DEFAULT_PRESET
 from ui import charts, lessons
 from ui.binding import bind
 from ui.chart_view import MAX_SMOOTHING, X_AXES
@@ -153,7 +153,7 @@ class TrainTab(Results, before_start.EstimatePanel):
 
 def build_train_tab(selection: gr.State) -> TrainTab:
     """Lay out the Train tab inside an open gr.Tab and wire its events."""
-    cfg = quick_demo_config().to_dict()
+    cfg = DEFAULT_PRESET.factory().to_dict()
     preset_dd = _build_header()
     dataset_state = gr.State(cfg["dataset"])
     dataset_md = gr.Markdown(t("train.dataset.now"))
