@@ -29,8 +29,9 @@ DEFAULT_TASK = TASK_NAMES[0]
 class Task:
     """The protocol: what a task says about itself (capabilities) and what it does (hooks, given what they need).
 
-    Capabilities are class attributes, read without loading a model. Hooks import what they use when called, so
-    asking a task what it can do stays cheap. The defaults are those of a task without classes or text writing.
+    Capabilities are class attributes, read without loading a model. A task module imports what loads transformers
+    or pandas inside its hooks, so asking a task what it can do (or checking a config) stays cheap. The defaults are
+    those of a task without classes or text writing.
     """
 
     name: str = ""
