@@ -172,3 +172,13 @@ def test_oversized_request(tmp_path):
     result = run_quick("oversized_request", tmp_path, timeout=400)
     first = result["results"][0]
     assert first["server_alive"] and not first["ok"] and "MAX_REQUEST_MB" in first["error"]
+
+
+@SLOW
+def test_chat(tmp_path):
+    """A 4-step pretraining, 2 SFT steps per loss, 6 answers each: the script works (SmolLM2 is left out)."""
+    result = run_quick("chat", tmp_path, timeout=600)
+    assert result["before"]["all"]["answers"] == 6 and result["assistant_only"]["steps"] == 2
+    assert {"stop_rate", "accuracy"} <= set(result["all"]["after"]["all"])
+    assert [row["packing"] for row in result["throughput"]] == [True, False]
+    assert all(row["trained_tokens_per_s"] > 0 for row in result["throughput"])
