@@ -115,6 +115,8 @@ def main() -> None:
     parser.add_argument("--sft-steps", type=int, default=180, help="SFT steps (batches of 8)")
     parser.add_argument("--smollm2", action="store_true", help="also convert and fine-tune SmolLM2-135M-Instruct")
     parser.add_argument("--only-smollm2", action="store_true", help="SmolLM2 alone (result: chat_smollm2.json)")
+    parser.add_argument("--smollm2-steps", type=int, default=36, help="SmolLM2 identity SFT steps (batches of 8)")
+    parser.add_argument("--smollm2-lr", type=float, default=2e-4, help="SmolLM2 LoRA learning rate")
     args = parser.parse_args()
     root = OUT_DIR / "tmp" / "chat"
     use_isolated_settings(root)
@@ -123,7 +125,7 @@ def main() -> None:
 
     sample = load_chat_sample()
     if args.only_smollm2:
-        out = {"machine": machine_info(), "quick": args.quick, "smollm2": smollm2_identity(root, sample, args.quick)}
+        out = {"machine": machine_info(), "quick": args.quick, "smollm2": smollm2_identity(root, sample, args)}
         report(f"wrote {write_result('chat_smollm2', out)}")
         return
     train = to_messages(sample["train"], limit=24 if args.quick else None)
@@ -148,11 +150,11 @@ def main() -> None:
                             for packing in (True, False)]
     report(f"packing vs padding: {result['throughput']}")
     if args.smollm2:
-        result["smollm2"] = smollm2_identity(root, sample, quick=args.quick)
+        result["smollm2"] = smollm2_identity(root, sample, args)
     report(f"wrote {write_result('chat', result)}")
 
 
-def smollm2_identity(root: Path, sample, quick: bool) -> dict:
+def smollm2_identity(root: Path, sample, args) -> dict:
     """SmolLM2-135M-Instruct: convert it (once), then LoRA SFT on the identity set; what it says before / after."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -162,7 +164,8 @@ def smollm2_identity(root: Path, sample, quick: bool) -> dict:
 
     start = time.perf_counter()
     folder = ensure_smollm2()
-    out = {"convert_or_find_s": round(time.perf_counter() - start, 1)}
+    out = {"convert_or_find_s": round(time.perf_counter() - start, 1), "steps": args.smollm2_steps,
+           "learning_rate": args.smollm2_lr}
     tok = AutoTokenizer.from_pretrained(str(folder))
     held = sample["test"].filter(lambda row: row["task"] == "identity")
     firsts = {row["messages"][0]["content"]: index for index, row in enumerate(held)}
@@ -171,8 +174,8 @@ def smollm2_identity(root: Path, sample, quick: bool) -> dict:
     before = AutoModelForCausalLM.from_pretrained(str(folder))
     out["before"] = _identity_report(chat_answers(before, tok, probes), chat_answers(before, tok, general))
     train = to_messages(sample["train"].filter(lambda row: row["task"] == "identity"))
-    settings = SFTSettings(loss="completion_only", max_steps=2 if quick else 36, batch_size=8, learning_rate=2e-4,
-                           lora_r=16, max_length=128)
+    settings = SFTSettings(loss="completion_only", max_steps=2 if args.quick else args.smollm2_steps, batch_size=8,
+                           learning_rate=args.smollm2_lr, lora_r=16, max_length=128)
     start, load = time.perf_counter(), load_average()
     trained = run_sft(folder, train, root / "smollm2-identity", settings)
     seconds = time.perf_counter() - start
