@@ -106,3 +106,27 @@ def test_prepare_leaves_out_what_no_import_reaches(tmp_path):
     assert kept == ["pyarrow-1.0.dist-info/METADATA", "pyarrow/__init__.py", "pyarrow/lib.so"]
     assert left_out == 400
     assert 0 < pack(tmp_path / "site", tmp_path / "site.tar.xz") < 1000
+
+
+def test_a_half_precision_checkpoint_trains_fp32_weights(tmp_path):
+    """transformers 5 loads a checkpoint in its stored dtype; the GPU path's mixed precision needs fp32 weights (fp16
+    AMP refuses half-precision ones), so the training loaders ask for fp32 (found preparing MiniLM in fp16)."""
+    import torch
+    from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification, GPT2Config, GPT2LMHeadModel
+
+    from core.model.causal_lm import load_causal_lm
+    from core.model.checkpoints import load_classifier
+    from core.sources import embedded_model_path
+
+    tok = AutoTokenizer.from_pretrained(str(embedded_model_path()))
+    BertForSequenceClassification(BertConfig(vocab_size=len(tok), hidden_size=32, num_hidden_layers=1,
+                                             num_attention_heads=2, intermediate_size=37)).half().save_pretrained(
+        tmp_path / "bert")
+    tok.save_pretrained(tmp_path / "bert")
+    GPT2LMHeadModel(GPT2Config(vocab_size=len(tok), n_layer=1, n_embd=32, n_head=2)).half().save_pretrained(
+        tmp_path / "gpt")
+    assert next(BertForSequenceClassification.from_pretrained(tmp_path / "bert").parameters()).dtype == torch.float16
+    classifier = load_classifier(str(tmp_path / "bert"), ["a", "b"], tok)
+    assert {p.dtype for p in classifier.parameters()} == {torch.float32}
+    causal = load_causal_lm(str(tmp_path / "gpt"), tok)
+    assert {p.dtype for p in causal.parameters()} == {torch.float32}
