@@ -12,7 +12,8 @@ exactly what the fp16 model computes.
 
     python scripts/prepare_gpu_check.py [--dest .whl/gpu] [--python-version 3.12] [--budget-mib 64]
 
-Writes into --dest (git-ignored): site.tar.xz, minilm-fp16.tar.xz (when it fits), manifest.json; prints each size.
+Writes into --dest (git-ignored): site.tar.xz, tokenizer.tar.xz, minilm-fp16.tar.xz (when it fits), manifest.json;
+prints each size.
 """
 
 from __future__ import annotations
@@ -76,6 +77,18 @@ def pack(folder: Path, archive: Path) -> int:
     return archive.stat().st_size
 
 
+def tokenizer_files(folder: Path) -> Path:
+    """MiniLM's tokenizer alone (bert-base-uncased's vocabulary): the bert-base-sized model built there uses it."""
+    sys.path.insert(0, str(ROOT))
+    from core.sources import embedded_model_path
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in embedded_model_path().iterdir():
+        if path.is_file() and (path.name.startswith(("tokenizer", "special_tokens")) or path.name == "vocab.txt"):
+            shutil.copy(path, folder / path.name)
+    return folder
+
+
 def minilm_fp16(folder: Path) -> dict:
     """The packaged MiniLM in half precision, its embedding rows that no review's tokens use set to zero."""
     import pandas as pd
@@ -122,6 +135,8 @@ def main() -> None:
         manifest["parts"]["site.tar.xz"] = size
         print(f"packages: {len(wheels)} wheels, {wheel_bytes / MIB:.1f} MiB as wheels; {left_out / MIB:.1f} MiB "
               f"of files left out; site.tar.xz {size / MIB:.1f} MiB", flush=True)
+        manifest["parts"]["tokenizer.tar.xz"] = pack(tokenizer_files(tmp / "tokenizer"),
+                                                     args.dest / "tokenizer.tar.xz")
         model = tmp / "minilm-fp16"
         manifest["minilm"] = minilm_fp16(model)
         size = pack(model, tmp / "minilm-fp16.tar.xz")
