@@ -22,7 +22,7 @@ def run_parts(args, size: dict, env: dict, bundle: dict, started: float) -> list
     from core import settings
     from core.jobs import child_process
     from core.jobs.manager import JobManager
-    from core.model.causal_lm import build_tiny_gpt, ensure_tiny_gpt
+    from core.model.tiny_gpt import build_tiny_gpt, ensure_tiny_gpt
     from core.runs.store import RunStore
 
     out = args.out.resolve()

@@ -15,13 +15,14 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from core.training.metrics import SCORE_KEYS
 from ui.chart_view import ChartView, ema_extend
 from ui.i18n import msg
 
 MAX_DISPLAY_POINTS = 1000
 MAX_SMOOTHED = 8  # smoothed series kept per job (series x smoothing weight)
 _MAX_JOBS = 16
-EVAL_METRICS = ("eval_accuracy", "eval_f1", "eval_precision", "eval_recall", "eval_perplexity")  # perplexity: LM runs
+EVAL_METRICS = (*SCORE_KEYS, "eval_perplexity")  # perplexity: LM runs
 
 # Set once: update_layout(template=...) validates the whole template again for every figure (~10 ms each).
 pio.templates.default = "plotly_white"

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 VERSION = 1
 FILTERS = ("all", "fixed", "broken", "still_wrong", "confident_mistakes")
-MAX_TEXT_CHARS = 1000  # kept per text in examples.json: enough to read a row, bounded for a 25,000-row eval set
+STORED_TEXT_CHARS = 1000  # kept per text in examples.json: enough to read a row, bounded for a 25,000-row eval set
 MAX_ROWS_SHOWN = 200  # rows one answer lists at most
 _lock = threading.Lock()  # two viewers of a just-finished run compute its examples once
 
@@ -59,7 +59,7 @@ def build_examples(store: RunStore, run_id: str) -> dict:
     labels = np.asarray(rows[config.label_column], dtype=int)
     after = probabilities(tuned.model, tuned.tokenizer, texts, pairs, config.max_length, config.eval_batch_size)
     before = probabilities(base.model, tuned.tokenizer, texts, pairs, config.max_length, config.eval_batch_size)
-    table = [{"text": texts[i][:MAX_TEXT_CHARS], **({"pair": pairs[i][:MAX_TEXT_CHARS]} if pairs else {}),
+    table = [{"text": texts[i][:STORED_TEXT_CHARS], **({"pair": pairs[i][:STORED_TEXT_CHARS]} if pairs else {}),
               "label": int(labels[i]), "before": int(before[i].argmax()), "before_p": round(float(before[i].max()), 4),
               "after": int(after[i].argmax()), "after_p": round(float(after[i].max()), 4)} for i in range(len(texts))]
     return {"version": VERSION, "labels": [str(n) for n in names], "rows": table, "counts": count(table)}

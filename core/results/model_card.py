@@ -16,13 +16,14 @@ from core.data.source import DatasetSource
 from core.messages import UserError
 from core.runs.store import RunStore
 from core.training.config import RUN_MODEL_PREFIX, TrainConfig
+from core.training.metrics import SCORE_KEYS
 
 log = logging.getLogger(__name__)
 
 SETTINGS = ("model", "max_length", "num_train_epochs", "max_steps", "learning_rate", "batch_size",
             "gradient_accumulation_steps", "weight_decay", "warmup_ratio", "eval_strategy", "seed", "precision",
             "early_stopping_patience", "load_best_model_at_end", "metric_for_best_model")
-SCORES = ("eval_loss", "eval_accuracy", "eval_f1", "eval_precision", "eval_recall")
+SCORES = ("eval_loss", *SCORE_KEYS)
 
 TEMPLATE = """---
 {{ card_data }}
@@ -117,7 +118,7 @@ def build_card(config: TrainConfig, repo_id: str, baseline: dict, final: dict, l
     """The README.md text of a model card (YAML header and markdown) for a fine-tuned run."""
     from huggingface_hub import ModelCard, ModelCardData  # slow import, deferred to first use
 
-    source = DatasetSource.from_dict(config.dataset)
+    source = config.dataset
     dataset, hub_datasets = _dataset(source)
     base = _base_model(config.model)
     data = ModelCardData(base_model=base, datasets=hub_datasets or None, library_name="transformers",
@@ -183,7 +184,7 @@ def build_lm_card(config: TrainConfig, repo_id: str, baseline: dict, final: dict
     """The README.md of a causal LM run: what it learned from, how, its perplexity before and after, how to use it."""
     from huggingface_hub import ModelCard, ModelCardData  # slow import, deferred to first use
 
-    dataset, hub_datasets = _dataset(DatasetSource.from_dict(config.dataset))
+    dataset, hub_datasets = _dataset(config.dataset)
     built_here = config.model == sources.TINY_GPT or config.model.startswith(RUN_MODEL_PREFIX)
     base = None if built_here else _base_model(config.model)  # the tiny GPT and earlier runs are not on the Hub
     shown = "a GPT-2 built from a config (random weights)" if config.model == sources.TINY_GPT else \

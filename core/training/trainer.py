@@ -15,18 +15,18 @@ from pathlib import Path
 
 from core.messages import UserError
 from core.model.causal_lm import check_causal_lm, load_causal_lm, model_location
-from core.model.checkpoints import check_max_length, load_classifier
+from core.model.checkpoints import check_max_length, load_classifier, load_model_tokenizer
 from core.model.saved import save_run_model
 from core.model.trainable import apply_train_mode
-from core.runs.store import RunStore
+from core.runs.store import RunStore, get_store
 from core.settings import get_settings
 from core.training import distributed
-from core.tokenizer.loading import ensure_pad_token
 from core.training.config import TrainConfig
 from core.training.metrics import make_compute_metrics
 from core.training.prepare import prepare_data
 from core.training.prepare_lm import prepare_lm_data
 from core.training.recorder import MetricsRecorder
+from core.training.rules import MAX_GRAD_NORM, greater_is_better
 
 log = logging.getLogger(__name__)
 
@@ -53,17 +53,6 @@ def resolve_precision(precision: str) -> str:
     return precision
 
 
-def load_tokenizer(config: TrainConfig):
-    """The model's tokenizer; one without a pad token (GPT-2) pads with its end-of-text token."""
-    from transformers import AutoTokenizer  # slow import, deferred to first use
-
-    tokenizer = AutoTokenizer.from_pretrained(model_location(config.model), trust_remote_code=config.trust_remote_code)
-    fix = ensure_pad_token(tokenizer, add=True)
-    if fix:  # the pad-token lesson: say what was done, as the tutorials do it by hand
-        log.info("the tokenizer had no pad token: %s", "pad_token = eos_token" if fix == "eos" else "added [PAD]")
-    return tokenizer
-
-
 def training_arguments(config: TrainConfig, run_dir: Path, precision: str):
     """TrainingArguments for the config; checkpoints follow the eval rhythm so a resume loses little."""
     import torch  # slow import, deferred to first use
@@ -80,7 +69,7 @@ def training_arguments(config: TrainConfig, run_dir: Path, precision: str):
         save_strategy=config.eval_strategy, save_steps=config.eval_steps if steps else 500, save_total_limit=1,
         logging_strategy="steps", logging_steps=config.logging_steps, logging_first_step=True,
         report_to="none", seed=config.seed, data_seed=config.seed, disable_tqdm=True,
-        bf16=precision == "bf16", fp16=precision == "fp16",
+        bf16=precision == "bf16", fp16=precision == "fp16", max_grad_norm=MAX_GRAD_NORM,
         # Workers would fork a process that holds the web server; tokenization is done up front anyway.
         dataloader_num_workers=0, dataloader_pin_memory=torch.cuda.is_available(),
     )
@@ -103,7 +92,7 @@ def best_model_arguments(config: TrainConfig) -> dict:
     if not (config.load_best_model_at_end or config.early_stopping_patience):
         return {}
     return {"metric_for_best_model": config.metric_for_best_model,
-            "greater_is_better": config.metric_for_best_model != "loss",
+            "greater_is_better": greater_is_better(config.metric_for_best_model),
             "load_best_model_at_end": config.load_best_model_at_end}
 
 
@@ -114,7 +103,7 @@ def tracking_arguments(config: TrainConfig, run_dir: Path, accepted) -> dict:
     kwargs = {"report_to": [config.report_to], "run_name": run_dir.name}
     if config.report_to == "trackio":
         # trackio reads its folder from the environment when it is imported (here: in the training process)
-        os.environ["TRACKIO_DIR"] = str(RunStore(run_dir.parent).tracking_dir("trackio"))
+        os.environ["TRACKIO_DIR"] = str(get_store(run_dir.parent).tracking_dir("trackio"))
         kwargs.update(project=TRACKIO_PROJECT, trackio_space_id=None)
         if "trackio_static_space_id" in accepted:
             kwargs["trackio_static_space_id"] = False  # local logs only: no Space is created or synced
@@ -159,7 +148,7 @@ def run(config: TrainConfig, run_dir, *, callbacks=(), stop_event: threading.Eve
 
     config.check_limits()
     run_dir, main = Path(run_dir), is_main_process()
-    store, run_id = RunStore(run_dir.parent), run_dir.name
+    store, run_id = get_store(run_dir.parent), run_dir.name
     stop_event = stop_event or threading.Event()
     if main:
         store.path(run_id).mkdir(exist_ok=True)
@@ -169,7 +158,7 @@ def run(config: TrainConfig, run_dir, *, callbacks=(), stop_event: threading.Eve
     checkpoint = store.latest_checkpoint(run_id) if resume else None
     precision = resolve_precision(config.precision)
     set_seed(config.seed)
-    tokenizer = load_tokenizer(config)
+    tokenizer = load_model_tokenizer(config.model, config.trust_remote_code)
     model_config = AutoConfig.from_pretrained(model_location(config.model), trust_remote_code=config.trust_remote_code)
     lm = config.task == "causal_lm"
     if lm:

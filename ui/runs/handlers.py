@@ -27,25 +27,11 @@ from core.settings import get_settings
 from core.training.config import TrainConfig
 from ui import charts, identity, lessons
 from ui.errors import error, shows_errors
-from ui.i18n import local, msg, register
+from ui.i18n import local, msg
 from ui.identity import visitor
 
 log = logging.getLogger(__name__)
 
-register(
-    en={"runs.pushed": "Pushed to {url}", "runs.deleted": "Deleted run {run_id}.",
-        "runs.confirm": "Tick 'Yes, delete it' first: deleting a run cannot be undone.",
-        "runs.pick": "Choose a run first.",
-        "runs.base_note": "The base model has the same pretrained body but a new, randomly initialised head: "
-                          "its answers are noise. That difference is what fine-tuning learned.",
-        "runs.c.setting": "setting"},
-    zh={"runs.pushed": "已上传到 {url}", "runs.deleted": "已删除运行 {run_id}。",
-        "runs.confirm": "请先勾选“是的，删除”：删除后无法恢复。",
-        "runs.pick": "请先选择一个运行。",
-        "runs.base_note": "基础模型的预训练主体相同，但分类头是新的、随机初始化的：它的回答只是噪声。"
-                          "两者的差别就是微调学到的东西。",
-        "runs.c.setting": "设置"},
-)
 
 RUN_COLUMNS = ["run_id", "name", "model", "dataset", "state", "best_metric", "created", "yours", "train_mode"]
 MAX_COMPARED = 8  # runs overlaid on one chart
