@@ -49,11 +49,13 @@ def mfu(tokens_per_s: float | None, flops_per_token: float, peak: float | None) 
 
 
 class GpuMemory:
-    """Peak GPU memory per process, sampled from nvidia-smi while a part runs (the training child's included)."""
+    """Peak GPU memory while a part runs, sampled from nvidia-smi: per process (the training child's included) and,
+    since a container may hide process ids, the device's used memory above its level when the part started."""
 
     def __init__(self, every_s: float = 0.5):
         self.every_s, self.peak_mib, self._stop = every_s, {}, threading.Event()
         self.available = shutil.which("nvidia-smi") is not None
+        self.start_used = self.peak_used = self._device_used() if self.available else None
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def __enter__(self):
@@ -66,17 +68,28 @@ class GpuMemory:
         if self.available:
             self._thread.join(timeout=5)
 
+    @staticmethod
+    def _query(*args: str) -> list[str]:
+        try:
+            out = subprocess.run(["nvidia-smi", *args, "--format=csv,noheader,nounits"], capture_output=True,
+                                 text=True, timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            return []
+        return out.stdout.splitlines()
+
+    def _device_used(self) -> int | None:
+        lines = self._query("--query-gpu=memory.used", "--id=0")
+        return int(lines[0]) if lines and lines[0].strip().isdigit() else None
+
     def _run(self) -> None:
         while not self._stop.wait(self.every_s):
-            try:
-                out = subprocess.run(["nvidia-smi", "--query-compute-apps=pid,used_memory",
-                                      "--format=csv,noheader,nounits"], capture_output=True, text=True, timeout=5)
-            except (OSError, subprocess.TimeoutExpired):
-                continue
-            for line in out.stdout.splitlines():
+            for line in self._query("--query-compute-apps=pid,used_memory"):
                 pid, _, used = line.partition(",")
                 if pid.strip().isdigit() and used.strip().isdigit():
                     self.peak_mib[int(pid)] = max(self.peak_mib.get(int(pid), 0), int(used))
+            used = self._device_used()
+            if used is not None:
+                self.peak_used = max(self.peak_used or 0, used)
 
     def peak(self, pid: int | None = None, others: bool = False) -> int | None:
         """The peak of one process, or (others) of the largest process other than this one (the child)."""
@@ -86,6 +99,10 @@ class GpuMemory:
             values = [v for p, v in self.peak_mib.items() if p != os.getpid()]
             return max(values) if values else None
         return self.peak_mib.get(pid if pid is not None else os.getpid())
+
+    def device_rise(self) -> int | None:
+        """The device's peak used memory above its level at the start (MiB)."""
+        return None if self.peak_used is None or self.start_used is None else self.peak_used - self.start_used
 
 
 def mean_tokens(tokenizer, max_length: int) -> float:
@@ -134,6 +151,7 @@ def run_engine(manager, config, warmup: int, tokens_per_sample: float, flops_per
             "padding": config.padding if config.task == "classification" else f"packing {config.packing}",
             "batch": config.batch_size, "steps": snap["step"], "samples_per_s": _round(rate),
             "tokens_per_s": _round(tokens), "peak_gpu_mib": memory.peak(others=True),
+            "gpu_rise_mib": memory.device_rise(),
             "mfu": mfu(tokens, flops_per_token, peak), "accuracy": _round(final.get("eval_accuracy"), 4),
             "baseline_accuracy": _round(snap["baseline"].get("eval_accuracy"), 4),
             "perplexity": _round(final.get("eval_perplexity"), 2), "seconds": round(time.perf_counter() - start, 1)}
@@ -159,7 +177,7 @@ def run_tutorial(model_dir: Path, out: Path, *, steps: int, warmup: int, batch: 
             "steps": result["global_step"], "samples_per_s": _round(rate),
             "tokens_per_s": _round(rate * real if rate else None),
             "padded_tokens_per_s": _round(rate * max_length if rate else None),
-            "peak_gpu_mib": memory.peak(), "peak_allocated_mib":
+            "peak_gpu_mib": memory.peak(), "gpu_rise_mib": memory.device_rise(), "peak_allocated_mib":
                 round(torch.cuda.max_memory_allocated() / 2**20) if cuda else None,
             "mfu": mfu(rate * real if rate else None, flops_per_token, peak), "accuracy": result["eval_accuracy"],
             "seconds": round(time.perf_counter() - start, 1)}

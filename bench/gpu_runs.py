@@ -189,7 +189,8 @@ def step_through_part(ctx: dict, model: Path) -> dict:
 
 COLUMNS = (("part", "part"), ("path", "path"), ("precision", "precision"), ("padding", "padding"),
            ("steps", "steps"), ("samples_per_s", "samples/s"), ("tokens_per_s", "tokens/s"),
-           ("peak_gpu_mib", "peak GPU MiB"), ("mfu", "MFU"), ("accuracy", "accuracy"), ("perplexity", "perplexity"),
+           ("peak_gpu_mib", "peak GPU MiB"), ("gpu_rise_mib", "device rise MiB"), ("mfu", "MFU"),
+           ("accuracy", "accuracy"), ("perplexity", "perplexity"),
            ("seconds", "s"))
 
 

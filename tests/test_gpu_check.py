@@ -130,3 +130,28 @@ def test_a_half_precision_checkpoint_trains_fp32_weights(tmp_path):
     assert {p.dtype for p in classifier.parameters()} == {torch.float32}
     causal = load_causal_lm(str(tmp_path / "gpt"), tok)
     assert {p.dtype for p in causal.parameters()} == {torch.float32}
+
+
+def test_gpu_memory_reads_nvidia_smi(tmp_path, monkeypatch):
+    """Per process (the training child) and the device's rise, from a stand-in nvidia-smi printing what a real one
+    prints; the first device reading is the level the rise counts from."""
+    from gpu_parts import GpuMemory
+
+    count = tmp_path / "count"
+    fake = tmp_path / "nvidia-smi"
+    fake.write_text(f"""#!/bin/sh
+n=$(cat {count} 2>/dev/null || echo 0); echo $((n + 1)) > {count}
+case "$1" in
+  --query-gpu=*) echo $((1000 + n * 100)) ;;
+  *) echo "4242, $((300 + n))"; echo "{os.getpid()}, 9999" ;;
+esac
+""")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    with GpuMemory(every_s=0.05) as memory:
+        import time
+
+        time.sleep(0.5)
+    assert memory.start_used == 1000 and memory.device_rise() >= 200
+    assert 300 < memory.peak(4242) == memory.peak(others=True) < 9999
+    assert memory.peak() == 9999
