@@ -26,8 +26,9 @@ def check_causal_lm(name: str, model_config) -> None:
     writes = any(a.endswith(("ForCausalLM", "LMHeadModel")) for a in architectures)
     if kind not in MODEL_FOR_CAUSAL_LM_MAPPING_NAMES or (architectures and not writes):
         raise UserError("model: {model} ({kind}) was not trained to write text, so causal_lm cannot fine-tune it - "
-                        "choose a causal LM (e.g. {tiny}, distilgpt2, HuggingFaceTB/SmolLM2-135M) or the task "
-                        "classification", model=name, kind=", ".join(architectures) or kind, tiny=sources.TINY_GPT)
+                        "choose a causal LM (e.g. {tiny}, distilgpt2, HuggingFaceTB/SmolLM2-135M) or "
+                        "the task classification",
+                        model=name, kind=", ".join(architectures) or kind, tiny=sources.TINY_GPT)
 
 
 def check_model_writes(name: str, block_size: int) -> None:

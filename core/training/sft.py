@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from core.messages import UserError
+from core.model.trainable import default_lora_targets
 from core.tokenizer.chat_masks import LOSSES
 
 log = logging.getLogger(__name__)
@@ -33,13 +34,15 @@ class SFTSettings:
     max_steps: int = 60
     batch_size: int = 8
     learning_rate: float = 1e-3      # a from-scratch tiny GPT; a pretrained model wants about 1e-5 to 1e-4
+    lora_r: int = 0                  # 0: every weight trains; else LoRA adapters of this rank (alpha 2r)
     seed: int = 0
 
     def __post_init__(self) -> None:
         if self.loss not in LOSSES:
             raise UserError("loss: {value!r} is unknown - use one of {choices}", value=str(self.loss)[:40],
                             choices=", ".join(LOSSES))
-        for name, low, high in (("max_length", 16, 4096), ("max_steps", 1, 100_000), ("batch_size", 1, 512)):
+        for name, low, high in (("max_length", 16, 4096), ("max_steps", 1, 100_000), ("batch_size", 1, 512),
+                                ("lora_r", 0, 256)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
                 raise UserError("{name}: {value!r} is out of range - use {low}..{high}", name=name, value=value,
@@ -77,27 +80,44 @@ def sft_arguments(settings: SFTSettings, output_dir: Path):
         logging_steps=10, disable_tqdm=True, dataset_num_proc=None)
 
 
-def run_sft(model_dir: str | Path, train, output_dir: str | Path, settings: SFTSettings | None = None) -> dict:
-    """Fine-tune the chat model in model_dir on `train` (a messages dataset) and save it in output_dir.
-    Returns {"train_loss", "steps", "mean_token_accuracy", "settings"}."""
+def build_sft_trainer(model_dir: str | Path, train, output_dir: str | Path, settings: SFTSettings):
+    """TRL's SFTTrainer for the chat model in model_dir and `train` (a messages dataset), prepared as settings say."""
     from transformers import AutoModelForCausalLM, AutoTokenizer  # slow import, deferred to first use
     from trl import SFTTrainer
 
-    settings = settings or SFTSettings()
     tok = AutoTokenizer.from_pretrained(str(model_dir))
     if not tok.chat_template:
         raise UserError("{model} has no chat template, so SFT cannot lay out its conversations - choose a chat "
                         "model (e.g. the tiny GPT, which has ChatML) or add a template", model=str(model_dir)[-80:])
     model = AutoModelForCausalLM.from_pretrained(str(model_dir))
-    trainer = SFTTrainer(model=model, args=sft_arguments(settings, Path(output_dir)),
-                         train_dataset=sft_dataset(train, settings.loss), processing_class=tok)
+    return SFTTrainer(model=model, args=sft_arguments(settings, Path(output_dir)),
+                      train_dataset=sft_dataset(train, settings.loss), processing_class=tok,
+                      peft_config=_lora(model, settings.lora_r))
+
+
+def run_sft(model_dir: str | Path, train, output_dir: str | Path, settings: SFTSettings | None = None) -> dict:
+    """Fine-tune the chat model in model_dir on `train` (a messages dataset) and save it (or its LoRA adapter) in
+    output_dir. Returns {"train_loss", "steps", "mean_token_accuracy", "settings", "model" (the trained model)}."""
+    settings = settings or SFTSettings()
+    trainer = build_sft_trainer(model_dir, train, output_dir, settings)
     result = trainer.train()
     trainer.save_model(str(output_dir))
-    tok.save_pretrained(str(output_dir))
+    trainer.processing_class.save_pretrained(str(output_dir))
     accuracy = [entry["mean_token_accuracy"] for entry in trainer.state.log_history if "mean_token_accuracy" in entry]
     log.info("SFT %s: %d steps, loss %.3f", settings.loss, result.global_step, result.training_loss)
     return {"train_loss": result.training_loss, "steps": result.global_step,
-            "mean_token_accuracy": accuracy[-1] if accuracy else None, "settings": asdict(settings)}
+            "mean_token_accuracy": accuracy[-1] if accuracy else None, "settings": asdict(settings),
+            "model": trainer.model}
+
+
+def _lora(model, rank: int):
+    """LoRA adapters on the architecture's usual layers (core.model.trainable), or None to train every weight."""
+    if not rank:
+        return None
+    from peft import LoraConfig  # slow import (peft), deferred to first use
+
+    return LoraConfig(task_type="CAUSAL_LM", r=rank, lora_alpha=2 * rank, lora_dropout=0.05,
+                      target_modules=default_lora_targets(model))
 
 
 def chat_answers(model, tok, conversations, max_new_tokens: int = MAX_NEW_TOKENS) -> list[dict]:

@@ -17,7 +17,7 @@ from core.data.source import DatasetSource
 from core.jobs import zerogpu
 from core.jobs.manager import get_manager
 from core.messages import UserError
-from core.model.causal_lm import suggested_train_mode
+from core.task_registry import get_task
 from core.training.config import TrainConfig
 from core.training.presets import DEFAULT_PRESET, PRESETS_BY_KEY
 from ui import charts, lessons
@@ -142,10 +142,10 @@ def apply_preset(tab, preset: str, selection: Selection | None, request: gr.Requ
 
 def suggest_train_mode(tab, task: str, model: str, train_mode: str, request: gr.Request = None) -> dict:
     """A causal LM above ~100M weights trains LoRA adapters by default: the form switches and says why."""
-    if task != "causal_lm" or train_mode == "lora" or not model:
+    if train_mode == "lora" or not model:
         return {}
     try:
-        suggested = suggested_train_mode(model)
+        suggested = get_task(task).suggested_train_mode(model)
     except (ValueError, OSError):  # an unknown or unreachable model: the Start button will say what is wrong
         return {}
     if suggested != "lora":
@@ -156,10 +156,10 @@ def suggest_train_mode(tab, task: str, model: str, train_mode: str, request: gr.
 
 def latest_pretraining(owner: str) -> str:
     """The visitor's newest finished run that pretrained the tiny GPT and saved it ("" when there is none)."""
-    manager = get_manager()
+    manager, pretrained = get_manager(), PRESETS_BY_KEY[PRESET_PRETRAIN_GPT].factory()  # the task and model it trains
     for row in manager.store.list_runs():
         config = row["config"]
-        if config.get("task") == "causal_lm" and config.get("model") == sources.TINY_GPT and row["has_model"] \
+        if (config.get("task"), config.get("model")) == (pretrained.task, pretrained.model) and row["has_model"] \
                 and row["state"] == "done" and manager.may_change(row["run_id"], owner, False):
             return row["run_id"]
     return ""
