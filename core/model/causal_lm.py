@@ -13,6 +13,7 @@ from pathlib import Path
 from core import sources
 from core.messages import UserError
 from core.model.checkpoints import model_max_length
+from core.runs.visibility import RUN_MODEL_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,9 @@ def build_tiny_gpt(folder: Path, shape: dict | None = None, vocab_size: int = TI
     return folder
 
 
-RUN_PREFIX = "run:"  # model "run:<run id>": continue from the model a finished run saved (pretrain, then fine-tune)
+# model "run:<run id>": continue from the model a finished run saved (pretrain, then fine-tune); the run store's
+# visibility rule follows the same link (a run continued from a private run is private too)
+RUN_PREFIX = RUN_MODEL_PREFIX
 
 
 def model_location(name: str) -> str:

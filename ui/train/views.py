@@ -55,7 +55,6 @@ register(
                          "elapsed {elapsed} · ETA {eta} · {sps:.1f} samples/s",
         "train.st.queue": " · position {pos} in the queue",
         "train.st.error": "Training failed: {error}",
-        "train.st.theirs": "The reason is shown to the visitor who started this run.",
         "train.st.none": "No training yet: choose a preset or adjust the settings, then press Start.",
         "train.st.gone": "Job {job_id} is not known any more (the app restarted?): see the Runs tab.",
         "train.res.noreport": "No confusion matrix: {reason}"},
@@ -63,7 +62,6 @@ register(
                          "已用 {elapsed} · 剩余 {eta} · 每秒 {sps:.1f} 条",
         "train.st.queue": " · 排队第 {pos} 位",
         "train.st.error": "训练失败：{error}",
-        "train.st.theirs": "失败原因只显示给开始这个运行的访客。",
         "train.st.none": "还没有训练：选一个预设或调整设置，然后点“开始”。",
         "train.st.gone": "任务 {job_id} 已不存在（应用重启过？）：请看“运行记录”标签页。",
         "train.res.noreport": "没有混淆矩阵：{reason}"},
@@ -96,13 +94,9 @@ def status_html(snap: dict | None, request: gr.Request | None = None) -> str:
     return f"<div class='fts-status'>{line}{bar}</div>"
 
 
-def public_status(snap: dict, yours: bool = True) -> dict:
-    """A snapshot without its points: what the training_status endpoint returns. For another visitor's run the
-    failure reason is withheld: it may quote their data (a column's values, class names)."""
-    shown = {k: v for k, v in snap.items() if k != "points"}
-    if not yours and shown.get("error"):
-        shown["error"] = msg("train.st.theirs")
-    return shown
+def public_status(snap: dict) -> dict:
+    """A snapshot as the caller may see it (JobManager.view) without its points: what training_status returns."""
+    return {k: v for k, v in snap.items() if k != "points"}
 
 
 MAX_SHOWN_EVALUATIONS = 12  # the samples view: the baseline and the latest evaluations
