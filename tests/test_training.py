@@ -13,6 +13,7 @@ import pytest
 
 from core import settings as settings_mod
 from core.model.checkpoints import model_max_length
+from core.runs.files import write_json_atomic
 from core.training.config import TrainConfig
 from core.training.presets import quick_demo_config, tutorial_config
 from core.training.trainer import resolve_precision, run
@@ -77,7 +78,8 @@ def test_widget_values_are_coerced_and_json_round_trips(tmp_path):
                          run_name="  spaced  ")
     assert config.batch_size == 16 and isinstance(config.batch_size, int) and config.max_steps == 40
     assert config.evaluate_before is False and config.metrics == ["accuracy", "f1"] and config.run_name == "spaced"
-    path = config.save(tmp_path / "cfg.json")
+    path = tmp_path / "cfg.json"
+    write_json_atomic(path, config.to_dict())
     assert TrainConfig.load(path) == config
     assert TrainConfig.from_stored({**config.to_dict(), "from_a_newer_version": 1}) == config  # old run folders
     with pytest.raises(ValueError, match="unknown setting 'num_train_epoch' - did you mean 'num_train_epochs'"):
@@ -92,13 +94,13 @@ def test_defaults_follow_the_contract_and_every_field_has_one_line_help():
     config = TrainConfig()
     assert (config.model, config.eval_split, config.padding, config.max_steps) == \
         ("embedded/all-MiniLM-L6-v2", "test", "dynamic", -1)
-    assert config.dataset["kind"] == "sample" and config.metrics == ["accuracy", "f1", "precision", "recall"]
+    assert config.dataset.kind == "sample" and config.metrics == ["accuracy", "f1", "precision", "recall"]
     helps = TrainConfig.field_help()
     assert set(helps) == set(config.to_dict())
     assert all(text and "\n" not in text and len(text) < 120 for text in helps.values())
     assert quick_demo_config().model == config.model
     tutorial = tutorial_config()
-    assert (tutorial.model, tutorial.dataset["name"], tutorial.max_train_samples, tutorial.num_train_epochs) == \
+    assert (tutorial.model, tutorial.dataset.name, tutorial.max_train_samples, tutorial.num_train_epochs) == \
         ("bert-base-cased", "yelp_review_full", 1000, 3.0)
 
 
@@ -110,10 +112,11 @@ def test_guardrails_from_settings_are_applied(monkeypatch):
     with pytest.raises(ValueError, match="TRAINING_ENABLED"):
         TrainConfig().check_limits()
     use(max_train_samples=500)
-    for rows in (0, 1000):
-        with pytest.raises(ValueError, match="max_train_samples.*500.*MAX_TRAIN_SAMPLES"):
-            TrainConfig(max_train_samples=rows).check_limits()
+    with pytest.raises(ValueError, match="max_train_samples.*500.*MAX_TRAIN_SAMPLES"):
+        TrainConfig(max_train_samples=1000).check_limits()
     TrainConfig(max_train_samples=500).check_limits()
+    TrainConfig(max_train_samples=0).check_limits()  # all rows: the data is sampled down to the cap
+    assert settings_mod.get_settings().train_rows(0) == 500 and settings_mod.get_settings().train_rows(20) == 20
     use(max_steps=50)
     with pytest.raises(ValueError, match="MAX_STEPS"):
         TrainConfig(max_steps=100).check_limits()
@@ -228,6 +231,24 @@ def test_run_trains_evaluates_and_saves_a_model_that_predicts_names(tiny_model_d
     assert classify("great food")[0]["label"] in {"neg", "pos"}
 
 
+def test_a_classifier_continues_from_an_earlier_runs_model(tiny_model_dir, tmp_path, isolated_settings):
+    from core.runs.store import get_store
+    from core.training.step_through import prepare
+
+    store, data = get_store(), write_reviews(tmp_path)
+    first = tiny_config(tiny_model_dir, data, max_steps=3, evaluate_before=False, eval_strategy="no")
+    first_id = store.new_run(first.to_dict())
+    assert run(first, store.path(first_id))["state"] == "done"
+
+    follow_up = tiny_config(tiny_model_dir, data, model=f"run:{first_id}", max_steps=2, eval_strategy="no")
+    follow_up.check_access("")  # the checks pass: the run must too, in the same words for the same model
+    follow_up.check_limits()
+    assert prepare(follow_up).model.config.id2label == {0: "neg", 1: "pos"}  # the step-through loads it too
+    second = store.new_run(follow_up.to_dict())
+    result = run(follow_up, store.path(second))
+    assert result["state"] == "done" and result["baseline"]["eval_accuracy"] >= 0
+
+
 def press_stop_during(step: int, stop: threading.Event):
     """A callback that sets the stop Event while the given step runs (as the Stop button would)."""
     from transformers import TrainerCallback
@@ -291,7 +312,8 @@ def _cli(*args, cwd=ROOT, launcher=(sys.executable,)):
 
 def test_cli_runs_a_config_and_prints_the_result(tiny_model_dir, tmp_path):
     config = tiny_config(tiny_model_dir, write_reviews(tmp_path), max_steps=3, evaluate_before=False)
-    config_path = config.save(tmp_path / "cfg.json")
+    config_path = tmp_path / "cfg.json"
+    write_json_atomic(config_path, config.to_dict())
     done = _cli("--config", str(config_path), "--runs-dir", str(tmp_path / "runs"))
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout)

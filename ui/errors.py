@@ -14,15 +14,10 @@ import logging
 
 import gradio as gr
 
-from ui.i18n import local, msg, register
+from ui.i18n import local, msg
 
 log = logging.getLogger(__name__)
 
-register(
-    en={"err.internal": "Something went wrong on the server ({kind}); the app keeps running. Try again, or tell the "
-                        "server owner what you did."},
-    zh={"err.internal": "服务器出错了（{kind}）；应用仍在运行。请重试，或把你的操作告诉服务器管理员。"},
-)
 
 
 def as_text(message: str) -> str:

@@ -1,14 +1,18 @@
-"""English and Simplified Chinese strings (read /work/main/CONTRIBUTING.md: every tab uses this).
+"""English and Simplified Chinese strings (read CONTRIBUTING.md: every tab uses this).
 
 Static labels use Gradio's I18n (`t(key)`): the browser translates them by its language, and Gradio's
 settings panel in the page footer switches it. Messages made at run time use `msg(key, request)`,
-which reads the visitor's Accept-Language (of the request being served when none is passed). Each tab
-registers its own strings with `register`. core's messages (errors, notes, a job's failure reason) are
-English text with a Chinese catalogue (core/messages.py): `local(text_or_error)` shows them in the
-visitor's language.
+which reads the visitor's Accept-Language (of the request being served when none is passed). The words
+live in strings modules, one per tab folder (ui/<tab>/strings.py) and one for the shared helpers
+(ui/strings.py), each key with its languages side by side; this module gathers them when it is first
+imported. core's messages (errors, notes, a job's failure reason) are English text with a Chinese
+catalogue (core/messages.py): `local(text_or_error)` shows them in the visitor's language.
 """
 
 from __future__ import annotations
+
+import importlib
+from pathlib import Path
 
 import gradio as gr
 from gradio.context import LocalContext
@@ -16,23 +20,53 @@ from gradio.i18n import I18nData
 
 from core.messages import localize
 
+LANGS = ("en", "zh")
+Strings = dict[str, dict[str, str]]  # key -> {"en": text, "zh": text}
+
+SOURCE: Strings = {}  # every key as added, its placeholders unfilled (see fill)
 EN: dict[str, str] = {}
 ZH: dict[str, str] = {}
 
 
+def add(strings: Strings) -> None:
+    """Add strings given side by side; a key whose languages are not exactly LANGS, or with an empty text, is
+    refused: a missing translation fails at start-up (and in tests/test_i18n.py), never falls back silently."""
+    wrong = {key: sorted(set(LANGS) ^ {lang for lang, text in texts.items() if text and text.strip()})
+             for key, texts in strings.items()}
+    wrong = {key: langs for key, langs in wrong.items() if langs}
+    if wrong:
+        raise KeyError(f"i18n keys missing (or naming an unknown) language: {wrong}")
+    SOURCE.update(strings)
+    for key, texts in strings.items():
+        EN[key], ZH[key] = texts["en"], texts["zh"]
+
+
 def register(en: dict[str, str], zh: dict[str, str]) -> None:
-    """Add a tab's strings; both languages must define the same keys."""
-    missing = set(en) ^ set(zh)
-    if missing:
-        raise KeyError(f"i18n keys missing in one language: {sorted(missing)}")
-    EN.update(en)
-    ZH.update(zh)
+    """Add strings given as one dict per language (texts known only when the app is built, as the device line)."""
+    add({key: {"en": en.get(key, ""), "zh": zh.get(key, "")} for key in {**en, **zh}})
+
+
+def fill(key: str, **fields) -> None:
+    """Fill a static label's placeholders (a tab's number, known from the tab list) in every language."""
+    EN[key], ZH[key] = (SOURCE[key][lang].format(**fields) for lang in LANGS)
+
+
+def strings_modules() -> list[str]:
+    """ui/strings.py and the strings module of every folder of ui that has one (a tab's)."""
+    folders = sorted(path.parent.name for path in Path(__file__).resolve().parent.glob("*/strings.py"))
+    return ["ui.strings", *(f"ui.{name}.strings" for name in folders)]
+
+
+def _gather() -> None:
+    """Add every strings module's STRINGS (found by name, so a new tab's folder needs no line here)."""
+    for name in strings_modules():
+        add(importlib.import_module(name).STRINGS)
 
 
 def t(key: str) -> I18nData:
     """A translatable static label (translated in the browser)."""
     if key not in EN:
-        raise KeyError(f"unknown i18n key {key!r}: add it with register()")
+        raise KeyError(f"unknown i18n key {key!r}: add it to a strings module")
     return I18nData(key)
 
 
@@ -71,3 +105,6 @@ def local(message, request: gr.Request | None = None) -> str:
 def build_i18n() -> gr.I18n:
     """The I18n object for launch(); zh-CN/zh-TW browsers fall back to 'zh'."""
     return gr.I18n(en=dict(EN), zh=dict(ZH), **{"zh-CN": dict(ZH)})
+
+
+_gather()

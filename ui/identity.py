@@ -37,30 +37,13 @@ from cachetools import TTLCache
 
 from core.guard import Strikes
 from core.settings import get_settings
-from ui.i18n import msg, register
+from ui.i18n import msg
 
 log = logging.getLogger(__name__)
 
 BROWSER_ID = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 STORAGE_KEY = "fine-tune-studio-visitor"
 
-register(
-    en={"id.hf": "Signed in as **{name}**: the runs you start are yours.",
-        "id.browser": "This browser is one visitor: the runs you start here are yours (and stay yours after a reload).",
-        "id.public": "Public server: models, tokenizers and data come from the Hub, the embedded defaults or your own "
-                     "uploads; anyone may look at runs, only their owner changes them.",
-        "id.private": "Private server: this machine's own user, who may also use local files and folders.",
-        "id.admin_ok": "Admin: you may stop, resume, delete and push every run in this session.",
-        "id.admin_bad": "That is not the admin key.", "id.admin_off": "This server has no admin key (ADMIN_KEY).",
-        "id.admin_wait": "Too many wrong admin keys from here: wait {seconds} s before the next try."},
-    zh={"id.hf": "已登录为 **{name}**：你开始的运行归你所有。",
-        "id.browser": "这个浏览器是一位访客：你在这里开始的运行归你所有（刷新页面后依然如此）。",
-        "id.public": "公开服务器：模型、分词器和数据只能来自 Hub、内置默认项或你自己上传的文件；谁都可以查看运行，只有所有者能更改。",
-        "id.private": "私有服务器：这台机器自己的用户，也可以使用本地文件和文件夹。",
-        "id.admin_ok": "管理员：在这个会话中你可以停止、继续、删除和上传任何运行。",
-        "id.admin_bad": "管理员密钥不对。", "id.admin_off": "这台服务器没有设置管理员密钥（ADMIN_KEY）。",
-        "id.admin_wait": "来自这里的错误管理员密钥太多：请等待 {seconds} 秒再试。"},
-)
 
 
 @dataclass(frozen=True)

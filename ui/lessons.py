@@ -22,7 +22,7 @@ from core.results import diagnosis, examples
 from core.runs import visibility
 from ui.binding import bind
 from ui.errors import shows_errors
-from ui.i18n import local, msg, register, t
+from ui.i18n import local, msg, t
 from ui.identity import visitor
 
 log = logging.getLogger(__name__)
@@ -30,45 +30,6 @@ log = logging.getLogger(__name__)
 MAX_FIXES = 3  # "try again with" buttons: one per finding, at most this many findings
 MAX_TEXT_SHOWN = 300  # characters of a text in the table
 
-register(
-    en={"lessons.h": "#### What this run teaches", "lessons.none": "No problem found in the curves.",
-        "lessons.live": "While it trains:", "lessons.fix": "Try again with {name} = {value}",
-        "lessons.fix.info": "Each button fills the Train form with this run's settings and exactly that one change.",
-        "lessons.filled": "The form now holds run {run_id} with {name} = {value} (one setting changed): press Start "
-                          "and compare the two runs on the Runs tab.",
-        "lessons.theirs": "This run learned from another visitor's own file: its settings stay theirs.",
-        "ex.h": "#### Example by example (eval set)", "ex.filter": "Show",
-        "ex.filter.info": "Fixed: wrong before fine-tuning, right after. Broken: right before, wrong after.",
-        "ex.f.all": "all rows", "ex.f.fixed": "fixed by fine-tuning", "ex.f.broken": "broken by it",
-        "ex.f.still_wrong": "still wrong", "ex.f.confident_mistakes": "most confident mistakes",
-        "ex.cell": "Confusion-matrix cell", "ex.cell.info": "true -> predicted: the rows of one cell of the matrix.",
-        "ex.counts": "Of {total} eval rows, fine-tuning **fixed {fixed}** (wrong -> right) and **broke {broken}** "
-                     "(right -> wrong); {still_wrong} are still wrong and {still_right} still right.",
-        "ex.shown": " Showing {shown} of {matched}.",
-        "ex.withheld": "The texts stay with the visitor who uploaded this run's data; here are the counts.",
-        "ex.none": "Per-example results appear when a run with a saved model has finished.",
-        "ex.c.row": "row", "ex.c.text": "text", "ex.c.pair": "second text", "ex.c.label": "true label",
-        "ex.c.before": "before", "ex.c.before_p": "confidence before", "ex.c.after": "after",
-        "ex.c.after_p": "confidence after"},
-    zh={"lessons.h": "#### 这次运行教会了什么", "lessons.none": "曲线里没有发现问题。",
-        "lessons.live": "训练进行中：", "lessons.fix": "改成 {name} = {value} 再试一次",
-        "lessons.fix.info": "每个按钮都会把这次运行的设置填进“训练”表单，只改这一项。",
-        "lessons.filled": "表单里现在是运行 {run_id} 的设置，只改了 {name} = {value}：点“开始”，然后在“运行记录”标签页比较两次运行。",
-        "lessons.theirs": "这个运行是用另一位访客自己的文件训练的：它的设置只属于他们。",
-        "ex.h": "#### 逐条查看（评估集）", "ex.filter": "显示",
-        "ex.filter.info": "修正：微调前错、微调后对。弄错：微调前对、微调后错。",
-        "ex.f.all": "全部样本", "ex.f.fixed": "被微调修正的", "ex.f.broken": "被微调弄错的",
-        "ex.f.still_wrong": "仍然错误的", "ex.f.confident_mistakes": "最有把握的错误",
-        "ex.cell": "混淆矩阵的格子", "ex.cell.info": "真实 -> 预测：矩阵中一个格子里的样本。",
-        "ex.counts": "在 {total} 条评估样本中，微调**修正了 {fixed} 条**（错 -> 对），**弄错了 {broken} 条**（对 -> 错）；"
-                     "{still_wrong} 条仍然错误，{still_right} 条一直正确。",
-        "ex.shown": " 显示 {matched} 条中的 {shown} 条。",
-        "ex.withheld": "这些文本属于上传这份数据的访客；这里只显示数量。",
-        "ex.none": "带保存模型的运行结束后，这里会显示逐条结果。",
-        "ex.c.row": "行", "ex.c.text": "文本", "ex.c.pair": "第二段文本", "ex.c.label": "真实标签",
-        "ex.c.before": "微调前", "ex.c.before_p": "微调前置信度", "ex.c.after": "微调后",
-        "ex.c.after_p": "微调后置信度"},
-)
 
 
 def _store():

@@ -16,7 +16,6 @@ import codecs
 import hashlib
 import json
 import logging
-import os
 import re
 import secrets
 import shutil
@@ -26,6 +25,7 @@ from collections import Counter
 from pathlib import Path
 
 from core.messages import UserError
+from core.runs.files import write_json_atomic
 from core.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -118,9 +118,7 @@ def save_upload(src: Path, name: str, owner: str) -> dict:
     shutil.copyfile(src, folder / ("data" + suffix_of(name)))
     meta = {"id": upload_id, "owner": owner, "name": name, "size": src.stat().st_size,
             "sha256": digest.hexdigest(), "created": time.time()}
-    tmp = folder / f".{META_FILE}.tmp"
-    tmp.write_text(json.dumps(meta), encoding="utf-8")
-    os.replace(tmp, folder / META_FILE)
+    write_json_atomic(folder / META_FILE, meta)
     _prune(owner)
     _expire_over_total(keep=upload_id)
     return {k: meta[k] for k in ("id", "name", "size", "sha256")}

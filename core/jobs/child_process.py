@@ -5,10 +5,10 @@ to get it back behind the server's Python threads, so 20 busy browser sessions c
 of its speed and the pages still wait on the CPU. A child process has its own interpreter. It also means an
 out-of-memory kill or a crash in native code ends the run, not the app serving everyone else.
 
-The child runs core.training.trainer.run as the thread path does. Its recorder writes metrics.jsonl and forwards
-every change (records, progress, phase, device, baseline and final metrics) over a multiprocessing queue; the
-parent applies them to the job's own MetricsRecorder, which answers the live charts from memory, so readers see
-no difference. Stop goes over a multiprocessing Event and takes effect at the next step, with a checkpoint.
+The child runs core.training.trainer.run as the thread path does. Its recorder writes metrics.jsonl and sends
+every change (records, samples, progress, phase, device, baseline and final metrics) as a (name, payload) message
+over a multiprocessing queue; the parent replays each by name on the job's own MetricsRecorder (the recorder's
+@message methods are the protocol), which answers the live charts from memory, so readers see no difference. Stop goes over a multiprocessing Event and takes effect at the next step, with a checkpoint.
 
 Starting a Python with torch, transformers and datasets takes 2-4 s, so the app keeps one spare process warm
 (prewarm(), called by app.main()): it has done its imports and waits for a job. Each job gets a fresh
@@ -30,18 +30,17 @@ from pathlib import Path
 import psutil
 
 from core.jobs.failures import describe_error, exit_reason
-from core.runs.store import RunStore
+from core.runs.store import get_store
 from core.settings import get_settings, set_settings
-from core.training.config import TrainConfig
-from core.training.recorder import MetricsRecorder
+from core.training.recorder import MetricsRecorder, dispatch
 from core.training.trainer import is_main_process, run
 
 log = logging.getLogger(__name__)
 
 POLL_S = 0.2
-# The recorder methods whose calls the child sends to the parent, message kind == method name. Training changes
-# the recorder only through these (core.training.recorder), so the parent's copy sees every change.
-FORWARDED_CALLS = ("add", "add_samples", "set_phase", "set_device", "set_baseline", "set_final", "begin_training", "set_progress")
+# The messages that end a run (the relay loop stops at one): ("result", {"state"}) and ("error", {"reason"}). Every
+# other message is a recorder change, replayed by name on the parent's recorder (core.training.recorder.dispatch).
+OUTCOMES = ("result", "error")
 
 
 class TrainingProcessError(ValueError):
@@ -50,56 +49,22 @@ class TrainingProcessError(ValueError):
     worded = True
 
 
-class ForwardingRecorder(MetricsRecorder):
-    """The child's recorder: it writes metrics.jsonl (the run's one writer of it: the parent keeps its copy in
-    memory only), keeps what training reads back, and sends each change to the parent as a message (kind, args).
+def forwarder(channel):
+    """The child's one forwarder: sends each (name, payload) the recorder gives it to the parent over channel."""
+    def send(name: str, payload: dict) -> None:
+        channel.put((name, payload))
 
-    The child writes the file, not the parent, so a record is on disk even when the app dies mid-run: the child
-    then stops with a checkpoint, and the step it stopped at keeps its loss for a resume.
-    """
-
-    def __init__(self, channel, write=None):
-        super().__init__(write)
-        self._channel = channel
-
-    def _send(self, kind: str, *args) -> None:
-        self._channel.put((kind, args))
-
-    def add(self, record: dict) -> None:
-        super().add(record)
-        self._send("add", record)
-
-    def add_samples(self, record: dict) -> None:
-        super().add_samples(record)
-        self._send("add_samples", record)
-
-    def set_phase(self, phase: str) -> None:
-        super().set_phase(phase)
-        self._send("set_phase", phase)
-
-    def set_device(self, device: str) -> None:
-        super().set_device(device)
-        self._send("set_device", device)
-
-    def set_baseline(self, metrics: dict) -> None:
-        super().set_baseline(metrics)
-        self._send("set_baseline", metrics)
-
-    def set_final(self, metrics: dict) -> None:
-        super().set_final(metrics)
-        self._send("set_final", metrics)
-
-    def begin_training(self, step: int, max_steps: int, samples_per_step: int) -> None:
-        super().begin_training(step, max_steps, samples_per_step)
-        self._send("begin_training", step, max_steps, samples_per_step)
-
-    def set_progress(self, step: int, max_steps: int, epoch: float | None) -> None:
-        super().set_progress(step, max_steps, epoch)
-        self._send("set_progress", step, max_steps, epoch)
+    return send
 
 
 def _child(nice: int, inbox, ready, stop, channel, parent_pid: int) -> None:
-    """The child process: import, wait for one job, train, then send ("result", (state,)) or ("error", (reason,))."""
+    """The child process: import, wait for one job, train, then send ("result", {"state"}) or ("error", {"reason"}).
+
+    Its recorder writes metrics.jsonl (the run's one writer of it: the parent keeps its copy in memory only) and
+    forwards every change to the parent. The child writes the file, not the parent, so a record is on disk even
+    when the app dies mid-run: the child then stops with a checkpoint, and the step it stopped at keeps its loss
+    for a resume.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in the terminal is the parent's to handle
     if nice > 0 and hasattr(os, "nice"):
         os.nice(nice)  # pages first: a busy server takes the CPU back at once (the imports below included)
@@ -119,9 +84,8 @@ def _child(nice: int, inbox, ready, stop, channel, parent_pid: int) -> None:
                 return
     if job is None:
         return
-    config_dict, run_dir, resume, settings = job
+    config, run_dir, resume, settings = job  # the parent's checked TrainConfig, pickled: no second parse
     set_settings(settings)
-    config = TrainConfig.from_dict(config_dict)
 
     orphaned = threading.Event()
 
@@ -133,12 +97,12 @@ def _child(nice: int, inbox, ready, stop, channel, parent_pid: int) -> None:
 
     threading.Thread(target=orphan_watch, daemon=True).start()
     try:
-        result = run(config, Path(run_dir), stop_event=stop, resume=resume,
-                     recorder=ForwardingRecorder(channel, _metrics_writer(Path(run_dir))))
-        channel.put(("result", (result["state"],)))
+        recorder = MetricsRecorder(_metrics_writer(Path(run_dir)), send=forwarder(channel))
+        result = run(config, Path(run_dir), stop_event=stop, resume=resume, recorder=recorder)
+        channel.put(("result", {"state": result["state"]}))
     except BaseException as err:  # noqa: BLE001 - whatever ends the run is reported to the parent
         logging.getLogger("core.training").exception("training failed")
-        channel.put(("error", (describe_error(err, config),)))
+        channel.put(("error", {"reason": describe_error(err, config)}))
     finally:
         channel.close()
         if orphaned.is_set() or os.getppid() != parent_pid:
@@ -151,16 +115,18 @@ def _metrics_writer(run_dir: Path):
     """Appends to the run's metrics.jsonl through the run store (on the main process of a distributed run only)."""
     if not is_main_process():
         return None
-    return functools.partial(RunStore(run_dir.parent).append_metric, run_dir.name)
+    return functools.partial(get_store(run_dir.parent).append_metric, run_dir.name)
 
 
-def _apply(recorder: MetricsRecorder, message: tuple) -> None:
-    """Replay one forwarded recorder call on the parent's recorder (only the calls listed above)."""
-    kind, args = message
-    if kind in FORWARDED_CALLS:
-        getattr(recorder, kind)(*args)
-    else:
-        log.warning("ignored an unknown message from the training process: %r", kind)
+def receive(recorder: MetricsRecorder, message: tuple) -> tuple | None:
+    """The parent's one dispatcher: an outcome message is returned (the run has ended), any other is replayed on
+    the parent's recorder by name."""
+    name, payload = message
+    if name in OUTCOMES:
+        return message
+    if not dispatch(recorder, name, payload):
+        log.warning("ignored an unknown message from the training process: %r", name)
+    return None
 
 
 class _Worker:
@@ -228,7 +194,7 @@ def run_in_process(config, run_dir, stop_event: threading.Event, resume: bool, r
     """
     worker = _take()
     proc, channel, stop = worker.proc, worker.channel, worker.stop
-    worker.inbox.put((config.to_dict(), str(run_dir), resume, get_settings()))
+    worker.inbox.put((config, str(run_dir), resume, get_settings()))
     outcome: tuple | None = None
     memory = MemoryWatch(proc.pid)
     try:
@@ -243,10 +209,7 @@ def run_in_process(config, run_dir, stop_event: threading.Event, resume: bool, r
                     outcome = _drain(channel, recorder)
                     break
                 continue
-            if message[0] in ("result", "error"):
-                outcome = message
-            else:
-                _apply(recorder, message)
+            outcome = receive(recorder, message)
     finally:
         proc.join(timeout=30)
         if proc.is_alive():
@@ -259,8 +222,8 @@ def run_in_process(config, run_dir, stop_event: threading.Event, resume: bool, r
     if outcome is None:
         raise TrainingProcessError(exit_reason(proc.exitcode, memory.peak_rss, memory.total, memory.least_available))
     if outcome[0] == "error":
-        raise TrainingProcessError(outcome[1][0])
-    return {"state": outcome[1][0], "baseline": recorder.baseline, "final": recorder.final, "run_dir": str(run_dir)}
+        raise TrainingProcessError(outcome[1]["reason"])
+    return {"state": outcome[1]["state"], "baseline": recorder.baseline, "final": recorder.final, "run_dir": str(run_dir)}
 
 
 class MemoryWatch:
@@ -292,8 +255,5 @@ def _drain(channel, recorder: MetricsRecorder) -> tuple | None:
             message = channel.get(timeout=0.1)
         except queue_mod.Empty:
             break
-        if message[0] in ("result", "error"):
-            outcome = message
-        else:
-            _apply(recorder, message)
+        outcome = receive(recorder, message) or outcome
     return outcome

@@ -15,9 +15,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from core.jobs.job import Job, execute_job, load_resume
-from core.runs.store import RunStore
+from core.runs.store import get_store
 from core.settings import get_settings, set_settings
 from core.training.config import TrainConfig
+from core.training.metrics import SCORE_KEYS
 from core.training.recorder import MetricsRecorder
 from core.training.distributed import broadcast, is_main_process, single_process_cpu_launch
 
@@ -34,7 +35,7 @@ def run_from_cli(config_path, runs_dir, resume_id: str | None) -> dict:
     single_process_cpu_launch()  # a warning in the log: --cpu --num_processes 2 trains as one process
     settings = replace(get_settings(), public=False)
     set_settings(replace(settings, runs_dir=Path(runs_dir)) if runs_dir else settings)
-    store, main = RunStore(get_settings().runs_dir), is_main_process()
+    store, main = get_store(), is_main_process()
     if resume_id:
         config, points = load_resume(store, resume_id) if main else \
             (TrainConfig.from_stored(store.read_config(resume_id)), [])
@@ -71,7 +72,7 @@ def run_from_cli(config_path, runs_dir, resume_id: str | None) -> dict:
 
 def _log_record(record: dict) -> None:
     shown = {k: round(v, 4) if isinstance(v, float) else v for k, v in record.items()
-             if k in ("loss", "learning_rate", "eval_loss", "eval_accuracy", "eval_f1")}
+             if k in ("loss", "learning_rate", "eval_loss", *SCORE_KEYS)}
     log.info("%s step %d epoch %.2f %s", record["kind"], record["step"], record["epoch"], shown)
 
 

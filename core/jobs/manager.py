@@ -20,7 +20,7 @@ from core.jobs.job import TERMINAL_STATES, Job, execute_job, load_resume, status
 from core.messages import N_, UserError
 from core.ownership import may_change
 from core.runs import visibility
-from core.runs.store import RunStore
+from core.runs.store import RunStore, get_store
 from core.settings import get_settings
 from core.training.config import TrainConfig
 from core.training.recorder import MetricsRecorder, kept_step
@@ -368,5 +368,5 @@ def get_manager() -> JobManager:
     with _manager_lock:
         if _manager is None:
             settings = get_settings()
-            _manager = JobManager(RunStore(settings.runs_dir), settings.max_queue)
+            _manager = JobManager(get_store(), settings.max_queue)
         return _manager

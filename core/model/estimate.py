@@ -14,16 +14,21 @@ import logging
 import threading
 import time
 
-from core.messages import UserError, say
+from core.messages import N_, UserError, say
+from core.model.checkpoints import fit_pad_token
 from core.model.describe import config_value, load_config, skeleton
 from core.model.heads import check_size, require_head
 from core.model.trainable import apply_train_mode, body_blocks, count_parameters, default_lora_targets
+from core.settings import get_settings
+from core.task_registry import task_of
 
 log = logging.getLogger(__name__)
 
 FP32_BYTES = 4      # the Trainer keeps master weights, gradients and AdamW state in fp32, even under fp16/bf16
 ADAMW_STATES = 2    # exp_avg and exp_avg_sq: two fp32 numbers per trained weight
 ESTIMATE_LABELS = 2  # classes assumed when the config reads them from the data (the head is tiny either way)
+FREE_SHARE = 0.8    # one request's model work takes at most this share of the memory free when it starts (the rest: headroom)
+INFERENCE_ACTIVATIONS = 64 * 2**20  # one text of a few hundred tokens through a model: tens of MB at most
 _measure_lock = threading.Lock()
 
 
@@ -97,7 +102,7 @@ def memory(counts: dict, model_config, blocks: int, batch_size: int, max_length:
 
 def check_classification(config) -> None:
     """The estimate, the timed step and the step-through model a classifier; a causal LM run is told so."""
-    if getattr(config, "task", "classification") == "causal_lm":
+    if not task_of(config).estimates:
         raise UserError("task: the Before Start estimate, the timed step and Step through cover classification runs "
                         "so far - start the causal_lm run to see its speed, loss and perplexity")
 
@@ -117,20 +122,85 @@ def estimate(config, precision: str = "fp32") -> dict:
             **memory(counts, model_config, blocks, config.batch_size, config.max_length, precision)}
 
 
+def request_budget() -> tuple[int, str]:
+    """(bytes, why) one request's model work may take now: most of what the machine has free (FREE_SHARE; the
+    server keeps some headroom), and no more than MAX_REQUEST_MB where it is set (a public server's default: 4096)."""
+    import psutil  # cheap, but only the checks need it
+
+    free = int(psutil.virtual_memory().available * FREE_SHARE)
+    cap = get_settings().max_request_mb * 2**20
+    if 0 < cap <= free:
+        return cap, "MAX_REQUEST_MB"
+    return free, N_("80% of the memory free now")
+
+
+def check_fits(need: int, what: str, fix: str) -> None:
+    """Refuse work whose memory estimate (need, bytes) is over what one request may take now, naming the fix."""
+    budget, why = request_budget()
+    if need > budget:
+        raise UserError("{what} needs about {need} of memory, more than this server gives one request now ({budget}, "
+                        "{why}): {fix}", what=what, need=size_text(need), budget=size_text(budget), why=why, fix=fix)
+
+
+def step_fix(estimated: dict, batch_size: int, max_length: int) -> str:
+    """What to lower so one training step fits: the largest batch_size that does at this length (activations grow
+    with the batch, the rest does not), or a smaller model or train mode when even one row is too many."""
+    parts, budget = estimated["bytes"], request_budget()[0]
+    fixed = parts["total"] - parts["activations"]
+    per_row = parts["activations"] / max(batch_size, 1)
+    fits = int((budget - fixed) // per_row) if per_row and budget > fixed else 0
+    if fits >= 1:
+        return say("lower batch_size to {fits} or less (or shorten max_length from {length})", fits=min(fits, batch_size),
+                   length=max_length)
+    return say("even one row of {length} tokens does not fit: pick a smaller model, or train_mode head or lora",
+               length=max_length)
+
+
+def check_step_fits(config, precision: str, what: str) -> dict:
+    """The estimate of one training step of config, refused (with the batch size that would fit) when over budget."""
+    estimated = estimate(config, precision)
+    check_fits(estimated["bytes"]["total"], what, step_fix(estimated, config.batch_size, config.max_length))
+    return estimated
+
+
+def inference_bytes(params: int, models: int = 1) -> int:
+    """Memory to load `models` models of `params` fp32 weights and run a text through them: each in memory, one more
+    copy while the next loads (the state dict beside the model), and a little for the activations of one text."""
+    return params * FP32_BYTES * (models + 1) + INFERENCE_ACTIVATIONS
+
+
+def check_inference_fits(name: str, models: int, what: str) -> int:
+    """Refuse loading `models` models the size of `name` (a Hub id, the embedded model, the tiny GPT, a run's model)
+    when they would not fit, or are over MAX_INSPECT_PARAMS; returns its parameter count. No weights are loaded."""
+    from transformers import AutoConfig  # slow import, deferred to first use
+
+    from core.model.causal_lm import model_location  # the one place that knows every kind of model name
+
+    params = check_size(AutoConfig.from_pretrained(model_location(name), trust_remote_code=False), name)
+    check_fits(inference_bytes(params, models), what, N_("pick a smaller model, or run the app on your own machine"))
+    return params
+
+
 def measure_step(config, precision: str = "fp32", train_rows: int = 0) -> dict:
     """Time one real training step (forward, backward, AdamW) at the config's batch and length, on random ids;
-    with the planned steps, a time estimate. One measurement at a time per process."""
+    with the planned steps, a time estimate. One measurement at a time per process. In this process: the server
+    runs it through core.jobs.request_work, in a bounded child."""
     check_classification(config)
     config.check_limits()  # a run this server would refuse (training off, too many steps) is not timed either
+    return step_summary(config, time_one_step(config, precision), train_rows)
+
+
+def time_one_step(config, precision: str = "fp32") -> dict:
+    """{"step_s", "device", "length"}: one step at the config's batch and length (the part a child runs)."""
     if not _measure_lock.acquire(blocking=False):
         raise UserError("Another step is being timed right now: try again in a few seconds")
     try:
-        return _measure(config, precision, train_rows)
+        return _measure(config, precision)
     finally:
         _measure_lock.release()
 
 
-def _measure(config, precision: str, train_rows: int) -> dict:
+def _measure(config, precision: str) -> dict:
     import torch  # slow import, deferred to first use
     from transformers import AutoModelForSequenceClassification
 
@@ -140,8 +210,7 @@ def _measure(config, precision: str, train_rows: int) -> dict:
     check_size(model_config, config.model)
     net = AutoModelForSequenceClassification.from_pretrained(resolve_model(config.model), trust_remote_code=False,
                                                              num_labels=config.num_labels or ESTIMATE_LABELS)
-    if net.config.pad_token_id is None:  # GPT-2: a batch of several rows needs a pad id to find each last token
-        net.config.pad_token_id = getattr(model_config, "eos_token_id", None) or 0
+    fit_pad_token(net)  # GPT-2: a batch of several rows needs a pad id to find each last token
     device = "cuda" if torch.cuda.is_available() else "cpu"
     net = apply_train_mode(net, config).to(device).train()
     optimizer = torch.optim.AdamW([p for p in net.parameters() if p.requires_grad], lr=config.learning_rate)
@@ -160,11 +229,24 @@ def _measure(config, precision: str, train_rows: int) -> dict:
         if device == "cuda":
             torch.cuda.synchronize()
         seconds.append(time.perf_counter() - start)
+    return {"step_s": seconds[-1], "device": device, "batch_size": config.batch_size, "length": length,
+            "positions": config_value(model_config, "max_positions") or config.max_length}
+
+
+def step_summary(config, timing: dict, train_rows: int = 0, notes: list[str] | None = None) -> dict:
+    """The time estimate for config from a step timed at timing's batch and length; a step timed smaller (a public
+    server's bounds) is scaled in proportion to batch × length, and notes say so."""
+    length = min(config.max_length, timing["positions"])
+    scale = (config.batch_size * length) / (timing["batch_size"] * timing["length"])
+    step_s = timing["step_s"] * scale
     steps = config.planned_steps(train_rows or config.max_train_samples)
-    step_s = seconds[-1]
-    return {"step_s": step_s, "device": device, "batch_size": config.batch_size, "max_length": length,
-            "planned_steps": steps, "train_s": step_s * steps if steps else None,
-            "summary": say("one step (batch {batch}, length {length}) took {seconds:.2f} s on {device}; {steps} steps "
-                           "take about {total}", batch=config.batch_size, length=length, seconds=step_s,
-                           device=device, steps=steps or "?",
-                           total=f"{step_s * steps / 60:.1f} min" if steps else "?")}
+    summary = say("one step (batch {batch}, length {length}) took {seconds:.2f} s on {device}; {steps} steps take "
+                  "about {total}", batch=timing["batch_size"], length=timing["length"], seconds=timing["step_s"],
+                  device=timing["device"], steps=steps or "?", total=f"{step_s * steps / 60:.1f} min" if steps else "?")
+    summary = "; ".join([*(notes or []), summary])
+    if scale != 1:
+        summary += " " + say("(your batch {batch} and length {length} scaled in proportion: about {seconds:.2f} s a "
+                             "step, a rough figure)", batch=config.batch_size, length=length, seconds=step_s)
+    return {"step_s": step_s, "measured_s": timing["step_s"], "device": timing["device"],
+            "batch_size": timing["batch_size"], "max_length": timing["length"], "planned_steps": steps,
+            "train_s": step_s * steps if steps else None, "notes": list(notes or []), "summary": summary}

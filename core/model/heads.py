@@ -45,7 +45,7 @@ VARIANTS = {
 }
 TOKEN_LABELS = 3          # the tutorial's token-classification example: [1, 10, 3]
 TOP_K = 5                 # masked-LM guesses shown
-MAX_TEXT_CHARS = 2_000    # the table needs a sentence, not a book
+MAX_HEADS_INPUT_CHARS = 2_000  # the table needs a sentence, not a book
 MASK = "[MASK]"
 _results: LRUCache = LRUCache(maxsize=32)
 _results_lock = threading.Lock()
@@ -223,9 +223,9 @@ def _check_inputs(text, mask_text, labels) -> tuple[str, str, list[str]]:
     text, mask_text = (text or "").strip(), (mask_text or "").strip()
     if not text:
         raise UserError("Type a text to run through the heads first")
-    if len(text) + len(mask_text) > MAX_TEXT_CHARS:
+    if len(text) + len(mask_text) > MAX_HEADS_INPUT_CHARS:
         raise UserError("The text is {count:,} characters, over the {limit:,} limit: one or two sentences are enough",
-                        count=len(text) + len(mask_text), limit=MAX_TEXT_CHARS)
+                        count=len(text) + len(mask_text), limit=MAX_HEADS_INPUT_CHARS)
     labels = ["negative", "positive"] if labels is None or labels == [] else labels
     if not isinstance(labels, (list, tuple)) or not 2 <= len(labels) <= 100 or len(set(map(str, labels))) != len(labels) or \
             not all(isinstance(n, str) and 0 < len(n.strip()) <= 100 for n in labels):

@@ -18,13 +18,14 @@ import numpy as np
 from core.messages import UserError
 from core.results.predict import load_base_pipeline, load_pipeline
 from core.runs.store import RunStore
+from core.task_registry import task_of
 from core.training.config import TrainConfig
 
 log = logging.getLogger(__name__)
 
 VERSION = 1
 FILTERS = ("all", "fixed", "broken", "still_wrong", "confident_mistakes")
-MAX_TEXT_CHARS = 1000  # kept per text in examples.json: enough to read a row, bounded for a 25,000-row eval set
+STORED_TEXT_CHARS = 1000  # kept per text in examples.json: enough to read a row, bounded for a 25,000-row eval set
 MAX_ROWS_SHOWN = 200  # rows one answer lists at most
 _lock = threading.Lock()  # two viewers of a just-finished run compute its examples once
 
@@ -58,7 +59,7 @@ def build_examples(store: RunStore, run_id: str) -> dict:
     labels = np.asarray(rows[config.label_column], dtype=int)
     after = probabilities(tuned.model, tuned.tokenizer, texts, pairs, config.max_length, config.eval_batch_size)
     before = probabilities(base.model, tuned.tokenizer, texts, pairs, config.max_length, config.eval_batch_size)
-    table = [{"text": texts[i][:MAX_TEXT_CHARS], **({"pair": pairs[i][:MAX_TEXT_CHARS]} if pairs else {}),
+    table = [{"text": texts[i][:STORED_TEXT_CHARS], **({"pair": pairs[i][:STORED_TEXT_CHARS]} if pairs else {}),
               "label": int(labels[i]), "before": int(before[i].argmax()), "before_p": round(float(before[i].max()), 4),
               "after": int(after[i].argmax()), "after_p": round(float(after[i].max()), 4)} for i in range(len(texts))]
     return {"version": VERSION, "labels": [str(n) for n in names], "rows": table, "counts": count(table)}
@@ -76,7 +77,7 @@ def count(rows: list[dict]) -> dict:
 
 def run_examples(store: RunStore, run_id: str, refresh: bool = False) -> dict:
     """The run's per-example results, computed on first request from its saved model and kept in its folder."""
-    if store.read_config(run_id).get("task") == "causal_lm":
+    if not task_of(store.read_config(run_id)).has_classes:
         raise UserError("Run {run} is a causal LM: it has no classes to get right or wrong - read what it writes "
                         "(Watch it write, Try it) instead", run=run_id)
     with _lock:

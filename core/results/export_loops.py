@@ -11,8 +11,8 @@ from __future__ import annotations
 from core.results.export_script import (_as_dict, classifier_lines, data_lines, literal, metric_lines,
                                         model_source_lines, script_name)
 from core.results.export_train_mode import train_mode_lines
+from core.training.rules import MAX_GRAD_NORM
 
-MAX_GRAD_NORM = 1.0  # the Trainer's default gradient clipping (TrainingArguments.max_grad_norm)
 _MIXED = {"bf16": ("True", "False", "bf16"), "fp16": ("False", "True", "fp16")}  # the plain loop's autocast
 _ACCELERATE_PRECISION = {"auto": '"bf16" if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else (\n'
                                  '    "fp16" if torch.cuda.is_available() else "no")  # mixed precision on a GPU only',

@@ -27,6 +27,7 @@ from core.results.export_train_mode import train_mode_lines
 from core.results.literals import lit as _lit
 from core.settings import get_settings
 from core.training.metrics import METRIC_MODULES_DIR
+from core.training.rules import greater_is_better
 
 log = logging.getLogger(__name__)
 SAMPLE_FOLDER = "reviews"          # the embedded sample's two CSV files, in the zip beside the script
@@ -243,7 +244,7 @@ def _save_lines(cfg: dict) -> list[str]:
         lines.append(f"    save_steps={_lit(cfg['eval_steps'])},")
     return lines + ["    save_total_limit=1,  # the best checkpoint is kept besides the latest",
                     f"    metric_for_best_model={_lit(metric)},",
-                    f"    greater_is_better={_lit(metric != 'loss')},",
+                    f"    greater_is_better={_lit(greater_is_better(metric))},",
                     f"    load_best_model_at_end={_lit(bool(cfg.get('load_best_model_at_end')))},"]
 
 

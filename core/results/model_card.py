@@ -15,14 +15,16 @@ from core import sources
 from core.data.source import DatasetSource
 from core.messages import UserError
 from core.runs.store import RunStore
+from core.task_registry import task_of
 from core.training.config import RUN_MODEL_PREFIX, TrainConfig
+from core.training.metrics import SCORE_KEYS
 
 log = logging.getLogger(__name__)
 
 SETTINGS = ("model", "max_length", "num_train_epochs", "max_steps", "learning_rate", "batch_size",
             "gradient_accumulation_steps", "weight_decay", "warmup_ratio", "eval_strategy", "seed", "precision",
             "early_stopping_patience", "load_best_model_at_end", "metric_for_best_model")
-SCORES = ("eval_loss", "eval_accuracy", "eval_f1", "eval_precision", "eval_recall")
+SCORES = ("eval_loss", *SCORE_KEYS)
 
 TEMPLATE = """---
 {{ card_data }}
@@ -117,7 +119,7 @@ def build_card(config: TrainConfig, repo_id: str, baseline: dict, final: dict, l
     """The README.md text of a model card (YAML header and markdown) for a fine-tuned run."""
     from huggingface_hub import ModelCard, ModelCardData  # slow import, deferred to first use
 
-    source = DatasetSource.from_dict(config.dataset)
+    source = config.dataset
     dataset, hub_datasets = _dataset(source)
     base = _base_model(config.model)
     data = ModelCardData(base_model=base, datasets=hub_datasets or None, library_name="transformers",
@@ -183,7 +185,7 @@ def build_lm_card(config: TrainConfig, repo_id: str, baseline: dict, final: dict
     """The README.md of a causal LM run: what it learned from, how, its perplexity before and after, how to use it."""
     from huggingface_hub import ModelCard, ModelCardData  # slow import, deferred to first use
 
-    dataset, hub_datasets = _dataset(DatasetSource.from_dict(config.dataset))
+    dataset, hub_datasets = _dataset(config.dataset)
     built_here = config.model == sources.TINY_GPT or config.model.startswith(RUN_MODEL_PREFIX)
     base = None if built_here else _base_model(config.model)  # the tiny GPT and earlier runs are not on the Hub
     shown = "a GPT-2 built from a config (random weights)" if config.model == sources.TINY_GPT else \
@@ -207,17 +209,11 @@ def card_for_run(store: RunStore, run_id: str, repo_id: str) -> str:
     if not store.has_model(run_id):
         raise UserError("Run {run} has no saved model: train it with 'save model' on first", run=run_id)
     config = TrainConfig.from_stored(store.read_config(run_id))
-    if config.task == "causal_lm":
-        return build_lm_card(config, repo_id, store.read_eval(run_id, "baseline"), store.read_eval(run_id, "final"))
-    report, status = store.read_eval(run_id, "report"), store.read_status(run_id)
-    labels = report.get("labels") or _labels_of(store, run_id)
-    best = status.get("best_step") if isinstance(status.get("best_step"), int) else None
-    return build_card(config, repo_id, store.read_eval(run_id, "baseline"), store.read_eval(run_id, "final"), labels,
-                      best, train_rows=f"at most {config.max_train_samples}" if config.max_train_samples else "all",
-                      eval_rows=report.get("rows") or "?")
+    return task_of(config).model_card(store, run_id, config, repo_id)  # build_card or build_lm_card (core/tasks/)
 
 
-def _labels_of(store: RunStore, run_id: str) -> list[str]:
+def labels_of(store: RunStore, run_id: str) -> list[str]:
+    """The class names of a run's saved model, in label-id order (its config.json's id2label)."""
     try:  # the saved model's config.json names its classes
         saved = json.loads((store.model_dir(run_id) / "config.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -13,7 +13,8 @@ from pathlib import Path
 from cachetools import LRUCache
 
 from core import sources
-from core.messages import UserError, say
+from core.messages import N_, UserError, say
+from core.model import estimate
 from core.model.checkpoints import model_max_length
 from core.model.saved import load_run_model
 from core.runs.store import has_saved_model, model_stamp
@@ -125,6 +126,8 @@ def predict_run(store, run_id: str, text: str, text_pair: str = "") -> dict:
     """The fine-tuned model's answer next to the base model's (same body, untrained head), and a note when the
     text had to be cut."""
     config = TrainConfig.from_stored(store.read_config(run_id))
+    # the fine-tuned model and the base beside it: refused before loading when they would not fit (issue 22)
+    estimate.check_inference_fits(config.model, 2, N_("Trying this run"))
     tuned = load_pipeline(store.model_dir(run_id))
     names = [tuned.model.config.id2label[i] for i in range(tuned.model.config.num_labels)]
     base = load_base_pipeline(config.model, names, seed=config.seed,

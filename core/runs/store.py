@@ -16,8 +16,11 @@
     runs/_tracking/trackio/           trackio's database of every run that reports to it (one project)
 
 Everything a run produced survives a restart: a new RunStore on the same folder lists every past run. Every
-JSON file is written atomically (a temporary file, then a rename), so a reader never sees half a file. The
-store deals in plain dicts: it sits below the code that gives them types (TrainConfig, DatasetSource).
+JSON file is written atomically (core.runs.files: a temporary file, then a rename), so a reader never sees half a
+file. The store deals in plain dicts: it sits below the code that gives them types (TrainConfig, DatasetSource).
+
+Code asks `get_store()` for the store of the runs folder (one instance per folder in a process, so every writer
+shares its lock); tests and benchmarks may build a RunStore on a folder of their own.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ import time
 from pathlib import Path
 
 from core.messages import UserError
+from core.runs.files import json_lines, read_json, write_json_atomic, write_text_atomic
+from core.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -91,29 +96,14 @@ def _pid_alive(pid) -> bool:
     return True
 
 
-def write_json_atomic(path: Path, data) -> None:
-    """Write JSON beside the target, then rename it into place: readers see the old file or the new one."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def read_json(path: Path) -> dict | None:
-    """A JSON object from path; None when it is missing, unreadable or not an object."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
 class RunStore:
     """Run folders under root; run ids are checked so no path escapes root."""
 
     def __init__(self, root):
         self.root = Path(root).expanduser()
         self.root.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
+        # appends, rewrites of a .jsonl file and status changes; re-entrant: update_status writes while holding it
+        self._lock = threading.RLock()
 
     # ------------------------------------------------------------- folders
 
@@ -237,20 +227,16 @@ class RunStore:
         path = self.path(run_id) / SAMPLES_FILE
         if not path.is_file():
             return
-        kept = [r for r in self.read_samples(run_id) if r.get("kind") == "baseline" or r.get("step", 0) <= after_step]
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-        tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in kept), encoding="utf-8")
-        with self._lock:
-            os.replace(tmp, path)
+        with self._lock:  # read and rewrite as one step: an append in between would be lost
+            kept = [r for r in self.read_samples(run_id)
+                    if r.get("kind") == "baseline" or r.get("step", 0) <= after_step]
+            write_text_atomic(path, json_lines(kept, ascii_only=False))
 
     def truncate_metrics(self, run_id: str, after_step: int) -> None:
         """Drop training records past a checkpoint before resuming from it (they will be logged again)."""
-        kept = [r for r in self.read_metrics(run_id) if r.get("kind") == "baseline" or r["step"] <= after_step]
-        path = self.path(run_id) / METRICS_FILE
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-        tmp.write_text("".join(json.dumps(r) + "\n" for r in kept), encoding="utf-8")
-        with self._lock:
-            os.replace(tmp, path)
+        with self._lock:  # read and rewrite as one step: an append in between would be lost
+            kept = [r for r in self.read_metrics(run_id) if r.get("kind") == "baseline" or r["step"] <= after_step]
+            write_text_atomic(self.path(run_id) / METRICS_FILE, json_lines(kept))
 
     def read_eval(self, run_id: str, which: str) -> dict:
         """The stored 'baseline' or 'final' evaluation, or the 'report' ({} when there is none)."""
@@ -278,12 +264,14 @@ class RunStore:
 
     def write_status(self, run_id: str, status: dict) -> None:
         """Replace status.json atomically (readers never see half a file)."""
-        write_json_atomic(self.path(run_id) / STATUS_FILE, {**status, "updated": now_text()})
+        with self._lock:
+            write_json_atomic(self.path(run_id) / STATUS_FILE, {**status, "updated": now_text()})
 
     def update_status(self, run_id: str, **changes) -> dict:
+        """Change some status.json keys; read and write under the lock, so no other change of this process is lost."""
         with self._lock:
             status = {**self.read_status(run_id), **changes}
-        self.write_status(run_id, status)
+            self.write_status(run_id, status)
         return status
 
     def read_status(self, run_id: str) -> dict:
@@ -338,6 +326,21 @@ class RunStore:
     def _run_ids(self) -> list[str]:
         return [p.name for p in self.root.iterdir()
                 if RUN_ID.fullmatch(p.name) and p.is_dir() and not p.is_symlink() and (p / CONFIG_FILE).is_file()]
+
+
+_stores: dict[Path, RunStore] = {}
+_stores_lock = threading.Lock()
+
+
+def get_store(root=None) -> RunStore:
+    """The run store of this process for a runs folder (default: core.settings' runs_dir, read at each call so
+    tests and the command line may point it elsewhere): one instance per folder, so its writers share one lock."""
+    root = Path(get_settings().runs_dir if root is None else root).expanduser().resolve()
+    with _stores_lock:
+        store = _stores.get(root)
+        if store is None:
+            store = _stores[root] = RunStore(root)
+        return store
 
 
 def is_adapter(model_dir) -> bool:

@@ -18,7 +18,7 @@ from core.ownership import may_change
 from core.runs.store import RunStore
 from core.settings import get_settings
 
-RUN_MODEL_PREFIX = "run:"  # a model that continues a run (core.model.causal_lm.RUN_PREFIX)
+RUN_MODEL_PREFIX = "run:"  # a model that continues a run (core.model.checkpoints.RUN_PREFIX, a layer above)
 PRIVATE_KINDS = ("upload",)  # a visitor's own file; on a public server a server file (file, disk) is too
 SERVER_KINDS = ("file", "disk")
 MAX_CHAIN = 8  # "run:<id>" links followed; a longer chain is treated as private

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field, fields
 from core.messages import N_, UserError, check_known_fields
 
 MAX_LENGTH_LIMIT = 8192  # the longest max_length accepted anywhere: long-context models take 8192 tokens
-MAX_TEXT_CHARS = 2_000_000        # a pasted megabyte is fine; beyond this the page is asked for less
+MAX_ENCODE_CHARS = 2_000_000      # a pasted megabyte is fine; beyond this the page is asked for less
 MAX_BATCH = 64                    # lines in batch mode
 
 PADDING = {"false": False, "longest": "longest", "max_length": "max_length"}

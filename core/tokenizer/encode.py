@@ -15,7 +15,7 @@ from typing import Iterator
 
 from core import sources
 from core.messages import UserError, say
-from core.tokenizer.call_settings import MAX_BATCH, MAX_TEXT_CHARS, EncodeSettings, NoPadTokenError
+from core.tokenizer.call_settings import MAX_BATCH, MAX_ENCODE_CHARS, EncodeSettings, NoPadTokenError
 from core.tokenizer.explanations import explain_message
 from core.tokenizer.result import DISPLAY_TOKENS, EncodeResult, build_result
 
@@ -31,9 +31,9 @@ def parse_inputs(text: str, text_pair: str = "", batch: bool = False) -> tuple[l
                         kind=type(text if not isinstance(text, str) else text_pair).__name__)
     if not text.strip():
         raise UserError("The text is empty: type a sentence to tokenize")
-    if len(text) + len(text_pair) > MAX_TEXT_CHARS:
+    if len(text) + len(text_pair) > MAX_ENCODE_CHARS:
         raise UserError("The text is {count:,} characters, over the {limit:,} limit: paste a shorter excerpt",
-                        count=len(text) + len(text_pair), limit=MAX_TEXT_CHARS)
+                        count=len(text) + len(text_pair), limit=MAX_ENCODE_CHARS)
     if not batch:
         return [text], ([text_pair] if text_pair.strip() else None), []
     texts = [line for line in text.splitlines() if line.strip()]

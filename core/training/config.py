@@ -6,101 +6,36 @@ Free of torch and transformers, so forms and the job manager import it cheaply.
 from __future__ import annotations
 
 import importlib.util
-import json
 import logging
 import math
 import re
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from core import sources
-from core.data.source import SAMPLE, DatasetSource
+from core.data.source import DatasetSource
 from core.messages import N_, UserError, check_known_fields
 from core.model.causal_lm import RUN_PREFIX as RUN_MODEL_PREFIX
 from core.model.trainable import TRAIN_MODES
 from core.settings import Settings, get_settings
-from core.tokenizer.call_settings import MAX_LENGTH_LIMIT
-from core.training.metrics import METRICS, check_metric_names
+from core.task_registry import task_of
+from core.training.fields import (BEST_MODEL_METRICS, EVAL_STRATEGIES, MAX_PROMPT_CHARS, MAX_SAMPLE_PROMPTS, PADDINGS,
+                                  PRECISIONS, TASKS, TRACKERS, TrainFields)
+from core.training.config_json import check_depth, parse_config_json
+from core.training.metrics import check_metric_names
+from core.training.setting import settings_of
 
 log = logging.getLogger(__name__)
 
-PADDINGS = ("dynamic", "max_length")
 RUN_NAME = re.compile(r"^[\w .-]{0,64}$")  # also what exported scripts and folder names may show
-EVAL_STRATEGIES = ("epoch", "steps", "no")
-PRECISIONS = ("auto", "fp32", "fp16", "bf16")
-BEST_MODEL_METRICS = ("loss", *METRICS)  # what "best" may mean: the lowest eval loss or the highest score
-TRACKERS = ("none", "trackio", "tensorboard")  # report_to: where the Trainer also sends its logs
 TRACKER_PACKAGES = {"trackio": ("trackio",), "tensorboard": ("tensorboard", "tensorboardX")}
-TASKS = ("classification", "causal_lm")  # sort texts into classes, or learn to continue a text (GPT-style)
-MAX_SAMPLE_PROMPTS, MAX_PROMPT_CHARS = 4, 200  # the fixed prompts a causal LM run writes from at each evaluation
-
-
-def _f(default, help_text: str, **kw):
-    if isinstance(default, (list, dict)):
-        return field(default_factory=lambda: type(default)(default), metadata={"help": help_text}, **kw)
-    return field(default=default, metadata={"help": help_text}, **kw)
+SETTINGS = settings_of(TrainFields)  # field name -> its Setting: bounds, choices, labels (core.training.fields)
 
 
 @dataclass
-class TrainConfig:
-    """One fine-tuning run of a sequence classifier; impossible values raise ValueError naming the fix."""
-
-    run_name: str = _f("", "A name for the run; it starts the run folder's name (empty: 'run').")
-    model: str = _f(sources.EMBEDDED_MODEL, "Model to fine-tune: the embedded MiniLM, a Hub id or a local folder.")
-    dataset: dict = _f(asdict(SAMPLE), "Where the data comes from (a core.data.DatasetSource as a dict).")
-    train_split: str = _f("train", "Split the model learns from.")
-    eval_split: str = _f("test", "Split used to measure the model; empty: carve eval_fraction out of train.")
-    eval_fraction: float = _f(0.2, "Share of train held out for evaluation when eval_split is empty.")
-    text_column: str = _f("text", "Column holding the text to classify.")
-    text_pair_column: str = _f("", "Second text column for sentence-pair tasks (empty: single text).")
-    label_column: str = _f("label", "Column holding the class (names or ids).")
-    num_labels: int = _f(0, "Number of classes; 0 reads it from the data (ClassLabel, names or largest id + 1).")
-    max_train_samples: int = _f(1000, "Train on a random subset of this many rows (0 = all rows).")
-    max_eval_samples: int = _f(500, "Evaluate on a random subset of this many rows (0 = all rows).")
-    max_length: int = _f(128, "Longest input in tokens; longer texts are truncated.")
-    padding: str = _f("dynamic", "dynamic: pad each batch to its longest text; max_length: pad all to max_length.")
-    group_by_length: bool = _f(True, "Batch texts of similar length together: less padding, about 2x faster on CPU.")
-    num_train_epochs: float = _f(1.0, "Passes over the training rows.")
-    max_steps: int = _f(-1, "Stop after this many optimizer steps; -1 trains for num_train_epochs.")
-    learning_rate: float = _f(5e-5, "Step size of AdamW; fine-tuning uses about 1e-5 to 1e-4.")
-    batch_size: int = _f(16, "Training rows per device per step.")
-    eval_batch_size: int = _f(32, "Evaluation rows per device per step.")
-    gradient_accumulation_steps: int = _f(1, "Sum gradients of this many batches per step (bigger batch, same memory).")
-    weight_decay: float = _f(0.0, "AdamW weight decay, a mild regulariser (e.g. 0.01).")
-    warmup_ratio: float = _f(0.0, "Share of the steps over which the learning rate ramps up from 0.")
-    eval_strategy: str = _f("epoch", "Evaluate while training: every epoch, every eval_steps, or no (end only).")
-    eval_steps: int = _f(50, "Steps between evaluations (and checkpoints) when eval_strategy is steps.")
-    logging_steps: int = _f(5, "Steps between two logged points of the loss curve.")
-    seed: int = _f(42, "Random seed for shuffling, subsets and the new classifier head.")
-    metrics: list = _f(list(METRICS), "Scores computed at each evaluation: accuracy, f1, precision, recall.")
-    precision: str = _f("auto", "Number format: auto (bf16/fp16 on a GPU, fp32 on CPU), fp32, fp16 or bf16.")
-    evaluate_before: bool = _f(True, "Evaluate the untrained model first, for a before/after comparison.")
-    save_model: bool = _f(True, "Save the final model and tokenizer into the run folder's model/.")
-    trust_remote_code: bool = _f(False, "Run code shipped with a Hub model; only for models you trust.")
-    early_stopping_patience: int = _f(0, "Stop when metric_for_best_model has not improved for this many evaluations "
-                                         "(0 = off).")
-    load_best_model_at_end: bool = _f(False, "Keep the checkpoint with the best metric_for_best_model as the run's "
-                                             "model, not the last one.")
-    metric_for_best_model: str = _f("loss", "What 'best' means: the lowest eval loss, or the highest accuracy, f1, "
-                                            "precision or recall.")
-    report_to: str = _f("none", "Also log to trackio or TensorBoard (when installed), into the run folder; none: the "
-                                "app's charts only.")
-    train_mode: str = _f("full", "What trains: full (all weights), head (new classifier only), last_n_layers (top "
-                                 "blocks + head), lora (peft).")
-    train_last_layers: int = _f(2, "With last_n_layers: how many of the top transformer blocks train with the head.")
-    lora_r: int = _f(8, "LoRA rank: width of the low-rank update per layer (4-16 is typical; more learns more).")
-    lora_alpha: int = _f(16, "LoRA scale: the update is multiplied by lora_alpha / lora_r (often twice lora_r).")
-    lora_dropout: float = _f(0.1, "LoRA dropout: share of the adapter's inputs dropped while training (0 to 0.5).")
-    lora_target_modules: list = _f([], "Layers LoRA adapts, by name (e.g. query, value); empty: the model's default.")
-    task: str = _f("classification", "classification: sort texts into classes; causal_lm: learn to continue texts "
-                                     "(GPT-style), measured by perplexity.")
-    block_size: int = _f(128, "causal_lm: tokens per training example (the context the model learns from).")
-    packing: bool = _f(True, "causal_lm: concatenate texts and cut them into full block_size chunks (no padding); "
-                             "off: one text per row, padded.")
-    only_column: str = _f("", "Keep only rows whose only_column equals only_value (e.g. domain = hotels); empty: all.")
-    only_value: str = _f("", "The value only_column must have for a row to be kept.")
-    sample_prompts: list = _f([], "causal_lm: prompts the model writes from at each evaluation (empty: a few "
-                                  "defaults).")
+class TrainConfig(TrainFields):
+    """One fine-tuning run; the fields and their bounds are declared in core.training.fields, and impossible
+    values raise UserError naming the fix."""
 
     def __post_init__(self) -> None:
         self._coerce_types()
@@ -125,7 +60,8 @@ class TrainConfig:
                 if not isinstance(value, str):
                     raise UserError("{name}: expected text, got {value!r}", name=f.name, value=value)
                 setattr(self, f.name, value.strip())
-        self.dataset = DatasetSource.from_dict(self.dataset).to_dict()  # refuses what is not a source, naming the fix
+        if not isinstance(self.dataset, DatasetSource):  # JSON gives a dict: refused unless it is a source
+            self.dataset = DatasetSource.from_dict(self.dataset)
         self.metrics = check_metric_names(self.metrics)
         self.lora_target_modules = _layer_names(self.lora_target_modules)
         self.sample_prompts = _prompts(self.sample_prompts)
@@ -134,36 +70,22 @@ class TrainConfig:
                             "quick-demo", value=self.run_name[:80])
 
     def _check_ranges(self) -> None:
-        _between("eval_fraction", self.eval_fraction, 0.01, 0.5, N_("e.g. 0.2 keeps a fifth of train for evaluation"))
-        _between("num_labels", self.num_labels, 0, 100_000, N_("use 0 to read it from the data"))
-        _between("max_train_samples", self.max_train_samples, 0, 100_000_000, N_("use 0 for all rows, e.g. 1000"))
-        _between("max_eval_samples", self.max_eval_samples, 0, 100_000_000, N_("use 0 for all rows, e.g. 500"))
-        _between("max_length", self.max_length, 8, MAX_LENGTH_LIMIT, N_("e.g. 128 (most models take at most 512)"))
-        _between("num_train_epochs", self.num_train_epochs, 0, 1000, N_("e.g. 1 to 5"))
+        """Every bounded setting against its declared bounds (core.training.fields), the same the form offers."""
         if self.max_steps == 0 or self.max_steps < -1:
             raise UserError("max_steps: {value} is not allowed - use -1 to train by epochs, or a positive number of steps",
                             value=self.max_steps)
-        _between("max_steps", self.max_steps, -1, 10_000_000, N_("use -1 to train by epochs"))
+        for name, spec in SETTINGS.items():
+            if spec.bounded and not (spec.low_open or spec.high_open):
+                _between(name, getattr(self, name), spec.low, spec.high, spec.hint)
         if self.max_steps == -1 and self.num_train_epochs <= 0:
             raise UserError("num_train_epochs: 0 epochs with max_steps -1 trains nothing - "
                             "set num_train_epochs above 0 (e.g. 1) or max_steps to a positive number")
-        if not 0 < self.learning_rate <= 0.1:
+        rate, warmup = SETTINGS["learning_rate"], SETTINGS["warmup_ratio"]  # open intervals: their own words
+        if not rate.low < self.learning_rate <= rate.high:
             raise UserError("learning_rate: {value:g} is outside (0, 0.1] - fine-tuning uses about 1e-5 to 1e-4, e.g. 5e-5",
                             value=self.learning_rate)
-        _between("batch_size", self.batch_size, 1, 4096, N_("e.g. 8, 16 or 32; lower it if memory runs out"))
-        _between("eval_batch_size", self.eval_batch_size, 1, 8192, N_("e.g. 32"))
-        _between("gradient_accumulation_steps", self.gradient_accumulation_steps, 1, 1024, N_("e.g. 1, 2 or 4"))
-        _between("weight_decay", self.weight_decay, 0.0, 1.0, N_("e.g. 0.0 or 0.01"))
-        if not 0 <= self.warmup_ratio < 1:
+        if not warmup.low <= self.warmup_ratio < warmup.high:
             raise UserError("warmup_ratio: {value:g} must be in [0, 1) - e.g. 0.0 or 0.1", value=self.warmup_ratio)
-        _between("eval_steps", self.eval_steps, 1, 1_000_000, N_("e.g. 50"))
-        _between("logging_steps", self.logging_steps, 1, 100_000, N_("e.g. 5 or 10 for a smooth live curve"))
-        _between("seed", self.seed, 0, 2**32 - 1, N_("e.g. 42"))
-        _between("train_last_layers", self.train_last_layers, 1, 1000, N_("e.g. 2: the top two blocks train"))
-        _between("lora_r", self.lora_r, 1, 1024, N_("e.g. 8"))
-        _between("lora_alpha", self.lora_alpha, 1, 100_000, N_("e.g. 16, twice lora_r"))
-        _between("lora_dropout", self.lora_dropout, 0.0, 0.9, N_("e.g. 0.1"))
-        _between("block_size", self.block_size, 8, MAX_LENGTH_LIMIT, N_("e.g. 128 (at most the model's positions)"))
 
     def _check_choices(self) -> None:
         _choice("padding", self.padding, PADDINGS)
@@ -173,43 +95,13 @@ class TrainConfig:
         _choice("task", self.task, TASKS)
         if bool(self.only_column) != bool(self.only_value):
             raise UserError("only_column and only_value go together - set both (e.g. domain and hotels) or neither")
-        if self.task == "causal_lm":
-            self._check_causal_lm()
-            return
-        for name in ("train_split", "text_column", "label_column"):
-            if not getattr(self, name):
-                raise UserError("{name}: must not be empty - e.g. {example!r}", name=name,
-                                example=TrainConfig.__dataclass_fields__[name].default)
-        if self.text_pair_column and self.text_pair_column == self.text_column:
-            raise UserError("text_pair_column: same as text_column - choose the second text column or leave it empty")
-        if self.label_column in (self.text_column, self.text_pair_column):
-            raise UserError("label_column: same as a text column - choose the column holding the classes")
-        self._check_best_model()
-        if self.eval_split and self.eval_split == self.train_split:
-            raise UserError("eval_split: {split!r} is also the train split, so scores would be measured on training rows "
-                            "- choose another split or leave it empty to carve one", split=self.eval_split)
-
-    def _check_causal_lm(self) -> None:
-        """A causal LM learns from text alone: no labels, no pair, loss and perplexity as its only scores."""
-        for name in ("train_split", "text_column"):
-            if not getattr(self, name):
-                raise UserError("{name}: must not be empty - e.g. {example!r}", name=name,
-                                example=TrainConfig.__dataclass_fields__[name].default)
-        if self.text_pair_column:
-            raise UserError("text_pair_column: a causal language model reads one text - leave text_pair_column empty")
-        if self.train_mode in ("head", "last_n_layers"):
-            raise UserError("train_mode: {mode} trains a new classifier head, which a causal LM has not - choose full "
-                            "or lora", mode=self.train_mode)
-        if self.metric_for_best_model != "loss":
-            raise UserError("metric_for_best_model: a causal LM is scored by its loss (perplexity = exp(loss)) - "
-                            "choose loss")
+        task_of(self).check(self)  # the task's own checks (core/tasks/): columns, train modes, scores
         self._check_best_model()
         if self.eval_split and self.eval_split == self.train_split:
             raise UserError("eval_split: {split!r} is also the train split, so scores would be measured on training rows "
                             "- choose another split or leave it empty to carve one", split=self.eval_split)
 
     def _check_best_model(self) -> None:
-        _between("early_stopping_patience", self.early_stopping_patience, 0, 1000, N_("e.g. 2; 0 turns it off"))
         _choice("metric_for_best_model", self.metric_for_best_model, BEST_MODEL_METRICS)
         _choice("report_to", self.report_to, TRACKERS)
         if self.metric_for_best_model != "loss" and self.metric_for_best_model not in self.metrics:
@@ -236,7 +128,7 @@ class TrainConfig:
             raise UserError("Training is turned off on this server (TRAINING_ENABLED=0): "
                             "run the app on your own machine to train")
         cap = settings.max_train_samples
-        if cap > 0 and not 0 < self.max_train_samples <= cap:
+        if cap > 0 and self.max_train_samples > cap:  # 0, all rows, takes the cap's worth (Settings.train_rows)
             raise UserError("max_train_samples: this server allows at most {cap} training rows "
                             "(MAX_TRAIN_SAMPLES) - set max_train_samples to {cap} or less", cap=cap)
         steps = self.planned_steps(self.max_train_samples)
@@ -272,6 +164,17 @@ class TrainConfig:
         return cls(**data)
 
     @classmethod
+    def from_json(cls, config) -> "TrainConfig":
+        """The one reader of a config from outside (the API, the form, a file): JSON text, or an object an API
+        client sent already parsed. Bad JSON, a huge or deeply nested text, anything but an object of known fields
+        and impossible values are refused, each with one message naming the fix."""
+        if isinstance(config, (str, bytes)):
+            config = parse_config_json(config)
+        else:
+            check_depth(config)
+        return cls.from_dict(config)
+
+    @classmethod
     def from_stored(cls, data: dict) -> "TrainConfig":
         """A run folder's config.json: keys an older or newer version wrote are dropped with a warning."""
         unknown = sorted(set(data) - set(cls.__dataclass_fields__))
@@ -286,23 +189,15 @@ class TrainConfig:
         refused before it queues, with the same words a public visitor gets for any unknown Hub id.
         """
         settings = settings or get_settings()
-        DatasetSource.from_dict(self.dataset).check_access(owner)
+        self.dataset.check_access(owner)
         if self.model.startswith(RUN_MODEL_PREFIX):
             self._check_run_model(owner)
         else:
             sources.resolve_model(self.model)
-        if self.task == "causal_lm" and not self.trust_remote_code:  # remote code: the run itself will say
-            from core.model.causal_lm import check_model_writes  # imports transformers: only for LM runs
-
-            check_model_writes(self.model, self.block_size)  # an encoder, or too short a context: refused now
+        task_of(self).check_access(self)  # what the task reads of the model: its head, its train mode, its length
         if settings.public and self.trust_remote_code and self.model not in settings.trusted_remote_code:
             raise UserError("trust_remote_code: this server runs no code from model repositories (only the owner's "
                             "TRUSTED_REMOTE_CODE list may) - turn it off, or run the app on your own machine")
-        if self.train_mode != "full" and not self.trust_remote_code and self.task == "classification":
-            # remote code, or a causal LM's LoRA layers (checked on its model when the run loads it): the run will say
-            from core.model.estimate import check_train_mode  # imports torch and transformers: only when needed
-
-            check_train_mode(self)  # too many layers, unknown LoRA layers: refused before the run queues
 
     def _check_run_model(self, owner: str) -> None:
         """model "run:<id>": continue from a run's saved model, which only the run's owner may do."""
@@ -318,24 +213,16 @@ class TrainConfig:
             raise UserError("model: run {run!r} was not found among your runs - pick one of your finished runs",
                             run=run_id[:80])
 
-    def save(self, path) -> Path:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
-        return path
-
     @classmethod
     def load(cls, path) -> "TrainConfig":
+        """A config file (the command line's --config)."""
         path = Path(path)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as err:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
             raise UserError("{path} is not a readable TrainConfig JSON file ({error}): check the path",
                             path=path, error=err) from err
-        if not isinstance(data, dict):
-            raise UserError("{path} holds {kind}, not a JSON object of TrainConfig fields", path=path,
-                            kind=type(data).__name__)
-        return cls.from_dict(data)
+        return cls.from_json(text)
 
     @classmethod
     def field_help(cls) -> dict[str, str]:

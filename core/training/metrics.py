@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 
 METRIC_MODULES_DIR = Path(__file__).resolve().parent / "metric_modules"
 METRICS = ("accuracy", "f1", "precision", "recall")  # one evaluate module each, in METRIC_MODULES_DIR
+SCORE_KEYS = tuple(f"eval_{name}" for name in METRICS)  # their keys in evaluation logs, records and eval_*.json
 
 _modules: dict[str, object] = {}
 _modules_lock = threading.Lock()

@@ -7,8 +7,8 @@ import logging
 from dataclasses import dataclass
 
 from core.data.loading import load_source
-from core.data.source import DatasetSource
 from core.messages import UserError
+from core.settings import get_settings
 from core.training.config import TrainConfig
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ def prepare_data(config: TrainConfig, tokenizer) -> PreparedData:
 def select_rows(config: TrainConfig):
     """The rows a run trains and evaluates on, before tokenization: (train, eval, label names). The eval rows, in
     this order, are the ones every evaluation of the run scores (per-example results show their texts)."""
-    dsd = load_source(DatasetSource.from_dict(config.dataset))
+    dsd = load_source(config.dataset)
     train = _split(dsd, config.train_split, "train_split")
     _check_columns(train, config, config.train_split)
     train = keep_only(train, config, config.train_split)
@@ -55,7 +55,7 @@ def select_rows(config: TrainConfig):
         train, eval_set = _carve_eval(train, config)
     else:
         eval_set = _align_labels(_drop_missing(eval_set, config), config.label_column, train)
-    train = _subsample(train, config.max_train_samples, config.seed)
+    train = _subsample(train, get_settings().train_rows(config.max_train_samples), config.seed)
     eval_set = _subsample(eval_set, config.max_eval_samples, config.seed)
     return train, eval_set, names
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 import logging
 
 from core.data.loading import load_source
-from core.data.source import DatasetSource
 from core.messages import UserError
+from core.settings import get_settings
 from core.training.config import TrainConfig
 from core.training.prepare import IN_MEMORY_ROWS, PreparedData, keep_only
 
@@ -43,14 +43,15 @@ def lm_collator(tokenizer, packing: bool):
 
 def select_text_rows(config: TrainConfig):
     """(train, eval) datasets with only the text column, empty texts dropped, capped by the max_*_samples."""
-    dsd = load_source(DatasetSource.from_dict(config.dataset))
+    dsd = load_source(config.dataset)
     train = _text_split(dsd, config.train_split, config, "train_split")
     if config.eval_split:
         eval_set = _text_split(dsd, config.eval_split, config, "eval_split")
     else:
         parts = train.train_test_split(test_size=config.eval_fraction, seed=config.seed)
         train, eval_set = parts["train"], parts["test"]
-    return _cap(train, config.max_train_samples, config.seed), _cap(eval_set, config.max_eval_samples, config.seed)
+    return (_cap(train, get_settings().train_rows(config.max_train_samples), config.seed),
+            _cap(eval_set, config.max_eval_samples, config.seed))
 
 
 def _text_split(dsd, split: str, config: TrainConfig, field_name: str):

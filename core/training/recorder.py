@@ -3,13 +3,47 @@ the run's metrics.jsonl, plus the progress (step, epoch, speed, ETA) of the run.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 import threading
 import time
+from typing import Callable
 
 import numpy as np
 
+from core.training import rules
+
 SKIPPED_LOG_KEYS = {"epoch", "step", "total_flos"}
+# name -> the recorder method a message of the training process replays on the parent's recorder (@message fills it)
+MESSAGES: dict[str, Callable] = {}
+
+
+def message(method):
+    """Mark a MetricsRecorder method as a message of the training process: training changes the recorder only
+    through such methods; each call is applied here and, when the recorder has a `send`, sent as (name, payload)
+    with payload the call's arguments by name. A new kind of message is one decorated method."""
+    signature = inspect.signature(method)
+    MESSAGES[method.__name__] = method
+
+    @functools.wraps(method)
+    def apply_and_send(self, *args, **kwargs):
+        method(self, *args, **kwargs)
+        if self.send is not None:
+            arguments = signature.bind(self, *args, **kwargs).arguments
+            self.send(method.__name__, {k: v for k, v in arguments.items() if k != "self"})
+
+    return apply_and_send
+
+
+def dispatch(recorder: "MetricsRecorder", name: str, payload: dict) -> bool:
+    """Replay one message on the parent's recorder, found by name (as transformers' CallbackHandler.call_event
+    finds a callback's event); False for a name that is no message."""
+    method = MESSAGES.get(name)
+    if method is None:
+        return False
+    method(recorder, **payload)
+    return True
 
 
 def make_record(logs: dict, step: int, epoch: float | None, kind: str) -> dict:
@@ -34,15 +68,16 @@ class MetricsRecorder:
     (the run store's metrics.jsonl) as it arrives.
 
     Readers poll `points(since_step)`; snapshot readers must not touch the disk, so everything a live view
-    needs is kept here. Training changes it only through its methods, which the training child process
-    forwards to the parent as explicit messages (core.jobs.child_process).
+    needs is kept here. Training changes it only through its @message methods; send(name, payload), when given,
+    receives each of them (the training child process sends them to the parent: core.jobs.child_process).
     """
 
-    def __init__(self, write=None, points=(), on_record=None):
+    def __init__(self, write=None, points=(), on_record=None, send: Callable[[str, dict], None] | None = None):
         self._lock = threading.Lock()
         self._points: list[dict] = list(points)
         self.write = write
         self.on_record = on_record
+        self.send = send
         self.phase = "train"
         self.step = max((int(p.get("step", 0)) for p in self._points), default=0)
         self.max_steps = 0
@@ -56,6 +91,7 @@ class MetricsRecorder:
         self.last_eval: tuple[int, dict] | None = None
         self._samples: list[dict] = []
 
+    @message
     def add(self, record: dict) -> None:
         with self._lock:
             self._points.append(record)
@@ -66,6 +102,7 @@ class MetricsRecorder:
         if self.on_record is not None:
             self.on_record(record)
 
+    @message
     def add_samples(self, record: dict) -> None:
         """A causal LM's writing at one evaluation: {"step", "kind", "time", "samples": [{prompt, greedy, sampled}]}."""
         with self._lock:
@@ -75,16 +112,20 @@ class MetricsRecorder:
         with self._lock:
             return [dict(r) for r in self._samples]
 
+    @message
     def set_phase(self, phase: str) -> None:
         """'baseline' while the untrained model is evaluated (its records are the 'before' point), else 'train'."""
         self.phase = phase
 
+    @message
     def set_device(self, device: str) -> None:
         self.device = device
 
+    @message
     def set_baseline(self, metrics: dict) -> None:
         self.baseline = dict(metrics)
 
+    @message
     def set_final(self, metrics: dict) -> None:
         self.final = dict(metrics)
 
@@ -99,11 +140,13 @@ class MetricsRecorder:
         with self._lock:
             return [dict(p) for p in self._points if p.get("kind") == "eval"]
 
+    @message
     def begin_training(self, step: int, max_steps: int, samples_per_step: int) -> None:
         with self._lock:
             self.step, self.start_step, self.max_steps = step, step, max_steps
             self.samples_per_step, self.train_started = samples_per_step, time.time()
 
+    @message
     def set_progress(self, step: int, max_steps: int, epoch: float | None) -> None:
         with self._lock:
             self.step, self.max_steps, self.epoch = int(step), int(max_steps), float(epoch or 0.0)
@@ -139,4 +182,4 @@ def kept_step(config, points) -> int | None:
     if not getattr(config, "load_best_model_at_end", False):
         return None
     metric = config.metric_for_best_model
-    return best_step(points, metric, greater_is_better=metric != "loss")
+    return best_step(points, metric, rules.greater_is_better(metric))

@@ -13,7 +13,8 @@ import time
 
 import torch
 
-MAX_GRAD_NORM = 1.0  # the Trainer's default gradient clipping (TrainingArguments.max_grad_norm)
+from core.training.rules import MAX_GRAD_NORM
+
 SHOWN_ROWS = 4  # rows of the batch shown in tables
 SHOWN_IDS = 12  # token ids shown per row
 

@@ -1,1 +1,1 @@
-"""1 · Datasets: tab (layout and wiring), handlers (the work), views (charts)."""
+"""The Datasets tab: tab (layout and wiring), handlers (the work), views (charts), strings (its words)."""

@@ -15,6 +15,7 @@ from ui.datasets.handlers import (SOURCE_FILE, SOURCE_HUB, SOURCE_SAMPLE, change
                                   sample_rows)
 from ui.datasets.views import hub_note
 from ui.i18n import t
+from ui.page import Page, TabSpec
 
 @dataclass
 class DatasetsTab:
@@ -41,7 +42,6 @@ class DatasetsTab:
 
 def build_datasets_tab(selection: gr.State) -> DatasetsTab:
     """Build the Datasets tab inside an open gr.Tab and wire its events."""
-    gr.Markdown(t("ds.intro"))
     presets = [p.name for p in HUB_PRESETS]
     with gr.Row():
         with gr.Column(scale=1):
@@ -102,3 +102,10 @@ def wire_page_load(demo: gr.Blocks, tab: DatasetsTab) -> None:
     demo.load(bind(initial_load, tab), None,
               [tab.selection, tab.summary_md, tab.schema_df, tab.split_dd, tab.text_cols_dd, tab.label_col_dd,
                tab.sample_df, tab.labels_plot, tab.lengths_plot, tab.source_json], api_visibility="private")
+
+
+def _link(tab: DatasetsTab, page: Page, _panel: gr.Tab) -> None:
+    wire_page_load(page.demo, tab)
+
+
+TAB = TabSpec(intro="ds.intro", build=lambda page: build_datasets_tab(page.selection), link=_link)

@@ -7,20 +7,25 @@ mode no local folder, and a model too large to load for its heads is refused (MA
 
 from __future__ import annotations
 
-import json
 
 import gradio as gr
 
 from core import sources
-from core.messages import UserError
+from core.jobs import request_work
+from core.messages import N_
 from core.model import describe, estimate, heads
 from core.training.config import TrainConfig
+from core.training.fields import lora_alpha_for
 from ui.errors import shows_errors
 from ui.identity import visitor
 from ui import what_to_train
 from ui.model import views as view
 from ui.state import Selection
 
+# the what-to-train controls (ModelTab attribute -> TrainConfig setting), in the order show_estimate takes them
+ESTIMATE_SETTINGS = {"mode_radio": "train_mode", "last_nb": "train_last_layers", "lora_r_nb": "lora_r",
+                     "batch_nb": "batch_size", "length_nb": "max_length"}
+ESTIMATE_DEFAULTS = TrainConfig()
 DEFAULT_MASK_TEXT = "The food was [MASK] and the staff were friendly."
 MODEL_CHOICES = [sources.EMBEDDED_MODEL, "bert-base-uncased", "distilbert-base-uncased", "roberta-base", "gpt2",
                  "t5-small"]
@@ -43,7 +48,7 @@ def show_model(tab, name: str, request: gr.Request = None) -> dict:
 def run_heads(tab, name: str, text: str, mask_text: str, selection: Selection | None,
               request: gr.Request = None) -> dict:
     """Every AutoModel* variant on the text: the table, what new weights mean, and two untrained answers."""
-    result = heads.model_outputs(name, text, mask_text, _labels(selection))
+    result = _outputs(name, text, mask_text, _labels(selection))
     return {tab.heads_df: view.heads_table(result, request), tab.new_md: view.new_weights_note(result, request),
             tab.probs_label: view.probabilities(result), tab.probs_md: view.probabilities_note(result, request),
             tab.guesses_label: view.guesses(result), tab.guesses_md: view.guesses_note(result, request)}
@@ -54,7 +59,8 @@ def show_estimate(tab, name: str, mode: str, last_layers: float, lora_r: float, 
     """The Before Start estimate for the loaded model and a train mode (fp32, as on a CPU)."""
     try:
         config = TrainConfig(model=name, train_mode=mode, train_last_layers=last_layers, lora_r=lora_r,
-                             lora_alpha=2 * (lora_r or 8), batch_size=batch_size, max_length=max_length)
+                             lora_alpha=lora_alpha_for(lora_r or ESTIMATE_DEFAULTS.lora_r), batch_size=batch_size,
+                             max_length=max_length)
         text = what_to_train.estimate_markdown(estimate.estimate(config, "fp32"), request)
     except ValueError as err:  # a half-typed number: said in the panel, not as a pop-up on every keystroke
         text = what_to_train.failed_markdown(err, request)
@@ -69,7 +75,7 @@ def initial_load(tab, filled: bool, selection: Selection | None = None, request:
     name = sources.EMBEDDED_MODEL
     return {tab.filled: True, **show_model(tab, name, request),
             **run_heads(tab, name, tab.text_tb.value, DEFAULT_MASK_TEXT, selection, request),
-            **show_estimate(tab, name, "full", 2, 8, 16, 128, request)}
+            **show_estimate(tab, name, *(getattr(ESTIMATE_DEFAULTS, s) for s in ESTIMATE_SETTINGS.values()), request)}
 
 
 # ---------------------------------------------------------------- JSON endpoints (gr.api)
@@ -87,7 +93,13 @@ def api_model_outputs(model: str = "", text: str = "Hello world! Tokenizers spli
     """Every AutoModel* variant the architecture supports, run on the text: output fields and shapes, typical
     task, newly initialized weights; the untrained classification head's probabilities over labels and the
     masked-LM head's guesses for the [MASK] in mask_text. Unsupported variants say why."""
-    return heads.model_outputs(model, text, mask_text, labels)
+    return _outputs(model, text, mask_text, labels)
+
+
+def _outputs(name: str, text: str, mask_text: str, labels: list[str] | None) -> dict:
+    """The heads, once the model's weights are known to fit in what one request may take (issue 22)."""
+    estimate.check_inference_fits(name, 1, N_("Loading this model to run its heads"))
+    return heads.model_outputs(name, text, mask_text, labels)
 
 
 @shows_errors
@@ -96,17 +108,11 @@ def api_estimate_training(config: dict | str, measure_step: bool = False, reques
     activations) a TrainConfig needs, with the arithmetic; measure_step times one real training step too."""
     from core.training.trainer import resolve_precision  # imports torch: only when an estimate is asked for
 
-    if isinstance(config, str):
-        try:
-            config = json.loads(config or "{}")
-        except json.JSONDecodeError as err:
-            raise UserError("The config is not valid JSON ({error}): send an object of TrainConfig fields",
-                            error=str(err)[:100]) from err
-    cfg = TrainConfig.from_dict(config)
+    cfg = TrainConfig.from_json(config or "{}")  # empty: the defaults
     cfg.check_access(visitor(request).owner)  # the same door as start_training: no server paths, no remote code
     result = estimate.estimate(cfg, resolve_precision(cfg.precision))
-    if measure_step is True:
-        result["step"] = estimate.measure_step(cfg, result["precision"])
+    if measure_step is True:  # bounded: public batch and length, a memory check, a child process (issue 22)
+        result["step"] = request_work.timed_step(cfg, result["precision"])
     return result
 
 

@@ -12,51 +12,14 @@ from dataclasses import dataclass
 import gradio as gr
 
 from core import sources
-from core.model.trainable import TRAIN_MODES
-from core.training.config import TrainConfig
 from ui.binding import bind
-from ui.i18n import register, t
+from ui.i18n import t
 from ui.model import views as view
-from ui.model.handlers import (API_ENDPOINTS, DEFAULT_MASK_TEXT, MODEL_CHOICES, initial_load, run_heads, show_estimate,
-                               show_model)
+from ui.model.handlers import (API_ENDPOINTS, DEFAULT_MASK_TEXT, ESTIMATE_DEFAULTS, ESTIMATE_SETTINGS, MODEL_CHOICES,
+                               initial_load, run_heads, show_estimate, show_model)
+from ui.page import Page, TabSpec
+from ui.setting_widgets import widget
 
-_HELP = TrainConfig.field_help()
-register(
-    en={"model.intro": "### 3. Look inside the model\nThe same checkpoint can be loaded under many `AutoModel*` "
-                       "classes: one body, a different head on top. Load a model, run a text through every head and "
-                       "see what each one outputs, which weights it had to make up, and what trains in each mode.",
-        "model.name": "Model", "model.name.info": "The embedded MiniLM (offline), a Hub id (bert-base-uncased, gpt2, "
-        "t5-small; online only) or, on your own machine, a local folder.",
-        "model.load": "Load", "model.tree": "Module tree (parameters per block)",
-        "model.text": "Text", "model.text.info": "What every head reads (the Tokenizer tab's text follows here).",
-        "model.mask": "Text with a [MASK]", "model.mask.info": "For the masked-LM head: which word fits the gap?",
-        "model.run": "Run through every head", "model.heads": "Every head on this text (computed, not copied)",
-        "model.probs": "Untrained classification head: softmax(logits)",
-        "model.guesses": "Masked-LM head: top guesses for [MASK]",
-        "model.wtt": "What to train",
-        "model.mode": "train_mode", "model.mode.info": _HELP["train_mode"],
-        "model.last": "train_last_layers", "model.last.info": _HELP["train_last_layers"],
-        "model.r": "lora_r", "model.r.info": _HELP["lora_r"],
-        "model.batch": "batch_size", "model.batch.info": _HELP["batch_size"],
-        "model.length": "max_length", "model.length.info": _HELP["max_length"]},
-    zh={"model.intro": "### 3. 看看模型内部\n同一个检查点可以用许多 `AutoModel*` 类加载：主体相同，顶上的“头”不同。"
-                       "加载一个模型，把一段文本送进每一个头，看看它们各输出什么、哪些权重是新造的，以及每种训练方式训练哪些参数。",
-        "model.name": "模型", "model.name.info": "内置的 MiniLM（离线可用）、Hub id（bert-base-uncased、gpt2、t5-small；"
-        "需联网），或在你自己的电脑上使用本地文件夹。",
-        "model.load": "加载", "model.tree": "模块树（每一块的参数量）",
-        "model.text": "文本", "model.text.info": "每个头读取的文本（“分词器”标签页的文本会同步到这里）。",
-        "model.mask": "带 [MASK] 的文本", "model.mask.info": "给掩码语言模型头：哪个词适合填这个空？",
-        "model.run": "送进每一个头", "model.heads": "这段文本经过每一个头（现场计算，不是抄来的）",
-        "model.probs": "未训练的分类头：softmax(logits)",
-        "model.guesses": "掩码语言模型头：对 [MASK] 的前几个猜测",
-        "model.wtt": "训练哪些参数",
-        "model.mode": "train_mode", "model.mode.info": "训练哪些参数：full（全部权重）、head（只训练新的分类头）、"
-        "last_n_layers（最上面几层 + 分类头）或 lora（小的适配器 + 分类头，用 peft）。",
-        "model.last": "train_last_layers", "model.last.info": "last_n_layers 时：和分类头一起训练最上面的几个 transformer 块。",
-        "model.r": "lora_r", "model.r.info": "LoRA 的秩：每层低秩更新的宽度（常用 4-16；越大学得越多）。",
-        "model.batch": "batch_size", "model.batch.info": "每个设备每一步训练的样本数。",
-        "model.length": "max_length", "model.length.info": "输入的最大 token 数；更长的文本会被截断。"},
-)
 
 
 @dataclass
@@ -114,26 +77,18 @@ def _build_heads(text: str) -> dict:
 
 
 def _build_what_to_train() -> dict:
-    defaults = TrainConfig()
+    """The Train form's own widgets for the settings an estimate needs (ESTIMATE_SETTINGS), at their defaults."""
     w = {}
     with gr.Accordion(t("model.wtt"), open=True):
         with gr.Row():
-            w["mode_radio"] = gr.Radio(list(TRAIN_MODES), value=defaults.train_mode, label=t("model.mode"),
-                                       info=t("model.mode.info"))
-            w["last_nb"] = gr.Number(defaults.train_last_layers, precision=0, label=t("model.last"),
-                                     info=t("model.last.info"))
-            w["lora_r_nb"] = gr.Number(defaults.lora_r, precision=0, label=t("model.r"), info=t("model.r.info"))
-            w["batch_nb"] = gr.Number(defaults.batch_size, precision=0, label=t("model.batch"),
-                                      info=t("model.batch.info"))
-            w["length_nb"] = gr.Number(defaults.max_length, precision=0, label=t("model.length"),
-                                       info=t("model.length.info"))
+            for key, name in ESTIMATE_SETTINGS.items():
+                w[key] = widget(name, getattr(ESTIMATE_DEFAULTS, name))
         w["estimate_md"] = gr.Markdown()
     return w
 
 
 def build_model_tab(selection: gr.State, text: str) -> ModelTab:
     """Build the Model tab inside an open gr.Tab, wire its events and add its API endpoints."""
-    gr.Markdown(t("model.intro"))
     with gr.Row():
         model_dd = gr.Dropdown(MODEL_CHOICES, value=sources.EMBEDDED_MODEL, allow_custom_value=True,
                                label=t("model.name"), info=t("model.name.info"), scale=3)
@@ -171,3 +126,16 @@ def fill_when_opened(panel: gr.Tab, tab: ModelTab) -> None:
     outputs = [tab.filled, tab.config_md, tab.tree_html, tab.estimate_md, tab.heads_df, tab.new_md, tab.probs_label,
                tab.probs_md, tab.guesses_label, tab.guesses_md]
     panel.select(bind(initial_load, tab), [tab.filled, tab.selection], outputs, api_visibility="private")
+
+
+def _build(page: Page) -> ModelTab:
+    return build_model_tab(page.selection, text=page.text.value if page.text is not None else "")
+
+
+def _link(tab: ModelTab, page: Page, panel: gr.Tab) -> None:
+    fill_when_opened(panel, tab)
+    if page.text is not None:
+        tab.follow_text(page.text)
+
+
+TAB = TabSpec(intro="model.intro", build=_build, link=_link)

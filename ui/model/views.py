@@ -8,41 +8,10 @@ from html import escape
 import pandas as pd
 
 from core.model.describe import human_count
-from ui.i18n import local, msg, register
+from ui.i18n import local, msg
 
 HEAD_COLUMNS = ["variant", "class", "outputs (shape)", "typical task", "newly initialized"]
 
-register(
-    en={"modv.config": "**{summary}**\n\n| | |\n|---|---|\n| architecture | `{architecture}` ({kind}) |\n"
-                       "| layers (transformer blocks) | {layers} |\n| hidden size | {hidden} |\n"
-                       "| attention heads per layer | {heads} |\n| feed-forward size | {ffn} |\n"
-                       "| vocabulary | {vocab} |\n| maximum positions | {positions} |\n| parameters | {params} |",
-        "modv.tree_total": "{cls}: {params} parameters in total",
-        "modv.none_new": "none: every weight comes from the checkpoint",
-        "modv.new": "{names} ({count} weights)",
-        "modv.new_note": "**Newly initialized** means the checkpoint has no weights for that part, so "
-                         "`from_pretrained` made them up at random and warned: *Some weights of {cls} were not "
-                         "initialized from the model checkpoint ... You should probably TRAIN this model on a "
-                         "down-stream task*. A new head knows nothing until it is trained; the body it sits on "
-                         "keeps what pretraining taught it.",
-        "modv.probs": "An untrained classification head on {tokens} tokens: softmax(logits) is close to uniform "
-                      "(1/{classes} = {uniform:.2f} each). It knows nothing yet: that is what fine-tuning changes.",
-        "modv.unsupported": "—"},
-    zh={"modv.config": "**{summary}**\n\n| | |\n|---|---|\n| 架构 | `{architecture}`（{kind}） |\n"
-                       "| 层数（transformer 块） | {layers} |\n| 隐藏层大小 | {hidden} |\n"
-                       "| 每层注意力头数 | {heads} |\n| 前馈层大小 | {ffn} |\n"
-                       "| 词表大小 | {vocab} |\n| 最大位置数 | {positions} |\n| 参数量 | {params} |",
-        "modv.tree_total": "{cls}：共 {params} 个参数",
-        "modv.none_new": "没有：所有权重都来自检查点",
-        "modv.new": "{names}（{count} 个权重）",
-        "modv.new_note": "**新初始化（newly initialized）** 的意思是：检查点里没有这部分的权重，所以 `from_pretrained` "
-                         "随机生成了它们，并给出警告：*Some weights of {cls} were not initialized from the model "
-                         "checkpoint ... You should probably TRAIN this model on a down-stream task*。新的头在训练之前"
-                         "什么都不知道；它下面的主体保留了预训练学到的东西。",
-        "modv.probs": "一个未训练的分类头（输入 {tokens} 个 token）：softmax(logits) 接近均匀分布（每类约 1/{classes} = "
-                      "{uniform:.2f}）。它还什么都不知道：微调改变的正是这一点。",
-        "modv.unsupported": "—"},
-)
 
 
 def _number(value) -> str:

@@ -1,1 +1,1 @@
-"""5 · Runs: tab (layout and wiring), handlers (list, compare, try, export, push, delete)."""
+"""The Runs tab: tab (layout and wiring), handlers (list, compare, try, export, push, delete), strings."""

@@ -24,28 +24,15 @@ from core.results import generate as generation
 from core.results import predict as prediction
 from core.runs import visibility
 from core.settings import get_settings
+from core.task_registry import DEFAULT_TASK, get_task, task_of
 from core.training.config import TrainConfig
 from ui import charts, identity, lessons
 from ui.errors import error, shows_errors
-from ui.i18n import local, msg, register
+from ui.i18n import local, msg
 from ui.identity import visitor
 
 log = logging.getLogger(__name__)
 
-register(
-    en={"runs.pushed": "Pushed to {url}", "runs.deleted": "Deleted run {run_id}.",
-        "runs.confirm": "Tick 'Yes, delete it' first: deleting a run cannot be undone.",
-        "runs.pick": "Choose a run first.",
-        "runs.base_note": "The base model has the same pretrained body but a new, randomly initialised head: "
-                          "its answers are noise. That difference is what fine-tuning learned.",
-        "runs.c.setting": "setting"},
-    zh={"runs.pushed": "已上传到 {url}", "runs.deleted": "已删除运行 {run_id}。",
-        "runs.confirm": "请先勾选“是的，删除”：删除后无法恢复。",
-        "runs.pick": "请先选择一个运行。",
-        "runs.base_note": "基础模型的预训练主体相同，但分类头是新的、随机初始化的：它的回答只是噪声。"
-                          "两者的差别就是微调学到的东西。",
-        "runs.c.setting": "设置"},
-)
 
 RUN_COLUMNS = ["run_id", "name", "model", "dataset", "state", "best_metric", "created", "yours", "train_mode"]
 MAX_COMPARED = 8  # runs overlaid on one chart
@@ -131,11 +118,10 @@ def compare_runs(run_ids: list[str] | None, x_axis: str = "step"):
     tasks = set()
     for run_id in (run_ids or [])[:MAX_COMPARED]:
         records[_curve_name(run_id, set(records))] = _store().read_metrics(run_id)
-        tasks.add(_store().read_config(run_id).get("task", "classification"))
-    if tasks == {"causal_lm"}:  # causal LMs have no accuracy: their eval curve is perplexity
-        score = charts.overlay_figure(records, "eval|baseline", "eval_perplexity", msg("chart.eval_perplexity"), x_axis)
-        return score, charts.overlay_figure(records, "train", "loss", msg("chart.train_loss"), x_axis)
-    return (charts.overlay_figure(records, "eval|baseline", "eval_accuracy", msg("chart.eval_accuracy"), x_axis),
+        tasks.add(task_of(_store().read_config(run_id)).compare_metric)
+    # runs of one task share its eval curve (a causal LM's perplexity); a mix falls back to the default task's
+    metric = tasks.pop() if len(tasks) == 1 else get_task(DEFAULT_TASK).compare_metric
+    return (charts.overlay_figure(records, "eval|baseline", metric, msg(f"chart.{metric}"), x_axis),
             charts.overlay_figure(records, "train", "loss", msg("chart.train_loss"), x_axis))
 
 

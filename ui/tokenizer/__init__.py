@@ -1,1 +1,1 @@
-"""2 · Tokenizer: tab (layout and wiring), handlers (the work and the JSON endpoints), views (tokens, charts)."""
+"""The Tokenizer tab: tab (layout and wiring), handlers (the work and the JSON endpoints), views (tokens, charts)."""

@@ -24,7 +24,7 @@ from core.tokenizer.call_settings import EncodeSettings, NoPadTokenError
 from core.tokenizer.length_stats import encode_rows, token_length_stats
 from core.tokenizer.result import TABLE_COLUMNS
 from ui.errors import error, shows_errors
-from ui.i18n import local, msg, register
+from ui.i18n import local, msg
 from ui.identity import visitor
 from ui.state import Selection
 from ui.tokenizer import views as view
@@ -35,28 +35,6 @@ MAX_TRAINED_TOKENIZERS = 100
 # the widgets start from the tutorial's tokenizer(text, truncation=True, max_length=128)
 UI_DEFAULTS = {"truncation": "longest_first", "max_length": 128}
 
-register(
-    en={"tokh.shape": "**Shape:** {shape}", "tokh.pad_failed": "**Padding failed.** {error}",
-        "tokh.no_eos": " This tokenizer has no eos token either: turn padding off.",
-        "tokh.no_recommendation": "No recommendation yet: compute the token length statistics first",
-        "tokh.smaller": " (asked {asked}: this text has fewer merges to learn)",
-        "tokh.trained": "Trained **{name}** in {seconds} s on {texts} texts: vocab size {vocab}{smaller}. Pick it "
-                        "as `{name}` anywhere a tokenizer is asked for. Like GPT-2 it has no pad token: try "
-                        "padding='longest' in batch mode to see why that fails, then apply the fix.",
-        "tokh.training_off": "Training is switched off on this server (TRAINING_ENABLED=0), tokenizers included",
-        "tokh.too_many": "{count} tokenizers are saved already: retrain one of yours by name",
-        "tokh.vocab_whole": "vocab_size={value!r} must be a whole number, e.g. 4000"},
-    zh={"tokh.shape": "**形状：** {shape}", "tokh.pad_failed": "**填充失败。** {error}",
-        "tokh.no_eos": " 这个分词器也没有 eos token：请关闭 padding。",
-        "tokh.no_recommendation": "还没有推荐值：请先计算 token 长度统计",
-        "tokh.smaller": "（请求的是 {asked}：这些文本可学习的合并更少）",
-        "tokh.trained": "已训练 **{name}**，用时 {seconds} 秒，{texts} 段文本：词表大小 {vocab}{smaller}。在需要分词器的"
-                        "地方选 `{name}` 即可使用。和 GPT-2 一样，它没有 pad token：在批量模式下试试 padding='longest'，"
-                        "看看为什么会失败，然后应用修复。",
-        "tokh.training_off": "这台服务器关闭了训练（TRAINING_ENABLED=0），包括训练分词器",
-        "tokh.too_many": "已经保存了 {count} 个分词器：请按名称重新训练你自己的某一个",
-        "tokh.vocab_whole": "vocab_size={value!r} 必须是整数，例如 4000"},
-)
 
 
 def settings_values(**overrides) -> list:

@@ -15,80 +15,13 @@ from core.tokenizer import loading as tkn
 from core.tokenizer.bpe import VOCAB_MAX, VOCAB_MIN
 from core.tokenizer.call_settings import EncodeSettings
 from ui.binding import bind
-from ui.i18n import register, t
+from ui.i18n import t
+from ui.page import Page, TabSpec
 from ui.tokenizer import views as view
+from ui.tokenizer.chat import ChatPanel, build_chat_panel
 from ui.tokenizer.handlers import (API_ENDPOINTS, DEFAULT_TEXT, SETTING_NAMES, UI_DEFAULTS, apply_pad_fix,
                                    choose_tokenizer, compare_tokenizers, initial_load, length_stats, tokenize_rows,
                                    tokenize_text, train_tokenizer, use_recommended)
-
-_HELP = EncodeSettings.field_help()
-# setting -> (English label, Chinese label, Chinese help); the English help is EncodeSettings' own
-SETTINGS_TEXT = {
-    "padding": ("padding", "padding", "False：不补齐 · 'longest'（= True）：补齐到这个 batch 里最长的序列 · "
-                "'max_length'：每一行都补齐到 max_length"),
-    "truncation": ("truncation", "truncation", "False：保留所有 token · True（'longest_first'）：先截断句子对中较长的"
-                   "那句 · 'only_first' / 'only_second'：只截断句子对中的那一句"),
-    "max_length": ("max_length", "max_length", "截断到、以及 padding='max_length' 补齐到的长度（含特殊 token）；"
-                   "None：模型的最大长度"),
-    "add_special_tokens": ("add_special_tokens", "add_special_tokens", "加上模型的标记，例如开头的 [CLS] 和结尾的 [SEP]（BERT）"),
-    "return_attention_mask": ("return_attention_mask", "return_attention_mask", "同时返回 attention mask：真实 token 为 1，"
-                              "模型应忽略的 padding 为 0"),
-    "return_token_type_ids": ("return_token_type_ids", "return_token_type_ids", "同时返回句子编号：第一句为 0，"
-                              "第二句为 1（BERT 类模型）"),
-    "padding_side": ("padding_side", "padding_side", "padding 放在哪边：右边（BERT、分类）或左边（生成文本的解码器模型）；"
-                     "默认：tokenizer 自己的设置"),
-    "return_tensors": ("return_tensors", "return_tensors", "'pt'（PyTorch）或 'np'（NumPy）张量，显示其形状；"
-                       "none：普通 Python 列表"),
-}
-EN = {
-    "tok.intro": "### 2. See what the tokenizer does\nType a text (and a pair), change padding, truncation and "
-                 "special tokens, and watch the tokens, ids and masks the model will get.",
-    "tok.name": "Tokenizer", "tok.name.info": "The embedded MiniLM (offline), a Hub id (bert-base-cased, gpt2, "
-    "distilbert-base-uncased; online only), a local folder, or one trained below (trained/NAME).",
-    "tok.fix": "Apply the fix: tokenizer.pad_token = tokenizer.eos_token",
-    "tok.text": "Text", "tok.text.info": "What to tokenize; in batch mode one text per line.",
-    "tok.pair": "Text pair", "tok.pair.info": "Optional second text (like sentence2 in glue/mrpc); in batch "
-    "mode one per line, as many lines as the text.",
-    "tok.batch": "Batch mode", "tok.batch.info": "One text per line, tokenized together as a batch (padding "
-    "'longest' needs a batch).",
-    "tok.settings": "tokenizer(...) settings", "tok.run": "Tokenize", "tok.notes": "What happened",
-    "tok.table": "Tokens", "tok.decoded": "Round trip: decode(input_ids)", "tok.code": "The same in Python",
-    "tok.dataset": "On the dataset", "tok.n_rows": "Rows", "tok.n_rows.info": "How many random rows of the "
-    "loaded split to tokenize with the settings above (1-50).",
-    "tok.rows": "Tokenize random rows", "tok.stats": "Token length statistics",
-    "tok.use_rec": "Use the recommended max_length here",
-    "tok.bpe": "Train your own tokenizer (byte-level BPE, like GPT-2)",
-    "tok.bpe_name": "Name", "tok.bpe_name.info": "Letters, digits, - and _; saved as a normal tokenizer folder.",
-    "tok.bpe_vocab": "Vocabulary size", "tok.bpe_vocab.info": "How many tokens it learns: more means longer "
-    "pieces and shorter sequences.",
-    "tok.train": "Train on the dataset's text", "tok.compare": "Compare two tokenizers on the text above",
-    "tok.cmp_a": "Tokenizer A", "tok.cmp_b": "Tokenizer B", "tok.cmp_run": "Compare",
-    **{f"tok.s.{k}": v[0] for k, v in SETTINGS_TEXT.items()},
-    **{f"tok.h.{k}": _HELP[k] for k in SETTINGS_TEXT},
-}
-ZH = {
-    "tok.intro": "### 2. 看看分词器做了什么\n输入一段文本（和第二句），改变 padding、truncation 和特殊 token，"
-                 "看模型将得到的 token、id 和 mask。",
-    "tok.name": "分词器", "tok.name.info": "内置的 MiniLM（离线可用）、Hub id（bert-base-cased、gpt2、"
-    "distilbert-base-uncased；需联网）、本地文件夹，或下面训练的（trained/名字）。",
-    "tok.fix": "应用修复：tokenizer.pad_token = tokenizer.eos_token",
-    "tok.text": "文本", "tok.text.info": "要分词的内容；批量模式下每行一条。",
-    "tok.pair": "第二句", "tok.pair.info": "可选的第二句（如 glue/mrpc 的 sentence2）；批量模式下每行一条，行数与文本相同。",
-    "tok.batch": "批量模式", "tok.batch.info": "每行一条文本，作为一个 batch 一起分词（padding 'longest' 需要 batch）。",
-    "tok.settings": "tokenizer(...) 参数", "tok.run": "分词", "tok.notes": "发生了什么",
-    "tok.table": "Token 表", "tok.decoded": "还原：decode(input_ids)", "tok.code": "对应的 Python 代码",
-    "tok.dataset": "在数据集上", "tok.n_rows": "行数", "tok.n_rows.info": "用上面的参数对已加载 split 的多少条随机样本分词（1-50）。",
-    "tok.rows": "对随机样本分词", "tok.stats": "Token 长度统计",
-    "tok.use_rec": "在这里使用推荐的 max_length",
-    "tok.bpe": "训练你自己的分词器（字节级 BPE，和 GPT-2 一样）",
-    "tok.bpe_name": "名字", "tok.bpe_name.info": "字母、数字、- 和 _；保存为普通的 tokenizer 文件夹。",
-    "tok.bpe_vocab": "词表大小", "tok.bpe_vocab.info": "学多少个 token：越多，片段越长，序列越短。",
-    "tok.train": "在数据集文本上训练", "tok.compare": "用上面的文本比较两个分词器",
-    "tok.cmp_a": "分词器 A", "tok.cmp_b": "分词器 B", "tok.cmp_run": "比较",
-    **{f"tok.s.{k}": v[1] for k, v in SETTINGS_TEXT.items()},
-    **{f"tok.h.{k}": v[2] for k, v in SETTINGS_TEXT.items()},
-}
-register(EN, ZH)
 
 PADDING_CHOICES = [("False (no padding)", "false"), ("'longest' (= True)", "longest"), ("'max_length'", "max_length")]
 TRUNCATION_CHOICES = [("False", "false"), ("True (= 'longest_first')", "longest_first"),
@@ -129,6 +62,7 @@ class TokenizerTab:
     compare_b_dd: gr.Dropdown
     compare_btn: gr.Button
     compare_html: gr.HTML
+    chat_panel: ChatPanel | None = None  # the chat-template lesson (ui.tokenizer.chat)
 
     @property
     def play_outputs(self) -> list:
@@ -150,7 +84,6 @@ def _setting_widget(name: str):
 
 
 def _build_playground() -> dict:
-    gr.Markdown(t("tok.intro"))
     choices = tkn.tokenizer_choices()
     w = {}
     with gr.Row():
@@ -209,6 +142,7 @@ def _build_extras() -> dict:
 def build_tokenizer_tab(selection: gr.State) -> TokenizerTab:
     """Build the Tokenizer tab inside an open gr.Tab, wire its events and add its API endpoints."""
     tab = TokenizerTab(selection, **_build_playground(), **_build_extras())
+    tab.chat_panel = build_chat_panel()
     for api_name, fn in API_ENDPOINTS.items():  # before the private events, which take names from their fns
         gr.api(fn, api_name=api_name)
     _wire(tab)
@@ -243,3 +177,16 @@ def _wire(tab: TokenizerTab) -> None:
 def wire_page_load(demo: gr.Blocks, tab: TokenizerTab) -> None:
     """Fill the tab when the page opens (the embedded tokenizer on the default text)."""
     demo.load(bind(initial_load, tab), None, [tab.info_md, *tab.play_outputs], api_visibility="private")
+
+
+def _build(page: Page) -> TokenizerTab:
+    tab = build_tokenizer_tab(page.selection)
+    page.text = tab.text_tb  # the Model tab follows it
+    return tab
+
+
+def _link(tab: TokenizerTab, page: Page, _panel: gr.Tab) -> None:
+    wire_page_load(page.demo, tab)
+
+
+TAB = TabSpec(intro="tok.intro", build=_build, link=_link)

@@ -8,50 +8,8 @@ from html import escape
 import plotly.graph_objects as go
 
 from core.tokenizer.result import EncodeResult
-from ui.i18n import local, msg, register
+from ui.i18n import local, msg
 
-register(
-    en={"tokv.no_notes": "No warnings: these settings do what they say.",
-        "tokv.legend.token": "an ordinary token", "tokv.legend.special": "added by the tokenizer",
-        "tokv.legend.pad": "padding: attention mask 0", "tokv.legend.hover": "hover a token for its id",
-        "tokv.seq": "sequence {index}{row} · {count} tokens{more}", "tokv.row": " · dataset row {row}",
-        "tokv.first": " (first {shown} shown)", "tokv.fast": "fast (Rust `tokenizers`)", "tokv.slow": "slow (Python)",
-        "tokv.not_set": "not set",
-        "tokv.summary": "**{cls}** · {kind} · vocab size **{vocab}** · model_max_length **{limit}** · padding side "
-                        "**{padding_side}** · truncation side **{truncation_side}**",
-        "tokv.compare": "{name}: {count} tokens for {words} words{more}", "tokv.unknown": " · {count} unknown",
-        "tokv.exact.yes": "yes", "tokv.exact.no": "no (the tokenizer normalises case, accents or spaces, or truncation cut it)",
-        "tokv.exact.unchecked": "not checked (only the first {shown} tokens are decoded here)",
-        "tokv.exact": "gives the input back exactly: {exact}",
-        "tokv.more": "... and {count} more sequences (see the table).",
-        "tokv.no_pad": "**No pad token.** Like GPT-2, this tokenizer cannot pad a batch until it has one: "
-                       "try padding to see the error, then apply the fix.",
-        "tokv.sample": "a random sample of {measured} of {rows} rows", "tokv.all": "all {rows} rows",
-        "tokv.stats": "Over {measured} of `{columns}`: mean {mean}, median {p50}, 95th percentile {p95}, longest "
-                      "{longest} tokens.\n\nmax_length **{m}** would truncate **{share}** of rows ({truncated}).\n\n"
-                      "Recommended max_length: **{recommended}** (covers 95% of rows, a multiple of 8, at most the "
-                      "model's maximum); the Train tab can use it."},
-    zh={"tokv.no_notes": "没有警告：这些设置的效果与字面意思一致。",
-        "tokv.legend.token": "普通 token", "tokv.legend.special": "分词器添加的", "tokv.legend.pad": "填充：attention mask 为 0",
-        "tokv.legend.hover": "鼠标悬停在 token 上可查看 id",
-        "tokv.seq": "序列 {index}{row} · {count} 个 token{more}", "tokv.row": " · 数据集第 {row} 行",
-        "tokv.first": "（显示前 {shown} 个）", "tokv.fast": "fast（Rust `tokenizers`）", "tokv.slow": "slow（Python）",
-        "tokv.not_set": "未设置",
-        "tokv.summary": "**{cls}** · {kind} · 词表大小 **{vocab}** · model_max_length **{limit}** · padding side "
-                        "**{padding_side}** · truncation side **{truncation_side}**",
-        "tokv.compare": "{name}：{count} 个 token，对应 {words} 个词{more}", "tokv.unknown": " · {count} 个未知",
-        "tokv.exact.yes": "是", "tokv.exact.no": "否（分词器规范化了大小写、重音或空格，或者 truncation 截掉了一部分）",
-        "tokv.exact.unchecked": "未检查（这里只解码前 {shown} 个 token）",
-        "tokv.exact": "能否完全还原输入：{exact}",
-        "tokv.more": "……还有 {count} 个序列（见表格）。",
-        "tokv.no_pad": "**没有 pad token。** 和 GPT-2 一样，这个分词器在有 pad token 之前无法填充一个批次："
-                       "先试试 padding 看看报错，再应用修复。",
-        "tokv.sample": "随机抽取的 {measured} 行（共 {rows} 行）", "tokv.all": "全部 {rows} 行",
-        "tokv.stats": "在 `{columns}` 的{measured}上：平均 {mean}，中位数 {p50}，95 分位 {p95}，最长 {longest} 个 token。"
-                      "\n\nmax_length **{m}** 会截断 **{share}** 的行（{truncated} 行）。\n\n"
-                      "推荐的 max_length：**{recommended}**（覆盖 95% 的行，取 8 的倍数，不超过模型最大长度）；"
-                      "“训练”标签页可以直接使用。"},
-)
 
 # scoped to the gr.HTML component through css_template
 TOKENS_CSS = """

@@ -1,2 +1,2 @@
-"""4 · Train: tab (layout and wiring), handlers (buttons and API), live (the timer tick), form (TrainConfig
+"""The Train tab: tab (layout and wiring), handlers (buttons and API), live (the timer tick), form (TrainConfig
 widgets), views (status line and tables)."""

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import gradio as gr
 
+from core.jobs import request_work
 from core.model import estimate
 from core.training.config import TrainConfig
 from core.training.trainer import resolve_precision
 from ui import what_to_train
 from ui.errors import shows_errors
-from ui.i18n import register, t
+from ui.i18n import t
 from ui.train import form as train_form
 
 # the form fields the estimate depends on: a change to one of them redraws it
@@ -18,12 +19,6 @@ ESTIMATE_FIELDS = ("model", "num_labels", "max_train_samples", "max_length", "ba
                    "max_steps", "gradient_accumulation_steps", "precision", "train_mode", "train_last_layers",
                    "lora_r", "lora_target_modules")
 
-register(
-    en={"train.step": "Measure one training step", "train.step.info": "Times one real step (forward, backward, "
-        "AdamW) at this batch size and length on random tokens, then multiplies by the planned steps."},
-    zh={"train.step": "测量一个训练步", "train.step.info": "用随机 token、按这个 batch 大小和长度实际跑一步（前向、反向、"
-        "AdamW）计时，再乘以计划的步数。"},
-)
 
 
 def _config(dataset: dict, values) -> tuple[TrainConfig, str]:
@@ -45,7 +40,7 @@ def estimate_from_form(tab, request: gr.Request, dataset: dict, *values) -> dict
 def measure_from_form(tab, request: gr.Request, dataset: dict, *values) -> dict:
     """One measured training step of the form's model and mode, and the time the whole run would take."""
     config, precision = _config(dataset, values)
-    return {tab.step_md: what_to_train.step_markdown(estimate.measure_step(config, precision), request)}
+    return {tab.step_md: what_to_train.step_markdown(request_work.timed_step(config, precision), request)}
 
 
 def build_panel() -> dict:

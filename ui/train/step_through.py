@@ -8,17 +8,17 @@ batch and length are bounded by core.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import gradio as gr
 
+from core.jobs import request_work
 from core.training import step_through
 from core.training.step_through import STAGES
 from core.training.config import TrainConfig
 from ui.binding import bind
-from ui.errors import error, shows_errors
-from ui.i18n import msg, t
+from ui.errors import shows_errors
+from ui.i18n import t
 from ui.identity import visitor
 from ui.train import form as train_form
 from ui.train.step_views import stage_view
@@ -47,6 +47,7 @@ def _key(request: gr.Request | None) -> str:
 
 def _walk(config: TrainConfig, request: gr.Request | None):
     config.check_access(visitor(request).owner)  # their own uploads, a model they may name, no remote code
+    request_work.check_walk_fits(config)  # its memory estimate against what one request may take (issue 22)
     return step_through.walk_for(config, _key(request))
 
 
@@ -69,13 +70,9 @@ def start_again(panel: StepPanel, request: gr.Request = None) -> dict:
 def step_through_api(config_json: str, request: gr.Request = None) -> dict:
     """Walk one batch of a TrainConfig (JSON) through one training step: every stage's numbers and PyTorch lines
     (batch, forward, loss, backward, step, after), and the limits a public server applied."""
-    if isinstance(config_json, str):
-        try:
-            config_json = json.loads(config_json)
-        except json.JSONDecodeError as err:
-            raise error(msg("train.badjson", request, error=err)) from err
-    config = TrainConfig.from_dict(config_json)
+    config = TrainConfig.from_json(config_json)
     config.check_access(visitor(request).owner)
+    request_work.check_walk_fits(config)
     return step_through.step_through(config, _key(request))
 
 

@@ -14,11 +14,12 @@ from core import sources
 from core.data.source import SAMPLE_NAME
 from core.messages import localize
 from core.settings import get_settings
-from core.training.presets import quick_demo_config
+from core.training.presets import DEFAULT_PRESET
 from ui import charts, lessons
 from ui.binding import bind
 from ui.chart_view import MAX_SMOOTHING, X_AXES
 from ui.i18n import msg_in, register, t
+from ui.page import Page, TabSpec
 from ui.train import estimate as before_start
 from ui.train import form as train_form
 from ui.train.handlers import (PRESET_QUICK, PRESET_SELECTION, apply_preset, attach, fill_from_retry,
@@ -144,8 +145,7 @@ def _build_results() -> dict:
 
 def build_train_tab(selection: gr.State) -> TrainTab:
     """Lay out the Train tab inside an open gr.Tab and wire its events."""
-    cfg = quick_demo_config().to_dict()
-    gr.Markdown(t("train.intro"))
+    cfg = DEFAULT_PRESET.factory().to_dict()
     preset_dd = _build_header()
     dataset_state = gr.State(cfg["dataset"])
     dataset_md = gr.Markdown(t("train.dataset.now"))
@@ -218,3 +218,18 @@ def _wire(tab: TrainTab, selection: gr.State) -> None:
     for fn, name in ((with_gpu_slot(start_training), "start_training"), (training_status, "training_status"),
                      (stop_training, "stop_training"), (with_gpu_slot(resume_training), "resume_training")):
         gr.api(fn, api_name=name, concurrency_limit=None)
+
+
+def _build(page: Page) -> TrainTab:
+    tab = build_train_tab(page.selection)
+    page.finished = tab.finished_state  # the Runs tab refreshes on it
+    return tab
+
+
+def _link(tab: TrainTab, page: Page, _panel: gr.Tab) -> None:
+    tab.attach_after(page.visitor_known)
+    if page.retry is not None:
+        tab.fill_from(page.retry, page.tabs)  # "try again with ..." on the Runs tab fills the form
+
+
+TAB = TabSpec(intro="train.intro", build=_build, link=_link)

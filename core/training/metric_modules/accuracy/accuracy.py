@@ -23,7 +23,7 @@ Args:
 Returns:
     accuracy (`float`): the fraction (or count) of correct predictions.
 Examples:
-    >>> metric = evaluate.load("core/metric_modules/accuracy")
+    >>> metric = evaluate.load("core/training/metric_modules/accuracy")
     >>> metric.compute(references=[0, 1, 2, 0], predictions=[0, 1, 1, 0])
     {'accuracy': 0.75}
 """

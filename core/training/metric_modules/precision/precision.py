@@ -29,7 +29,7 @@ Args:
 Returns:
     precision (`float`, or an array of floats when average is None): between 0 and 1, higher is better.
 Examples:
-    >>> metric = evaluate.load("core/metric_modules/precision")
+    >>> metric = evaluate.load("core/training/metric_modules/precision")
     >>> metric.compute(references=[0, 1, 0, 1], predictions=[0, 1, 1, 1])
     {'precision': 0.6666666666666666}
 """

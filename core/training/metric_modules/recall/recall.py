@@ -29,7 +29,7 @@ Args:
 Returns:
     recall (`float`, or an array of floats when average is None): between 0 and 1, higher is better.
 Examples:
-    >>> metric = evaluate.load("core/metric_modules/recall")
+    >>> metric = evaluate.load("core/training/metric_modules/recall")
     >>> metric.compute(references=[0, 1, 0, 1], predictions=[0, 1, 1, 1])
     {'recall': 1.0}
 """
