@@ -16,6 +16,7 @@ import codecs
 import hashlib
 import json
 import logging
+import os
 import re
 import secrets
 import shutil

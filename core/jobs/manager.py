@@ -331,8 +331,10 @@ class JobManager:
 
 
 def _upload_of(job: Job) -> str:
-    dataset = job.config.dataset if isinstance(job.config.dataset, dict) else {}
-    return str(dataset.get("upload") or "") if dataset.get("kind") == "upload" else ""
+    """The upload id a job reads ("" for other data): a DatasetSource, or its dict in older configs."""
+    dataset = job.config.dataset
+    found = dataset if isinstance(dataset, dict) else vars(dataset) if hasattr(dataset, "__dict__") else {}
+    return str(found.get("upload") or "") if found.get("kind") == "upload" else ""
 
 
 def _hold_data(job: Job) -> None:
