@@ -715,7 +715,7 @@ def annas_private_lm(server, visitors):
     from gradio_client import handle_file
 
     from core import sources
-    from core.model.causal_lm import build_tiny_gpt
+    from core.model.tiny_gpt import build_tiny_gpt
 
     build_tiny_gpt(sources.tiny_gpt_path(), shape={"n_layer": 1, "n_embd": 32, "n_head": 2, "n_positions": 64},
                    vocab_size=300)
