@@ -29,8 +29,9 @@ DEFAULT_TASK = TASK_NAMES[0]
 class Task:
     """The protocol: what a task says about itself (capabilities) and what it does (hooks, given what they need).
 
-    Capabilities are class attributes, read without loading a model. Hooks import what they use when called, so
-    asking a task what it can do stays cheap. The defaults are those of a task without classes or text writing.
+    Capabilities are class attributes, read without loading a model. A task module imports what loads transformers
+    or pandas inside its hooks, so asking a task what it can do (or checking a config) stays cheap. The defaults are
+    those of a task without classes or text writing.
     """
 
     name: str = ""
@@ -76,6 +77,10 @@ class Task:
         from transformers import TrainingArguments  # slow import, deferred to first use
 
         return TrainingArguments
+
+    def argument_overrides(self, config) -> dict:
+        """Settings of its arguments class beyond TrainingArguments' (SFTConfig's loss masks, max_length, packing)."""
+        return {}
 
     def trainer_class(self):
         """The Trainer class a run uses (TRL's SFTTrainer or DPOTrainer for the chat tasks)."""
