@@ -78,6 +78,10 @@ class Task:
 
         return TrainingArguments
 
+    def argument_overrides(self, config) -> dict:
+        """Settings of its arguments class beyond TrainingArguments' (SFTConfig's loss masks, max_length, packing)."""
+        return {}
+
     def trainer_class(self):
         """The Trainer class a run uses (TRL's SFTTrainer or DPOTrainer for the chat tasks)."""
         from transformers import Trainer  # slow import, deferred to first use
