@@ -78,11 +78,20 @@ class Task:
 
         return TrainingArguments
 
+    def extra_arguments(self, config) -> dict:
+        """What its arguments class takes beyond TrainingArguments (SFTConfig's assistant_only_loss, DPOConfig's
+        beta), from the config."""
+        return {}
+
     def trainer_class(self):
         """The Trainer class a run uses (TRL's SFTTrainer or DPOTrainer for the chat tasks)."""
         from transformers import Trainer  # slow import, deferred to first use
 
         return Trainer
+
+    def trainer_kwargs(self, config, model, data) -> dict:
+        """What its Trainer class takes beyond the Trainer's (DPOTrainer's ref_model)."""
+        return {}
 
     def compute_metrics(self, config, data):
         """The Trainer's compute_metrics (None: the eval loss alone)."""

@@ -54,7 +54,8 @@ def training_arguments(config: TrainConfig, run_dir: Path, precision: str):
     """TrainingArguments for the config; checkpoints follow the eval rhythm so a resume loses little."""
     import torch  # slow import, deferred to first use
 
-    arguments = task_of(config).arguments_class()  # TrainingArguments, or a subclass of it (TRL's SFTConfig)
+    task = task_of(config)
+    arguments = task.arguments_class()  # TrainingArguments, or a subclass of it (TRL's SFTConfig)
     accepted = inspect.signature(arguments.__init__).parameters
     steps = config.eval_strategy == "steps"
     kwargs = dict(
@@ -77,7 +78,7 @@ def training_arguments(config: TrainConfig, run_dir: Path, precision: str):
     else:
         kwargs.update(train_sampling_strategy="group_by_length" if config.group_by_length else "random",
                       warmup_steps=config.warmup_ratio)
-    return arguments(**kwargs)
+    return arguments(**kwargs, **task.extra_arguments(config))  # e.g. SFTConfig's assistant_only_loss
 
 
 def best_model_arguments(config: TrainConfig) -> dict:
@@ -169,7 +170,8 @@ def run(config: TrainConfig, run_dir, *, callbacks=(), stop_event: threading.Eve
         train_dataset=data.train, eval_dataset=data.eval, processing_class=tokenizer,
         compute_metrics=task.compute_metrics(config, data),
         callbacks=[*task.callbacks(config, recorder, write_samples), MetricsCallback(recorder),
-                   StopCallback(stop_event), *training_callbacks(config), *callbacks])
+                   StopCallback(stop_event), *training_callbacks(config), *callbacks],
+        **task.trainer_kwargs(config, model, data))  # e.g. DPOTrainer's ref_model
     trainer.remove_callback(PrinterCallback)  # the recorder keeps the logs; stdout stays for results
     _send_tensorboard_to_run_folder(trainer, store, run_id)
     recorder.set_device(describe_device(trainer.args))
