@@ -78,9 +78,8 @@ class Task:
 
         return TrainingArguments
 
-    def extra_arguments(self, config) -> dict:
-        """What its arguments class takes beyond TrainingArguments (SFTConfig's assistant_only_loss, DPOConfig's
-        beta), from the config."""
+    def argument_overrides(self, config) -> dict:
+        """Settings of its arguments class beyond TrainingArguments' (SFTConfig's loss masks, max_length, packing)."""
         return {}
 
     def trainer_class(self):

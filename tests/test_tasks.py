@@ -113,7 +113,7 @@ def test_the_run_takes_its_trainer_arguments_and_callbacks_from_the_task(tiny_mo
     task = get_task(DEFAULT_TASK)
     monkeypatch.setattr(task, "arguments_class", lambda: TaskArguments)
     monkeypatch.setattr(task, "trainer_class", lambda: TaskTrainer)
-    monkeypatch.setattr(task, "extra_arguments", lambda config: {"beta": 0.5})
+    monkeypatch.setattr(task, "argument_overrides", lambda config: {"beta": 0.5})
     monkeypatch.setattr(task, "trainer_kwargs", lambda config, model, data: {"ref_model": "the base"})
     monkeypatch.setattr(task, "callbacks", lambda config, recorder, write_samples: [Steps()])
     config = TrainConfig(model=str(tiny_model_dir), max_train_samples=32, max_eval_samples=16, max_length=32,
