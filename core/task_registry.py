@@ -29,8 +29,9 @@ DEFAULT_TASK = TASK_NAMES[0]
 class Task:
     """The protocol: what a task says about itself (capabilities) and what it does (hooks, given what they need).
 
-    Capabilities are class attributes, read without loading a model. Hooks import what they use when called, so
-    asking a task what it can do stays cheap. The defaults are those of a task without classes or text writing.
+    Capabilities are class attributes, read without loading a model. A task module imports what loads transformers
+    or pandas inside its hooks, so asking a task what it can do (or checking a config) stays cheap. The defaults are
+    those of a task without classes or text writing.
     """
 
     name: str = ""
@@ -77,11 +78,19 @@ class Task:
 
         return TrainingArguments
 
+    def argument_overrides(self, config) -> dict:
+        """Settings of its arguments class beyond TrainingArguments' (SFTConfig's loss masks, max_length, packing)."""
+        return {}
+
     def trainer_class(self):
         """The Trainer class a run uses (TRL's SFTTrainer or DPOTrainer for the chat tasks)."""
         from transformers import Trainer  # slow import, deferred to first use
 
         return Trainer
+
+    def trainer_kwargs(self, config, model, data) -> dict:
+        """What its Trainer class takes beyond the Trainer's (DPOTrainer's ref_model)."""
+        return {}
 
     def compute_metrics(self, config, data):
         """The Trainer's compute_metrics (None: the eval loss alone)."""

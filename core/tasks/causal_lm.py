@@ -50,7 +50,8 @@ class CausalLM(Task):
 
     def check_model(self, config, model_config, tokenizer) -> None:
         check_causal_lm(config.model, model_config)
-        check_max_length(config.model, config.block_size, model_config, tokenizer, "block_size")
+        check_max_length(config.model, getattr(config, self.length_setting), model_config, tokenizer,
+                         self.length_setting)
 
     def prepare_data(self, config, tokenizer):
         from core.training.prepare_lm import prepare_lm_data  # loads pandas: not for a config's checks (0.9 s)

@@ -50,7 +50,8 @@ class Classification(Task):
         return [majority_class(report, config)] if report and not live else []
 
     def check_model(self, config, model_config, tokenizer) -> None:
-        check_max_length(config.model, config.max_length, model_config, tokenizer, "max_length")
+        check_max_length(config.model, getattr(config, self.length_setting), model_config, tokenizer,
+                         self.length_setting)
 
     def prepare_data(self, config, tokenizer):
         from core.training.prepare import prepare_data  # loads pandas: not for a config's checks (0.9 s)
