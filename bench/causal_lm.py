@@ -40,10 +40,10 @@ def tokens_per_second(config, packing: bool, steps: int, sort_by_length: bool = 
 
     from core.model.causal_lm import load_causal_lm
     from core.training.prepare_lm import prepare_lm_data
-    from core.training.trainer import load_tokenizer
+    from core.model.checkpoints import load_model_tokenizer
 
     config.packing = packing
-    tok = load_tokenizer(config)
+    tok = load_model_tokenizer(config.model, config.trust_remote_code)
     data = prepare_lm_data(config, tok)
     torch.manual_seed(0)
     model = load_causal_lm(config.model, tok).train()
@@ -86,7 +86,7 @@ def main() -> None:
     args = args_parser.parse_args()
     root = OUT_DIR / "tmp" / "causal_lm"
     use_isolated_settings(root)
-    from core.model.causal_lm import ensure_tiny_gpt
+    from core.model.tiny_gpt import ensure_tiny_gpt
     from core.results.generate import base_model, run_model
     from core.runs.store import RunStore
     from core.training.presets import DOMAIN_PROMPTS, domain_finetune_config, pretrain_tiny_gpt_config

@@ -160,7 +160,7 @@ def embedded_model_path() -> Path:
 
 
 def tiny_gpt_path() -> Path:
-    """The tiny GPT's folder, beside the runs folder; core.model.causal_lm.ensure_tiny_gpt builds it on first use."""
+    """The tiny GPT's folder, beside the runs folder; core.model.tiny_gpt.ensure_tiny_gpt builds it on first use."""
     return get_settings().runs_dir.parent / "models" / "tiny-gpt"
 
 

@@ -15,7 +15,7 @@ TINY_SHAPE = {"n_layer": 1, "n_embd": 32, "n_head": 2, "n_positions": 128}
 def tiny_gpt(tmp_path_factory):
     """A one-block GPT-2 (a few thousand weights) with a 500-token BPE trained on the embedded reviews."""
     from core import settings
-    from core.model.causal_lm import build_tiny_gpt
+    from core.model.tiny_gpt import build_tiny_gpt
 
     root = tmp_path_factory.mktemp("gpt")
     saved = settings._current
@@ -85,13 +85,13 @@ def test_packing_yields_full_blocks_without_padding_whose_labels_are_the_inputs(
 def test_per_row_padding_needs_a_pad_token_and_masks_it_out_of_the_loss(tiny_gpt, caplog):
     from core.tokenizer.loading import ensure_pad_token
     from core.training.prepare_lm import prepare_lm_data
-    from core.training.trainer import load_tokenizer
+    from core.model.checkpoints import load_model_tokenizer
 
     config = lm_config(tiny_gpt, packing=False)
     with pytest.raises(UserError, match="tokenizer.pad_token = tokenizer.eos_token, or turn packing on"):
         prepare_lm_data(config, tokenizer_of(tiny_gpt))
-    with caplog.at_level(logging.INFO, logger="core.training.trainer"):
-        tok = load_tokenizer(config)  # what a run does: the pad-token fix, said in the log
+    with caplog.at_level(logging.INFO, logger="core.model.checkpoints"):
+        tok = load_model_tokenizer(config.model)  # what a run does: the pad-token fix, said in the log
     assert tok.pad_token == tok.eos_token and "pad_token = eos_token" in caplog.text
     assert ensure_pad_token(tok) == ""
     data = prepare_lm_data(config, tok)

@@ -27,7 +27,7 @@ def manager(isolated_settings, monkeypatch):
 
 @pytest.fixture()
 def tiny_gpt(isolated_settings):
-    from core.model.causal_lm import build_tiny_gpt
+    from core.model.tiny_gpt import build_tiny_gpt
 
     return build_tiny_gpt(isolated_settings.runs_dir.parent / "gpt", shape={"n_layer": 1, "n_embd": 32, "n_head": 2,
                                                                             "n_positions": 64}, vocab_size=400)

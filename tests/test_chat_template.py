@@ -6,7 +6,7 @@ import copy
 import pytest
 
 from core.messages import UserError
-from core.tokenizer.chat_masks import LOSSES, trained_tokens
+from core.tokenizer.chat_masks import LOSSES, end_of_turn_id, trained_tokens
 from core.tokenizer.chat_template import CHATML_TEMPLATE, END_OF_TURN, render_chat
 
 TINY_SHAPE = {"n_layer": 1, "n_embd": 32, "n_head": 2, "n_positions": 256}
@@ -22,7 +22,7 @@ LLAMA_SPECIALS = ["<|begin_of_text|>", "<|start_header_id|>", "<|end_header_id|>
 def tiny_gpt(tmp_path_factory):
     """The tiny GPT as the app builds it (ChatML template, <|im_end|>), one block, a 500-token BPE."""
     from core import settings
-    from core.model.causal_lm import build_tiny_gpt
+    from core.model.tiny_gpt import build_tiny_gpt
 
     root = tmp_path_factory.mktemp("chat-gpt")
     saved = settings._current
@@ -118,6 +118,12 @@ def test_the_chat_is_rendered_with_its_turns_special_tokens_and_generation_promp
                        "assistant": "positivenegative"}
     trained = [t for t, on in zip(shown["tokens"], shown["trained"]) if on]
     assert trained.count(END_OF_TURN) == 2  # the model learns to stop after each answer
+
+
+def test_the_end_of_turn_token_is_the_one_the_template_closes_an_answer_with(tiny_gpt, llama_tokenizer):
+    tok = _tokenizer(tiny_gpt)
+    assert end_of_turn_id(tok) == tok.convert_tokens_to_ids(END_OF_TURN) != tok.eos_token_id
+    assert end_of_turn_id(llama_tokenizer) == llama_tokenizer.convert_tokens_to_ids("<|eot_id|>")
 
 
 def test_warnings_name_the_fix_pad_is_end_of_turn_and_a_swapped_training_template(llama_tokenizer):

@@ -95,9 +95,10 @@ def test_teacher_notes_point_at_sections_the_script_has():
 
     from core.results.export_script import generate_script
     from core.training.presets import quick_demo_config
-    from ui.classroom import NOTES_EN, NOTES_ZH
+    from ui.i18n import SOURCE  # every tab's strings, gathered: its teacher notes are cls.notes.<tab>
 
     headers = {line for line in generate_script(quick_demo_config()).splitlines() if line.startswith("# ")}
-    for notes in (NOTES_EN, NOTES_ZH):
-        cited = {m for text in notes.values() for m in re.findall(r"`(# \d\. [^`]+)`", text)}
+    notes = {key: texts for key, texts in SOURCE.items() if key.startswith("cls.notes.")}
+    for lang in ("en", "zh"):
+        cited = {m for texts in notes.values() for m in re.findall(r"`(# \d\. [^`]+)`", texts[lang])}
         assert cited and all(any(h.startswith(c) for h in headers) for c in cited), cited - headers

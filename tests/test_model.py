@@ -188,3 +188,14 @@ def test_one_measured_step_gives_a_time_estimate(tiny_model_dir):
     assert step["step_s"] > 0 and step["planned_steps"] == 10
     assert step["train_s"] == pytest.approx(step["step_s"] * 10)
     assert "10 steps take about" in step["summary"]
+
+
+def test_the_model_side_of_the_pad_fix_without_a_tokenizer_pads_with_end_of_text():
+    from transformers import GPT2Config, GPT2ForSequenceClassification
+
+    from core.model.checkpoints import fit_pad_token
+
+    net = GPT2ForSequenceClassification(GPT2Config(vocab_size=50, n_layer=1, n_embd=8, n_head=2, eos_token_id=7))
+    assert net.config.pad_token_id is None  # GPT-2 has none: a batch of several rows could not find each last token
+    fit_pad_token(net)
+    assert net.config.pad_token_id == 7

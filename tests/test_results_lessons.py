@@ -87,6 +87,19 @@ def test_best_step_is_the_first_strict_improvement():
     assert recorder.best_step([], "loss", False) is None
     assert recorder.kept_step(TrainConfig(), points) is None  # the last model is kept: no best step
     assert recorder.kept_step(TrainConfig(load_best_model_at_end=True, metric_for_best_model="accuracy"), points) == 4
+    assert recorder.kept_step(TrainConfig(load_best_model_at_end=True, metric_for_best_model="loss"), points) == 6
+
+
+def test_one_rule_says_which_way_the_best_checkpoint_improves():
+    from core.results.export_forms import generate
+    from core.training.rules import greater_is_better
+    from core.training.trainer import best_model_arguments
+
+    assert [greater_is_better(m) for m in ("loss", "eval_loss", "accuracy", "eval_f1")] == [False, False, True, True]
+    for metric in ("loss", "f1"):
+        config = TrainConfig(load_best_model_at_end=True, metric_for_best_model=metric)
+        assert best_model_arguments(config)["greater_is_better"] is greater_is_better(metric)
+        assert f"greater_is_better={greater_is_better(metric)}," in generate(config)  # the exported script agrees
 
 
 @pytest.fixture()
@@ -98,10 +111,11 @@ def manager(isolated_settings, monkeypatch):
 
 def _scripted_accuracy(monkeypatch, values):
     """compute_metrics that returns these accuracies, one per evaluation: a constructed metric sequence."""
-    from core.training import trainer
+    from core.tasks import classification  # the task that gives the Trainer its compute_metrics
 
     sequence = iter(values)
-    monkeypatch.setattr(trainer, "make_compute_metrics", lambda names, n: lambda pred: {"accuracy": next(sequence)})
+    monkeypatch.setattr(classification, "make_compute_metrics",
+                        lambda names, n: lambda pred: {"accuracy": next(sequence)})
 
 
 def _weights(folder):

@@ -123,6 +123,10 @@ def test_every_whole_file_write_in_core_goes_through_one_helper():
     renames = [str(p.relative_to(core)) for p in core.rglob("*.py")
                if "os.replace(" in p.read_text(encoding="utf-8") or ".tmp" in p.read_text(encoding="utf-8")]
     assert renames == ["runs/files.py"]
+    json_writes = [f"{p.relative_to(core)}:{number}" for p in core.rglob("*.py")
+                   for number, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+                   if "write_text(" in line and "json.dump" in line]
+    assert json_writes == []  # a JSON file is written with files.write_json_atomic
 
 
 def test_one_store_per_runs_folder_in_a_process(isolated_settings, tmp_path):

@@ -81,10 +81,10 @@ def test_the_form_offers_exactly_cores_bounds_and_choices(form):
     assert set(FIELD_ORDER) == set(SETTINGS) - {"dataset"} and list(form) == list(FIELD_ORDER)
     for name, widget in form.items():
         spec = SETTINGS[name]
-        if isinstance(widget, (gr.Slider, gr.Number)):
-            assert spec.bounded, f"{name}: a number widget for a setting without bounds"
-            assert (widget.minimum, widget.maximum) == \
-                (spec.low, top(spec) if isinstance(widget, gr.Slider) else spec.high), name
+        if isinstance(widget, gr.Slider):
+            assert spec.bounded and (widget.minimum, widget.maximum) == (spec.low, top(spec)), name
+        elif isinstance(widget, gr.Number):  # no bounds of its own: core's refusal names the setting and its range
+            assert (widget.minimum, widget.maximum) == (None, None), name
         elif spec.bounded:
             pytest.fail(f"{name}: bounded in core but the form offers {type(widget).__name__}")
         if spec.choices:
@@ -109,8 +109,8 @@ def test_the_model_tabs_what_to_train_controls_are_the_forms():
     for key, name in ESTIMATE_SETTINGS.items():
         spec, widget = SETTINGS[name], widgets[key]
         assert f"setting.f.{name}" in str(widget.label) and widget.value == getattr(ESTIMATE_DEFAULTS, name)
-        if spec.bounded:
-            assert widget.minimum == spec.low, name
+        if isinstance(widget, gr.Slider):
+            assert (widget.minimum, widget.maximum) == (spec.low, top(spec)), name
 
 
 def test_the_api_docs_list_every_setting_as_declared():
@@ -151,3 +151,22 @@ def test_brackets_inside_strings_are_text_not_nesting_and_a_parsed_object_is_bou
 def test_a_huge_config_is_refused_with_its_size():
     with pytest.raises(UserError, match="characters long"):
         TrainConfig.from_json(json.dumps({"run_name": "x" * 300_000}))
+
+
+# ------------------------------------------------------------------ presets: one registry
+
+def test_every_preset_is_named_in_both_languages_and_builds_its_tasks_config():
+    from core.training.presets import PRESETS
+    from ui.train import handlers
+    from ui.train.views import preset_choices
+
+    for preset in PRESETS:
+        assert preset.name and CHINESE.search(preset.name_zh), preset.key
+        config = preset.factory("0123456789abcdef") if preset.needs == "pretraining" else preset.factory()
+        assert config.task == preset.task, preset.key
+    keys = [key for _, key in preset_choices(online=False)]
+    assert keys == [preset.key for preset in PRESETS]  # the form lists the registry, in its order
+    assert {handlers.PRESET_QUICK, handlers.PRESET_TUTORIAL, handlers.PRESET_SELECTION, handlers.PRESET_PRETRAIN_GPT,
+            handlers.PRESET_DOMAIN_GPT} <= set(keys)
+    offline = dict((key, name) for name, key in preset_choices(online=False))
+    assert offline["tutorial"].endswith("unavailable offline") and not offline["quick"].endswith("offline")

@@ -12,7 +12,7 @@ TINY_SHAPE = {"n_layer": 1, "n_embd": 32, "n_head": 2, "n_positions": 256}
 @pytest.fixture(scope="module")
 def tiny_chat_gpt(tmp_path_factory):
     from core import settings
-    from core.model.causal_lm import build_tiny_gpt
+    from core.model.tiny_gpt import build_tiny_gpt
 
     root = tmp_path_factory.mktemp("sft-gpt")
     saved = settings._current
@@ -60,13 +60,13 @@ def test_sft_trains_the_tiny_chat_model_saves_it_and_its_answers_are_scored(tiny
     assert tok.chat_template and "<|im_end|>" in tok.get_vocab()  # the saved model keeps its template
     answers = chat_answers(model, tok, test, max_new_tokens=6)
     assert [a["expected"] for a in answers] == [m[-1]["content"] for m in test["messages"]]
-    assert all(a["stopped"] or len(tok(a["answer"])["input_ids"]) >= 5 for a in answers)
+    assert all(a["stopped"] + a["ended_text"] == 1 or len(tok(a["answer"])["input_ids"]) >= 5 for a in answers)
 
 
 def test_scores_are_the_shares_of_answers_that_stop_and_are_right(tiny_chat_gpt, tmp_path):
     results = [{"stopped": True, "correct": True}, {"stopped": True, "correct": False},
-               {"stopped": False, "correct": False}, {"stopped": True, "correct": False}]
-    assert score_answers(results) == {"stop_rate": 0.75, "accuracy": 0.25, "answers": 4}
+               {"stopped": False, "ended_text": True, "correct": False}, {"stopped": True, "correct": False}]
+    assert score_answers(results) == {"stop_rate": 0.75, "end_of_text_rate": 0.25, "accuracy": 0.25, "answers": 4}
     bare = tmp_path / "bare"
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -77,3 +77,32 @@ def test_scores_are_the_shares_of_answers_that_stop_and_are_right(tiny_chat_gpt,
     (bare / "chat_template.jinja").unlink(missing_ok=True)
     with pytest.raises(UserError, match="has no chat template, so SFT cannot lay out its conversations"):
         run_sft(bare, None, tmp_path / "never")
+
+
+def test_the_sft_task_runs_through_the_engine_with_the_loss_its_template_allows(tiny_chat_gpt, isolated_settings,
+                                                                               monkeypatch):
+    """Registered for this test only (its exports come next): a TrainConfig of task sft trains with SFTTrainer on
+    the embedded conversations, assistant-only (ChatML has generation markers), and its eval loss falls."""
+    from core import task_registry
+    from core.data.conversations import CHAT_SAMPLE_DIR
+    from core.data.source import DatasetSource
+    from core.runs.store import RunStore
+    from core.training import config as config_module
+    from core.training.config import TrainConfig
+    from core.training.trainer import run, training_arguments
+
+    monkeypatch.setitem(task_registry.TASK_MODULES, "sft", "core.tasks.sft")
+    monkeypatch.setattr(config_module, "TASKS", (*config_module.TASKS, "sft"))
+    config = TrainConfig(task="sft", model=str(tiny_chat_gpt), text_column="messages", label_column="",
+                         dataset=DatasetSource(kind="file", path=str(CHAT_SAMPLE_DIR / "train.jsonl")),
+                         train_split="train", eval_split="", max_train_samples=64, max_length=128, packing=False,
+                         max_steps=6, batch_size=8, learning_rate=3e-3, eval_strategy="no", logging_steps=2)
+    arguments = training_arguments(config, isolated_settings.runs_dir / "args", "fp32")
+    assert type(arguments).__name__ == "SFTConfig" and arguments.assistant_only_loss
+    assert not arguments.completion_only_loss and arguments.max_length == 128
+    store = RunStore(isolated_settings.runs_dir)
+    run_id = store.new_run(config.to_dict())
+    result = run(config, store.path(run_id))
+    assert result["state"] == "done" and result["global_step"] == 6
+    losses = [p["loss"] for p in store.read_metrics(run_id) if "loss" in p]
+    assert losses and losses[-1] < losses[0]

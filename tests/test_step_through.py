@@ -81,7 +81,7 @@ def test_a_public_server_bounds_the_batch_and_the_length(tiny_model_dir, monkeyp
 
 def test_a_public_server_refuses_a_model_too_big_to_step_through(tiny_model_dir, monkeypatch):
     monkeypatch.setattr(settings_mod, "_current", dataclasses.replace(settings_mod.get_settings(), public=True))
-    monkeypatch.setattr(step_through, "resolve_model", lambda name: str(tiny_model_dir))
+    monkeypatch.setattr(step_through, "model_location", lambda name: str(tiny_model_dir))
     monkeypatch.setattr(step_through, "PUBLIC_MAX_PARAMETERS", 1000)
     with pytest.raises(ValueError, match="parameters, more than this server steps through"):
         step_through._check_size(TrainConfig(model="someone/huge-model"))

@@ -180,6 +180,6 @@ def test_tab_builds_with_public_api_and_private_events():
         wire_page_load(demo, built)
     names = set(demo.get_api_info()["named_endpoints"])
     assert names == {"/tokenize", "/describe_tokenizer", "/token_length_stats", "/train_bpe_tokenizer",
-                     "/compare_tokenizers"}
+                     "/compare_tokenizers", "/chat_tokens"}
     first = h.initial_load(built)
     assert set(first) == {built.info_md, *built.play_outputs} and "Shape" in first[built.shape_md]

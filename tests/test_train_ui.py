@@ -108,6 +108,24 @@ def test_add_points_drops_repeats_and_asks_one_step_back():
     assert {tr.name for tr in loss.data} == {"train loss", "eval loss"}
 
 
+def test_the_chart_caches_keep_the_recently_drawn_jobs_and_smoothing_weights():
+    jobs = [f"job-lru-{i}" for i in range(charts._MAX_JOBS)]
+    for job in jobs:
+        charts.forget(job)
+        charts.curves(job)
+    first = charts.curves(jobs[0])  # drawn again: now the most recent
+    charts.curves("job-lru-new")  # one job too many: the least recently drawn one goes
+    assert charts.curves(jobs[0]) is first and jobs[1] not in charts._jobs and len(charts._jobs) == charts._MAX_JOBS
+
+    charts.add_points("job-lru-new", [{"step": s, "kind": "train", "time": float(s), "loss": 1.0 / s} for s in (1, 2, 3)])
+    entry = charts.curves("job-lru-new")
+    smoothed = [entry.smooth("train loss", weight / 20) for weight in range(charts.MAX_SMOOTHED + 3)]
+    assert len(entry.smoothed) == charts.MAX_SMOOTHED and len(smoothed[-1]) == 3
+    assert ("train loss", 0.0) not in entry.smoothed  # the first weights the slider passed are dropped
+    for job in [*jobs, "job-lru-new"]:
+        charts.forget(job)
+
+
 def test_new_samples_bump_the_chart_version_once():
     job = "job-samples"
     charts.forget(job)

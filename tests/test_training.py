@@ -231,6 +231,24 @@ def test_run_trains_evaluates_and_saves_a_model_that_predicts_names(tiny_model_d
     assert classify("great food")[0]["label"] in {"neg", "pos"}
 
 
+def test_a_classifier_continues_from_an_earlier_runs_model(tiny_model_dir, tmp_path, isolated_settings):
+    from core.runs.store import get_store
+    from core.training.step_through import prepare
+
+    store, data = get_store(), write_reviews(tmp_path)
+    first = tiny_config(tiny_model_dir, data, max_steps=3, evaluate_before=False, eval_strategy="no")
+    first_id = store.new_run(first.to_dict())
+    assert run(first, store.path(first_id))["state"] == "done"
+
+    follow_up = tiny_config(tiny_model_dir, data, model=f"run:{first_id}", max_steps=2, eval_strategy="no")
+    follow_up.check_access("")  # the checks pass: the run must too, in the same words for the same model
+    follow_up.check_limits()
+    assert prepare(follow_up).model.config.id2label == {0: "neg", 1: "pos"}  # the step-through loads it too
+    second = store.new_run(follow_up.to_dict())
+    result = run(follow_up, store.path(second))
+    assert result["state"] == "done" and result["baseline"]["eval_accuracy"] >= 0
+
+
 def press_stop_during(step: int, stop: threading.Event):
     """A callback that sets the stop Event while the given step runs (as the Stop button would)."""
     from transformers import TrainerCallback

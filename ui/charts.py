@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
+from cachetools import LRUCache
 
 from core.training.metrics import SCORE_KEYS
 from ui.chart_view import ChartView, ema_extend
@@ -62,15 +62,14 @@ class JobCurves:
     nan_steps: list = field(default_factory=list)  # steps whose train loss was NaN (no point in the series)
     samples_seen: int = 0  # a causal LM's writing records drawn so far: new ones bump the version too
     _epoch_axis: tuple = (-1, None, None)  # (version, steps, epochs) sorted once per version for np.interp
-    smoothed: OrderedDict = field(default_factory=OrderedDict)  # (series, weight) -> ema_extend state, a few kept
+    # (series, weight) -> ema_extend state; visitors move the slider: the latest few weights are kept
+    smoothed: LRUCache = field(default_factory=lambda: LRUCache(maxsize=MAX_SMOOTHED))
 
     def smooth(self, name: str, weight: float) -> list:
         """The series smoothed with this weight, extended by the points that arrived since the last call."""
         key = (name, weight)
-        state = ema_extend(self.smoothed.pop(key, (0, 0.0, 0, [])), self.series[name][1], weight)
+        state = ema_extend(self.smoothed.get(key, (0, 0.0, 0, [])), self.series[name][1], weight)
         self.smoothed[key] = state
-        while len(self.smoothed) > MAX_SMOOTHED:  # visitors move the slider: keep the latest few weights
-            self.smoothed.popitem(last=False)
         return state[3]
 
     def add(self, name: str, step: float, value) -> None:
@@ -81,7 +80,7 @@ class JobCurves:
         ys.append(float(value))
 
 
-_jobs: "OrderedDict[str, JobCurves]" = OrderedDict()
+_jobs: "LRUCache[str, JobCurves]" = LRUCache(maxsize=_MAX_JOBS)  # the least recently drawn jobs go first
 _lock = threading.Lock()
 _versions = itertools.count(1)  # process-wide, so a forgotten and refilled job never reuses a version
 
@@ -89,12 +88,9 @@ _versions = itertools.count(1)  # process-wide, so a forgotten and refilled job 
 def curves(job_id: str) -> JobCurves:
     """The cache entry of a job (created empty on first use; the oldest jobs are evicted)."""
     with _lock:
-        entry = _jobs.get(job_id)
+        entry = _jobs.get(job_id)  # a hit makes it the most recently used
         if entry is None:
             entry = _jobs[job_id] = JobCurves()
-            while len(_jobs) > _MAX_JOBS:
-                _jobs.popitem(last=False)
-        _jobs.move_to_end(job_id)
         return entry
 
 

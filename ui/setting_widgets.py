@@ -49,8 +49,9 @@ def widget(name: str, value, **kw) -> gr.components.Component:
         return gr.Checkbox(**kw)
     if kind == "slider":
         return gr.Slider(spec.low, top(spec), step=spec.step, **kw)
-    if kind == "number":
-        return gr.Number(precision=0 if TYPES[name] == "int" else None, minimum=spec.low, maximum=spec.high, **kw)
+    if kind == "number":  # bounds left to core: its refusal names the setting and its range in the visitor's
+        # language, where Gradio's own would say only "Value 0 is less than minimum value 1", on every keystroke
+        return gr.Number(precision=0 if TYPES[name] == "int" else None, **kw)
     if kind == "prompts":
         return gr.Textbox(**{**kw, "value": prompts_text(value)})
     return gr.Textbox(**kw)

@@ -7,10 +7,10 @@ import csv
 import json
 import logging
 import threading
-from collections import OrderedDict
 from pathlib import Path
 
 import pandas as pd
+from cachetools import LRUCache, cached
 
 from core import sources
 from core.data import uploads
@@ -23,18 +23,15 @@ log = logging.getLogger(__name__)
 _CACHE_SIZE = 8
 MAX_COLUMNS = 1_000  # a text dataset has a few; thousands make every step slow
 JSON_PEEK_CHARS = 4 * 2**20  # the first JSON record is read from this much of the file
-_cache: "OrderedDict[str, object]" = OrderedDict()
+_cache: LRUCache = LRUCache(maxsize=_CACHE_SIZE)  # source key -> DatasetDict, the least recently used go first
 _cache_lock = threading.Lock()
 
 
+@cached(_cache, key=lambda source: source.key, lock=_cache_lock)  # the lock is not held while a source loads
 def load_source(source: DatasetSource):
     """Load a source as a DatasetDict (cached: many sessions share one memory-mapped copy)."""
     import datasets  # slow import, deferred to first use
 
-    with _cache_lock:
-        if source.key in _cache:
-            _cache.move_to_end(source.key)
-            return _cache[source.key]
     loaders = {"sample": _load_sample, "hub": _load_hub, "upload": _load_upload, "file": _load_file,
                "disk": _load_disk}
     dsd = loaders[source.kind](source)
@@ -48,10 +45,6 @@ def load_source(source: DatasetSource):
     for name, split in dsd.items():
         if len(split) == 0:
             raise UserError("Split {split!r} is empty: choose another split or a file with rows", split=name)
-    with _cache_lock:
-        _cache[source.key] = dsd
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
     return dsd
 
 

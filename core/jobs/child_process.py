@@ -32,7 +32,6 @@ import psutil
 from core.jobs.failures import describe_error, exit_reason
 from core.runs.store import get_store
 from core.settings import get_settings, set_settings
-from core.training.config import TrainConfig
 from core.training.recorder import MetricsRecorder, dispatch
 from core.training.trainer import is_main_process, run
 
@@ -85,9 +84,8 @@ def _child(nice: int, inbox, ready, stop, channel, parent_pid: int) -> None:
                 return
     if job is None:
         return
-    config_dict, run_dir, resume, settings = job
+    config, run_dir, resume, settings = job  # the parent's checked TrainConfig, pickled: no second parse
     set_settings(settings)
-    config = TrainConfig.from_dict(config_dict)
 
     orphaned = threading.Event()
 
@@ -196,7 +194,7 @@ def run_in_process(config, run_dir, stop_event: threading.Event, resume: bool, r
     """
     worker = _take()
     proc, channel, stop = worker.proc, worker.channel, worker.stop
-    worker.inbox.put((config.to_dict(), str(run_dir), resume, get_settings()))
+    worker.inbox.put((config, str(run_dir), resume, get_settings()))
     outcome: tuple | None = None
     memory = MemoryWatch(proc.pid)
     try:

@@ -15,6 +15,7 @@ from core.jobs import child_process
 from core.jobs.failures import describe_error
 from core.messages import UserError
 from core.runs.store import RESUMABLE_STATES, RunStore, checkpoint_step
+from core.task_registry import task_of
 from core.training import trainer
 from core.training.config import TrainConfig
 from core.training.recorder import MetricsRecorder, best_value, kept_step
@@ -54,13 +55,12 @@ def free_memory() -> None:
 def status_of(job: Job) -> dict:
     """The status.json of a job: what the runs list and a restarted app read back."""
     progress = job.recorder.progress()
-    lm = job.config.task == "causal_lm"  # a causal LM's best is its lowest eval perplexity
-    metric = "eval_perplexity" if lm else f"eval_{job.config.metrics[0]}"
+    metric, lowest = task_of(job.config).best_metric(job.config)  # a causal LM's: its lowest eval perplexity
     return {"state": job.state, "run_name": job.config.run_name or job.job_id, "owner": job.owner,
             "created": job.created,
             "started": job.started, "finished": job.finished, "error": job.error,
             "step": progress["step"], "max_steps": progress["max_steps"], "epoch": progress["epoch"],
-            "device": job.recorder.device, "best_metric": best_value(job.recorder.points(), metric, lowest=lm),
+            "device": job.recorder.device, "best_metric": best_value(job.recorder.points(), metric, lowest=lowest),
             "best_metric_name": metric, "pid": os.getpid(), "host": socket.gethostname(),
             "best_step": kept_step(job.config, job.recorder.evaluations())}
 

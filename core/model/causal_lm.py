@@ -1,91 +1,20 @@
-"""Causal language models: check that a checkpoint can write, load it, and build the offline tiny GPT.
+"""Causal language models: check that a checkpoint can write, and load it.
 
-The offline path is the tutorial's other half, pretraining: a small GPT-2 built from a config (a few million
-weights, random at first) with a byte-level BPE tokenizer trained on the embedded reviews (core.tokenizer.bpe).
-Its tokenizer also has a chat template (ChatML, core.tokenizer.chat_template) and its end-of-turn token, so the
-same model can later be taught to chat (SFT); generation stops at the end of text or at the end of a turn.
+The offline path is the tutorial's other half, pretraining: the tiny GPT (core.model.tiny_gpt), a small GPT-2 of
+random weights built from a config. Generation stops at the end of text or at the end of a turn.
 """
 
 from __future__ import annotations
 
-import copy
 import logging
-import threading
-from pathlib import Path
 
 from core import sources
 from core.messages import UserError
-from core.model.checkpoints import fit_pad_token, model_max_length
+from core.model.checkpoints import RUN_PREFIX, fit_pad_token, model_location, model_max_length
 
 log = logging.getLogger(__name__)
 
-# The tiny GPT: 4 blocks of width 192 over a 4000-token vocabulary, about 2.6 M weights; 256 positions.
-TINY_GPT_SHAPE = {"n_layer": 4, "n_embd": 192, "n_head": 4, "n_positions": 256}
-TINY_GPT_VOCAB = 4000
 LORA_ABOVE_PARAMS = 100_000_000  # a causal LM larger than this trains LoRA adapters by default (memory, speed)
-_build_lock = threading.Lock()
-
-
-def ensure_tiny_gpt() -> Path:
-    """Build the tiny GPT once (a BPE tokenizer on the embedded reviews, then a GPT-2 from a config); its folder."""
-    folder = sources.tiny_gpt_path()
-    with _build_lock:
-        # a tiny GPT built before it had a chat template is built again (it is random weights either way)
-        if not (folder / "model.safetensors").is_file() or not (folder / "chat_template.jinja").is_file():
-            build_tiny_gpt(folder)
-    return folder
-
-
-def build_tiny_gpt(folder: Path, shape: dict | None = None, vocab_size: int = TINY_GPT_VOCAB, seed: int = 0) -> Path:
-    """A GPT-2 of random weights and its tokenizer in folder: what pretraining starts from."""
-    import torch  # slow import, deferred to first use
-    from transformers import GPT2Config, GPT2LMHeadModel
-
-    from core.data.loading import load_source  # reads the embedded reviews: only when the model is built
-    from core.data.source import SAMPLE
-    from core.tokenizer.bpe import train_bpe
-    from core.tokenizer.chat_template import END_OF_TURN, add_chat_template
-    from core.tokenizer.loading import load_tokenizer
-
-    texts = list(load_source(SAMPLE)["train"]["text"])
-    info = train_bpe(texts, "tiny-gpt-reviews", vocab_size=vocab_size)
-    tok = copy.deepcopy(load_tokenizer(info["name"]))  # the loaded one is shared: the chat tokens go on a copy
-    add_chat_template(tok)
-    shape = {**TINY_GPT_SHAPE, **(shape or {})}
-    config = GPT2Config(vocab_size=len(tok), bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id, **shape)
-    torch.manual_seed(seed)  # the same random start on every machine
-    model = GPT2LMHeadModel(config)
-    # generation stops at the end of text (pretraining) or at the end of a turn (a chat)
-    model.generation_config.eos_token_id = [tok.eos_token_id, tok.convert_tokens_to_ids(END_OF_TURN)]
-    folder.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(str(folder))
-    tok.save_pretrained(str(folder))
-    log.info("built the tiny GPT in %s: %d weights", folder, model.num_parameters())
-    return folder
-
-
-RUN_PREFIX = "run:"  # model "run:<run id>": continue from the model a finished run saved (pretrain, then fine-tune)
-
-
-def model_location(name: str) -> str:
-    """What from_pretrained takes for a model choice: the tiny GPT (built on first use), a run's saved model, or
-    what core.sources resolves."""
-    if name == sources.TINY_GPT:
-        return str(ensure_tiny_gpt())
-    if isinstance(name, str) and name.startswith(RUN_PREFIX):
-        return str(run_model_dir(name[len(RUN_PREFIX):]))
-    return sources.resolve_model(name)
-
-
-def run_model_dir(run_id: str) -> Path:
-    """The saved model of a finished run of this server (the caller checks who may use it)."""
-    from core.runs.store import get_store  # the runs folder of this server: only for run: models
-
-    store = get_store()
-    if not store.exists(run_id) or not store.has_model(run_id) or store.has_adapter(run_id):
-        raise UserError("model: run {run!r} has no saved model to continue from - pick a finished run that saved "
-                        "its model (not a LoRA adapter)", run=run_id[:80])
-    return store.model_dir(run_id)
 
 
 def check_causal_lm(name: str, model_config) -> None:
@@ -97,8 +26,9 @@ def check_causal_lm(name: str, model_config) -> None:
     writes = any(a.endswith(("ForCausalLM", "LMHeadModel")) for a in architectures)
     if kind not in MODEL_FOR_CAUSAL_LM_MAPPING_NAMES or (architectures and not writes):
         raise UserError("model: {model} ({kind}) was not trained to write text, so causal_lm cannot fine-tune it - "
-                        "choose a causal LM (e.g. {tiny}, distilgpt2, HuggingFaceTB/SmolLM2-135M) or the task "
-                        "classification", model=name, kind=", ".join(architectures) or kind, tiny=sources.TINY_GPT)
+                        "choose a causal LM (e.g. {tiny}, distilgpt2, HuggingFaceTB/SmolLM2-135M) or "
+                        "the task classification",
+                        model=name, kind=", ".join(architectures) or kind, tiny=sources.TINY_GPT)
 
 
 def check_model_writes(name: str, block_size: int) -> None:

@@ -1,13 +1,45 @@
-"""Checkpoints: how long an input a model takes, and the sequence classifier a run fine-tunes."""
+"""Checkpoints: where a run's model is (model_location, the one resolver of every model a run loads), how long an
+input it takes, the model side of the pad-token fix, and the sequence classifier a run fine-tunes."""
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
+from core import sources
 from core.messages import UserError
-from core.sources import resolve_model
+from core.model.tiny_gpt import ensure_tiny_gpt
+from core.tokenizer.loading import ensure_pad_token
 from core.tokenizer.call_settings import MAX_LENGTH_LIMIT
 from core.tokenizer.explanations import model_max
 
+log = logging.getLogger(__name__)
+
 POSITION_LIMIT_KEYS = ("max_position_embeddings", "n_positions", "max_seq_len")
+RUN_PREFIX = "run:"  # model "run:<run id>": continue from the model a finished run saved (pretrain, then fine-tune)
+
+
+def model_location(name: str) -> str:
+    """What from_pretrained takes for the model a run trains: the tiny GPT (built on first use), a run's saved model
+    ("run:<id>"; TrainConfig.check_access checks who may use it), or what core.sources resolves (the embedded model,
+    a Hub id, a local folder in private mode). Everything a run loads goes through here, so the checks and the
+    run agree on what a name means."""
+    if name == sources.TINY_GPT:
+        return str(ensure_tiny_gpt())
+    if isinstance(name, str) and name.startswith(RUN_PREFIX):
+        return str(run_model_dir(name[len(RUN_PREFIX):]))
+    return sources.resolve_model(name)
+
+
+def run_model_dir(run_id: str) -> Path:
+    """The saved model of a finished run of this server (the caller checks who may use it)."""
+    from core.runs.store import get_store  # the runs folder of this server: only for run: models
+
+    store = get_store()
+    if not store.exists(run_id) or not store.has_model(run_id) or store.has_adapter(run_id):
+        raise UserError("model: run {run!r} has no saved model to continue from - pick a finished run that saved "
+                        "its model (not a LoRA adapter)", run=run_id[:80])
+    return store.model_dir(run_id)
 
 
 def model_max_length(model: str, tokenizer=None, model_config=None) -> int:
@@ -15,7 +47,7 @@ def model_max_length(model: str, tokenizer=None, model_config=None) -> int:
     if model_config is None:
         from transformers import AutoConfig  # slow import, only when no config was passed in
 
-        model_config = AutoConfig.from_pretrained(resolve_model(model))
+        model_config = AutoConfig.from_pretrained(model_location(model))
     limits = [getattr(model_config, key, None) for key in POSITION_LIMIT_KEYS]
     if tokenizer is not None:
         limits.append(model_max(tokenizer))
@@ -28,6 +60,18 @@ def check_max_length(model: str, max_length: int, model_config, tokenizer, name:
     if max_length > limit:
         raise UserError("{name}: {length} is beyond what {model} takes ({limit} tokens) - set {name} to "
                         "{limit} or less", name=name, length=max_length, model=model, limit=limit)
+
+
+def load_model_tokenizer(name: str, trust_remote_code: bool = False):
+    """The tokenizer of the model a run trains: a fresh one, not core.tokenizer.loading's shared cache, because the
+    pad-token fix may add a token to it (one without a pad token, GPT-2, pads with its end-of-text token)."""
+    from transformers import AutoTokenizer  # slow import, deferred to first use
+
+    tokenizer = AutoTokenizer.from_pretrained(model_location(name), trust_remote_code=trust_remote_code)
+    fix = ensure_pad_token(tokenizer, add=True)
+    if fix:  # the pad-token lesson: say what was done, as the tutorials do it by hand
+        log.info("the tokenizer had no pad token: %s", "pad_token = eos_token" if fix == "eos" else "added [PAD]")
+    return tokenizer
 
 
 def fit_pad_token(net, tokenizer=None) -> None:
@@ -52,7 +96,7 @@ def load_classifier(model: str, label_names: list[str], tokenizer, trust_remote_
     from transformers import AutoModelForSequenceClassification  # slow import, deferred to first use
 
     net = AutoModelForSequenceClassification.from_pretrained(
-        resolve_model(model), num_labels=len(label_names), trust_remote_code=trust_remote_code,
+        model_location(model), num_labels=len(label_names), trust_remote_code=trust_remote_code,
         id2label=dict(enumerate(label_names)), label2id={n: i for i, n in enumerate(label_names)},
         ignore_mismatched_sizes=True)  # a fine-tuned checkpoint may carry a head for other classes
     fit_pad_token(net, tokenizer)

@@ -20,6 +20,7 @@ from core.model.describe import config_value, load_config, skeleton
 from core.model.heads import check_size, require_head
 from core.model.trainable import apply_train_mode, body_blocks, count_parameters, default_lora_targets
 from core.settings import get_settings
+from core.task_registry import task_of
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ def memory(counts: dict, model_config, blocks: int, batch_size: int, max_length:
 
 def check_classification(config) -> None:
     """The estimate, the timed step and the step-through model a classifier; a causal LM run is told so."""
-    if getattr(config, "task", "classification") == "causal_lm":
+    if not task_of(config).estimates:
         raise UserError("task: the Before Start estimate, the timed step and Step through cover classification runs "
                         "so far - start the causal_lm run to see its speed, loss and perplexity")
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 
 from core.messages import UserError
+from core.task_registry import task_of
 
 log = logging.getLogger(__name__)
 
@@ -129,12 +130,13 @@ def add_lora(model, config):
     """lora: a peft model with adapters on the target layers; the head trains in full and is saved with them."""
     from peft import LoraConfig, get_peft_model  # slow import (peft), deferred to first use
 
-    if getattr(config, "task", "classification") == "causal_lm":  # the LM head stays frozen: only adapters train
-        return get_peft_model(model, LoraConfig(task_type="CAUSAL_LM", r=config.lora_r, lora_alpha=config.lora_alpha,
-                                                lora_dropout=config.lora_dropout,
+    task = task_of(config)
+    if not task.trains_new_head:  # a pretrained head (a causal LM's) stays frozen: only the adapters train
+        return get_peft_model(model, LoraConfig(task_type=task.lora_task_type, r=config.lora_r,
+                                                lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
                                                 target_modules=lora_targets(model, config)))
     extra_heads = [name for name in head_module_names(model) if name not in PEFT_HEADS]  # DistilBERT's pre_classifier
-    lora = LoraConfig(task_type="SEQ_CLS", r=config.lora_r, lora_alpha=config.lora_alpha,
+    lora = LoraConfig(task_type=task.lora_task_type, r=config.lora_r, lora_alpha=config.lora_alpha,
                       lora_dropout=config.lora_dropout, target_modules=lora_targets(model, config),
                       modules_to_save=extra_heads or None)
     return get_peft_model(model, lora)

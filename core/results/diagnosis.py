@@ -21,6 +21,7 @@ import statistics
 from dataclasses import asdict, dataclass, field
 
 from core.messages import say
+from core.task_registry import task_of
 from core.training.config import TrainConfig
 
 KINDS = ("lr_too_high", "overfitting", "majority_class", "underfitting", "too_few_steps")
@@ -70,8 +71,7 @@ def diagnose_curves(train: list[tuple], evals: list[tuple], config, report: dict
         findings.append(_overfitting(train, evals, config))
         if not live:
             findings.append(_underfitting(train, config))
-    if not live and report:
-        findings.append(_majority(report, config))
+    findings.extend(task_of(config).findings(train, evals, config, report, live))  # a classifier's majority trap
     findings.append(too_few)
     return [f for f in findings if f]
 
@@ -150,7 +150,8 @@ def _underfitting(train, config: TrainConfig) -> Finding | None:
                    {"first": first, "last": last, "step": losses[-1][0]}, change)
 
 
-def _majority(report: dict, config: TrainConfig) -> Finding | None:
+def majority_class(report: dict, config: TrainConfig) -> Finding | None:
+    """The majority-class trap: one class predicted for (almost) everything, scoring the largest class's share."""
     matrix, labels = report.get("confusion") or [], report.get("labels") or []
     total = sum(sum(row) for row in matrix)
     if not total or len(labels) < 2:

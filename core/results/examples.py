@@ -19,6 +19,7 @@ from core.messages import UserError
 from core.ownership import may_change
 from core.results.predict import load_base_pipeline, load_pipeline
 from core.runs.store import RunStore
+from core.task_registry import task_of
 from core.training.config import TrainConfig
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ def count(rows: list[dict]) -> dict:
 
 def run_examples(store: RunStore, run_id: str, refresh: bool = False) -> dict:
     """The run's per-example results, computed on first request from its saved model and kept in its folder."""
-    if store.read_config(run_id).get("task") == "causal_lm":
+    if not task_of(store.read_config(run_id)).has_classes:
         raise UserError("Run {run} is a causal LM: it has no classes to get right or wrong - read what it writes "
                         "(Watch it write, Try it) instead", run=run_id)
     with _lock:

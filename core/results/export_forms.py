@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.messages import UserError
-from core.results import export_lm, export_loops, export_script
+from core.results import export_loops, export_script
+from core.task_registry import task_of
 
 FORMS = ("trainer", "loop", "accelerate")
 
@@ -29,14 +30,12 @@ def file_name(config, form: str = "trainer") -> str:
 
 def generate(config, form: str = "trainer") -> str:
     """The script of one form."""
-    task = config.task if hasattr(config, "task") else dict(config).get("task")
-    if check_form(form) != "trainer" and task == "causal_lm":
+    task = task_of(config if hasattr(config, "task") else dict(config))
+    if check_form(form) not in task.export_forms:
         raise UserError("form: {form} exports classification runs; a causal LM run exports as the Trainer script - "
                         "choose trainer", form=form)
-    if check_form(form) == "trainer":
-        if task == "causal_lm":
-            return export_lm.generate_lm_script(config.to_dict() if hasattr(config, "to_dict") else dict(config))
-        return export_script.generate_script(config)
+    if form == "trainer":
+        return task.export_script(config)  # the task's own Trainer script (core/tasks/)
     return export_loops.generate_accelerate(config) if form == "accelerate" else export_loops.generate_loop(config)
 
 

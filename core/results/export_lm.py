@@ -9,7 +9,8 @@ the script: the model zip of that run from the Runs tab, unzipped. Every config 
 from __future__ import annotations
 
 from core import sources
-from core.model.causal_lm import RUN_PREFIX, TINY_GPT_SHAPE, TINY_GPT_VOCAB
+from core.model.checkpoints import RUN_PREFIX
+from core.model.tiny_gpt import TINY_GPT_SHAPE, TINY_GPT_VOCAB
 from core.results.export_script import data_source_lines, model_source_lines, script_name, training_args_lines
 from core.results.export_train_mode import train_mode_lines
 from core.results.literals import lit

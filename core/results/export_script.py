@@ -26,6 +26,7 @@ from core.messages import UserError
 from core.results.export_train_mode import train_mode_lines
 from core.results.literals import lit as _lit
 from core.settings import get_settings
+from core.training.config import SETTINGS
 from core.training.metrics import METRIC_MODULES_DIR
 from core.training.rules import greater_is_better
 
@@ -175,27 +176,30 @@ def _precision_args(precision: str) -> list[str]:
     return []
 
 
+def _arg(name: str, cfg: dict, argument: str = "") -> str:
+    """One TrainingArguments line for a setting, commented with the setting's own help (core.training.fields)."""
+    return f"    {argument or name}={_lit(cfg[name])},  # {SETTINGS[name].help}"
+
+
 def _training_args_lines(cfg: dict) -> list[str]:
     out = f"{(script_name(cfg)[6:-3])}-output"
     lines = ["args = TrainingArguments(",
              f"    output_dir={_lit(out)},",
-             f"    learning_rate={_lit(cfg['learning_rate'])},",
-             f"    per_device_train_batch_size={_lit(cfg['batch_size'])},",
-             f"    per_device_eval_batch_size={_lit(cfg['eval_batch_size'])},",
-             f"    gradient_accumulation_steps={_lit(cfg['gradient_accumulation_steps'])},",
-             f"    num_train_epochs={_lit(cfg['num_train_epochs'])},"]
+             _arg("learning_rate", cfg), _arg("batch_size", cfg, "per_device_train_batch_size"),
+             _arg("eval_batch_size", cfg, "per_device_eval_batch_size"), _arg("gradient_accumulation_steps", cfg),
+             _arg("num_train_epochs", cfg)]
     if cfg.get("max_steps", -1) > 0:
         lines.append(f"    max_steps={_lit(cfg['max_steps'])},  # overrides num_train_epochs")
-    lines += [f"    weight_decay={_lit(cfg['weight_decay'])},",
+    lines += [_arg("weight_decay", cfg),
               f"    warmup_steps={_lit(cfg['warmup_ratio'])},  # a float below 1 is a fraction of all steps",
-              f"    eval_strategy={_lit(cfg['eval_strategy'])},"]
+              _arg("eval_strategy", cfg)]
     if cfg["eval_strategy"] == "steps":
-        lines.append(f"    eval_steps={_lit(cfg['eval_steps'])},")
+        lines.append(_arg("eval_steps", cfg))
     if cfg.get("group_by_length"):
         lines.append("    train_sampling_strategy=\"group_by_length\",  # batches of similar length: less padding")
-    lines += [f"    logging_steps={_lit(cfg['logging_steps'])},", "    logging_first_step=True,",
+    lines += [_arg("logging_steps", cfg), "    logging_first_step=True,",
               *_save_lines(cfg),
-              f"    seed={_lit(cfg['seed'])},",
+              _arg("seed", cfg),
               *_precision_args(cfg.get("precision", "auto")),
               f"    report_to={_lit(cfg.get('report_to') or 'none')},",
               ")"]

@@ -16,9 +16,11 @@ from cachetools import LRUCache
 
 from core.messages import N_, UserError
 from core.model import estimate
-from core.model.causal_lm import load_causal_lm, model_location
+from core.model.causal_lm import load_causal_lm
+from core.model.checkpoints import model_location
 from core.model.saved import load_run_lm
 from core.runs.store import RunStore, has_saved_model, model_stamp
+from core.task_registry import task_of
 from core.training.config import TrainConfig
 
 log = logging.getLogger(__name__)
@@ -122,7 +124,7 @@ def generate(store: RunStore, run_id: str, prompt: str, decoding: Decoding | Non
         raise UserError("The prompt has {count} characters - keep it under {limit}", count=len(prompt),
                         limit=MAX_GENERATE_PROMPT_CHARS)
     config = TrainConfig.from_stored(store.read_config(run_id))
-    if config.task != "causal_lm":
+    if not task_of(config).writes_text:
         raise UserError("Run {run} is a classifier, which does not write text - pick a causal_lm run", run=run_id)
     # the run's model and (with_base) the one it started from: refused before loading when they would not fit
     estimate.check_inference_fits(config.model, 2 if with_base else 1, N_("Making this run write"))

@@ -15,6 +15,7 @@ from core import sources
 from core.data.source import DatasetSource
 from core.messages import UserError
 from core.runs.store import RunStore
+from core.task_registry import task_of
 from core.training.config import RUN_MODEL_PREFIX, TrainConfig
 from core.training.metrics import SCORE_KEYS
 
@@ -208,17 +209,11 @@ def card_for_run(store: RunStore, run_id: str, repo_id: str) -> str:
     if not store.has_model(run_id):
         raise UserError("Run {run} has no saved model: train it with 'save model' on first", run=run_id)
     config = TrainConfig.from_stored(store.read_config(run_id))
-    if config.task == "causal_lm":
-        return build_lm_card(config, repo_id, store.read_eval(run_id, "baseline"), store.read_eval(run_id, "final"))
-    report, status = store.read_eval(run_id, "report"), store.read_status(run_id)
-    labels = report.get("labels") or _labels_of(store, run_id)
-    best = status.get("best_step") if isinstance(status.get("best_step"), int) else None
-    return build_card(config, repo_id, store.read_eval(run_id, "baseline"), store.read_eval(run_id, "final"), labels,
-                      best, train_rows=f"at most {config.max_train_samples}" if config.max_train_samples else "all",
-                      eval_rows=report.get("rows") or "?")
+    return task_of(config).model_card(store, run_id, config, repo_id)  # build_card or build_lm_card (core/tasks/)
 
 
-def _labels_of(store: RunStore, run_id: str) -> list[str]:
+def labels_of(store: RunStore, run_id: str) -> list[str]:
+    """The class names of a run's saved model, in label-id order (its config.json's id2label)."""
     try:  # the saved model's config.json names its classes
         saved = json.loads((store.model_dir(run_id) / "config.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):

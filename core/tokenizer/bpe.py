@@ -6,7 +6,6 @@ The result is a normal tokenizer folder (`AutoTokenizer.from_pretrained` loads i
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import shutil
@@ -18,6 +17,7 @@ from typing import Iterable, Iterator
 
 from core.messages import UserError
 from core.ownership import may_change
+from core.runs.files import write_json_atomic
 from core.tokenizer.length_stats import check_columns
 from core.tokenizer.loading import OWNER_FILE, TRAINED_PREFIX, forget, tokenizers_dir, trained_info
 
@@ -130,7 +130,7 @@ def _save(tok, folder: Path, owner: str, private: bool) -> None:
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = folder.parent / f".{folder.name}.{uuid.uuid4().hex[:8]}"
     tok.save_pretrained(str(staging))
-    (staging / OWNER_FILE).write_text(json.dumps({"owner": owner, "private": private}), encoding="utf-8")
+    write_json_atomic(staging / OWNER_FILE, {"owner": owner, "private": private})
     with _save_lock:
         if folder.exists():
             shutil.rmtree(folder)

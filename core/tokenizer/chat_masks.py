@@ -133,6 +133,17 @@ def _warnings(tok, ids, labels, trained, stop: int | None, loss: str, max_length
     return notes
 
 
+def end_of_turn_id(tokenizer) -> int | None:
+    """The id of the token that closes an assistant turn in this tokenizer's template (<|im_end|>, <|eot_id|>), the
+    one a chat model must learn to write; None when the template puts no special token there."""
+    tok, _ = with_template(tokenizer)
+    turns = [{"role": "user", "content": "Hello"}, {"role": "assistant", "content": "Hi"}]
+    ids = list(tok.apply_chat_template(turns, tokenize=True, return_dict=True)["input_ids"])
+    text = tok.apply_chat_template(turns, tokenize=False)
+    stop = _end_of_turn(tok, ids, token_roles(tok, text, ids, turns))
+    return None if stop is None else ids[stop]
+
+
 def _end_of_turn(tok, ids: list[int], roles: list[str]) -> int | None:
     """The position of the token that closes the last assistant turn (a special token right after its text)."""
     answers = [i for i, role in enumerate(roles) if role == "assistant"]

@@ -18,6 +18,7 @@ from core.messages import N_, UserError, check_known_fields
 from core.model.causal_lm import RUN_PREFIX as RUN_MODEL_PREFIX
 from core.model.trainable import TRAIN_MODES
 from core.settings import Settings, get_settings
+from core.task_registry import task_of
 from core.training.fields import (BEST_MODEL_METRICS, EVAL_STRATEGIES, MAX_PROMPT_CHARS, MAX_SAMPLE_PROMPTS, PADDINGS,
                                   PRECISIONS, TASKS, TRACKERS, TrainFields)
 from core.training.config_json import check_depth, parse_config_json
@@ -94,36 +95,7 @@ class TrainConfig(TrainFields):
         _choice("task", self.task, TASKS)
         if bool(self.only_column) != bool(self.only_value):
             raise UserError("only_column and only_value go together - set both (e.g. domain and hotels) or neither")
-        if self.task == "causal_lm":
-            self._check_causal_lm()
-            return
-        for name in ("train_split", "text_column", "label_column"):
-            if not getattr(self, name):
-                raise UserError("{name}: must not be empty - e.g. {example!r}", name=name,
-                                example=TrainConfig.__dataclass_fields__[name].default)
-        if self.text_pair_column and self.text_pair_column == self.text_column:
-            raise UserError("text_pair_column: same as text_column - choose the second text column or leave it empty")
-        if self.label_column in (self.text_column, self.text_pair_column):
-            raise UserError("label_column: same as a text column - choose the column holding the classes")
-        self._check_best_model()
-        if self.eval_split and self.eval_split == self.train_split:
-            raise UserError("eval_split: {split!r} is also the train split, so scores would be measured on training rows "
-                            "- choose another split or leave it empty to carve one", split=self.eval_split)
-
-    def _check_causal_lm(self) -> None:
-        """A causal LM learns from text alone: no labels, no pair, loss and perplexity as its only scores."""
-        for name in ("train_split", "text_column"):
-            if not getattr(self, name):
-                raise UserError("{name}: must not be empty - e.g. {example!r}", name=name,
-                                example=TrainConfig.__dataclass_fields__[name].default)
-        if self.text_pair_column:
-            raise UserError("text_pair_column: a causal language model reads one text - leave text_pair_column empty")
-        if self.train_mode in ("head", "last_n_layers"):
-            raise UserError("train_mode: {mode} trains a new classifier head, which a causal LM has not - choose full "
-                            "or lora", mode=self.train_mode)
-        if self.metric_for_best_model != "loss":
-            raise UserError("metric_for_best_model: a causal LM is scored by its loss (perplexity = exp(loss)) - "
-                            "choose loss")
+        task_of(self).check(self)  # the task's own checks (core/tasks/): columns, train modes, scores
         self._check_best_model()
         if self.eval_split and self.eval_split == self.train_split:
             raise UserError("eval_split: {split!r} is also the train split, so scores would be measured on training rows "
@@ -222,18 +194,10 @@ class TrainConfig(TrainFields):
             self._check_run_model(owner)
         else:
             sources.resolve_model(self.model)
-        if self.task == "causal_lm" and not self.trust_remote_code:  # remote code: the run itself will say
-            from core.model.causal_lm import check_model_writes  # imports transformers: only for LM runs
-
-            check_model_writes(self.model, self.block_size)  # an encoder, or too short a context: refused now
+        task_of(self).check_access(self)  # what the task reads of the model: its head, its train mode, its length
         if settings.public and self.trust_remote_code and self.model not in settings.trusted_remote_code:
             raise UserError("trust_remote_code: this server runs no code from model repositories (only the owner's "
                             "TRUSTED_REMOTE_CODE list may) - turn it off, or run the app on your own machine")
-        if self.train_mode != "full" and not self.trust_remote_code and self.task == "classification":
-            # remote code, or a causal LM's LoRA layers (checked on its model when the run loads it): the run will say
-            from core.model.estimate import check_train_mode  # imports torch and transformers: only when needed
-
-            check_train_mode(self)  # too many layers, unknown LoRA layers: refused before the run queues
 
     def _check_run_model(self, owner: str) -> None:
         """model "run:<id>": continue from a run's saved model, which only the run's owner may do."""

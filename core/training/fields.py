@@ -11,6 +11,7 @@ from core import sources
 from core.data.source import DatasetSource
 from core.messages import N_
 from core.model.trainable import TRAIN_MODES
+from core.task_registry import DEFAULT_TASK, TASK_NAMES
 from core.tokenizer.call_settings import MAX_LENGTH_LIMIT
 from core.training.metrics import METRICS
 from core.training.setting import setting
@@ -20,7 +21,7 @@ EVAL_STRATEGIES = ("epoch", "steps", "no")
 PRECISIONS = ("auto", "fp32", "fp16", "bf16")
 BEST_MODEL_METRICS = ("loss", *METRICS)  # what "best" may mean: the lowest eval loss or the highest score
 TRACKERS = ("none", "trackio", "tensorboard")  # report_to: where the Trainer also sends its logs
-TASKS = ("classification", "causal_lm")  # sort texts into classes, or learn to continue a text (GPT-style)
+TASKS = TASK_NAMES  # sort texts into classes, or learn to continue a text (GPT-style): core.task_registry
 MODEL_SUGGESTIONS = (sources.EMBEDDED_MODEL, "bert-base-cased", "distilbert-base-uncased", "roberta-base",
                      sources.TINY_GPT, "distilgpt2", "HuggingFaceTB/SmolLM2-135M")
 LORA_LAYER_SUGGESTIONS = ("query", "key", "value", "dense", "q_proj", "k_proj", "v_proj", "o_proj", "q_lin", "v_lin",
@@ -35,7 +36,7 @@ class TrainFields:
 
     # ----------------------------------------------------------------- the task
     task: str = setting(
-        "classification", "task", "Task", "任务", choices=TASKS,
+        DEFAULT_TASK, "task", "Task", "任务", choices=TASKS,
         help="classification: sort texts into classes; causal_lm: learn to continue texts (GPT-style), measured by "
              "perplexity.",
         help_zh="classification：把文本分到类别里；causal_lm：学会续写文本（GPT 式），用困惑度衡量。")

@@ -1,9 +1,13 @@
-"""Presets: named starting configs the Train tab offers (and the tests and benchmarks reuse).
+"""Presets: named starting configs, in one registry (PRESETS) the Train tab lists, and the tests and benchmarks reuse.
 
-Each returns a fresh TrainConfig, so the checks in core.training.config apply to it like to any other.
+Each factory returns a fresh TrainConfig, so the checks in core.training.config apply to it like to any other. A new
+preset is one factory and one Preset entry: its names in both languages, its task, and what it needs.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from core import sources
 from core.model.causal_lm import RUN_PREFIX as RUN_MODEL_PREFIX
@@ -43,3 +47,42 @@ def domain_finetune_config(run_id: str, domain: str = "hotels") -> TrainConfig:
                        block_size=128, packing=True, max_train_samples=0, max_eval_samples=0, only_column="domain",
                        only_value=domain, num_train_epochs=4.0, learning_rate=5e-4, batch_size=16,
                        eval_strategy="steps", eval_steps=10, logging_steps=2, sample_prompts=list(DOMAIN_PROMPTS))
+
+
+NEEDS = ("", "hub", "selection", "pretraining")
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A starting config the Train form offers.
+
+    needs: "hub" the Hugging Face Hub (refused offline); "selection" the Datasets and Tokenizer tabs' pick fills in
+    the data; "pretraining" the visitor's latest finished tiny-GPT pretraining run, whose id the factory takes.
+    """
+
+    key: str
+    name: str
+    name_zh: str
+    task: str
+    factory: Callable[..., TrainConfig]
+    needs: str = ""
+
+    def __post_init__(self) -> None:
+        if self.needs not in NEEDS:
+            raise TypeError(f"Preset {self.key}: needs is one of {NEEDS}, not {self.needs!r}")
+
+
+PRESETS: tuple[Preset, ...] = (
+    Preset("quick", "Quick demo (embedded MiniLM + sample)", "快速演示（内置 MiniLM + 样例数据）", "classification",
+           quick_demo_config),
+    Preset("tutorial", "Tutorial recipe (bert-base-cased, yelp_review_full)", "教程配方（bert-base-cased，yelp_review_full）",
+           "classification", tutorial_config, needs="hub"),
+    Preset("selection", "From the Datasets tab", "来自“数据集”标签页", "classification", quick_demo_config,
+           needs="selection"),
+    Preset("pretrain_gpt", "Pretrain a tiny GPT (offline, a few minutes)", "预训练一个小 GPT（离线，几分钟）", "causal_lm",
+           pretrain_tiny_gpt_config),
+    Preset("domain_gpt", "Fine-tune it on one domain (hotel reviews)", "在一个领域上微调它（酒店评论）", "causal_lm",
+           domain_finetune_config, needs="pretraining"),
+)
+PRESETS_BY_KEY = {preset.key: preset for preset in PRESETS}
+DEFAULT_PRESET = PRESETS[0]

@@ -15,8 +15,11 @@ import logging
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from core.data.conversations import to_messages
 from core.messages import UserError
-from core.tokenizer.chat_masks import LOSSES
+from core.model.trainable import default_lora_targets
+from core.settings import get_settings
+from core.tokenizer.chat_masks import LOSSES, end_of_turn_id
 
 log = logging.getLogger(__name__)
 
@@ -33,13 +36,15 @@ class SFTSettings:
     max_steps: int = 60
     batch_size: int = 8
     learning_rate: float = 1e-3      # a from-scratch tiny GPT; a pretrained model wants about 1e-5 to 1e-4
+    lora_r: int = 0                  # 0: every weight trains; else LoRA adapters of this rank (alpha 2r)
     seed: int = 0
 
     def __post_init__(self) -> None:
         if self.loss not in LOSSES:
             raise UserError("loss: {value!r} is unknown - use one of {choices}", value=str(self.loss)[:40],
                             choices=", ".join(LOSSES))
-        for name, low, high in (("max_length", 16, 4096), ("max_steps", 1, 100_000), ("batch_size", 1, 512)):
+        for name, low, high in (("max_length", 16, 4096), ("max_steps", 1, 100_000), ("batch_size", 1, 512),
+                                ("lora_r", 0, 256)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
                 raise UserError("{name}: {value!r} is out of range - use {low}..{high}", name=name, value=value,
@@ -60,6 +65,30 @@ def sft_dataset(conversations, loss: str):
     return Dataset.from_dict({"messages": rows})
 
 
+def select_conversations(config) -> tuple:
+    """A run's (train, eval) as `messages` datasets: the dataset's conversational format converted (a malformed row
+    is named), eval carved out of train when there is no eval split, both capped by max_*_samples."""
+    from core.data.loading import load_source  # reads the data: only when a run prepares it
+
+    dsd = load_source(config.dataset)
+    for field, split in (("train_split", config.train_split), ("eval_split", config.eval_split)):
+        if split and split not in dsd:
+            raise UserError("{field}: split {split!r} not found - choose one of {choices}", field=field, split=split,
+                            choices=", ".join(dsd))
+    train = dsd[config.train_split]
+    if config.eval_split:
+        eval_set = dsd[config.eval_split]
+    else:
+        parts = train.train_test_split(test_size=config.eval_fraction, seed=config.seed)
+        train, eval_set = parts["train"], parts["test"]
+    train = _cap(train, get_settings().train_rows(config.max_train_samples), config.seed)
+    return to_messages(train), to_messages(_cap(eval_set, config.max_eval_samples, config.seed))
+
+
+def _cap(dataset, limit: int, seed: int):
+    return dataset.shuffle(seed=seed).select(range(limit)) if limit and len(dataset) > limit else dataset
+
+
 def sft_arguments(settings: SFTSettings, output_dir: Path):
     """The SFTConfig of a run: a GPU where there is one (bf16 where it has it), else the CPU; no hub, no tracker,
     no checkpoints."""
@@ -77,35 +106,53 @@ def sft_arguments(settings: SFTSettings, output_dir: Path):
         logging_steps=10, disable_tqdm=True, dataset_num_proc=None)
 
 
-def run_sft(model_dir: str | Path, train, output_dir: str | Path, settings: SFTSettings | None = None) -> dict:
-    """Fine-tune the chat model in model_dir on `train` (a messages dataset) and save it in output_dir.
-    Returns {"train_loss", "steps", "mean_token_accuracy", "settings"}."""
+def build_sft_trainer(model_dir: str | Path, train, output_dir: str | Path, settings: SFTSettings):
+    """TRL's SFTTrainer for the chat model in model_dir and `train` (a messages dataset), prepared as settings say."""
     from transformers import AutoModelForCausalLM, AutoTokenizer  # slow import, deferred to first use
     from trl import SFTTrainer
 
-    settings = settings or SFTSettings()
     tok = AutoTokenizer.from_pretrained(str(model_dir))
     if not tok.chat_template:
         raise UserError("{model} has no chat template, so SFT cannot lay out its conversations - choose a chat "
                         "model (e.g. the tiny GPT, which has ChatML) or add a template", model=str(model_dir)[-80:])
     model = AutoModelForCausalLM.from_pretrained(str(model_dir))
-    trainer = SFTTrainer(model=model, args=sft_arguments(settings, Path(output_dir)),
-                         train_dataset=sft_dataset(train, settings.loss), processing_class=tok)
+    return SFTTrainer(model=model, args=sft_arguments(settings, Path(output_dir)),
+                      train_dataset=sft_dataset(train, settings.loss), processing_class=tok,
+                      peft_config=_lora(model, settings.lora_r))
+
+
+def run_sft(model_dir: str | Path, train, output_dir: str | Path, settings: SFTSettings | None = None) -> dict:
+    """Fine-tune the chat model in model_dir on `train` (a messages dataset) and save it (or its LoRA adapter) in
+    output_dir. Returns {"train_loss", "steps", "mean_token_accuracy", "settings", "model" (the trained model)}."""
+    settings = settings or SFTSettings()
+    trainer = build_sft_trainer(model_dir, train, output_dir, settings)
     result = trainer.train()
     trainer.save_model(str(output_dir))
-    tok.save_pretrained(str(output_dir))
+    trainer.processing_class.save_pretrained(str(output_dir))
     accuracy = [entry["mean_token_accuracy"] for entry in trainer.state.log_history if "mean_token_accuracy" in entry]
     log.info("SFT %s: %d steps, loss %.3f", settings.loss, result.global_step, result.training_loss)
     return {"train_loss": result.training_loss, "steps": result.global_step,
-            "mean_token_accuracy": accuracy[-1] if accuracy else None, "settings": asdict(settings)}
+            "mean_token_accuracy": accuracy[-1] if accuracy else None, "settings": asdict(settings),
+            "model": trainer.model}
+
+
+def _lora(model, rank: int):
+    """LoRA adapters on the architecture's usual layers (core.model.trainable), or None to train every weight."""
+    if not rank:
+        return None
+    from peft import LoraConfig  # slow import (peft), deferred to first use
+
+    return LoraConfig(task_type="CAUSAL_LM", r=rank, lora_alpha=2 * rank, lora_dropout=0.05,
+                      target_modules=default_lora_targets(model))
 
 
 def chat_answers(model, tok, conversations, max_new_tokens: int = MAX_NEW_TOKENS) -> list[dict]:
-    """Greedy answers to each conversation's turns before its last answer: {answer, stopped, expected, correct}.
-    stopped: the model ended its turn (an end-of-turn or end-of-text token) within max_new_tokens."""
+    """Greedy answers to each conversation's turns before its last answer: {answer, stopped, ended_text, expected,
+    correct}. stopped: the model ended its turn with the template's end-of-turn token within max_new_tokens;
+    ended_text: it wrote the end-of-text token instead (a pretrained model's stop, not a chat turn's)."""
     import torch  # slow import, deferred to first use
 
-    stops = _stop_ids(model, tok)
+    stops, turn_end = _stop_ids(model, tok), end_of_turn_id(tok)
     results = []
     model.eval()
     for turns in conversations["messages"]:
@@ -114,22 +161,25 @@ def chat_answers(model, tok, conversations, max_new_tokens: int = MAX_NEW_TOKENS
             out = model.generate(**ids, max_new_tokens=max_new_tokens, do_sample=False, eos_token_id=stops,
                                  pad_token_id=tok.pad_token_id if tok.pad_token_id is not None else stops[0])
         new = out[0][ids["input_ids"].shape[1]:].tolist()
-        stopped = bool(new) and new[-1] in stops
-        answer = tok.decode(new[:-1] if stopped else new, skip_special_tokens=True).strip()
+        ended = bool(new) and new[-1] in stops
+        answer = tok.decode(new[:-1] if ended else new, skip_special_tokens=True).strip()
         expected = turns[-1]["content"].strip()
-        results.append({"answer": answer, "stopped": stopped, "expected": expected, "correct": answer == expected})
+        stopped = ended and (turn_end is None or new[-1] == turn_end)
+        results.append({"answer": answer, "stopped": stopped, "ended_text": ended and not stopped,
+                        "expected": expected, "correct": answer == expected})
     return results
 
 
 def _stop_ids(model, tok) -> list[int]:
-    """Every token that ends a turn: the generation config's eos ids and the tokenizer's eos."""
+    """Every token that ends generation: the generation config's eos ids, the tokenizer's eos, the end of turn."""
     configured = model.generation_config.eos_token_id
     ids = list(configured) if isinstance(configured, (list, tuple)) else [configured]
-    return [i for i in dict.fromkeys(ids + [tok.eos_token_id]) if i is not None]
+    return [i for i in dict.fromkeys(ids + [tok.eos_token_id, end_of_turn_id(tok)]) if i is not None]
 
 
 def score_answers(results: list[dict]) -> dict:
-    """The share of answers that stop and the share that are right."""
+    """The share of answers that stop at the end-of-turn token, that end the text instead, and that are right."""
     count = max(len(results), 1)
     return {"stop_rate": sum(r["stopped"] for r in results) / count,
+            "end_of_text_rate": sum(r.get("ended_text", False) for r in results) / count,
             "accuracy": sum(r["correct"] for r in results) / count, "answers": len(results)}

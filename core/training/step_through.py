@@ -22,11 +22,10 @@ from cachetools import TTLCache
 
 from core import sources
 from core.messages import UserError, say
-from core.model.checkpoints import check_max_length, load_classifier
+from core.model.checkpoints import check_max_length, load_classifier, load_model_tokenizer, model_location
 from core.model.estimate import check_classification
 from core.model.trainable import apply_train_mode
 from core.settings import get_settings
-from core.sources import resolve_model
 from core.training.config import TrainConfig
 from core.training.prepare import prepare_data
 
@@ -82,7 +81,7 @@ def _check_size(config: TrainConfig) -> None:
     from transformers import AutoConfig, AutoModelForSequenceClassification
 
     with init_empty_weights():
-        empty = AutoModelForSequenceClassification.from_config(AutoConfig.from_pretrained(resolve_model(config.model)))
+        empty = AutoModelForSequenceClassification.from_config(AutoConfig.from_pretrained(model_location(config.model)))
     count = sum(p.numel() for p in empty.parameters())
     if count > PUBLIC_MAX_PARAMETERS:
         raise UserError("Step through: {model} has {count} M parameters, more than this server steps through "
@@ -127,16 +126,14 @@ def prepare(config: TrainConfig) -> Walk:
     """Tokenizer, data, one batch, model and optimizer for config, on the CPU."""
     from transformers import AutoConfig, set_seed  # slow import, deferred to first use
 
-    from core.training.trainer import load_tokenizer  # imports the Trainer machinery: only when stepping through
-
     if not get_settings().training_enabled:
         raise UserError("Training is turned off on this server (TRAINING_ENABLED=0): "
                         "run the app on your own machine to train")
     config, notes = bounded(config, get_settings().public)
     _check_size(config)
     set_seed(config.seed)
-    tokenizer = load_tokenizer(config)
-    model_config = AutoConfig.from_pretrained(resolve_model(config.model), trust_remote_code=config.trust_remote_code)
+    tokenizer = load_model_tokenizer(config.model, config.trust_remote_code)
+    model_config = AutoConfig.from_pretrained(model_location(config.model), trust_remote_code=config.trust_remote_code)
     check_max_length(config.model, config.max_length, model_config, tokenizer)
     data = prepare_data(config, tokenizer)
     batch = _draw_batch(config, data)

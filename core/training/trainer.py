@@ -14,18 +14,14 @@ import threading
 from pathlib import Path
 
 from core.messages import UserError
-from core.model.causal_lm import check_causal_lm, load_causal_lm, model_location
-from core.model.checkpoints import check_max_length, load_classifier
+from core.model.checkpoints import load_model_tokenizer, model_location
 from core.model.saved import save_run_model
 from core.model.trainable import apply_train_mode
 from core.runs.store import RunStore, get_store
 from core.settings import get_settings
+from core.task_registry import task_of
 from core.training import distributed
-from core.tokenizer.loading import ensure_pad_token
 from core.training.config import TrainConfig
-from core.training.metrics import make_compute_metrics
-from core.training.prepare import prepare_data
-from core.training.prepare_lm import prepare_lm_data
 from core.training.recorder import MetricsRecorder
 from core.training.rules import MAX_GRAD_NORM, greater_is_better
 
@@ -54,23 +50,12 @@ def resolve_precision(precision: str) -> str:
     return precision
 
 
-def load_tokenizer(config: TrainConfig):
-    """The model's tokenizer; one without a pad token (GPT-2) pads with its end-of-text token."""
-    from transformers import AutoTokenizer  # slow import, deferred to first use
-
-    tokenizer = AutoTokenizer.from_pretrained(model_location(config.model), trust_remote_code=config.trust_remote_code)
-    fix = ensure_pad_token(tokenizer, add=True)
-    if fix:  # the pad-token lesson: say what was done, as the tutorials do it by hand
-        log.info("the tokenizer had no pad token: %s", "pad_token = eos_token" if fix == "eos" else "added [PAD]")
-    return tokenizer
-
-
 def training_arguments(config: TrainConfig, run_dir: Path, precision: str):
     """TrainingArguments for the config; checkpoints follow the eval rhythm so a resume loses little."""
     import torch  # slow import, deferred to first use
-    from transformers import TrainingArguments
 
-    accepted = inspect.signature(TrainingArguments.__init__).parameters
+    arguments = task_of(config).arguments_class()  # TrainingArguments, or a subclass of it (TRL's SFTConfig)
+    accepted = inspect.signature(arguments.__init__).parameters
     steps = config.eval_strategy == "steps"
     kwargs = dict(
         output_dir=str(run_dir), per_device_train_batch_size=config.batch_size,
@@ -86,13 +71,14 @@ def training_arguments(config: TrainConfig, run_dir: Path, precision: str):
         dataloader_num_workers=0, dataloader_pin_memory=torch.cuda.is_available(),
     )
     kwargs.update(best_model_arguments(config), **tracking_arguments(config, run_dir, accepted))
+    kwargs.update(task_of(config).argument_overrides(config))  # e.g. SFTConfig's loss masks and packing
     # transformers 5 renamed these; keep older versions working too.
     if "group_by_length" in accepted:
         kwargs.update(group_by_length=config.group_by_length, warmup_ratio=config.warmup_ratio)
     else:
         kwargs.update(train_sampling_strategy="group_by_length" if config.group_by_length else "random",
                       warmup_steps=config.warmup_ratio)
-    return TrainingArguments(**kwargs)
+    return arguments(**kwargs)
 
 
 def best_model_arguments(config: TrainConfig) -> dict:
@@ -154,7 +140,7 @@ def run(config: TrainConfig, run_dir, *, callbacks=(), stop_event: threading.Eve
     there is none). recorder: a MetricsRecorder to fill (the job manager reads it live); by default one that
     appends to the run's metrics.jsonl.
     """
-    from transformers import AutoConfig, PrinterCallback, Trainer, set_seed  # slow import, deferred to first use
+    from transformers import AutoConfig, PrinterCallback, set_seed  # slow import, deferred to first use
 
     from core.training.callbacks import MetricsCallback, StopCallback  # imports transformers: only when training
 
@@ -170,24 +156,20 @@ def run(config: TrainConfig, run_dir, *, callbacks=(), stop_event: threading.Eve
     checkpoint = store.latest_checkpoint(run_id) if resume else None
     precision = resolve_precision(config.precision)
     set_seed(config.seed)
-    tokenizer = load_tokenizer(config)
+    tokenizer = load_model_tokenizer(config.model, config.trust_remote_code)
     model_config = AutoConfig.from_pretrained(model_location(config.model), trust_remote_code=config.trust_remote_code)
-    lm = config.task == "causal_lm"
-    if lm:
-        check_causal_lm(config.model, model_config)
-    check_max_length(config.model, config.block_size if lm else config.max_length, model_config, tokenizer,
-                     "block_size" if lm else "max_length")
-    data = prepare_lm_data(config, tokenizer) if lm else prepare_data(config, tokenizer)
+    task = task_of(config)  # its data, model, scores and callbacks (core/tasks/)
+    task.check_model(config, model_config, tokenizer)
+    data = task.prepare_data(config, tokenizer)
     _check_planned_steps(config, len(data.train), distributed.state().num_processes)
-    model = load_causal_lm(config.model, tokenizer, config.trust_remote_code) if lm else \
-        load_classifier(config.model, data.label_names, tokenizer, config.trust_remote_code)
-    model = apply_train_mode(model, config)  # full, head, last_n_layers or lora (core.model.trainable)
-    trainer = Trainer(
+    model = apply_train_mode(task.load_model(config, data, tokenizer), config)  # full, head, last_n_layers or lora
+    write_samples = functools.partial(store.append_samples, run_id) if main else None
+    trainer = task.trainer_class()(
         model=model,
         args=training_arguments(config, run_dir, precision), data_collator=data.collator,
         train_dataset=data.train, eval_dataset=data.eval, processing_class=tokenizer,
-        compute_metrics=None if lm else make_compute_metrics(config.metrics, data.num_labels),
-        callbacks=[*lm_callbacks(config, recorder, store, run_id, main), MetricsCallback(recorder),
+        compute_metrics=task.compute_metrics(config, data),
+        callbacks=[*task.callbacks(config, recorder, write_samples), MetricsCallback(recorder),
                    StopCallback(stop_event), *training_callbacks(config), *callbacks])
     trainer.remove_callback(PrinterCallback)  # the recorder keeps the logs; stdout stays for results
     _send_tensorboard_to_run_folder(trainer, store, run_id)
@@ -202,22 +184,12 @@ def run(config: TrainConfig, run_dir, *, callbacks=(), stop_event: threading.Eve
     result["best_step"] = trainer.state.best_global_step if config.load_best_model_at_end else None
     if stop_event.is_set() and trainer.state.global_step < trainer.state.max_steps:
         return result
-    recorder.set_final(_with_perplexity(config, _final(trainer, result["best_step"])))
+    recorder.set_final(task.finish_metrics(_final(trainer, result["best_step"])))
     if main:
         store.write_eval(run_id, "final", recorder.final)
     if config.save_model:  # the whole model, or a LoRA run's adapter (core.model.saved)
         save_run_model(trainer, store, run_id, config, data.label_names, model_config.vocab_size)
     return {**result, "final": recorder.final, "state": "done"}
-
-
-def lm_callbacks(config: TrainConfig, recorder, store: RunStore, run_id: str, main: bool) -> list:
-    """A causal LM run: perplexity beside each eval loss (before the recorder sees it) and samples at evaluations."""
-    if config.task != "causal_lm":
-        return []
-    from core.training.lm_callbacks import PerplexityCallback, SamplesCallback  # imports transformers: LM runs only
-
-    write = functools.partial(store.append_samples, run_id) if main else None
-    return [PerplexityCallback(), SamplesCallback(recorder, config.sample_prompts, write)]
 
 
 def _check_planned_steps(config: TrainConfig, train_rows: int, processes: int = 1) -> None:
@@ -237,18 +209,10 @@ def _baseline(trainer, config, store: RunStore, run_id: str, recorder, main: boo
         metrics = trainer.evaluate()
     finally:
         recorder.set_phase("train")
-    metrics = _with_perplexity(config, {k: v for k, v in metrics.items() if k.startswith("eval_")})
+    metrics = task_of(config).finish_metrics({k: v for k, v in metrics.items() if k.startswith("eval_")})
     if main:
         store.write_eval(run_id, "baseline", metrics)
     return metrics
-
-
-def _with_perplexity(config: TrainConfig, metrics: dict) -> dict:
-    if config.task != "causal_lm":
-        return metrics
-    from core.training.lm_callbacks import with_perplexity  # imports transformers: LM runs only
-
-    return with_perplexity(metrics)
 
 
 def _final(trainer, best_step: int | None = None) -> dict:

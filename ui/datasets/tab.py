@@ -74,9 +74,11 @@ def build_datasets_tab(selection: gr.State) -> DatasetsTab:
         labels_plot = gr.Plot(label=t("ds.labels_plot"))
         lengths_plot = gr.Plot(label=t("ds.lengths_plot"))
 
-    tab = DatasetsTab(selection, source_radio, hub_id_dd, config_tb, split_tb, file_up, load_btn, summary_md, split_dd,
-                      text_cols_dd, label_col_dd, n_rows_sl, seed_nb, resample_btn, sample_df, schema_df,
-                      labels_plot, lengths_plot, gr.JSON(visible=False))
+    tab = DatasetsTab(selection=selection, source_radio=source_radio, hub_id_dd=hub_id_dd, config_tb=config_tb,
+                      split_tb=split_tb, file_up=file_up, load_btn=load_btn, summary_md=summary_md, split_dd=split_dd,
+                      text_cols_dd=text_cols_dd, label_col_dd=label_col_dd, n_rows_sl=n_rows_sl, seed_nb=seed_nb,
+                      resample_btn=resample_btn, sample_df=sample_df, schema_df=schema_df, labels_plot=labels_plot,
+                      lengths_plot=lengths_plot, source_json=gr.JSON(visible=False))
     _wire(tab)
     source_radio.change(lambda kind: (gr.update(visible=kind == SOURCE_HUB), gr.update(visible=kind == SOURCE_FILE)),
                         source_radio, [hub_group, file_up], api_visibility="private", queue=False)

@@ -23,12 +23,9 @@ from ui.setting_widgets import widget
 
 
 @dataclass
-class ModelTab:
-    selection: gr.State  # the session's Selection (ui.state): its class names label the untrained head
-    model_dd: gr.Dropdown
-    load_btn: gr.Button
-    config_md: gr.Markdown
-    tree_html: gr.HTML
+class Heads:
+    """Every AutoModel* head on a text: the texts, the table and the two untrained heads' answers."""
+
     text_tb: gr.Textbox
     mask_tb: gr.Textbox
     run_btn: gr.Button
@@ -38,6 +35,32 @@ class ModelTab:
     probs_md: gr.Markdown
     guesses_label: gr.Label
     guesses_md: gr.Markdown
+
+
+def _build_heads(text: str) -> Heads:
+    with gr.Row():
+        text_tb = gr.Textbox(text, lines=2, max_lines=6, label=t("model.text"), info=t("model.text.info"))
+        mask_tb = gr.Textbox(DEFAULT_MASK_TEXT, lines=2, max_lines=6, label=t("model.mask"), info=t("model.mask.info"))
+    run_btn = gr.Button(t("model.run"), variant="primary")
+    heads_df = gr.Dataframe(headers=view.HEAD_COLUMNS, label=t("model.heads"), interactive=False, wrap=True,
+                            column_widths=["19%", "17%", "26%", "19%", "19%"])
+    new_md = gr.Markdown()
+    with gr.Row():
+        with gr.Column():
+            probs_label, probs_md = gr.Label(label=t("model.probs")), gr.Markdown()
+        with gr.Column():
+            guesses_label, guesses_md = gr.Label(label=t("model.guesses")), gr.Markdown()
+    return Heads(text_tb=text_tb, mask_tb=mask_tb, run_btn=run_btn, heads_df=heads_df, new_md=new_md,
+                 probs_label=probs_label, probs_md=probs_md, guesses_label=guesses_label, guesses_md=guesses_md)
+
+
+@dataclass
+class ModelTab(Heads):
+    selection: gr.State  # the session's Selection (ui.state): its class names label the untrained head
+    model_dd: gr.Dropdown
+    load_btn: gr.Button
+    config_md: gr.Markdown
+    tree_html: gr.HTML
     mode_radio: gr.Radio
     last_nb: gr.Number
     lora_r_nb: gr.Number
@@ -54,26 +77,6 @@ class ModelTab:
         """Copy another tab's text box into this one as it changes (the Tokenizer tab's text)."""
         component.change(lambda text: text, component, self.text_tb, api_visibility="private",
                          show_progress="hidden")
-
-
-def _build_heads(text: str) -> dict:
-    w = {}
-    with gr.Row():
-        w["text_tb"] = gr.Textbox(text, lines=2, max_lines=6, label=t("model.text"), info=t("model.text.info"))
-        w["mask_tb"] = gr.Textbox(DEFAULT_MASK_TEXT, lines=2, max_lines=6, label=t("model.mask"),
-                                  info=t("model.mask.info"))
-    w["run_btn"] = gr.Button(t("model.run"), variant="primary")
-    w["heads_df"] = gr.Dataframe(headers=view.HEAD_COLUMNS, label=t("model.heads"), interactive=False, wrap=True,
-                                 column_widths=["19%", "17%", "26%", "19%", "19%"])
-    w["new_md"] = gr.Markdown()
-    with gr.Row():
-        with gr.Column():
-            w["probs_label"] = gr.Label(label=t("model.probs"))
-            w["probs_md"] = gr.Markdown()
-        with gr.Column():
-            w["guesses_label"] = gr.Label(label=t("model.guesses"))
-            w["guesses_md"] = gr.Markdown()
-    return w
 
 
 def _build_what_to_train() -> dict:
@@ -96,8 +99,12 @@ def build_model_tab(selection: gr.State, text: str) -> ModelTab:
     config_md = gr.Markdown()
     with gr.Accordion(t("model.tree"), open=False):
         tree = gr.HTML(css_template=view.TREE_CSS, padding=True)
-    tab = ModelTab(selection, model_dd, load_btn, config_md, tree, **_build_heads(text), **_build_what_to_train(),
-                   filled=gr.State(False))
+    heads, estimate_widgets = _build_heads(text), _build_what_to_train()  # by ModelTab's field names
+    tab = ModelTab(selection=selection, model_dd=model_dd, load_btn=load_btn, config_md=config_md, tree_html=tree,
+                   text_tb=heads.text_tb, mask_tb=heads.mask_tb, run_btn=heads.run_btn, heads_df=heads.heads_df,
+                   new_md=heads.new_md, probs_label=heads.probs_label, probs_md=heads.probs_md,
+                   guesses_label=heads.guesses_label, guesses_md=heads.guesses_md, filled=gr.State(False),
+                   **estimate_widgets)
     for api_name, fn in API_ENDPOINTS.items():  # before the private events, which take names from their fns
         gr.api(fn, api_name=api_name)
     _wire(tab)
@@ -115,9 +122,9 @@ def _wire(tab: ModelTab) -> None:
             estimate, tab.estimate_inputs, tab.estimate_md, show_progress="hidden", **private)
     for trigger in (tab.run_btn.click, tab.text_tb.submit, tab.mask_tb.submit):
         trigger(bind(run_heads, tab), heads_inputs, heads_outputs, trigger_mode="always_last", **private)
-    for widget in tab.estimate_inputs[1:]:
-        widget.change(estimate, tab.estimate_inputs, tab.estimate_md, show_progress="hidden",
-                      trigger_mode="always_last", **private)
+    for control in tab.estimate_inputs[1:]:
+        control.change(estimate, tab.estimate_inputs, tab.estimate_md, show_progress="hidden",
+                       trigger_mode="always_last", **private)
 
 
 def fill_when_opened(panel: gr.Tab, tab: ModelTab) -> None:

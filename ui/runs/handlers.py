@@ -24,6 +24,7 @@ from core.results import generate as generation
 from core.results.examples import may_read_texts
 from core.results import predict as prediction
 from core.settings import get_settings
+from core.task_registry import DEFAULT_TASK, get_task, task_of
 from core.training.config import TrainConfig
 from ui import charts, identity, lessons
 from ui.errors import error, shows_errors
@@ -106,11 +107,10 @@ def compare_runs(run_ids: list[str] | None, x_axis: str = "step"):
     tasks = set()
     for run_id in (run_ids or [])[:MAX_COMPARED]:
         records[_curve_name(run_id, set(records))] = _store().read_metrics(run_id)
-        tasks.add(_store().read_config(run_id).get("task", "classification"))
-    if tasks == {"causal_lm"}:  # causal LMs have no accuracy: their eval curve is perplexity
-        score = charts.overlay_figure(records, "eval|baseline", "eval_perplexity", msg("chart.eval_perplexity"), x_axis)
-        return score, charts.overlay_figure(records, "train", "loss", msg("chart.train_loss"), x_axis)
-    return (charts.overlay_figure(records, "eval|baseline", "eval_accuracy", msg("chart.eval_accuracy"), x_axis),
+        tasks.add(task_of(_store().read_config(run_id)).compare_metric)
+    # runs of one task share its eval curve (a causal LM's perplexity); a mix falls back to the default task's
+    metric = tasks.pop() if len(tasks) == 1 else get_task(DEFAULT_TASK).compare_metric
+    return (charts.overlay_figure(records, "eval|baseline", metric, msg(f"chart.{metric}"), x_axis),
             charts.overlay_figure(records, "train", "loss", msg("chart.train_loss"), x_axis))
 
 

@@ -17,14 +17,74 @@ from ui.runs.handlers import (FORM_CHOICES, compare_view, delete_run, download_m
                               show_examples_now, show_run_lessons, sign_in_admin)
 
 
+@dataclass
+class WriteBlock:
+    """Try it for a causal LM run: the prompt continued by the fine-tuned model and by the model it started from."""
+
+    prompt_tb: gr.Textbox
+    tokens_sl: gr.Slider
+    temp_sl: gr.Slider
+    topk_sl: gr.Slider
+    topp_sl: gr.Slider
+    greedy_cb: gr.Checkbox
+    write_btn: gr.Button
+    tuned_text: gr.Textbox
+    base_text: gr.Textbox
+
+    @property
+    def inputs(self) -> list:
+        """The prompt and the decoding settings, in generate_from_ui's order after the run."""
+        return [self.prompt_tb, self.tokens_sl, self.temp_sl, self.topk_sl, self.topp_sl, self.greedy_cb]
+
+
+def _build_write() -> WriteBlock:
+    with gr.Accordion(t("runs.write_h"), open=False):
+        prompt_tb = gr.Textbox(label=t("runs.prompt"), placeholder="The hotel", lines=2)
+        with gr.Row():
+            tokens_sl = gr.Slider(1, MAX_NEW_TOKENS, value=40, step=1, label="max_new_tokens",
+                                  info=t("runs.tokens.info"))
+            temp_sl = gr.Slider(0.05, 2.0, value=0.8, step=0.05, label="temperature", info=t("runs.temp.info"))
+            topk_sl = gr.Slider(0, 200, value=50, step=1, label="top_k", info=t("runs.topk.info"))
+            topp_sl = gr.Slider(0.05, 1.0, value=0.95, step=0.05, label="top_p", info=t("runs.topp.info"))
+            greedy_cb = gr.Checkbox(False, label=t("runs.greedy"), info=t("runs.greedy.info"))
+        write_btn = gr.Button(t("runs.write"), variant="primary")
+        with gr.Row():
+            tuned_text = gr.Textbox(label=t("runs.tuned"), lines=4, interactive=False)
+            base_text = gr.Textbox(label=t("runs.write_base"), lines=4, interactive=False)
+    return WriteBlock(prompt_tb=prompt_tb, tokens_sl=tokens_sl, temp_sl=temp_sl, topk_sl=topk_sl, topp_sl=topp_sl,
+                      greedy_cb=greedy_cb, write_btn=write_btn, tuned_text=tuned_text, base_text=base_text)
+
 
 @dataclass
-class RunsTab:
+class Compare:
+    """The list of runs and their curves overlaid."""
+
     refresh_btn: gr.Button
     runs_df: gr.Dataframe
     compare_dd: gr.Dropdown
+    xaxis_radio: gr.Radio
     acc_plot: gr.Plot
     loss_plot: gr.Plot
+    diff_df: gr.Dataframe
+
+
+def _build_compare() -> Compare:
+    refresh_btn = gr.Button(t("runs.refresh"), size="sm")
+    runs_df = gr.Dataframe(label=t("runs.table"), interactive=False)
+    compare_dd = gr.Dropdown([], multiselect=True, label=t("runs.compare"), info=t("runs.compare.info"))
+    xaxis_radio = gr.Radio(list(X_AXES), value="step", label=t("runs.xaxis"), info=t("runs.xaxis.info"))
+    with gr.Row():
+        acc_plot = gr.Plot(charts.empty_figure("eval accuracy"), label=t("runs.acc_plot"))
+        loss_plot = gr.Plot(charts.empty_figure("train loss"), label=t("runs.loss_plot"))
+    diff_df = gr.Dataframe(label=t("runs.diff"), interactive=False, elem_id="config-diff")
+    return Compare(refresh_btn=refresh_btn, runs_df=runs_df, compare_dd=compare_dd, xaxis_radio=xaxis_radio,
+                   acc_plot=acc_plot, loss_plot=loss_plot, diff_df=diff_df)
+
+
+@dataclass
+class TryIt:
+    """A run's model on the visitor's text, next to its base model with a random head."""
+
     run_dd: gr.Dropdown
     text_tb: gr.Textbox
     pair_tb: gr.Textbox
@@ -32,6 +92,28 @@ class RunsTab:
     tuned_label: gr.Label
     base_label: gr.Label
     predict_md: gr.Markdown
+
+
+def _build_try() -> TryIt:
+    gr.Markdown(t("runs.try_h"))
+    run_dd = gr.Dropdown([], label=t("runs.run"), info=t("runs.run.info"))
+    with gr.Row():
+        text_tb = gr.Textbox(label=t("runs.text"), placeholder=t("runs.text.ph"), lines=2, scale=3)
+        pair_tb = gr.Textbox(label=t("runs.pair"), info=t("runs.pair.info"), lines=2, scale=2)
+    predict_btn = gr.Button(t("runs.predict"), variant="primary")
+    with gr.Row():
+        tuned_label, base_label = gr.Label(label=t("runs.tuned")), gr.Label(label=t("runs.base"))
+    predict_md = gr.Markdown()
+    gr.Markdown(t("runs.base_note"))
+    return TryIt(run_dd=run_dd, text_tb=text_tb, pair_tb=pair_tb, predict_btn=predict_btn, tuned_label=tuned_label,
+                 base_label=base_label, predict_md=predict_md)
+
+
+@dataclass
+class Export:
+    """The run as code (three forms), a script zip and a model zip."""
+
+    form_radio: gr.Radio
     gpus_sl: gr.Slider
     code_btn: gr.Button
     script_zip_btn: gr.Button
@@ -40,6 +122,30 @@ class RunsTab:
     commands_code: gr.Code
     script_file: gr.File
     zip_file: gr.File
+
+
+def _build_export() -> Export:
+    gr.Markdown(t("runs.export_h"))
+    form_radio = gr.Radio(FORM_CHOICES, value="trainer", label=t("runs.form"), info=t("runs.form.info"))
+    with gr.Row():
+        gpus_sl = gr.Slider(1, 8, value=2, step=1, label=t("runs.gpus"), info=t("runs.gpus.info"))
+        code_btn = gr.Button(t("runs.show_code"))
+        script_zip_btn = gr.Button(t("runs.script_zip"))
+        zip_btn = gr.Button(t("runs.zip"))
+    script_code = gr.Code(language="python", label=t("runs.script"), interactive=False)
+    commands_code = gr.Code(language="shell", label=t("runs.commands"), interactive=False)
+    with gr.Row():
+        script_file = gr.File(label=t("runs.script_file"), interactive=False)
+        zip_file = gr.File(label=t("runs.zip_file"), interactive=False)
+    return Export(form_radio=form_radio, gpus_sl=gpus_sl, code_btn=code_btn, script_zip_btn=script_zip_btn,
+                  zip_btn=zip_btn, script_code=script_code, commands_code=commands_code, script_file=script_file,
+                  zip_file=zip_file)
+
+
+@dataclass
+class OwnerActions:
+    """Push and delete (the run's owner only), and the server owner's key."""
+
     repo_tb: gr.Textbox
     token_tb: gr.Textbox
     push_btn: gr.Button
@@ -49,25 +155,46 @@ class RunsTab:
     admin_tb: gr.Textbox
     admin_btn: gr.Button
     admin_md: gr.Markdown
-    xaxis_radio: gr.Radio
-    diff_df: gr.Dataframe
+
+
+def _build_owner_actions() -> OwnerActions:
+    with gr.Row():
+        repo_tb = gr.Textbox(label=t("runs.repo"), placeholder=t("runs.repo.ph"), info=t("runs.repo.info"))
+        token_tb = gr.Textbox(label=t("runs.token"), type="password", info=t("runs.token.info"))
+    push_btn, push_md = gr.Button(t("runs.push")), gr.Markdown()
+    gr.Markdown(t("runs.delete_h"))
+    with gr.Row():
+        confirm_cb = gr.Checkbox(False, label=t("runs.confirm_cb"), info=t("runs.confirm_cb.info"))
+        delete_btn = gr.Button(t("runs.delete"), variant="stop")
+    with gr.Accordion(t("runs.admin_h"), open=False):
+        with gr.Row():
+            admin_tb = gr.Textbox(label=t("runs.admin_key"), info=t("runs.admin_key.info"), type="password")
+            admin_btn = gr.Button(t("runs.admin_btn"))
+        admin_md = gr.Markdown()
+    return OwnerActions(repo_tb=repo_tb, token_tb=token_tb, push_btn=push_btn, push_md=push_md, confirm_cb=confirm_cb,
+                        delete_btn=delete_btn, admin_tb=admin_tb, admin_btn=admin_btn, admin_md=admin_md)
+
+
+@dataclass
+class RunsTab(Compare, TryIt, Export, OwnerActions):
+    """The Runs tab: its panels' components (the blocks above) and the lessons and write panels."""
+
     diagnosis: lessons.DiagnosisBlock
     examples: lessons.ExamplesBlock
     examples_btn: gr.Button
-    form_radio: gr.Radio | None = None  # which exported form Show code and the script zip give
-    write: dict | None = None  # Try it for a causal LM run: prompt, decoding settings, the two continuations
+    write: WriteBlock  # Try it for a causal LM run: prompt, decoding settings, the two continuations
 
     @property
     def tuned_text(self) -> gr.Textbox:
-        return self.write["tuned_text"]
+        return self.write.tuned_text
 
     @property
     def base_text(self) -> gr.Textbox:
-        return self.write["base_text"]
+        return self.write.base_text
 
     @property
     def retry_state(self) -> gr.State:
-        """Set by a "try again with" button: the Train tab fills its form from it (app.py wires it)."""
+        """Set by a "try again with" button: the Train tab fills its form from it (Page.retry)."""
         return self.diagnosis.retry_state
 
     @property
@@ -87,90 +214,29 @@ class RunsTab:
                          show_progress="hidden")
 
 
-def _build_write() -> dict:
-    """Try it for a causal LM run: the prompt continued by the fine-tuned model and by the model it started from."""
-    w = {}
-    with gr.Accordion(t("runs.write_h"), open=False):
-        w["prompt_tb"] = gr.Textbox(label=t("runs.prompt"), placeholder="The hotel", lines=2)
-        with gr.Row():
-            w["tokens_sl"] = gr.Slider(1, MAX_NEW_TOKENS, value=40, step=1, label="max_new_tokens",
-                                       info=t("runs.tokens.info"))
-            w["temp_sl"] = gr.Slider(0.05, 2.0, value=0.8, step=0.05, label="temperature", info=t("runs.temp.info"))
-            w["topk_sl"] = gr.Slider(0, 200, value=50, step=1, label="top_k", info=t("runs.topk.info"))
-            w["topp_sl"] = gr.Slider(0.05, 1.0, value=0.95, step=0.05, label="top_p", info=t("runs.topp.info"))
-            w["greedy_cb"] = gr.Checkbox(False, label=t("runs.greedy"), info=t("runs.greedy.info"))
-        w["write_btn"] = gr.Button(t("runs.write"), variant="primary")
-        with gr.Row():
-            w["tuned_text"] = gr.Textbox(label=t("runs.tuned"), lines=4, interactive=False)
-            w["base_text"] = gr.Textbox(label=t("runs.write_base"), lines=4, interactive=False)
-    return w
-
-
 def build_runs_tab() -> RunsTab:
     """Lay out the Runs tab inside an open gr.Tab and wire its events (runs carry their own config)."""
-    w = {"refresh_btn": gr.Button(t("runs.refresh"), size="sm"),
-         "runs_df": gr.Dataframe(label=t("runs.table"), interactive=False),
-         "compare_dd": gr.Dropdown([], multiselect=True, label=t("runs.compare"), info=t("runs.compare.info"))}
-    w["xaxis_radio"] = gr.Radio(list(X_AXES), value="step", label=t("runs.xaxis"), info=t("runs.xaxis.info"))
-    with gr.Row():
-        w["acc_plot"] = gr.Plot(charts.empty_figure("eval accuracy"), label=t("runs.acc_plot"))
-        w["loss_plot"] = gr.Plot(charts.empty_figure("train loss"), label=t("runs.loss_plot"))
-    w["diff_df"] = gr.Dataframe(label=t("runs.diff"), interactive=False, elem_id="config-diff")
-    gr.Markdown(t("runs.try_h"))
-    w["run_dd"] = gr.Dropdown([], label=t("runs.run"), info=t("runs.run.info"))
-    with gr.Row():
-        w["text_tb"] = gr.Textbox(label=t("runs.text"), placeholder=t("runs.text.ph"), lines=2, scale=3)
-        w["pair_tb"] = gr.Textbox(label=t("runs.pair"), info=t("runs.pair.info"), lines=2, scale=2)
-    w["predict_btn"] = gr.Button(t("runs.predict"), variant="primary")
-    with gr.Row():
-        w["tuned_label"], w["base_label"] = gr.Label(label=t("runs.tuned")), gr.Label(label=t("runs.base"))
-    w["predict_md"] = gr.Markdown()
-    gr.Markdown(t("runs.base_note"))
-    w["write"] = _build_write()
+    cmp, tryit = _build_compare(), _build_try()
+    write = _build_write()
     gr.Markdown(t("runs.lessons_h"))
-    w["diagnosis"] = lessons.build_diagnosis()
-    w["examples_btn"] = gr.Button(t("runs.examples_btn"), size="sm")
-    w["examples"] = lessons.build_examples()
-    w.update(_build_export())
-    w.update(_build_owner_actions())
-    tab = RunsTab(**w)
+    diagnosis = lessons.build_diagnosis()
+    examples_btn = gr.Button(t("runs.examples_btn"), size="sm")
+    examples = lessons.build_examples()
+    export, owner = _build_export(), _build_owner_actions()
+    tab = RunsTab(
+        refresh_btn=cmp.refresh_btn, runs_df=cmp.runs_df, compare_dd=cmp.compare_dd, xaxis_radio=cmp.xaxis_radio,
+        acc_plot=cmp.acc_plot, loss_plot=cmp.loss_plot, diff_df=cmp.diff_df,
+        run_dd=tryit.run_dd, text_tb=tryit.text_tb, pair_tb=tryit.pair_tb, predict_btn=tryit.predict_btn,
+        tuned_label=tryit.tuned_label, base_label=tryit.base_label, predict_md=tryit.predict_md,
+        write=write, diagnosis=diagnosis, examples_btn=examples_btn, examples=examples,
+        form_radio=export.form_radio, gpus_sl=export.gpus_sl, code_btn=export.code_btn,
+        script_zip_btn=export.script_zip_btn, zip_btn=export.zip_btn, script_code=export.script_code,
+        commands_code=export.commands_code, script_file=export.script_file, zip_file=export.zip_file,
+        repo_tb=owner.repo_tb, token_tb=owner.token_tb, push_btn=owner.push_btn, push_md=owner.push_md,
+        confirm_cb=owner.confirm_cb, delete_btn=owner.delete_btn, admin_tb=owner.admin_tb,
+        admin_btn=owner.admin_btn, admin_md=owner.admin_md)
     _wire(tab)
     return tab
-
-
-def _build_export() -> dict:
-    gr.Markdown(t("runs.export_h"))
-    w = {"form_radio": gr.Radio(FORM_CHOICES, value="trainer", label=t("runs.form"), info=t("runs.form.info"))}
-    with gr.Row():
-        w["gpus_sl"] = gr.Slider(1, 8, value=2, step=1, label=t("runs.gpus"), info=t("runs.gpus.info"))
-        w["code_btn"] = gr.Button(t("runs.show_code"))
-        w["script_zip_btn"] = gr.Button(t("runs.script_zip"))
-        w["zip_btn"] = gr.Button(t("runs.zip"))
-    w["script_code"] = gr.Code(language="python", label=t("runs.script"), interactive=False)
-    w["commands_code"] = gr.Code(language="shell", label=t("runs.commands"), interactive=False)
-    with gr.Row():
-        w["script_file"] = gr.File(label=t("runs.script_file"), interactive=False)
-        w["zip_file"] = gr.File(label=t("runs.zip_file"), interactive=False)
-    return w
-
-
-def _build_owner_actions() -> dict:
-    """Push and delete (the run's owner only), and the server owner's key."""
-    w = {}
-    with gr.Row():
-        w["repo_tb"] = gr.Textbox(label=t("runs.repo"), placeholder=t("runs.repo.ph"), info=t("runs.repo.info"))
-        w["token_tb"] = gr.Textbox(label=t("runs.token"), type="password", info=t("runs.token.info"))
-    w["push_btn"], w["push_md"] = gr.Button(t("runs.push")), gr.Markdown()
-    gr.Markdown(t("runs.delete_h"))
-    with gr.Row():
-        w["confirm_cb"] = gr.Checkbox(False, label=t("runs.confirm_cb"), info=t("runs.confirm_cb.info"))
-        w["delete_btn"] = gr.Button(t("runs.delete"), variant="stop")
-    with gr.Accordion(t("runs.admin_h"), open=False):
-        with gr.Row():
-            w["admin_tb"] = gr.Textbox(label=t("runs.admin_key"), info=t("runs.admin_key.info"), type="password")
-            w["admin_btn"] = gr.Button(t("runs.admin_btn"))
-        w["admin_md"] = gr.Markdown()
-    return w
 
 
 def _wire(tab: RunsTab) -> None:
@@ -185,10 +251,8 @@ def _wire(tab: RunsTab) -> None:
                   ex.table, ex.run_state]
     tab.run_dd.change(bind(show_run_lessons, tab), tab.run_dd, lesson_out, **private)
     tab.examples_btn.click(bind(show_examples_now, tab), tab.run_dd, lesson_out[len(block.fix_btns) + 2:], **private)
-    wr = tab.write
-    write_in = [tab.run_dd, wr["prompt_tb"], wr["tokens_sl"], wr["temp_sl"], wr["topk_sl"], wr["topp_sl"],
-                wr["greedy_cb"]]
-    for trigger in (wr["write_btn"].click, wr["prompt_tb"].submit):
+    write_in = [tab.run_dd, *tab.write.inputs]
+    for trigger in (tab.write.write_btn.click, tab.write.prompt_tb.submit):
         trigger(bind(generate_from_ui, tab), write_in, [tab.tuned_text, tab.base_text], **private)
     try_outputs = [tab.tuned_label, tab.base_label, tab.predict_md]
     for trigger in (tab.predict_btn.click, tab.text_tb.submit):

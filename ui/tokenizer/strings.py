@@ -187,6 +187,59 @@ STRINGS = {
               "max_length **{m}** 会截断 **{share}** 的行（{truncated} 行）。\n\n推荐的 max_length："
               "**{recommended}**（覆盖 95% 的行，取 8 的倍数，不超过模型最大长度）；“训练”标签页可以直接使用。",
     },
+    # the chat-template lesson (ui/tokenizer/chat.py, chat_views.py)
+    "chat.title": {"en": "Chat template: which tokens does SFT train on?", "zh": "聊天模板：SFT 训练哪些 token？"},
+    "chat.intro": {
+        "en": "A chat model reads a conversation as one text laid out by its **chat template** (turn markers, role "
+              "names, an end-of-turn token). Edit the turns, choose the loss, and see each token coloured by its "
+              "turn: **bold and outlined** tokens are trained, faded ones are masked (labels -100), exactly as TRL's "
+              "`SFTTrainer` trains them.",
+        "zh": "聊天模型把一段对话当作一个文本来读，由它的**聊天模板**排布（轮次标记、角色名、轮次结束 token）。编辑各轮对"
+              "话、选择损失，看每个 token 按所属轮次着色：**加粗带框**的 token 参与训练，变淡的被屏蔽（labels -100），"
+              "与 TRL 的 `SFTTrainer` 完全一致。",
+    },
+    "chat.tokenizer": {"en": "Chat model or tokenizer", "zh": "聊天模型或分词器"},
+    "chat.tokenizer.info": {
+        "en": "embedded/tiny-gpt (ChatML, offline), packaged/SmolLM2-135M-Instruct (after --prefetch, or online), "
+              "a Hub id, or any tokenizer of the tab (one without a template is shown with ChatML).",
+        "zh": "embedded/tiny-gpt（ChatML，离线可用）、packaged/SmolLM2-135M-Instruct（--prefetch 之后，或联网）、"
+              "Hub id，或本页的任何分词器（没有模板的用 ChatML 显示）。",
+    },
+    "chat.loss": {"en": "Loss on", "zh": "损失计算范围"},
+    "chat.loss.info": {
+        "en": "all: every token · completion_only: the last answer (prompt / completion data) · assistant_only: "
+              "every assistant turn (needs {% generation %} markers in the template)",
+        "zh": "all：所有 token · completion_only：最后一个回答（prompt / completion 数据）· assistant_only：每个 "
+              "assistant 轮次（模板中需要 {% generation %} 标记）",
+    },
+    "chat.max_length": {"en": "max_length", "zh": "max_length"},
+    "chat.max_length.info": {
+        "en": "Tokens kept per conversation (the start); a row left with no trained token is dropped.",
+        "zh": "每段对话保留的 token 数（从开头算）；没有任何训练 token 的行会被丢弃。",
+    },
+    "chat.turns": {"en": "Conversation (role: system, user or assistant)", "zh": "对话（role：system、user 或 assistant）"},
+    "chat.generation": {"en": "add_generation_prompt", "zh": "add_generation_prompt"},
+    "chat.generation.info": {
+        "en": "Show the text with the header that asks for the assistant's next turn (what generation starts from).",
+        "zh": "显示加上请求助手下一轮回答的开头后的文本（生成从这里开始）。",
+    },
+    "chat.show": {"en": "Show the tokens", "zh": "显示 token"},
+    "chat.text": {"en": "The text the model reads", "zh": "模型读到的文本"},
+    "chatv.cut": {"en": "cut by max_length", "zh": "被 max_length 截掉"},
+    "chatv.title": {"en": "position {pos} · id {id} · {role} · label {label}",
+                    "zh": "位置 {pos} · id {id} · {role} · label {label}"},
+    "chatv.count": {"en": "{trained} of {total} tokens trained ({kept} kept by max_length)",
+                    "zh": "{total} 个 token 中训练 {trained} 个（max_length 保留 {kept} 个）"},
+    "chatv.role.system": {"en": "system", "zh": "system"},
+    "chatv.role.user": {"en": "user", "zh": "user"},
+    "chatv.role.assistant": {"en": "assistant", "zh": "assistant"},
+    "chatv.role.template": {"en": "template markup", "zh": "模板标记"},
+    "chatv.trained": {"en": "trained", "zh": "训练"},
+    "chatv.masked": {"en": "masked (-100)", "zh": "屏蔽（-100）"},
+    "chatv.special": {"en": "**Special tokens of the template**", "zh": "**模板中的特殊 token**"},
+    "chatv.nospecial": {"en": "This template adds no special tokens.", "zh": "这个模板没有加入特殊 token。"},
+    "chatv.ok": {"en": "✅ Nothing to fix: the answers and their end-of-turn token are trained.",
+                 "zh": "✅ 无需修复：回答及其轮次结束 token 都会被训练。"},
     **{f"tok.s.{name}": {"en": name, "zh": name} for name in SETTINGS_ZH},
     **{f"tok.h.{name}": {"en": _HELP[name], "zh": zh} for name, zh in SETTINGS_ZH.items()},
     "cls.notes.tokenizer": {  # the teacher notes under the tab (ui.classroom.teacher_notes)

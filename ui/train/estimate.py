@@ -3,6 +3,8 @@ the form's values, and (on request) the time of one measured training step."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import gradio as gr
 
 from core.jobs import request_work
@@ -43,10 +45,17 @@ def measure_from_form(tab, request: gr.Request, dataset: dict, *values) -> dict:
     return {tab.step_md: what_to_train.step_markdown(request_work.timed_step(config, precision), request)}
 
 
-def build_panel() -> dict:
+@dataclass
+class EstimatePanel:
+    estimate_md: gr.Markdown  # what trains and the memory it needs
+    step_btn: gr.Button  # times one real step
+    step_md: gr.Markdown  # the measured step, and the run's time from it
+
+
+def build_panel() -> EstimatePanel:
     """The panel's components: the estimate, and a button that times one step."""
     estimate_md = gr.Markdown()
     with gr.Row():
         step_btn = gr.Button(t("train.step"), size="sm", scale=0, min_width=260)
         step_md = gr.Markdown(t("train.step.info"))
-    return {"estimate_md": estimate_md, "step_btn": step_btn, "step_md": step_md}
+    return EstimatePanel(estimate_md=estimate_md, step_btn=step_btn, step_md=step_md)

@@ -17,10 +17,9 @@ from core.data.source import DatasetSource
 from core.jobs import zerogpu
 from core.jobs.manager import get_manager
 from core.messages import UserError
-from core.model.causal_lm import suggested_train_mode
+from core.task_registry import get_task
 from core.training.config import TrainConfig
-from core.training.presets import (domain_finetune_config, pretrain_tiny_gpt_config, quick_demo_config,
-                                   tutorial_config)
+from core.training.presets import DEFAULT_PRESET, PRESETS_BY_KEY
 from ui import charts, lessons
 from ui.errors import error, shows_errors
 from ui.i18n import msg
@@ -30,6 +29,7 @@ from ui.train import form as train_form
 from ui.train.views import (COMPARE_COLUMNS, PER_CLASS_COLUMNS, empty_table, preset_choices, public_status,
                             status_html)
 
+# the registry's keys (core.training.presets.PRESETS) that the tab and the tests name
 PRESET_QUICK, PRESET_TUTORIAL, PRESET_SELECTION = "quick", "tutorial", "selection"
 PRESET_PRETRAIN_GPT, PRESET_DOMAIN_GPT = "pretrain_gpt", "domain_gpt"
 
@@ -46,7 +46,11 @@ def status_for(job_id: str, request: gr.Request | None) -> dict:
 @shows_errors
 def start_training(config_json: str, request: gr.Request = None) -> dict:
     """Start (or queue) a training job from a TrainConfig as JSON; returns the job id and its status."""
-    job_id = get_manager().start(TrainConfig.from_json(config_json), owner=visitor(request).owner)
+    return _start(TrainConfig.from_json(config_json), request)
+
+
+def _start(config: TrainConfig, request: gr.Request | None) -> dict:
+    job_id = get_manager().start(config, owner=visitor(request).owner)
     charts.forget(job_id)
     return status_for(job_id, request)
 
@@ -117,32 +121,31 @@ def _form(tab, cfg: dict, request: gr.Request | None) -> dict:
 
 
 def apply_preset(tab, preset: str, selection: Selection | None, request: gr.Request = None) -> dict:
-    """Fill the form from a preset, or from the Datasets and Tokenizer tabs' selection."""
-    if preset == PRESET_TUTORIAL and not sources.is_online():
+    """Fill the form from a preset of the registry (core.training.presets), with what it needs: the Hub, the
+    Datasets and Tokenizer tabs' selection, or the visitor's latest pretraining run."""
+    chosen = PRESETS_BY_KEY.get(preset, DEFAULT_PRESET)
+    if chosen.needs == "hub" and not sources.is_online():
         gr.Warning(msg("train.preset.offline", request, reason=sources.offline_reason()))
         return {}
-    if preset == PRESET_TUTORIAL:
-        return _form(tab, tutorial_config().to_dict(), request)
-    if preset == PRESET_PRETRAIN_GPT:
-        return _form(tab, pretrain_tiny_gpt_config().to_dict(), request)
-    if preset == PRESET_DOMAIN_GPT:
+    if chosen.needs == "pretraining":
         run_id = latest_pretraining(visitor(request).owner)
         if not run_id:
             gr.Warning(msg("train.p.need_pretrain", request))
             return {}
-        return _form(tab, domain_finetune_config(run_id).to_dict(), request)
-    base = quick_demo_config().to_dict()
-    if preset == PRESET_SELECTION:
-        base = train_form.config_from_selection(selection, base)
-    return _form(tab, base, request)
+        config = chosen.factory(run_id).to_dict()
+    else:
+        config = chosen.factory().to_dict()
+    if chosen.needs == "selection":
+        config = train_form.config_from_selection(selection, config)
+    return _form(tab, config, request)
 
 
 def suggest_train_mode(tab, task: str, model: str, train_mode: str, request: gr.Request = None) -> dict:
     """A causal LM above ~100M weights trains LoRA adapters by default: the form switches and says why."""
-    if task != "causal_lm" or train_mode == "lora" or not model:
+    if train_mode == "lora" or not model:
         return {}
     try:
-        suggested = suggested_train_mode(model)
+        suggested = get_task(task).suggested_train_mode(model)
     except (ValueError, OSError):  # an unknown or unreachable model: the Start button will say what is wrong
         return {}
     if suggested != "lora":
@@ -153,10 +156,10 @@ def suggest_train_mode(tab, task: str, model: str, train_mode: str, request: gr.
 
 def latest_pretraining(owner: str) -> str:
     """The visitor's newest finished run that pretrained the tiny GPT and saved it ("" when there is none)."""
-    manager = get_manager()
+    manager, pretrained = get_manager(), PRESETS_BY_KEY[PRESET_PRETRAIN_GPT].factory()  # the task and model it trains
     for row in manager.store.list_runs():
         config = row["config"]
-        if config.get("task") == "causal_lm" and config.get("model") == sources.TINY_GPT and row["has_model"] \
+        if (config.get("task"), config.get("model")) == (pretrained.task, pretrained.model) and row["has_model"] \
                 and row["state"] == "done" and manager.may_change(row["run_id"], owner, False):
             return row["run_id"]
     return ""
@@ -170,7 +173,7 @@ def show_config(dataset: dict, *values) -> str:
 @shows_errors
 def start_from_form(tab, request: gr.Request, dataset: dict, *values) -> dict:
     """Start button: validate the form as a TrainConfig, start the job, switch the timer on."""
-    status = start_training(json.dumps(train_form.values_to_config(dataset, values)), request)
+    status = _start(TrainConfig.from_dict(train_form.values_to_config(dataset, values)), request)  # no JSON between
     gr.Info(msg("train.started", request, job_id=status["job_id"]))
     return {tab.job_state: status["job_id"], tab.status_html: status_html(status, request),
             tab.timer: gr.Timer(active=True)}

@@ -17,6 +17,7 @@ from cachetools import LRUCache, cached
 
 from core.jobs.manager import get_manager
 from core.results import diagnosis, eval_report
+from core.task_registry import task_of
 from core.training.config import TrainConfig
 from ui import charts, lessons
 from ui.i18n import local, msg
@@ -32,7 +33,7 @@ def show_results(tab, job_id: str, snap: dict, request: gr.Request | None = None
     the examples fine-tuning fixed and broke)."""
     shown = {tab.compare_df: localized_columns(compare_table(snap.get("baseline") or {}, snap.get("final") or {}),
                                                request)}
-    if _is_lm(job_id):  # a causal LM has no classes: its lesson is perplexity and the samples, shown already
+    if _without_classes(job_id):  # a causal LM's lesson is perplexity and the samples, shown already
         return {**shown, tab.confusion_plot: charts.empty_figure(msg("train.res.lm", request)),
                 tab.per_class_df: empty_table(PER_CLASS_COLUMNS, request)}
     try:
@@ -104,9 +105,10 @@ def _live_findings(tab, job_id: str, request: gr.Request | None) -> dict:
     return lessons.show_findings(tab.diagnosis, job_id, findings, request, live=True)
 
 
-def _is_lm(job_id: str) -> bool:
+def _without_classes(job_id: str) -> bool:
+    """A run of a task without classes (a causal LM) has no confusion matrix or per-class scores to show."""
     try:
-        return _config(job_id).task == "causal_lm"
+        return not task_of(_config(job_id)).has_classes
     except (ValueError, OSError):  # a deleted run folder: show what can be shown
         return False
 

@@ -1,11 +1,14 @@
 """The Train tab's words in English and Chinese: its title, labels, help lines, messages and teacher notes
-(each setting's label and help live with the form, ui/train/form.py).
+(each setting's label and help are declared on its TrainConfig field, core/training/fields.py; each preset's
+name in its registry, core/training/presets.py).
 
 Each key holds its text in every language side by side: ui/i18n.py gathers the strings modules of ui and refuses a
 key that lacks a language. Run-time messages name their `{fields}`, which `msg(key, **fields)` fills.
 """
 
 from __future__ import annotations
+
+from core.training.presets import PRESETS
 
 STRINGS = {
     "tab.train": {"en": "{number} · Train", "zh": "{number} · 训练"},
@@ -92,19 +95,9 @@ STRINGS = {
         "en": "By optimizer step, or by epoch (runs of different sizes line up).",
         "zh": "按优化步数 (step) 或按轮次 (epoch)：不同长度的运行可以对齐比较。",
     },
-    "train.p.quick": {
-        "en": "Quick demo (embedded MiniLM + sample)",
-        "zh": "快速演示（内置 MiniLM + 样例数据）",
-    },
-    "train.p.tutorial": {
-        "en": "Tutorial recipe (bert-base-cased, yelp_review_full)",
-        "zh": "教程配方（bert-base-cased，yelp_review_full）",
-    },
-    "train.p.tutorial_off": {
-        "en": "Tutorial recipe (bert-base-cased, yelp_review_full) - unavailable offline",
-        "zh": "教程配方（bert-base-cased，yelp_review_full）——离线时不可用",
-    },
-    "train.p.selection": {"en": "From the Datasets tab", "zh": "来自“数据集”标签页"},
+    "train.p.offline": {"en": "{name} - unavailable offline", "zh": "{name}——离线时不可用"},
+    # the presets' names come from their registry (core.training.presets), in both languages
+    **{f"train.p.{preset.key}": {"en": preset.name, "zh": preset.name_zh} for preset in PRESETS},
     "train.samples": {"en": "Watch it write", "zh": "看它写字"},
     "train.samples.step": {"en": "step", "zh": "步"},
     "train.samples.greedy": {"en": "greedy", "zh": "贪心 (greedy)"},
@@ -125,14 +118,6 @@ STRINGS = {
     "train.res.lm": {
         "en": "A causal LM has no classes: see its perplexity above and what it writes.",
         "zh": "因果语言模型没有类别：请看上面的困惑度和它写出的文字。",
-    },
-    "train.p.pretrain_gpt": {
-        "en": "Pretrain a tiny GPT (offline, a few minutes)",
-        "zh": "预训练一个小 GPT（离线，几分钟）",
-    },
-    "train.p.domain_gpt": {
-        "en": "Fine-tune it on one domain (hotel reviews)",
-        "zh": "在一个领域上微调它（酒店评论）",
     },
     "train.p.need_pretrain": {
         "en": "Pretrain a tiny GPT first (the preset above): this preset continues from your latest finished "

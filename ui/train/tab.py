@@ -14,7 +14,7 @@ from core import sources
 from core.data.source import SAMPLE_NAME
 from core.messages import localize
 from core.settings import get_settings
-from core.training.presets import quick_demo_config
+from core.training.presets import DEFAULT_PRESET
 from ui import charts, lessons
 from ui.binding import bind
 from ui.chart_view import MAX_SMOOTHING, X_AXES
@@ -39,8 +39,70 @@ def _device() -> str:
 
 # ------------------------------------------------------------ layout
 
+def _build_header() -> gr.Dropdown:
+    """The device and limits line, the presets, the offline notice and the dataset line. The lines are known when
+    the app is built: both languages' versions are registered then, and the browser shows its own."""
+    register(**{lang: {"train.limits.now": limits_line(_device(), get_settings(), lang)} for lang in ("en", "zh")})
+    gr.Markdown(t("train.limits.now"))
+    preset_dd = gr.Dropdown(preset_choices(online=sources.is_online()), value=PRESET_QUICK, label=t("train.preset"),
+                            info=t("train.preset.info"))
+    if not sources.is_online():
+        register(**{lang: {"train.offline.now": msg_in(lang, "train.preset.offline",
+                                                       reason=localize(sources.offline_reason(), lang))}
+                    for lang in ("en", "zh")})
+        gr.Markdown(t("train.offline.now"))
+    register(**{lang: {"train.dataset.now": msg_in(lang, "train.dataset", name=SAMPLE_NAME)} for lang in ("en", "zh")})
+    return preset_dd
+
+
 @dataclass
-class TrainTab:
+class Results:
+    """The chart controls, the live charts and the tables of a finished run (placeholders until the page loads)."""
+
+    smooth_sl: gr.Slider
+    log_cb: gr.Checkbox
+    xaxis_radio: gr.Radio
+    loss_plot: gr.Plot
+    lr_plot: gr.Plot
+    metrics_plot: gr.Plot
+    speed_plot: gr.Plot
+    samples_html: gr.HTML
+    compare_df: gr.Dataframe
+    confusion_plot: gr.Plot
+    per_class_df: gr.Dataframe
+
+
+def _plot(label: str, elem_id: str) -> gr.Plot:
+    return gr.Plot(charts.empty_figure(""), label=t(label), elem_id=elem_id)
+
+
+def _build_results() -> Results:
+    with gr.Row():
+        smooth_sl = gr.Slider(0.0, MAX_SMOOTHING, value=0.0, step=0.01, label=t("train.smooth"),
+                              info=t("train.smooth.info"))
+        log_cb = gr.Checkbox(False, label=t("train.log"), info=t("train.log.info"))
+        xaxis_radio = gr.Radio(list(X_AXES), value="step", label=t("train.xaxis"), info=t("train.xaxis.info"))
+    with gr.Row():
+        loss_plot, lr_plot = _plot("train.loss", "loss-plot"), _plot("train.lr", "lr-plot")
+    with gr.Row():
+        metrics_plot, speed_plot = _plot("train.metrics", "metrics-plot"), _plot("train.speed", "speed-plot")
+    samples_html = gr.HTML("", label=t("train.samples"), elem_id="lm-samples")
+    compare_df = gr.Dataframe(headers=["metric", "before", "after", "change"], label=t("train.compare"),
+                              interactive=False, elem_id="compare-table")
+    with gr.Row():
+        confusion_plot = _plot("train.confusion", "confusion-plot")
+        per_class_df = gr.Dataframe(headers=["label", "precision", "recall", "f1", "support"],
+                                    label=t("train.per_class"), interactive=False, elem_id="per-class-table")
+    return Results(smooth_sl=smooth_sl, log_cb=log_cb, xaxis_radio=xaxis_radio, loss_plot=loss_plot, lr_plot=lr_plot,
+                   metrics_plot=metrics_plot, speed_plot=speed_plot, samples_html=samples_html, compare_df=compare_df,
+                   confusion_plot=confusion_plot, per_class_df=per_class_df)
+
+
+@dataclass
+class TrainTab(Results, before_start.EstimatePanel):
+    """The Train tab: the results' and the Before Start panel's components (the blocks it extends), the form and the
+    job's controls and states."""
+
     preset_dd: gr.Dropdown
     dataset_state: gr.State
     dataset_md: gr.Markdown
@@ -50,27 +112,13 @@ class TrainTab:
     stop_btn: gr.Button
     resume_btn: gr.Button
     status_html: gr.HTML
-    loss_plot: gr.Plot
-    lr_plot: gr.Plot
-    metrics_plot: gr.Plot
-    speed_plot: gr.Plot
-    compare_df: gr.Dataframe
-    confusion_plot: gr.Plot
-    per_class_df: gr.Dataframe
     timer: gr.Timer
     job_state: gr.State
     finished_state: gr.State  # the id of the job that just ended: other tabs refresh on its change
     drawn_state: gr.State  # the chart version this browser last drew (see charts.JobCurves.version)
-    smooth_sl: gr.Slider
-    log_cb: gr.Checkbox
-    xaxis_radio: gr.Radio
     diagnosis: lessons.DiagnosisBlock
     examples: lessons.ExamplesBlock
-    estimate_md: gr.Markdown  # Before Start: what trains and the memory it needs (ui.train.estimate)
-    step_btn: gr.Button
-    step_md: gr.Markdown
     step_panel: StepPanel | None = None  # Step through one batch (ui.train.step_through)
-    samples_html: gr.HTML | None = None  # a causal LM run: what it wrote at each evaluation (watch it write)
 
     @property
     def view_inputs(self) -> list:
@@ -103,55 +151,15 @@ class TrainTab:
             filled.success(show_train_tab, None, tabs, api_visibility="private", show_progress="hidden")
 
 
-def _build_header() -> gr.Dropdown:
-    """The device and limits line, the presets, the offline notice and the dataset line. The lines are known when
-    the app is built: both languages' versions are registered then, and the browser shows its own."""
-    register(**{lang: {"train.limits.now": limits_line(_device(), get_settings(), lang)} for lang in ("en", "zh")})
-    gr.Markdown(t("train.limits.now"))
-    preset_dd = gr.Dropdown(preset_choices(online=sources.is_online()), value=PRESET_QUICK, label=t("train.preset"),
-                            info=t("train.preset.info"))
-    if not sources.is_online():
-        register(**{lang: {"train.offline.now": msg_in(lang, "train.preset.offline",
-                                                       reason=localize(sources.offline_reason(), lang))}
-                    for lang in ("en", "zh")})
-        gr.Markdown(t("train.offline.now"))
-    register(**{lang: {"train.dataset.now": msg_in(lang, "train.dataset", name=SAMPLE_NAME)} for lang in ("en", "zh")})
-    return preset_dd
-
-
-def _build_results() -> dict:
-    """The chart controls, the live charts and the tables of a finished run (placeholders until the page loads)."""
-    w = {}
-    with gr.Row():
-        w["smooth_sl"] = gr.Slider(0.0, MAX_SMOOTHING, value=0.0, step=0.01, label=t("train.smooth"),
-                                   info=t("train.smooth.info"))
-        w["log_cb"] = gr.Checkbox(False, label=t("train.log"), info=t("train.log.info"))
-        w["xaxis_radio"] = gr.Radio(list(X_AXES), value="step", label=t("train.xaxis"),
-                                    info=t("train.xaxis.info"))
-    for row in (("loss_plot", "train.loss", "loss-plot"), ("lr_plot", "train.lr", "lr-plot")), \
-               (("metrics_plot", "train.metrics", "metrics-plot"), ("speed_plot", "train.speed", "speed-plot")):
-        with gr.Row():
-            for name, label, elem_id in row:
-                w[name] = gr.Plot(charts.empty_figure(""), label=t(label), elem_id=elem_id)
-    w["samples_html"] = gr.HTML("", label=t("train.samples"), elem_id="lm-samples")
-    w["compare_df"] = gr.Dataframe(headers=["metric", "before", "after", "change"], label=t("train.compare"),
-                                   interactive=False, elem_id="compare-table")
-    with gr.Row():
-        w["confusion_plot"] = gr.Plot(charts.empty_figure(""), label=t("train.confusion"), elem_id="confusion-plot")
-        w["per_class_df"] = gr.Dataframe(headers=["label", "precision", "recall", "f1", "support"],
-                                         label=t("train.per_class"), interactive=False, elem_id="per-class-table")
-    return w
-
-
 def build_train_tab(selection: gr.State) -> TrainTab:
     """Lay out the Train tab inside an open gr.Tab and wire its events."""
-    cfg = quick_demo_config().to_dict()
+    cfg = DEFAULT_PRESET.factory().to_dict()
     preset_dd = _build_header()
     dataset_state = gr.State(cfg["dataset"])
     dataset_md = gr.Markdown(t("train.dataset.now"))
     with gr.Column(elem_id="train-form"):
         form = train_form.build_form(cfg)
-    panel = before_start.build_panel()
+    estimate = before_start.build_panel()
     with gr.Accordion(t("train.config"), open=False):
         config_code = gr.Code(json.dumps(cfg, indent=1), language="json", interactive=False, elem_id="train-config")
     step_panel = build_step_panel([dataset_state, *(form[name] for name in train_form.FIELD_ORDER)])
@@ -160,13 +168,17 @@ def build_train_tab(selection: gr.State) -> TrainTab:
         stop_btn = gr.Button(t("train.stop"), variant="stop")
         resume_btn = gr.Button(t("train.resume"))
     status = gr.HTML(status_html(None))
-    w = _build_results()
+    res = _build_results()
     diagnosis, examples = lessons.build_diagnosis(), lessons.build_examples()
-    tab = TrainTab(preset_dd, dataset_state, dataset_md, form, config_code, start_btn, stop_btn, resume_btn,
-                   status, w["loss_plot"], w["lr_plot"], w["metrics_plot"], w["speed_plot"], w["compare_df"],
-                   w["confusion_plot"], w["per_class_df"], gr.Timer(1.0, active=False), gr.State(None), gr.State(None),
-                   gr.State(0), w["smooth_sl"], w["log_cb"], w["xaxis_radio"], diagnosis, examples,
-                   step_panel=step_panel, samples_html=w["samples_html"], **panel)
+    tab = TrainTab(
+        preset_dd=preset_dd, dataset_state=dataset_state, dataset_md=dataset_md, form=form, config_code=config_code,
+        start_btn=start_btn, stop_btn=stop_btn, resume_btn=resume_btn, status_html=status,
+        loss_plot=res.loss_plot, lr_plot=res.lr_plot, metrics_plot=res.metrics_plot, speed_plot=res.speed_plot,
+        compare_df=res.compare_df, confusion_plot=res.confusion_plot, per_class_df=res.per_class_df,
+        smooth_sl=res.smooth_sl, log_cb=res.log_cb, xaxis_radio=res.xaxis_radio, samples_html=res.samples_html,
+        timer=gr.Timer(1.0, active=False), job_state=gr.State(None), finished_state=gr.State(None),
+        drawn_state=gr.State(0), diagnosis=diagnosis, examples=examples, step_panel=step_panel,
+        estimate_md=estimate.estimate_md, step_btn=estimate.step_btn, step_md=estimate.step_md)
     _wire(tab, selection)
     return tab
 

@@ -9,10 +9,10 @@ import gradio as gr
 import pandas as pd
 
 from core.settings import Settings
+from core.training.presets import PRESETS
 from ui.i18n import local, msg, msg_in
 
 ACTIVE_STATES = {"queued", "running", "stopping"}
-PRESETS = ("quick", "tutorial", "selection", "pretrain_gpt", "domain_gpt")  # ui.train.handlers.PRESET_*
 COMPARE_COLUMNS = ("metric", "before", "after", "change")
 PER_CLASS_COLUMNS = ("label", "precision", "recall", "f1", "support")
 
@@ -108,10 +108,11 @@ def limits_line(device: str, settings: Settings, lang: str) -> str:
 
 
 def preset_choices(request: gr.Request | None = None, online: bool = True) -> list[tuple[str, str]]:
-    """The preset dropdown's choices in the visitor's language (the tutorial needs the Hub)."""
-    names = {"quick": "train.p.quick", "tutorial": "train.p.tutorial" if online else "train.p.tutorial_off",
-             "selection": "train.p.selection", "pretrain_gpt": "train.p.pretrain_gpt", "domain_gpt": "train.p.domain_gpt"}
-    return [(msg(names[key], request), key) for key in PRESETS]
+    """The preset registry's names in the visitor's language (one that needs the Hub says so when offline)."""
+    def name(preset) -> str:
+        text = msg(f"train.p.{preset.key}", request)
+        return msg("train.p.offline", request, name=text) if preset.needs == "hub" and not online else text
+    return [(name(preset), preset.key) for preset in PRESETS]
 
 
 def localized_columns(table: pd.DataFrame, request: gr.Request | None = None) -> pd.DataFrame:
