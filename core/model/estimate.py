@@ -15,7 +15,7 @@ import threading
 import time
 
 from core.messages import N_, UserError, say
-from core.model.checkpoints import fit_pad_token
+from core.model.checkpoints import fit_pad_token, model_location
 from core.model.describe import config_value, load_config, skeleton
 from core.model.heads import check_size, require_head
 from core.model.trainable import apply_train_mode, body_blocks, count_parameters, default_lora_targets
@@ -175,7 +175,6 @@ def check_inference_fits(name: str, models: int, what: str) -> int:
     when they would not fit, or are over MAX_INSPECT_PARAMS; returns its parameter count. No weights are loaded."""
     from transformers import AutoConfig  # slow import, deferred to first use
 
-    from core.model.causal_lm import model_location  # the one place that knows every kind of model name
 
     params = check_size(AutoConfig.from_pretrained(model_location(name), trust_remote_code=False), name)
     check_fits(inference_bytes(params, models), what, N_("pick a smaller model, or run the app on your own machine"))
