@@ -117,7 +117,8 @@ def main() -> None:
     args = p.parse_args()
     if args.quick:
         args.students, args.sessions, args.watch_s = 3, 2, 10.0
-    result = measure(args.tree.resolve(), args.students, args.sessions, args.watch_s, args.max_queue)
+    result = {"quick": args.quick,
+              **measure(args.tree.resolve(), args.students, args.sessions, args.watch_s, args.max_queue)}
     report(json.dumps({k: v for k, v in result.items() if k != "queue_positions"}, indent=1))
     write_result("fair_shares", result, args.out)
 

@@ -99,6 +99,12 @@ def test_data_scale(tmp_path):
 
 
 @SLOW
+def test_fair_shares(tmp_path):
+    result = run_quick("fair_shares", tmp_path, timeout=400)
+    assert result["stranger_accepted"] <= 4 and result["students_refused"] == 0  # one address, one stranger
+
+
+@SLOW
 def test_responsiveness(tmp_path):
     result = run_quick("responsiveness", tmp_path, timeout=400, result="responsiveness_nice10")
     assert "/sample_rows" in result["results"]["endpoints"]
