@@ -178,3 +178,9 @@ def test_oversized_request(tmp_path):
     result = run_quick("oversized_request", tmp_path, timeout=400)
     first = result["results"][0]
     assert first["server_alive"] and not first["ok"] and "MAX_REQUEST_MB" in first["error"]
+
+
+@SLOW
+def test_hostile_memory(tmp_path):
+    result = run_quick("hostile_memory", tmp_path, timeout=300)
+    assert result["returncode"] == 0 and result["pytest_peak_rss_mb"] > 0

@@ -155,3 +155,35 @@ esac
     assert memory.start_used == 1000 and memory.device_rise() >= 200
     assert 300 < memory.peak(4242) == memory.peak(others=True) < 9999
     assert memory.peak() == 9999
+
+
+def test_bundle_unpacks_its_packages_and_makes_minilm_fp32(tmp_path, monkeypatch):
+    """What prepare_gpu_check packs, gpu_check unpacks: packages first on sys.path (and PYTHONPATH, for the training
+    processes), in a folder named site-packages; the half-precision model becomes an fp32 folder."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer, BertConfig, BertModel
+
+    from core.sources import embedded_model_path
+    from gpu_check import use_bundle
+    from prepare_gpu_check import pack
+
+    (tmp_path / "pkgs" / "gpu_check_probe").mkdir(parents=True)
+    (tmp_path / "bundle").mkdir()
+    (tmp_path / "pkgs" / "gpu_check_probe" / "__init__.py").write_text("VALUE = 7\n")
+    pack(tmp_path / "pkgs", tmp_path / "bundle" / "site-packages.tar.xz")
+    model = tmp_path / "fp16"
+    BertModel(BertConfig(vocab_size=64, hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                         intermediate_size=37)).half().save_pretrained(model)
+    AutoTokenizer.from_pretrained(str(embedded_model_path())).save_pretrained(model)
+    pack(model, tmp_path / "bundle" / "minilm-fp16.tar.xz")
+    (tmp_path / "bundle" / "manifest.json").write_text(json.dumps({"python_version": "{}.{}".format(*sys.version_info)}))
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.setenv("PYTHONPATH", "")
+    info = use_bundle(tmp_path / "bundle")
+    assert info["site"].endswith("site-packages") and sys.path[0] == info["site"]
+    assert os.environ["PYTHONPATH"] == info["site"]
+    import gpu_check_probe
+
+    assert gpu_check_probe.VALUE == 7
+    assert {p.dtype for p in AutoModel.from_pretrained(info["minilm"]).parameters()} == {torch.float32}
+    assert use_bundle(tmp_path / "bundle")["minilm"] == info["minilm"]  # unpacked once, reused

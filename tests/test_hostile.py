@@ -1119,3 +1119,22 @@ def test_one_real_timed_step_runs_in_a_bounded_child(monkeypatch):
     step = request_work.timed_step(TrainConfig(batch_size=2, max_length=16, max_train_samples=8, max_steps=4))
     assert step["step_s"] > 0 and step["planned_steps"] == 4 and step["device"] == "cpu" and not step["notes"]
     assert {child.pid for child in psutil.Process().children()} <= before  # the child has gone
+
+
+def test_the_try_it_caches_keep_a_bounded_weight_of_models():
+    import torch
+    from cachetools import LRUCache
+
+    from core.model import estimate
+
+    def model(n_params: int):
+        return torch.nn.Linear(n_params, 1, bias=False, device="meta")  # shapes only: no memory
+
+    cache = LRUCache(maxsize=estimate.CACHED_MODELS_BYTES, getsizeof=estimate.cache_weight)
+    for run in range(6):  # small models: four stay loaded, as before
+        cache[run] = (model(1000), "tokenizer")
+    assert sorted(cache) == [2, 3, 4, 5]
+    cache["large"] = (model(300_000_000), "tokenizer")  # 1.2 GB of weights: three small ones make room
+    assert "large" in cache and len(cache) == 2
+    cache["huge"] = (model(2_000_000_000), "tokenizer")  # larger than the cache: kept alone, nothing else
+    assert list(cache) == ["huge"]
