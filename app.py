@@ -113,8 +113,8 @@ class UploadRouteLimits:
 
     Anyone may POST files there without any event (the page uploads before it calls a handler), and Gradio keeps
     them for an hour (delete_cache). Per address and hour: at most UPLOADS_PER_HOUR requests and UPLOAD_MB_PER_HOUR
-    megabytes (counted from Content-Length, which the request must then send); one request at most MAX_UPLOAD_MB
-    (and Gradio's max_file_size checks each file). The address is ui.identity's, so many sessions are one client.
+    megabytes (counted from Content-Length, which the request must then send); from everyone, MAX_UPLOADS_TOTAL_MB
+    an hour; one request at most MAX_UPLOAD_MB (and Gradio's max_file_size checks each file). The address is ui.identity's, so many sessions are one client.
     """
 
     def __init__(self, app):
@@ -125,6 +125,9 @@ class UploadRouteLimits:
         self.app, self.max_bytes = app, (settings.max_upload_mb + 1) * 2**20  # + 1 MB of multipart framing
         self.requests = Budget(settings.uploads_per_hour, 3600)
         self.megabytes = Budget(settings.upload_mb_per_hour, 3600)
+        # Gradio keeps what this route receives for an hour: an hour of it, from everyone, counts against the
+        # uploads' total (MAX_UPLOADS_TOTAL_MB), so many addresses cannot fill the disk either
+        self.everyone = Budget(settings.max_uploads_total_mb, 3600)
 
     async def __call__(self, scope, receive, send):
         if scope.get("type") == "http" and scope.get("method") == "POST" and scope.get("path", "").endswith(UPLOAD_ROUTE):
@@ -151,6 +154,8 @@ class UploadRouteLimits:
         size_mb = int(length) / 2**20
         if self.megabytes.used(key) + size_mb > self.megabytes.limit > 0 or not self.requests.take(key):
             return 429, "Too many uploads from this address: wait an hour (UPLOADS_PER_HOUR, UPLOAD_MB_PER_HOUR)"
+        if not self.everyone.take("all", size_mb):
+            return 503, "The server has taken all the uploads it keeps for now (MAX_UPLOADS_TOTAL_MB): try later"
         self.megabytes.take(key, size_mb)
         return None
 

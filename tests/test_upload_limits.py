@@ -91,3 +91,8 @@ def test_the_raw_upload_route_is_bounded_per_address(isolated_settings, monkeypa
     assert post(b"x" * 100, "198.51.100.2") == 200  # another address has its own
     assert [post(b"x" * (2**20), "198.51.100.3") for _ in range(3)] == [200, 200, 429]  # UPLOAD_MB_PER_HOUR
     assert len(stored) == 6  # nothing refused was read
+    monkeypatch.setattr(settings_mod, "_current", replace(settings_mod.get_settings(), max_uploads_total_mb=3))
+    client = TestClient(Starlette(routes=[Route(app.UPLOAD_ROUTE, upload, methods=["POST"])],
+                                  middleware=[Middleware(app.UploadRouteLimits)]))
+    codes = [post(b"x" * (2**20 - 1000), f"192.0.2.{i}") for i in range(4)]
+    assert codes == [200, 200, 200, 503]  # many addresses: the server-wide hour of uploads holds

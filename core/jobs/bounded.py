@@ -57,10 +57,17 @@ def _limit_self(limit: int, nice: int) -> None:
         import resource  # POSIX only, and only the child needs it
     except ImportError:  # Windows: the time limit and the memory check before the start still hold
         resource = None
-    if resource is not None and limit > 0:
+    if resource is not None and limit > 0 and not _gpu_visible():
         _cap_address_space(resource, limit)
     if nice > 0 and hasattr(os, "nice"):
         os.nice(nice)  # the pages first
+
+
+def _gpu_visible() -> bool:
+    """Whether torch may use an NVIDIA GPU here: CUDA reserves tens of GB of address space at start, so under
+    RLIMIT_AS it would fail to start; the GPU's own memory is not counted by it anyway. Such a child keeps the memory
+    check before the start and the time limit."""
+    return os.environ.get("CUDA_VISIBLE_DEVICES", "x").strip() != "" and os.path.exists("/dev/nvidiactl")
 
 
 def _cap_address_space(resource, limit: int) -> None:
