@@ -105,6 +105,67 @@ def import_libraries() -> None:
 # demo.launch() options main() serves with (bench/ too). No /monitoring: serve_queue() turns off what feeds it,
 # and in public mode it would show every visitor the names, timings and counts of everyone's calls.
 LAUNCH_OPTIONS = {"enable_monitoring": False}
+UPLOAD_ROUTE = "/gradio_api/upload"
+
+
+class UploadRouteLimits:
+    """ASGI middleware that bounds Gradio's raw upload route per client address, before a byte is stored.
+
+    Anyone may POST files there without any event (the page uploads before it calls a handler), and Gradio keeps
+    them for an hour (delete_cache). Per address and hour: at most UPLOADS_PER_HOUR requests and UPLOAD_MB_PER_HOUR
+    megabytes (counted from Content-Length, which the request must then send); from everyone, MAX_UPLOADS_TOTAL_MB
+    an hour; one request at most MAX_UPLOAD_MB (and Gradio's max_file_size checks each file). The address is ui.identity's, so many sessions are one client.
+    """
+
+    def __init__(self, app):
+        from core.guard import Budget
+        from core.settings import get_settings
+
+        settings = get_settings()
+        self.app, self.max_bytes = app, (settings.max_upload_mb + 1) * 2**20  # + 1 MB of multipart framing
+        self.requests = Budget(settings.uploads_per_hour, 3600)
+        self.megabytes = Budget(settings.upload_mb_per_hour, 3600)
+        # Gradio keeps what this route receives for an hour: an hour of it, from everyone, counts against the
+        # uploads' total (MAX_UPLOADS_TOTAL_MB), so many addresses cannot fill the disk either
+        self.everyone = Budget(settings.max_uploads_total_mb, 3600)
+
+    async def __call__(self, scope, receive, send):
+        if scope.get("type") == "http" and scope.get("method") == "POST" and scope.get("path", "").endswith(UPLOAD_ROUTE):
+            refusal = self.refusal(scope)
+            if refusal is not None:
+                from starlette.responses import PlainTextResponse
+
+                return await PlainTextResponse(refusal[1], status_code=refusal[0])(scope, receive, send)
+        return await self.app(scope, receive, send)
+
+    def refusal(self, scope) -> tuple[int, str] | None:
+        """(status, reason) when this upload may not go on, else None (and it is counted)."""
+        from starlette.requests import Request
+
+        from ui.identity import address_key
+
+        request = Request(scope)
+        length = request.headers.get("content-length", "")
+        if not length.isdigit():
+            return 411, "Send the upload with a Content-Length header"
+        if int(length) > self.max_bytes:
+            return 413, f"An upload may be at most {self.max_bytes >> 20} MB (MAX_UPLOAD_MB)"
+        key = address_key(request) or "addr:unknown"
+        size_mb = int(length) / 2**20
+        if self.megabytes.used(key) + size_mb > self.megabytes.limit > 0 or not self.requests.take(key):
+            return 429, "Too many uploads from this address: wait an hour (UPLOADS_PER_HOUR, UPLOAD_MB_PER_HOUR)"
+        if not self.everyone.take("all", size_mb):
+            return 503, "The server has taken all the uploads it keeps for now (MAX_UPLOADS_TOTAL_MB): try later"
+        self.megabytes.take(key, size_mb)
+        return None
+
+
+def launch_guards(settings) -> dict:
+    """demo.launch() options that bound what a visitor may send before any handler runs (main() and the tests)."""
+    from starlette.middleware import Middleware
+
+    return {"max_file_size": f"{settings.max_upload_mb}mb",
+            "app_kwargs": {"middleware": [Middleware(UploadRouteLimits)]}}
 
 
 def serve_queue(demo):
@@ -152,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
 
     get_manager().prewarm()  # a training process imports torch now, at low priority, not on Start
     demo.launch(server_name=args.host, server_port=args.port, share=args.share, i18n=build_i18n(),
-                theme=gr.themes.Soft(), css=CSS, max_file_size=f"{settings.max_upload_mb}mb", **LAUNCH_OPTIONS)
+                theme=gr.themes.Soft(), css=CSS, **launch_guards(settings), **LAUNCH_OPTIONS)
     return 0
 
 

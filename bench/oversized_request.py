@@ -10,7 +10,7 @@ process's peak RSS (VmHWM) after it.
 
 Before the fix (2026-12-07, load 1.4): the 4096 x 512 step failed inside the server after 12.5 s with a
 RuntimeError from torch's allocator and left the server at 3.7 GB resident (without the address-space limit, the
-kernel kills the server itself); bench/RESULTS.md, section 11, has the figures after.
+kernel kills the server itself); bench/RESULTS.md, section 12, has the figures after.
 """
 
 from __future__ import annotations

@@ -363,6 +363,17 @@ ZH: dict[str, str] = {
     "num_processes must be at least 1: use the number of GPUs": "num_processes 至少为 1：请使用 GPU 的数量",
     "{name}={raw!r} is not a whole number: set it to e.g. {default}": "{name}={raw} 不是整数：请设为例如 {default}",
 
+    # ---------------------------------------------------------------- what of a run others may see
+    "This run learned from another visitor's own data: only they may see its texts, samples, code or model (you "
+    "may still follow its curves)": "这个运行学习的是另一位访客自己的数据：只有他们能看到它的文本、样例、代码或模型（你仍然可以查看它的曲线）",
+    "The reason is shown to the visitor who started this run.": "失败原因只显示给开始这个运行的访客。",
+    "Your address has {count} runs waiting or training, the most one address or account may have here "
+    "(MAX_JOBS_PER_ADDRESS): wait for one to end, or stop one":
+        "你的地址已有 {count} 个运行在排队或训练，这是一个地址或账号在这里最多能有的数量（MAX_JOBS_PER_ADDRESS）：请等其中一个结束，或停止一个",
+    "The server keeps at most {limit} MB of uploads in all (MAX_UPLOADS_TOTAL_MB): upload a smaller sample":
+        "服务器总共最多保存 {limit} MB 的上传文件（MAX_UPLOADS_TOTAL_MB）：请上传更小的样本",
+    "The server's uploads are full: every stored file is in use by a queued or running run (MAX_UPLOADS_TOTAL_MB): "
+    "try again when a run has ended": "服务器的上传空间已满：所有已存文件都在被排队或运行中的训练使用（MAX_UPLOADS_TOTAL_MB）：请等某个运行结束后再试",
     # ---------------------------------------------------------------- hosting in public: sources, uploads, owners
     "seed: {value} is not allowed - use a whole number from 0 to 4294967295, e.g. 0":
         "seed：不允许 {value}——请使用 0 到 4294967295 之间的整数，例如 0",
@@ -423,8 +434,6 @@ ZH: dict[str, str] = {
     "Tokenizer": "分词器",
     "num_processes: {value!r} - use a whole number from 1 to {limit}, one per GPU":
         "num_processes：{value}——请使用 1 到 {limit} 之间的整数，每个 GPU 一个",
-    "This run learned from another visitor's own file: only they may download its model (you may still try it and "
-    "export its code)": "这个运行是用另一位访客自己的文件训练的：只有他们能下载它的模型（你仍然可以试用它并导出代码）",
     'columns: {value!r} - name one or two text columns, e.g. ["text"]': 'columns：{value}——请写一个或两个文本列，例如 ["text"]',
     "The batch is drawn from {rows} of the training rows": "这个 batch 取自训练数据中的 {rows} 行",
     "{name} {value} lowered to {limit} on this public server": "在这个公开服务器上，{name} 从 {value} 降到了 {limit}",
@@ -478,8 +487,8 @@ ZH: dict[str, str] = {
     # ---------------------------------------------------------------- lessons of a run (ui/lessons.py)
     "limit: {value!r} - use a whole number from 0 to {top}": "limit：{value}——请使用 0 到 {top} 之间的整数",
     "config: {value!r} is not one change of a run's settings": "config：{value} 不是对一次运行设置的单项修改",
-    "This run learned from another visitor's own file: only they may train it again (you may still try it and export "
-    "its code)": "这个运行是用另一位访客自己的文件训练的：只有他们能再次训练它（你仍然可以试用它并导出代码）",
+    "This run learned from another visitor's own file: only they may train it again (you may still follow its "
+    "curves)": "这个运行是用另一位访客自己的文件训练的：只有他们能再次训练它（你仍然可以查看它的曲线）",
     "{architecture} ({kind}): {layers} layers, hidden size {hidden}, {heads} attention heads per layer, a vocabulary "
     "of {vocab} tokens, inputs up to {positions} tokens; {params} parameters":
         "{architecture}（{kind}）：{layers} 层，隐藏层大小 {hidden}，每层 {heads} 个注意力头，词表 {vocab} 个 token，"

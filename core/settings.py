@@ -87,6 +87,18 @@ class Settings:
     max_request_mb: int = field(default_factory=lambda: _env_int("MAX_REQUEST_MB", 0))
     # seconds a request's model work in a child process may run before it is stopped (core.jobs.bounded)
     request_timeout_s: int = field(default_factory=lambda: _env_int("REQUEST_TIMEOUT_S", 120))
+    # strangers at scale (README, "Hosting in public"): a stranger with many sessions is one client address.
+    # public mode: runs queued or training at once per client address (or signed-in user); 0: no limit
+    max_jobs_per_address: int = field(default_factory=lambda: _env_int("MAX_JOBS_PER_ADDRESS", 4))
+    # the client address is the last X-Forwarded-For hop (behind a proxy, e.g. a Space); else the peer's, unless
+    # the peer is this machine (a local reverse proxy)
+    trust_forwarded_for: bool = field(default_factory=lambda: _env_bool("TRUST_FORWARDED_FOR",
+                                                                        bool(os.environ.get("SPACE_ID"))))
+    # visitors' uploads kept in all (MB); past it the oldest unused go first, never one a queued or running job needs
+    max_uploads_total_mb: int = field(default_factory=lambda: _env_int("MAX_UPLOADS_TOTAL_MB", 2000))
+    # Gradio's raw upload route, per client address and hour: MB received and requests (0: no limit)
+    upload_mb_per_hour: int = field(default_factory=lambda: _env_int("UPLOAD_MB_PER_HOUR", 500))
+    uploads_per_hour: int = field(default_factory=lambda: _env_int("UPLOADS_PER_HOUR", 120))
 
     def __post_init__(self) -> None:
         # absolute folders: a public server moves its working folder (core.sources.work_in_empty_folder)

@@ -88,6 +88,10 @@ class Task:
 
         return Trainer
 
+    def trainer_kwargs(self, config, model, data) -> dict:
+        """What its Trainer class takes beyond the Trainer's (DPOTrainer's ref_model)."""
+        return {}
+
     def compute_metrics(self, config, data):
         """The Trainer's compute_metrics (None: the eval loss alone)."""
         return None

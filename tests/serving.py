@@ -36,7 +36,7 @@ def served_app(root: Path | None = None, stop_jobs: bool = False, **overrides):
     demo.queue(default_concurrency_limit=4)
     port = free_port()
     demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, i18n=build_i18n(), css=app.CSS,
-                quiet=True)
+                quiet=True, **app.launch_guards(settings_mod.get_settings()))
     try:
         yield f"http://127.0.0.1:{port}/", demo
     finally:

@@ -99,6 +99,12 @@ def test_data_scale(tmp_path):
 
 
 @SLOW
+def test_fair_shares(tmp_path):
+    result = run_quick("fair_shares", tmp_path, timeout=400)
+    assert result["stranger_accepted"] <= 4 and result["students_refused"] == 0  # one address, one stranger
+
+
+@SLOW
 def test_responsiveness(tmp_path):
     result = run_quick("responsiveness", tmp_path, timeout=400, result="responsiveness_nice10")
     assert "/sample_rows" in result["results"]["endpoints"]
@@ -172,6 +178,12 @@ def test_oversized_request(tmp_path):
     result = run_quick("oversized_request", tmp_path, timeout=400)
     first = result["results"][0]
     assert first["server_alive"] and not first["ok"] and "MAX_REQUEST_MB" in first["error"]
+
+
+@SLOW
+def test_hostile_memory(tmp_path):
+    result = run_quick("hostile_memory", tmp_path, timeout=300)
+    assert result["returncode"] == 0 and result["pytest_peak_rss_mb"] > 0
 
 
 @SLOW

@@ -43,10 +43,12 @@ def server(tmp_path_factory):
 class Visitor:
     """One visitor: a gradio_client session, and the raw queue protocol on the same session."""
 
-    def __init__(self, server):
+    def __init__(self, server, address: str = ""):
+        """address: the client address a proxy on this machine reports (X-Forwarded-For), for strangers elsewhere."""
         from gradio_client import Client
 
-        self.server, self.client = server, Client(server["url"], verbose=False)
+        self.headers = {"X-Forwarded-For": address} if address else {}
+        self.server, self.client = server, Client(server["url"], verbose=False, headers=self.headers or None)
         self.session = self.client.session_hash
 
     def api(self, name: str, *args):
@@ -60,7 +62,7 @@ class Visitor:
         """Call a page event by its fn_index, as a raw HTTP client can (private events included)."""
         fn_index = next(i for i, fn in self.server["demo"].fns.items() if getattr(fn.fn, "__name__", "") == handler)
         url = self.server["url"] + "gradio_api/"
-        with httpx.Client(timeout=120) as http:
+        with httpx.Client(timeout=120, headers=self.headers) as http:
             http.post(url + "queue/join", json={"data": list(data), "fn_index": fn_index,
                                                 "session_hash": self.session, "event_data": None,
                                                 "trigger_id": None}).raise_for_status()
@@ -487,9 +489,9 @@ def test_another_visitors_failure_reason_is_withheld(visitors):
 def test_the_script_zip_carries_no_upload_id_and_the_model_stays_with_its_owner(visitors):
     import zipfile
 
-    bob, run = sees_runs(visitors["bob"]), visitors["failing"]
-    for form in ("trainer", "loop", "accelerate"):
-        kind, out = bob.event("download_script", run, form)
+    ann, bob, run = sees_runs(visitors["ann"]), sees_runs(visitors["bob"]), visitors["failing"]
+    for form in ("trainer", "loop", "accelerate"):  # even its owner's zip names no server id or her file
+        kind, out = ann.event("download_script", run, form)
         assert kind == "ok", out
         with zipfile.ZipFile(out[0]["path"]) as archive:
             config = json.loads(archive.read("config.json"))
@@ -497,7 +499,8 @@ def test_the_script_zip_carries_no_upload_id_and_the_model_stays_with_its_owner(
         assert config["dataset"]["kind"] == "file" and config["dataset"]["path"] == "data.csv"
         for secret in (visitors["upload"], visitors["file_name"]):
             assert secret not in json.dumps(config) and secret not in text
-    refused(bob.event("download_model", run), "another visitor's own file")
+    refused(bob.event("download_script", run, "trainer"), "another visitor's own data")  # its settings are hers
+    refused(bob.event("download_model", run), "another visitor's own data")
 
 
 def test_one_visitor_cannot_fill_the_queue(server, visitors):
@@ -698,6 +701,207 @@ def test_model_answers_name_no_server_path(visitors, server):
     assert "BertModel" in text and "last_hidden_state" in text and "74,498" in text
     for path in ("site-packages", str(server["root"]), os.getcwd()):
         assert path not in text
+
+
+# ------------------------------------------------------------------ strangers at scale (issue 22): what others see
+
+ANNA_MARK = "ANNA-PRIVATE-1"
+
+
+@pytest.fixture(scope="module")
+def annas_private_lm(server, visitors):
+    """A causal LM run of a third visitor, Anna, trained on her upload: her marker is in its texts, its prompt, the
+    rows it keeps (only_value) and so in what it writes. Bob must find it nowhere."""
+    from gradio_client import handle_file
+
+    from core import sources
+    from core.model.tiny_gpt import build_tiny_gpt
+
+    build_tiny_gpt(sources.tiny_gpt_path(), shape={"n_layer": 1, "n_embd": 32, "n_head": 2, "n_positions": 64},
+                   vocab_size=300)
+    anna, manager = Visitor(server), visitors["manager"]
+    if manager.store.exists(visitors["run"]):  # A's long run would hold the worker: end it (tests run alone too)
+        manager.stop(visitors["run"], admin=True)
+    diary = server["root"] / "anna_diary.csv"
+    diary.write_text("text,label\n" + "".join(f"{ANNA_MARK} dear diary line {i},{ANNA_MARK}-keep\n" for i in range(60)))
+    kind, out = anna.api("/load_dataset", "file", "", "", "", handle_file(str(diary)), 3, 0)
+    assert kind == "ok", out
+    config = {"task": "causal_lm", "model": sources.TINY_GPT, "dataset": out[-1], "eval_split": "", "run_name": "diary",
+              "max_train_samples": 40, "max_eval_samples": 8, "max_steps": 2, "block_size": 16, "batch_size": 4,
+              "eval_strategy": "steps", "eval_steps": 2, "logging_steps": 1, "sample_prompts": [ANNA_MARK],
+              "only_column": "label", "only_value": f"{ANNA_MARK}-keep"}
+    kind, status = anna.api("/start_training", json.dumps(config))
+    assert kind == "ok", status
+    assert manager.wait(status["job_id"], 300) == "done"
+    return {"anna": anna, "run": status["job_id"], "upload": out[-1]}
+
+
+def _flat(value, depth: int = 0) -> str:
+    """Everything an answer carries, as text (component updates, figures and tables included)."""
+    import gradio as gr
+    import pandas as pd
+    import plotly.graph_objects as go
+
+    if depth > 8:
+        return ""
+    if isinstance(value, pd.DataFrame):
+        return value.to_json()
+    if isinstance(value, go.Figure):
+        return value.to_json()
+    if isinstance(value, dict):
+        return " ".join(_flat(k, depth + 1) + " " + _flat(v, depth + 1) for k, v in value.items())
+    if isinstance(value, (list, tuple, set)):
+        return " ".join(_flat(v, depth + 1) for v in value)
+    if isinstance(value, gr.blocks.Block):  # a component or its update
+        return " ".join(f"{k} {_flat(v, depth + 1)}" for k, v in value.get_config().items())
+    return str(value)
+
+
+def _named_calls(run: str, upload: dict) -> dict:
+    """Every named endpoint, called by a stranger with Anna's run, her upload or her model wherever it takes one."""
+    lm = {"task": "causal_lm", "model": f"run:{run}", "dataset": upload}
+    return {
+        "/load_dataset": ("sample", "", "", "", None, 3, 0), "/sample_rows": (3, 0),
+        "/tokenize": ("hello", "", "", {}, False, False), "/describe_tokenizer": ("",),
+        "/token_length_stats": ("", None, upload, "train", None),
+        "/train_bpe_tokenizer": ("bobs-bpe", 300, upload, "train", ["text"]),
+        "/compare_tokenizers": ("hello", "", ""), "/describe_model": (f"run:{run}",),
+        "/model_outputs": (f"run:{run}",), "/estimate_training": (json.dumps(lm), False),
+        "/step_through": (json.dumps(lm),), "/start_training": (json.dumps(lm),),
+        "/training_status": (run,), "/stop_training": (run,), "/resume_training": (run,), "/list_runs": (),
+        "/predict": (run, "hello"), "/generate_text": (run, "dear"), "/export_code": (run, 2, "trainer"),
+        "/diagnose_run": (run,), "/run_examples": (run, "all", "", 50),
+        "/chat_tokens": (f"run:{run}", [{"role": "user", "content": "hello"}]),
+    }
+
+
+def test_no_endpoint_shows_a_stranger_what_a_run_learned_from_anothers_upload(server, visitors, annas_private_lm):
+    anna, bob, run = annas_private_lm["anna"], visitors["bob"], annas_private_lm["run"]
+    mine = anna.api("/training_status", run)[1]  # the owner sees her samples: the marker is there to leak
+    assert ANNA_MARK in json.dumps(mine["samples"])
+    calls = _named_calls(run, annas_private_lm["upload"])
+    assert set(calls) == set(server["demo"].get_api_info()["named_endpoints"]), "a new endpoint: add it here"
+    for name, args in calls.items():
+        kind, answer = bob.api(name, *args)
+        assert ANNA_MARK not in _flat(answer), (name, answer)
+    theirs = bob.api("/training_status", run)[1]  # counts and curves are everyone's
+    assert theirs["state"] == "done" and theirs["step"] == mine["step"] == 2 and theirs["samples"] == []
+    assert theirs["final"] == mine["final"]
+
+
+# The page's own events, each by the handler the app wired (its tab bound in), as Bob's session: those that show a
+# run are called with Anna's; every other handler is named here as one that shows none, so a new one is not missed.
+RUN_VIEWS = {
+    "refresh_live": lambda run: (run, 0, 0.0, False, "step"), "redraw": lambda run: (run, 0.0, False, "step"),
+    "show_run_lessons": lambda run: (run,), "show_examples_now": lambda run: (run,),
+    "show_examples": lambda run: (run, "all", ""), "show_code": lambda run: (run, 2, "trainer"),
+    "download_script": lambda run: (run, None, "trainer"), "download_model": lambda run: (run,),
+    "generate_from_ui": lambda run: (run, "ANNA", 20, 0.8, 50, 0.95, False), "predict_from_ui": lambda run: (run, "hi", ""),
+    "refresh_runs": lambda run: (), "fill_from_retry": lambda run: ({"run_id": run, "change": {"seed": 7}},),
+    "stop_from_button": lambda run: (run,), "resume_from_button": lambda run: (run,),
+    "run_on_zero_gpu": lambda run: (run,), "pick_fix": lambda run: ([{"run_id": run, "change": {"seed": 7}}], 0),
+}
+SHOWS_NO_RUN = {None, "<lambda>", "attach", "change_view", "choose_tokenizer", "apply_pad_fix", "tokenize_text",
+                "tokenize_rows", "length_stats", "use_recommended", "train_tokenizer", "compare_tokenizers",
+                "show_model", "run_heads", "show_estimate", "show_stage", "start_again", "apply_preset",
+                "suggest_train_mode", "show_config", "estimate_from_form", "measure_from_form", "start_from_form",
+                "initial_load", "page_words", "show_train_tab", "sign_in_admin", "sample_rows", "load_dataset",
+                "step_through_api", "start_training", "stop_training", "resume_training", "training_status",
+                "list_runs", "predict", "generate_text", "export_code", "diagnose_run", "run_examples",
+                "push_run", "delete_run", "compare_view", "chat_tokens", "show_chat"} | {f"api_{n}" for n in (
+                    "compare_tokenizers", "describe_model", "describe_tokenizer", "estimate_training",
+                    "model_outputs", "token_length_stats", "tokenize", "train_bpe_tokenizer")}
+
+
+def test_no_page_event_shows_a_stranger_what_a_run_learned_from_anothers_upload(server, visitors, annas_private_lm):
+    from ui.identity import visitor
+
+    run, fns = annas_private_lm["run"], server["demo"].fns.values()
+    names = {getattr(fn.fn, "__name__", None) for fn in fns}
+    assert names == set(RUN_VIEWS) | SHOWS_NO_RUN, "a new page event: add it to RUN_VIEWS or SHOWS_NO_RUN"
+    request = type("Request", (), {"session_hash": visitors["bob"].session, "headers": {}, "client": None})()
+    assert visitor(request).owner and not visitor(request).admin
+    for name, args in RUN_VIEWS.items():
+        handler = next(fn.fn for fn in fns if getattr(fn.fn, "__name__", None) == name)
+        args = args(run)
+        try:
+            if name == "download_script":
+                answer = handler(args[0], request, args[2])
+            elif name in ("run_on_zero_gpu", "pick_fix"):
+                answer = handler(*args)
+            else:
+                answer = handler(*args, request=request)
+        except Exception as err:  # noqa: BLE001 - a refusal is fine; what it says is what the test reads
+            answer = str(err)
+        assert ANNA_MARK not in _flat(answer), (name, answer)
+        if name == "download_script" and isinstance(answer, str) and answer.endswith(".zip"):
+            raise AssertionError("a stranger downloaded the script of a run on another visitor's upload")
+    compare = next(fn.fn for fn in fns if getattr(fn.fn, "__name__", None) == "compare_view")
+    assert ANNA_MARK not in _flat(compare([run, visitors["failing"]], "step", request=request))  # the settings table
+
+
+def test_many_sessions_of_one_address_are_one_stranger_and_wait_their_turn(server, visitors):
+    manager, config = visitors["manager"], json.dumps({"max_steps": 1, "run_name": "stranger"})
+    strangers = [Visitor(server, address="203.0.113.50") for _ in range(4)]
+    outcomes = [s.api("/start_training", config) for s in strangers for _ in range(2)]
+    started = [out["job_id"] for kind, out in outcomes if kind == "ok"]
+    try:
+        assert len(started) == 4  # MAX_JOBS_PER_ADDRESS, however many sessions
+        refused(outcomes[-1], "MAX_JOBS_PER_ADDRESS")
+        student = Visitor(server, address="198.51.100.20")
+        kind, status = student.api("/start_training", json.dumps({"max_steps": 1, "run_name": "student"}))
+        assert kind == "ok", status
+        started.append(status["job_id"])
+        waiting = [job for job in manager.queue() if job in started]
+        assert waiting.index(status["job_id"]) <= 1  # at most one of the stranger's goes first
+    finally:
+        for run in started:
+            manager.stop(run, admin=True)
+
+
+def test_guessing_the_admin_key_is_slowed_then_locked_out(server, visitors):
+    guesser = [Visitor(server, address="203.0.113.7") for _ in range(3)]  # three sessions of one address
+    start = time.monotonic()
+    answers = [guesser[i % 3].event("sign_in_admin", f"guess-{i}")[1][0] for i in range(30)]
+    checked = sum("not the admin key" in answer for answer in answers)
+    assert checked <= 3 + int(time.monotonic() - start) and "wait" in answers[-1]
+    assert "wait" in guesser[0].event("sign_in_admin", ADMIN_KEY)[1][0]  # a right key in a locked window: unread
+    other = Visitor(server, address="198.51.100.9")  # another address is not held up by this one
+    assert "Admin" in other.event("sign_in_admin", ADMIN_KEY)[1][0]
+
+
+def test_strangers_cannot_fill_the_disk_with_uploads(server, visitors, tmp_path):
+    from gradio_client import handle_file
+
+    from core import settings as settings_mod
+
+    before = settings_mod.get_settings()
+    settings_mod.set_settings(replace(before, max_uploads_total_mb=2))  # MAX_UPLOADS_TOTAL_MB, small for the test
+    try:
+        sources = []
+        for i in range(8):  # eight fresh sessions, 400 KB each: 3.2 MB asked for
+            csv = tmp_path / f"fill{i}.csv"
+            csv.write_text("text,label\n" + "".join(f"{'x' * 390} {i} {n},1\n" for n in range(1000)))
+            stranger = Visitor(server, address="203.0.113.60")
+            kind, out = stranger.api("/load_dataset", "file", "", "", "", handle_file(str(csv)), 3, 0)
+            assert kind == "ok", out
+            sources.append((stranger, out[-1]))
+        folder = before.uploads_dir
+        kept = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+        assert kept <= 2 * 2**20 + 2**20, kept  # the cap, and at most what queued jobs hold beyond it
+        refused(sources[0][0].api("/token_length_stats", "", None, sources[0][1], "train", None), "upload the file again")
+        assert sources[-1][0].api("/token_length_stats", "", None, sources[-1][1], "train", None)[0] == "ok"
+    finally:
+        settings_mod.set_settings(before)
+
+
+def test_the_raw_upload_route_is_bounded_per_address(server):
+    url = server["url"] + "gradio_api/upload"
+    with httpx.Client(timeout=60, headers={"X-Forwarded-For": "203.0.113.70"}) as http:
+        codes = [http.post(url, files={"files": ("a.csv", b"text\nx\n")}).status_code for _ in range(121)]
+        assert codes[:120] == [200] * 120 and codes[120] == 429  # UPLOADS_PER_HOUR
+    with httpx.Client(timeout=60, headers={"X-Forwarded-For": "198.51.100.71"}) as http:
+        assert http.post(url, files={"files": ("a.csv", b"text\nx\n")}).status_code == 200
 
 
 # ------------------------------------------------------------------ causal language models (issue 14)
@@ -915,3 +1119,22 @@ def test_one_real_timed_step_runs_in_a_bounded_child(monkeypatch):
     step = request_work.timed_step(TrainConfig(batch_size=2, max_length=16, max_train_samples=8, max_steps=4))
     assert step["step_s"] > 0 and step["planned_steps"] == 4 and step["device"] == "cpu" and not step["notes"]
     assert {child.pid for child in psutil.Process().children()} <= before  # the child has gone
+
+
+def test_the_try_it_caches_keep_a_bounded_weight_of_models():
+    import torch
+    from cachetools import LRUCache
+
+    from core.model import estimate
+
+    def model(n_params: int):
+        return torch.nn.Linear(n_params, 1, bias=False, device="meta")  # shapes only: no memory
+
+    cache = LRUCache(maxsize=estimate.CACHED_MODELS_BYTES, getsizeof=estimate.cache_weight)
+    for run in range(6):  # small models: four stay loaded, as before
+        cache[run] = (model(1000), "tokenizer")
+    assert sorted(cache) == [2, 3, 4, 5]
+    cache["large"] = (model(300_000_000), "tokenizer")  # 1.2 GB of weights: three small ones make room
+    assert "large" in cache and len(cache) == 2
+    cache["huge"] = (model(2_000_000_000), "tokenizer")  # larger than the cache: kept alone, nothing else
+    assert list(cache) == ["huge"]

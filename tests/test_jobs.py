@@ -169,7 +169,9 @@ def test_out_of_memory_fails_with_the_settings_to_change(manager, tiny_model_dir
     def no_memory(*args, **kwargs):
         raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
 
-    monkeypatch.setattr(training_mod, "load_classifier", no_memory)
+    from core.tasks import classification  # where the classification task loads its model
+
+    monkeypatch.setattr(classification, "load_classifier", no_memory)
     job_id = manager.start(config_for(tiny_model_dir, data_csv, batch_size=64))
     assert manager.wait(job_id, TIMEOUT) == "failed"
     error = manager.snapshot(job_id)["error"]

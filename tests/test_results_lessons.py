@@ -229,19 +229,6 @@ def test_filters_and_cells_select_the_right_rows(finished_run):
         examples.select(found, "everything")
 
 
-def test_an_uploads_texts_are_for_its_owner(tmp_path, monkeypatch):
-    from core import settings
-
-    store = RunStore(tmp_path / "runs")
-    upload = store.new_run({"dataset": {"kind": "upload", "upload": "up-" + "0" * 24, "name": "mine.csv"}}, "b:ann")
-    sample = store.new_run({"dataset": {"kind": "sample"}}, "b:ann")
-    monkeypatch.setattr(settings, "_current", settings.Settings(runs_dir=tmp_path / "runs", public=True))
-    assert examples.may_read_texts(store, upload, "b:ann")
-    assert not examples.may_read_texts(store, upload, "b:bob")
-    assert examples.may_read_texts(store, upload, "b:bob", admin=True)
-    assert examples.may_read_texts(store, sample, "b:bob")  # the sample and the Hub are public data
-
-
 # ------------------------------------------------------------------ the diagnosis
 
 def _rec(kind, step, **values):

@@ -6,6 +6,7 @@ line in the registry, its strings and its tests (CONTRIBUTING.md, "Extension poi
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -85,21 +86,23 @@ def test_each_task_checks_its_own_settings_with_the_same_words(settings, words):
 
 def test_the_run_takes_its_trainer_arguments_and_callbacks_from_the_task(tiny_model_dir, isolated_settings,
                                                                           monkeypatch):
-    """What SFT and DPO need: their own Trainer and arguments classes (TRL's), through the task alone."""
+    """What SFT and DPO need: their own Trainer and arguments classes (TRL's) and what those take beyond the
+    Trainer's, through the task alone."""
     from transformers import Trainer, TrainerCallback, TrainingArguments
 
     from core.runs.store import RunStore
     from core.training.trainer import run
 
-    class TaskArguments(TrainingArguments):
-        pass
+    @dataclasses.dataclass
+    class TaskArguments(TrainingArguments):  # as TRL's SFTConfig: the Trainer's arguments and the task's own
+        beta: float = 0.1
 
     class TaskTrainer(Trainer):
         built = []
 
-        def __init__(self, *args, **kwargs):
+        def __init__(self, *args, ref_model=None, **kwargs):  # as TRL's DPOTrainer: a reference model
             super().__init__(*args, **kwargs)
-            TaskTrainer.built.append(type(self.args))
+            TaskTrainer.built.append((type(self.args), self.args.beta, ref_model))
 
     class Steps(TrainerCallback):
         steps = []
@@ -110,10 +113,12 @@ def test_the_run_takes_its_trainer_arguments_and_callbacks_from_the_task(tiny_mo
     task = get_task(DEFAULT_TASK)
     monkeypatch.setattr(task, "arguments_class", lambda: TaskArguments)
     monkeypatch.setattr(task, "trainer_class", lambda: TaskTrainer)
+    monkeypatch.setattr(task, "argument_overrides", lambda config: {"beta": 0.5})
+    monkeypatch.setattr(task, "trainer_kwargs", lambda config, model, data: {"ref_model": "the base"})
     monkeypatch.setattr(task, "callbacks", lambda config, recorder, write_samples: [Steps()])
     config = TrainConfig(model=str(tiny_model_dir), max_train_samples=32, max_eval_samples=16, max_length=32,
                          max_steps=2, batch_size=8, evaluate_before=False, eval_strategy="no", save_model=False)
     store = RunStore(isolated_settings.runs_dir)
     result = run(config, store.path(store.new_run(config.to_dict())))
     assert result["state"] == "done" and "eval_accuracy" in result["final"]  # the task's scores, as before
-    assert TaskTrainer.built == [TaskArguments] and Steps.steps == [1, 2]
+    assert TaskTrainer.built == [(TaskArguments, 0.5, "the base")] and Steps.steps == [1, 2]

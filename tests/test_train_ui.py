@@ -153,6 +153,9 @@ def test_tick_fetches_only_new_points_and_stops_the_timer(tabs, monkeypatch):
             return {"job_id": job_id, "state": state, "step": len(calls), "max_steps": 2, "points": points,
                     "baseline": {"eval_accuracy": 0.5}, "final": {"eval_accuracy": 0.75}}
 
+        def view(self, job_id, since_step=-1, caller="", admin=False):  # as JobManager.view: a run open to all
+            return self.snapshot(job_id, since_step)
+
     tab = tabs.train
     monkeypatch.setattr(train_live, "get_manager", lambda: FakeManager())
     monkeypatch.setattr(train_live, "show_results", lambda tab, job_id, snap, request=None: {tab.compare_df: "t"})

@@ -11,13 +11,20 @@ Every handler that changes something asks `visitor(request)` for the owner key t
 
 The page sends the browser secret on load (`attach`), which maps this session to its owner key; only hashes of
 secrets are ever stored or compared, so a run's recorded owner reveals nothing that would let anyone claim it.
-The server owner's ADMIN_KEY, typed on the Runs tab, makes a session an admin (stop, resume, delete, push any run).
+The server owner's ADMIN_KEY, typed on the Runs tab, makes a session an admin (stop, resume, delete, push any run);
+wrong keys are slowed down and then locked out per session and per address (core.guard).
+
+A session costs nothing, so fair shares are counted per `share` as well as per owner: "hf:<username>" for a
+signed-in visitor, else "addr:<hash>" of the client's address (an IPv6 address by its /64 network). A stranger with
+many gradio_client sessions is then one share. (A class can later get its own share, e.g. "class:<id>", so its
+students, often behind one school address, are never counted as one stranger.)
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import logging
 import os
 import re
@@ -28,6 +35,7 @@ from dataclasses import dataclass
 import gradio as gr
 from cachetools import TTLCache
 
+from core.guard import Strikes
 from core.settings import get_settings
 from ui.i18n import msg
 
@@ -45,6 +53,7 @@ class Visitor:
     owner: str
     name: str = ""
     admin: bool = False
+    share: str = ""  # whose fair share this visitor's jobs count against (see the module docstring)
 
 
 # session hash -> Visitor: filled on page load and admin sign-in; sessions that go quiet are forgotten
@@ -56,14 +65,51 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+# wrong admin keys, counted per session and per address
+_admin_strikes = Strikes("admin key")
+
+
 def visitor(request: gr.Request | None) -> Visitor:
     """The visitor a request comes from (see the module docstring)."""
     session = getattr(request, "session_hash", None) or ""
     with _lock:
         known = _sessions.get(session) if session else None
-    if known is not None:
-        return known
-    return Visitor("s:" + _digest(session)) if session else Visitor("")
+    if known is None:
+        known = Visitor("s:" + _digest(session)) if session else Visitor("")
+    share = known.owner if known.owner.startswith("hf:") else address_key(request)
+    return Visitor(known.owner, known.name, known.admin, share)
+
+
+def client_address(request) -> str:
+    """The client's address: the peer's, or the last X-Forwarded-For hop when a proxy we trust sent the request
+    (a proxy on this machine, or any with TRUST_FORWARDED_FOR, as on a Space). "" when unknown."""
+    peer = str(getattr(getattr(request, "client", None), "host", "") or "")
+    headers = getattr(request, "headers", None) or {}
+    forwarded = headers.get("x-forwarded-for", "") if hasattr(headers, "get") else ""
+    if forwarded and (get_settings().trust_forwarded_for or _loopback(peer)):
+        return forwarded.split(",")[-1].strip()[:64]
+    return peer
+
+
+def address_key(request) -> str:
+    """"addr:<hash>" of the client's address; an IPv6 address counts by its /64 (one home, one network)."""
+    address = client_address(request)
+    if not address:
+        return ""
+    try:
+        ip = ipaddress.ip_address(address)
+        if ip.version == 6:
+            address = str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    except ValueError:
+        pass  # not an address (a test client's name): its text is the key
+    return "addr:" + _digest(address)
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def attach(browser_id, profile: gr.OAuthProfile | None, request: gr.Request) -> tuple[str, str]:
@@ -82,13 +128,23 @@ def attach(browser_id, profile: gr.OAuthProfile | None, request: gr.Request) -> 
 
 
 def sign_in_admin(key: str, request: gr.Request) -> str:
-    """Make this session an admin when the key is the server's ADMIN_KEY (compared in constant time)."""
+    """Make this session an admin when the key is the server's ADMIN_KEY.
+
+    Compared in constant time (of hashes, so not even the key's length shows); after a few wrong tries from this
+    session or this address each further try waits longer, then they are locked out (core.guard.Strikes)."""
     expected = get_settings().admin_key
     if not expected:
         return msg("id.admin_off", request)
-    if not isinstance(key, str) or not hmac.compare_digest(key.encode(), expected.encode()):
-        log.warning("a wrong admin key was tried")
+    session = getattr(request, "session_hash", None) or ""
+    keys = ("s:" + _digest(session) if session else "", address_key(request))
+    wait = _admin_strikes.wait_s(keys)
+    if wait > 0:  # not even checked: a right key in a locked window would tell a guesser it was right
+        return msg("id.admin_wait", request, seconds=int(wait) + 1)
+    given = key.encode() if isinstance(key, str) else b""
+    if not hmac.compare_digest(hashlib.sha256(given).digest(), hashlib.sha256(expected.encode()).digest()):
+        _admin_strikes.fail(keys)
         return msg("id.admin_bad", request)
+    _admin_strikes.forget(keys[0])
     current = visitor(request)
     _remember(request, Visitor(current.owner, current.name, admin=True))
     return msg("id.admin_ok", request)

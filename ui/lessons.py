@@ -19,6 +19,7 @@ import pandas as pd
 from core.jobs.manager import get_manager
 from core.messages import UserError
 from core.results import diagnosis, examples
+from core.runs import visibility
 from ui.binding import bind
 from ui.errors import shows_errors
 from ui.i18n import local, msg, t
@@ -35,9 +36,10 @@ def _store():
     return get_manager().store
 
 
-def _reads_texts(run_id: str, request: gr.Request | None) -> bool:
+def reads_texts(run_id: str, request: gr.Request | None) -> bool:
+    """Whether this visitor may see what the run learned from its data (core.runs.visibility)."""
     who = visitor(request)
-    return examples.may_read_texts(_store(), run_id, who.owner, who.admin)
+    return visibility.may_see_data(_store(), run_id, who.owner, who.admin)
 
 
 # ------------------------------------------------------------------ API (JSON in, JSON out)
@@ -53,7 +55,7 @@ def run_findings(run_id: str, request: gr.Request | None = None, live: bool = Fa
     store = _store()
     config = store.read_config(run_id)
     # the confusion matrix names the classes: another visitor's upload keeps them (no majority-class check then)
-    report = store.read_eval(run_id, "report") if _reads_texts(run_id, request) else {}
+    report = store.read_eval(run_id, "report") if reads_texts(run_id, request) else {}
     return diagnosis.diagnose(store.read_metrics(run_id), config, report or None, live=live)
 
 
@@ -72,7 +74,7 @@ def run_examples(run_id: str, which: str = "all", cell: str = "", limit: int = 5
                         value=str(which)[:40], choices=", ".join(examples.FILTERS))
     found = examples.run_examples(_store(), run_id)
     counts = found["counts"]
-    if not _reads_texts(run_id, request):
+    if not reads_texts(run_id, request):
         return {"counts": counts, "labels": [], "rows": [], "matched": 0, "texts_withheld": True}
     rows, matched = examples.select(found, which, examples.parse_cell(cell, found["labels"]), int(limit))
     return {"counts": counts, "labels": found["labels"], "rows": rows, "matched": matched, "texts_withheld": False,
@@ -141,9 +143,9 @@ def retry_config(retry, request: gr.Request | None = None) -> tuple[dict, str]:
         raise UserError("config: {value!r} is not one change of a run's settings", value=str(retry)[:80])
     run_id, ((name, value),) = retry.get("run_id"), retry["change"].items()
     base = TrainConfig.from_stored(_store().read_config(run_id)).to_dict()
-    if (base["dataset"] or {}).get("kind") == "upload" and not _reads_texts(run_id, request):
+    if not reads_texts(run_id, request):
         raise UserError("This run learned from another visitor's own file: only they may train it again (you may "
-                        "still try it and export its code)")
+                        "still follow its curves)")
     config = TrainConfig.from_dict({**base, name: value}).to_dict()
     return config, msg("lessons.filled", request, run_id=run_id, name=name, value=_value(value))
 

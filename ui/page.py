@@ -23,7 +23,8 @@ class Page:
     """What the app gives every tab, and the channels between tabs (tabs never import each other).
 
     The app makes the first three; a tab sets the channel it owns while it is built, and the tabs that read one
-    read it when they are linked, after every tab is built (so the order of the list does not matter to them)."""
+    read it when they are linked, after every tab is built, so the list's order does not matter to the links (the
+    Model tab also starts from the Tokenizer tab's text when that tab is built before it)."""
 
     demo: gr.Blocks
     tabs: gr.Tabs

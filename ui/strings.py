@@ -130,6 +130,10 @@ STRINGS = {
         "zh": "管理员：在这个会话中你可以停止、继续、删除和上传任何运行。",
     },
     "id.admin_bad": {"en": "That is not the admin key.", "zh": "管理员密钥不对。"},
+    "id.admin_wait": {
+        "en": "Too many wrong admin keys from here: wait {seconds} s before the next try.",
+        "zh": "来自这里的错误管理员密钥太多：请等待 {seconds} 秒再试。",
+    },
     "id.admin_off": {
         "en": "This server has no admin key (ADMIN_KEY).",
         "zh": "这台服务器没有设置管理员密钥（ADMIN_KEY）。",

@@ -5,7 +5,9 @@ and only its owner may use it.
                         meta.json                          owner, original name, size, sha256, created
 
 An id is random, so a re-uploaded file (changed or not) is a new dataset: nothing is served from a stale cache.
-Each visitor keeps at most Settings.max_uploads files; the oldest go first.
+Each visitor keeps at most Settings.max_uploads files; the oldest go first. All uploads together keep within
+Settings.max_uploads_total_mb: past it the least recently used go first (a file's modification time says when it was
+last read), except those a queued or running job still needs (`hold` / `release`, from the job manager).
 """
 
 from __future__ import annotations
@@ -14,10 +16,13 @@ import codecs
 import hashlib
 import json
 import logging
+import os
 import re
 import secrets
 import shutil
+import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 from core.messages import UserError
@@ -103,6 +108,7 @@ def save_upload(src: Path, name: str, owner: str) -> dict:
     """Check and keep a visitor's file; returns {"id", "name", "size", "sha256"}."""
     name = display_name(name)
     check_upload(src, name)
+    _check_total_room(src.stat().st_size)
     upload_id = "up-" + secrets.token_hex(12)
     folder = _folder(upload_id)
     folder.mkdir(parents=True)
@@ -115,6 +121,7 @@ def save_upload(src: Path, name: str, owner: str) -> dict:
             "sha256": digest.hexdigest(), "created": time.time()}
     write_json_atomic(folder / META_FILE, meta)
     _prune(owner)
+    _expire_over_total(keep=upload_id)
     return {k: meta[k] for k in ("id", "name", "size", "sha256")}
 
 
@@ -129,7 +136,12 @@ def data_file(upload_id: str) -> tuple[Path, str]:
     """The stored file of an upload and its original name (for the app itself: the owner was checked before)."""
     meta = _meta(upload_id)
     name = str(meta.get("name") or "upload")
-    return _folder(upload_id) / ("data" + suffix_of(name)), name
+    path = _folder(upload_id) / ("data" + suffix_of(name))
+    try:
+        os.utime(path)  # used now: the total cap expires the least recently used first
+    except OSError as err:
+        log.info("could not mark upload %s as used: %s", upload_id, err)
+    return path, name
 
 
 def _prune(owner: str) -> None:
@@ -149,3 +161,68 @@ def _prune(owner: str) -> None:
     for _, folder in sorted(mine, key=lambda item: item[0])[:-limit]:
         shutil.rmtree(folder, ignore_errors=True)
         log.info("removed upload %s (over %d for its visitor)", folder.name, limit)
+
+
+# ----------------------------------------------------------------- the server-wide total (MAX_UPLOADS_TOTAL_MB)
+
+_held: Counter = Counter()  # upload id -> queued or running jobs that need it
+_held_lock = threading.Lock()
+
+
+def hold(upload_id: str) -> None:
+    """A job that reads this upload was queued: it must not expire until release."""
+    with _held_lock:
+        _held[upload_id] += 1
+
+
+def release(upload_id: str) -> None:
+    with _held_lock:
+        _held[upload_id] -= 1
+        if _held[upload_id] <= 0:
+            del _held[upload_id]
+
+
+def _total_limit() -> int:
+    return get_settings().max_uploads_total_mb * 2**20
+
+
+def _check_total_room(size: int) -> None:
+    limit = _total_limit()
+    if limit > 0 and size > limit:
+        raise UserError("The server keeps at most {limit} MB of uploads in all (MAX_UPLOADS_TOTAL_MB): upload a "
+                        "smaller sample", limit=get_settings().max_uploads_total_mb)
+
+
+def _stored() -> list[tuple[float, int, Path]]:
+    """Every upload folder: (when last used, bytes, folder)."""
+    found = []
+    for folder in _root().iterdir() if _root().is_dir() else ():
+        if UPLOAD_ID.fullmatch(folder.name):
+            files = [f for f in folder.iterdir() if f.is_file()]
+            used = max((f.stat().st_mtime for f in files), default=0.0)
+            found.append((used, sum(f.stat().st_size for f in files), folder))
+    return found
+
+
+def _expire_over_total(keep: str) -> None:
+    """Remove the least recently used uploads until all fit the total; never `keep` or one a job holds. When even
+    that is not enough (every other upload is in use), `keep` goes too and the visitor is told to wait."""
+    limit = _total_limit()
+    if limit <= 0:
+        return
+    stored = _stored()
+    total = sum(size for _, size, _ in stored)
+    with _held_lock:
+        held = set(_held)
+    for _, size, folder in sorted(stored, key=lambda item: item[0]):
+        if total <= limit:
+            return
+        if folder.name == keep or folder.name in held:
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        total -= size
+        log.info("removed upload %s (least recently used, uploads over %d MB in all)", folder.name, limit >> 20)
+    if total > limit:
+        shutil.rmtree(_root() / keep, ignore_errors=True)
+        raise UserError("The server's uploads are full: every stored file is in use by a queued or running run "
+                        "(MAX_UPLOADS_TOTAL_MB): try again when a run has ended")

@@ -53,14 +53,28 @@ def _child(fn, args: tuple, limit: int, nice: int, settings, conn) -> None:
 
 
 def _limit_self(limit: int, nice: int) -> None:
-    import resource  # POSIX only, and only the child needs it
-
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if limit > 0:  # never above a limit the server itself runs under (a container's, the hostile tests')
-        limit = min([limit, *(v for v in (soft, hard) if v != resource.RLIM_INFINITY)])
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        import resource  # POSIX only, and only the child needs it
+    except ImportError:  # Windows: the time limit and the memory check before the start still hold
+        resource = None
+    if resource is not None and limit > 0 and not _gpu_visible():
+        _cap_address_space(resource, limit)
     if nice > 0 and hasattr(os, "nice"):
         os.nice(nice)  # the pages first
+
+
+def _gpu_visible() -> bool:
+    """Whether torch may use an NVIDIA GPU here: CUDA reserves tens of GB of address space at start, so under
+    RLIMIT_AS it would fail to start; the GPU's own memory is not counted by it anyway. Such a child keeps the memory
+    check before the start and the time limit."""
+    return os.environ.get("CUDA_VISIBLE_DEVICES", "x").strip() != "" and os.path.exists("/dev/nvidiactl")
+
+
+def _cap_address_space(resource, limit: int) -> None:
+    """Never above a limit the server itself runs under (a container's, the hostile tests')."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = min([limit, *(v for v in (soft, hard) if v != resource.RLIM_INFINITY)])
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
 def address_limit(work_bytes: int) -> int:

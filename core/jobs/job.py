@@ -33,6 +33,7 @@ class Job:
     config: TrainConfig
     owner: str = ""
     resume: bool = False
+    share: str = ""  # whose fair share it counts against (core.jobs.fair_queue)
     state: str = "queued"
     error: str = ""
     stop_event: threading.Event = field(default_factory=threading.Event)

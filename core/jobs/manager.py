@@ -1,5 +1,6 @@
-"""The job manager: one worker thread takes training jobs one at a time from a FIFO queue; each trains in a
-child process (core.jobs.child_process) unless TRAINING_PROCESS=0, or inline in a ZeroGPU request.
+"""The job manager: one worker thread takes training jobs one at a time from a queue that gives turns by share
+(core.jobs.fair_queue); each trains in a child process (core.jobs.child_process) unless TRAINING_PROCESS=0, or
+inline in a ZeroGPU request.
 
 Callers never block: start/stop/cancel/resume only change state under a lock; snapshot() reads memory only
 (no disk) for a live job, so many browsers can poll it every second.
@@ -11,12 +12,14 @@ import functools
 import logging
 import threading
 import time
-from collections import deque
 
+from core.data import uploads
 from core.jobs import zerogpu
+from core.jobs.fair_queue import FairQueue
 from core.jobs.job import TERMINAL_STATES, Job, execute_job, load_resume, status_of
 from core.messages import N_, UserError
 from core.ownership import may_change
+from core.runs import visibility
 from core.runs.store import RunStore, get_store
 from core.settings import get_settings
 from core.training.config import TrainConfig
@@ -29,7 +32,7 @@ STATUS_EVERY_S = 2.0
 
 
 class JobManager:
-    """FIFO queue of training jobs and the one worker thread that runs them."""
+    """The queue of training jobs (turns by share) and the one worker thread that runs them."""
 
     def __init__(self, store: RunStore, max_queue: int | None = None, inline: bool | None = None,
                  isolate: bool | None = None):
@@ -41,7 +44,7 @@ class JobManager:
         # @spaces.GPU call that holds the GPU, so inline jobs never are
         self.isolate = (get_settings().training_process if isolate is None else isolate) and not self.inline
         self._cond = threading.Condition()
-        self._queue: deque[str] = deque()
+        self._queue = FairQueue()
         self._jobs: dict[str, Job] = {}
         self._active: str | None = None
         self._worker: threading.Thread | None = None
@@ -56,18 +59,20 @@ class JobManager:
 
     # ------------------------------------------------------------- commands
 
-    def start(self, config: TrainConfig, owner: str = "") -> str:
-        """Queue a new run owned by owner; returns its job id (== run id). ValueError when refused."""
+    def start(self, config: TrainConfig, owner: str = "", share: str = "") -> str:
+        """Queue a new run owned by owner, counted against share (fair turns and limits); returns its job id (==
+        run id). ValueError when refused."""
         config.check_access(owner)
         config.check_limits()
         with self._cond:
             self._check_room()
             self._check_visitor_room(owner)
+            self._check_share_room(share)
             run_id = self.store.new_run(config.to_dict(), owner)
-            self._enqueue(Job(run_id, config, owner))
+            self._enqueue(Job(run_id, config, owner, share=share))
         return run_id
 
-    def resume(self, run_id: str, owner: str = "", admin: bool = False) -> str:
+    def resume(self, run_id: str, owner: str = "", admin: bool = False, share: str = "") -> str:
         """Queue a stopped/failed/interrupted run to continue from its last checkpoint (its owner only)."""
         self.store.path(run_id)  # a run id, or a message naming the fix (a raw client may send anything)
         with self._cond:
@@ -78,10 +83,11 @@ class JobManager:
             self._check_owner(run_owner, owner, admin, N_("resume"))
             self._check_room()
             self._check_visitor_room(run_owner)
+            self._check_share_room(share)
             config, points = load_resume(self.store, run_id, job.state if job is not None else None)
             config.check_access(run_owner)
             config.check_limits()
-            self._enqueue(Job(run_id, config, run_owner, resume=True), points)
+            self._enqueue(Job(run_id, config, run_owner, resume=True, share=share), points)
         return run_id
 
     def stop(self, job_id: str, owner: str = "", admin: bool = False) -> str:
@@ -188,6 +194,13 @@ class JobManager:
                 "final": dict(job.recorder.final), "points": points, "samples": job.recorder.samples(),
                 "best_step": kept_step(job.config, job.recorder.evaluations())}
 
+    def view(self, job_id: str, since_step: int = -1, caller: str = "", admin: bool = False) -> dict:
+        """snapshot() as this caller may see it (core.runs.visibility): what another visitor's run learned from
+        their own data, and why it failed, stay theirs; the counts and curves are everyone's."""
+        snap = self.snapshot(job_id, since_step)
+        return visibility.shown_snapshot(snap, visibility.may_see_data(self.store, job_id, caller, admin),
+                                         self.may_change(job_id, caller, admin))
+
     # ------------------------------------------------------------- internals
 
     def _check_room(self) -> None:
@@ -207,6 +220,18 @@ class JobManager:
             raise UserError("You have {count} runs waiting or training, the most one visitor may have here "
                             "(MAX_JOBS_PER_VISITOR): wait for one to end, or stop one", count=mine)
 
+    def _check_share_room(self, share: str) -> None:
+        """On a public server one address (or signed-in user) may not fill the queue either, however many sessions
+        it opens (MAX_JOBS_PER_ADDRESS)."""
+        settings = get_settings()
+        limit = settings.max_jobs_per_address
+        if not settings.public or limit <= 0 or not share:
+            return
+        theirs = sum(1 for job in self._jobs.values() if job.share == share and job.state not in TERMINAL_STATES)
+        if theirs >= limit:
+            raise UserError("Your address has {count} runs waiting or training, the most one address or account may "
+                            "have here (MAX_JOBS_PER_ADDRESS): wait for one to end, or stop one", count=theirs)
+
     @staticmethod
     def _check_owner(run_owner: str, owner: str, admin: bool, action: str) -> None:
         if not may_change(run_owner, owner, admin):
@@ -219,7 +244,8 @@ class JobManager:
         write = None if self.isolate else functools.partial(self.store.append_metric, job.job_id)
         job.recorder = MetricsRecorder(write, points, on_record=lambda record: self._on_record(job, record))
         self._jobs[job.job_id] = job
-        self._queue.append(job.job_id)
+        self._queue.append(job.job_id, job.share)
+        _hold_data(job)
         self._forget_old_jobs()
         self._write_status(job, force=True)
         if not self.inline and (self._worker is None or not self._worker.is_alive()):
@@ -229,6 +255,7 @@ class JobManager:
 
     def _cancel(self, job: Job) -> str:
         self._queue.remove(job.job_id)
+        _release_data(job)
         job.state, job.error, job.finished = "stopped", "Cancelled before it started", time.time()
         self._write_status(job, force=True)
         self._cond.notify_all()
@@ -240,7 +267,7 @@ class JobManager:
             job = self._jobs.get(job_id)
             if job is None:
                 return self._stored_state(job_id)
-            self._cond.wait_for(lambda: job.state != "queued" or (self._queue[0] == job_id and self._active is None))
+            self._cond.wait_for(lambda: job.state != "queued" or (self._queue.peek() == job_id and self._active is None))
             if job.state != "queued":  # cancelled while it waited
                 return job.state
             self._queue.popleft()
@@ -264,6 +291,7 @@ class JobManager:
             with self._cond:
                 job.state, job.error = "failed", job.error or "Internal error: see the server log"
         finally:
+            _release_data(job)
             with self._cond:
                 self._active = None
                 self._cond.notify_all()
@@ -300,6 +328,24 @@ class JobManager:
                 "final": self.store.read_eval(job_id, "final"),
                 "points": self.store.read_metrics(job_id, since_step), "samples": self.store.read_samples(job_id),
                 "best_step": _int_or_none(status.get("best_step"))}
+
+
+def _upload_of(job: Job) -> str:
+    """The upload id a job reads ("" for other data): a DatasetSource, or its dict in older configs."""
+    dataset = job.config.dataset
+    found = dataset if isinstance(dataset, dict) else vars(dataset) if hasattr(dataset, "__dict__") else {}
+    return str(found.get("upload") or "") if found.get("kind") == "upload" else ""
+
+
+def _hold_data(job: Job) -> None:
+    """A queued job's upload must outlive the uploads' total cap until the job ends (core.data.uploads)."""
+    if _upload_of(job):
+        uploads.hold(_upload_of(job))
+
+
+def _release_data(job: Job) -> None:
+    if _upload_of(job):
+        uploads.release(_upload_of(job))
 
 
 def _int_or_none(value) -> int | None:

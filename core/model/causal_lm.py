@@ -55,8 +55,11 @@ def suggested_train_mode(name: str) -> str:
 
 def load_causal_lm(name: str, tokenizer, trust_remote_code: bool = False):
     """An AutoModelForCausalLM whose pad token is the tokenizer's (GPT-2 has none of its own)."""
-    from transformers import AutoModelForCausalLM  # slow import, deferred to first use
+    import torch  # slow import, deferred to first use
+    from transformers import AutoModelForCausalLM
 
-    net = AutoModelForCausalLM.from_pretrained(model_location(name), trust_remote_code=trust_remote_code)
+    # fp32 weights whatever the checkpoint stores (transformers 5 keeps its dtype): mixed precision trains them
+    net = AutoModelForCausalLM.from_pretrained(model_location(name), trust_remote_code=trust_remote_code,
+                                               dtype=torch.float32)
     fit_pad_token(net, tokenizer)
     return net

@@ -93,10 +93,14 @@ def fit_pad_token(net, tokenizer=None) -> None:
 
 def load_classifier(model: str, label_names: list[str], tokenizer, trust_remote_code: bool = False):
     """A classification model with num_labels, id2label and label2id, so the saved model predicts names."""
-    from transformers import AutoModelForSequenceClassification  # slow import, deferred to first use
+    import torch  # slow import, deferred to first use
+    from transformers import AutoModelForSequenceClassification
 
     net = AutoModelForSequenceClassification.from_pretrained(
         model_location(model), num_labels=len(label_names), trust_remote_code=trust_remote_code,
+        # transformers 5 keeps a checkpoint's stored dtype: a half-precision one would train half-precision weights
+        # (fp16 mixed precision refuses them, bf16 loses small updates); mixed precision wants fp32 weights
+        dtype=torch.float32,
         id2label=dict(enumerate(label_names)), label2id={n: i for i, n in enumerate(label_names)},
         ignore_mismatched_sizes=True)  # a fine-tuned checkpoint may carry a head for other classes
     fit_pad_token(net, tokenizer)

@@ -15,7 +15,7 @@ import threading
 import time
 
 from core.messages import N_, UserError, say
-from core.model.checkpoints import fit_pad_token
+from core.model.checkpoints import fit_pad_token, model_location
 from core.model.describe import config_value, load_config, skeleton
 from core.model.heads import check_size, require_head
 from core.model.trainable import apply_train_mode, body_blocks, count_parameters, default_lora_targets
@@ -29,6 +29,7 @@ ADAMW_STATES = 2    # exp_avg and exp_avg_sq: two fp32 numbers per trained weigh
 ESTIMATE_LABELS = 2  # classes assumed when the config reads them from the data (the head is tiny either way)
 FREE_SHARE = 0.8    # one request's model work takes at most this share of the memory free when it starts (the rest: headroom)
 INFERENCE_ACTIVATIONS = 64 * 2**20  # one text of a few hundred tokens through a model: tens of MB at most
+CACHED_MODELS_BYTES = 2 * 2**30     # weights each Try-it cache (classify, generate) keeps loaded between clicks
 _measure_lock = threading.Lock()
 
 
@@ -174,11 +175,19 @@ def check_inference_fits(name: str, models: int, what: str) -> int:
     when they would not fit, or are over MAX_INSPECT_PARAMS; returns its parameter count. No weights are loaded."""
     from transformers import AutoConfig  # slow import, deferred to first use
 
-    from core.model.causal_lm import model_location  # the one place that knows every kind of model name
 
     params = check_size(AutoConfig.from_pretrained(model_location(name), trust_remote_code=False), name)
     check_fits(inference_bytes(params, models), what, N_("pick a smaller model, or run the app on your own machine"))
     return params
+
+
+def cache_weight(item) -> int:
+    """A loaded model's weight in a Try-it cache of CACHED_MODELS_BYTES (item: a pipeline, or (model, tokenizer)):
+    its weights' bytes, at least a quarter of the cache (no more than 4 models stay loaded, as before) and at most
+    all of it (a large model stays alone). A stranger trying many runs keeps the server's memory bounded so."""
+    model = item[0] if isinstance(item, tuple) else getattr(item, "model", item)
+    size = sum(p.numel() * p.element_size() for p in model.parameters())
+    return min(max(size, CACHED_MODELS_BYTES // 4), CACHED_MODELS_BYTES)
 
 
 def measure_step(config, precision: str = "fp32", train_rows: int = 0) -> dict:

@@ -4,7 +4,7 @@ fine-tuning (the pretrained body with the run's new head, as core.results.predic
 They teach what a score hides: which rows fine-tuning fixed (wrong -> right), which it broke (right -> wrong),
 which stay wrong, and the mistakes the model makes with most confidence. Computed once, on first request, and
 kept in the run folder (RunStore.write_examples). A run that learned from a visitor's upload shows its texts to
-that visitor only (`may_read_texts`); everyone else gets the counts.
+that visitor only (core.runs.visibility); everyone else gets the counts.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import threading
 import numpy as np
 
 from core.messages import UserError
-from core.ownership import may_change
 from core.results.predict import load_base_pipeline, load_pipeline
 from core.runs.store import RunStore
 from core.task_registry import task_of
@@ -139,14 +138,3 @@ def cells(examples: dict) -> list[tuple[str, int]]:
         found[(row["label"], row["after"])] = found.get((row["label"], row["after"]), 0) + 1
     order = sorted(found, key=lambda c: (c[0] == c[1], c))
     return [(f"{labels[i]} -> {labels[j]}", found[(i, j)]) for i, j in order]
-
-
-def may_read_texts(store: RunStore, run_id: str, caller: str, admin: bool = False) -> bool:
-    """Whether this caller may read the run's eval texts: data from the Hub or the sample is public; a visitor's
-    own upload is theirs (and the admin's)."""
-    dataset = store.read_config(run_id).get("dataset") or {}
-    if dataset.get("kind") != "upload":
-        return True
-    return may_change(str(store.read_status(run_id).get("owner") or ""), caller, admin)
-
-

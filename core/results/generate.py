@@ -2,7 +2,7 @@
 
 The decoding settings are the ones the course teaches: temperature (how flat the next-token distribution is),
 top-k (sample among the k likeliest), top-p (among the fewest tokens covering p of the probability) and the number
-of new tokens. Loaded models are cached (a small LRU), as the classification pipelines are.
+of new tokens. Loaded models are cached (an LRU sized by their weights), as the classification pipelines are.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 MAX_NEW_TOKENS = 200       # a paragraph; more would hold a CPU for long
 MAX_GENERATE_PROMPT_CHARS = 1000
-_models: LRUCache = LRUCache(maxsize=4)
+_models: LRUCache = LRUCache(maxsize=estimate.CACHED_MODELS_BYTES, getsizeof=estimate.cache_weight)
 _lock = threading.Lock()
 
 

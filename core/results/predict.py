@@ -1,6 +1,6 @@
 """Predictions with a trained run: a transformers pipeline over its saved model, beside the untrained base model.
 
-Pipelines are cached (a small LRU) because loading a model takes seconds and the Try-it box is
+Pipelines are cached (an LRU sized by their weights, estimate.cache_weight) because loading a model takes seconds and the Try-it box is
 used many times in a row.
 """
 
@@ -23,7 +23,7 @@ from core.training.config import TrainConfig
 log = logging.getLogger(__name__)
 
 MAX_PREDICT_CHARS = 100_000  # a model reads at most a few thousand tokens of it; the rest would only cost CPU
-_pipelines: LRUCache = LRUCache(maxsize=4)
+_pipelines: LRUCache = LRUCache(maxsize=estimate.CACHED_MODELS_BYTES, getsizeof=estimate.cache_weight)
 _lock = threading.Lock()
 
 

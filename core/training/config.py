@@ -202,9 +202,9 @@ class TrainConfig(TrainFields):
     def _check_run_model(self, owner: str) -> None:
         """model "run:<id>": continue from a run's saved model, which only the run's owner may do."""
         from core.ownership import may_change  # who may use a run: only for run: models
-        from core.runs.store import RunStore
+        from core.runs.store import get_store
 
-        store, run_id = RunStore(get_settings().runs_dir), self.model[len(RUN_MODEL_PREFIX):]
+        store, run_id = get_store(), self.model[len(RUN_MODEL_PREFIX):]
         try:
             known = store.exists(run_id) and may_change(store.read_status(run_id).get("owner", ""), owner)
         except ValueError:  # not a run id at all: the same answer as for someone else's run

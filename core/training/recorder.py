@@ -23,15 +23,14 @@ def message(method):
     """Mark a MetricsRecorder method as a message of the training process: training changes the recorder only
     through such methods; each call is applied here and, when the recorder has a `send`, sent as (name, payload)
     with payload the call's arguments by name. A new kind of message is one decorated method."""
-    signature = inspect.signature(method)
+    names = list(inspect.signature(method).parameters)[1:]  # after self: what the payload's keys are
     MESSAGES[method.__name__] = method
 
     @functools.wraps(method)
     def apply_and_send(self, *args, **kwargs):
-        method(self, *args, **kwargs)
+        method(self, *args, **kwargs)  # a bad call fails here, in the child, before anything is sent
         if self.send is not None:
-            arguments = signature.bind(self, *args, **kwargs).arguments
-            self.send(method.__name__, {k: v for k, v in arguments.items() if k != "self"})
+            self.send(method.__name__, {**dict(zip(names, args)), **kwargs})
 
     return apply_and_send
 

@@ -54,7 +54,8 @@ def training_arguments(config: TrainConfig, run_dir: Path, precision: str):
     """TrainingArguments for the config; checkpoints follow the eval rhythm so a resume loses little."""
     import torch  # slow import, deferred to first use
 
-    arguments = task_of(config).arguments_class()  # TrainingArguments, or a subclass of it (TRL's SFTConfig)
+    task = task_of(config)
+    arguments = task.arguments_class()  # TrainingArguments, or a subclass of it (TRL's SFTConfig)
     accepted = inspect.signature(arguments.__init__).parameters
     steps = config.eval_strategy == "steps"
     kwargs = dict(
@@ -71,7 +72,7 @@ def training_arguments(config: TrainConfig, run_dir: Path, precision: str):
         dataloader_num_workers=0, dataloader_pin_memory=torch.cuda.is_available(),
     )
     kwargs.update(best_model_arguments(config), **tracking_arguments(config, run_dir, accepted))
-    kwargs.update(task_of(config).argument_overrides(config))  # e.g. SFTConfig's loss masks and packing
+    kwargs.update(task.argument_overrides(config))  # e.g. SFTConfig's loss masks and packing
     # transformers 5 renamed these; keep older versions working too.
     if "group_by_length" in accepted:
         kwargs.update(group_by_length=config.group_by_length, warmup_ratio=config.warmup_ratio)
@@ -170,7 +171,8 @@ def run(config: TrainConfig, run_dir, *, callbacks=(), stop_event: threading.Eve
         train_dataset=data.train, eval_dataset=data.eval, processing_class=tokenizer,
         compute_metrics=task.compute_metrics(config, data),
         callbacks=[*task.callbacks(config, recorder, write_samples), MetricsCallback(recorder),
-                   StopCallback(stop_event), *training_callbacks(config), *callbacks])
+                   StopCallback(stop_event), *training_callbacks(config), *callbacks],
+        **task.trainer_kwargs(config, model, data))  # e.g. DPOTrainer's ref_model
     trainer.remove_callback(PrinterCallback)  # the recorder keeps the logs; stdout stays for results
     _send_tensorboard_to_run_folder(trainer, store, run_id)
     recorder.set_device(describe_device(trainer.args))

@@ -21,8 +21,8 @@ from core.messages import N_, UserError
 from core.ownership import may_change
 from core.results import export_forms, model_card, publish
 from core.results import generate as generation
-from core.results.examples import may_read_texts
 from core.results import predict as prediction
+from core.runs import visibility
 from core.settings import get_settings
 from core.task_registry import DEFAULT_TASK, get_task, task_of
 from core.training.config import TrainConfig
@@ -42,6 +42,17 @@ FORM_CHOICES = [("Trainer", "trainer"), ("PyTorch loop", "loop"), ("Accelerate l
 
 def _store():
     return get_manager().store
+
+
+def _sees_data(run_id: str, request: gr.Request | None) -> bool:
+    """Whether this visitor may see what the run learned from its data (core.runs.visibility)."""
+    who = visitor(request)
+    return visibility.may_see_data(_store(), run_id, who.owner, who.admin)
+
+
+def _require_data(run_id: str, request: gr.Request | None) -> None:
+    who = visitor(request)
+    visibility.require_data_access(_store(), run_id, who.owner, who.admin)
 
 
 def _need(run_id: str | None, request: gr.Request | None = None) -> str:
@@ -128,7 +139,8 @@ def config_diff(run_ids: list[str] | None, request: gr.Request = None) -> pd.Dat
     for run_id in (run_ids or [])[:MAX_COMPARED]:
         config = TrainConfig.from_stored(_store().read_config(run_id)).to_dict()
         yours = get_manager().may_change(run_id, who.owner, who.admin)
-        config["dataset"] = _dataset_label(config["dataset"], yours)
+        config = {**visibility.shown_config(config, _sees_data(run_id, request)),
+                  "dataset": _dataset_label(config["dataset"], yours)}
         runs.append((run_id, config))
     setting = msg("runs.c.setting", request)
     if len(runs) < 2:
@@ -172,16 +184,18 @@ def show_examples_now(tab, run_id: str | None, request: gr.Request = None) -> di
 
 
 @shows_errors
-def predict(run_id: str, text: str, text_pair: str = "") -> dict:
+def predict(run_id: str, text: str, text_pair: str = "", request: gr.Request = None) -> dict:
     """The fine-tuned run's label probabilities next to the untrained base model's, and a note when the text was
-    longer than the model takes (it is then truncated)."""
-    result = prediction.predict_run(_store(), _need(run_id), text, text_pair or "")
+    longer than the model takes (it is then truncated). The classes of a run trained on another visitor's own data
+    are theirs, so only they may run it."""
+    _require_data(_need(run_id), request)
+    result = prediction.predict_run(_store(), run_id, text, text_pair or "")
     return {**{side: {r["label"]: r["score"] for r in result[side]} for side in ("fine_tuned", "base")},
             "note": result["note"]}
 
 
 def predict_from_ui(tab, run_id: str | None, text: str, text_pair: str, request: gr.Request = None) -> dict:
-    result = predict(run_id or "", text, text_pair)
+    result = predict(run_id or "", text, text_pair, request)
     return {tab.tuned_label: result["fine_tuned"], tab.base_label: result["base"],
             tab.predict_md: local(result["note"], request)}
 
@@ -192,8 +206,8 @@ def generate_text(run_id: str, prompt: str, max_new_tokens: int = 40, temperatur
     """A causal LM run continues the prompt, beside the model it started from: {"prompt", "fine_tuned", "base"}.
     Bounded: max_new_tokens at most 200, a prompt of at most 1,000 characters. A model trained on another visitor's
     upload may repeat their texts, so only they may make it write."""
-    run_id, who = _need(run_id, request), visitor(request)
-    if not may_read_texts(_store(), run_id, who.owner, who.admin):
+    run_id = _need(run_id, request)
+    if not _sees_data(run_id, request):
         raise UserError("This run learned from another visitor's upload, so only they may make it write")
     decoding = generation.Decoding(max_new_tokens=max_new_tokens, temperature=temperature, top_k=top_k, top_p=top_p,
                                    greedy=greedy)
@@ -207,29 +221,32 @@ def generate_from_ui(tab, run_id: str | None, prompt: str, max_new_tokens: float
 
 
 @shows_errors
-def export_code(run_id: str, num_processes: int = 2, form: str = "trainer") -> dict:
+def export_code(run_id: str, num_processes: int = 2, form: str = "trainer", request: gr.Request = None) -> dict:
     """The run as a standalone Python script - form "trainer" (the Trainer), "loop" (a plain PyTorch loop) or
     "accelerate" (the loop with Accelerate) - with the command lines that run it (accelerate launch for several
-    GPUs)."""
+    GPUs). A run trained on another visitor's own data exports for them only (its settings quote that data)."""
     if isinstance(num_processes, bool) or not isinstance(num_processes, (int, float)) \
             or not 1 <= num_processes <= MAX_PROCESSES or int(num_processes) != num_processes:
         raise UserError("num_processes: {value!r} - use a whole number from 1 to {limit}, one per GPU",
                         value=num_processes, limit=MAX_PROCESSES)
     form = export_forms.check_form(form)
-    config = TrainConfig.from_stored(_store().read_config(_need(run_id)))
+    _require_data(_need(run_id), request)
+    config = TrainConfig.from_stored(_store().read_config(run_id))
     return {"script": export_forms.generate(config, form), "file_name": export_forms.file_name(config, form),
             "commands": export_forms.commands(config, form, int(num_processes)), "form": form}
 
 
-def show_code(tab, run_id: str | None, num_processes: float, form: str = "trainer") -> dict:
-    exported = export_code(run_id or "", int(num_processes or 2), form or "trainer")
+def show_code(tab, run_id: str | None, num_processes: float, form: str = "trainer",
+              request: gr.Request = None) -> dict:
+    exported = export_code(run_id or "", int(num_processes or 2), form or "trainer", request)
     return {tab.script_code: exported["script"], tab.commands_code: exported["commands"]}
 
 
 @shows_errors
 def download_script(run_id: str | None, request: gr.Request = None, form: str = "trainer") -> str:
     """The chosen form's script in a zip with the sample data and metric modules it reads beside it, for a gr.File."""
-    config = TrainConfig.from_stored(_store().read_config(_need(run_id, request)))
+    _require_data(_need(run_id, request), request)
+    config = TrainConfig.from_stored(_store().read_config(run_id))
     return str(export_forms.bundle(config, Path(tempfile.mkdtemp(prefix="fts-script-")), form or "trainer"))
 
 
@@ -238,11 +255,7 @@ def download_model(run_id: str | None, request: gr.Request = None) -> str:
     """The run's model folder as a zip, for a gr.File. A model that learned from a visitor's own upload may hold
     pieces of it, so it leaves the server only for its owner."""
     run_id = _need(run_id, request)
-    who = visitor(request)
-    dataset = _store().read_config(run_id).get("dataset") or {}
-    if dataset.get("kind") == "upload" and not get_manager().may_change(run_id, who.owner, who.admin):
-        raise UserError("This run learned from another visitor's own file: only they may download its model (you may "
-                        "still try it and export its code)")
+    _require_data(run_id, request)
     return str(publish.zip_model(_store().model_dir(run_id), tempfile.mkdtemp(prefix="fts-zip-"), run_id))
 
 

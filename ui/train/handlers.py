@@ -37,10 +37,10 @@ PRESET_PRETRAIN_GPT, PRESET_DOMAIN_GPT = "pretrain_gpt", "domain_gpt"
 # ------------------------------------------------------------ API handlers (JSON in, JSON out)
 
 def status_for(job_id: str, request: gr.Request | None) -> dict:
-    """A job's status as this visitor may see it: another visitor's failure reason can quote their data."""
+    """A job's status as this visitor may see it (core.runs.visibility): another visitor's samples and failure
+    reason can quote their data."""
     who = visitor(request)
-    return public_status(get_manager().snapshot(job_id, since_step=1 << 62),
-                         get_manager().may_change(job_id, who.owner, who.admin))
+    return public_status(get_manager().view(job_id, 1 << 62, who.owner, who.admin))
 
 
 @shows_errors
@@ -50,7 +50,8 @@ def start_training(config_json: str, request: gr.Request = None) -> dict:
 
 
 def _start(config: TrainConfig, request: gr.Request | None) -> dict:
-    job_id = get_manager().start(config, owner=visitor(request).owner)
+    who = visitor(request)
+    job_id = get_manager().start(config, owner=who.owner, share=who.share)
     charts.forget(job_id)
     return status_for(job_id, request)
 
@@ -78,7 +79,7 @@ def resume_training(run_id: str, request: gr.Request = None) -> dict:
     if not run_id:
         raise error(msg("train.nojob", request))
     who = visitor(request)
-    job_id = get_manager().resume(run_id, owner=who.owner, admin=who.admin)
+    job_id = get_manager().resume(run_id, owner=who.owner, admin=who.admin, share=who.share)
     charts.forget(job_id)
     return training_status(job_id, request)
 

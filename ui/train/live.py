@@ -17,6 +17,7 @@ from cachetools import LRUCache, cached
 
 from core.jobs.manager import get_manager
 from core.results import diagnosis, eval_report
+from core.runs import visibility
 from core.task_registry import task_of
 from core.training.config import TrainConfig
 from ui import charts, lessons
@@ -37,6 +38,8 @@ def show_results(tab, job_id: str, snap: dict, request: gr.Request | None = None
         return {**shown, tab.confusion_plot: charts.empty_figure(msg("train.res.lm", request)),
                 tab.per_class_df: empty_table(PER_CLASS_COLUMNS, request)}
     try:
+        # the confusion matrix names the owner's classes: another visitor's private run has none to show
+        visibility.require_data_access(get_manager().store, job_id, visitor(request).owner, visitor(request).admin)
         report = eval_report.eval_report(get_manager().store, job_id)
     except (ValueError, OSError) as err:
         log.info("no eval report for %s: %s", job_id, err)
@@ -60,14 +63,12 @@ def refresh_live(tab, job_id: str | None, drawn: int = 0, smoothing: float = 0.0
     """
     if not job_id:
         return {tab.status_html: status_html(None, request), tab.timer: gr.Timer(active=False)}
-    try:
-        snap = get_manager().snapshot(job_id, since_step=charts.since_step(job_id))
+    who = visitor(request)
+    try:  # as this viewer may see it: another visitor's samples and failure reason can quote their data
+        snap = get_manager().view(job_id, charts.since_step(job_id), who.owner, who.admin)
     except (KeyError, ValueError):
         return {tab.status_html: f"<div>{msg('train.st.gone', request, job_id=html.escape(str(job_id)))}</div>",
                 tab.timer: gr.Timer(active=False)}
-    who = visitor(request)
-    if snap.get("error") and not get_manager().may_change(job_id, who.owner, who.admin):
-        snap = {**snap, "error": msg("train.st.theirs", request)}  # another visitor's reason may quote their data
     charts.add_points(job_id, snap.get("points") or [])
     charts.add_samples(job_id, snap.get("samples") or [])
     version = charts.curves(job_id).version

@@ -66,10 +66,6 @@ STRINGS = {
     },
     "train.st.queue": {"en": " · position {pos} in the queue", "zh": " · 排队第 {pos} 位"},
     "train.st.error": {"en": "Training failed: {error}", "zh": "训练失败：{error}"},
-    "train.st.theirs": {
-        "en": "The reason is shown to the visitor who started this run.",
-        "zh": "失败原因只显示给开始这个运行的访客。",
-    },
     "train.st.none": {
         "en": "No training yet: choose a preset or adjust the settings, then press Start.",
         "zh": "还没有训练：选一个预设或调整设置，然后点“开始”。",

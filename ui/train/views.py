@@ -46,13 +46,9 @@ def status_html(snap: dict | None, request: gr.Request | None = None) -> str:
     return f"<div class='fts-status'>{line}{bar}</div>"
 
 
-def public_status(snap: dict, yours: bool = True) -> dict:
-    """A snapshot without its points: what the training_status endpoint returns. For another visitor's run the
-    failure reason is withheld: it may quote their data (a column's values, class names)."""
-    shown = {k: v for k, v in snap.items() if k != "points"}
-    if not yours and shown.get("error"):
-        shown["error"] = msg("train.st.theirs")
-    return shown
+def public_status(snap: dict) -> dict:
+    """A snapshot as the caller may see it (JobManager.view) without its points: what training_status returns."""
+    return {k: v for k, v in snap.items() if k != "points"}
 
 
 MAX_SHOWN_EVALUATIONS = 12  # the samples view: the baseline and the latest evaluations

@@ -1,0 +1,101 @@
+"""Counting what strangers do, so that one who opens many sessions is still one stranger.
+
+Two tools, both in memory and bounded (cachetools: old keys expire, the number of keys is capped):
+
+- `Strikes`: wrong guesses of a secret (the admin key). The first few are free; then each try must wait longer
+  (1, 2, 4 ... s), and after `lock_after` wrong tries the key is locked out for `lock_s`. A try is refused, unchecked,
+  while any of its keys (its session, its address) waits, so guessing from many sessions of one address is as slow
+  as from one. Wrong tries are logged as a summary at most once a minute, not one line each.
+- `Budget`: how much a key may take in a sliding window (uploads per address: files and bytes per hour).
+
+Keys are opaque strings chosen by the caller ("s:<session>", "addr:<hash>", later "class:<id>").
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from cachetools import TTLCache
+
+log = logging.getLogger(__name__)
+
+MAX_KEYS = 100_000  # keys remembered at once; the oldest are forgotten first
+SUMMARY_EVERY_S = 60.0
+
+
+class Strikes:
+    """Wrong tries per key: free, then slowed down (doubling waits), then locked out."""
+
+    def __init__(self, what: str, free: int = 3, lock_after: int = 10, lock_s: float = 900.0, max_wait_s: float = 60.0):
+        self.what, self.free, self.lock_after, self.lock_s, self.max_wait_s = what, free, lock_after, lock_s, max_wait_s
+        self._tries: TTLCache = TTLCache(maxsize=MAX_KEYS, ttl=lock_s)  # key -> (wrong tries, time of the last)
+        self._lock = threading.Lock()
+        self._unlogged, self._unlogged_keys, self._logged_at = 0, set(), 0.0
+
+    def wait_s(self, keys, now: float | None = None) -> float:
+        """Seconds before any of these keys may try again (0: it may try now)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            return max((self._wait(self._tries.get(key), now) for key in keys if key), default=0.0)
+
+    def _wait(self, entry, now: float) -> float:
+        if entry is None:
+            return 0.0
+        count, last = entry
+        if count >= self.lock_after:
+            pause = self.lock_s
+        elif count >= self.free:
+            pause = min(2.0 ** (count - self.free), self.max_wait_s)
+        else:
+            return 0.0
+        return max(0.0, last + pause - now)
+
+    def fail(self, keys, now: float | None = None) -> None:
+        """Count one wrong try against each key; log a summary when a minute has passed since the last."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            for key in keys:
+                if key:
+                    count = self._tries.get(key, (0, now))[0] + 1
+                    self._tries[key] = (count, now)
+                    if count == self.lock_after:
+                        log.warning("%s: a caller is locked out for %d s after %d wrong tries", self.what,
+                                    self.lock_s, count)
+            self._unlogged += 1
+            self._unlogged_keys.update(k for k in keys if k)
+            if now - self._logged_at >= SUMMARY_EVERY_S:
+                log.warning("%s: %d wrong tries from %d callers in the last %d s", self.what, self._unlogged,
+                            len(self._unlogged_keys), SUMMARY_EVERY_S if self._logged_at else 0)
+                self._unlogged, self._unlogged_keys, self._logged_at = 0, set(), now
+
+    def forget(self, key: str) -> None:
+        """A right answer clears its own key's count (a session's), never a shared one (an address's)."""
+        with self._lock:
+            self._tries.pop(key, None)
+
+
+class Budget:
+    """At most `limit` units per key in any `window_s` seconds (a sliding window of timestamped takes)."""
+
+    def __init__(self, limit: float, window_s: float):
+        self.limit, self.window_s = limit, window_s
+        self._taken: TTLCache = TTLCache(maxsize=MAX_KEYS, ttl=window_s)  # key -> [(time, amount)]
+        self._lock = threading.Lock()
+
+    def used(self, key: str, now: float | None = None) -> float:
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            return sum(amount for at, amount in self._taken.get(key, ()) if now - at < self.window_s)
+
+    def take(self, key: str, amount: float = 1.0, now: float | None = None) -> bool:
+        """Take amount for key when it fits the budget (True); else take nothing (False)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            recent = [(at, n) for at, n in self._taken.get(key, ()) if now - at < self.window_s]
+            if self.limit > 0 and sum(n for _, n in recent) + amount > self.limit:
+                self._taken[key] = recent
+                return False
+            self._taken[key] = [*recent, (now, amount)]
+            return True
