@@ -25,18 +25,7 @@ class CausalLM(Task):
 
     def check(self, config) -> None:
         """A causal LM learns from text alone: no labels, no pair, loss and perplexity as its only scores."""
-        for name in ("train_split", "text_column"):
-            if not getattr(config, name):
-                raise UserError("{name}: must not be empty - e.g. {example!r}", name=name,
-                                example=type(config).__dataclass_fields__[name].default)
-        if config.text_pair_column:
-            raise UserError("text_pair_column: a causal language model reads one text - leave text_pair_column empty")
-        if config.train_mode in ("head", "last_n_layers"):
-            raise UserError("train_mode: {mode} trains a new classifier head, which a causal LM has not - choose full "
-                            "or lora", mode=config.train_mode)
-        if config.metric_for_best_model != "loss":
-            raise UserError("metric_for_best_model: a causal LM is scored by its loss (perplexity = exp(loss)) - "
-                            "choose loss")
+        check_text_only(config)
 
     def check_access(self, config) -> None:
         if not config.trust_remote_code:  # remote code: the run itself will say
@@ -82,3 +71,20 @@ class CausalLM(Task):
 
 
 TASK = CausalLM()
+
+
+def check_text_only(config) -> None:
+    """The checks of every task that trains a causal LM on text alone (causal LM, SFT): a text column, no pair, no
+    new head, loss as the best-model metric."""
+    for name in ("train_split", "text_column"):
+        if not getattr(config, name):
+            raise UserError("{name}: must not be empty - e.g. {example!r}", name=name,
+                            example=type(config).__dataclass_fields__[name].default)
+    if config.text_pair_column:
+        raise UserError("text_pair_column: a causal language model reads one text - leave text_pair_column empty")
+    if config.train_mode in ("head", "last_n_layers"):
+        raise UserError("train_mode: {mode} trains a new classifier head, which a causal LM has not - choose full "
+                        "or lora", mode=config.train_mode)
+    if config.metric_for_best_model != "loss":
+        raise UserError("metric_for_best_model: a causal LM is scored by its loss (perplexity = exp(loss)) - "
+                        "choose loss")

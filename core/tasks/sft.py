@@ -16,6 +16,7 @@ from core.messages import UserError
 from core.model.causal_lm import check_causal_lm, check_model_writes, load_causal_lm, suggested_train_mode
 from core.model.checkpoints import check_max_length, load_model_tokenizer
 from core.task_registry import Task
+from core.tasks.causal_lm import check_text_only
 
 
 def sft_loss(tokenizer) -> str:
@@ -35,18 +36,7 @@ class SFT(Task):
 
     def check(self, config) -> None:
         """Conversations in, a causal LM's loss out: no label, no pair, no new head."""
-        for name in ("train_split", "text_column"):
-            if not getattr(config, name):
-                raise UserError("{name}: must not be empty - e.g. {example!r}", name=name,
-                                example=type(config).__dataclass_fields__[name].default)
-        if config.text_pair_column:
-            raise UserError("text_pair_column: a causal language model reads one text - leave text_pair_column empty")
-        if config.train_mode in ("head", "last_n_layers"):
-            raise UserError("train_mode: {mode} trains a new classifier head, which a causal LM has not - choose full "
-                            "or lora", mode=config.train_mode)
-        if config.metric_for_best_model != "loss":
-            raise UserError("metric_for_best_model: a causal LM is scored by its loss (perplexity = exp(loss)) - "
-                            "choose loss")
+        check_text_only(config)
 
     def check_access(self, config) -> None:
         if not config.trust_remote_code:
