@@ -99,3 +99,21 @@ def test_compared_causal_lm_runs_overlay_their_perplexity(manager):
         run_ids.append(run_id)
     score, _ = runs_actions.compare_runs(run_ids)
     assert len(score.data) == 2 and list(score.data[0].y) == [900.0, 50.0]
+
+
+def test_the_runs_table_names_each_best_metric_and_the_compare_chart_is_labelled_by_what_it_plots(tabs, manager):
+    store = manager.store
+    classify = store.new_run(TrainConfig(run_name="c").to_dict())
+    lm = store.new_run(TrainConfig(run_name="g", task="causal_lm").to_dict())
+    store.update_status(classify, best_metric=0.72, best_metric_name="eval_accuracy")
+    store.update_status(lm, best_metric=17.91, best_metric_name="eval_perplexity")
+    table = runs_actions.refresh_runs(tabs.runs, _request())[tabs.runs.runs_df]
+    assert sorted(table["best_metric"]) == ["0.72 accuracy", "17.91 perplexity"]
+    for run_id in (classify, lm):
+        store.append_metric(run_id, {"step": 1, "epoch": 1.0, "kind": "eval", "time": 1.0, "eval_loss": 2.0,
+                                     "eval_accuracy" if run_id == classify else "eval_perplexity": 3.0})
+    shown = {ids: runs_actions.compare_view(tabs.runs, ids, request=_request())[tabs.runs.acc_plot]
+             for ids in ((lm,), (classify,), (classify, lm))}
+    assert [shown[ids].label for ids in ((lm,), (classify,), (classify, lm))] == \
+        ["Eval perplexity", "Eval accuracy", "Eval loss"]  # a mix shares only the loss every evaluation logs
+    assert len(runs_actions.compare_runs([classify, lm])[0].data) == 2

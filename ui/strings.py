@@ -106,6 +106,7 @@ STRINGS = {
     "chart.s.recall": {"en": "recall", "zh": "recall"},
     "chart.eval_accuracy": {"en": "eval accuracy", "zh": "评估 accuracy"},
     "chart.train_loss": {"en": "train loss", "zh": "训练 loss"},
+    "chart.eval_loss": {"en": "eval loss", "zh": "验证 loss"},
     "chart.eval_perplexity": {"en": "eval perplexity", "zh": "评估困惑度 (perplexity)"},
     "id.hf": {
         "en": "Signed in as **{name}**: the runs you start are yours.",

@@ -90,12 +90,20 @@ def refresh_runs(tab, request: gr.Request = None, clear: bool = False) -> dict:
     rows = list_runs(request)
     table = pd.DataFrame(rows, columns=RUN_COLUMNS)
     if len(table):
-        table["best_metric"] = [None if v is None else round(float(v), 4) for v in table["best_metric"]]
+        table["best_metric"] = [_best(r["best_metric"], r["best_metric_name"]) for r in rows]
         table["yours"] = ["✓" if v else "" for v in table["yours"]]
     choices = [(f"{r['name']} · {r['state']} · {r['created']}", r["run_id"]) for r in rows]
     value = {"value": None} if clear else {}
     return {tab.runs_df: table, tab.compare_dd: gr.Dropdown(choices=choices, **value),
             tab.run_dd: gr.Dropdown(choices=choices, **value)}
+
+
+def _best(value, metric) -> str:
+    """A best value with the metric it measures ("0.72 accuracy", "17.91 perplexity"): runs of several tasks share
+    the table, and a bare number cannot say whether higher or lower is better."""
+    if value is None:
+        return ""
+    return f"{float(value):.4g} {str(metric or '').removeprefix('eval_')}".strip()
 
 
 def _mode(config: dict) -> str:
@@ -110,25 +118,34 @@ def _curve_name(run_id: str, taken: set[str]) -> str:
     return name if name not in taken else f"{name} · {run_id}"
 
 
+def compared_metric(run_ids: list[str] | None) -> str:
+    """The eval curve the compared runs share: their task's (the registry's compare_metric); runs of several tasks
+    share only eval_loss, which every evaluation logs."""
+    metrics = {task_of(_store().read_config(run_id)).compare_metric for run_id in (run_ids or [])[:MAX_COMPARED]}
+    if not metrics:
+        return get_task(DEFAULT_TASK).compare_metric
+    return metrics.pop() if len(metrics) == 1 else "eval_loss"
+
+
 @shows_errors
 def compare_runs(run_ids: list[str] | None, x_axis: str = "step"):
-    """Eval accuracy and train loss of several runs, overlaid, by step or by epoch; each curve named after its run and
-    train mode."""
+    """The compared runs' eval curve (compared_metric) and train loss, overlaid, by step or by epoch; each curve
+    named after its run and train mode."""
     records: dict[str, list[dict]] = {}
-    tasks = set()
     for run_id in (run_ids or [])[:MAX_COMPARED]:
         records[_curve_name(run_id, set(records))] = _store().read_metrics(run_id)
-        tasks.add(task_of(_store().read_config(run_id)).compare_metric)
-    # runs of one task share its eval curve (a causal LM's perplexity); a mix falls back to the default task's
-    metric = tasks.pop() if len(tasks) == 1 else get_task(DEFAULT_TASK).compare_metric
+    metric = compared_metric(run_ids)
     return (charts.overlay_figure(records, "eval|baseline", metric, msg(f"chart.{metric}"), x_axis),
             charts.overlay_figure(records, "train", "loss", msg("chart.train_loss"), x_axis))
 
 
 def compare_view(tab, run_ids: list[str] | None, x_axis: str = "step", request: gr.Request = None) -> dict:
-    """The overlaid curves of the compared runs and the settings in which their configs differ."""
+    """The overlaid curves of the compared runs (the eval chart labelled by what it plots) and the settings in
+    which their configs differ."""
     acc, loss = compare_runs(run_ids, x_axis)
-    return {tab.acc_plot: acc, tab.loss_plot: loss, tab.diff_df: config_diff(run_ids, request)}
+    label = msg(f"chart.{compared_metric(run_ids)}", request)
+    return {tab.acc_plot: gr.Plot(acc, label=label[:1].upper() + label[1:]), tab.loss_plot: loss,
+            tab.diff_df: config_diff(run_ids, request)}
 
 
 @shows_errors
