@@ -353,8 +353,6 @@ ZH: dict[str, str] = {
     "Run {run!r} has an unreadable config.json: delete the run or fix the file":
         "运行 {run} 的 config.json 无法读取：请删除这个运行，或修复该文件",
     "Run {run!r} is {state}: stop it before deleting it": "运行 {run} 的状态是 {state}：请先停止再删除",
-    "Run {run} has no saved model: train it with 'save model' on to see the report":
-        "运行 {run} 没有保存模型：请打开“保存模型”（save model）后训练，才能查看报告",
     "Type a text to classify first": "请先输入要分类的文本",
     "Type the repo as user/name, e.g. alice/minilm-reviews": "请按 用户名/仓库名 的格式输入仓库，例如 alice/minilm-reviews",
     "A Hugging Face write token is needed: set HF_TOKEN or paste one": "需要 Hugging Face 写入 token：请设置 HF_TOKEN 或粘贴一个",
@@ -451,8 +449,13 @@ ZH: dict[str, str] = {
     "report_to: {tool!r} is not a tracker - choose none, trackio or tensorboard":
         "report_to：{tool} 不是实验跟踪工具——请选择 none、trackio 或 tensorboard",
     # ---------------------------------------------------------------- per-example results (core/results/examples.py)
-    "Run {run} has no saved model: train it with 'save model' on to see its examples":
-        "运行 {run} 没有保存的模型：请打开“保存模型”（save model）再训练，才能看到逐条结果",
+    "Run {run} has no saved model: 'save model' was off - train it again with 'save model' on":
+        "运行 {run} 没有保存的模型：训练时“保存模型”（save model）是关闭的——请打开它再训练一次",
+    "Run {run} has no saved model: it was {state} before its final evaluation saved one - resume it (Train tab, "
+    "Resume) to finish it":
+        "运行 {run} 没有保存的模型：它在最终评估保存模型之前就结束了（{state}）——请继续它（训练页，“继续”）让它跑完",
+    "Run {run} has no saved model yet: it is {state} - its model is saved when it finishes":
+        "运行 {run} 还没有保存的模型：它的状态是 {state}——模型会在它结束时保存",
     "cell: {value!r} is not a cell of the confusion matrix - write it as 'true label -> predicted label', e.g. "
     "{example!r}": "cell：{value} 不是混淆矩阵中的格子——请写成“真实标签 -> 预测标签”，例如 {example}",
     # ---------------------------------------------------------------- diagnosis (core/results/diagnosis.py)

@@ -481,3 +481,22 @@ def test_a_run_reporting_to_trackio_lands_in_the_local_trackio_project(tiny_mode
     losses = ast.literal_eval(logs.stdout.strip().splitlines()[-1])
     assert len(losses) == 2 and all(math.isfinite(v) for v in losses)
     assert not (tmp_path / "somewhere-else").exists()
+
+
+@pytest.mark.parametrize("save_model, state, words", [
+    (True, "stopped", "it was stopped before its final evaluation saved one - resume it"),
+    (True, "interrupted", "it was interrupted before its final evaluation"),
+    (False, "done", "'save model' was off - train it again with 'save model' on"),
+    (True, "running", "no saved model yet: it is running"),
+])
+def test_a_run_without_a_saved_model_is_told_the_true_reason(isolated_settings, save_model, state, words):
+    from core.results import eval_report
+
+    store = RunStore(isolated_settings.runs_dir)
+    run_id = store.new_run(TrainConfig(save_model=save_model).to_dict())
+    store.update_status(run_id, state=state)
+    for needs_model in (examples.run_examples, eval_report.eval_report):
+        with pytest.raises(UserError) as refused:
+            needs_model(store, run_id)
+        assert words in str(refused.value) and ("'save model' on" in str(refused.value)) is (not save_model)
+        assert "运行" in localize(refused.value, "zh")

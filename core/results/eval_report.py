@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from core.messages import UserError
+from core.results.saved import no_model_error
 from core.runs.store import RunStore
 from core.training.config import TrainConfig
 
@@ -67,7 +68,7 @@ def eval_report(store: RunStore, run_id: str, refresh: bool = False) -> dict:
     if report:
         return report
     if not store.has_model(run_id):
-        raise UserError("Run {run} has no saved model: train it with 'save model' on to see the report", run=run_id)
+        raise no_model_error(store, run_id)
     report = build_report(store.model_dir(run_id), TrainConfig.from_stored(store.read_config(run_id)))
     store.write_eval(run_id, "report", report)
     log.info("eval report for %s: accuracy %.3f on %d rows", run_id, report["accuracy"], report["rows"])

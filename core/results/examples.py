@@ -17,6 +17,7 @@ import numpy as np
 
 from core.messages import UserError
 from core.results.predict import load_base_pipeline, load_pipeline
+from core.results.saved import no_model_error
 from core.runs.store import RunStore
 from core.task_registry import task_of
 from core.training.config import TrainConfig
@@ -85,8 +86,7 @@ def run_examples(store: RunStore, run_id: str, refresh: bool = False) -> dict:
         if stored.get("version") == VERSION:
             return stored
         if not store.has_model(run_id):
-            raise UserError("Run {run} has no saved model: train it with 'save model' on to see its examples",
-                            run=run_id)
+            raise no_model_error(store, run_id)
         examples = build_examples(store, run_id)
         store.write_examples(run_id, examples)
     log.info("examples of %s: %s", run_id, examples["counts"])
