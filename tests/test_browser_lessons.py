@@ -121,6 +121,8 @@ def test_try_again_fills_the_form_with_exactly_one_change(app_url, browser):
     _open_form(page)
     after = _form_values(page)
     changed = [i for i, (a, b) in enumerate(zip(before, after)) if a != b]
-    assert len(after) == len(before) and len(changed) == 1, (changed, [after[i] for i in changed])
-    assert float(after[changed[0]][1]) == pytest.approx(1e-5)  # the learning rate, ten times lower
+    # the learning rate, ten times lower, and the run's name saying so
+    values = sorted((after[i][1] for i in changed), key=lambda v: str(v).startswith("lr-"))
+    assert len(after) == len(before) and len(changed) == 2, (changed, [after[i] for i in changed])
+    assert float(values[0]) == pytest.approx(1e-5) and values[1] == "lr-1e-05"
     page.close()

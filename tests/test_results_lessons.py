@@ -292,7 +292,7 @@ def test_the_evidence_names_the_steps():
     by_steps, = diagnosis.diagnose(records, TrainConfig(max_steps=200, eval_strategy="steps"))
     assert by_steps.change == {"max_steps": 80}
     nan, = diagnosis.diagnose(_shapes()["lr_too_high/nan"][0], CONFIG)
-    assert nan.evidence["nan_step"] == 60 and nan.change == {"learning_rate": 5e-6}
+    assert nan.evidence["nan_step"] == 60 and nan.change == {"learning_rate": 1e-5}  # a tenth, kept in 1e-5..1e-4
 
 
 def test_a_healthy_run_gets_no_finding(tmp_path):
@@ -427,12 +427,38 @@ def test_a_try_again_request_changes_exactly_one_setting(manager):
     run_id = manager.store.new_run(TrainConfig(run_name="base").to_dict())
     config, note = lessons.retry_config({"run_id": run_id, "change": {"learning_rate": 5e-6}, "nonce": 1.0})
     before = TrainConfig().to_dict() | {"run_name": "base"}
-    assert {k for k in config if config[k] != before[k]} == {"learning_rate"} and "learning_rate = 5e-06" in note
+    assert {k for k in config if config[k] != before[k]} == {"learning_rate", "run_name"} and "learning_rate = 5e-06" in note
+    assert config["run_name"] == "lr-5e-06"  # named after what changed, not after the run it retries
     with pytest.raises(UserError):
         lessons.retry_config({"run_id": run_id, "change": {"learning_rate": 1e-5, "seed": 1}})
     with pytest.raises(UserError, match="learning_rate"):
         lessons.retry_config({"run_id": run_id, "change": {"learning_rate": 7}})
     assert lessons.pick_fix([{"run_id": run_id, "change": {"seed": 1}}], 3) is None
+
+
+@pytest.mark.parametrize("lr, lowered", [(0.05, 3e-5), (1e-3, 1e-4), (1e-4, 1e-5), (1e-5, 1e-6)])
+def test_a_lowered_learning_rate_lands_inside_the_forms_advised_range(lr, lowered):
+    from core.training.setting import settings_of
+
+    low, high = settings_of(TrainConfig)["learning_rate"].advised
+    nan, = diagnosis.diagnose(_shapes()["lr_too_high/nan"][0], TrainConfig(**{**CONFIG.to_dict(), "learning_rate": lr}))
+    assert nan.change == {"learning_rate": lowered}
+    assert low <= lowered <= high or lr <= low  # only a rate already at the bottom goes below it
+
+
+def test_two_findings_with_one_change_get_one_button_and_a_descriptive_name(manager):
+    from ui import lessons
+
+    run_id = manager.store.new_run(TrainConfig(run_name="lr-too-high", learning_rate=0.05).to_dict())
+    config = TrainConfig(learning_rate=0.05)
+    diverged, = diagnosis.diagnose(_shapes()["lr_too_high/diverged"][0], config)
+    trap = diagnosis.majority_class({"labels": ["neg", "pos"], "confusion": [[0, 30], [0, 70]], "rows": 100}, config)
+    assert diverged.change == trap.change == {"learning_rate": 3e-5}
+    block = SimpleNamespace(findings_md="md", changes_state="changes", fix_btns=["b0", "b1", "b2"])
+    shown = lessons.show_findings(block, run_id, [diverged, trap])
+    assert [shown[b].visible for b in block.fix_btns] == [True, False, False] and len(shown["changes"]) == 1
+    config, _ = lessons.retry_config(lessons.pick_fix(shown["changes"], 0))
+    assert (config["learning_rate"], config["run_name"]) == (3e-5, "lr-3e-05")
 
 
 # ------------------------------------------------------------------ the trackers, for real (installed by requirements-dev)

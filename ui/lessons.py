@@ -27,7 +27,9 @@ from ui.identity import visitor
 
 log = logging.getLogger(__name__)
 
-MAX_FIXES = 3  # "try again with" buttons: one per finding, at most this many findings
+MAX_FIXES = 3  # "try again with" buttons: one per distinct change, at most this many findings
+RETRY_NAMES = {"learning_rate": "lr", "num_train_epochs": "epochs", "max_steps": "steps",
+               "logging_steps": "log-every"}  # a retried run's name: what changed, short
 MAX_TEXT_SHOWN = 300  # characters of a text in the table
 
 
@@ -113,15 +115,19 @@ def show_findings(block: DiagnosisBlock, run_id: str | None, findings: list, req
              for f in findings[:MAX_FIXES]]
     head = msg("lessons.live", request) + "\n" if live and lines else ""
     text = head + "\n".join(lines) if lines else ("" if live else msg("lessons.none", request))
-    shown = {block.findings_md: text, block.changes_state: [{"run_id": run_id, "change": f.change}
-                                                            for f in findings[:MAX_FIXES]]}
+    changes = _distinct([f.change for f in findings[:MAX_FIXES]])  # two findings may advise the same change
+    shown = {block.findings_md: text, block.changes_state: [{"run_id": run_id, "change": c} for c in changes]}
     for i, button in enumerate(block.fix_btns):
-        if i < len(findings):
-            (name, value), = findings[i].change.items()
+        if i < len(changes):
+            (name, value), = changes[i].items()
             shown[button] = gr.Button(msg("lessons.fix", request, name=name, value=_value(value)), visible=True)
         else:
             shown[button] = gr.Button(visible=False)
     return shown
+
+
+def _distinct(changes: list[dict]) -> list[dict]:
+    return [c for i, c in enumerate(changes) if c and c not in changes[:i]]
 
 
 def pick_fix(changes: list, index: int) -> dict | None:
@@ -135,6 +141,11 @@ def _value(value) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+def retry_name(name: str, value) -> str:
+    """The new run is named after what changed ("lr-3e-05"), not after the run it retries ("lr-too-high")."""
+    return f"{RETRY_NAMES.get(name, name)}-{_value(value)}".replace("+", "")[:64]  # 1e+06: '+' is no name
+
+
 def retry_config(retry, request: gr.Request | None = None) -> tuple[dict, str]:
     """The config a "try again with" request asks for: the run's own, with exactly its one change (validated)."""
     from core.training.config import TrainConfig  # the form's type: only when a button is pressed
@@ -146,8 +157,9 @@ def retry_config(retry, request: gr.Request | None = None) -> tuple[dict, str]:
     if not reads_texts(run_id, request):
         raise UserError("This run learned from another visitor's own file: only they may train it again (you may "
                         "still follow its curves)")
-    config = TrainConfig.from_dict({**base, name: value}).to_dict()
-    return config, msg("lessons.filled", request, run_id=run_id, name=name, value=_value(value))
+    config = TrainConfig.from_dict({**base, name: value, "run_name": retry_name(name, value)}).to_dict()
+    return config, msg("lessons.filled", request, run_id=run_id, name=name, value=_value(value),
+                       run_name=config["run_name"])
 
 
 # ------------------------------------------------------------------ the per-example block

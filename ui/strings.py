@@ -26,10 +26,10 @@ STRINGS = {
         "zh": "每个按钮都会把这次运行的设置填进“训练”表单，只改这一项。",
     },
     "lessons.filled": {
-        "en": "The form now holds run {run_id} with {name} = {value} (one setting changed): press Start and compare "
-              "the two runs on the Runs tab.",
-        "zh": "表单里现在是运行 {run_id} 的设置，只改了 {name} = {value}：点“开始”，然后在“运行记录”标签页比较两次运"
-              "行。",
+        "en": "The form now holds run {run_id} with {name} = {value} (one setting changed, the run named {run_name}): "
+              "press Start and compare the two runs on the Runs tab.",
+        "zh": "表单里现在是运行 {run_id} 的设置，只改了 {name} = {value}（新运行名为 {run_name}）：点“开始”，然后在“运行记录”"
+              "标签页比较两次运行。",
     },
     "lessons.theirs": {
         "en": "This run learned from another visitor's own file: its settings stay theirs.",

@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from core.messages import say
 from core.task_registry import task_of
 from core.training.config import TrainConfig
+from core.training.setting import settings_of
 
 KINDS = ("lr_too_high", "overfitting", "majority_class", "underfitting", "too_few_steps")
 MIN_STEPS = 20  # fewer optimizer steps than this say little about a curve's shape
@@ -141,7 +142,8 @@ def _underfitting(train, config: TrainConfig) -> Finding | None:
     first, last = _median_start(losses), _median_end(losses)
     if first <= 0 or (first - last) / first >= FLAT:
         return None
-    change = {"learning_rate": _raise(config.learning_rate)} if config.learning_rate < 1e-4 else _longer(config)
+    change = {"learning_rate": _raise(config.learning_rate)} if config.learning_rate < _advised_lr()[1] \
+        else _longer(config)
     (name, value), = change.items()
     return Finding("underfitting",
                    say("The train loss stayed flat, {first:.3f} at the start and {last:.3f} at step {step}: the model "
@@ -163,7 +165,8 @@ def majority_class(report: dict, config: TrainConfig) -> Finding | None:
     accuracy = sum(matrix[i][i] for i in range(len(labels))) / total
     if predicted_share[top_pred] < ONE_CLASS and abs(accuracy - true_share[top]) > SAME_AS_SHARE:
         return None
-    change = {"learning_rate": _lower(config.learning_rate)} if config.learning_rate >= 1e-4 else _longer(config)
+    change = {"learning_rate": _lower(config.learning_rate)} if config.learning_rate >= _advised_lr()[1] \
+        else _longer(config)
     (name, value), = change.items()
     return Finding("majority_class",
                    say("The majority-class trap: accuracy {accuracy:.1%} is the share of the largest class ({label}, "
@@ -211,12 +214,23 @@ def _one_digit(value: float) -> float:
     return float(f"{value:.0e}")
 
 
+def _advised_lr() -> tuple[float, float]:
+    """The learning rates the form advises (its help, declared on the field in core/training/fields.py)."""
+    return settings_of(TrainConfig)["learning_rate"].advised
+
+
 def _lower(lr: float) -> float:
-    return max(_one_digit(lr / 10), 1e-7)
+    """A tenth, landing inside the advised range: 0.05 / 10 is still 50x too high, so far above it the suggestion is
+    the range's middle (3e-5). Only a rate already at the range's bottom goes below it."""
+    low, high = _advised_lr()
+    value = _one_digit(lr / 10)
+    inside = _one_digit(math.sqrt(low * high)) if value > high else max(value, low)
+    return inside if inside < lr else max(value, 1e-7)
 
 
 def _raise(lr: float) -> float:
-    return min(_one_digit(lr * 3), 1e-4)
+    low, high = _advised_lr()
+    return min(max(_one_digit(lr * 3), low), high)
 
 
 def _round_up(epochs: float) -> float:

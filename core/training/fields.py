@@ -128,9 +128,9 @@ class TrainFields:
         help="Stop after this many optimizer steps; -1 trains for num_train_epochs.",
         help_zh="大于 0 时，训练到这么多步就停止，覆盖 epochs。")
     learning_rate: float = setting(
-        5e-5, "optim", "Learning rate", "学习率", low=0, high=0.1, low_open=True,
+        5e-5, "optim", "Learning rate", "学习率", low=0, high=0.1, low_open=True, advised=(1e-5, 1e-4),
         help="Step size of AdamW; fine-tuning uses about 1e-5 to 1e-4.",
-        help_zh="每一步更新权重的幅度：微调常用 2e-5 到 5e-5。")
+        help_zh="每一步更新权重的幅度：微调常用 1e-5 到 1e-4。")
     batch_size: int = setting(
         16, "optim", "Batch size", "Batch 大小", low=1, high=4096,
         hint=N_("e.g. 8, 16 or 32; lower it if memory runs out"), help="Training rows per device per step.",

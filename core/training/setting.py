@@ -59,6 +59,7 @@ class Setting:
     choices: tuple = ()
     open_choices: bool = False
     widget: str = ""  # "": drawn from the type and the choices (see widget_kind)
+    advised: tuple = ()  # (low, high) the help advises, inside the allowed bounds: a diagnosis suggests values in it
 
     def __post_init__(self) -> None:
         if self.group and self.group not in GROUP_KEYS:
