@@ -521,7 +521,9 @@ def test_a_run_without_a_saved_model_is_told_the_true_reason(isolated_settings, 
     store = RunStore(isolated_settings.runs_dir)
     run_id = store.new_run(TrainConfig(save_model=save_model).to_dict())
     store.update_status(run_id, state=state)
-    for needs_model in (examples.run_examples, eval_report.eval_report):
+    from core.results import predict
+
+    for needs_model in (examples.run_examples, eval_report.eval_report, lambda s, r: predict.predict_run(s, r, "hi")):
         with pytest.raises(UserError) as refused:
             needs_model(store, run_id)
         assert words in str(refused.value) and ("'save model' on" in str(refused.value)) is (not save_model)

@@ -19,6 +19,7 @@ from core.model import estimate
 from core.model.causal_lm import load_causal_lm
 from core.model.checkpoints import model_location
 from core.model.saved import load_run_lm
+from core.results.saved import no_model_error
 from core.runs.store import RunStore, has_saved_model, model_stamp
 from core.task_registry import task_of
 from core.training.config import TrainConfig
@@ -126,6 +127,8 @@ def generate(store: RunStore, run_id: str, prompt: str, decoding: Decoding | Non
     config = TrainConfig.from_stored(store.read_config(run_id))
     if not task_of(config).writes_text:
         raise UserError("Run {run} is a classifier, which does not write text - pick a causal_lm run", run=run_id)
+    if not store.has_model(run_id):  # why, truly: save model off, stopped before its end, still training
+        raise no_model_error(store, run_id)
     # the run's model and (with_base) the one it started from: refused before loading when they would not fit
     estimate.check_inference_fits(config.model, 2 if with_base else 1, N_("Making this run write"))
     model, tok = run_model(store.model_dir(run_id))

@@ -17,6 +17,7 @@ from core.messages import N_, UserError, say
 from core.model import estimate
 from core.model.checkpoints import model_max_length
 from core.model.saved import load_run_model
+from core.results.saved import no_model_error
 from core.runs.store import has_saved_model, model_stamp
 from core.training.config import TrainConfig
 
@@ -125,6 +126,8 @@ def _limit(pipe) -> int:
 def predict_run(store, run_id: str, text: str, text_pair: str = "") -> dict:
     """The fine-tuned model's answer next to the base model's (same body, untrained head), and a note when the
     text had to be cut."""
+    if not store.has_model(run_id):  # why, truly: save model off, stopped before its end, still training
+        raise no_model_error(store, run_id)
     config = TrainConfig.from_stored(store.read_config(run_id))
     # the fine-tuned model and the base beside it: refused before loading when they would not fit (issue 22)
     estimate.check_inference_fits(config.model, 2, N_("Trying this run"))
