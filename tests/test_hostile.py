@@ -67,11 +67,16 @@ class Visitor:
                                                 "session_hash": self.session, "event_data": None,
                                                 "trigger_id": None}).raise_for_status()
             with http.stream("GET", url + "queue/data", params={"session_hash": self.session}) as stream:
+                toast = None  # a page-only refusal is a toast with the outputs left as they were (ui.errors)
                 for line in stream.iter_lines():
                     if line.startswith("data:"):
                         message = json.loads(line[5:])
+                        if message.get("msg") == "log" and message.get("title") == "Not done":
+                            toast = message.get("log")
                         if message.get("msg") == "process_completed":
                             output = message.get("output") or {}
+                            if toast is not None:
+                                return "error", toast
                             return ("ok", output.get("data")) if message.get("success") else \
                                 ("error", str(output.get("error")))
         return "error", "no answer"

@@ -251,10 +251,11 @@ def test_start_follow_results_runs_export(tabs, manager, tiny_model_dir):
     with pytest.raises(gr.Error, match="form"):
         runs_actions.export_code(job_id, 2, "keras")
     runs = tabs.runs
-    with pytest.raises(gr.Error, match="Tick"):
-        runs_actions.delete_run(runs, _request(), job_id, False)
-    with pytest.raises(gr.Error, match="Only the visitor who started this run can delete it"):
-        runs_actions.delete_run(runs, _request("mallory"), job_id, True)
+    for request, confirmed, told in ((_request(), False, "Tick"),
+                                     (_request("mallory"), True, "Only the visitor who started this run can delete it")):
+        with pytest.warns(UserWarning, match=told):  # a toast, once; every widget keeps what it showed (no badge)
+            assert runs_actions.delete_run(runs, request, job_id, confirmed) == gr.skip()
+    assert runs_actions.list_runs(_request())  # the refused deletes left the run
     out = runs_actions.delete_run(runs, _request("alice"), job_id, True)
     assert out[runs.confirm_cb] is False and out[runs.runs_df].empty
     assert runs_actions.list_runs(_request()) == []

@@ -44,3 +44,23 @@ def shows_errors(fn):
             log.exception("handler %s failed", getattr(fn, "__name__", fn))
             raise error(msg("err.internal", kind=type(err).__name__)) from err
     return wrapper
+
+
+def toasts_errors(fn):
+    """Wrap a page-only handler: a refusal or failure is one toast and every output keeps what it showed.
+
+    A gr.Error makes Gradio cover each output of the event with a red "Error" badge (the run picker after a
+    refused delete, the status line after a refused stop), so the message goes to a warning toast instead and
+    the handler returns gr.skip(). Only for events that end their chain (a .success after it would still run)
+    and are not API endpoints (a client must still receive the error).
+    """
+    checked = shows_errors(fn)
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return checked(*args, **kwargs)
+        except gr.Error as err:
+            gr.Warning(err.message, title=msg("err.title"))  # already escaped by error()
+            return gr.skip()
+    return wrapper

@@ -74,6 +74,7 @@ STRINGS = {
     "ex.c.before_p": {"en": "confidence before", "zh": "微调前置信度"},
     "ex.c.after": {"en": "after", "zh": "微调后"},
     "ex.c.after_p": {"en": "confidence after", "zh": "微调后置信度"},
+    "err.title": {"en": "Not done", "zh": "未完成"},
     "err.internal": {
         "en": "Something went wrong on the server ({kind}); the app keeps running. Try again, or tell the server "
               "owner what you did.",

@@ -27,7 +27,7 @@ from core.settings import get_settings
 from core.task_registry import DEFAULT_TASK, get_task, task_of
 from core.training.config import TrainConfig
 from ui import charts, identity, lessons
-from ui.errors import error, shows_errors
+from ui.errors import error, shows_errors, toasts_errors
 from ui.i18n import local, msg
 from ui.identity import visitor
 
@@ -305,7 +305,7 @@ def push_run(tab, request: gr.Request, run_id: str | None, repo_id: str, token: 
     return {tab.push_md: msg("runs.pushed", request, url=url), tab.token_tb: ""}  # the token box is emptied
 
 
-@shows_errors
+@toasts_errors
 def delete_run(tab, request: gr.Request, run_id: str | None, confirmed: bool) -> dict:
     """Delete your run's folder, only once the confirmation box is ticked."""
     run_id = _need(run_id, request)

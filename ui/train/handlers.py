@@ -21,7 +21,7 @@ from core.task_registry import get_task
 from core.training.config import TrainConfig
 from core.training.presets import DEFAULT_PRESET, PRESETS_BY_KEY
 from ui import charts, lessons
-from ui.errors import error, shows_errors
+from ui.errors import error, shows_errors, toasts_errors
 from ui.i18n import msg
 from ui.identity import visitor
 from ui.state import Selection
@@ -180,7 +180,7 @@ def start_from_form(tab, request: gr.Request, dataset: dict, *values) -> dict:
             tab.timer: gr.Timer(active=True)}
 
 
-@shows_errors
+@toasts_errors
 def stop_from_button(job_id: str | None, request: gr.Request = None) -> str:
     status = stop_training(job_id or "", request)
     gr.Info(msg("train.stopping", request, job_id=status["job_id"]))

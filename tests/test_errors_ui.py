@@ -1,0 +1,52 @@
+"""A refused page action is one toast and leaves every widget as it was (issue 26, item 3)."""
+
+import warnings
+
+import gradio as gr
+import pytest
+
+from core.messages import UserError
+from ui.errors import shows_errors, toasts_errors
+
+
+def _toasts(handler, *args):
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        answer = handler(*args)
+    return answer, [str(w.message) for w in seen]
+
+
+def test_a_refusal_is_one_toast_and_no_output_changes():
+    @toasts_errors
+    def refuse(name):
+        raise UserError("No column named {name}: pick one from the list", name=name)
+
+    answer, toasts = _toasts(refuse, "<b>x</b>")
+    assert answer == gr.skip()  # Gradio then leaves every output as it was: no red "Error" badge
+    assert toasts == ["No column named &lt;b&gt;x&lt;/b&gt;: pick one from the list"]  # once, as text
+
+
+def test_a_bug_is_one_toast_without_its_text():
+    @toasts_errors
+    def crash():
+        raise KeyError("/srv/secret/path")
+
+    answer, toasts = _toasts(crash)
+    assert answer == gr.skip() and len(toasts) == 1 and "secret" not in toasts[0]
+
+
+def test_an_accepted_action_is_unchanged():
+    assert toasts_errors(lambda: {"a": 1})() == {"a": 1}
+
+
+def test_api_endpoints_still_fail():
+    with pytest.raises(gr.Error):  # a client of the API must still receive the error
+        shows_errors(lambda: (_ for _ in ()).throw(UserError("Nothing to stop")))()
+
+
+def test_a_refused_stop_keeps_the_status_line(monkeypatch):
+    from ui.train import handlers
+
+    monkeypatch.setattr(handlers, "get_manager", lambda: type("M", (), {"active_job_id": lambda self: None})())
+    answer, toasts = _toasts(handlers.stop_from_button, None)
+    assert answer == gr.skip() and len(toasts) == 1
