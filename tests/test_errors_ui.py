@@ -50,3 +50,18 @@ def test_a_refused_stop_keeps_the_status_line(monkeypatch):
     monkeypatch.setattr(handlers, "get_manager", lambda: type("M", (), {"active_job_id": lambda self: None})())
     answer, toasts = _toasts(handlers.stop_from_button, None)
     assert answer == gr.skip() and len(toasts) == 1
+
+
+def test_a_refused_dataset_load_keeps_the_loaded_sample_on_screen(monkeypatch):
+    from ui.datasets.tab import build_datasets_tab
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with gr.Blocks() as demo:
+        tab = build_datasets_tab(gr.State())
+    by_trigger = {fn.targets[0][0]: fn for fn in demo.fns.values() if fn.targets}
+    page, api = by_trigger[tab.load_btn._id], by_trigger[tab.api_load_btn._id]
+    assert api.api_name == "load_dataset" and page.api_visibility == "private"
+    answer, toasts = _toasts(page.fn, "hub", "imdb", "", "", None, 3, 0)
+    assert answer == gr.skip() and len(toasts) == 1  # the page: one toast, the sample stays
+    with pytest.raises(gr.Error):  # an API client is told it failed
+        api.fn("hub", "imdb", "", "", None, 3, 0)

@@ -14,6 +14,7 @@ from ui.binding import bind
 from ui.datasets.handlers import (SOURCE_FILE, SOURCE_HUB, SOURCE_SAMPLE, change_view, initial_load, load_dataset,
                                   sample_rows)
 from ui.datasets.views import hub_note
+from ui.errors import toasts_errors
 from ui.i18n import t
 from ui.page import Page, TabSpec
 
@@ -38,6 +39,7 @@ class DatasetsTab:
     labels_plot: gr.Plot
     lengths_plot: gr.Plot
     source_json: gr.JSON  # hidden: the loaded source as a dict, so an API client can train on its own upload
+    api_load_btn: gr.Button  # hidden: carries the load_dataset endpoint, so the page's own Load may refuse by toast
 
 
 def build_datasets_tab(selection: gr.State) -> DatasetsTab:
@@ -78,7 +80,8 @@ def build_datasets_tab(selection: gr.State) -> DatasetsTab:
                       split_tb=split_tb, file_up=file_up, load_btn=load_btn, summary_md=summary_md, split_dd=split_dd,
                       text_cols_dd=text_cols_dd, label_col_dd=label_col_dd, n_rows_sl=n_rows_sl, seed_nb=seed_nb,
                       resample_btn=resample_btn, sample_df=sample_df, schema_df=schema_df, labels_plot=labels_plot,
-                      lengths_plot=lengths_plot, source_json=gr.JSON(visible=False))
+                      lengths_plot=lengths_plot, source_json=gr.JSON(visible=False),
+                      api_load_btn=gr.Button(visible=False))
     _wire(tab)
     source_radio.change(lambda kind: (gr.update(visible=kind == SOURCE_HUB), gr.update(visible=kind == SOURCE_FILE)),
                         source_radio, [hub_group, file_up], api_visibility="private", queue=False)
@@ -88,15 +91,19 @@ def build_datasets_tab(selection: gr.State) -> DatasetsTab:
 def _wire(tab: DatasetsTab) -> None:
     load_outputs = [tab.selection, tab.summary_md, tab.schema_df, tab.split_dd, tab.text_cols_dd, tab.label_col_dd,
                     tab.sample_df, tab.labels_plot, tab.lengths_plot, tab.source_json]
-    tab.load_btn.click(bind(load_dataset, tab), [tab.source_radio, tab.hub_id_dd, tab.config_tb,
-                                                              tab.split_tb, tab.file_up, tab.n_rows_sl, tab.seed_nb],
-                       load_outputs, api_name="load_dataset")
+    load_inputs = [tab.source_radio, tab.hub_id_dd, tab.config_tb, tab.split_tb, tab.file_up, tab.n_rows_sl,
+                   tab.seed_nb]
+    # A refused load (offline Hub, a bad file) is a toast and the dataset already loaded stays on screen: a
+    # gr.Error would badge all ten outputs. An API client still receives the error, from the hidden button's event.
+    tab.load_btn.click(bind(toasts_errors(load_dataset), tab), load_inputs, load_outputs,
+                       api_name="page_load_dataset", api_visibility="private")
+    tab.api_load_btn.click(bind(load_dataset, tab), load_inputs, load_outputs, api_name="load_dataset")
     tab.resample_btn.click(sample_rows, [tab.selection, tab.n_rows_sl, tab.seed_nb], tab.sample_df,
                            api_name="sample_rows")
     view_inputs = [tab.selection, tab.split_dd, tab.text_cols_dd, tab.label_col_dd, tab.n_rows_sl, tab.seed_nb]
     view_outputs = [tab.selection, tab.sample_df, tab.labels_plot, tab.lengths_plot]
     for dd in (tab.split_dd, tab.text_cols_dd, tab.label_col_dd):
-        dd.input(bind(change_view, tab), view_inputs, view_outputs, api_visibility="private")
+        dd.input(bind(toasts_errors(change_view), tab), view_inputs, view_outputs, api_visibility="private")
 
 
 def wire_page_load(demo: gr.Blocks, tab: DatasetsTab) -> None:
