@@ -15,6 +15,7 @@ from core.tokenizer import loading as tkn
 from core.tokenizer.bpe import VOCAB_MAX, VOCAB_MIN
 from core.tokenizer.call_settings import EncodeSettings
 from ui.binding import bind
+from ui.errors import toasts_errors
 from ui.i18n import t
 from ui.page import Page, TabSpec
 from ui.tokenizer import views as view
@@ -177,7 +178,7 @@ def build_tokenizer_tab(selection: gr.State) -> TokenizerTab:
 def _wire(tab: TokenizerTab) -> None:
     private = {"api_visibility": "private"}
 
-    play = bind(tokenize_text, tab)
+    play = bind(toasts_errors(tokenize_text), tab)  # a refusal: one toast, the outputs kept
     play_inputs = [tab.tokenizer_dd, tab.pad_fix, tab.text_tb, tab.pair_tb, tab.batch_cb, *tab.setting_inputs]
     tab.tokenizer_dd.change(bind(choose_tokenizer, tab), tab.tokenizer_dd, [tab.info_md, tab.fix_btn, tab.pad_fix],
                             **private).success(play, play_inputs, tab.play_outputs, **private)
@@ -186,16 +187,17 @@ def _wire(tab: TokenizerTab) -> None:
         trigger(play, play_inputs, tab.play_outputs, trigger_mode="always_last", **private)
     tab.fix_btn.click(bind(apply_pad_fix, tab), tab.tokenizer_dd, [tab.pad_fix, tab.info_md], **private).success(
         play, play_inputs, tab.play_outputs, **private)
-    tab.rows_btn.click(bind(tokenize_rows, tab),
+    tab.rows_btn.click(bind(toasts_errors(tokenize_rows), tab),
                        [tab.tokenizer_dd, tab.pad_fix, tab.selection, tab.n_rows_sl, *tab.setting_inputs],
                        tab.play_outputs, **private)
     max_length_nb = tab.setting_inputs[SETTING_NAMES.index("max_length")]
-    tab.stats_btn.click(bind(length_stats, tab), [tab.tokenizer_dd, tab.pad_fix, tab.selection, max_length_nb],
+    tab.stats_btn.click(bind(toasts_errors(length_stats), tab),
+                        [tab.tokenizer_dd, tab.pad_fix, tab.selection, max_length_nb],
                         [tab.stats_plot, tab.stats_md, tab.selection], **private)
-    tab.use_rec_btn.click(use_recommended, tab.selection, max_length_nb, **private)
-    tab.train_btn.click(bind(train_tokenizer, tab), [tab.bpe_name_tb, tab.bpe_vocab_sl, tab.selection],
+    tab.use_rec_btn.click(toasts_errors(use_recommended), tab.selection, max_length_nb, **private)
+    tab.train_btn.click(bind(toasts_errors(train_tokenizer), tab), [tab.bpe_name_tb, tab.bpe_vocab_sl, tab.selection],
                         [tab.bpe_md, tab.tokenizer_dd, tab.compare_a_dd, tab.compare_b_dd], **private)
-    tab.compare_btn.click(compare_tokenizers, [tab.compare_a_dd, tab.compare_b_dd, tab.text_tb],
+    tab.compare_btn.click(toasts_errors(compare_tokenizers), [tab.compare_a_dd, tab.compare_b_dd, tab.text_tb],
                           tab.compare_html, **private)
 
 
