@@ -10,6 +10,7 @@ from core.results.generate import MAX_NEW_TOKENS
 from ui import charts, lessons
 from ui.binding import bind
 from ui.chart_view import X_AXES
+from ui.errors import toasts_errors
 from ui.i18n import t
 from ui.page import Page, TabSpec
 from ui.runs.handlers import (FORM_CHOICES, compare_view, delete_run, download_model, download_script, export_code,
@@ -244,25 +245,28 @@ def _wire(tab: RunsTab) -> None:
 
     tab.refresh_btn.click(bind(refresh_runs, tab), None, tab.refresh_outputs, **private)
     for control in (tab.compare_dd, tab.xaxis_radio):
-        control.change(bind(compare_view, tab), [tab.compare_dd, tab.xaxis_radio],
+        control.change(bind(toasts_errors(compare_view), tab), [tab.compare_dd, tab.xaxis_radio],
                        [tab.acc_plot, tab.loss_plot, tab.diff_df], **private)
     block, ex = tab.diagnosis, tab.examples
     lesson_out = [block.findings_md, *block.fix_btns, block.changes_state, ex.counts_md, ex.filter_radio, ex.cell_dd,
                   ex.table, ex.run_state]
     tab.run_dd.change(bind(show_run_lessons, tab), tab.run_dd, lesson_out, **private)
-    tab.examples_btn.click(bind(show_examples_now, tab), tab.run_dd, lesson_out[len(block.fix_btns) + 2:], **private)
+    # a refused page action is one toast and leaves the panels as they were (ui.errors.toasts_errors)
+    tab.examples_btn.click(bind(toasts_errors(show_examples_now), tab), tab.run_dd,
+                           lesson_out[len(block.fix_btns) + 2:], **private)
     write_in = [tab.run_dd, *tab.write.inputs]
     for trigger in (tab.write.write_btn.click, tab.write.prompt_tb.submit):
-        trigger(bind(generate_from_ui, tab), write_in, [tab.tuned_text, tab.base_text], **private)
+        trigger(bind(toasts_errors(generate_from_ui), tab), write_in, [tab.tuned_text, tab.base_text], **private)
     try_outputs = [tab.tuned_label, tab.base_label, tab.predict_md]
     for trigger in (tab.predict_btn.click, tab.text_tb.submit):
-        trigger(bind(predict_from_ui, tab), [tab.run_dd, tab.text_tb, tab.pair_tb], try_outputs, **private)
-    tab.code_btn.click(bind(show_code, tab), [tab.run_dd, tab.gpus_sl, tab.form_radio],
+        trigger(bind(toasts_errors(predict_from_ui), tab), [tab.run_dd, tab.text_tb, tab.pair_tb], try_outputs,
+                **private)
+    tab.code_btn.click(bind(toasts_errors(show_code), tab), [tab.run_dd, tab.gpus_sl, tab.form_radio],
                        [tab.script_code, tab.commands_code], **private)
     tab.script_zip_btn.click(download_script, [tab.run_dd, tab.form_radio], tab.script_file, **private)
     tab.zip_btn.click(download_model, tab.run_dd, tab.zip_file, **private)
-    tab.push_btn.click(bind(push_run, tab), [tab.run_dd, tab.repo_tb, tab.token_tb], [tab.push_md, tab.token_tb],
-                       **private)
+    tab.push_btn.click(bind(toasts_errors(push_run), tab), [tab.run_dd, tab.repo_tb, tab.token_tb],
+                       [tab.push_md, tab.token_tb], **private)
     tab.delete_btn.click(bind(delete_run, tab), [tab.run_dd, tab.confirm_cb], [*tab.refresh_outputs, tab.confirm_cb],
                          **private)
     tab.admin_btn.click(bind(sign_in_admin, tab), tab.admin_tb, [tab.admin_md, tab.admin_tb], **private)
