@@ -65,3 +65,14 @@ def test_a_refused_dataset_load_keeps_the_loaded_sample_on_screen(monkeypatch):
     assert answer == gr.skip() and len(toasts) == 1  # the page: one toast, the sample stays
     with pytest.raises(gr.Error):  # an API client is told it failed
         api.fn("hub", "imdb", "", "", None, 3, 0)
+
+
+def test_picking_another_run_clears_the_answers_of_the_one_before():
+    from ui.runs.handlers import clear_answers
+    from ui.runs.tab import build_runs_tab
+
+    with gr.Blocks():
+        tab = build_runs_tab()
+    cleared = clear_answers(tab, "some-run")
+    assert cleared[tab.tuned_label] is None and cleared[tab.base_label] is None
+    assert cleared[tab.predict_md] == cleared[tab.tuned_text] == cleared[tab.base_text] == ""

@@ -806,7 +806,7 @@ RUN_VIEWS = {
     "stop_from_button": lambda run: (run,), "resume_from_button": lambda run: (run,),
     "run_on_zero_gpu": lambda run: (run,), "pick_fix": lambda run: ([{"run_id": run, "change": {"seed": 7}}], 0),
 }
-SHOWS_NO_RUN = {None, "<lambda>", "attach", "change_view", "choose_tokenizer", "apply_pad_fix", "tokenize_text",
+SHOWS_NO_RUN = {None, "<lambda>", "attach", "clear_answers", "change_view", "choose_tokenizer", "apply_pad_fix", "tokenize_text",
                 "tokenize_rows", "length_stats", "use_recommended", "train_tokenizer", "compare_tokenizers",
                 "show_model", "run_heads", "show_estimate", "show_stage", "start_again", "apply_preset",
                 "suggest_train_mode", "show_config", "estimate_from_form", "measure_from_form", "start_from_form",

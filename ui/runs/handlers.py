@@ -217,6 +217,11 @@ def predict_from_ui(tab, run_id: str | None, text: str, text_pair: str, request:
             tab.predict_md: local(result["note"], request)}
 
 
+def clear_answers(tab, run_id: str | None) -> dict:
+    """A newly picked run shows no answer of the run picked before (a label beside a causal LM run misleads)."""
+    return {tab.tuned_label: None, tab.base_label: None, tab.predict_md: "", tab.tuned_text: "", tab.base_text: ""}
+
+
 @shows_errors
 def generate_text(run_id: str, prompt: str, max_new_tokens: int = 40, temperature: float = 0.8, top_k: int = 50,
                   top_p: float = 0.95, greedy: bool = False, request: gr.Request = None) -> dict:

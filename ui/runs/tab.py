@@ -13,9 +13,10 @@ from ui.chart_view import X_AXES
 from ui.errors import toasts_errors
 from ui.i18n import t
 from ui.page import Page, TabSpec
-from ui.runs.handlers import (FORM_CHOICES, compare_view, delete_run, download_model, download_script, export_code,
-                              generate_from_ui, generate_text, list_runs, page_words, predict, predict_from_ui, push_run, refresh_runs, show_code,
-                              show_examples_now, show_run_lessons, sign_in_admin)
+from ui.runs.handlers import (FORM_CHOICES, clear_answers, compare_view, delete_run, download_model, download_script,
+                              export_code, generate_from_ui, generate_text, list_runs, page_words, predict,
+                              predict_from_ui, push_run, refresh_runs, show_code, show_examples_now, show_run_lessons,
+                              sign_in_admin)
 
 
 @dataclass
@@ -251,6 +252,8 @@ def _wire(tab: RunsTab) -> None:
     lesson_out = [block.findings_md, *block.fix_btns, block.changes_state, ex.counts_md, ex.filter_radio, ex.cell_dd,
                   ex.table, ex.run_state]
     tab.run_dd.change(bind(show_run_lessons, tab), tab.run_dd, lesson_out, **private)
+    tab.run_dd.change(bind(clear_answers, tab), tab.run_dd,
+                      [tab.tuned_label, tab.base_label, tab.predict_md, tab.tuned_text, tab.base_text], **private)
     # a refused page action is one toast and leaves the panels as they were (ui.errors.toasts_errors)
     tab.examples_btn.click(bind(toasts_errors(show_examples_now), tab), tab.run_dd,
                            lesson_out[len(block.fix_btns) + 2:], **private)
