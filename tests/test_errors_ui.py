@@ -76,3 +76,14 @@ def test_picking_another_run_clears_the_answers_of_the_one_before():
     cleared = clear_answers(tab, "some-run")
     assert cleared[tab.tuned_label] is None and cleared[tab.base_label] is None
     assert cleared[tab.predict_md] == cleared[tab.tuned_text] == cleared[tab.base_text] == ""
+
+
+def test_a_causal_lm_confusion_panel_says_why_once(monkeypatch):
+    from ui.train import live
+
+    monkeypatch.setattr(live, "_without_classes", lambda job_id: True)
+    tab = type("Tab", (), {"compare_df": "cmp", "confusion_plot": "cm", "per_class_df": "pc"})()
+    figure = live.show_results(tab, "lm-run", {})["cm"]
+    notes = [a.text for a in figure.layout.annotations]
+    assert notes == ["A causal LM has no classes: see its perplexity above and what it writes."]
+    assert "no run yet" not in str(figure.layout.title.text or "")

@@ -35,7 +35,7 @@ def show_results(tab, job_id: str, snap: dict, request: gr.Request | None = None
     shown = {tab.compare_df: localized_columns(compare_table(snap.get("baseline") or {}, snap.get("final") or {}),
                                                request)}
     if _without_classes(job_id):  # a causal LM's lesson is perplexity and the samples, shown already
-        return {**shown, tab.confusion_plot: charts.empty_figure(msg("train.res.lm", request)),
+        return {**shown, tab.confusion_plot: charts.empty_figure("", note=msg("train.res.lm", request)),
                 tab.per_class_df: empty_table(PER_CLASS_COLUMNS, request)}
     try:
         # the confusion matrix names the owner's classes: another visitor's private run has none to show
