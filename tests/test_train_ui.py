@@ -317,3 +317,14 @@ def test_the_step_through_panel_shows_each_stage(tabs, tiny_model_dir):
     assert json.loads(json.dumps(answer))["stages"]["forward"]["logits_shape"] == [8, 2]
     with pytest.raises(gr.Error, match="JSON"):
         panel_actions.step_through_api("{not json", _request("api"))
+
+
+def test_chart_legend_sits_below_the_x_axis_title():
+    # the x-axis title sits ~35 px under the plot; a legend drawn higher than that overlaps it
+    fig = charts.overlay_figure({"a": [{"step": 1, "kind": "train", "loss": 1.0}],
+                                 "b": [{"step": 1, "kind": "train", "loss": 2.0}]}, "train", "loss", "t")
+    layout = fig.layout
+    plot_height = layout.height - layout.margin.t - layout.margin.b
+    legend_top_px = -layout.legend.y * plot_height
+    assert layout.legend.yanchor == "top" and legend_top_px >= 45
+    assert layout.margin.b >= legend_top_px + 20  # room for one legend row inside the figure

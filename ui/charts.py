@@ -171,7 +171,9 @@ def _figure(title: str, y_title: str, traces: list[dict], x_title: str = "", not
     """
     base = dict(title=dict(text=title), xaxis=dict(title=dict(text=x_title or msg("chart.step"))),
                 yaxis=dict(title=dict(text=y_title)),
-                height=300, margin=dict(l=50, r=10, t=40, b=40), legend=dict(orientation="h", y=-0.25),
+                # the legend sits below the x-axis title (~35 px under the axis), with room for it in the bottom margin
+                height=300, margin=dict(l=50, r=10, t=40, b=90),
+                legend=dict(orientation="h", y=-0.3, yanchor="top"),
                 uirevision="keep")  # keep zoom between refreshes
     if not traces:  # a note instead of bare axes: no ticks, no grid, just what the chart will show
         base["annotations"] = [dict(text=note or msg("chart.no_run"), x=0.5, y=0.5, xref="paper", yref="paper",
