@@ -72,7 +72,7 @@ def _view(tab, selection: Selection, n_rows, seed) -> dict:
     table = text_last(data_describe.sample_rows(split, int(n_rows or 10), _seed(seed)), list(selection.text_columns))
     label, texts = selection.label_column, selection.text_columns
     return {tab.sample_df: table,
-            tab.labels_plot: labels_figure(data_describe.label_counts(split, label))
+            tab.labels_plot: labels_figure(data_describe.label_counts(split, label), column=label)
             if label in split.column_names else None,
             tab.lengths_plot: lengths_figure(data_describe.text_lengths(split, texts[0])) if texts else None}
 

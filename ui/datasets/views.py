@@ -13,10 +13,12 @@ from ui.i18n import msg
 
 
 
-def labels_figure(counts: pd.DataFrame, title: str = "") -> go.Figure:
+def labels_figure(counts: pd.DataFrame, title: str = "", column: str = "label") -> go.Figure:
     fig = go.Figure(go.Bar(x=counts["label"], y=counts["count"], marker_color="#6366f1"))
+    # the axis names the column the learner chose (e.g. "domain"), not the generic word
+    x_title = msg("ds.axis.label") if column in ("", "label") else column
     fig.update_layout(title=title, height=300, margin=dict(l=40, r=10, t=40, b=40),
-                      xaxis_title=msg("ds.axis.label"), yaxis_title=msg("ds.axis.rows"))
+                      xaxis_title=x_title, yaxis_title=msg("ds.axis.rows"))
     return fig
 
 
