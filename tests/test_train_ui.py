@@ -328,3 +328,15 @@ def test_chart_legend_sits_below_the_x_axis_title():
     legend_top_px = -layout.legend.y * plot_height
     assert layout.legend.yanchor == "top" and legend_top_px >= 45
     assert layout.margin.b >= legend_top_px + 20  # room for one legend row inside the figure
+
+
+def test_selection_preset_says_when_token_statistics_changed_max_length(tabs, monkeypatch):
+    said = []
+    monkeypatch.setattr(train_tab.gr, "Info", said.append)
+    tab = tabs.train
+    plain = train_tab.apply_preset(tab, train_tab.PRESET_SELECTION, Selection(), _request())
+    assert plain[tab.form["max_length"]] == 64 and said == []
+    measured = train_tab.apply_preset(tab, train_tab.PRESET_SELECTION, Selection(recommended_max_length=80),
+                                      _request())
+    assert measured[tab.form["max_length"]] == 80
+    assert len(said) == 1 and "80" in said[0] and "64" in said[0]

@@ -137,7 +137,10 @@ def apply_preset(tab, preset: str, selection: Selection | None, request: gr.Requ
     else:
         config = chosen.factory().to_dict()
     if chosen.needs == "selection":
+        preset_length = config["max_length"]
         config = train_form.config_from_selection(selection, config)
+        if config["max_length"] != preset_length:  # say why the form's max_length differs from the preset's
+            gr.Info(msg("train.preset.max_length", request, value=config["max_length"], preset=preset_length))
     return _form(tab, config, request)
 
 

@@ -33,6 +33,11 @@ STRINGS = {
         "en": "The tutorial recipe needs the Hugging Face Hub, but the app is offline ({reason}).",
         "zh": "教程配方需要 Hugging Face Hub，但应用处于离线状态（{reason}）。",
     },
+    "train.preset.max_length": {
+        "en": "max_length is {value} (the Tokenizer tab's recommendation from the token statistics), not the "
+              "preset's {preset}.",
+        "zh": "max_length 为 {value}（来自“分词器”标签页根据 token 统计给出的建议），而不是预设的 {preset}。",
+    },
     "train.dataset": {
         "en": "Dataset: **{name}** (change it in the Datasets tab)",
         "zh": "数据集：**{name}**（在“数据集”标签页中更换）",
