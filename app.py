@@ -17,9 +17,13 @@ from ui.strings import TITLE  # the app's name, in its title strings too
 TABS = ("datasets", "tokenizer", "model", "train", "runs")
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}  # a server bound here is private (this machine's own user)
 # Presentation mode (ui.classroom) zooms the page: text, tables and charts scale together for a projector.
+# Tables: Gradio hides a wide table's overflow (review texts cut at the right edge) and breaks a header inside a
+# word ("confidence after" letter by letter); headers break between words only and a wide table scrolls sideways.
 CSS = """
 .gradio-container {max-width: 1400px !important}
 body.ft-present .gradio-container {zoom: 1.3;}
+.gradio-container .table-container {overflow-x: auto !important;}
+.gradio-container th, .gradio-container th * {word-break: normal !important; overflow-wrap: normal !important;}
 """
 
 

@@ -170,3 +170,20 @@ def test_every_preset_is_named_in_both_languages_and_builds_its_tasks_config():
             handlers.PRESET_DOMAIN_GPT} <= set(keys)
     offline = dict((key, name) for name, key in preset_choices(online=False))
     assert offline["tutorial"].endswith("unavailable offline") and not offline["quick"].endswith("offline")
+
+
+def test_model_dropdown_is_wide_enough_for_a_hub_id():
+    # a narrow column showed the embedded model as "embedded/all-▾M"
+    import gradio as gr
+
+    from ui.setting_widgets import DROPDOWN_MIN_WIDTH, widget
+
+    with gr.Blocks():
+        field = widget("model", "embedded/all-MiniLM-L6-v2")
+    assert isinstance(field, gr.Dropdown) and field.min_width == DROPDOWN_MIN_WIDTH >= 280
+
+
+def test_wide_tables_scroll_and_headers_break_between_words():
+    import app
+
+    assert ".table-container {overflow-x: auto" in app.CSS and "th * {word-break: normal" in app.CSS

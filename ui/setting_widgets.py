@@ -25,6 +25,9 @@ register(
 )
 
 
+DROPDOWN_MIN_WIDTH = 300  # px
+
+
 def group_key(group: Group) -> str:
     return f"setting.g.{group.key}"
 
@@ -43,8 +46,9 @@ def widget(name: str, value, **kw) -> gr.components.Component:
     if kind == "checkboxes":
         return gr.CheckboxGroup(choices=list(spec.choices), **kw)
     if kind == "dropdown":  # a list field picks several; open choices are suggestions (a Hub id may be typed)
+        # wide enough for a Hub id ("embedded/all-MiniLM-L6-v2"), which a narrow column cuts to "embedded/all-▾M"
         return gr.Dropdown(choices=list(spec.choices), allow_custom_value=spec.open_choices,
-                           multiselect=TYPES[name] == "list", **kw)
+                           multiselect=TYPES[name] == "list", **{"min_width": DROPDOWN_MIN_WIDTH, **kw})
     if kind == "checkbox":
         return gr.Checkbox(**kw)
     if kind == "slider":

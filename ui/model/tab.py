@@ -94,7 +94,7 @@ def build_model_tab(selection: gr.State, text: str) -> ModelTab:
     """Build the Model tab inside an open gr.Tab, wire its events and add its API endpoints."""
     with gr.Row():
         model_dd = gr.Dropdown(MODEL_CHOICES, value=sources.EMBEDDED_MODEL, allow_custom_value=True,
-                               label=t("model.name"), info=t("model.name.info"), scale=3)
+                               label=t("model.name"), info=t("model.name.info"), scale=3, min_width=300)
         load_btn = gr.Button(t("model.load"), scale=1)
     config_md = gr.Markdown()
     with gr.Accordion(t("model.tree"), open=False):
