@@ -641,4 +641,23 @@ ZH: dict[str, str] = {
     "Making this run write": "让这个运行写字",
     "Trying this run": "试用这个运行",
     "Loading this model to run its heads": "加载这个模型来运行它的各个头",
+    # ---- chatrun: Chat with a run (core/results/chat.py, ui/runs/chat.py)
+    "The conversation: {problem}": "这段对话：{problem}",
+    "The conversation ends with a {role} turn: end it with your message (a user turn) for the model to answer":
+        "这段对话以 {role} 回合结尾：请以你的消息（user 回合）结尾，模型才能作答",
+    "Your message takes {count} tokens with the chat template, and the model has room for {room} before its answer "
+    "- shorten it (or the system turn), or lower max_new_tokens":
+        "加上聊天模板后你的消息占 {count} 个 token，而模型在回答之前只有 {room} 个位置 —— 请缩短它（或系统回合），"
+        "或调小 max_new_tokens",
+    "Run {run} is a classifier, which does not chat - pick an sft run (or a causal LM run of the tiny GPT, which has "
+    "a chat template)":
+        "运行 {run} 是分类器，不会聊天 —— 请选一个 sft 运行（或微型 GPT 的因果语言模型运行，它有聊天模板）",
+    "Run {run}'s model has no chat template, so it cannot lay out a conversation - chat with an sft run, or make "
+    "this run continue plain text (Try it: make a causal LM run write)":
+        "运行 {run} 的模型没有聊天模板，无法排布对话 —— 请和 sft 运行聊天，或让这个运行续写纯文本（试用：让因果语言"
+        "模型运行写字）",
+    "Chatting with this run": "和这个运行聊天",
+    "Choose a run first": "请先选择一个运行",
+    "This run learned from another visitor's own data, so only they may chat with it":
+        "这个运行是用另一位访客自己的数据训练的，只有他们可以和它聊天",
 }
