@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from core.data.preferences import (PREF_SAMPLE_DIR, check_format, detect_format, load_pref_sample, row_to_pair,
-                                   sample_pairs, to_preferences)
+from core.data.preferences import (PREF_SAMPLE_DIR, check_format, detect_format, load_pref_sample, malformed_pairs,
+                                   row_to_pair, to_preferences)
 from core.messages import UserError, localize
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,20 +73,21 @@ def test_a_malformed_implicit_pair_is_named_with_its_fix(row, fix):
         row_to_pair(row, "implicit", 2)
 
 
-def test_the_first_malformed_row_stops_the_conversion_and_a_sample_shows_it_in_place():
+def test_the_first_malformed_row_stops_the_conversion_and_a_scan_names_the_first_ones():
     from datasets import Dataset
 
-    rows = [{"prompt": Q, "chosen": GOOD, "rejected": BAD, "flaw": "rude"}] * 4
+    rows = [{"prompt": Q, "chosen": GOOD, "rejected": BAD, "flaw": "rude"}] * 6
     rows[2] = {"prompt": Q, "chosen": GOOD, "rejected": GOOD, "flaw": "none"}
+    rows[4] = {"prompt": "", "chosen": GOOD, "rejected": BAD, "flaw": "none"}
     data = Dataset.from_list(rows)
     with pytest.raises(UserError, match="Row 3: chosen and rejected are the same answer"):
         to_preferences(data)
     assert len(to_preferences(data, limit=2)) == 2
-    shown = sample_pairs(data, n=10, seed=0)
-    assert [s.row for s in shown] == [1, 2, 3, 4]  # numbered from 1, in row order, at most the split's size
-    assert [s.pair is None for s in shown] == [False, False, True, False]
-    assert "Row 3" in str(shown[2].error) and shown[0].extra == {"flaw": "rude"}
-    assert shown[0].pair == {"prompt": Q, "chosen": GOOD, "rejected": BAD}
+    checked, found = malformed_pairs(data)
+    assert checked == 6 and [str(err).split(":")[0] for err in found] == ["Row 2", "Row 4"]  # as the table: from 0
+    checked, first = malformed_pairs(data, limit=3)  # bounded: only the first rows are read
+    assert checked == 3 and [str(err) for err in first] == [str(found[0])]
+    assert len(malformed_pairs(data, most=1)[1]) == 1
 
 
 def _rows(split):

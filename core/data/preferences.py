@@ -11,10 +11,7 @@ naming the row and the fix, before anything is tokenized.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
 
 from core.data.conversations import MAX_CHARS, check_messages, order_problem
 from core.messages import UserError, say
@@ -152,34 +149,20 @@ def to_preferences(dataset, limit: int | None = None):
     return Dataset.from_list(pairs) if pairs else Dataset.from_dict({"prompt": [], "chosen": [], "rejected": []})
 
 
-@dataclass(frozen=True)
-class SampledPair:
-    """One sampled row for the Datasets tab: its number (from 1), its pair, or why it is not a pair."""
-
-    row: int
-    pair: dict | None
-    error: UserError | None
-    extra: dict  # the row's other short fields (e.g. task, language, flaw)
-
-
-def sample_pairs(dataset, n: int = 10, seed: int | None = 0) -> list[SampledPair]:
-    """n random rows as pairs, in row order; a malformed one carries its message instead of failing the view."""
+def malformed_pairs(dataset, limit: int = 2_000, most: int = 3) -> tuple[int, list[UserError]]:
+    """How many rows were checked (the first `limit`: bounded work whatever the split's size) and the first `most`
+    malformed ones' messages (rows numbered from 0, as the Datasets tab's table), so a learner finds them before a
+    run refuses the data."""
     fmt = check_format(dataset.column_names)
-    if len(dataset) == 0:
-        raise UserError("This split is empty: choose another split")
-    n = max(1, min(int(n), 50, len(dataset)))
-    if seed is not None and not 0 <= seed < 2**32:
-        raise UserError("seed: {value} is not allowed - use a whole number from 0 to 4294967295, e.g. 0", value=seed)
-    picked = sorted(int(i) for i in np.random.default_rng(seed).choice(len(dataset), size=n, replace=False))
-    sampled = []
-    for index, row in zip(picked, dataset.select(picked)):
-        extra = {key: value for key, value in row.items()
-                 if key not in ("prompt", *SIDES) and isinstance(value, (str, int, float)) and len(str(value)) <= 40}
+    checked, found = min(len(dataset), limit), []
+    for index, row in enumerate(dataset.select(range(checked))):
         try:
-            sampled.append(SampledPair(index + 1, row_to_pair(row, fmt, index + 1), None, extra))
+            row_to_pair(row, fmt, index)
         except UserError as err:
-            sampled.append(SampledPair(index + 1, None, err, extra))
-    return sampled
+            found.append(err)
+            if len(found) == most:
+                break
+    return checked, found
 
 
 def load_pref_sample():
