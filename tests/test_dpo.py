@@ -160,3 +160,43 @@ def test_a_dpo_run_logs_rewards_measures_each_held_out_pair_and_exports(tiny_cha
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "held-out: chosen wins on" in done.stdout and "->" in done.stdout
+
+
+def _records(chosen, rejected, accuracy, eval_accuracy):
+    train = [{"step": s, "kind": "train", "loss": 0.5, "rewards/chosen": chosen, "rewards/rejected": rejected,
+              "rewards/margins": chosen - rejected, "rewards/accuracies": accuracy} for s in range(1, 31)]
+    evals = [{"step": s, "kind": "eval", "eval_loss": 0.6, "eval_rewards/chosen": 0.0, "eval_rewards/rejected": 0.0,
+              "eval_rewards/margins": 0.1, "eval_rewards/accuracies": eval_accuracy} for s in (10, 20, 30)]
+    return train + evals
+
+
+@pytest.mark.parametrize("rewards, kinds", [
+    ((0.2, -0.3, 0.8, 0.75), []),  # chosen up, rejected down, held-out keeps up: healthy
+    ((-1.0, -2.0, 0.8, 0.75), ["rewards_fall"]),
+    ((1.5, -2.0, 1.0, 0.95), ["margin_saturates"]),
+    ((0.2, -0.3, 0.9, 0.55), ["heldout_lags"]),
+])
+def test_the_diagnosis_reads_the_rewards_in_plain_words_with_a_beta_to_try(rewards, kinds, tiny_chat_gpt, pairs_file):
+    from core.results import diagnosis
+
+    config = _config(tiny_chat_gpt, pairs_file, beta=0.1, max_steps=30)
+    found = diagnosis.diagnose(_records(*rewards), config)
+    dpo = [f for f in found if f.kind in ("rewards_fall", "margin_saturates", "heldout_lags")]
+    assert [f.kind for f in dpo] == kinds
+    assert all(f.change == {"beta": 0.3} and "beta = 0.3" in f.advice for f in dpo)
+
+
+def test_the_per_example_view_sorts_flipped_then_still_wrong_then_broken():
+    from core.results.dpo_report import pair_report
+
+    before = {"step": 0, "kind": "baseline", "pairs": [[-5, -4], [-5, -6], [-3, -1], [-2, -3]],
+              "samples": [{"prompt": "Hi?", "greedy": "Go away."}]}
+    after = {"step": 9, "kind": "eval", "pairs": [[-3, -4], [-6, -5], [-4, -1], [-2, -4]],
+             "samples": [{"prompt": "Hi?", "greedy": "Hello, how can I help?"}]}
+    texts = [{"prompt": [{"role": "user", "content": f"q{i}"}], "chosen": "c", "rejected": "r"} for i in range(4)]
+    report = pair_report([before, after], 0.5, texts)
+    assert [(r["index"], r["status"]) for r in report["rows"]] == [(0, "flipped"), (2, "still_wrong"),
+                                                                   (1, "broken"), (3, "still_right")]
+    assert report["rows"][0]["reward_margin"] == 1.0 and report["rows"][0]["prompt"] == "q0"
+    assert report["prefers_chosen"] == {"before": 0.5, "after": 0.5}
+    assert report["answers"] == [{"prompt": "Hi?", "before": "Go away.", "after": "Hello, how can I help?"}]
