@@ -689,4 +689,42 @@ ZH: dict[str, str] = {
         "第 {row} 行：max_length {limit} 把回答截掉了（仅 prompt 就有 {prompt} 个 token），DPO 没有可比较的——"
         "把 max_length 调到 {needed} 或缩短 prompt",
     "e.g. 0.1, TRL's default (0.01 to 0.5 is usual)": "例如 0.1，TRL 的默认值（常用 0.01 到 0.5）",
+    # ---- chatrun: Chat with a run (core/results/chat.py, ui/runs/chat.py)
+    "The conversation: {problem}": "这段对话：{problem}",
+    "The conversation ends with a {role} turn: end it with your message (a user turn) for the model to answer":
+        "这段对话以 {role} 回合结尾：请以你的消息（user 回合）结尾，模型才能作答",
+    "Your message takes {count} tokens with the chat template, and the model has room for {room} before its answer "
+    "- shorten it (or the system turn), or lower max_new_tokens":
+        "加上聊天模板后你的消息占 {count} 个 token，而模型在回答之前只有 {room} 个位置 —— 请缩短它（或系统回合），"
+        "或调小 max_new_tokens",
+    "Run {run} is a classifier, which does not chat - pick an sft run (or a causal LM run of the tiny GPT, which has "
+    "a chat template)":
+        "运行 {run} 是分类器，不会聊天 —— 请选一个 sft 运行（或微型 GPT 的因果语言模型运行，它有聊天模板）",
+    "Run {run}'s model has no chat template, so it cannot lay out a conversation - chat with an sft run, or make "
+    "this run continue plain text (Try it: make a causal LM run write)":
+        "运行 {run} 的模型没有聊天模板，无法排布对话 —— 请和 sft 运行聊天，或让这个运行续写纯文本（试用：让因果语言"
+        "模型运行写字）",
+    "Chatting with this run": "和这个运行聊天",
+    "Choose a run first": "请先选择一个运行",
+    "This run learned from another visitor's own data, so only they may chat with it":
+        "这个运行是用另一位访客自己的数据训练的，只有他们可以和它聊天",
+    # prefs (issue 24): preference pairs (core.data.preferences)
+    "The columns {columns} are not preference pairs: use prompt + chosen + rejected (text or lists of role / content "
+    "turns), or chosen + rejected that start with the same prompt":
+        "列 {columns} 不是偏好对：请使用 prompt + chosen + rejected（文本或 role / content 轮次列表），或者以同一个提示开头的"
+        " chosen + rejected",
+    "Row {row}: the {side} answer is missing - every pair needs the answer to prefer (chosen) and the one to avoid "
+    "(rejected)": "第 {row} 行：缺少 {side} 回答 - 每一对都需要一个更好的回答（chosen）和一个应避免的回答（rejected）",
+    "Row {row}: the prompt is empty - write the question both answers reply to":
+        "第 {row} 行：提示是空的 - 请写出两个回答所针对的问题",
+    "Row {row}: chosen and rejected are the same answer - a pair teaches nothing when both sides match: change the "
+    "rejected answer or remove the row":
+        "第 {row} 行：chosen 和 rejected 是同一个回答 - 两边相同的一对什么也教不了：请修改 rejected 回答或删掉这一行",
+    "Row {row}: {side} is of type {kind}, not text or a list of turns - write it as text or as [{{role, content}}] turns":
+        "第 {row} 行：{side} 的类型是 {kind}，既不是文本也不是轮次列表 - 请写成文本或 [{{role, content}}] 轮次",
+    "Row {row}: the prompt's last turn is {role} - end it with the user's question both answers reply to":
+        "第 {row} 行：提示的最后一个轮次是 {role} - 请以两个回答所针对的用户问题结尾",
+    "Row {row}, the {side} answer: {problem}": "第 {row} 行，{side} 回答：{problem}",
+    "Row {row}: chosen and rejected share no prompt - add a prompt column, or start both with the same question":
+        "第 {row} 行：chosen 和 rejected 没有共同的提示 - 请加一个 prompt 列，或让两者以同一个问题开头",
 }
