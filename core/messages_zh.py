@@ -641,6 +641,54 @@ ZH: dict[str, str] = {
     "Making this run write": "让这个运行写字",
     "Trying this run": "试用这个运行",
     "Loading this model to run its heads": "加载这个模型来运行它的各个头",
+    # ---- dpo (issue 24): preference tuning
+    "A higher beta holds the model closer to its reference: try beta = {value:g}.":
+        "更大的 beta 让模型更贴近参考模型：试试 beta = {value:g}。",
+    "Both rewards fell together (chosen {chosen:.3f}, rejected {rejected:.3f} at step {step}): the model makes both "
+    "answers less likely and wins the margin by pushing the rejected one down faster, so the good answers drift too.":
+        "两个奖励一起下降（第 {step} 步 chosen {chosen:.3f}、rejected {rejected:.3f}）：模型让两个回答都变得不太可能，"
+        "靠把 rejected 压得更快来拉开间隔，所以好的回答也跟着走样了。",
+    "The margin saturated: chosen wins on {accuracy:.0%} of the training pairs by {margin:.2f} at step {step}, where "
+    "the loss has almost nothing left to push; more steps only move the model further from its reference.":
+        "间隔饱和了：第 {step} 步时 chosen 在 {accuracy:.0%} 的训练对上胜出，间隔 {margin:.2f}，损失几乎没有可推的了；"
+        "再多训练只会让模型离参考模型更远。",
+    "Held-out pairs lag: chosen wins on {train:.0%} of the training pairs but {held:.0%} of the held-out ones - the "
+    "model learns these pairs' wording more than the preference.":
+        "留出的对落后了：chosen 在 {train:.0%} 的训练对上胜出，但在留出的对上只有 {held:.0%}——模型记住的是这些对的措辞，"
+        "而不是偏好本身。",
+    "model: the tiny GPT has a chat template but was never taught to answer - first run the preset 'Teach the tiny "
+    "GPT to chat' (sft), then start DPO from that run":
+        "model：tiny GPT 有对话模板，但从没学过回答——先运行预设“Teach the tiny GPT to chat”（sft），再从那次运行开始 DPO",
+    "model: {model} has no chat template, so it was not fine-tuned to chat - start DPO from an sft run or an instruct "
+    "model (e.g. HuggingFaceTB/SmolLM2-135M-Instruct)":
+        "model：{model} 没有对话模板，所以没有被微调成对话模型——请从一次 sft 运行或一个 instruct 模型开始 DPO"
+        "（例如 HuggingFaceTB/SmolLM2-135M-Instruct）",
+    "model: that run trained {task}, not a chat model - start DPO from an sft run or an instruct model (e.g. "
+    "HuggingFaceTB/SmolLM2-135M-Instruct)":
+        "model：那次运行训练的是 {task}，不是对话模型——请从一次 sft 运行或一个 instruct 模型开始 DPO"
+        "（例如 HuggingFaceTB/SmolLM2-135M-Instruct）",
+    "text_pair_column: DPO reads prompt, chosen and rejected columns - leave text_pair_column empty":
+        "text_pair_column：DPO 读取 prompt、chosen 和 rejected 三列——请把 text_pair_column 留空",
+    "metric_for_best_model: a DPO run is scored by its loss - choose loss":
+        "metric_for_best_model：DPO 运行用它的 loss 评分——请选 loss",
+    "beta: {value:g} is outside (0, {high:g}] - DPO's beta scales the implicit reward (above 0, as TRL needs); TRL's "
+    "default is 0.1, 0.01 to 0.5 is usual":
+        "beta：{value:g} 不在 (0, {high:g}] 之内——DPO 的 beta 缩放隐式奖励（TRL 要求大于 0）；TRL 默认 0.1，常用 0.01 到 0.5",
+    "Row {row}: {side} is missing - every pair needs a prompt, a chosen and a rejected answer":
+        "第 {row} 行：缺少 {side}——每一对都需要一个 prompt、一个 chosen 回答和一个 rejected 回答",
+    "Row {row}: {side} is empty - every pair needs a prompt, a chosen and a rejected answer":
+        "第 {row} 行：{side} 是空的——每一对都需要一个 prompt、一个 chosen 回答和一个 rejected 回答",
+    "Row {row}: the chosen and rejected answers are the same, so there is nothing to prefer - make the rejected "
+    "answer worse (wrong, rambling or rude) or drop the row":
+        "第 {row} 行：chosen 和 rejected 回答相同，没有什么可偏好的——把 rejected 回答改差（错误、啰嗦或粗鲁）或删掉这一行",
+    "The columns {columns} are not preference pairs: give prompt, chosen and rejected columns (text or chat turns), "
+    "as TRL's DPOTrainer reads them":
+        "列 {columns} 不是偏好对：请给出 prompt、chosen 和 rejected 三列（文本或对话轮次），TRL 的 DPOTrainer 就这样读取",
+    "Row {row}: max_length {limit} cuts its answers away (the prompt alone is {prompt} tokens), so DPO has nothing "
+    "to compare - raise max_length to {needed} or shorten the prompt":
+        "第 {row} 行：max_length {limit} 把回答截掉了（仅 prompt 就有 {prompt} 个 token），DPO 没有可比较的——"
+        "把 max_length 调到 {needed} 或缩短 prompt",
+    "e.g. 0.1, TRL's default (0.01 to 0.5 is usual)": "例如 0.1，TRL 的默认值（常用 0.01 到 0.5）",
     # ---- chatrun: Chat with a run (core/results/chat.py, ui/runs/chat.py)
     "The conversation: {problem}": "这段对话：{problem}",
     "The conversation ends with a {role} turn: end it with your message (a user turn) for the model to answer":

@@ -1148,6 +1148,36 @@ def test_the_try_it_caches_keep_a_bounded_weight_of_models():
     assert list(cache) == ["huge"]
 
 
+# ------------------------------------------------------------------ dpo (issue 24): its settings, its script
+
+@pytest.mark.parametrize("config, words", [
+    ({"task": "dpo", "beta": 0}, ["beta", "outside (0, 10]"]), ({"task": "dpo", "beta": -1}, ["beta"]),
+    ({"beta": 1e9}, ["beta", "TRL's default is 0.1"]), ({"beta": "NaN"}, ["beta"]), ({"beta": [0.1]}, ["beta"]),
+    ({"loss_type": "kto"}, ["loss_type", "sigmoid, ipo, hinge"]), ({"loss_type": ["sigmoid"]}, ["loss_type"]),
+    ({"task": "dpo", "model": "embedded/tiny-gpt"}, ["never taught to answer", "Teach the tiny GPT to chat"]),
+    ({"task": "dpo", "train_mode": "head"}, ["trains a new classifier head"]),
+])
+def test_bad_dpo_settings_are_refused_before_anything_runs(visitors, config, words):
+    refused(visitors["bob"].api("/start_training", json.dumps({"max_steps": 1, **config})), *words)
+    still_serves(visitors["ann"])
+
+
+def test_hostile_names_stay_literals_in_an_exported_dpo_script():
+    from core.results.export_dpo import generate_dpo_script
+    from core.training.config import TrainConfig
+
+    def script(text):
+        return generate_dpo_script(TrainConfig(
+            task="dpo", model=f"owner/{'m' if text == 'x' else 'n'}", train_split=text, eval_split=text + "2",
+            train_mode="lora", lora_target_modules=["q_proj"], dataset={"kind": "hub", "name": "x/pairs"}).to_dict())
+
+    benign = _shape(script("x"))
+    for text in HOSTILE:
+        exported = script(text)
+        assert _shape(exported) == benign, text
+        assert "pwned" not in exported.replace(repr(HOSTILE[0])[1:-1], "")
+
+
 # ------------------------------------------------------------------ chatrun: chat with a run (issue 23)
 
 @pytest.mark.parametrize("args, words", [
