@@ -21,6 +21,7 @@ from core.messages import UserError
 TASK_MODULES = {
     "classification": "core.tasks.classification",  # sort texts into classes
     "causal_lm": "core.tasks.causal_lm",  # learn to continue a text (GPT-style)
+    "sft": "core.tasks.sft",  # teach a causal LM to chat: supervised fine-tuning on conversations (TRL)
 }
 TASK_NAMES = tuple(TASK_MODULES)
 DEFAULT_TASK = TASK_NAMES[0]

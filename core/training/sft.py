@@ -20,6 +20,7 @@ from core.messages import UserError
 from core.model.trainable import default_lora_targets
 from core.settings import get_settings
 from core.tokenizer.chat_masks import LOSSES, end_of_turn_id
+from core.training.sft_checks import conversations_of
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,20 @@ def sft_dataset(conversations, loss: str):
 
 def select_conversations(config) -> tuple:
     """A run's (train, eval) as `messages` datasets: the dataset's conversational format converted (a malformed row
-    is named), eval carved out of train when there is no eval split, both capped by max_*_samples."""
+    is named), only_column applied, eval carved out of train when there is no eval split, both capped by
+    max_*_samples."""
+    from core.training.prepare import keep_only  # loads pandas: only when a run prepares its data
+
+    train, eval_set = raw_conversations(config)
+    train = _cap(keep_only(train, config, config.train_split), get_settings().train_rows(config.max_train_samples),
+                 config.seed)
+    eval_set = _cap(keep_only(eval_set, config, config.eval_split or config.train_split), config.max_eval_samples,
+                    config.seed)
+    return to_messages(train), to_messages(eval_set)
+
+
+def raw_conversations(config) -> tuple:
+    """The (train, eval) rows as stored, in a conversational format (sft_checks.conversations_of names the fix)."""
     from core.data.loading import load_source  # reads the data: only when a run prepares it
 
     dsd = load_source(config.dataset)
@@ -75,14 +89,11 @@ def select_conversations(config) -> tuple:
         if split and split not in dsd:
             raise UserError("{field}: split {split!r} not found - choose one of {choices}", field=field, split=split,
                             choices=", ".join(dsd))
-    train = dsd[config.train_split]
+    train = conversations_of(dsd[config.train_split], config.text_column)
     if config.eval_split:
-        eval_set = dsd[config.eval_split]
-    else:
-        parts = train.train_test_split(test_size=config.eval_fraction, seed=config.seed)
-        train, eval_set = parts["train"], parts["test"]
-    train = _cap(train, get_settings().train_rows(config.max_train_samples), config.seed)
-    return to_messages(train), to_messages(_cap(eval_set, config.max_eval_samples, config.seed))
+        return train, conversations_of(dsd[config.eval_split], config.text_column)
+    parts = train.train_test_split(test_size=config.eval_fraction, seed=config.seed)
+    return parts["train"], parts["test"]
 
 
 def _cap(dataset, limit: int, seed: int):

@@ -125,6 +125,18 @@ STRINGS = {
               "pretraining run.",
         "zh": "请先预训练一个小 GPT（上面的预设）：这个预设从你最近一次完成的预训练运行继续。",
     },
+    "train.p.from_run": {
+        "en": "Teach the tiny GPT to chat: SFT (TRL's SFTTrainer) on the embedded conversations, starting from your "
+              "pretraining run {run}; it learns to answer in the format and stop at <|im_end|>.",
+        "zh": "教小 GPT 聊天：在内置对话上做 SFT（TRL 的 SFTTrainer），从你的预训练运行 {run} 开始；它会学会按格式回答，"
+              "并在 <|im_end|> 处停下。",
+    },
+    "train.p.from_scratch": {
+        "en": "Teach the tiny GPT to chat: SFT on the embedded conversations, starting from the tiny GPT built from a "
+              "config (random weights); pretrain it first (the preset above) for answers that read better.",
+        "zh": "教小 GPT 聊天：在内置对话上做 SFT，从按配置新建的小 GPT（随机权重）开始；先预训练它（上面的预设），"
+              "回答会更通顺。",
+    },
     "train.limits.parts": {
         "en": "training {on} · max train samples {samples} · max steps {steps} · queue {queue} · upload {upload} MB",
         "zh": "训练{on} · 最多训练样本 {samples} · 最多步数 {steps} · 队列 {queue} · 上传 {upload} MB",
