@@ -103,6 +103,15 @@ def test_the_sft_task_runs_through_the_engine_with_the_loss_its_template_allows(
     assert result["state"] == "done" and result["global_step"] == 6
     losses = [p["loss"] for p in store.read_metrics(run_id) if "loss" in p]
     assert losses and losses[-1] < losses[0]
+    assert all(0 <= p["mean_token_accuracy"] <= 1 for p in store.read_metrics(run_id) if "loss" in p)  # TRL's, live
+    for phase in ("baseline", "final"):  # the held-out answers scored before and after, beside the loss
+        scores = store.read_eval(run_id, phase)
+        assert {"eval_stop_rate", "eval_answer_accuracy", "eval_perplexity", "eval_mean_token_accuracy"} <= set(scores)
+        assert 0 <= scores["eval_stop_rate"] <= 1 and 0 <= scores["eval_answer_accuracy"] <= 1
+    watched = store.read_samples(run_id)  # Watch it answer: the base model's answers, then the trained one's
+    assert [r["kind"] for r in watched] == ["baseline", "eval"] and watched[-1]["step"] == 6
+    assert [row["prompt"] for row in watched[0]["samples"]] == [row["prompt"] for row in watched[-1]["samples"]]
+    assert len(watched[0]["samples"]) == 3 and {"answer", "stopped", "expected"} <= set(watched[0]["samples"][0])
 
 
 # ------------------------------------------------------------------ the registered task: settings and checks

@@ -86,6 +86,16 @@ class SFT(Task):
 
         return SFTTrainer
 
+    def callbacks(self, config, recorder, write_samples) -> list:
+        """Perplexity beside each eval loss, and at each evaluation the answers to held-out conversations: their
+        stop rate and accuracy beside it, the first few shown as Watch it answer (before the recorder sees them)."""
+        from core.training.lm_callbacks import PerplexityCallback  # imports transformers: only when training
+        from core.training.sft import held_out
+        from core.training.sft_callbacks import ANSWERED, AnswersCallback
+
+        return [PerplexityCallback(), AnswersCallback(recorder, held_out(config, ANSWERED), config.sample_prompts,
+                                                      write_samples)]
+
     def finish_metrics(self, metrics: dict) -> dict:
         from core.training.lm_callbacks import with_perplexity  # imports transformers: in the training process
 

@@ -104,6 +104,21 @@ STRINGS = {
     "train.samples.greedy": {"en": "greedy", "zh": "贪心 (greedy)"},
     "train.samples.sampled": {"en": "sampled (top-k 50)", "zh": "采样（top-k 50）"},
     "train.samples.before": {"en": "before", "zh": "训练前"},
+    "train.answers": {"en": "Watch it answer", "zh": "看它回答"},
+    "train.answers.info": {
+        "en": "At each evaluation the model answers the same held-out questions (greedy, at most 48 tokens); the "
+              "first row is the base model, before training. A chat model must end its turn with the end-of-turn "
+              "token, or it rambles on.",
+        "zh": "每次评估时模型回答同样的留出问题（贪心解码，最多 48 个 token）；第一行是训练前的基础模型。聊天模型必须用"
+              "回合结束 token 结束自己的回合，否则会一直说下去。",
+    },
+    "train.answers.answer": {"en": "answer", "zh": "回答"},
+    "train.answers.stops": {"en": "how it ends", "zh": "怎样结束"},
+    "train.answers.base": {"en": "base model", "zh": "基础模型"},
+    "train.answers.expected": {"en": "expected: {answer}", "zh": "期望的回答：{answer}"},
+    "train.answers.stopped": {"en": "ends its turn ✓", "zh": "结束了回合 ✓"},
+    "train.answers.ended_text": {"en": "ends the text, not the turn", "zh": "结束了文本，而不是回合"},
+    "train.answers.rambles": {"en": "does not stop (cut at 48 tokens)", "zh": "停不下来（在 48 个 token 处截断）"},
     "train.samples.info": {
         "en": "At each evaluation the model continues the same prompts: greedy picks the likeliest token every time, "
               "sampled draws one (the same seed each time, so only the model changes).",
