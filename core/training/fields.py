@@ -22,6 +22,7 @@ EVAL_STRATEGIES = ("epoch", "steps", "no")
 PRECISIONS = ("auto", "fp32", "fp16", "bf16")
 BEST_MODEL_METRICS = ("loss", *METRICS)  # what "best" may mean: the lowest eval loss or the highest score
 TRACKERS = ("none", "trackio", "tensorboard")  # report_to: where the Trainer also sends its logs
+DPO_LOSS_TYPES = ("sigmoid", "ipo", "hinge")  # TRL's DPOConfig.loss_type values offered: DPO, IPO, SLiC
 TASKS = TASK_NAMES  # sort texts into classes, or learn to continue a text (GPT-style): core.task_registry
 MODEL_SUGGESTIONS = (sources.EMBEDDED_MODEL, "bert-base-cased", "distilbert-base-uncased", "roberta-base",
                      sources.TINY_GPT, "distilgpt2", "HuggingFaceTB/SmolLM2-135M")
@@ -40,9 +41,10 @@ class TrainFields:
     task: str = setting(
         DEFAULT_TASK, "task", "Task", "任务", choices=TASKS,
         help="classification: sort texts into classes; causal_lm: learn to continue texts (GPT-style), measured by "
-             "perplexity; sft: teach a causal LM to chat on conversations (TRL's SFTTrainer).",
+             "perplexity; sft: teach a causal LM to chat on conversations (TRL's SFTTrainer); dpo: make a chat model "
+             "prefer the chosen answer of each pair.",
         help_zh="classification：把文本分到类别里；causal_lm：学会续写文本（GPT 式），用困惑度衡量；"
-                "sft：用对话教一个因果语言模型聊天（TRL 的 SFTTrainer）。")
+                "sft：用对话教一个因果语言模型聊天（TRL 的 SFTTrainer）；dpo：让对话模型偏好每一对中的 chosen 回答。")
     block_size: int = setting(
         128, "task", "block_size", "block_size", low=8, high=MAX_LENGTH_LIMIT, step=8, widget="slider",
         hint=N_("e.g. 128 (at most the model's positions)"),
@@ -79,6 +81,18 @@ class TrainFields:
              "answers (empty: a few held-out conversations).",
         help_zh="causal_lm：每次评估时模型从这些提示开始写（留空：几条默认提示）；sft：它要回答的问题"
                 "（留空：几段留出的对话）。")
+
+    beta: float = setting(
+        0.1, "task", "beta (DPO)", "beta（DPO）", low=0.0, high=10.0, low_open=True, step=0.01,
+        hint=N_("e.g. 0.1, TRL's default (0.01 to 0.5 is usual)"),
+        help="dpo: how far the model may drift from its reference; low lets the answers change more, high keeps "
+             "them close (TRL's beta).",
+        help_zh="dpo：模型可以偏离参考模型多远；小则回答变化更大，大则保持接近（TRL 的 beta）。")
+    loss_type: str = setting(
+        "sigmoid", "task", "loss_type (DPO)", "loss_type（DPO）", choices=DPO_LOSS_TYPES,
+        help="dpo: sigmoid is DPO's own loss; ipo squares the margin's distance to a target (less overfitting); "
+             "hinge is SLiC's.",
+        help_zh="dpo：sigmoid 是 DPO 本身的损失；ipo 让间隔接近一个目标值（不易过拟合）；hinge 是 SLiC 的损失。")
 
     # ----------------------------------------------------------------- data and model
     model: str = setting(
