@@ -570,9 +570,9 @@ ZH: dict[str, str] = {
     # ---------------------------------------------------------------- causal language models (issue 14)
     "model: run {run!r} has no saved model to continue from - pick a finished run that saved its model (not a LoRA "
     "adapter)": "model：运行 {run} 没有可以接着训练的已保存模型 - 请选择一个已完成并保存了模型的运行（不能是 LoRA 适配器）",
-    "model: {model} ({kind}) was not trained to write text, so causal_lm cannot fine-tune it - choose a causal LM (e.g. "
+    "model: {model} ({kind}) was not trained to write text, so {task} cannot fine-tune it - choose a causal LM (e.g. "
     "{tiny}, distilgpt2, HuggingFaceTB/SmolLM2-135M) or the task classification":
-        "model：{model}（{kind}）没有被训练来写文本，causal_lm 无法微调它 - 请选择一个因果语言模型（例如 {tiny}、"
+        "model：{model}（{kind}）没有被训练来写文本，{task} 无法微调它 - 请选择一个因果语言模型（例如 {tiny}、"
         "distilgpt2、HuggingFaceTB/SmolLM2-135M），或选择任务 classification",
     "Run {run} has a LoRA adapter without its base model: train it again": "运行 {run} 的 LoRA 适配器缺少基础模型：请重新训练",
     "Type a prompt for the model to continue, e.g. The hotel": "请输入一段让模型续写的提示，例如 The hotel",
@@ -641,6 +641,30 @@ ZH: dict[str, str] = {
     "Making this run write": "让这个运行写字",
     "Trying this run": "试用这个运行",
     "Loading this model to run its heads": "加载这个模型来运行它的各个头",
+    # sft (issue 23): the sft task's settings, data and checks before a run queues (core/tasks/sft.py,
+    # core/training/sft_checks.py, core/data/source.py's embedded chat set)
+    "dataset name: {name!r} is not an embedded sample - leave it empty for the reviews or write chat for the "
+    "conversations": "dataset name：{name!r} 不是内置样例 - 留空表示评论样例，或填 chat 表示对话样例",
+    "{model} has no chat template, so SFT cannot lay out its conversations - set chat_template to chatml ({default}, "
+    "whose two turn tokens are added) or choose a chat model":
+        "{model} 没有聊天模板，SFT 无法排布它的对话 - 请把 chat_template 设为 chatml（{default}，会添加它的两个轮次 "
+        "token），或选择一个聊天模型",
+    "sft_loss: assistant_only needs {{% generation %}} markers in the chat template, and the template of {model} has "
+    "none - choose sft_loss completion_only, or set chat_template to chatml":
+        "sft_loss：assistant_only 需要聊天模板里有 {{% generation %}} 标记，而 {model} 的模板没有 - 请把 sft_loss "
+        "设为 completion_only，或把 chat_template 设为 chatml",
+    "text_column: {column!r} is not a conversation, and the columns {columns} have none - for sft choose a dataset "
+    "with a messages column (role / content turns), prompt + completion, or instruction + output, e.g. the embedded "
+    "chat set":
+        "text_column：{column!r} 不是对话，列 {columns} 里也没有对话 - sft 需要的数据集要有 messages 列（role / "
+        "content 轮次）、prompt + completion，或 instruction + output，例如内置的对话样例",
+    "max_length: {max_length} cuts every answer of the first {count} conversations, so no assistant token would be "
+    "trained - raise max_length to {needed} or more":
+        "max_length：{max_length} 截掉了前 {count} 段对话的全部回答，没有一个助手 token 会被训练 - 请把 max_length "
+        "调到 {needed} 或更大",
+    "Exporting an SFT run (its TRL script and chat model card) comes in a later version - meanwhile the run's model "
+    "and tokenizer are saved in its folder":
+        "导出 SFT 运行（它的 TRL 脚本和聊天模型卡片）会在后续版本提供 - 在此之前，运行的模型和分词器已保存在它的文件夹里",
     # ---- dpo (issue 24): preference tuning
     "A higher beta holds the model closer to its reference: try beta = {value:g}.":
         "更大的 beta 让模型更贴近参考模型：试试 beta = {value:g}。",

@@ -21,6 +21,7 @@ from core.messages import UserError
 TASK_MODULES = {
     "classification": "core.tasks.classification",  # sort texts into classes
     "causal_lm": "core.tasks.causal_lm",  # learn to continue a text (GPT-style)
+    "sft": "core.tasks.sft",  # teach a causal LM to chat: supervised fine-tuning on conversations (TRL)
     "dpo": "core.tasks.dpo",  # prefer the chosen answer of each pair (TRL's DPOTrainer)
 }
 TASK_NAMES = tuple(TASK_MODULES)
