@@ -570,9 +570,9 @@ ZH: dict[str, str] = {
     # ---------------------------------------------------------------- causal language models (issue 14)
     "model: run {run!r} has no saved model to continue from - pick a finished run that saved its model (not a LoRA "
     "adapter)": "model：运行 {run} 没有可以接着训练的已保存模型 - 请选择一个已完成并保存了模型的运行（不能是 LoRA 适配器）",
-    "model: {model} ({kind}) was not trained to write text, so causal_lm cannot fine-tune it - choose a causal LM (e.g. "
+    "model: {model} ({kind}) was not trained to write text, so {task} cannot fine-tune it - choose a causal LM (e.g. "
     "{tiny}, distilgpt2, HuggingFaceTB/SmolLM2-135M) or the task classification":
-        "model：{model}（{kind}）没有被训练来写文本，causal_lm 无法微调它 - 请选择一个因果语言模型（例如 {tiny}、"
+        "model：{model}（{kind}）没有被训练来写文本，{task} 无法微调它 - 请选择一个因果语言模型（例如 {tiny}、"
         "distilgpt2、HuggingFaceTB/SmolLM2-135M），或选择任务 classification",
     "Run {run} has a LoRA adapter without its base model: train it again": "运行 {run} 的 LoRA 适配器缺少基础模型：请重新训练",
     "Type a prompt for the model to continue, e.g. The hotel": "请输入一段让模型续写的提示，例如 The hotel",
@@ -641,6 +641,78 @@ ZH: dict[str, str] = {
     "Making this run write": "让这个运行写字",
     "Trying this run": "试用这个运行",
     "Loading this model to run its heads": "加载这个模型来运行它的各个头",
+    # sft (issue 23): the sft task's settings, data and checks before a run queues (core/tasks/sft.py,
+    # core/training/sft_checks.py, core/data/source.py's embedded chat set)
+    "dataset name: {name!r} is not an embedded sample - leave it empty for the reviews or write chat for the "
+    "conversations": "dataset name：{name!r} 不是内置样例 - 留空表示评论样例，或填 chat 表示对话样例",
+    "{model} has no chat template, so SFT cannot lay out its conversations - set chat_template to chatml ({default}, "
+    "whose two turn tokens are added) or choose a chat model":
+        "{model} 没有聊天模板，SFT 无法排布它的对话 - 请把 chat_template 设为 chatml（{default}，会添加它的两个轮次 "
+        "token），或选择一个聊天模型",
+    "sft_loss: assistant_only needs {{% generation %}} markers in the chat template, and the template of {model} has "
+    "none - choose sft_loss completion_only, or set chat_template to chatml":
+        "sft_loss：assistant_only 需要聊天模板里有 {{% generation %}} 标记，而 {model} 的模板没有 - 请把 sft_loss "
+        "设为 completion_only，或把 chat_template 设为 chatml",
+    "text_column: {column!r} is not a conversation, and the columns {columns} have none - for sft choose a dataset "
+    "with a messages column (role / content turns), prompt + completion, or instruction + output, e.g. the embedded "
+    "chat set":
+        "text_column：{column!r} 不是对话，列 {columns} 里也没有对话 - sft 需要的数据集要有 messages 列（role / "
+        "content 轮次）、prompt + completion，或 instruction + output，例如内置的对话样例",
+    "max_length: {max_length} cuts every answer of the first {count} conversations, so no assistant token would be "
+    "trained - raise max_length to {needed} or more":
+        "max_length：{max_length} 截掉了前 {count} 段对话的全部回答，没有一个助手 token 会被训练 - 请把 max_length "
+        "调到 {needed} 或更大",
+    "Exporting an SFT run (its TRL script and chat model card) comes in a later version - meanwhile the run's model "
+    "and tokenizer are saved in its folder":
+        "导出 SFT 运行（它的 TRL 脚本和聊天模型卡片）会在后续版本提供 - 在此之前，运行的模型和分词器已保存在它的文件夹里",
+    # ---- dpo (issue 24): preference tuning
+    "A higher beta holds the model closer to its reference: try beta = {value:g}.":
+        "更大的 beta 让模型更贴近参考模型：试试 beta = {value:g}。",
+    "Both rewards fell together (chosen {chosen:.3f}, rejected {rejected:.3f} at step {step}): the model makes both "
+    "answers less likely and wins the margin by pushing the rejected one down faster, so the good answers drift too.":
+        "两个奖励一起下降（第 {step} 步 chosen {chosen:.3f}、rejected {rejected:.3f}）：模型让两个回答都变得不太可能，"
+        "靠把 rejected 压得更快来拉开间隔，所以好的回答也跟着走样了。",
+    "The margin saturated: chosen wins on {accuracy:.0%} of the training pairs by {margin:.2f} at step {step}, where "
+    "the loss has almost nothing left to push; more steps only move the model further from its reference.":
+        "间隔饱和了：第 {step} 步时 chosen 在 {accuracy:.0%} 的训练对上胜出，间隔 {margin:.2f}，损失几乎没有可推的了；"
+        "再多训练只会让模型离参考模型更远。",
+    "Held-out pairs lag: chosen wins on {train:.0%} of the training pairs but {held:.0%} of the held-out ones - the "
+    "model learns these pairs' wording more than the preference.":
+        "留出的对落后了：chosen 在 {train:.0%} 的训练对上胜出，但在留出的对上只有 {held:.0%}——模型记住的是这些对的措辞，"
+        "而不是偏好本身。",
+    "model: the tiny GPT has a chat template but was never taught to answer - first run the preset 'Teach the tiny "
+    "GPT to chat' (sft), then start DPO from that run":
+        "model：tiny GPT 有对话模板，但从没学过回答——先运行预设“Teach the tiny GPT to chat”（sft），再从那次运行开始 DPO",
+    "model: {model} has no chat template, so it was not fine-tuned to chat - start DPO from an sft run or an instruct "
+    "model (e.g. HuggingFaceTB/SmolLM2-135M-Instruct)":
+        "model：{model} 没有对话模板，所以没有被微调成对话模型——请从一次 sft 运行或一个 instruct 模型开始 DPO"
+        "（例如 HuggingFaceTB/SmolLM2-135M-Instruct）",
+    "model: that run trained {task}, not a chat model - start DPO from an sft run or an instruct model (e.g. "
+    "HuggingFaceTB/SmolLM2-135M-Instruct)":
+        "model：那次运行训练的是 {task}，不是对话模型——请从一次 sft 运行或一个 instruct 模型开始 DPO"
+        "（例如 HuggingFaceTB/SmolLM2-135M-Instruct）",
+    "text_pair_column: DPO reads prompt, chosen and rejected columns - leave text_pair_column empty":
+        "text_pair_column：DPO 读取 prompt、chosen 和 rejected 三列——请把 text_pair_column 留空",
+    "metric_for_best_model: a DPO run is scored by its loss - choose loss":
+        "metric_for_best_model：DPO 运行用它的 loss 评分——请选 loss",
+    "beta: {value:g} is outside (0, {high:g}] - DPO's beta scales the implicit reward (above 0, as TRL needs); TRL's "
+    "default is 0.1, 0.01 to 0.5 is usual":
+        "beta：{value:g} 不在 (0, {high:g}] 之内——DPO 的 beta 缩放隐式奖励（TRL 要求大于 0）；TRL 默认 0.1，常用 0.01 到 0.5",
+    "Row {row}: {side} is missing - every pair needs a prompt, a chosen and a rejected answer":
+        "第 {row} 行：缺少 {side}——每一对都需要一个 prompt、一个 chosen 回答和一个 rejected 回答",
+    "Row {row}: {side} is empty - every pair needs a prompt, a chosen and a rejected answer":
+        "第 {row} 行：{side} 是空的——每一对都需要一个 prompt、一个 chosen 回答和一个 rejected 回答",
+    "Row {row}: the chosen and rejected answers are the same, so there is nothing to prefer - make the rejected "
+    "answer worse (wrong, rambling or rude) or drop the row":
+        "第 {row} 行：chosen 和 rejected 回答相同，没有什么可偏好的——把 rejected 回答改差（错误、啰嗦或粗鲁）或删掉这一行",
+    "The columns {columns} are not preference pairs: give prompt, chosen and rejected columns (text or chat turns), "
+    "as TRL's DPOTrainer reads them":
+        "列 {columns} 不是偏好对：请给出 prompt、chosen 和 rejected 三列（文本或对话轮次），TRL 的 DPOTrainer 就这样读取",
+    "Row {row}: max_length {limit} cuts its answers away (the prompt alone is {prompt} tokens), so DPO has nothing "
+    "to compare - raise max_length to {needed} or shorten the prompt":
+        "第 {row} 行：max_length {limit} 把回答截掉了（仅 prompt 就有 {prompt} 个 token），DPO 没有可比较的——"
+        "把 max_length 调到 {needed} 或缩短 prompt",
+    "e.g. 0.1, TRL's default (0.01 to 0.5 is usual)": "例如 0.1，TRL 的默认值（常用 0.01 到 0.5）",
     # ---- chatrun: Chat with a run (core/results/chat.py, ui/runs/chat.py)
     "The conversation: {problem}": "这段对话：{problem}",
     "The conversation ends with a {role} turn: end it with your message (a user turn) for the model to answer":
