@@ -56,29 +56,30 @@ def _config(model, pairs_file, **changes):
 
 
 @pytest.mark.parametrize("row, words", [
-    ({"prompt": "Hi", "chosen": "Hello."}, "Row 1: rejected is missing"),
-    ({"prompt": "", "chosen": "Hello.", "rejected": "Go away."}, "Row 1: prompt is empty"),
-    ({"prompt": "Hi", "chosen": "Hello.", "rejected": " Hello. "}, "the chosen and rejected answers are the same"),
-    ({"prompt": "Hi", "chosen": [{"role": "assistant", "content": ""}], "rejected": "No."}, "has no text"),
+    ({"prompt": "Hi", "chosen": "Hello.", "rejected": None}, "Row 1: the rejected answer is missing"),
+    ({"prompt": "", "chosen": "Hello.", "rejected": "Go away."}, "Row 1: the prompt is empty"),
+    ({"prompt": "Hi", "chosen": "Hello.", "rejected": " Hello. "}, "chosen and rejected are the same answer"),
 ])
 def test_malformed_pairs_are_refused_naming_the_row_and_the_fix(row, words):
     from datasets import Dataset
 
     from core.training.dpo import pair_dataset
 
-    good = {"prompt": "Hi", "chosen": "Hello.", "rejected": "Go away."}
-    data = Dataset.from_list([row]) if "rejected" in row else Dataset.from_list([{**row, "rejected": None}])
-    with pytest.raises(UserError, match=words.replace("(", r"\(")):
-        pair_dataset(data)
-    assert pair_dataset(Dataset.from_list([good]))[0]["prompt"] == [{"role": "user", "content": "Hi"}]
+    with pytest.raises(UserError, match=words):
+        pair_dataset(Dataset.from_list([row]))
 
 
-def test_pairs_without_a_prompt_share_their_first_turns_as_the_prompt():
-    from core.training.dpo import as_pair
+def test_text_pairs_become_chat_turns_and_implicit_prompts_are_the_shared_turns():
+    from datasets import Dataset
 
+    from core.training.dpo import pair_dataset
+
+    text = pair_dataset(Dataset.from_list([{"prompt": "Hi", "chosen": "Hello.", "rejected": "Go away."}]))[0]
+    assert text == {"prompt": [{"role": "user", "content": "Hi"}], "chosen": [{"role": "assistant", "content": "Hello."}],
+                    "rejected": [{"role": "assistant", "content": "Go away."}]}
     user = {"role": "user", "content": "Is it open?"}
-    pair = as_pair({"chosen": [user, {"role": "assistant", "content": "Yes, until ten."}],
-                    "rejected": [user, {"role": "assistant", "content": "Dunno."}]}, 1)
+    pair = pair_dataset(Dataset.from_list([{"chosen": [user, {"role": "assistant", "content": "Yes, until ten."}],
+                                            "rejected": [user, {"role": "assistant", "content": "Dunno."}]}]))[0]
     assert pair["prompt"] == [user] and pair["rejected"] == [{"role": "assistant", "content": "Dunno."}]
 
 
