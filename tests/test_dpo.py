@@ -201,3 +201,22 @@ def test_the_per_example_view_sorts_flipped_then_still_wrong_then_broken():
     assert report["rows"][0]["reward_margin"] == 1.0 and report["rows"][0]["prompt"] == "q0"
     assert report["prefers_chosen"] == {"before": 0.5, "after": 0.5}
     assert report["answers"] == [{"prompt": "Hi?", "before": "Go away.", "after": "Hello, how can I help?"}]
+
+
+def test_the_evaluation_chart_draws_the_rewards_and_the_share_where_chosen_wins():
+    import plotly.graph_objects as go
+
+    from ui import charts
+
+    records = _records(0.2, -0.3, 0.8, 0.75)[:3] + _records(0.2, -0.3, 0.8, 0.75)[-1:]
+    records[-1]["eval_prefers_chosen"] = 0.625
+    charts.forget("dpo-chart")
+    charts.add_points("dpo-chart", records)
+    evaluation = charts.figures("dpo-chart")[2]
+    go.Figure(evaluation.to_dict())  # plotly's own validation of every trace and layout key
+    names = {t.name: t for t in evaluation.data}
+    assert {"chosen wins (train)", "chosen wins (held-out)", "prefers chosen (held-out)"} <= set(names)
+    assert names["margin (train)"].yaxis == "y2" and list(names["margin (train)"].y) == [0.5, 0.5, 0.5]
+    assert list(names["prefers chosen (held-out)"].y) == [0.625] and names["chosen wins (train)"].yaxis in (None, "y")
+    assert evaluation.layout.yaxis2.title.text == "reward (beta x log-ratio)"
+    charts.forget("dpo-chart")
