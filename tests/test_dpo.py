@@ -120,7 +120,7 @@ def test_a_dpo_run_logs_rewards_measures_each_held_out_pair_and_exports(tiny_cha
                                                                          tmp_path):
     """The engine's one code path with TRL's DPOTrainer: rewards and the held-out win share in the records, each
     held-out pair measured before and after, the per-example report, and a script that runs offline elsewhere."""
-    from core.results.dpo_report import STATUSES, pair_report, reward_curves
+    from core.results.dpo_report import STATUSES, pair_report, reward_curves, run_pairs
     from core.runs.store import RunStore
     from core.task_registry import task_of
     from core.training.trainer import run, training_arguments
@@ -139,7 +139,12 @@ def test_a_dpo_run_logs_rewards_measures_each_held_out_pair_and_exports(tiny_cha
     assert 0 <= result["final"]["eval_prefers_chosen"] <= 1 and "eval_prefers_chosen" in result["baseline"]
     measured = [r for r in store.read_samples(run_id) if "pairs" in r]
     assert [r["kind"] for r in measured] == ["baseline", "eval", "eval"] and len(measured[0]["pairs"]) == 8
+    assert len(measured[0]["texts"]) == 8 and "texts" not in measured[1]  # the pairs' words once, for the view
+    assert measured[0]["texts"][0]["chosen"] == "Of course, happy to help."
     report = pair_report(measured, config.beta)
+    shown = run_pairs(store, run_id, "still_wrong")
+    assert shown["matched"] == report["counts"]["still_wrong"] and all(r["prompt"] for r in shown["rows"])
+    assert run_pairs(store, run_id, with_texts=False)["rows"][0].get("prompt") is None
     assert sum(report["counts"].values()) == 8 and report["before_step"] == 0 and report["after_step"] == 6
     assert [STATUSES.index(r["status"]) for r in report["rows"]] == sorted(STATUSES.index(r["status"])
                                                                             for r in report["rows"])
@@ -194,7 +199,7 @@ def test_the_per_example_view_sorts_flipped_then_still_wrong_then_broken():
               "samples": [{"prompt": "Hi?", "greedy": "Go away."}]}
     after = {"step": 9, "kind": "eval", "pairs": [[-3, -4], [-6, -5], [-4, -1], [-2, -4]],
              "samples": [{"prompt": "Hi?", "greedy": "Hello, how can I help?"}]}
-    texts = [{"prompt": [{"role": "user", "content": f"q{i}"}], "chosen": "c", "rejected": "r"} for i in range(4)]
+    texts = [{"prompt": f"q{i}", "chosen": "c", "rejected": "r"} for i in range(4)]
     report = pair_report([before, after], 0.5, texts)
     assert [(r["index"], r["status"]) for r in report["rows"]] == [(0, "flipped"), (2, "still_wrong"),
                                                                    (1, "broken"), (3, "still_right")]

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 MAX_TRACKED_PAIRS = 64  # held-out pairs whose margins are measured at each evaluation (the per-example view)
 MAX_ANSWERS = 4  # held-out prompts the model answers at each evaluation (Watch it answer)
 MAX_CHECKED_ROWS = 500  # rows checked for truncation before a run queues (bounded work in the server)
+MAX_TEXT_CHARS = 300  # a pair's texts as the per-example view keeps them
 
 
 def _turns(value, role: str) -> list[dict]:
@@ -123,6 +124,15 @@ def prompt_text(pair: dict) -> str:
     """The last user turn of a pair's prompt: what a learner reads as the question."""
     users = [t["content"] for t in pair["prompt"] if t["role"] == "user"]
     return users[-1] if users else pair["prompt"][-1]["content"]
+
+
+def pair_texts(pair: dict) -> dict:
+    """A pair as the per-example view shows it: each side's words (turns joined), at most MAX_TEXT_CHARS."""
+    def short(turns):
+        text = " / ".join(t["content"] for t in turns)
+        return text if len(text) <= MAX_TEXT_CHARS else text[:MAX_TEXT_CHARS - 1] + "…"
+
+    return {"prompt": short(pair["prompt"]), "chosen": short(pair["chosen"]), "rejected": short(pair["rejected"])}
 
 
 def measure_pairs(model, tokenizer, pairs: list[dict], max_length: int) -> dict:
