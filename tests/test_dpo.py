@@ -225,3 +225,24 @@ def test_the_evaluation_chart_draws_the_rewards_and_the_share_where_chosen_wins(
     assert list(names["prefers chosen (held-out)"].y) == [0.625] and names["chosen wins (train)"].yaxis in (None, "y")
     assert evaluation.layout.yaxis2.title.text == "reward (beta x log-ratio)"
     charts.forget("dpo-chart")
+
+
+def test_the_pairs_view_says_what_flipped_and_shows_the_answers_escaped():
+    from core.results.dpo_report import pair_report
+    from ui import lessons
+
+    before = {"step": 0, "kind": "baseline", "pairs": [[-5, -4], [-3, -1]],
+              "samples": [{"prompt": "<b>Hi?</b>", "greedy": "Go away."}]}
+    after = {"step": 9, "kind": "eval", "pairs": [[-3, -4], [-4, -1]],
+             "samples": [{"prompt": "<b>Hi?</b>", "greedy": "Hello!"}]}
+    found = {**pair_report([before, after], 0.1, [{"prompt": "q", "chosen": "c", "rejected": "r"}] * 2),
+             "texts_withheld": False, "pairs": True}
+    summary = lessons.pairs_summary(found)
+    assert "**1** flipped to the chosen answer, **1** still prefer the rejected one" in summary
+    assert "in 0% of them before, 50% after" in summary
+    assert "&lt;b&gt;Hi?&lt;/b&gt;" in summary and "Go away. → **Hello!**" in summary
+    table = lessons.pairs_table(found)
+    assert list(table.columns)[:4] == ["pair", "margin before", "margin after", "reward margin"]
+    assert table.iloc[0].tolist()[:4] == ["flipped", -1.0, 1.0, 0.2]
+    withheld = lessons.pairs_summary({**found, "texts_withheld": True, "rows": [], "answers": []})
+    assert "Hello" not in withheld and "**1** flipped" in withheld

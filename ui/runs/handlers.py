@@ -188,7 +188,7 @@ def show_run_lessons(tab, run_id: str | None, request: gr.Request = None) -> dic
     except ValueError as err:
         raise error(local(err, request)) from err
     # examples already computed show at once; others wait for the button (two models over every eval row)
-    stored = _store().read_examples(run_id)
+    stored = _store().read_examples(run_id) or task_of(_store().read_config(run_id)).compares_pairs  # DPO: measured
     return {**lessons.show_findings(tab.diagnosis, run_id, findings, request),
             **lessons.examples_view(tab.examples, run_id if stored else None, "all", "", request),
             tab.examples.run_state: run_id}

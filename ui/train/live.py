@@ -35,8 +35,13 @@ def show_results(tab, job_id: str, snap: dict, request: gr.Request | None = None
     shown = {tab.compare_df: localized_columns(compare_table(snap.get("baseline") or {}, snap.get("final") or {}),
                                                request)}
     if _without_classes(job_id):  # a causal LM's lesson is perplexity and the samples, shown already
-        return {**shown, tab.confusion_plot: charts.empty_figure("", note=msg("train.res.lm", request)),
-                tab.per_class_df: empty_table(PER_CLASS_COLUMNS, request)}
+        shown.update({tab.confusion_plot: charts.empty_figure("", note=msg("train.res.lm", request)),
+                      tab.per_class_df: empty_table(PER_CLASS_COLUMNS, request)})
+        if not task_of(_config(job_id)).compares_pairs:
+            return shown
+        findings = lessons.run_findings(job_id, request)  # a DPO run: its rewards in words, its pairs one by one
+        return {**shown, **lessons.show_findings(tab.diagnosis, job_id, findings, request),
+                **lessons.examples_view(tab.examples, job_id, "all", "", request)}
     try:
         # the confusion matrix names the owner's classes: another visitor's private run has none to show
         visibility.require_data_access(get_manager().store, job_id, visitor(request).owner, visitor(request).admin)
