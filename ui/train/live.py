@@ -37,7 +37,7 @@ def show_results(tab, job_id: str, snap: dict, request: gr.Request | None = None
     if _without_classes(job_id):  # a causal LM's lesson is perplexity and the samples, shown already
         shown.update({tab.confusion_plot: charts.empty_figure("", note=msg("train.res.lm", request)),
                       tab.per_class_df: empty_table(PER_CLASS_COLUMNS, request)})
-        if not task_of(_config(job_id)).compares_pairs:
+        if not _compares_pairs(job_id):
             return shown
         findings = lessons.run_findings(job_id, request)  # a DPO run: its rewards in words, its pairs one by one
         return {**shown, **lessons.show_findings(tab.diagnosis, job_id, findings, request),
@@ -116,6 +116,14 @@ def _without_classes(job_id: str) -> bool:
     try:
         return not task_of(_config(job_id)).has_classes
     except (ValueError, OSError):  # a deleted run folder: show what can be shown
+        return False
+
+
+def _compares_pairs(job_id: str) -> bool:
+    """A DPO run: its lesson is each held-out pair before and after, and its rewards in words."""
+    try:
+        return task_of(_config(job_id)).compares_pairs
+    except (ValueError, OSError):  # a deleted run folder: nothing more to show
         return False
 
 
