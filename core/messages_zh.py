@@ -751,4 +751,14 @@ ZH: dict[str, str] = {
     "Row {row}, the {side} answer: {problem}": "第 {row} 行，{side} 回答：{problem}",
     "Row {row}: chosen and rejected share no prompt - add a prompt column, or start both with the same question":
         "第 {row} 行：chosen 和 rejected 没有共同的提示 - 请加一个 prompt 列，或让两者以同一个问题开头",
+    # sft (issue 23), continued: the diagnosis of answers that do not end their turn (core/results/sft_report.py)
+    "Only {after:.0%} of the held-out answers end their turn with the end-of-turn token at step {step} (before "
+    "training: {before}): the model does not know where its answer stops.":
+        "第 {step} 步时，留出问题的回答中只有 {after:.0%} 以回合结束 token 结束（训练前：{before}）：模型不知道自己的"
+        "回答在哪里结束。",
+    "With every token trained, the budget goes to the questions too: train on the answers and their end-of-turn "
+    "token, sft_loss = assistant_only.":
+        "训练所有 token 时，预算也花在了问题上：只训练回答及其回合结束 token，sft_loss = assistant_only。",
+    "The end-of-turn token is trained but not learned yet: train longer, {name} = {value:g}.":
+        "回合结束 token 参与了训练，但还没学会：训练得更久一些，{name} = {value:g}。",
 }

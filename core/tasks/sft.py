@@ -101,6 +101,17 @@ class SFT(Task):
 
         return with_perplexity(metrics)
 
+    def diagnosis_report(self, records: list[dict], report: dict | None) -> dict | None:
+        from core.results.sft_report import stop_rates
+
+        return stop_rates(records)
+
+    def findings(self, train, evals, config, report: dict | None, live: bool) -> list:
+        """Answers that do not end their turn after training (core.results.sft_report)."""
+        from core.results.sft_report import sft_findings
+
+        return sft_findings(report or {}, config, live)
+
     # ------------------------------------------------------------- results
     def export_script(self, config) -> str:
         raise UserError("Exporting an SFT run (its TRL script and chat model card) comes in a later version - "
