@@ -662,9 +662,6 @@ ZH: dict[str, str] = {
     "trained - raise max_length to {needed} or more":
         "max_length：{max_length} 截掉了前 {count} 段对话的全部回答，没有一个助手 token 会被训练 - 请把 max_length "
         "调到 {needed} 或更大",
-    "Exporting an SFT run (its TRL script and chat model card) comes in a later version - meanwhile the run's model "
-    "and tokenizer are saved in its folder":
-        "导出 SFT 运行（它的 TRL 脚本和聊天模型卡片）会在后续版本提供 - 在此之前，运行的模型和分词器已保存在它的文件夹里",
     # ---- dpo (issue 24): preference tuning
     "A higher beta holds the model closer to its reference: try beta = {value:g}.":
         "更大的 beta 让模型更贴近参考模型：试试 beta = {value:g}。",
