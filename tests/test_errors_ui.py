@@ -8,6 +8,8 @@ import pytest
 from core.messages import UserError
 from ui.errors import shows_errors, toasts_errors
 
+from tests.test_train_ui import tabs  # noqa: F401 - the Train/Runs tabs fixture
+
 
 def _toasts(handler, *args):
     with warnings.catch_warnings(record=True) as seen:
@@ -78,12 +80,12 @@ def test_picking_another_run_clears_the_answers_of_the_one_before():
     assert cleared[tab.predict_md] == cleared[tab.tuned_text] == cleared[tab.base_text] == ""
 
 
-def test_a_causal_lm_confusion_panel_says_why_once(monkeypatch):
+def test_a_causal_lm_confusion_panel_says_why_once(monkeypatch, tabs):
     from ui.train import live
 
     monkeypatch.setattr(live, "_without_classes", lambda job_id: True)
-    tab = type("Tab", (), {"compare_df": "cmp", "confusion_plot": "cm", "per_class_df": "pc"})()
-    figure = live.show_results(tab, "lm-run", {})["cm"]
+    tab = tabs.train
+    figure = live.show_results(tab, "lm-run", {})[tab.confusion_plot]
     notes = [a.text for a in figure.layout.annotations]
     assert notes == ["A causal LM has no classes: see its perplexity above and what it writes."]
     assert "no run yet" not in str(figure.layout.title.text or "")

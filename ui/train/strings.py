@@ -79,6 +79,10 @@ STRINGS = {
         "en": "Job {job_id} is not known any more (the app restarted?): see the Runs tab.",
         "zh": "任务 {job_id} 已不存在（应用重启过？）：请看“运行记录”标签页。",
     },
+    "train.res.pending": {
+        "en": "shown once this run has finished its final evaluation",
+        "zh": "这次运行完成最后一次评估后显示",
+    },
     "train.res.noreport": {"en": "No confusion matrix: {reason}", "zh": "没有混淆矩阵：{reason}"},
     "train.smooth": {"en": "Smoothing", "zh": "平滑"},
     "train.smooth.info": {

@@ -27,7 +27,7 @@ from ui.train.handlers import (PRESET_QUICK, PRESET_SELECTION, apply_preset, att
                                start_from_form, start_training, stop_from_button, stop_training, suggest_train_mode,
                                training_status,
                                with_gpu_slot)
-from ui.train.live import redraw, refresh_live
+from ui.train.live import follow_job, redraw, refresh_live
 from ui.train.step_through import StepPanel, build_step_panel
 from ui.train.views import limits_line, preset_choices, status_html
 
@@ -222,7 +222,7 @@ def _wire(tab: TrainTab, selection: gr.State) -> None:
     tick_in = [tab.job_state, tab.drawn_state, *tab.view_inputs]
     tab.timer.tick(tick, tick_in, live_out, concurrency_limit=None, show_progress="hidden",
                    trigger_mode="once", **private)
-    tab.job_state.change(tick, tick_in, live_out, show_progress="hidden", **private)
+    tab.job_state.change(bind(follow_job, tab), tick_in, live_out, show_progress="hidden", **private)
     for control in tab.view_inputs:
         control.change(bind(redraw, tab), [tab.job_state, *tab.view_inputs], tab.chart_outputs,
                        show_progress="hidden", trigger_mode="always_last", **private)
