@@ -181,6 +181,9 @@ def run(config: TrainConfig, run_dir, *, callbacks=(), stop_event: threading.Eve
     if stop_event.is_set():
         return result
     log.info("training %s on %d rows (%s, %s)", config.model, len(data.train), recorder.device, precision)
+    # the same random state at the first step whether or not the baseline was just evaluated: a resumed run (which
+    # reads its baseline back) then draws its first epoch's order as the whole run did (core.jobs.zerogpu's split runs)
+    set_seed(config.seed)
     trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
     result["global_step"] = trainer.state.global_step
     result["best_step"] = trainer.state.best_global_step if config.load_best_model_at_end else None
