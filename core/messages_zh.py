@@ -685,7 +685,13 @@ ZH: dict[str, str] = {
     "“开始前”估算加上 {margin}% 余量能放进正在运行的那些剩下的显存时，它才开始",
     "{workers} runs at once (TRAINING_WORKERS), {threads} torch threads each on {cores} CPU cores":
         "同时训练 {workers} 个运行（TRAINING_WORKERS），在 {cores} 个 CPU 核心上每个 {threads} 个 torch 线程",
+    "1 run at a time": "一次一个运行",
     "1 run at a time: on ZeroGPU each run trains inside its own GPU call": "一次一个运行：在 ZeroGPU 上每个运行在自己的 GPU 调用里训练",
+    "Only the student who started this run sees its place in the queue (the board shows it to the class)":
+        "只有开始这个运行的学生能看到它在队列中的位置（看板会向全班显示它）",
+    "Only the class's students and its teacher see its board: join it with its code":
+        "只有班级的学生和老师能看到它的看板：请用班级代码加入",
+    "{setting}: {value!r} is not a number: type one such as 0.0003": "{setting}：{value!r} 不是数字：请输入一个数字，例如 0.0003",
     "1 run at a time: runs train inside the web server's process (TRAINING_PROCESS=0), where they would share one "
     "torch thread pool": "一次一个运行：运行在网页服务器的进程里训练（TRAINING_PROCESS=0），在那里它们会共用一个 torch 线程池",
 }

@@ -60,7 +60,7 @@ def cores() -> int:
 
 def single(reason: str = "") -> PoolPlan:
     """One run at a time (tests, the command line, and paths where runs cannot share)."""
-    return PoolPlan(1, 0, "cpu", 0, reason)
+    return PoolPlan(1, 0, "cpu", 0, reason or say("1 run at a time"))
 
 
 def plan_pool(isolate: bool, inline: bool = False) -> PoolPlan:

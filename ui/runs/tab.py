@@ -9,6 +9,7 @@ import gradio as gr
 from core.results.generate import MAX_NEW_TOKENS
 from ui import charts, lessons
 from ui.binding import bind
+from ui.classes.panel import ClassPanel, build_class_panel
 from ui.chart_view import X_AXES
 from ui.errors import toasts_errors
 from ui.i18n import t
@@ -185,6 +186,7 @@ class RunsTab(Compare, TryIt, Export, OwnerActions):
     examples: lessons.ExamplesBlock
     examples_btn: gr.Button
     write: WriteBlock  # Try it for a causal LM run: prompt, decoding settings, the two continuations
+    classes: ClassPanel | None = None  # a class: open (teacher), join and start (student), the board (ui.classes)
 
     @property
     def tuned_text(self) -> gr.Textbox:
@@ -225,6 +227,7 @@ def build_runs_tab() -> RunsTab:
     examples_btn = gr.Button(t("runs.examples_btn"), size="sm")
     examples = lessons.build_examples()
     export, owner = _build_export(), _build_owner_actions()
+    class_panel = build_class_panel()
     tab = RunsTab(
         refresh_btn=cmp.refresh_btn, runs_df=cmp.runs_df, compare_dd=cmp.compare_dd, xaxis_radio=cmp.xaxis_radio,
         acc_plot=cmp.acc_plot, loss_plot=cmp.loss_plot, diff_df=cmp.diff_df,
@@ -236,7 +239,7 @@ def build_runs_tab() -> RunsTab:
         commands_code=export.commands_code, script_file=export.script_file, zip_file=export.zip_file,
         repo_tb=owner.repo_tb, token_tb=owner.token_tb, push_btn=owner.push_btn, push_md=owner.push_md,
         confirm_cb=owner.confirm_cb, delete_btn=owner.delete_btn, admin_tb=owner.admin_tb,
-        admin_btn=owner.admin_btn, admin_md=owner.admin_md)
+        admin_btn=owner.admin_btn, admin_md=owner.admin_md, classes=class_panel)
     _wire(tab)
     return tab
 
