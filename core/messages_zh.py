@@ -570,9 +570,9 @@ ZH: dict[str, str] = {
     # ---------------------------------------------------------------- causal language models (issue 14)
     "model: run {run!r} has no saved model to continue from - pick a finished run that saved its model (not a LoRA "
     "adapter)": "model：运行 {run} 没有可以接着训练的已保存模型 - 请选择一个已完成并保存了模型的运行（不能是 LoRA 适配器）",
-    "model: {model} ({kind}) was not trained to write text, so causal_lm cannot fine-tune it - choose a causal LM (e.g. "
+    "model: {model} ({kind}) was not trained to write text, so {task} cannot fine-tune it - choose a causal LM (e.g. "
     "{tiny}, distilgpt2, HuggingFaceTB/SmolLM2-135M) or the task classification":
-        "model：{model}（{kind}）没有被训练来写文本，causal_lm 无法微调它 - 请选择一个因果语言模型（例如 {tiny}、"
+        "model：{model}（{kind}）没有被训练来写文本，{task} 无法微调它 - 请选择一个因果语言模型（例如 {tiny}、"
         "distilgpt2、HuggingFaceTB/SmolLM2-135M），或选择任务 classification",
     "Run {run} has a LoRA adapter without its base model: train it again": "运行 {run} 的 LoRA 适配器缺少基础模型：请重新训练",
     "Type a prompt for the model to continue, e.g. The hotel": "请输入一段让模型续写的提示，例如 The hotel",
@@ -641,6 +641,116 @@ ZH: dict[str, str] = {
     "Making this run write": "让这个运行写字",
     "Trying this run": "试用这个运行",
     "Loading this model to run its heads": "加载这个模型来运行它的各个头",
+    # sft (issue 23): the sft task's settings, data and checks before a run queues (core/tasks/sft.py,
+    # core/training/sft_checks.py, core/data/source.py's embedded chat set)
+    "dataset name: {name!r} is not an embedded sample - leave it empty for the reviews or write chat for the "
+    "conversations": "dataset name：{name!r} 不是内置样例 - 留空表示评论样例，或填 chat 表示对话样例",
+    "{model} has no chat template, so SFT cannot lay out its conversations - set chat_template to chatml ({default}, "
+    "whose two turn tokens are added) or choose a chat model":
+        "{model} 没有聊天模板，SFT 无法排布它的对话 - 请把 chat_template 设为 chatml（{default}，会添加它的两个轮次 "
+        "token），或选择一个聊天模型",
+    "sft_loss: assistant_only needs {{% generation %}} markers in the chat template, and the template of {model} has "
+    "none - choose sft_loss completion_only, or set chat_template to chatml":
+        "sft_loss：assistant_only 需要聊天模板里有 {{% generation %}} 标记，而 {model} 的模板没有 - 请把 sft_loss "
+        "设为 completion_only，或把 chat_template 设为 chatml",
+    "text_column: {column!r} is not a conversation, and the columns {columns} have none - for sft choose a dataset "
+    "with a messages column (role / content turns), prompt + completion, or instruction + output, e.g. the embedded "
+    "chat set":
+        "text_column：{column!r} 不是对话，列 {columns} 里也没有对话 - sft 需要的数据集要有 messages 列（role / "
+        "content 轮次）、prompt + completion，或 instruction + output，例如内置的对话样例",
+    "max_length: {max_length} cuts every answer of the first {count} conversations, so no assistant token would be "
+    "trained - raise max_length to {needed} or more":
+        "max_length：{max_length} 截掉了前 {count} 段对话的全部回答，没有一个助手 token 会被训练 - 请把 max_length "
+        "调到 {needed} 或更大",
+    "Exporting an SFT run (its TRL script and chat model card) comes in a later version - meanwhile the run's model "
+    "and tokenizer are saved in its folder":
+        "导出 SFT 运行（它的 TRL 脚本和聊天模型卡片）会在后续版本提供 - 在此之前，运行的模型和分词器已保存在它的文件夹里",
+    # ---- dpo (issue 24): preference tuning
+    "A higher beta holds the model closer to its reference: try beta = {value:g}.":
+        "更大的 beta 让模型更贴近参考模型：试试 beta = {value:g}。",
+    "Both rewards fell together (chosen {chosen:.3f}, rejected {rejected:.3f} at step {step}): the model makes both "
+    "answers less likely and wins the margin by pushing the rejected one down faster, so the good answers drift too.":
+        "两个奖励一起下降（第 {step} 步 chosen {chosen:.3f}、rejected {rejected:.3f}）：模型让两个回答都变得不太可能，"
+        "靠把 rejected 压得更快来拉开间隔，所以好的回答也跟着走样了。",
+    "The margin saturated: chosen wins on {accuracy:.0%} of the training pairs by {margin:.2f} at step {step}, where "
+    "the loss has almost nothing left to push; more steps only move the model further from its reference.":
+        "间隔饱和了：第 {step} 步时 chosen 在 {accuracy:.0%} 的训练对上胜出，间隔 {margin:.2f}，损失几乎没有可推的了；"
+        "再多训练只会让模型离参考模型更远。",
+    "Held-out pairs lag: chosen wins on {train:.0%} of the training pairs but {held:.0%} of the held-out ones - the "
+    "model learns these pairs' wording more than the preference.":
+        "留出的对落后了：chosen 在 {train:.0%} 的训练对上胜出，但在留出的对上只有 {held:.0%}——模型记住的是这些对的措辞，"
+        "而不是偏好本身。",
+    "model: the tiny GPT has a chat template but was never taught to answer - first run the preset 'Teach the tiny "
+    "GPT to chat' (sft), then start DPO from that run":
+        "model：tiny GPT 有对话模板，但从没学过回答——先运行预设“Teach the tiny GPT to chat”（sft），再从那次运行开始 DPO",
+    "model: {model} has no chat template, so it was not fine-tuned to chat - start DPO from an sft run or an instruct "
+    "model (e.g. HuggingFaceTB/SmolLM2-135M-Instruct)":
+        "model：{model} 没有对话模板，所以没有被微调成对话模型——请从一次 sft 运行或一个 instruct 模型开始 DPO"
+        "（例如 HuggingFaceTB/SmolLM2-135M-Instruct）",
+    "model: that run trained {task}, not a chat model - start DPO from an sft run or an instruct model (e.g. "
+    "HuggingFaceTB/SmolLM2-135M-Instruct)":
+        "model：那次运行训练的是 {task}，不是对话模型——请从一次 sft 运行或一个 instruct 模型开始 DPO"
+        "（例如 HuggingFaceTB/SmolLM2-135M-Instruct）",
+    "text_pair_column: DPO reads prompt, chosen and rejected columns - leave text_pair_column empty":
+        "text_pair_column：DPO 读取 prompt、chosen 和 rejected 三列——请把 text_pair_column 留空",
+    "metric_for_best_model: a DPO run is scored by its loss - choose loss":
+        "metric_for_best_model：DPO 运行用它的 loss 评分——请选 loss",
+    "beta: {value:g} is outside (0, {high:g}] - DPO's beta scales the implicit reward (above 0, as TRL needs); TRL's "
+    "default is 0.1, 0.01 to 0.5 is usual":
+        "beta：{value:g} 不在 (0, {high:g}] 之内——DPO 的 beta 缩放隐式奖励（TRL 要求大于 0）；TRL 默认 0.1，常用 0.01 到 0.5",
+    "Row {row}: {side} is missing - every pair needs a prompt, a chosen and a rejected answer":
+        "第 {row} 行：缺少 {side}——每一对都需要一个 prompt、一个 chosen 回答和一个 rejected 回答",
+    "Row {row}: {side} is empty - every pair needs a prompt, a chosen and a rejected answer":
+        "第 {row} 行：{side} 是空的——每一对都需要一个 prompt、一个 chosen 回答和一个 rejected 回答",
+    "Row {row}: the chosen and rejected answers are the same, so there is nothing to prefer - make the rejected "
+    "answer worse (wrong, rambling or rude) or drop the row":
+        "第 {row} 行：chosen 和 rejected 回答相同，没有什么可偏好的——把 rejected 回答改差（错误、啰嗦或粗鲁）或删掉这一行",
+    "The columns {columns} are not preference pairs: give prompt, chosen and rejected columns (text or chat turns), "
+    "as TRL's DPOTrainer reads them":
+        "列 {columns} 不是偏好对：请给出 prompt、chosen 和 rejected 三列（文本或对话轮次），TRL 的 DPOTrainer 就这样读取",
+    "Row {row}: max_length {limit} cuts its answers away (the prompt alone is {prompt} tokens), so DPO has nothing "
+    "to compare - raise max_length to {needed} or shorten the prompt":
+        "第 {row} 行：max_length {limit} 把回答截掉了（仅 prompt 就有 {prompt} 个 token），DPO 没有可比较的——"
+        "把 max_length 调到 {needed} 或缩短 prompt",
+    "e.g. 0.1, TRL's default (0.01 to 0.5 is usual)": "例如 0.1，TRL 的默认值（常用 0.01 到 0.5）",
+    # ---- chatrun: Chat with a run (core/results/chat.py, ui/runs/chat.py)
+    "The conversation: {problem}": "这段对话：{problem}",
+    "The conversation ends with a {role} turn: end it with your message (a user turn) for the model to answer":
+        "这段对话以 {role} 回合结尾：请以你的消息（user 回合）结尾，模型才能作答",
+    "Your message takes {count} tokens with the chat template, and the model has room for {room} before its answer "
+    "- shorten it (or the system turn), or lower max_new_tokens":
+        "加上聊天模板后你的消息占 {count} 个 token，而模型在回答之前只有 {room} 个位置 —— 请缩短它（或系统回合），"
+        "或调小 max_new_tokens",
+    "Run {run} is a classifier, which does not chat - pick an sft run (or a causal LM run of the tiny GPT, which has "
+    "a chat template)":
+        "运行 {run} 是分类器，不会聊天 —— 请选一个 sft 运行（或微型 GPT 的因果语言模型运行，它有聊天模板）",
+    "Run {run}'s model has no chat template, so it cannot lay out a conversation - chat with an sft run, or make "
+    "this run continue plain text (Try it: make a causal LM run write)":
+        "运行 {run} 的模型没有聊天模板，无法排布对话 —— 请和 sft 运行聊天，或让这个运行续写纯文本（试用：让因果语言"
+        "模型运行写字）",
+    "Chatting with this run": "和这个运行聊天",
+    "Choose a run first": "请先选择一个运行",
+    "This run learned from another visitor's own data, so only they may chat with it":
+        "这个运行是用另一位访客自己的数据训练的，只有他们可以和它聊天",
+    # prefs (issue 24): preference pairs (core.data.preferences)
+    "The columns {columns} are not preference pairs: use prompt + chosen + rejected (text or lists of role / content "
+    "turns), or chosen + rejected that start with the same prompt":
+        "列 {columns} 不是偏好对：请使用 prompt + chosen + rejected（文本或 role / content 轮次列表），或者以同一个提示开头的"
+        " chosen + rejected",
+    "Row {row}: the {side} answer is missing - every pair needs the answer to prefer (chosen) and the one to avoid "
+    "(rejected)": "第 {row} 行：缺少 {side} 回答 - 每一对都需要一个更好的回答（chosen）和一个应避免的回答（rejected）",
+    "Row {row}: the prompt is empty - write the question both answers reply to":
+        "第 {row} 行：提示是空的 - 请写出两个回答所针对的问题",
+    "Row {row}: chosen and rejected are the same answer - a pair teaches nothing when both sides match: change the "
+    "rejected answer or remove the row":
+        "第 {row} 行：chosen 和 rejected 是同一个回答 - 两边相同的一对什么也教不了：请修改 rejected 回答或删掉这一行",
+    "Row {row}: {side} is of type {kind}, not text or a list of turns - write it as text or as [{{role, content}}] turns":
+        "第 {row} 行：{side} 的类型是 {kind}，既不是文本也不是轮次列表 - 请写成文本或 [{{role, content}}] 轮次",
+    "Row {row}: the prompt's last turn is {role} - end it with the user's question both answers reply to":
+        "第 {row} 行：提示的最后一个轮次是 {role} - 请以两个回答所针对的用户问题结尾",
+    "Row {row}, the {side} answer: {problem}": "第 {row} 行，{side} 回答：{problem}",
+    "Row {row}: chosen and rejected share no prompt - add a prompt column, or start both with the same question":
+        "第 {row} 行：chosen 和 rejected 没有共同的提示 - 请加一个 prompt 列，或让两者以同一个问题开头",
     # classroom (issue 25): a class on one server (core.classes) and the worker pool (core.jobs.pool)
     "Best so far: {nickname} ({changes}), {metric} {score:.3f}": "目前最好：{nickname}（{changes}），{metric} {score:.3f}",
     "Nothing to compare yet: {done} of {total} runs have finished": "还没有可比较的：{total} 个运行中有 {done} 个已完成",
