@@ -21,6 +21,8 @@ from core.messages import UserError
 TASK_MODULES = {
     "classification": "core.tasks.classification",  # sort texts into classes
     "causal_lm": "core.tasks.causal_lm",  # learn to continue a text (GPT-style)
+    "sft": "core.tasks.sft",  # teach a causal LM to chat: supervised fine-tuning on conversations (TRL)
+    "dpo": "core.tasks.dpo",  # prefer the chosen answer of each pair (TRL's DPOTrainer)
 }
 TASK_NAMES = tuple(TASK_MODULES)
 DEFAULT_TASK = TASK_NAMES[0]
@@ -103,6 +105,11 @@ class Task:
     def finish_metrics(self, metrics: dict) -> dict:
         """An evaluation's metrics as stored (the baseline, the final): derived scores added."""
         return metrics
+
+    def diagnosis_report(self, records: list[dict], report: dict | None) -> dict | None:
+        """What its findings read besides the loss curves, from a run's metrics records (DPO: its reward curves);
+        by default the evaluation report (a classifier's confusion matrix)."""
+        return report
 
     def findings(self, train, evals, config, report: dict | None, live: bool) -> list:
         """Its own diagnosis rules, after the shared ones (core.results.diagnosis): a finding or None each."""

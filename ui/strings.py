@@ -118,6 +118,11 @@ STRINGS = {
     "chart.s.f1": {"en": "f1", "zh": "f1"},
     "chart.s.precision": {"en": "precision", "zh": "precision"},
     "chart.s.recall": {"en": "recall", "zh": "recall"},
+    # sft: TRL's token accuracy beside the loss, the held-out answers' scores on the evaluation chart
+    "chart.s.token accuracy": {"en": "token accuracy", "zh": "token 准确率"},
+    "chart.s.eval token accuracy": {"en": "eval token accuracy", "zh": "验证 token 准确率"},
+    "chart.s.stop_rate": {"en": "answers that stop (end of turn)", "zh": "在回合结束处停下的回答"},
+    "chart.s.answer_accuracy": {"en": "exact answers", "zh": "完全正确的回答"},
     "chart.eval_accuracy": {"en": "eval accuracy", "zh": "评估 accuracy"},
     "chart.train_loss": {"en": "train loss", "zh": "训练 loss"},
     "chart.eval_loss": {"en": "eval loss", "zh": "验证 loss"},

@@ -72,13 +72,13 @@ def training_arguments(config: TrainConfig, run_dir: Path, precision: str):
         dataloader_num_workers=0, dataloader_pin_memory=torch.cuda.is_available(),
     )
     kwargs.update(best_model_arguments(config), **tracking_arguments(config, run_dir, accepted))
-    kwargs.update(task.argument_overrides(config))  # e.g. SFTConfig's loss masks and packing
     # transformers 5 renamed these; keep older versions working too.
     if "group_by_length" in accepted:
         kwargs.update(group_by_length=config.group_by_length, warmup_ratio=config.warmup_ratio)
     else:
         kwargs.update(train_sampling_strategy="group_by_length" if config.group_by_length else "random",
                       warmup_steps=config.warmup_ratio)
+    kwargs.update(task.argument_overrides(config))  # last: e.g. SFTConfig's loss masks, DPO's own sampling
     return arguments(**kwargs)
 
 
@@ -181,6 +181,9 @@ def run(config: TrainConfig, run_dir, *, callbacks=(), stop_event: threading.Eve
     if stop_event.is_set():
         return result
     log.info("training %s on %d rows (%s, %s)", config.model, len(data.train), recorder.device, precision)
+    # the same random state at the first step whether or not the baseline was just evaluated: a resumed run (which
+    # reads its baseline back) then draws its first epoch's order as the whole run did (core.jobs.zerogpu's split runs)
+    set_seed(config.seed)
     trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
     result["global_step"] = trainer.state.global_step
     result["best_step"] = trainer.state.best_global_step if config.load_best_model_at_end else None

@@ -9,10 +9,12 @@ import gradio as gr
 from core.results.generate import MAX_NEW_TOKENS
 from ui import charts, lessons
 from ui.binding import bind
+from ui.classes.panel import ClassPanel, build_class_panel
 from ui.chart_view import X_AXES
 from ui.errors import toasts_errors
 from ui.i18n import t
 from ui.page import Page, TabSpec
+from ui.runs.chat import RunChat, build_run_chat
 from ui.runs.handlers import (FORM_CHOICES, clear_answers, compare_view, delete_run, download_model, download_script,
                               export_code, generate_from_ui, generate_text, list_runs, page_words, predict,
                               predict_from_ui, push_run, refresh_runs, show_code, show_examples_now, show_run_lessons,
@@ -188,6 +190,8 @@ class RunsTab(Compare, TryIt, Export, OwnerActions):
     examples: lessons.ExamplesBlock
     examples_btn: gr.Button
     write: WriteBlock  # Try it for a causal LM run: prompt, decoding settings, the two continuations
+    chat: RunChat  # Chat with a run beside its base (ui.runs.chat)
+    classes: ClassPanel | None = None  # a class: open (teacher), join and start (student), the board (ui.classes)
 
     @property
     def tuned_text(self) -> gr.Textbox:
@@ -222,25 +226,26 @@ class RunsTab(Compare, TryIt, Export, OwnerActions):
 def build_runs_tab() -> RunsTab:
     """Lay out the Runs tab inside an open gr.Tab and wire its events (runs carry their own config)."""
     cmp, tryit = _build_compare(), _build_try()
-    write = _build_write()
+    write, chat = _build_write(), build_run_chat(tryit.run_dd)
     gr.Markdown(t("runs.lessons_h"))
     diagnosis = lessons.build_diagnosis()
     examples_btn = gr.Button(t("runs.examples_btn"), size="sm")
     examples = lessons.build_examples()
     export, owner = _build_export(), _build_owner_actions()
+    class_panel = build_class_panel()
     tab = RunsTab(
         refresh_btn=cmp.refresh_btn, runs_df=cmp.runs_df, compare_dd=cmp.compare_dd, xaxis_radio=cmp.xaxis_radio,
         acc_plot=cmp.acc_plot, loss_plot=cmp.loss_plot, diff_df=cmp.diff_df,
         run_dd=tryit.run_dd, text_tb=tryit.text_tb, pair_tb=tryit.pair_tb, predict_btn=tryit.predict_btn,
         tuned_label=tryit.tuned_label, base_label=tryit.base_label, predict_md=tryit.predict_md,
         classify_col=tryit.classify_col,
-        write=write, diagnosis=diagnosis, examples_btn=examples_btn, examples=examples,
+        write=write, chat=chat, diagnosis=diagnosis, examples_btn=examples_btn, examples=examples,
         form_radio=export.form_radio, gpus_sl=export.gpus_sl, code_btn=export.code_btn,
         script_zip_btn=export.script_zip_btn, zip_btn=export.zip_btn, script_code=export.script_code,
         commands_code=export.commands_code, script_file=export.script_file, zip_file=export.zip_file,
         repo_tb=owner.repo_tb, token_tb=owner.token_tb, push_btn=owner.push_btn, push_md=owner.push_md,
         confirm_cb=owner.confirm_cb, delete_btn=owner.delete_btn, admin_tb=owner.admin_tb,
-        admin_btn=owner.admin_btn, admin_md=owner.admin_md)
+        admin_btn=owner.admin_btn, admin_md=owner.admin_md, classes=class_panel)
     _wire(tab)
     return tab
 

@@ -11,6 +11,7 @@ import pandas as pd
 from core.settings import Settings
 from core.training.presets import PRESETS
 from ui.i18n import local, msg, msg_in
+from ui.train.answers_view import answers_view, is_answers
 
 ACTIVE_STATES = {"queued", "running", "stopping"}
 COMPARE_COLUMNS = ("metric", "before", "after", "change")
@@ -70,7 +71,10 @@ MAX_SHOWN_EVALUATIONS = 12  # the samples view: the baseline and the latest eval
 
 
 def samples_view(samples: list[dict], request: gr.Request | None = None) -> str:
-    """Watch it write: for each prompt, what the model wrote at each evaluation (greedy and sampled), oldest first."""
+    """Watch it write: for each prompt, what the model wrote at each evaluation (greedy and sampled), oldest first;
+    a chat run's answers: Watch it answer (ui.train.answers_view)."""
+    if is_answers(samples):
+        return answers_view(samples, request)
     shown = samples[:1] + samples[1:][-(MAX_SHOWN_EVALUATIONS - 1):] if samples else []
     prompts = [row.get("prompt", "") for row in (shown[-1].get("samples") or [])] if shown else []
     head = (f"<tr><th>{msg('train.samples.step', request)}</th><th>{msg('train.samples.greedy', request)}</th>"
