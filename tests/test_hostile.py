@@ -1219,3 +1219,19 @@ def test_a_run_on_an_upload_chats_with_its_owner_only(visitors, annas_private_lm
     refused(visitors["bob"].api("/chat_with_run", run, hello), "only they may chat with it")
     refused(visitors["bob"].api("/chat_with_run", "../runs", hello), "not a run id")
     refused(visitors["ann"].api("/chat_with_run", anns_finished_run, hello), "is a classifier, which does not chat")
+
+
+def test_hostile_names_stay_literals_in_the_sft_script():
+    from core import sources
+    from core.data.source import DatasetSource
+    from core.results.export_sft import generate_sft_script
+    from core.training.config import TrainConfig
+
+    def script(text):
+        cfg = TrainConfig(task="causal_lm", model=sources.TINY_GPT, dataset=DatasetSource("sample", name="chat"),
+                          text_column=text, only_column=text, only_value=text, eval_split="").to_dict()
+        return generate_sft_script({**cfg, "task": "sft", "sft_loss": "completion_only", "chat_template": "chatml"})
+
+    benign = _shape(script("x"))
+    for text in HOSTILE:
+        assert _shape(script(text)) == benign, text

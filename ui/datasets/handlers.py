@@ -18,6 +18,7 @@ from core.data import describe as data_describe
 from core.data import loading, uploads
 from core.data.source import SAMPLE, DatasetSource
 from core.messages import UserError
+from ui.datasets.chat_views import chats_html, conversation_format, flat_cells
 from ui.datasets.views import labels_figure, lengths_figure, text_last
 from ui.errors import shows_errors
 from ui.i18n import msg
@@ -69,9 +70,11 @@ def _seed(seed) -> int | None:
 def _view(tab, selection: Selection, n_rows, seed) -> dict:
     """The sample table and the two charts for the split and columns the selection points to."""
     split = _split_of(selection)
-    table = text_last(data_describe.sample_rows(split, int(n_rows or 10), _seed(seed)), list(selection.text_columns))
+    table = text_last(flat_cells(data_describe.sample_rows(split, int(n_rows or 10), _seed(seed))),
+                      list(selection.text_columns))
     label, texts = selection.label_column, selection.text_columns
-    return {tab.sample_df: table,
+    chats = chats_html(split, [int(row) for row in table["row"]])  # '' unless the split is conversational
+    return {tab.sample_df: table, tab.chat_html: gr.HTML(value=chats, visible=bool(chats)),
             tab.labels_plot: labels_figure(data_describe.label_counts(split, label), column=label)
             if label in split.column_names else None,
             tab.lengths_plot: lengths_figure(data_describe.text_lengths(split, texts[0])) if texts else None}
@@ -94,7 +97,7 @@ def load_dataset(tab, kind: str, hub_id: str, config: str, split: str, file_path
     first_split = next(iter(info["splits"]))
     selection = Selection(source, first_split, tuple(info["text_columns"]), info["label_column"],
                           tuple(info["label_names"]) if info["label_names"] else None, tuple(info["splits"].items()))
-    if not info["text_columns"]:
+    if not info["text_columns"] and conversation_format(info["columns"]) is None:  # a conversation shows as chats
         gr.Warning(msg("ds.no_text", request))
     splits_text = ", ".join(msg("ds.split_rows", request, name=name, rows=f"{rows:,}")
                             for name, rows in info["splits"].items())
@@ -112,8 +115,16 @@ def load_dataset(tab, kind: str, hub_id: str, config: str, split: str, file_path
 @shows_errors
 def sample_rows(selection: Selection, n_rows: float, seed: float | None) -> pd.DataFrame:
     """A fresh random sample of the current split (the re-sample button and the API)."""
-    frame = data_describe.sample_rows(_split_of(selection), int(n_rows or 10), _seed(seed))
+    frame = flat_cells(data_describe.sample_rows(_split_of(selection), int(n_rows or 10), _seed(seed)))
     return text_last(frame, list(selection.text_columns))
+
+
+@shows_errors
+def sampled_chats(selection: Selection, table: pd.DataFrame) -> gr.HTML:
+    """The rows of the sample table drawn as chats (after a re-sample), hidden for a split that is not chats."""
+    rows = [int(row) for row in table["row"]] if table is not None and "row" in table else []
+    chats = chats_html(_split_of(selection), rows)
+    return gr.HTML(value=chats, visible=bool(chats))
 
 
 @shows_errors
