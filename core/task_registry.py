@@ -115,6 +115,10 @@ class Task:
         """Its own diagnosis rules, after the shared ones (core.results.diagnosis): a finding or None each."""
         return []
 
+    def finish_results(self, store, run_id: str, progress) -> None:
+        """After the model is saved, in the training process: results the page shows, computed and kept in the run
+        folder (a classifier's eval report and per-example results); progress(done, total) reports how far."""
+
     # ------------------------------------------------------------- results
     def export_script(self, config) -> str:
         """The Trainer script that reproduces a run (core.results.export_forms asks for it)."""

@@ -20,6 +20,14 @@ STRINGS = {
     "lessons.h": {"en": "#### What this run teaches", "zh": "#### 这次运行教会了什么"},
     "lessons.none": {"en": "No problem found in the curves.", "zh": "曲线里没有发现问题。"},
     "lessons.live": {"en": "While it trains:", "zh": "训练进行中："},
+    "lessons.live_none": {
+        "en": "While it trains: nothing to flag in the curves so far.",
+        "zh": "训练进行中：到目前为止曲线里没有需要注意的问题。",
+    },
+    "lessons.empty": {
+        "en": "What a run teaches (its curves in plain words) appears here once it trains.",
+        "zh": "运行开始训练后，这里会用平实的话说明它的曲线教会了什么。",
+    },
     "lessons.fix": {"en": "Try again with {name} = {value}", "zh": "改成 {name} = {value} 再试一次"},
     "lessons.fix.info": {
         "en": "Each button fills the Train form with this run's settings and exactly that one change.",
@@ -65,6 +73,11 @@ STRINGS = {
     "ex.none": {
         "en": "Per-example results appear when a run with a saved model has finished.",
         "zh": "带保存模型的运行结束后，这里会显示逐条结果。",
+    },
+    "ex.notask": {
+        "en": "This run's task has no classes, so there is nothing to get right or wrong example by example: read "
+              "what it writes instead (Watch it write, Try it).",
+        "zh": "这个运行的任务没有类别，所以没有逐条的对错可看：请看它写出的文字（看它写字、试一试）。",
     },
     "ex.c.row": {"en": "row", "zh": "行"},
     "ex.c.text": {"en": "text", "zh": "文本"},
