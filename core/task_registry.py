@@ -21,6 +21,7 @@ from core.messages import UserError
 TASK_MODULES = {
     "classification": "core.tasks.classification",  # sort texts into classes
     "causal_lm": "core.tasks.causal_lm",  # learn to continue a text (GPT-style)
+    "sft": "core.tasks.sft",  # teach a causal LM to chat: supervised fine-tuning on conversations (TRL)
     "dpo": "core.tasks.dpo",  # prefer the chosen answer of each pair (TRL's DPOTrainer)
 }
 TASK_NAMES = tuple(TASK_MODULES)
@@ -114,6 +115,10 @@ class Task:
     def findings(self, train, evals, config, report: dict | None, live: bool) -> list:
         """Its own diagnosis rules, after the shared ones (core.results.diagnosis): a finding or None each."""
         return []
+
+    def finish_results(self, store, run_id: str, progress) -> None:
+        """After the model is saved, in the training process: results the page shows, computed and kept in the run
+        folder (a classifier's eval report and per-example results); progress(done, total) reports how far."""
 
     # ------------------------------------------------------------- results
     def export_script(self, config) -> str:

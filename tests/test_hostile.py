@@ -925,6 +925,25 @@ def test_bad_causal_lm_configs_are_named(visitors, config, words):
     refused(visitors["bob"].api("/start_training", json.dumps(config)), *words)
 
 
+# ------------------------------------------------------------------ sft (issue 23): refused before the run queues
+
+CHAT_SET = {"kind": "sample", "name": "chat"}
+TINY_GPT = "embedded/tiny-gpt"  # core.sources.TINY_GPT, built on first use
+
+
+@pytest.mark.parametrize("config, words", [
+    ({"task": "sft"}, ["not trained to write text", "so sft cannot"]),  # the embedded MiniLM is an encoder
+    ({"task": "sft", "model": TINY_GPT, "sft_loss": "answers"}, ["sft_loss", "not one of"]),
+    ({"task": "sft", "model": TINY_GPT, "chat_template": "{{ evil }}"}, ["chat_template", "not one of"]),
+    ({"task": "sft", "model": TINY_GPT, "dataset": {"kind": "sample", "name": "../../etc"}},
+     ["not an embedded sample"]),
+    ({"task": "sft", "model": TINY_GPT}, ["is not a conversation"]),  # the reviews: text and label
+    ({"task": "sft", "model": TINY_GPT, "dataset": CHAT_SET, "max_length": 8}, ["cuts every answer"]),
+])
+def test_bad_sft_configs_are_named(visitors, config, words):
+    refused(visitors["bob"].api("/start_training", json.dumps(config)), *words)
+
+
 def test_another_visitors_run_is_no_model_to_continue_from(visitors, anns_finished_run):
     config = {"task": "causal_lm", "model": f"run:{anns_finished_run}"}
     message = refused(visitors["bob"].api("/start_training", json.dumps(config)), "not found among your runs")
@@ -1200,3 +1219,19 @@ def test_a_run_on_an_upload_chats_with_its_owner_only(visitors, annas_private_lm
     refused(visitors["bob"].api("/chat_with_run", run, hello), "only they may chat with it")
     refused(visitors["bob"].api("/chat_with_run", "../runs", hello), "not a run id")
     refused(visitors["ann"].api("/chat_with_run", anns_finished_run, hello), "is a classifier, which does not chat")
+
+
+def test_hostile_names_stay_literals_in_the_sft_script():
+    from core import sources
+    from core.data.source import DatasetSource
+    from core.results.export_sft import generate_sft_script
+    from core.training.config import TrainConfig
+
+    def script(text):
+        cfg = TrainConfig(task="causal_lm", model=sources.TINY_GPT, dataset=DatasetSource("sample", name="chat"),
+                          text_column=text, only_column=text, only_value=text, eval_split="").to_dict()
+        return generate_sft_script({**cfg, "task": "sft", "sft_loss": "completion_only", "chat_template": "chatml"})
+
+    benign = _shape(script("x"))
+    for text in HOSTILE:
+        assert _shape(script(text)) == benign, text

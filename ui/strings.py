@@ -20,6 +20,14 @@ STRINGS = {
     "lessons.h": {"en": "#### What this run teaches", "zh": "#### 这次运行教会了什么"},
     "lessons.none": {"en": "No problem found in the curves.", "zh": "曲线里没有发现问题。"},
     "lessons.live": {"en": "While it trains:", "zh": "训练进行中："},
+    "lessons.live_none": {
+        "en": "While it trains: nothing to flag in the curves so far.",
+        "zh": "训练进行中：到目前为止曲线里没有需要注意的问题。",
+    },
+    "lessons.empty": {
+        "en": "What a run teaches (its curves in plain words) appears here once it trains.",
+        "zh": "运行开始训练后，这里会用平实的话说明它的曲线教会了什么。",
+    },
     "lessons.fix": {"en": "Try again with {name} = {value}", "zh": "改成 {name} = {value} 再试一次"},
     "lessons.fix.info": {
         "en": "Each button fills the Train form with this run's settings and exactly that one change.",
@@ -65,6 +73,11 @@ STRINGS = {
     "ex.none": {
         "en": "Per-example results appear when a run with a saved model has finished.",
         "zh": "带保存模型的运行结束后，这里会显示逐条结果。",
+    },
+    "ex.notask": {
+        "en": "This run's task has no classes, so there is nothing to get right or wrong example by example: read "
+              "what it writes instead (Watch it write, Try it).",
+        "zh": "这个运行的任务没有类别，所以没有逐条的对错可看：请看它写出的文字（看它写字、试一试）。",
     },
     "ex.c.row": {"en": "row", "zh": "行"},
     # dpo: a DPO run's held-out pairs, before and after (core.results.dpo_report)
@@ -140,6 +153,11 @@ STRINGS = {
     "chart.s.reward chosen (held-out)": {"en": "reward of chosen (held-out)", "zh": "chosen 的奖励（留出）"},
     "chart.s.reward rejected (train)": {"en": "reward of rejected (train)", "zh": "rejected 的奖励（训练）"},
     "chart.s.reward rejected (held-out)": {"en": "reward of rejected (held-out)", "zh": "rejected 的奖励（留出）"},
+    # sft: TRL's token accuracy beside the loss, the held-out answers' scores on the evaluation chart
+    "chart.s.token accuracy": {"en": "token accuracy", "zh": "token 准确率"},
+    "chart.s.eval token accuracy": {"en": "eval token accuracy", "zh": "验证 token 准确率"},
+    "chart.s.stop_rate": {"en": "answers that stop (end of turn)", "zh": "在回合结束处停下的回答"},
+    "chart.s.answer_accuracy": {"en": "exact answers", "zh": "完全正确的回答"},
     "chart.eval_accuracy": {"en": "eval accuracy", "zh": "评估 accuracy"},
     "chart.train_loss": {"en": "train loss", "zh": "训练 loss"},
     "chart.eval_loss": {"en": "eval loss", "zh": "验证 loss"},

@@ -59,7 +59,7 @@ class DPO(Task):
         return suggested_train_mode(model)
 
     def check_model(self, config, model_config, tokenizer) -> None:
-        check_causal_lm(config.model, model_config)
+        check_causal_lm(config.model, model_config, self.name)
         check_max_length(config.model, config.max_length, model_config, tokenizer, "max_length")
         check_chat_model(config.model, tokenizer)
 

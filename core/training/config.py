@@ -19,8 +19,9 @@ from core.model.causal_lm import RUN_PREFIX as RUN_MODEL_PREFIX
 from core.model.trainable import TRAIN_MODES
 from core.settings import Settings, get_settings
 from core.task_registry import task_of
-from core.training.fields import (BEST_MODEL_METRICS, DPO_LOSS_TYPES, EVAL_STRATEGIES, MAX_PROMPT_CHARS, MAX_SAMPLE_PROMPTS, PADDINGS,
-                                  PRECISIONS, TASKS, TRACKERS, TrainFields)
+from core.training.fields import (BEST_MODEL_METRICS, CHAT_TEMPLATES, DPO_LOSS_TYPES, EVAL_STRATEGIES, LOSSES,
+                                  MAX_PROMPT_CHARS, MAX_SAMPLE_PROMPTS, PADDINGS, PRECISIONS, TASKS, TRACKERS,
+                                  TrainFields)
 from core.training.config_json import check_depth, parse_config_json
 from core.training.metrics import check_metric_names
 from core.training.setting import settings_of
@@ -98,6 +99,8 @@ class TrainConfig(TrainFields):
         _choice("precision", self.precision, PRECISIONS)
         _choice("train_mode", self.train_mode, TRAIN_MODES)
         _choice("task", self.task, TASKS)
+        _choice("sft_loss", self.sft_loss, LOSSES)
+        _choice("chat_template", self.chat_template, CHAT_TEMPLATES)
         _choice("loss_type", self.loss_type, DPO_LOSS_TYPES)
         if bool(self.only_column) != bool(self.only_value):
             raise UserError("only_column and only_value go together - set both (e.g. domain and hotels) or neither")
