@@ -226,3 +226,22 @@ def test_chatml_chosen_for_a_model_without_a_template_grows_it_and_packs_its_con
     model = AutoModelForCausalLM.from_pretrained(str(store.model_dir(run_id)))
     assert saved.chat_template == CHATML_TEMPLATE and "<|im_end|>" in saved.get_vocab()
     assert model.get_input_embeddings().num_embeddings == len(saved) > len(tok)
+
+
+@pytest.mark.parametrize("loss, change", [("assistant_only", {"num_train_epochs": 6.0}),
+                                          ("all", {"sft_loss": "assistant_only"})])
+def test_answers_that_do_not_stop_after_training_are_diagnosed_with_one_change(loss, change):
+    from core.results.diagnosis import diagnose
+
+    config = sft_config("embedded/tiny-gpt", sft_loss=loss, max_steps=-1, num_train_epochs=2.0)
+    records = [{"step": 0, "kind": "baseline", "eval_loss": 6.0, "eval_stop_rate": 0.0},
+               *({"step": s, "kind": "train", "loss": 5.0 - s / 100} for s in range(5, 125, 5)),
+               {"step": 60, "kind": "eval", "eval_loss": 4.0, "eval_stop_rate": 0.2},
+               {"step": 120, "kind": "eval", "eval_loss": 3.5, "eval_stop_rate": 0.3}]
+    found = [f for f in diagnose(records, config) if f.kind == "never_stops"]
+    assert len(found) == 1 and found[0].change == change and found[0].evidence == {"stop_rate": 0.3,
+                                                                                   "stop_rate_before": 0.0}
+    assert "Only 30% of the held-out answers end their turn" in found[0].text and "before training: 0%" in found[0].text
+    assert not [f for f in diagnose(records, config, live=True) if f.kind == "never_stops"]
+    records[-1]["eval_stop_rate"] = 0.9
+    assert not [f for f in diagnose(records, config) if f.kind == "never_stops"]

@@ -69,6 +69,22 @@ STRINGS = {
         "zh": "<b>{state}</b> · {device} · 第 {step}/{total} 步 · epoch {epoch:.2f} · 已用 {elapsed} · 剩余 {eta} · "
               "每秒 {sps:.1f} 条",
     },
+    "train.stage.baseline": {
+        "en": "Evaluating the untrained model (the 'before' point)",
+        "zh": "正在评估未训练的模型（“微调前”的那个点）",
+    },
+    "train.stage.evaluating": {"en": "Evaluating on the eval set", "zh": "正在评估集上评估"},
+    "train.stage.final_eval": {
+        "en": "Training steps done: final evaluation",
+        "zh": "训练步骤已完成：正在做最后一次评估",
+    },
+    "train.stage.saving": {"en": "Saving the model", "zh": "正在保存模型"},
+    "train.stage.results": {
+        "en": "Per-example results and the confusion matrix (the fine-tuned and the untrained model read every eval "
+              "row)",
+        "zh": "正在计算逐条结果和混淆矩阵（微调后的模型和未训练的模型各读一遍评估集）",
+    },
+    "train.stage.count": {"en": "batch {done}/{total}", "zh": "第 {done}/{total} 批"},
     "train.st.queue": {"en": " · position {pos} in the queue", "zh": " · 排队第 {pos} 位"},
     "train.st.error": {"en": "Training failed: {error}", "zh": "训练失败：{error}"},
     "train.st.none": {
@@ -78,6 +94,10 @@ STRINGS = {
     "train.st.gone": {
         "en": "Job {job_id} is not known any more (the app restarted?): see the Runs tab.",
         "zh": "任务 {job_id} 已不存在（应用重启过？）：请看“运行记录”标签页。",
+    },
+    "train.res.pending": {
+        "en": "shown once this run has finished its final evaluation",
+        "zh": "这次运行完成最后一次评估后显示",
     },
     "train.res.noreport": {"en": "No confusion matrix: {reason}", "zh": "没有混淆矩阵：{reason}"},
     "train.smooth": {"en": "Smoothing", "zh": "平滑"},
