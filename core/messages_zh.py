@@ -808,4 +808,8 @@ ZH: dict[str, str] = {
     "samples": "task：逐步查看目前只演示分类运行的一个批次 - 请直接开始 {task} 运行，查看它的损失和生成的样例",
     "logits: batch {batch} × length {length} × vocabulary {vocab} × 4 bytes × 2 (and their gradient) = {size}":
         "logits：批大小 {batch} × 长度 {length} × 词表 {vocab} × 4 字节 × 2（加上它们的梯度）= {size}",
+    "one step (batch {batch}, length {length}) took {seconds:.2f} s on {device}; how many steps is known once the "
+    "data is read (every row, or a causal LM's blocks): the status line counts them":
+        "一步（批大小 {batch}，长度 {length}）在 {device} 上用了 {seconds:.2f} 秒；一共多少步要等读完数据才知道（全部行，"
+        "或因果语言模型的块数）：状态行会数出来",
 }

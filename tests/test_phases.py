@@ -122,3 +122,13 @@ def test_before_start_states_the_time_measured_here_and_no_preset_promises_a_lap
     assert "took 3:20 from Start to the end (median of 1 finished runs" in shown
     words = " ".join([msg("train.preset.info"), *(p.name for p in PRESETS)])
     assert "laptop" not in words and "a few minutes" not in words
+
+
+def test_a_timed_step_of_a_run_whose_steps_are_unknown_says_when_they_are_known():
+    from core.model import estimate
+    from core.training.presets import pretrain_tiny_gpt_config
+
+    timing = {"step_s": 0.5, "device": "cpu", "batch_size": 16, "length": 128, "positions": 1024}
+    summary = estimate.step_summary(pretrain_tiny_gpt_config(), timing)  # every review, packed into blocks
+    assert summary["planned_steps"] is None and "?" not in summary["summary"]
+    assert "the status line counts them" in summary["summary"]

@@ -295,9 +295,12 @@ def step_summary(config, timing: dict, train_rows: int = 0, notes: list[str] | N
     scale = (config.batch_size * length) / (timing["batch_size"] * timing["length"])
     step_s = timing["step_s"] * scale
     steps = config.planned_steps(train_rows or config.max_train_samples)
+    shape = {"batch": timing["batch_size"], "length": timing["length"], "seconds": timing["step_s"],
+             "device": timing["device"]}
     summary = say("one step (batch {batch}, length {length}) took {seconds:.2f} s on {device}; {steps} steps take "
-                  "about {total}", batch=timing["batch_size"], length=timing["length"], seconds=timing["step_s"],
-                  device=timing["device"], steps=steps or "?", total=f"{step_s * steps / 60:.1f} min" if steps else "?")
+                  "about {total}", steps=steps, total=f"{step_s * steps / 60:.1f} min", **shape) if steps else \
+        say("one step (batch {batch}, length {length}) took {seconds:.2f} s on {device}; how many steps is known once "
+            "the data is read (every row, or a causal LM's blocks): the status line counts them", **shape)
     summary = "; ".join([*(notes or []), summary])
     if scale != 1:
         summary += " " + say("(your batch {batch} and length {length} scaled in proportion: about {seconds:.2f} s a "
