@@ -92,8 +92,9 @@ class SFT(Task):
         from core.training.sft import held_out
         from core.training.sft_callbacks import ANSWERED, AnswersCallback
 
-        return [PerplexityCallback(), AnswersCallback(recorder, held_out(config, ANSWERED), config.sample_prompts,
-                                                      write_samples)]
+        conversations, kinds = held_out(config, ANSWERED)
+        return [PerplexityCallback(), AnswersCallback(recorder, conversations, config.sample_prompts, write_samples,
+                                                      kinds)]
 
     def finish_metrics(self, metrics: dict) -> dict:
         from core.training.lm_callbacks import with_perplexity  # imports transformers: in the training process
