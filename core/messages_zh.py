@@ -643,8 +643,9 @@ ZH: dict[str, str] = {
     "Loading this model to run its heads": "加载这个模型来运行它的各个头",
     # sft (issue 23): the sft task's settings, data and checks before a run queues (core/tasks/sft.py,
     # core/training/sft_checks.py, core/data/source.py's embedded chat set)
-    "dataset name: {name!r} is not an embedded sample - leave it empty for the reviews or write chat for the "
-    "conversations": "dataset name：{name!r} 不是内置样例 - 留空表示评论样例，或填 chat 表示对话样例",
+    "dataset name: {name!r} is not an embedded sample - leave it empty for the reviews, write chat for the "
+    "conversations or prefs for the preference pairs":
+        "dataset name：{name!r} 不是内置样例 - 留空表示评论样例，填 chat 表示对话样例，或填 prefs 表示偏好对样例",
     "{model} has no chat template, so SFT cannot lay out its conversations - set chat_template to chatml ({default}, "
     "whose two turn tokens are added) or choose a chat model":
         "{model} 没有聊天模板，SFT 无法排布它的对话 - 请把 chat_template 设为 chatml（{default}，会添加它的两个轮次 "
