@@ -107,6 +107,7 @@ def test_the_sft_task_runs_through_the_engine_with_the_loss_its_template_allows(
     for phase in ("baseline", "final"):  # the held-out answers scored before and after, beside the loss
         scores = store.read_eval(run_id, phase)
         assert {"eval_stop_rate", "eval_answer_accuracy", "eval_perplexity", "eval_mean_token_accuracy"} <= set(scores)
+        assert "eval_num_tokens" not in scores  # TRL's count of tokens trained on: no score of the model
         assert 0 <= scores["eval_stop_rate"] <= 1 and 0 <= scores["eval_answer_accuracy"] <= 1
         kinds = {key.removeprefix("eval_answer_accuracy_") for key in scores if key.startswith("eval_answer_accuracy_")}
         assert kinds and kinds <= {"sentiment", "domain", "summary", "identity"}  # data/chat's task column

@@ -97,9 +97,11 @@ class SFT(Task):
                                                       kinds)]
 
     def finish_metrics(self, metrics: dict) -> dict:
+        """Perplexity added; TRL's eval_num_tokens left out: it counts the tokens trained on so far, not a score of
+        the model, and would read as one in the before/after table."""
         from core.training.lm_callbacks import with_perplexity  # imports transformers: in the training process
 
-        return with_perplexity(metrics)
+        return with_perplexity({key: value for key, value in metrics.items() if key != "eval_num_tokens"})
 
     def diagnosis_report(self, records: list[dict], report: dict | None) -> dict | None:
         from core.results.sft_report import stop_rates
