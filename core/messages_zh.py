@@ -696,16 +696,6 @@ ZH: dict[str, str] = {
     "beta: {value:g} is outside (0, {high:g}] - DPO's beta scales the implicit reward (above 0, as TRL needs); TRL's "
     "default is 0.1, 0.01 to 0.5 is usual":
         "beta：{value:g} 不在 (0, {high:g}] 之内——DPO 的 beta 缩放隐式奖励（TRL 要求大于 0）；TRL 默认 0.1，常用 0.01 到 0.5",
-    "Row {row}: {side} is missing - every pair needs a prompt, a chosen and a rejected answer":
-        "第 {row} 行：缺少 {side}——每一对都需要一个 prompt、一个 chosen 回答和一个 rejected 回答",
-    "Row {row}: {side} is empty - every pair needs a prompt, a chosen and a rejected answer":
-        "第 {row} 行：{side} 是空的——每一对都需要一个 prompt、一个 chosen 回答和一个 rejected 回答",
-    "Row {row}: the chosen and rejected answers are the same, so there is nothing to prefer - make the rejected "
-    "answer worse (wrong, rambling or rude) or drop the row":
-        "第 {row} 行：chosen 和 rejected 回答相同，没有什么可偏好的——把 rejected 回答改差（错误、啰嗦或粗鲁）或删掉这一行",
-    "The columns {columns} are not preference pairs: give prompt, chosen and rejected columns (text or chat turns), "
-    "as TRL's DPOTrainer reads them":
-        "列 {columns} 不是偏好对：请给出 prompt、chosen 和 rejected 三列（文本或对话轮次），TRL 的 DPOTrainer 就这样读取",
     "Row {row}: max_length {limit} cuts its answers away (the prompt alone is {prompt} tokens), so DPO has nothing "
     "to compare - raise max_length to {needed} or shorten the prompt":
         "第 {row} 行：max_length {limit} 把回答截掉了（仅 prompt 就有 {prompt} 个 token），DPO 没有可比较的——"
