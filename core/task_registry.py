@@ -45,6 +45,7 @@ class Task:
     lora_task_type: str = ""  # peft's TaskType for its LoRA adapters
     export_forms: tuple[str, ...] = ("trainer",)  # the exported forms it can be written as
     compare_metric: str = "eval_loss"  # the eval curve runs of this task are compared on
+    compares_pairs: bool = False  # preference pairs: its per-example view is each pair's margin before and after
 
     # ------------------------------------------------------------- settings
     def check(self, config) -> None:
