@@ -24,10 +24,10 @@ STRINGS = {
     },
     "train.preset": {"en": "Preset", "zh": "预设"},
     "train.preset.info": {
-        "en": "Quick demo: the embedded MiniLM on the sample, about a minute on a laptop CPU. Tutorial recipe: "
-              "bert-base-cased on yelp_review_full (needs the Hub).",
-        "zh": "快速演示：内置 MiniLM + 样例数据，笔记本 CPU 上约一分钟。教程配方：bert-base-cased + "
-              "yelp_review_full（需要 Hub）。",
+        "en": "Quick demo: the embedded MiniLM on the sample, the shortest real run. Tutorial recipe: bert-base-cased "
+              "on yelp_review_full (needs the Hub). How long each takes on this machine: Before Start, below the form.",
+        "zh": "快速演示：内置 MiniLM + 样例数据，最短的一次真实训练。教程配方：bert-base-cased + yelp_review_full（需要 "
+              "Hub）。各自在这台机器上要多久：见表单下方的“开始之前”。",
     },
     "train.preset.offline": {
         "en": "The tutorial recipe needs the Hugging Face Hub, but the app is offline ({reason}).",
