@@ -18,7 +18,7 @@ import pandas as pd
 
 from core.jobs.manager import get_manager
 from core.messages import UserError
-from core.results import diagnosis, examples
+from core.results import diagnosis, dpo_report, examples
 from core.runs import visibility
 from core.task_registry import task_of
 from ui.binding import bind
@@ -75,6 +75,10 @@ def run_examples(run_id: str, which: str = "all", cell: str = "", limit: int = 5
     if not isinstance(which, str):
         raise UserError("{name}: {value!r} is not one of {choices} - choose one of those", name="filter",
                         value=str(which)[:40], choices=", ".join(examples.FILTERS))
+    if task_of(_store().read_config(run_id)).compares_pairs:  # a DPO run: its held-out pairs
+        sees = reads_texts(run_id, request)
+        found = dpo_report.run_pairs(_store(), run_id, which, int(limit), with_texts=sees)
+        return {**found, "rows": found["rows"] if sees else [], "texts_withheld": not sees, "pairs": True}
     found = examples.run_examples(_store(), run_id)
     counts = found["counts"]
     if not reads_texts(run_id, request):
@@ -212,7 +216,7 @@ def examples_view(block: ExamplesBlock, run_id: str | None, which: str = "all", 
              block.table: gr.Dataframe(value=pd.DataFrame(), visible=False), block.run_state: run_id}
     if not run_id:
         return {**empty, block.counts_md: msg("ex.none", request)}
-    if not has_classes(run_id):
+    if not has_classes(run_id) and not compares_pairs(run_id):
         return {**empty, block.filter_radio: gr.Radio(visible=False), block.cell_dd: gr.Dropdown(visible=False),
                 block.counts_md: msg("ex.notask", request)}
     try:
@@ -221,6 +225,9 @@ def examples_view(block: ExamplesBlock, run_id: str | None, which: str = "all", 
         if not quiet:
             raise
         return {**empty, block.counts_md: str(err.message)}  # why this run has none, naming the fix
+    if found.get("pairs"):  # a DPO run: its held-out pairs one by one (no confusion-matrix cells)
+        return {**empty, block.cell_dd: gr.Dropdown(visible=False), block.counts_md: pairs_summary(found, request),
+                block.table: gr.Dataframe(value=pairs_table(found, request), visible=bool(found["rows"]))}
     counts = msg("ex.counts", request, **found["counts"])
     if found["texts_withheld"]:
         return {**empty, block.counts_md: counts + "\n\n" + msg("ex.withheld", request)}
@@ -240,6 +247,14 @@ def has_classes(run_id: str) -> bool:
         return True
 
 
+def compares_pairs(run_id: str) -> bool:
+    """Whether the run's task is shown pair by pair (a DPO run: task_of(config).compares_pairs)."""
+    try:
+        return task_of(_store().read_config(run_id)).compares_pairs
+    except (ValueError, OSError):
+        return False
+
+
 def examples_table(found: dict, request: gr.Request | None = None) -> pd.DataFrame:
     labels = found["labels"]
     rows = [{"row": r["row"], "text": r["text"][:MAX_TEXT_SHOWN], **({"pair": r["pair"][:MAX_TEXT_SHOWN]}
@@ -249,4 +264,26 @@ def examples_table(found: dict, request: gr.Request | None = None) -> pd.DataFra
     # the short columns first, so the predictions show beside the row number and the text takes the rest
     columns = ["row", "label", "before", "before_p", "after", "after_p", "text",
                *(["pair"] if rows and "pair" in rows[0] else [])]
+    return pd.DataFrame(rows, columns=columns).rename(columns={c: msg(f"ex.c.{c}", request) for c in columns})
+
+
+def pairs_summary(found: dict, request: gr.Request | None = None) -> str:
+    """A DPO run's held-out pairs in words: how many flipped, stayed wrong, broke; its answers before and after."""
+    if found["before_step"] is None:
+        return msg("ex.none", request)
+    shares = {k: f"{v:.0%}" if isinstance(v, (int, float)) else "-" for k, v in found["prefers_chosen"].items()}
+    text = msg("ex.pairs.counts", request, before_step=found["before_step"], after_step=found["after_step"],
+               share_before=shares["before"], share_after=shares["after"], **found["counts"])
+    if found["texts_withheld"]:
+        return text + "\n\n" + msg("ex.withheld", request)
+    answers = [f"- *{html.escape(str(a['prompt']))[:MAX_TEXT_SHOWN]}*: {html.escape(str(a['before']))[:MAX_TEXT_SHOWN]}"
+               f" → **{html.escape(str(a['after']))[:MAX_TEXT_SHOWN]}**" for a in found["answers"]]
+    return "\n\n".join([text, msg("ex.pairs.answers", request), "\n".join(answers)]) if answers else text
+
+
+def pairs_table(found: dict, request: gr.Request | None = None) -> pd.DataFrame:
+    columns = ["status", "margin_before", "margin_after", "reward_margin", "prompt", "chosen", "rejected"]
+    rows = [{"status": msg(f"ex.s.{r['status']}", request), "margin_before": r["before"], "margin_after": r["after"],
+             "reward_margin": r["reward_margin"], "prompt": r.get("prompt", ""), "chosen": r.get("chosen", ""),
+             "rejected": r.get("rejected", "")} for r in found["rows"]]
     return pd.DataFrame(rows, columns=columns).rename(columns={c: msg(f"ex.c.{c}", request) for c in columns})

@@ -16,7 +16,7 @@ import pandas as pd
 
 from core.data import describe as data_describe
 from core.data import loading, uploads
-from core.data.source import PREFS, SAMPLE, DatasetSource
+from core.data.source import CHAT, PREFS, SAMPLE, DatasetSource
 from core.messages import UserError
 from ui.datasets.chat_views import chats_html, conversation_format, flat_cells
 from ui.datasets.pair_views import pairs_html, preference_format
@@ -29,6 +29,7 @@ from ui.state import Selection
 log = logging.getLogger(__name__)
 
 SOURCE_SAMPLE, SOURCE_HUB, SOURCE_FILE = "sample", "hub", "file"
+SOURCE_CHAT = "chat"  # the embedded conversations (data/chat), for SFT
 SOURCE_PREFS = "prefs"  # the embedded preference pairs (data/prefs), for DPO
 
 
@@ -44,6 +45,8 @@ def make_source(kind: str, hub_id: str, config: str, split: str, file_path: str 
         saved = uploads.save_upload(Path(file_path), Path(file_path).name, owner)
         _forget_gradio_copy(file_path)
         return DatasetSource("upload", name=saved["name"], upload=saved["id"])
+    if kind == SOURCE_CHAT:
+        return CHAT
     if kind == SOURCE_PREFS:
         return PREFS
     if kind != SOURCE_SAMPLE:

@@ -95,6 +95,7 @@ STRINGS = {
     },
     # chatbench: conversational datasets shown as chats (ui/datasets/chat_views.py)
     "ds.chats": {"en": "Sample rows as chats", "zh": "样本行显示为对话"},
+    "ds.src.chat": {"en": "Embedded conversations (offline, for SFT)", "zh": "内置对话（离线，用于 SFT）"},
     "dsc.format": {
         "en": "Conversations ({format}); {checked} of {rows} rows checked:",
         "zh": "对话数据（{format}）；已检查 {rows} 行中的 {checked} 行：",

@@ -11,9 +11,9 @@ import gradio as gr
 
 from core.data.source import FILE_BUILDERS, HUB_PRESETS
 from ui.binding import bind
-from ui.datasets.handlers import (SOURCE_FILE, SOURCE_HUB, SOURCE_PREFS, SOURCE_SAMPLE, change_view, initial_load,
-                                  load_dataset, sample_rows, sampled_chats)
 from ui.datasets.chat_views import CHAT_CSS
+from ui.datasets.handlers import (SOURCE_CHAT, SOURCE_FILE, SOURCE_HUB, SOURCE_PREFS, SOURCE_SAMPLE, change_view,
+                                  initial_load, load_dataset, sample_rows, sampled_chats)
 from ui.datasets.pair_views import PAIR_CSS
 from ui.datasets.views import hub_note
 from ui.errors import toasts_errors
@@ -50,10 +50,10 @@ def build_datasets_tab(selection: gr.State) -> DatasetsTab:
     presets = [p.name for p in HUB_PRESETS]
     with gr.Row():
         with gr.Column(scale=1):
-            source_radio = gr.Radio([(t("ds.src.sample"), SOURCE_SAMPLE), (t("ds.src.prefs"), SOURCE_PREFS),
-                                     (t("ds.src.hub"), SOURCE_HUB), (t("ds.src.file"), SOURCE_FILE)],
-                                    value=SOURCE_SAMPLE,
-                                    label=t("ds.source"), info=t("ds.source.info"))
+            source_radio = gr.Radio([(t("ds.src.sample"), SOURCE_SAMPLE), (t("ds.src.chat"), SOURCE_CHAT),
+                                     (t("ds.src.prefs"), SOURCE_PREFS), (t("ds.src.hub"), SOURCE_HUB),
+                                     (t("ds.src.file"), SOURCE_FILE)],
+                                    value=SOURCE_SAMPLE, label=t("ds.source"), info=t("ds.source.info"))
             with gr.Group(visible=False) as hub_group:
                 hub_id_dd = gr.Dropdown(presets, value="imdb", allow_custom_value=True, label=t("ds.hub_id"),
                                         info=t("ds.hub_id.info"))
