@@ -211,4 +211,16 @@ STRINGS = {
               "一个被训练层以下的激活值；LoRA 要保留每一层的激活值（梯度要一直传到最低的适配器）。",
     },
     "wtt.failed": {"en": "No estimate: {error}", "zh": "无法估算：{error}"},
+    "wtt.measured": {
+        "en": "**On this machine:** runs like this one (the same model, data, length and steps) took {median} from "
+              "Start to the end (median of {runs} finished runs; the latest {last}).",
+        "zh": "**在这台机器上：**和这次一样的运行（相同的模型、数据、长度和步数）从点“开始”到结束用了 {median}（{runs} 次已完成"
+              "运行的中位数；最近一次 {last}）。",
+    },
+    "wtt.unmeasured": {
+        "en": "**On this machine:** no run like this one has finished here yet. \"Measure one training step\" times "
+              "one real step here; once this run has finished, its time shows here for the next one.",
+        "zh": "**在这台机器上：**这里还没有完成过和这次一样的运行。“测一个训练步”会在这里实际计时一步；这次运行完成后，"
+              "它用的时间会显示在这里供下一次参考。",
+    },
 }
