@@ -102,6 +102,31 @@ def local(message, request: gr.Request | None = None) -> str:
     return localize(message, lang_of(request))
 
 
+def headers(frame, request: gr.Request | None = None, cells: tuple[str, ...] = ()):
+    """A table in the visitor's language: each column that has a `col.<name>` key is renamed, and the cells of the
+    columns named in `cells` (words such as a run's state, not data) are replaced by their `cell.<word>` text.
+    Columns without a key keep their name: they are the learner's data (a dataset's columns) or code (attention_mask)."""
+    table = ZH if lang_of(request) == "zh" else EN
+    frame = frame.copy()
+    for column in cells:
+        if column in frame:
+            frame[column] = [table.get(f"cell.{value}", value) if isinstance(value, str) else value
+                             for value in frame[column]]
+    return frame.rename(columns={c: table[f"col.{c}"] for c in frame.columns if f"col.{c}" in table})
+
+
+def local_comments(code: str, request: gr.Request | None = None) -> str:
+    """Code shown on the page with its comments in the visitor's language: a comment core writes is an English
+    template in core's catalogue (core/messages_zh.py), so `# the same by hand` reads in Chinese; the code stays."""
+    if lang_of(request) != "zh":
+        return code
+    lines = []
+    for line in code.split("\n"):
+        body, sep, comment = line.rpartition("# ") if "# " in line else (line, "", "")
+        lines.append(f"{body}{sep}{localize(comment, 'zh')}" if sep else line)
+    return "\n".join(lines)
+
+
 def build_i18n() -> gr.I18n:
     """The I18n object for launch(); zh-CN/zh-TW browsers fall back to 'zh'."""
     return gr.I18n(en=dict(EN), zh=dict(ZH), **{"zh-CN": dict(ZH)})

@@ -20,7 +20,7 @@ from core.data.source import SAMPLE, DatasetSource
 from core.messages import UserError
 from ui.datasets.views import labels_figure, lengths_figure, text_last
 from ui.errors import shows_errors
-from ui.i18n import msg
+from ui.i18n import headers, msg
 from ui.identity import visitor
 from ui.state import Selection
 
@@ -71,7 +71,7 @@ def _view(tab, selection: Selection, n_rows, seed) -> dict:
     split = _split_of(selection)
     table = text_last(data_describe.sample_rows(split, int(n_rows or 10), _seed(seed)), list(selection.text_columns))
     label, texts = selection.label_column, selection.text_columns
-    return {tab.sample_df: table,
+    return {tab.sample_df: headers(table),
             tab.labels_plot: labels_figure(data_describe.label_counts(split, label), column=label)
             if label in split.column_names else None,
             tab.lengths_plot: lengths_figure(data_describe.text_lengths(split, texts[0])) if texts else None}
@@ -101,7 +101,8 @@ def load_dataset(tab, kind: str, hub_id: str, config: str, split: str, file_path
     columns = info["columns"]
     return {tab.selection: selection,
             tab.summary_md: msg("ds.loaded", request, name=source.label, splits=splits_text),
-            tab.schema_df: pd.DataFrame({"column": list(info["features"]), "type": list(info["features"].values())}),
+            tab.schema_df: headers(pd.DataFrame({"column": list(info["features"]),
+                                                 "type": list(info["features"].values())})),
             tab.split_dd: gr.Dropdown(choices=list(info["splits"]), value=first_split),
             tab.text_cols_dd: gr.Dropdown(choices=columns, value=info["text_columns"]),
             tab.label_col_dd: gr.Dropdown(choices=columns, value=info["label_column"]),
@@ -113,7 +114,7 @@ def load_dataset(tab, kind: str, hub_id: str, config: str, split: str, file_path
 def sample_rows(selection: Selection, n_rows: float, seed: float | None) -> pd.DataFrame:
     """A fresh random sample of the current split (the re-sample button and the API)."""
     frame = data_describe.sample_rows(_split_of(selection), int(n_rows or 10), _seed(seed))
-    return text_last(frame, list(selection.text_columns))
+    return headers(text_last(frame, list(selection.text_columns)))
 
 
 @shows_errors

@@ -43,7 +43,7 @@ STRINGS = {
         "zh": "csv、tsv、json、jsonl 或 parquet，UTF-8 编码，带表头。",
     },
     "ds.load": {"en": "Load dataset", "zh": "加载数据集"},
-    "ds.view_split": {"en": "Split", "zh": "Split"},
+    "ds.view_split": {"en": "Split", "zh": "数据划分 (split)"},
     "ds.view_split.info": {"en": "Which split the table and charts show.", "zh": "表格和图表显示哪个 split。"},
     "ds.text_cols": {"en": "Text column(s)", "zh": "文本列"},
     "ds.text_cols.info": {

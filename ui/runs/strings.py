@@ -81,7 +81,7 @@ STRINGS = {
         "en": "Where to push the model on the Hugging Face Hub (a private repo is created if needed).",
         "zh": "把模型上传到 Hugging Face Hub 的位置（需要时会创建私有仓库）。",
     },
-    "runs.token": {"en": "Hugging Face token", "zh": "Hugging Face token"},
+    "runs.token": {"en": "Hugging Face token", "zh": "Hugging Face 访问令牌 (token)"},
     "runs.token.info": {
         "en": "Your write token; leave it empty to use your Hugging Face sign-in (on a Space), or this machine's "
               "HF_TOKEN when the server is private. Used for this upload only, never stored or shown.",
@@ -120,6 +120,9 @@ STRINGS = {
         "zh": "逐条查看它的样本（微调前后）",
     },
     "runs.form": {"en": "Code form", "zh": "代码形式"},
+    "runs.form.trainer": {"en": "Trainer", "zh": "Trainer 脚本"},
+    "runs.form.loop": {"en": "PyTorch loop", "zh": "PyTorch 循环"},
+    "runs.form.accelerate": {"en": "Accelerate loop", "zh": "Accelerate 循环"},
     "runs.form.info": {
         "en": "Trainer: the script as the app trains. PyTorch loop: what the Trainer does, written out. Accelerate "
               "loop: that loop on one or several GPUs (or CPU processes).",
