@@ -654,4 +654,11 @@ ZH: dict[str, str] = {
     "else the next gradients would add to these": "否则下一步的梯度会累加到这些梯度上",
     "the same dropout mask as the first forward": "和第一次前向传播相同的 dropout 掩码",
     "after one step": "更新一步之后",
+    # zh: the tutorial datasets' notes (core/data/source.py HUB_PRESETS), on the Datasets tab
+    "Yelp reviews, 1-5 stars (5 classes)": "Yelp 评论，1-5 星（5 类）",
+    "IMDb film reviews, negative/positive": "IMDb 影评，负面/正面",
+    "sentence pairs: paraphrase or not": "句子对：是否同义改写",
+    "tweets, 6 emotions": "推文，6 种情绪",
+    "film review snippets, negative/positive": "影评片段，负面/正面",
+    "news headlines, 4 topics": "新闻标题，4 个主题",
 }

@@ -25,7 +25,8 @@ def test_the_check_catches_english_and_keeps_names_and_code():
     assert english_words("状态：running · 步数 3") == ["running"]
     assert english_words("Split") == ["Split"]  # a label left in English (issue 26) is caught
     assert english_words("padding side right") == ["side", "right"]
-    assert not english_words("用 `decode(ids)` 还原，Trainer 训练 max_length=64 的 bert-base-cased，见 glue/mrpc")
+    assert not english_words("用 `decode(ids)` 还原，Trainer 训练 max_length=64 的 bert-base-cased")
+    assert not english_words("见 glue/mrpc 和 trained/名字")
     assert not english_words("AutoModelForSequenceClassification 的 logits，CPU 上 --offline")
     assert english_words("标签 hotels", allowed={"hotels"}) == []  # the learner's data, named by the caller
 

@@ -105,7 +105,8 @@ def local(message, request: gr.Request | None = None) -> str:
 def headers(frame, request: gr.Request | None = None, cells: tuple[str, ...] = ()):
     """A table in the visitor's language: each column that has a `col.<name>` key is renamed, and the cells of the
     columns named in `cells` (words such as a run's state, not data) are replaced by their `cell.<word>` text.
-    Columns without a key keep their name: they are the learner's data (a dataset's columns) or code (attention_mask)."""
+    Columns without a key keep their name: they are the learner's data (a dataset's columns) or code
+    (attention_mask)."""
     table = ZH if lang_of(request) == "zh" else EN
     frame = frame.copy()
     for column in cells:

@@ -181,8 +181,8 @@ def build_examples() -> ExamplesBlock:
     gr.Markdown(t("ex.h"))
     counts_md = gr.Markdown(t("ex.none"))
     with gr.Row():
-        filter_radio = gr.Radio([(t(f"ex.f.{key}"), key) for key in examples.FILTERS], value="all", label=t("ex.filter"), info=t("ex.filter.info"),
-                                scale=3)
+        filter_radio = gr.Radio([(t(f"ex.f.{key}"), key) for key in examples.FILTERS], value="all",
+                                label=t("ex.filter"), info=t("ex.filter.info"), scale=3)
         cell_dd = gr.Dropdown([("-", "")], value="", label=t("ex.cell"), info=t("ex.cell.info"), scale=1)
     table = gr.Dataframe(interactive=False, wrap=True, max_height=420)
     block = ExamplesBlock(counts_md, filter_radio, cell_dd, table, gr.State(None))

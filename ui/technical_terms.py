@@ -21,12 +21,16 @@ TECHNICAL_TERMS = frozenset({
     # libraries, products and formats
     "Hugging", "Face", "Hub", "Trainer", "Accelerate", "PyTorch", "Python", "NumPy", "Rust", "Gradio", "TensorBoard",
     "peft", "accelerate", "evaluate", "tokenizers", "transformers", "datasets", "launch", "torch", "ChatML", "Space",
-    "Spaces", "Fine-tune", "Studio", "MiniLM", "BERT", "GPT", "Bert", "LoRA", "lora", "AdamW", "Adam", "TRL", "SFT", "DPO", "SmolLM", "zip",
-    "csv", "tsv", "json", "jsonl", "parquet", "imdb", "glue", "mrpc", "encoder", "decoder", "transformer",
+    "Spaces", "Fine-tune", "Studio", "MiniLM", "BERT", "GPT", "Bert", "LoRA", "lora", "AdamW", "Adam", "TRL", "SFT",
+    "DPO", "SmolLM", "zip",
+    "Yelp", "IMDb", "cpu", "cuda", "csv", "tsv", "json", "jsonl", "parquet", "imdb", "glue", "mrpc", "encoder",
+    "decoder", "transformer",
     # the words of a tokenizer call, a batch and a model's outputs, as the API names them
-    "token", "tokens", "tokenizer", "tokenize", "padding", "truncation", "pad", "batch", "batched", "split", "mask", "attention", "logits", "logit", "softmax", "embedding", "Embedding",
+    "token", "tokens", "tokenizer", "tokenize", "padding", "truncation", "pad", "batch", "batched", "split", "mask",
+    "attention", "logits", "logit", "softmax", "embedding", "Embedding",
     "prompt", "completion", "assistant", "user", "system", "role", "content", "fast", "slow", "eos", "unk", "features",
-    "checkpoint", "config", "collator", "dropout", "warm-up", "greedy", "nucleus", "top-k", "top-p", "temperature", "perplexity",
+    "checkpoint", "config", "collator", "dropout", "warm-up", "greedy", "nucleus", "top-k", "top-p", "temperature",
+    "perplexity",
     # the training loop and its measures
     "loss", "step", "steps", "epoch", "epochs", "accuracy", "f1", "precision", "recall", "head", "full",
     "lr", "ln", "log", "id", "ids", "train", "test", "validation",
@@ -76,7 +80,7 @@ def english_words(text: str, allowed: frozenset[str] | set[str] = frozenset()) -
     text = CODE_SPAN.sub(" ", text)
     return [match[0] for match in WORD.finditer(text)
             if match[0] not in TECHNICAL_TERMS and match[0] not in allowed and match[0] not in setting_names()
-            and not looks_like_code(match[0]) and not text.startswith("(", match.end())  # a call: decode(ids)
+            and not looks_like_code(match[0]) and not text.startswith(("(", "/"), match.end())  # decode(ids), a path
             and not text[:match.start()].endswith("-")]  # a flag: --offline
 
 

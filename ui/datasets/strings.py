@@ -81,6 +81,7 @@ STRINGS = {
     "ds.axis.rows": {"en": "rows", "zh": "行数"},
     "ds.axis.words": {"en": "words per text", "zh": "每条文本的词数"},
     "ds.presets": {"en": "Tutorial presets: {names}", "zh": "教程预设：{names}"},
+    "ds.cached": {"en": ", cached", "zh": "，已缓存"},
     "cls.notes.datasets": {  # the teacher notes under the tab (ui.classroom.teacher_notes)
         "en": "Before any training, look at the data. `load_dataset(name, config)` returns a `DatasetDict` of "
               "splits; each split has `features` that say the type of every column. A `ClassLabel` column stores "

@@ -94,7 +94,8 @@ def refresh_runs(tab, request: gr.Request = None, clear: bool = False) -> dict:
         table["yours"] = ["✓" if v else "" for v in table["yours"]]
     choices = [(f"{r['name']} · {msg('cell.' + r['state'], request)} · {r['created']}", r["run_id"]) for r in rows]
     value = {"value": None} if clear else {}
-    return {tab.runs_df: headers(table, request, cells=("state",)), tab.compare_dd: gr.Dropdown(choices=choices, **value),
+    return {tab.runs_df: headers(table, request, cells=("state",)),
+            tab.compare_dd: gr.Dropdown(choices=choices, **value),
             tab.run_dd: gr.Dropdown(choices=choices, **value)}
 
 

@@ -128,7 +128,8 @@ class Export:
 
 def _build_export() -> Export:
     gr.Markdown(t("runs.export_h"))
-    form_radio = gr.Radio([(t(f"runs.form.{form}"), form) for form in FORMS], value="trainer", label=t("runs.form"), info=t("runs.form.info"))
+    form_radio = gr.Radio([(t(f"runs.form.{form}"), form) for form in FORMS], value="trainer", label=t("runs.form"),
+                          info=t("runs.form.info"))
     with gr.Row():
         gpus_sl = gr.Slider(1, 8, value=2, step=1, label=t("runs.gpus"), info=t("runs.gpus.info"))
         code_btn = gr.Button(t("runs.show_code"))

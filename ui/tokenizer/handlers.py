@@ -56,7 +56,8 @@ def _played(tab, result) -> dict:
     """What every tokenize action fills, from one EncodeResult."""
     return {tab.notes_md: view.notes_markdown(result.notes), tab.fix_btn: gr.Button(visible=False),
             tab.shape_md: msg("tokh.shape", shape=result.shape), tab.tokens_html: view.tokens_html(result),
-            tab.table_df: headers(result.table(), cells=("special?",)), tab.decoded_md: view.decoded_markdown(result), tab.code_box: result.python}
+            tab.table_df: headers(result.table(), cells=("special?",)), tab.decoded_md: view.decoded_markdown(result),
+            tab.code_box: result.python}
 
 
 def _no_pad(tab, err: NoPadTokenError, tok) -> dict:

@@ -132,6 +132,8 @@ STRINGS = {
         "zh": "没有警告：这些设置的效果与字面意思一致。",
     },
     "tokv.legend.token": {"en": "an ordinary token", "zh": "普通 token"},
+    "tokv.chip.special": {"en": "[special]", "zh": "[特殊]"},
+    "tokv.chip.pad": {"en": "[pad]", "zh": "[填充]"},
     "tokv.legend.special": {"en": "added by the tokenizer", "zh": "分词器添加的"},
     "tokv.legend.pad": {"en": "padding: attention mask 0", "zh": "填充：attention mask 为 0"},
     "tokv.legend.hover": {"en": "hover a token for its id", "zh": "鼠标悬停在 token 上可查看 id"},

@@ -46,8 +46,9 @@ def _token_spans(tokens: list[str], ids: list[int] | None, special: list[bool], 
 
 def legend_html() -> str:
     return ('<div class="fts-legend fts-head">' + _span("token", msg("tokv.legend.token"), "fts-c0")
-            + _span("[special]", msg("tokv.legend.special"), "fts-special")
-            + _span("[pad]", msg("tokv.legend.pad"), "fts-pad") + " " + escape(msg("tokv.legend.hover")) + "</div>")
+            + _span(msg("tokv.chip.special"), msg("tokv.legend.special"), "fts-special")
+            + _span(msg("tokv.chip.pad"), msg("tokv.legend.pad"), "fts-pad") + " " + escape(msg("tokv.legend.hover"))
+            + "</div>")
 
 
 def tokens_html(result: EncodeResult) -> str:

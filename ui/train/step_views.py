@@ -44,7 +44,8 @@ def _batch(result: dict, request) -> tuple[str, pd.DataFrame, go.Figure | None]:
     text = msg("step.h.batch", request, rows=rows, length=length, share=result["padding_share"],
                train=result["training_rows"], counts=counts)
     table = _table([{"label": r["label"], "tokens": r["tokens_used"], "padding": r["padding"],
-                     "first tokens": " ".join(r["tokens"]), "first ids": str(r["ids"])} for r in result["rows"]], request)
+                     "first tokens": " ".join(r["tokens"]), "first ids": str(r["ids"])} for r in result["rows"]],
+                   request)
     return text, table, _mask_figure(result, request)
 
 
