@@ -248,7 +248,8 @@ def walk_presets(me: Walker, train: bool) -> dict[str, str]:
         before = {run["run_id"] for run in manager.store.list_runs()}
         page.get_by_role("button", name=me.w("train.start"), exact=True).click()
         runs[preset.key] = finished_run(page, manager, before)
-        page.wait_for_timeout(3000)  # the finished run's tables and lessons arrive with the next tick
+        # the finished run's before/after table arrives with a later tick of the page's timer
+        expect(page.locator("#compare-table [role=gridcell]").first).to_be_visible(timeout=180_000)
         me.stop(f"preset-{preset.key}-finished")
     return runs
 
@@ -279,6 +280,10 @@ def walk_runs(me: Walker, run_ids: list[str]) -> None:
         pick(page, me.w("runs.run"), name)
         page.wait_for_timeout(6000)  # the run's lessons, examples and Try it fill in
         me.stop(f"runs-{run_id}")
+    # a refused action: Delete without ticking the confirmation box
+    page.get_by_role("button", name=me.w("runs.delete"), exact=True).click()
+    me.toast("runs-delete-refused")
+    assert all(store.read_status(run_id) for run_id in run_ids)  # nothing deleted
 
 
 def test_a_chinese_visitor_walks_every_tab_preset_and_run_in_chinese(walk):

@@ -12,6 +12,7 @@ catalogue (core/messages.py): `local(text_or_error)` shows them in the visitor's
 from __future__ import annotations
 
 import importlib
+import json
 from pathlib import Path
 
 import gradio as gr
@@ -126,6 +127,28 @@ def local_comments(code: str, request: gr.Request | None = None) -> str:
         body, sep, comment = line.rpartition("# ") if "# " in line else (line, "", "")
         lines.append(f"{body}{sep}{localize(comment, 'zh')}" if sep else line)
     return "\n".join(lines)
+
+
+# Gradio titles a toast with its level in English ("Error", "Warning", "Info"), whatever title the server sends:
+# on a Chinese browser this script puts the level's Chinese word (toast.<level>) in its place.
+TOAST_TITLES_JS = """() => {
+    const titles = %s;
+    const lang = ((navigator.languages || [])[0] || navigator.language || "").toLowerCase();
+    if (!lang.startsWith("zh")) return;
+    const translate = () => document.querySelectorAll(".toast-title").forEach(title => {
+        for (const node of title.childNodes) {
+            const word = titles[node.nodeValue && node.nodeValue.trim()];
+            if (node.nodeType === Node.TEXT_NODE && word) node.nodeValue = word + " ";
+        }
+    });
+    new MutationObserver(translate).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def page_js() -> str:
+    """The script launch(js=...) runs on the page: the toasts' titles in Chinese for a Chinese browser."""
+    titles = {EN[f"toast.{level}"]: ZH[f"toast.{level}"] for level in ("error", "warning", "info")}
+    return TOAST_TITLES_JS % json.dumps(titles, ensure_ascii=False)
 
 
 def build_i18n() -> gr.I18n:

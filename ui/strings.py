@@ -192,5 +192,8 @@ STRINGS = {
     "cell.failed": {"en": "failed", "zh": "失败"},
     "cell.interrupted": {"en": "interrupted", "zh": "已中断"},
     "common.complete": {"en": "Complete", "zh": "完成"},
+    "toast.error": {"en": "Error", "zh": "错误"},  # Gradio's own toast titles (ui.i18n.page_js)
+    "toast.warning": {"en": "Warning", "zh": "注意"},
+    "toast.info": {"en": "Info", "zh": "提示"},
     "status.queue_position": {"en": "In queue: {position} of {size}", "zh": "排队中：第 {position} 位，共 {size} 位"},
 }
