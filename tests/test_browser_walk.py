@@ -98,7 +98,8 @@ class Walker:
         """A screenshot, and on the Chinese page the translation check of every visible text."""
         self.page.wait_for_timeout(500)
         print(f"walk {self.lang}: {name} at {time.monotonic() - self.started:.0f} s")  # where CI time goes
-        self.page.screenshot(path=str(self.shots / f"{self.lang}-{len(self.found):02d}-{name}.png"), full_page=True)
+        self.page.screenshot(path=str(self.shots / f"{self.lang}-{len(self.found):02d}-{name}.png"), full_page=True,
+                             timeout=180_000)  # a long page on a busy machine
         if self.lang == "zh":
             from ui.technical_terms import english_words
 
