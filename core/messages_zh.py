@@ -570,9 +570,9 @@ ZH: dict[str, str] = {
     # ---------------------------------------------------------------- causal language models (issue 14)
     "model: run {run!r} has no saved model to continue from - pick a finished run that saved its model (not a LoRA "
     "adapter)": "model：运行 {run} 没有可以接着训练的已保存模型 - 请选择一个已完成并保存了模型的运行（不能是 LoRA 适配器）",
-    "model: {model} ({kind}) was not trained to write text, so causal_lm cannot fine-tune it - choose a causal LM (e.g. "
+    "model: {model} ({kind}) was not trained to write text, so {task} cannot fine-tune it - choose a causal LM (e.g. "
     "{tiny}, distilgpt2, HuggingFaceTB/SmolLM2-135M) or the task classification":
-        "model：{model}（{kind}）没有被训练来写文本，causal_lm 无法微调它 - 请选择一个因果语言模型（例如 {tiny}、"
+        "model：{model}（{kind}）没有被训练来写文本，{task} 无法微调它 - 请选择一个因果语言模型（例如 {tiny}、"
         "distilgpt2、HuggingFaceTB/SmolLM2-135M），或选择任务 classification",
     "Run {run} has a LoRA adapter without its base model: train it again": "运行 {run} 的 LoRA 适配器缺少基础模型：请重新训练",
     "Type a prompt for the model to continue, e.g. The hotel": "请输入一段让模型续写的提示，例如 'The hotel'",
@@ -661,4 +661,165 @@ ZH: dict[str, str] = {
     "tweets, 6 emotions": "推文，6 种情绪",
     "film review snippets, negative/positive": "影评片段，负面/正面",
     "news headlines, 4 topics": "新闻标题，4 个主题",
+    # sft (issue 23): the sft task's settings, data and checks before a run queues (core/tasks/sft.py,
+    # core/training/sft_checks.py, core/data/source.py's embedded chat set)
+    "dataset name: {name!r} is not an embedded sample - leave it empty for the reviews, write chat for the "
+    "conversations or prefs for the preference pairs":
+        "dataset name：{name!r} 不是内置样例 - 留空表示评论样例，填 chat 表示对话样例，或填 prefs 表示偏好对样例",
+    "{model} has no chat template, so SFT cannot lay out its conversations - set chat_template to chatml ({default}, "
+    "whose two turn tokens are added) or choose a chat model":
+        "{model} 没有聊天模板，SFT 无法排布它的对话 - 请把 chat_template 设为 chatml（{default}，会添加它的两个轮次 "
+        "token），或选择一个聊天模型",
+    "sft_loss: assistant_only needs {{% generation %}} markers in the chat template, and the template of {model} has "
+    "none - choose sft_loss completion_only, or set chat_template to chatml":
+        "sft_loss：assistant_only 需要聊天模板里有 {{% generation %}} 标记，而 {model} 的模板没有 - 请把 sft_loss "
+        "设为 completion_only，或把 chat_template 设为 chatml",
+    "text_column: {column!r} is not a conversation, and the columns {columns} have none - for sft choose a dataset "
+    "with a messages column (role / content turns), prompt + completion, or instruction + output, e.g. the embedded "
+    "chat set":
+        "text_column：{column!r} 不是对话，列 {columns} 里也没有对话 - sft 需要的数据集要有 messages 列（role / "
+        "content 轮次）、prompt + completion，或 instruction + output，例如内置的对话样例",
+    "max_length: {max_length} cuts every answer of the first {count} conversations, so no assistant token would be "
+    "trained - raise max_length to {needed} or more":
+        "max_length：{max_length} 截掉了前 {count} 段对话的全部回答，没有一个助手 token 会被训练 - 请把 max_length "
+        "调到 {needed} 或更大",
+    # ---- dpo (issue 24): preference tuning
+    "A higher beta holds the model closer to its reference: try beta = {value:g}.":
+        "更大的 beta 让模型更贴近参考模型：试试 beta = {value:g}。",
+    "Both rewards fell together (chosen {chosen:.3f}, rejected {rejected:.3f} at step {step}): the model makes both "
+    "answers less likely and wins the margin by pushing the rejected one down faster, so the good answers drift too.":
+        "两个奖励一起下降（第 {step} 步 chosen {chosen:.3f}、rejected {rejected:.3f}）：模型让两个回答都变得不太可能，"
+        "靠把 rejected 压得更快来拉开间隔，所以好的回答也跟着走样了。",
+    "The margin saturated: chosen wins on {accuracy:.0%} of the training pairs by {margin:.2f} at step {step}, where "
+    "the loss has almost nothing left to push; more steps only move the model further from its reference.":
+        "间隔饱和了：第 {step} 步时 chosen 在 {accuracy:.0%} 的训练对上胜出，间隔 {margin:.2f}，损失几乎没有可推的了；"
+        "再多训练只会让模型离参考模型更远。",
+    "Held-out pairs lag: chosen wins on {train:.0%} of the training pairs but {held:.0%} of the held-out ones - the "
+    "model learns these pairs' wording more than the preference.":
+        "留出的对落后了：chosen 在 {train:.0%} 的训练对上胜出，但在留出的对上只有 {held:.0%}——模型记住的是这些对的措辞，"
+        "而不是偏好本身。",
+    "model: the tiny GPT has a chat template but was never taught to answer - first run the preset 'Teach the tiny "
+    "GPT to chat' (sft), then start DPO from that run":
+        "model：小 GPT 有对话模板，但从没学过回答——先运行预设“教小 GPT 聊天”（sft），再从那次运行开始 DPO",
+    "model: {model} has no chat template, so it was not fine-tuned to chat - start DPO from an sft run or an instruct "
+    "model (e.g. HuggingFaceTB/SmolLM2-135M-Instruct)":
+        "model：{model} 没有对话模板，所以没有被微调成对话模型——请从一次 sft 运行或一个 instruct 模型开始 DPO"
+        "（例如 HuggingFaceTB/SmolLM2-135M-Instruct）",
+    "model: that run trained {task}, not a chat model - start DPO from an sft run or an instruct model (e.g. "
+    "HuggingFaceTB/SmolLM2-135M-Instruct)":
+        "model：那次运行训练的是 {task}，不是对话模型——请从一次 sft 运行或一个 instruct 模型开始 DPO"
+        "（例如 HuggingFaceTB/SmolLM2-135M-Instruct）",
+    "text_pair_column: DPO reads prompt, chosen and rejected columns - leave text_pair_column empty":
+        "text_pair_column：DPO 读取 prompt、chosen 和 rejected 三列——请把 text_pair_column 留空",
+    "metric_for_best_model: a DPO run is scored by its loss - choose loss":
+        "metric_for_best_model：DPO 运行用它的 loss 评分——请选 loss",
+    "beta: {value:g} is outside (0, {high:g}] - DPO's beta scales the implicit reward (above 0, as TRL needs); TRL's "
+    "default is 0.1, 0.01 to 0.5 is usual":
+        "beta：{value:g} 不在 (0, {high:g}] 之内——DPO 的 beta 缩放隐式奖励（TRL 要求大于 0）；TRL 默认 0.1，常用 0.01 到 0.5",
+    "Row {row}: max_length {limit} cuts its answers away (the prompt alone is {prompt} tokens), so DPO has nothing "
+    "to compare - raise max_length to {needed} or shorten the prompt":
+        "第 {row} 行：max_length {limit} 把回答截掉了（仅 prompt 就有 {prompt} 个 token），DPO 没有可比较的——"
+        "把 max_length 调到 {needed} 或缩短 prompt",
+    "e.g. 0.1, TRL's default (0.01 to 0.5 is usual)": "例如 0.1，TRL 的默认值（常用 0.01 到 0.5）",
+    # ---- chatrun: Chat with a run (core/results/chat.py, ui/runs/chat.py)
+    "The conversation: {problem}": "这段对话：{problem}",
+    "The conversation ends with a {role} turn: end it with your message (a user turn) for the model to answer":
+        "这段对话以 {role} 回合结尾：请以你的消息（user 回合）结尾，模型才能作答",
+    "Your message takes {count} tokens with the chat template, and the model has room for {room} before its answer "
+    "- shorten it (or the system turn), or lower max_new_tokens":
+        "加上聊天模板后你的消息占 {count} 个 token，而模型在回答之前只有 {room} 个位置 —— 请缩短它（或系统回合），"
+        "或调小 max_new_tokens",
+    "Run {run} is a classifier, which does not chat - pick an sft run (or a causal LM run of the tiny GPT, which has "
+    "a chat template)":
+        "运行 {run} 是分类器，不会聊天 —— 请选一个 sft 运行（或微型 GPT 的因果语言模型运行，它有聊天模板）",
+    "Run {run}'s model has no chat template, so it cannot lay out a conversation - chat with an sft run, or make "
+    "this run continue plain text (Try it: make a causal LM run write)":
+        "运行 {run} 的模型没有聊天模板，无法排布对话 —— 请和 sft 运行聊天，或让这个运行续写纯文本（试用：让因果语言"
+        "模型运行写字）",
+    "Chatting with this run": "和这个运行聊天",
+    "Choose a run first": "请先选择一个运行",
+    "This run learned from another visitor's own data, so only they may chat with it":
+        "这个运行是用另一位访客自己的数据训练的，只有他们可以和它聊天",
+    # prefs (issue 24): preference pairs (core.data.preferences)
+    "The columns {columns} are not preference pairs: use prompt + chosen + rejected (text or lists of role / content "
+    "turns), or chosen + rejected that start with the same prompt":
+        "列 {columns} 不是偏好对：请使用 prompt + chosen + rejected（文本或 role / content 轮次列表），或者以同一个提示开头的"
+        " chosen + rejected",
+    "Row {row}: the {side} answer is missing - every pair needs the answer to prefer (chosen) and the one to avoid "
+    "(rejected)": "第 {row} 行：缺少 {side} 回答 - 每一对都需要一个更好的回答（chosen）和一个应避免的回答（rejected）",
+    "Row {row}: the prompt is empty - write the question both answers reply to":
+        "第 {row} 行：提示是空的 - 请写出两个回答所针对的问题",
+    "Row {row}: chosen and rejected are the same answer - a pair teaches nothing when both sides match: change the "
+    "rejected answer or remove the row":
+        "第 {row} 行：chosen 和 rejected 是同一个回答 - 两边相同的一对什么也教不了：请修改 rejected 回答或删掉这一行",
+    "Row {row}: {side} is of type {kind}, not text or a list of turns - write it as text or as [{{role, content}}] turns":
+        "第 {row} 行：{side} 的类型是 {kind}，既不是文本也不是轮次列表 - 请写成文本或 [{{role, content}}] 轮次",
+    "Row {row}: the prompt's last turn is {role} - end it with the user's question both answers reply to":
+        "第 {row} 行：提示的最后一个轮次是 {role} - 请以两个回答所针对的用户问题结尾",
+    "Row {row}, the {side} answer: {problem}": "第 {row} 行，{side} 回答：{problem}",
+    "Row {row}: chosen and rejected share no prompt - add a prompt column, or start both with the same question":
+        "第 {row} 行：chosen 和 rejected 没有共同的提示 - 请加一个 prompt 列，或让两者以同一个问题开头",
+    # sft (issue 23), continued: the diagnosis of answers that do not end their turn (core/results/sft_report.py)
+    "Only {after:.0%} of the held-out answers end their turn with the end-of-turn token at step {step} (before "
+    "training: {before}): the model does not know where its answer stops.":
+        "第 {step} 步时，留出问题的回答中只有 {after:.0%} 以回合结束 token 结束（训练前：{before}）：模型不知道自己的"
+        "回答在哪里结束。",
+    "With every token trained, the budget goes to the questions too: train on the answers and their end-of-turn "
+    "token, sft_loss = assistant_only.":
+        "训练所有 token 时，预算也花在了问题上：只训练回答及其回合结束 token，sft_loss = assistant_only。",
+    "The end-of-turn token is trained but not learned yet: train longer, {name} = {value:g}.":
+        "回合结束 token 参与了训练，但还没学会：训练得更久一些，{name} = {value:g}。",
+    # classroom (issue 25): a class on one server (core.classes) and the worker pool (core.jobs.pool)
+    "Best so far: {nickname} ({changes}), {metric} {score:.3f}": "目前最好：{nickname}（{changes}），{metric} {score:.3f}",
+    "Nothing to compare yet: {done} of {total} runs have finished": "还没有可比较的：{total} 个运行中有 {done} 个已完成",
+    "{setting} mattered most: {best} scored {best_score:.3f} on average ({best_n} runs), {worst} {worst_score:.3f} "
+    "({worst_n} runs)": "{setting} 影响最大：{best} 平均得分 {best_score:.3f}（{best_n} 个运行），{worst} 为 {worst_score:.3f}"
+    "（{worst_n} 个运行）",
+    "{count} of {total} finished runs did not learn (their training loss did not go down): {who}":
+        "{total} 个已完成的运行中有 {count} 个没有学到东西（训练损失没有下降）：{who}",
+    "Only the server owner can open or close a class: sign in with ADMIN_KEY on the Runs tab":
+        "只有服务器所有者可以开设或关闭班级：请在“运行”标签页用 ADMIN_KEY 登录",
+    "The class {name!r} is closed: ask your teacher to open it again": "班级 {name!r} 已关闭：请老师重新开放它",
+    "The class {name!r} is full ({size} students): ask your teacher to open a class with more room":
+        "班级 {name!r} 已满（{size} 名学生）：请老师开设一个名额更多的班级",
+    "The nickname {nickname!r} is taken in this class: pick another": "昵称 {nickname!r} 在这个班级里已被使用：请换一个",
+    "Reload the page before joining a class: it has not said who you are yet": "加入班级前请刷新页面：页面还没有告诉服务器你是谁",
+    "Too many tries to join a class from here: wait {seconds} seconds and try again":
+        "从这里加入班级的尝试太多了：请等 {seconds} 秒再试",
+    "Too many wrong class codes: wait {seconds} seconds and try again": "班级代码错误次数太多：请等 {seconds} 秒再试",
+    "Class {class_id!r} was not found: join it with its code": "找不到班级 {class_id!r}：请用班级代码加入",
+    "No class has the code {code!r}: check it with your teacher (letters and digits, as shown on the board)":
+        "没有班级使用代码 {code!r}：请向老师核对（字母和数字，以黑板上显示的为准）",
+    "The changes must be a JSON object of settings such as {example}": "改动必须是设置组成的 JSON 对象，例如 {example}",
+    "{settings}: fixed by the teacher in this class; you may change {allowed}":
+        "{settings}：在这个班级里由老师固定；你可以改的是 {allowed}",
+    "Join the class with its code and a nickname before starting a run in it": "请先用班级代码和昵称加入班级，再在其中开始运行",
+    "The class has {count} runs waiting or training, the most its size allows: wait for one to end":
+        "班级已有 {count} 个运行在等待或训练，达到了班级人数允许的上限：请等其中一个结束",
+    "A class starts from one of the presets {presets}, not {preset!r}": "班级要从这些预设之一开始：{presets}，而不是 {preset!r}",
+    "class setting": "班级设置",
+    "Students may not change {settings} in a class (the class shares its data and model): leave them out of the "
+    "settings students may change": "班级里学生不能改 {settings}（全班共用数据和模型）：请把它们从学生可改的设置中去掉",
+    "The class size is a whole number from 1 to {most}, not {size!r}": "班级人数是 1 到 {most} 之间的整数，而不是 {size!r}",
+    "A class name is 1 to 60 letters, digits, spaces and - _ . : ( ), not {name!r}":
+        "班级名称是 1 到 60 个字母、数字、空格和 - _ . : ( )，而不是 {name!r}",
+    "A nickname is 1 to 24 letters, digits, spaces and - _ . (no markup), starting with a letter or digit, not "
+    "{nickname!r}": "昵称是 1 到 24 个字母、数字、空格和 - _ .（不能有标记），以字母或数字开头，而不是 {nickname!r}",
+    "{workers} runs at once: {cores} CPU cores, {threads} torch threads per run so runs never share a core, and {free} "
+    "MB of memory free for about {per_run} MB per run": "同时训练 {workers} 个运行：{cores} 个 CPU 核心，每个运行 {threads} "
+    "个 torch 线程，因此运行之间不争抢核心；空闲内存 {free} MB，每个运行约需 {per_run} MB",
+    "up to {workers} runs at once on {gpu} ({memory} GB): a run starts when its Before Start estimate plus a {margin}% "
+    "margin fits in the memory the running ones leave": "在 {gpu}（{memory} GB）上最多同时训练 {workers} 个运行：当一个运行的"
+    "“开始前”估算加上 {margin}% 余量能放进正在运行的那些剩下的显存时，它才开始",
+    "{workers} runs at once (TRAINING_WORKERS), {threads} torch threads each on {cores} CPU cores":
+        "同时训练 {workers} 个运行（TRAINING_WORKERS），在 {cores} 个 CPU 核心上每个 {threads} 个 torch 线程",
+    "1 run at a time": "一次一个运行",
+    "1 run at a time: on ZeroGPU each run trains inside its own GPU call": "一次一个运行：在 ZeroGPU 上每个运行在自己的 GPU 调用里训练",
+    "Only the student who started this run sees its place in the queue (the board shows it to the class)":
+        "只有开始这个运行的学生能看到它在队列中的位置（看板会向全班显示它）",
+    "Only the class's students and its teacher see its board: join it with its code":
+        "只有班级的学生和老师能看到它的看板：请用班级代码加入",
+    "{setting}: {value!r} is not a number: type one such as 0.0003": "{setting}：{value!r} 不是数字：请输入一个数字，例如 0.0003",
+    "1 run at a time: runs train inside the web server's process (TRAINING_PROCESS=0), where they would share one "
+    "torch thread pool": "一次一个运行：运行在网页服务器的进程里训练（TRAINING_PROCESS=0），在那里它们会共用一个 torch 线程池",
 }

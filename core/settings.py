@@ -99,6 +99,8 @@ class Settings:
     # Gradio's raw upload route, per client address and hour: MB received and requests (0: no limit)
     upload_mb_per_hour: int = field(default_factory=lambda: _env_int("UPLOAD_MB_PER_HOUR", 500))
     uploads_per_hour: int = field(default_factory=lambda: _env_int("UPLOADS_PER_HOUR", 120))
+    # runs that train at once (core.jobs.pool): 0 decides from the machine (CPU cores and memory, or GPU memory)
+    training_workers: int = field(default_factory=lambda: _env_int("TRAINING_WORKERS", 0))
 
     def __post_init__(self) -> None:
         # absolute folders: a public server moves its working folder (core.sources.work_in_empty_folder)

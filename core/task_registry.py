@@ -21,6 +21,8 @@ from core.messages import UserError
 TASK_MODULES = {
     "classification": "core.tasks.classification",  # sort texts into classes
     "causal_lm": "core.tasks.causal_lm",  # learn to continue a text (GPT-style)
+    "sft": "core.tasks.sft",  # teach a causal LM to chat: supervised fine-tuning on conversations (TRL)
+    "dpo": "core.tasks.dpo",  # prefer the chosen answer of each pair (TRL's DPOTrainer)
 }
 TASK_NAMES = tuple(TASK_MODULES)
 DEFAULT_TASK = TASK_NAMES[0]
@@ -43,6 +45,7 @@ class Task:
     lora_task_type: str = ""  # peft's TaskType for its LoRA adapters
     export_forms: tuple[str, ...] = ("trainer",)  # the exported forms it can be written as
     compare_metric: str = "eval_loss"  # the eval curve runs of this task are compared on
+    compares_pairs: bool = False  # preference pairs: its per-example view is each pair's margin before and after
 
     # ------------------------------------------------------------- settings
     def check(self, config) -> None:
@@ -104,9 +107,18 @@ class Task:
         """An evaluation's metrics as stored (the baseline, the final): derived scores added."""
         return metrics
 
+    def diagnosis_report(self, records: list[dict], report: dict | None) -> dict | None:
+        """What its findings read besides the loss curves, from a run's metrics records (DPO: its reward curves);
+        by default the evaluation report (a classifier's confusion matrix)."""
+        return report
+
     def findings(self, train, evals, config, report: dict | None, live: bool) -> list:
         """Its own diagnosis rules, after the shared ones (core.results.diagnosis): a finding or None each."""
         return []
+
+    def finish_results(self, store, run_id: str, progress) -> None:
+        """After the model is saved, in the training process: results the page shows, computed and kept in the run
+        folder (a classifier's eval report and per-example results); progress(done, total) reports how far."""
 
     # ------------------------------------------------------------- results
     def export_script(self, config) -> str:

@@ -141,13 +141,14 @@ def test_a_block_larger_than_the_texts_is_refused(tiny_gpt):
 
 def test_a_classifier_or_a_too_long_block_is_refused_before_a_run_queues(tiny_gpt, tiny_model_dir, isolated_settings):
     from core.model.causal_lm import check_model_writes
+    from core.task_registry import get_task
 
     with pytest.raises(UserError, match="was not trained to write text, so causal_lm cannot fine-tune it"):
         lm_config(tiny_model_dir).check_access("")
     with pytest.raises(UserError, match="block_size: 256 is beyond what .* takes \\(128 tokens\\) - set block_size "
                                         "to 128 or less"):
-        check_model_writes(str(tiny_gpt), 256)
-    check_model_writes(str(tiny_gpt), 128)
+        check_model_writes(str(tiny_gpt), 256, get_task("causal_lm"))
+    check_model_writes(str(tiny_gpt), 128, get_task("causal_lm"))
 
 
 def test_a_run_model_is_only_continued_by_its_owner(tiny_gpt, isolated_settings, monkeypatch):

@@ -777,6 +777,7 @@ def _named_calls(run: str, upload: dict) -> dict:
         "/predict": (run, "hello"), "/generate_text": (run, "dear"), "/export_code": (run, 2, "trainer"),
         "/diagnose_run": (run,), "/run_examples": (run, "all", "", 50),
         "/chat_tokens": (f"run:{run}", [{"role": "user", "content": "hello"}]),
+        "/chat_with_run": (run, [{"role": "user", "content": "hello"}]),
     }
 
 
@@ -801,7 +802,8 @@ RUN_VIEWS = {
     "show_run_lessons": lambda run: (run,), "show_examples_now": lambda run: (run,),
     "show_examples": lambda run: (run, "all", ""), "show_code": lambda run: (run, 2, "trainer"),
     "download_script": lambda run: (run, None, "trainer"), "download_model": lambda run: (run,),
-    "generate_from_ui": lambda run: (run, "ANNA", 20, 0.8, 50, 0.95, False), "predict_from_ui": lambda run: (run, "hi", ""),
+    "generate_from_ui": lambda run: (run, "ANNA", 20, 0.8, 50, 0.95, False), "send_chat": lambda run: (run, "ANNA", [], [], [], [], "", 20, 0.8, True),
+    "predict_from_ui": lambda run: (run, "hi", ""),
     "refresh_runs": lambda run: (), "fill_from_retry": lambda run: ({"run_id": run, "change": {"seed": 7}},),
     "stop_from_button": lambda run: (run,), "resume_from_button": lambda run: (run,),
     "run_on_zero_gpu": lambda run: (run,), "pick_fix": lambda run: ([{"run_id": run, "change": {"seed": 7}}], 0),
@@ -813,7 +815,8 @@ SHOWS_NO_RUN = {None, "<lambda>", "attach", "clear_answers", "change_view", "cho
                 "initial_load", "page_words", "show_train_tab", "sign_in_admin", "sample_rows", "load_dataset",
                 "step_through_api", "start_training", "stop_training", "resume_training", "training_status",
                 "list_runs", "predict", "generate_text", "export_code", "diagnose_run", "run_examples",
-                "push_run", "delete_run", "compare_view", "chat_tokens", "show_chat"} | {f"api_{n}" for n in (
+                "push_run", "delete_run", "compare_view", "chat_tokens", "show_chat",
+                "chat_with_run", "clear_chat"} | {f"api_{n}" for n in (
                     "compare_tokenizers", "describe_model", "describe_tokenizer", "estimate_training",
                     "model_outputs", "token_length_stats", "tokenize", "train_bpe_tokenizer")}
 
@@ -919,6 +922,25 @@ def test_the_raw_upload_route_is_bounded_per_address(server):
     ({"task": "causal_lm", "model": "run:../../etc"}, ["not found among your runs"]),
 ])
 def test_bad_causal_lm_configs_are_named(visitors, config, words):
+    refused(visitors["bob"].api("/start_training", json.dumps(config)), *words)
+
+
+# ------------------------------------------------------------------ sft (issue 23): refused before the run queues
+
+CHAT_SET = {"kind": "sample", "name": "chat"}
+TINY_GPT = "embedded/tiny-gpt"  # core.sources.TINY_GPT, built on first use
+
+
+@pytest.mark.parametrize("config, words", [
+    ({"task": "sft"}, ["not trained to write text", "so sft cannot"]),  # the embedded MiniLM is an encoder
+    ({"task": "sft", "model": TINY_GPT, "sft_loss": "answers"}, ["sft_loss", "not one of"]),
+    ({"task": "sft", "model": TINY_GPT, "chat_template": "{{ evil }}"}, ["chat_template", "not one of"]),
+    ({"task": "sft", "model": TINY_GPT, "dataset": {"kind": "sample", "name": "../../etc"}},
+     ["not an embedded sample"]),
+    ({"task": "sft", "model": TINY_GPT}, ["is not a conversation"]),  # the reviews: text and label
+    ({"task": "sft", "model": TINY_GPT, "dataset": CHAT_SET, "max_length": 8}, ["cuts every answer"]),
+])
+def test_bad_sft_configs_are_named(visitors, config, words):
     refused(visitors["bob"].api("/start_training", json.dumps(config)), *words)
 
 
@@ -1143,3 +1165,73 @@ def test_the_try_it_caches_keep_a_bounded_weight_of_models():
     assert "large" in cache and len(cache) == 2
     cache["huge"] = (model(2_000_000_000), "tokenizer")  # larger than the cache: kept alone, nothing else
     assert list(cache) == ["huge"]
+
+
+# ------------------------------------------------------------------ dpo (issue 24): its settings, its script
+
+@pytest.mark.parametrize("config, words", [
+    ({"task": "dpo", "beta": 0}, ["beta", "outside (0, 10]"]), ({"task": "dpo", "beta": -1}, ["beta"]),
+    ({"beta": 1e9}, ["beta", "TRL's default is 0.1"]), ({"beta": "NaN"}, ["beta"]), ({"beta": [0.1]}, ["beta"]),
+    ({"loss_type": "kto"}, ["loss_type", "sigmoid, ipo, hinge"]), ({"loss_type": ["sigmoid"]}, ["loss_type"]),
+    ({"task": "dpo", "model": "embedded/tiny-gpt"}, ["never taught to answer", "Teach the tiny GPT to chat"]),
+    ({"task": "dpo", "train_mode": "head"}, ["trains a new classifier head"]),
+])
+def test_bad_dpo_settings_are_refused_before_anything_runs(visitors, config, words):
+    refused(visitors["bob"].api("/start_training", json.dumps({"max_steps": 1, **config})), *words)
+    still_serves(visitors["ann"])
+
+
+def test_hostile_names_stay_literals_in_an_exported_dpo_script():
+    from core.results.export_dpo import generate_dpo_script
+    from core.training.config import TrainConfig
+
+    def script(text):
+        return generate_dpo_script(TrainConfig(
+            task="dpo", model=f"owner/{'m' if text == 'x' else 'n'}", train_split=text, eval_split=text + "2",
+            train_mode="lora", lora_target_modules=["q_proj"], dataset={"kind": "hub", "name": "x/pairs"}).to_dict())
+
+    benign = _shape(script("x"))
+    for text in HOSTILE:
+        exported = script(text)
+        assert _shape(exported) == benign, text
+        assert "pwned" not in exported.replace(repr(HOSTILE[0])[1:-1], "")
+
+
+# ------------------------------------------------------------------ chatrun: chat with a run (issue 23)
+
+@pytest.mark.parametrize("args, words", [
+    (([{"role": "user", "content": "hi"}], None, 10**6), ["max_new_tokens", "between 1 and 200"]),
+    (([{"role": "user", "content": "hi"}], None, 8, 0), ["temperature"]),
+    (([{"role": "user", "content": "hi"}, {"role": "assistant", "content": "yo"}],), ["end it with your message"]),
+    (([{"role": "user", "content": "x" * 30_000}],), ["more than 20000: shorten it"]),
+    (([{"role": "user", "content": "hi"}] * 65,), ["more than 64"]),
+    (("hi",), ["has no turns"]),
+    (([{"role": "user", "content": HOSTILE[0]}], [{"role": "tool", "content": "x"}]), ["role 'tool' is unknown"]),
+])
+def test_bad_chat_requests_are_named(visitors, annas_private_lm, args, words):
+    refused(annas_private_lm["anna"].api("/chat_with_run", annas_private_lm["run"], *args), *words)
+
+
+def test_a_run_on_an_upload_chats_with_its_owner_only(visitors, annas_private_lm, anns_finished_run):
+    anna, run, hello = annas_private_lm["anna"], annas_private_lm["run"], [{"role": "user", "content": "hello"}]
+    kind, answer = anna.api("/chat_with_run", run, hello, None, 4)
+    assert kind == "ok" and set(answer["stop"]) == {"fine_tuned", "base"}, answer
+    refused(visitors["bob"].api("/chat_with_run", run, hello), "only they may chat with it")
+    refused(visitors["bob"].api("/chat_with_run", "../runs", hello), "not a run id")
+    refused(visitors["ann"].api("/chat_with_run", anns_finished_run, hello), "is a classifier, which does not chat")
+
+
+def test_hostile_names_stay_literals_in_the_sft_script():
+    from core import sources
+    from core.data.source import DatasetSource
+    from core.results.export_sft import generate_sft_script
+    from core.training.config import TrainConfig
+
+    def script(text):
+        cfg = TrainConfig(task="causal_lm", model=sources.TINY_GPT, dataset=DatasetSource("sample", name="chat"),
+                          text_column=text, only_column=text, only_value=text, eval_split="").to_dict()
+        return generate_sft_script({**cfg, "task": "sft", "sft_loss": "completion_only", "chat_template": "chatml"})
+
+    benign = _shape(script("x"))
+    for text in HOSTILE:
+        assert _shape(script(text)) == benign, text

@@ -42,7 +42,7 @@ def test_zero_gpu_runs_the_job_inside_the_gpu_call_with_the_same_run_folder(
     manager = JobManager(RunStore(isolated_settings.runs_dir))
     assert manager.inline  # SPACES_ZERO_GPU set: no worker thread may hold the GPU
     job_id = manager.start(tiny_config(tiny_model_dir))
-    assert manager.wait(job_id, timeout=2) == "queued" and manager._worker is None
+    assert manager.wait(job_id, timeout=2) == "queued" and manager._workers == []
 
     ended = []  # a request handler's thread, as Gradio would call it
     request = threading.Thread(target=lambda: ended.append(zerogpu.run_in_gpu_slot(manager, job_id)),
@@ -89,3 +89,66 @@ def test_missing_spaces_package_is_a_clear_message(monkeypatch, tiny_model_dir, 
     job_id = manager.start(tiny_config(tiny_model_dir))
     with pytest.raises(ValueError, match="pip install spaces"):
         zerogpu.run_in_gpu_slot(manager, job_id)
+
+
+class CallClock:
+    """Stands in for the timer of a call's limit: the test says at which steps a call's time runs out."""
+
+    def __init__(self, monkeypatch, at_steps):
+        from core.jobs import manager as manager_mod
+        from core.training import callbacks as metrics_mod
+
+        self.pending, self.at_steps, self.started = [], set(at_steps), 0
+        clock = self
+
+        class Timer:
+            def __init__(self, interval, function, args=()):
+                self.interval, self.fire, self.daemon = interval, lambda: function(*args), False
+
+            def start(self):
+                clock.started += 1
+                clock.pending.append(self)
+
+            def cancel(self):
+                if self in clock.pending:
+                    clock.pending.remove(self)
+
+        original = metrics_mod.MetricsCallback.on_step_end
+
+        def on_step_end(callback, args, state, control, **kwargs):
+            original(callback, args, state, control, **kwargs)
+            if state.global_step in clock.at_steps and clock.pending:
+                clock.at_steps.discard(state.global_step)
+                clock.pending.pop().fire()  # the call's time is up now: the run stops after this step
+
+        monkeypatch.setattr(manager_mod.threading, "Timer", Timer)
+        monkeypatch.setattr(metrics_mod.MetricsCallback, "on_step_end", on_step_end)
+
+
+def _last_losses(manager, job_id):
+    points = manager.snapshot(job_id)["points"]
+    return [(p["step"], p["loss"]) for p in points if p["kind"] == "train" and "loss" in p]
+
+
+def test_a_run_longer_than_a_call_goes_on_in_the_next_calls_and_ends_as_one_run(
+        fake_spaces, tiny_model_dir, isolated_settings, monkeypatch):
+    manager = JobManager(RunStore(isolated_settings.runs_dir))
+    config = tiny_config(tiny_model_dir, max_steps=9, eval_strategy="steps", eval_steps=9, save_model=False)
+    whole = manager.start(config)
+    assert zerogpu.run_in_gpu_slot(manager, whole) == "done" and len(fake_spaces) == 1
+
+    clock = CallClock(monkeypatch, at_steps=(3, 6))  # each call's limit is reached at step 3, then at step 6
+    split = manager.start(config)
+    assert zerogpu.run_in_gpu_slot(manager, split) == "done"
+    assert len(fake_spaces) == 4 and clock.started == 3  # three calls for the split run
+    one, three = _last_losses(manager, whole), _last_losses(manager, split)
+    assert [step for step, _ in three] == list(range(1, 10))  # one run's curve: each step once, no gap
+    # up to the second pause the split run repeats the whole one exactly; after a pause inside a later epoch the
+    # remaining batches of that epoch come in another order (accelerate's skip_first_batches keeps the sampler's
+    # first epoch), so later steps agree closely rather than exactly, and the run ends where the whole one did
+    losses_one, losses_three = [loss for _, loss in one], [loss for _, loss in three]
+    assert losses_three[:6] == pytest.approx(losses_one[:6], rel=1e-5)
+    assert losses_three[-1] == pytest.approx(losses_one[-1], rel=1e-3)
+    assert manager.snapshot(split)["final"]["eval_loss"] == pytest.approx(manager.snapshot(whole)["final"]["eval_loss"],
+                                                                           rel=1e-3)
+    assert manager.store.read_metrics(split) == manager.snapshot(split)["points"]

@@ -22,7 +22,13 @@ from ui.i18n import msg
 MAX_DISPLAY_POINTS = 1000
 MAX_SMOOTHED = 8  # smoothed series kept per job (series x smoothing weight)
 _MAX_JOBS = 16
-EVAL_METRICS = (*SCORE_KEYS, "eval_perplexity")  # perplexity: LM runs
+EVAL_METRICS = (*SCORE_KEYS, "eval_perplexity", "eval_stop_rate", "eval_answer_accuracy")  # LM runs; SFT's answers
+# A DPO run's logs (TRL's rewards, train and held-out): shares on the evaluation chart's left axis, rewards on its right
+PREFERENCE_KEYS = {"chosen wins": "rewards/accuracies", "margin": "rewards/margins", "reward chosen": "rewards/chosen",
+                   "reward rejected": "rewards/rejected"}
+SHARE_SERIES = ("chosen wins (train)", "chosen wins (held-out)", "prefers chosen")
+REWARD_SERIES = tuple(f"{name} ({part})" for name in ("margin", "reward chosen", "reward rejected")
+                      for part in ("train", "held-out"))
 
 # Set once: update_layout(template=...) validates the whole template again for every figure (~10 ms each).
 pio.templates.default = "plotly_white"
@@ -149,17 +155,24 @@ def _add_point(entry: JobCurves, point: dict) -> None:
         entry.add("train loss", step, point.get("loss"))
         entry.add("learning rate", step, point.get("learning_rate"))
         entry.add("grad norm", step, point.get("grad_norm"))
+        entry.add("token accuracy", step, point.get("mean_token_accuracy"))  # TRL's SFTTrainer logs it
         if "time" in point and entry.last_train and step > entry.last_train[0]:
             dt = point["time"] - entry.last_train[1]
             if dt > 0:
                 entry.add("train steps/s", step, (step - entry.last_train[0]) / dt)
         if "time" in point:
             entry.last_train = (step, point["time"])
+        for name, key in PREFERENCE_KEYS.items():
+            entry.add(f"{name} (train)", step, point.get(key))
     elif kind in ("eval", "baseline"):  # the baseline is the "before" point at step 0
         entry.add("eval loss", step, point.get("eval_loss"))
+        entry.add("eval token accuracy", step, point.get("eval_mean_token_accuracy"))
         for name in EVAL_METRICS:
             entry.add(name.removeprefix("eval_"), step, point.get(name))
         entry.add("eval samples/s", step, point.get("eval_samples_per_second"))
+        for name, key in PREFERENCE_KEYS.items():
+            entry.add(f"{name} (held-out)", step, point.get("eval_" + key))
+        entry.add("prefers chosen", step, point.get("eval_prefers_chosen"))
 
 
 def _figure(title: str, y_title: str, traces: list[dict], x_title: str = "", note: str = "", **layout) -> go.Figure:
@@ -217,14 +230,38 @@ def figures(job_id: str, view: ChartView | None = None) -> tuple[go.Figure, go.F
     x_title = msg("chart.epoch" if view.x_axis == "epoch" else "chart.step")
     with _lock:
         loss = _figure(msg("chart.loss"), "loss", _traces(entry, ("train loss",), view, smooth=True)
-                       + _traces(entry, ("eval loss",), view, markers=True), x_title, msg("chart.waiting"),
+                       + _traces(entry, ("eval loss",), view, markers=True) + _token_accuracy(entry, view),
+                       x_title, msg("chart.waiting"),
                        yaxis=dict(title=dict(text="loss"), type="log" if view.log_loss else "linear"),
-                       **_best_marker(entry, view))
+                       **_token_accuracy_axis(entry), **_best_marker(entry, view))
         lr = _lr_figure(entry, view, x_title)
+        rewards = _traces(entry, REWARD_SERIES, view, markers=True)
+        for trace in rewards:  # a reward is beta x a log-ratio: its own scale, beside the shares
+            trace.update(yaxis="y2", line=dict(dash="dot"))
+        axis2 = {"yaxis2": dict(title=dict(text=msg("chart.reward")), overlaying="y", side="right",
+                                showgrid=False)} if rewards else {}
         metrics = _figure(msg("chart.evaluation"), msg("chart.score"),
-                          _traces(entry, tuple(n.removeprefix("eval_") for n in EVAL_METRICS), view, markers=True),
-                          x_title, msg("chart.waiting"), **_best_marker(entry, view))
+                          _traces(entry, tuple(n.removeprefix("eval_") for n in EVAL_METRICS) + SHARE_SERIES, view,
+                                  markers=True) + rewards,
+                          x_title, msg("chart.waiting"), **axis2, **_best_marker(entry, view))
         return loss, lr, metrics, _throughput_figure(entry, view, x_title)
+
+
+def _token_accuracy(entry: JobCurves, view: ChartView) -> list[dict]:
+    """An SFT run's token accuracy (TRL's mean_token_accuracy: the share of trained tokens predicted right) beside
+    its loss, on a 0-1 axis of its own."""
+    traces = _traces(entry, ("token accuracy",), view, smooth=True) + _traces(entry, ("eval token accuracy",), view,
+                                                                             markers=True)
+    for trace in traces:
+        trace["yaxis"] = "y2"
+    return traces
+
+
+def _token_accuracy_axis(entry: JobCurves) -> dict:
+    if "token accuracy" not in entry.series and "eval token accuracy" not in entry.series:
+        return {}
+    return {"yaxis2": dict(title=dict(text=msg("chart.s.token accuracy")), overlaying="y", side="right",
+                           showgrid=False, range=[0, 1])}
 
 
 def _lr_figure(entry: JobCurves, view: ChartView, x_title: str) -> go.Figure:

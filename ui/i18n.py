@@ -117,6 +117,12 @@ def headers(frame, request: gr.Request | None = None, cells: tuple[str, ...] = (
     return frame.rename(columns={c: table[f"col.{c}"] for c in frame.columns if f"col.{c}" in table})
 
 
+def header_of(frame, column: str) -> str | None:
+    """The name a column has in a table the page sends back (headers() renamed it in the visitor's language)."""
+    names = [column, *(table[f"col.{column}"] for table in (EN, ZH) if f"col.{column}" in table)]
+    return next((name for name in names if name in frame), None)
+
+
 def local_comments(code: str, request: gr.Request | None = None) -> str:
     """Code shown on the page with its comments in the visitor's language: a comment core writes is an English
     template in core's catalogue (core/messages_zh.py), so `# the same by hand` reads in Chinese; the code stays."""

@@ -40,7 +40,9 @@ TECHNICAL_TERMS = frozenset({
     "bert-base-cased", "bert-base-uncased", "distilbert-base-uncased", "roberta-base", "reviews-bpe", "quick-demo",
     "end-of-text", "pip", "install", "python",
     # the API's parameter names besides the settings (setting_names() adds those and their choices)
-    "labels", "columns", "cell", "limit", "form", "format", "settings", "messages", "text", "label",
+    "labels", "columns", "cell", "limit", "form", "format", "settings", "messages", "text", "label", "name",
+    # the columns of conversation and preference data as TRL and the Alpaca format name them, the embedded sets
+    "chosen", "rejected", "instruction", "input", "output", "Alpaca", "instruct", "chat", "prefs",
     # units
     "MB", "GB", "MiB", "GiB", "KB", "ms",
 })

@@ -16,6 +16,9 @@ from core.settings import ROOT, get_settings
 
 SAMPLE_DIR = ROOT / "data" / "reviews"
 SAMPLE_NAME = "embedded/reviews"
+CHAT_SAMPLE = "chat"  # DatasetSource("sample", name="chat"): the embedded instruction set (data/chat)
+PREFS_SAMPLE = "prefs"  # DatasetSource("sample", name="prefs"): the embedded preference pairs (data/prefs)
+SAMPLE_NAMES = {"": SAMPLE_NAME, CHAT_SAMPLE: "embedded/chat", PREFS_SAMPLE: "embedded/prefs"}  # name -> as shown
 FILE_BUILDERS = uploads.FILE_BUILDERS
 KINDS = ("sample", "hub", "upload", "file", "disk")
 SPLIT = re.compile(r"^[\w.\-\[\]:%+]{0,80}$")  # train, validation, train[:10%], mrpc
@@ -51,7 +54,7 @@ def cached_presets() -> dict[str, bool]:
 class DatasetSource:
     """Where a dataset comes from.
 
-    kind 'sample' (embedded), 'hub' (name, config), 'upload' (a visitor's file by its opaque id; name is its
+    kind 'sample' (embedded: the reviews, or name 'chat' the conversations made from them), 'hub' (name, config), 'upload' (a visitor's file by its opaque id; name is its
     original file name, for display), and, in private mode only, 'file' or 'disk' (a path on this machine).
     """
 
@@ -73,6 +76,9 @@ class DatasetSource:
                 raise UserError("Type a Hub dataset id, e.g. imdb or glue (config mrpc)")
             sources.check_hub_id(self.name.strip(), N_("Hub dataset"))
             _check_not_a_file_format(self.name.strip())
+        if self.kind == "sample" and self.name not in SAMPLE_NAMES:
+            raise UserError("dataset name: {name!r} is not an embedded sample - leave it empty for the reviews, "
+                            "write chat for the conversations or prefs for the preference pairs", name=self.name[:40])
         if self.kind == "upload" and not self.upload:
             raise UserError("Choose a file to upload first")
         if self.kind in {"file", "disk"} and not self.path:
@@ -101,7 +107,7 @@ class DatasetSource:
     @property
     def label(self) -> str:
         if self.kind == "sample":
-            return SAMPLE_NAME
+            return SAMPLE_NAMES[self.name]
         if self.kind == "hub":
             return self.name + (f"/{self.config}" if self.config else "")
         if self.kind == "upload":
@@ -122,6 +128,8 @@ class DatasetSource:
 
 
 SAMPLE = DatasetSource("sample")
+CHAT = DatasetSource("sample", name=CHAT_SAMPLE)
+PREFS = DatasetSource("sample", name=PREFS_SAMPLE)
 
 
 def _check_not_a_file_format(name: str) -> None:

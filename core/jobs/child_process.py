@@ -70,7 +70,7 @@ def _child(nice: int, inbox, ready, stop, channel, parent_pid: int) -> None:
         os.nice(nice)  # pages first: a busy server takes the CPU back at once (the imports below included)
     import datasets  # noqa: F401  - the slow imports, done before a job arrives
     import evaluate  # noqa: F401
-    import torch  # noqa: F401
+    import torch  # the slow imports, done before a job arrives (torch also sets the pool's threads below)
     from transformers import (AutoModelForSequenceClassification, AutoTokenizer,  # noqa: F401
                               DataCollatorWithPadding, Trainer, TrainingArguments)
 
@@ -84,8 +84,10 @@ def _child(nice: int, inbox, ready, stop, channel, parent_pid: int) -> None:
                 return
     if job is None:
         return
-    config, run_dir, resume, settings = job  # the parent's checked TrainConfig, pickled: no second parse
+    config, run_dir, resume, settings, threads = job  # the parent's checked TrainConfig, pickled: no second parse
     set_settings(settings)
+    if threads > 0:  # the worker pool's share of the cores (core.jobs.pool): runs at once never oversubscribe them
+        torch.set_num_threads(threads)
 
     orphaned = threading.Event()
 
@@ -187,14 +189,16 @@ def _take() -> _Worker:
     return worker
 
 
-def run_in_process(config, run_dir, stop_event: threading.Event, resume: bool, recorder: MetricsRecorder) -> dict:
-    """Train in a child process while this thread relays its messages; returns {"state": ...} like run().
+def run_in_process(config, run_dir, stop_event: threading.Event, resume: bool, recorder: MetricsRecorder,
+                   threads: int = 0) -> dict:
+    """Train in a child process (with `threads` torch threads; 0: torch's default) while this thread relays its
+    messages; returns {"state": ...} like run().
 
     Raises TrainingProcessError with the child's reason when the run fails or the child dies.
     """
     worker = _take()
     proc, channel, stop = worker.proc, worker.channel, worker.stop
-    worker.inbox.put((config, str(run_dir), resume, get_settings()))
+    worker.inbox.put((config, str(run_dir), resume, get_settings(), threads))
     outcome: tuple | None = None
     memory = MemoryWatch(proc.pid)
     try:

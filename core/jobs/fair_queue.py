@@ -1,9 +1,15 @@
 """The order jobs wait in: turns by share, not first come first served.
 
-Each job counts against a share (ui.identity: a signed-in user, else the client's address; later a class). The
-next job is the oldest one of the share whose last job started longest ago (a share never served goes first), so
-a stranger who queued ten jobs before a class arrived gets one turn, then every student has theirs, then the
-stranger's second job. Within a share, jobs keep their order. Jobs with no share ("", the command line) form one.
+Each job counts against a share (ui.identity: a signed-in user, else the client's address; a class's student:
+"class:<id>/<student>"). The next job is the oldest one of the share whose last job started longest ago (a share
+never served goes first), so a stranger who queued ten jobs before some students arrived gets one turn, then every
+student has theirs, then the stranger's second job. Within a share, jobs keep their order. Jobs with no share ("",
+the command line) form one.
+
+A share may sit inside a group: "class:<id>/<student>" is in the group "class:<id>". Turns go first to the group
+served longest ago, then to the share inside it served longest ago. So a class of thirty is one party beside the
+server's other visitors (they are not pushed back thirty turns by one lesson), and inside the class each student's
+first run goes before anyone's second. A share without "/" is its own group, as before.
 """
 
 from __future__ import annotations
@@ -36,7 +42,8 @@ class FairQueue:
             raise IndexError("no job waits")
         job_id, share = order[0]
         self.remove(job_id)
-        self._served[share] = next(self._turns)
+        turn = next(self._turns)
+        self._served[share] = self._served[group_of(share)] = turn
         return job_id
 
     def peek(self) -> str | None:
@@ -61,9 +68,15 @@ class FairQueue:
         served = dict(self._served.items())
         order, pending = [], list(self._waiting)
         while pending:
-            # the oldest job of the share served longest ago; never-served shares first, then by arrival
-            index = min(range(len(pending)), key=lambda i: (served.get(pending[i][1], 0), i))
+            # the group served longest ago, the share in it served longest ago, its oldest job; never served first
+            index = min(range(len(pending)), key=lambda i: (served.get(group_of(pending[i][1]), 0),
+                                                            served.get(pending[i][1], 0), i))
             job_id, share = pending.pop(index)
-            served[share] = max(served.values(), default=0) + 1
+            served[share] = served[group_of(share)] = max(served.values(), default=0) + 1
             order.append((job_id, share))
         return order
+
+
+def group_of(share: str) -> str:
+    """The group a share takes turns in: "class:<id>" for "class:<id>/<student>", else the share itself."""
+    return share.split("/", 1)[0]

@@ -3,6 +3,7 @@ current, and the reason a person reads when it fails. The job manager and the co
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import os
@@ -34,6 +35,8 @@ class Job:
     owner: str = ""
     resume: bool = False
     share: str = ""  # whose fair share it counts against (core.jobs.fair_queue)
+    gpu_bytes: int | None = None  # its Before Start estimate on a GPU (core.jobs.pool); None: unknown or a CPU
+    paused: bool = False  # stopped by a ZeroGPU call's time limit, to go on in the next call (core.jobs.zerogpu)
     state: str = "queued"
     error: str = ""
     stop_event: threading.Event = field(default_factory=threading.Event)
@@ -67,17 +70,18 @@ def status_of(job: Job) -> dict:
 
 
 def execute_job(store: RunStore, job: Job, cond: threading.Condition, write: bool = True,
-                isolate: bool = False) -> None:
+                isolate: bool = False, threads: int = 0) -> None:
     """Run one job to its end (done, stopped or failed), keeping its state and status.json current.
 
-    isolate: train in a child process (core.jobs.child_process) instead of the calling thread.
+    isolate: train in a child process (core.jobs.child_process) instead of the calling thread, with `threads` torch
+    threads (0: torch's default; the worker pool sets it so runs at once stay within the cores).
     """
     with cond:
         job.state, job.started = "running", time.time()
     if write:
         store.write_status(job.job_id, status_of(job))
     try:
-        run = child_process.run_in_process if isolate else trainer.run
+        run = functools.partial(child_process.run_in_process, threads=threads) if isolate else trainer.run
         result = run(job.config, store.path(job.job_id), stop_event=job.stop_event, resume=job.resume,
                      recorder=job.recorder)
         outcome, error = result["state"], ""

@@ -1,6 +1,6 @@
-"""The job manager: one worker thread takes training jobs one at a time from a queue that gives turns by share
-(core.jobs.fair_queue); each trains in a child process (core.jobs.child_process) unless TRAINING_PROCESS=0, or
-inline in a ZeroGPU request.
+"""The job manager: a pool of worker threads (core.jobs.pool: how many, and each run's torch threads) takes training
+jobs from a queue that gives turns by share (core.jobs.fair_queue); each trains in a child process
+(core.jobs.child_process) unless TRAINING_PROCESS=0, or inline in a ZeroGPU request.
 
 Callers never block: start/stop/cancel/resume only change state under a lock; snapshot() reads memory only
 (no disk) for a live job, so many browsers can poll it every second.
@@ -13,10 +13,13 @@ import logging
 import threading
 import time
 
+import cachetools
+
 from core.data import uploads
 from core.jobs import zerogpu
 from core.jobs.fair_queue import FairQueue
 from core.jobs.job import TERMINAL_STATES, Job, execute_job, load_resume, status_of
+from core.jobs.pool import PoolPlan, gpu_need, plan_pool, single
 from core.messages import N_, UserError
 from core.ownership import may_change
 from core.runs import visibility
@@ -32,10 +35,10 @@ STATUS_EVERY_S = 2.0
 
 
 class JobManager:
-    """The queue of training jobs (turns by share) and the one worker thread that runs them."""
+    """The queue of training jobs (turns by share) and the worker threads that run them (pool.workers at once)."""
 
     def __init__(self, store: RunStore, max_queue: int | None = None, inline: bool | None = None,
-                 isolate: bool | None = None):
+                 isolate: bool | None = None, pool: PoolPlan | None = None):
         self.store = store
         self.max_queue = get_settings().max_queue if max_queue is None else max_queue
         # inline: no worker thread; each job runs in the request that calls run_inline (ZeroGPU Spaces)
@@ -46,8 +49,10 @@ class JobManager:
         self._cond = threading.Condition()
         self._queue = FairQueue()
         self._jobs: dict[str, Job] = {}
-        self._active: str | None = None
-        self._worker: threading.Thread | None = None
+        # one run at a time unless given a pool (get_manager() plans one from the machine: core.jobs.pool)
+        self.pool = pool if pool is not None else single()
+        self._active: set[str] = set()
+        self._workers: list[threading.Thread] = []
         store.mark_interrupted()
 
     def prewarm(self) -> None:
@@ -59,17 +64,23 @@ class JobManager:
 
     # ------------------------------------------------------------- commands
 
-    def start(self, config: TrainConfig, owner: str = "", share: str = "") -> str:
+    def start(self, config: TrainConfig, owner: str = "", share: str = "", reserved: bool = False) -> str:
         """Queue a new run owned by owner, counted against share (fair turns and limits); returns its job id (==
-        run id). ValueError when refused."""
+        run id). ValueError when refused.
+
+        reserved: a class's run (core.classes), which has its place already: the class's size bounds it instead of
+        MAX_QUEUE and MAX_JOBS_PER_ADDRESS (a class often sits behind one school address); the per-visitor limit
+        still holds."""
         config.check_access(owner)
         config.check_limits()
+        need = gpu_need(config) if self.pool.device == "cuda" else None
         with self._cond:
-            self._check_room()
+            if not reserved:
+                self._check_room()
+                self._check_share_room(share)
             self._check_visitor_room(owner)
-            self._check_share_room(share)
             run_id = self.store.new_run(config.to_dict(), owner)
-            self._enqueue(Job(run_id, config, owner, share=share))
+            self._enqueue(Job(run_id, config, owner, share=share, gpu_bytes=need))
         return run_id
 
     def resume(self, run_id: str, owner: str = "", admin: bool = False, share: str = "") -> str:
@@ -87,7 +98,8 @@ class JobManager:
             config, points = load_resume(self.store, run_id, job.state if job is not None else None)
             config.check_access(run_owner)
             config.check_limits()
-            self._enqueue(Job(run_id, config, run_owner, resume=True, share=share), points)
+            need = job.gpu_bytes if job is not None else None
+            self._enqueue(Job(run_id, config, run_owner, resume=True, share=share, gpu_bytes=need), points)
         return run_id
 
     def stop(self, job_id: str, owner: str = "", admin: bool = False) -> str:
@@ -146,10 +158,15 @@ class JobManager:
     # ------------------------------------------------------------- queries
 
     def active_job_id(self) -> str | None:
-        """The job training now (running or stopping), or None."""
+        """The job that started training last of those training now (running or stopping), or None."""
+        active = self.active_job_ids()
+        return active[-1] if active else None
+
+    def active_job_ids(self) -> list[str]:
+        """The jobs training now (running or stopping), oldest start first."""
         with self._cond:
-            job = self._jobs.get(self._active) if self._active else None
-            return job.job_id if job is not None and job.state in ("running", "stopping") else None
+            jobs = [self._jobs[j] for j in self._active if j in self._jobs]
+            return [j.job_id for j in sorted(jobs, key=lambda j: j.started or 0) if j.state in ("running", "stopping")]
 
     def live_job_of(self, owner: str) -> str | None:
         """The newest queued, running or stopping job of this owner (a reloaded page finds it again)."""
@@ -158,6 +175,28 @@ class JobManager:
         with self._cond:
             live = [j for j in self._jobs.values() if j.owner == owner and j.state not in TERMINAL_STATES]
             return max(live, key=lambda j: j.created).job_id if live else None
+
+    def live_snapshot(self, job_id: str) -> dict | None:
+        """snapshot() without curve points for a job this process holds in memory; None for others (no disk read)."""
+        with self._cond:
+            known = job_id in self._jobs
+        return self.snapshot(job_id, 1 << 62) if known else None
+
+    def live_state(self, job_id: str) -> str:
+        """A run's state: from memory, else its status.json."""
+        with self._cond:
+            job = self._jobs.get(job_id)
+            if job is not None:
+                return job.state
+        return self._stored_state(job_id)
+
+    def run_seconds(self, job_id: str) -> float | None:
+        """How long a finished ("done") run took from start to end, its process start-up included; else None."""
+        with self._cond:
+            job = self._jobs.get(job_id)
+        if job is not None:
+            return job.finished - job.started if job.state == "done" and job.started and job.finished else None
+        return _stored_seconds(self.store, job_id)
 
     def queue(self) -> list[str]:
         """Job ids waiting, next first."""
@@ -248,9 +287,11 @@ class JobManager:
         _hold_data(job)
         self._forget_old_jobs()
         self._write_status(job, force=True)
-        if not self.inline and (self._worker is None or not self._worker.is_alive()):
-            self._worker = threading.Thread(target=self._work, name="training-worker", daemon=True)
-            self._worker.start()
+        self._workers = [w for w in self._workers if w.is_alive()]
+        if not self.inline and len(self._workers) < self.pool.workers:
+            worker = threading.Thread(target=self._work, name=f"training-worker-{len(self._workers)}", daemon=True)
+            self._workers.append(worker)
+            worker.start()
         self._cond.notify_all()
 
     def _cancel(self, job: Job) -> str:
@@ -261,31 +302,71 @@ class JobManager:
         self._cond.notify_all()
         return job.state
 
-    def run_inline(self, job_id: str) -> str:
-        """Run a queued job in the calling thread once it is first in line (the ZeroGPU path); returns its end state."""
+    def run_inline(self, job_id: str, limit_s: float | None = None) -> str:
+        """Run a queued job in the calling thread once it is first in line (the ZeroGPU path); returns its end state.
+
+        limit_s: the time this call may train (a ZeroGPU call's limit less a margin); then the run stops at its next
+        step with a checkpoint, paused (paused_at_limit), for continue_run to queue it for the next call."""
         with self._cond:
             job = self._jobs.get(job_id)
             if job is None:
                 return self._stored_state(job_id)
-            self._cond.wait_for(lambda: job.state != "queued" or (self._queue.peek() == job_id and self._active is None))
+            self._cond.wait_for(lambda: job.state != "queued" or (self._queue.peek() == job_id and not self._active))
             if job.state != "queued":  # cancelled while it waited
                 return job.state
             self._queue.popleft()
-            self._active = job_id
-        self._execute(job)
+            self._active.add(job_id)
+        timer = threading.Timer(limit_s, self._pause, (job,)) if limit_s else None
+        if timer is not None:
+            timer.daemon = True
+            timer.start()
+        try:
+            self._execute(job)
+        finally:
+            if timer is not None:
+                timer.cancel()
         return job.state
+
+    def _pause(self, job: Job) -> None:
+        with self._cond:
+            if job.state == "running":
+                job.paused = True
+                job.stop_event.set()
+
+    def paused_at_limit(self, job_id: str) -> bool:
+        """Whether run_inline's time limit (not a person) stopped this run."""
+        with self._cond:
+            job = self._jobs.get(job_id)
+            return job is not None and job.paused and job.state == "stopped"
+
+    def continue_run(self, run_id: str) -> None:
+        """Queue a run its call's time limit paused to go on from its checkpoint: same run (one set of curves), same
+        owner and share, no room checks (it had its place)."""
+        with self._cond:
+            job = self._jobs[run_id]
+            config, points = load_resume(self.store, run_id, job.state)
+            self._enqueue(Job(run_id, config, job.owner, resume=True, share=job.share, gpu_bytes=job.gpu_bytes),
+                          points)
 
     def _work(self) -> None:
         while True:
             with self._cond:
-                self._cond.wait_for(lambda: bool(self._queue))
+                self._cond.wait_for(self._next_fits)
                 job = self._jobs[self._queue.popleft()]
-                self._active = job.job_id
+                self._active.add(job.job_id)
             self._execute(job)
+
+    def _next_fits(self) -> bool:
+        """Whether the next job may start now: one is waiting and, on a GPU, it fits beside the running ones."""
+        first = self._queue.peek()
+        if first is None:
+            return False
+        running = [self._jobs[j].gpu_bytes for j in self._active if j in self._jobs]
+        return self.pool.admits(self._jobs[first].gpu_bytes, running)
 
     def _execute(self, job: Job) -> None:
         try:
-            execute_job(self.store, job, self._cond, isolate=self.isolate)
+            execute_job(self.store, job, self._cond, isolate=self.isolate, threads=self.pool.threads)
         except Exception:  # noqa: BLE001 - a bug here must not kill the worker and strand the queue
             log.exception("job %s could not be finished cleanly", job.job_id)
             with self._cond:
@@ -293,7 +374,7 @@ class JobManager:
         finally:
             _release_data(job)
             with self._cond:
-                self._active = None
+                self._active.discard(job.job_id)
                 self._cond.notify_all()
 
     def _on_record(self, job: Job, record: dict) -> None:
@@ -348,6 +429,24 @@ def _release_data(job: Job) -> None:
         uploads.release(_upload_of(job))
 
 
+def _stored_seconds(store: RunStore, job_id: str) -> float | None:
+    """A done run's time from its status.json (None for one that is not done)."""
+    try:
+        return _done_seconds(store, job_id)
+    except LookupError:
+        return None
+
+
+@cachetools.cached(cachetools.LRUCache(maxsize=4096), key=lambda store, job_id: (store.root, job_id))
+def _done_seconds(store: RunStore, job_id: str) -> float:
+    """Cached, since a done run is never resumed (RESUMABLE_STATES); raises LookupError (not cached) otherwise."""
+    status = store.read_status(job_id) if store.exists(job_id) else {}
+    seconds = _elapsed(status) if status.get("state") == "done" else 0.0
+    if not seconds:
+        raise LookupError(job_id)  # not cached: a run that is not done yet may be later
+    return seconds
+
+
 def _int_or_none(value) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
@@ -370,5 +469,8 @@ def get_manager() -> JobManager:
     with _manager_lock:
         if _manager is None:
             settings = get_settings()
-            _manager = JobManager(get_store(), settings.max_queue)
+            inline = zerogpu.enabled()
+            pool = plan_pool(settings.training_process and not inline, inline)
+            log.info("worker pool: %s", pool.reason)
+            _manager = JobManager(get_store(), settings.max_queue, pool=pool)
         return _manager

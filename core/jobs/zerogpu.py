@@ -3,6 +3,10 @@
 So on ZeroGPU the job manager runs no worker thread; the request that starts a job calls
 `run_in_gpu_slot`, which runs the queued job inside such a function. Metrics still flow through the
 job's recorder and run folder, so the live charts and the runs list are the same as on the thread path.
+
+Each call has a time limit (ZERO_GPU_MAX_SECONDS). A run longer than that stops CALL_MARGIN_S before the limit at its
+next step, with a checkpoint, and goes on from it in the next call, automatically: the same run, so its curves are
+one run (its records past the checkpoint are dropped and logged again, as for any resume).
 The `spaces` package exists on Spaces only; it is imported when the path is taken.
 """
 
@@ -17,6 +21,8 @@ from core.training.config import TrainConfig
 log = logging.getLogger(__name__)
 
 MIN_SECONDS = 60
+CALL_MARGIN_S = 20  # left at the end of a call: the step in progress, the checkpoint, giving the GPU back
+MAX_CALLS = 100  # a run longer than this many calls is stopped (its checkpoint stays for a resume)
 SECONDS_PER_STEP = 1.0  # generous for a T4-class slice on the tutorial models; the cap below bounds it
 
 
@@ -52,6 +58,16 @@ def run_in_gpu_slot(manager, job_id: str) -> str:
 
     @spaces.GPU(duration=duration)
     def train_on_gpu() -> str:
-        return manager.run_inline(job_id)
+        return manager.run_inline(job_id, limit_s=max(1.0, duration - CALL_MARGIN_S))
 
-    return train_on_gpu()
+    state = train_on_gpu()
+    for call in range(2, MAX_CALLS + 1):
+        before = manager.snapshot(job_id, 1 << 62)["step"]
+        if not manager.paused_at_limit(job_id):
+            break
+        log.info("job %s: paused at step %d by the call's limit; call %d continues it", job_id, before, call)
+        manager.continue_run(job_id)
+        state = train_on_gpu()
+        if manager.snapshot(job_id, 1 << 62)["step"] <= before:  # a call that made no step: never loop forever
+            break
+    return state

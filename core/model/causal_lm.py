@@ -17,30 +17,32 @@ log = logging.getLogger(__name__)
 LORA_ABOVE_PARAMS = 100_000_000  # a causal LM larger than this trains LoRA adapters by default (memory, speed)
 
 
-def check_causal_lm(name: str, model_config) -> None:
-    """Refuse a model that cannot write: one whose checkpoint has no language-model head (an encoder, a classifier)."""
+def check_causal_lm(name: str, model_config, task: str) -> None:
+    """Refuse a model that cannot write: one whose checkpoint has no language-model head (an encoder, a classifier);
+    task names the task that asked (causal_lm, sft) in the message."""
     from transformers.models.auto.modeling_auto import MODEL_FOR_CAUSAL_LM_MAPPING_NAMES  # slow import, deferred
 
     kind = getattr(model_config, "model_type", "")
     architectures = list(getattr(model_config, "architectures", None) or [])
     writes = any(a.endswith(("ForCausalLM", "LMHeadModel")) for a in architectures)
     if kind not in MODEL_FOR_CAUSAL_LM_MAPPING_NAMES or (architectures and not writes):
-        raise UserError("model: {model} ({kind}) was not trained to write text, so causal_lm cannot fine-tune it - "
+        raise UserError("model: {model} ({kind}) was not trained to write text, so {task} cannot fine-tune it - "
                         "choose a causal LM (e.g. {tiny}, distilgpt2, HuggingFaceTB/SmolLM2-135M) or "
                         "the task classification",
-                        model=name, kind=", ".join(architectures) or kind, tiny=sources.TINY_GPT)
+                        model=name, kind=", ".join(architectures) or kind, tiny=sources.TINY_GPT, task=task)
 
 
-def check_model_writes(name: str, block_size: int) -> None:
-    """Before a causal LM run queues: the model has a language-model head and positions for block_size tokens."""
+def check_model_writes(name: str, length: int, task, setting: str = "block_size") -> None:
+    """Before a run of a task that writes (a Task: causal LM, SFT) queues: the model has a language-model head and
+    positions for `length` tokens (the task's length setting)."""
     from transformers import AutoConfig  # slow import, deferred to first use
 
     model_config = AutoConfig.from_pretrained(model_location(name))
-    check_causal_lm(name, model_config)
+    check_causal_lm(name, model_config, task.name)
     limit = model_max_length(name, None, model_config)
-    if block_size > limit:
+    if length > limit:
         raise UserError("{name}: {length} is beyond what {model} takes ({limit} tokens) - set {name} to "
-                        "{limit} or less", name="block_size", length=block_size, model=name, limit=limit)
+                        "{limit} or less", name=setting, length=length, model=name, limit=limit)
 
 
 def suggested_train_mode(name: str) -> str:

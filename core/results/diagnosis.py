@@ -25,7 +25,8 @@ from core.task_registry import task_of
 from core.training.config import TrainConfig
 from core.training.setting import settings_of
 
-KINDS = ("lr_too_high", "overfitting", "majority_class", "underfitting", "too_few_steps")
+KINDS = ("lr_too_high", "overfitting", "majority_class", "underfitting", "too_few_steps",
+         "rewards_fall", "margin_saturates", "heldout_lags")  # the last three: a DPO run's (core.results.dpo_report)
 MIN_STEPS = 20  # fewer optimizer steps than this say little about a curve's shape
 MIN_TRAIN_POINTS = 6  # logged train losses needed to see a trend
 SPIKE = 3.0  # a loss this many times the median of the points before it is a spike
@@ -57,6 +58,7 @@ def diagnose(records: list[dict], config, report: dict | None = None, live: bool
                    key=lambda p: p[0])
     evals = sorted(((r["step"], r.get("eval_loss"), r.get("epoch")) for r in records
                     if r.get("kind") == "eval" and isinstance(r.get("eval_loss"), (int, float))), key=lambda p: p[0])
+    report = task_of(config).diagnosis_report(records, report)  # e.g. a DPO run's reward curves
     return diagnose_curves(train, evals, config, report, live)
 
 

@@ -20,6 +20,7 @@ import zipfile
 from pathlib import Path
 
 from core import sources
+from core.data.conversations import CHAT_SAMPLE_DIR
 from core.data.source import SAMPLE_DIR
 from core.data.uploads import suffix_of
 from core.messages import UserError
@@ -33,6 +34,7 @@ from core.training.rules import greater_is_better
 log = logging.getLogger(__name__)
 SAMPLE_FOLDER = "reviews"          # the embedded sample's two CSV files, in the zip beside the script
 METRICS_FOLDER = "metrics"         # the offline evaluate modules, in the zip beside the script
+CHAT_FOLDER = "chat"               # the embedded conversations' two JSON-lines files (an sft run's), beside the script
 SAMPLE_FEATURES = ('Features({"text": Value("string"), '
                    '"label": ClassLabel(names=["negative", "positive"]), "domain": Value("string")})')
 
@@ -323,12 +325,21 @@ def bundle(config, dest_dir: Path, script: str | None = None, name: str | None =
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(name, script if script is not None else generate_script(cfg))
         archive.writestr("config.json", json.dumps(portable_config(cfg), indent=2) + "\n")
-        if (cfg.get("dataset") or {}).get("kind", "sample") == "sample":
+        if chat_sample(cfg):
+            for split in ("train", "test"):
+                archive.write(CHAT_SAMPLE_DIR / f"{split}.jsonl", f"{CHAT_FOLDER}/{split}.jsonl")
+        elif (cfg.get("dataset") or {}).get("kind", "sample") == "sample":
             for split in ("train", "test"):
                 archive.write(SAMPLE_DIR / f"{split}.csv", f"{SAMPLE_FOLDER}/{split}.csv")
         for metric in cfg.get("metrics") or []:
             archive.write(METRIC_MODULES_DIR / metric / f"{metric}.py", f"{METRICS_FOLDER}/{metric}/{metric}.py")
     return path
+
+
+def chat_sample(cfg: dict) -> bool:
+    """Whether a run learned from the embedded conversations (DatasetSource("sample", name="chat"), data/chat)."""
+    dataset = cfg.get("dataset") or {}
+    return dataset.get("kind") == "sample" and dataset.get("name") == "chat"
 
 
 def accelerate_commands(config, num_processes: int = 2, config_path: str = "config.json") -> str:

@@ -21,6 +21,7 @@ from core.model.checkpoints import model_location
 from core.model.saved import load_run_lm
 from core.results.saved import no_model_error
 from core.runs.store import RunStore, has_saved_model, model_stamp
+from core.settings import get_settings
 from core.task_registry import task_of
 from core.training.config import TrainConfig
 
@@ -102,17 +103,24 @@ def continue_text(model, tokenizer, prompt: str, decoding: Decoding) -> str:
     import torch  # slow import, deferred to first use
 
     ids = tokenizer(prompt, return_tensors="pt", truncation=True,
-                    max_length=max(_positions(model) - decoding.max_new_tokens, 1)).to(model.device)
+                    max_length=max(model_positions(model) - decoding.max_new_tokens, 1)).to(model.device)
     torch.manual_seed(decoding.seed)
     with torch.no_grad():
-        out = model.generate(**ids, pad_token_id=tokenizer.pad_token_id, **decoding.options())
+        out = model.generate(**ids, pad_token_id=tokenizer.pad_token_id, max_time=time_limit(),
+                             **decoding.options())
     return tokenizer.decode(out[0, ids["input_ids"].shape[1]:], skip_special_tokens=True)
 
 
-def _positions(model) -> int:
+def model_positions(model) -> int:
+    """How many tokens the model reads (its position embeddings); 2048 when its config does not say."""
     config = model.config
     return next((v for k in ("n_positions", "max_position_embeddings") if isinstance(v := getattr(config, k, None), int)),
                 2048)
+
+
+def time_limit() -> float:
+    """Seconds one answer may decode: the run and its base share one request's time (REQUEST_TIMEOUT_S)."""
+    return get_settings().request_timeout_s / 2
 
 
 def generate(store: RunStore, run_id: str, prompt: str, decoding: Decoding | None = None,

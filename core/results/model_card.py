@@ -114,6 +114,9 @@ def _scores(baseline: dict, final: dict, keys=SCORES) -> list[tuple[str, str, st
     return rows
 
 
+cell, base_model_id, dataset_line, score_rows = _cell, _base_model, _dataset, _scores  # for the chat card (card_sft)
+
+
 def build_card(config: TrainConfig, repo_id: str, baseline: dict, final: dict, labels: list[str],
                best_step: int | None = None, train_rows: int | str = "?", eval_rows: int | str = "?") -> str:
     """The README.md text of a model card (YAML header and markdown) for a fine-tuned run."""

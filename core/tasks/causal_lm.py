@@ -29,7 +29,7 @@ class CausalLM(Task):
 
     def check_access(self, config) -> None:
         if not config.trust_remote_code:  # remote code: the run itself will say
-            check_model_writes(config.model, config.block_size)  # an encoder, or too short a context: refused now
+            check_model_writes(config.model, config.block_size, self)  # an encoder, or too short a context: refused now
 
     def best_metric(self, config) -> tuple[str, bool]:
         return "eval_perplexity", True  # a causal LM's best is its lowest eval perplexity
@@ -38,7 +38,7 @@ class CausalLM(Task):
         return suggested_train_mode(model)
 
     def check_model(self, config, model_config, tokenizer) -> None:
-        check_causal_lm(config.model, model_config)
+        check_causal_lm(config.model, model_config, self.name)
         check_max_length(config.model, getattr(config, self.length_setting), model_config, tokenizer,
                          self.length_setting)
 

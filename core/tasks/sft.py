@@ -1,64 +1,68 @@
 """The sft task (issue 23): teach a causal LM to chat, with TRL's SFTTrainer on conversations.
 
-Started, not registered yet: core.task_registry lists it once its exports and card exist (export_script and
-model_card are the protocol's hooks still missing). What works: its checks, its data (any conversational format of
-core.data.conversations, as `messages`, or prompt / completion for completion-only loss), the model, and TRL's
-SFTConfig / SFTTrainer with the loss the model's template allows (`argument_overrides`), through
-core.training.trainer.run like any task (tests/test_sft.py runs it registered for one test).
-
-The loss: assistant-only where the chat template has `{% generation %}` markers (the tiny GPT's ChatML), else
-completion-only (the last answer), the two TRL can mask; core.tokenizer.chat_masks shows either token by token.
+Its data is any conversational format of core.data.conversations (the embedded data/chat set, an upload, a Hub
+dataset), read as `messages` (prompt / completion for completion-only loss: core.training.sft). Which tokens train is
+the `sft_loss` setting, with the chat template the `chat_template` setting picks; core.tokenizer.chat_masks shows
+either token by token, and core.training.sft_checks refuses, before the run queues, what would spoil it. The model
+is a causal LM (core.model.causal_lm); TRL's SFTConfig / SFTTrainer train it through core.training.trainer.run like
+any task. Its script (TRL's SFTTrainer) is core.results.export_sft's, its chat model card core.results.card_sft's.
 """
 
 from __future__ import annotations
 
-from core.messages import UserError
 from core.model.causal_lm import check_causal_lm, check_model_writes, load_causal_lm, suggested_train_mode
 from core.model.checkpoints import check_max_length, load_model_tokenizer
 from core.task_registry import Task
 from core.tasks.causal_lm import check_text_only
 
 
-def sft_loss(tokenizer) -> str:
-    """assistant_only where the template marks what the assistant writes, else completion_only."""
-    from trl.chat_template_utils import has_generation_markers  # slow import, deferred to first use
-
-    return "assistant_only" if has_generation_markers(tokenizer.chat_template or "") else "completion_only"
-
-
 class SFT(Task):
     name = "sft"
     writes_text = True
     length_setting = "max_length"
-    lora_task_type = "CAUSAL_LM"
+    lora_task_type = "CAUSAL_LM"  # LoRA by default above 100M weights, as for a causal LM (suggested_train_mode)
     export_forms = ("trainer",)
-    compare_metric = "eval_loss"
+    compare_metric = "eval_perplexity"  # of the trained tokens (the answers, under assistant or completion loss)
 
+    # ------------------------------------------------------------- settings, before the run queues
     def check(self, config) -> None:
         """Conversations in, a causal LM's loss out: no label, no pair, no new head."""
         check_text_only(config)
 
     def check_access(self, config) -> None:
-        if not config.trust_remote_code:
-            check_model_writes(config.model, config.max_length)
+        """An encoder or too short a context, no template, a template assistant-only loss cannot use, data that is
+        not a conversation, answers max_length always cuts: refused now, naming the fix."""
+        if config.trust_remote_code:  # the model's own code would run to read its tokenizer: the run will say
+            return
+        from core.training.sft_checks import check_chat_tokenizer, check_data, fit_chat_template  # loads trl lazily
+
+        check_model_writes(config.model, config.max_length, self, "max_length")
+        tokenizer = load_model_tokenizer(config.model)
+        fit_chat_template(config, tokenizer)
+        check_chat_tokenizer(config, tokenizer)
+        check_data(config, tokenizer)
+
+    def best_metric(self, config) -> tuple[str, bool]:
+        return "eval_perplexity", True
 
     def suggested_train_mode(self, model: str) -> str:
         return suggested_train_mode(model)
 
+    # ------------------------------------------------------------- training (in the training process)
     def check_model(self, config, model_config, tokenizer) -> None:
-        check_causal_lm(config.model, model_config)
+        check_causal_lm(config.model, model_config, self.name)
         check_max_length(config.model, config.max_length, model_config, tokenizer, "max_length")
-        if not tokenizer.chat_template:
-            raise UserError("{model} has no chat template, so SFT cannot lay out its conversations - choose a chat "
-                            "model (e.g. the tiny GPT, which has ChatML) or add a template", model=config.model)
 
     def prepare_data(self, config, tokenizer):
-        """The rows as conversations (a malformed row is named), shaped for the loss; SFTTrainer tokenizes them."""
+        """The run's chat template on the tokenizer, then the rows as conversations (a malformed row is named),
+        shaped for the loss; SFTTrainer tokenizes them."""
         from core.training.prepare import PreparedData  # loads datasets and pandas: not for a config's checks
         from core.training.sft import select_conversations, sft_dataset
+        from core.training.sft_checks import check_chat_tokenizer, fit_chat_template
 
-        loss = sft_loss(tokenizer)
-        train, eval_set = (sft_dataset(rows, loss) for rows in select_conversations(config))
+        fit_chat_template(config, tokenizer)  # ChatML's turn tokens, when added, grow the embeddings in load_model
+        check_chat_tokenizer(config, tokenizer)
+        train, eval_set = (sft_dataset(rows, config.sft_loss) for rows in select_conversations(config))
         return PreparedData(train, eval_set, [], None)  # no collator: SFTTrainer makes TRL's own
 
     def load_model(self, config, data, tokenizer):
@@ -69,18 +73,54 @@ class SFT(Task):
 
         return SFTConfig
 
+    def argument_overrides(self, config) -> dict:
+        """SFTConfig's own settings: the loss, max_length, packing (wrapped: no padding-free attention kernel is
+        needed on a CPU); the data is tokenized in this process."""
+        return {"max_length": config.max_length, "packing": config.packing, "packing_strategy": "wrapped",
+                "assistant_only_loss": config.sft_loss == "assistant_only",
+                "completion_only_loss": config.sft_loss == "completion_only", "dataset_num_proc": None}
+
     def trainer_class(self):
         from trl import SFTTrainer  # slow import, deferred to first use
 
         return SFTTrainer
 
-    def argument_overrides(self, config) -> dict:
-        """SFTConfig's own settings: the loss the template allows, max_length, packing (wrapped: no
-        padding-free attention kernel is needed on a CPU)."""
-        loss = sft_loss(load_model_tokenizer(config.model, config.trust_remote_code))
-        return {"max_length": config.max_length, "packing": config.packing, "packing_strategy": "wrapped",
-                "assistant_only_loss": loss == "assistant_only", "completion_only_loss": loss == "completion_only",
-                "dataset_num_proc": None}
+    def callbacks(self, config, recorder, write_samples) -> list:
+        """Perplexity beside each eval loss, and at each evaluation the answers to held-out conversations: their
+        stop rate and accuracy beside it, the first few shown as Watch it answer (before the recorder sees them)."""
+        from core.training.lm_callbacks import PerplexityCallback  # imports transformers: only when training
+        from core.training.sft import held_out
+        from core.training.sft_callbacks import ANSWERED, AnswersCallback
+
+        return [PerplexityCallback(), AnswersCallback(recorder, held_out(config, ANSWERED), config.sample_prompts,
+                                                      write_samples)]
+
+    def finish_metrics(self, metrics: dict) -> dict:
+        from core.training.lm_callbacks import with_perplexity  # imports transformers: in the training process
+
+        return with_perplexity(metrics)
+
+    def diagnosis_report(self, records: list[dict], report: dict | None) -> dict | None:
+        from core.results.sft_report import stop_rates
+
+        return stop_rates(records)
+
+    def findings(self, train, evals, config, report: dict | None, live: bool) -> list:
+        """Answers that do not end their turn after training (core.results.sft_report)."""
+        from core.results.sft_report import sft_findings
+
+        return sft_findings(report or {}, config, live)
+
+    # ------------------------------------------------------------- results
+    def export_script(self, config) -> str:
+        from core.results.export_sft import generate_sft_script  # imports transformers' names: only when asked
+
+        return generate_sft_script(config.to_dict() if hasattr(config, "to_dict") else dict(config))
+
+    def model_card(self, store, run_id: str, config, repo_id: str) -> str:
+        from core.results.card_sft import build_sft_card  # the chat card (loads the run's tokenizer)
+
+        return build_sft_card(store, run_id, config, repo_id)
 
 
 TASK = SFT()

@@ -19,8 +19,9 @@ from core.model.causal_lm import RUN_PREFIX as RUN_MODEL_PREFIX
 from core.model.trainable import TRAIN_MODES
 from core.settings import Settings, get_settings
 from core.task_registry import task_of
-from core.training.fields import (BEST_MODEL_METRICS, EVAL_STRATEGIES, MAX_PROMPT_CHARS, MAX_SAMPLE_PROMPTS, PADDINGS,
-                                  PRECISIONS, TASKS, TRACKERS, TrainFields)
+from core.training.fields import (BEST_MODEL_METRICS, CHAT_TEMPLATES, DPO_LOSS_TYPES, EVAL_STRATEGIES, LOSSES,
+                                  MAX_PROMPT_CHARS, MAX_SAMPLE_PROMPTS, PADDINGS, PRECISIONS, TASKS, TRACKERS,
+                                  TrainFields)
 from core.training.config_json import check_depth, parse_config_json
 from core.training.metrics import check_metric_names
 from core.training.setting import settings_of
@@ -86,6 +87,11 @@ class TrainConfig(TrainFields):
                             value=self.learning_rate)
         if not warmup.low <= self.warmup_ratio < warmup.high:
             raise UserError("warmup_ratio: {value:g} must be in [0, 1) - e.g. 0.0 or 0.1", value=self.warmup_ratio)
+        beta = SETTINGS["beta"]
+        if not beta.low < self.beta <= beta.high:
+            raise UserError("beta: {value:g} is outside (0, {high:g}] - DPO's beta scales the implicit reward "
+                            "(above 0, as TRL needs); TRL's default is 0.1, 0.01 to 0.5 is usual", value=self.beta,
+                            high=beta.high)
 
     def _check_choices(self) -> None:
         _choice("padding", self.padding, PADDINGS)
@@ -93,6 +99,9 @@ class TrainConfig(TrainFields):
         _choice("precision", self.precision, PRECISIONS)
         _choice("train_mode", self.train_mode, TRAIN_MODES)
         _choice("task", self.task, TASKS)
+        _choice("sft_loss", self.sft_loss, LOSSES)
+        _choice("chat_template", self.chat_template, CHAT_TEMPLATES)
+        _choice("loss_type", self.loss_type, DPO_LOSS_TYPES)
         if bool(self.only_column) != bool(self.only_value):
             raise UserError("only_column and only_value go together - set both (e.g. domain and hotels) or neither")
         task_of(self).check(self)  # the task's own checks (core/tasks/): columns, train modes, scores

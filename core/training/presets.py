@@ -10,10 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core import sources
+from core.data.source import CHAT
 from core.model.causal_lm import RUN_PREFIX as RUN_MODEL_PREFIX
 from core.training.config import TrainConfig
 
 PRETRAIN_EPOCHS = 8.0  # a few minutes on 2 CPU cores (bench/causal_lm.py measures it)
+# about 300 steps of 8 of the 710 conversations: the answers' format and the stop come in the first epoch, the
+# sentiment later (50 % after 2 epochs, 85 % after 300 steps: bench/RESULTS.md §13)
+CHAT_EPOCHS = 3.4
 DOMAIN_PROMPTS = ("I", "The", "It was")  # neutral openings: what follows shows which domain the model writes in
 
 
@@ -49,7 +53,19 @@ def domain_finetune_config(run_id: str, domain: str = "hotels") -> TrainConfig:
                        eval_strategy="steps", eval_steps=10, logging_steps=2, sample_prompts=list(DOMAIN_PROMPTS))
 
 
-NEEDS = ("", "hub", "selection", "pretraining")
+def chat_tiny_gpt_config(run_id: str = "") -> TrainConfig:
+    """SFT on the embedded conversations (data/chat): the pretrained tiny GPT run when there is one, else the tiny GPT
+    built from a config, learns to answer in the format and stop at <|im_end|> (bench/chat.py measures it)."""
+    return TrainConfig(run_name="tiny-gpt-chat", task="sft",
+                       model=f"{RUN_MODEL_PREFIX}{run_id}" if run_id else sources.TINY_GPT, dataset=CHAT,
+                       text_column="messages", label_column="", train_split="train", eval_split="test",
+                       max_train_samples=0, max_eval_samples=60, max_length=256, packing=False,
+                       sft_loss="assistant_only", num_train_epochs=CHAT_EPOCHS, learning_rate=1e-3,
+                       warmup_ratio=0.05, batch_size=8, eval_batch_size=16, eval_strategy="steps", eval_steps=30,
+                       logging_steps=5)
+
+
+NEEDS = ("", "hub", "selection", "pretraining", "pretraining_if_any")
 
 
 @dataclass(frozen=True)
@@ -57,7 +73,8 @@ class Preset:
     """A starting config the Train form offers.
 
     needs: "hub" the Hugging Face Hub (refused offline); "selection" the Datasets and Tokenizer tabs' pick fills in
-    the data; "pretraining" the visitor's latest finished tiny-GPT pretraining run, whose id the factory takes.
+    the data; "pretraining" the visitor's latest finished tiny-GPT pretraining run, whose id the factory takes;
+    "pretraining_if_any" that run's id when there is one, else "" (the factory starts from the tiny GPT itself).
     """
 
     key: str
@@ -83,6 +100,8 @@ PRESETS: tuple[Preset, ...] = (
            pretrain_tiny_gpt_config),
     Preset("domain_gpt", "Fine-tune it on one domain (hotel reviews)", "在一个领域上微调它（酒店评论）", "causal_lm",
            domain_finetune_config, needs="pretraining"),
+    Preset("chat_gpt", "Teach the tiny GPT to chat (offline, a few minutes)", "教小 GPT 聊天（离线，几分钟）", "sft",
+           chat_tiny_gpt_config, needs="pretraining_if_any"),
 )
 PRESETS_BY_KEY = {preset.key: preset for preset in PRESETS}
 DEFAULT_PRESET = PRESETS[0]

@@ -19,11 +19,11 @@ from core.data.conversations import to_messages
 from core.messages import UserError
 from core.model.trainable import default_lora_targets
 from core.settings import get_settings
-from core.tokenizer.chat_masks import LOSSES, end_of_turn_id
+from core.tokenizer.chat_masks import LOSSES
+from core.training.chat_answers import MAX_NEW_TOKENS, answer_turns, prompts_and_answers, score_answers  # noqa: F401
+from core.training.sft_checks import conversations_of
 
 log = logging.getLogger(__name__)
-
-MAX_NEW_TOKENS = 48  # the answers of the embedded set are a word or a sentence
 
 
 @dataclass
@@ -67,7 +67,29 @@ def sft_dataset(conversations, loss: str):
 
 def select_conversations(config) -> tuple:
     """A run's (train, eval) as `messages` datasets: the dataset's conversational format converted (a malformed row
-    is named), eval carved out of train when there is no eval split, both capped by max_*_samples."""
+    is named), only_column applied, eval carved out of train when there is no eval split, both capped by
+    max_*_samples."""
+    from core.training.prepare import keep_only  # loads pandas: only when a run prepares its data
+
+    train, eval_set = raw_conversations(config)
+    train = _cap(keep_only(train, config, config.train_split), get_settings().train_rows(config.max_train_samples),
+                 config.seed)
+    eval_set = _cap(keep_only(eval_set, config, config.eval_split or config.train_split), config.max_eval_samples,
+                    config.seed)
+    return to_messages(train), to_messages(eval_set)
+
+
+def held_out(config, limit: int) -> list[list[dict]]:
+    """The first `limit` conversations of the run's eval set (as select_conversations picks it), as turns."""
+    from core.training.prepare import keep_only  # loads pandas: only when a run prepares its data
+
+    eval_set = keep_only(raw_conversations(config)[1], config, config.eval_split or config.train_split)
+    eval_set = _cap(eval_set, config.max_eval_samples, config.seed)
+    return list(to_messages(eval_set, limit=limit)["messages"])
+
+
+def raw_conversations(config) -> tuple:
+    """The (train, eval) rows as stored, in a conversational format (sft_checks.conversations_of names the fix)."""
     from core.data.loading import load_source  # reads the data: only when a run prepares it
 
     dsd = load_source(config.dataset)
@@ -75,14 +97,11 @@ def select_conversations(config) -> tuple:
         if split and split not in dsd:
             raise UserError("{field}: split {split!r} not found - choose one of {choices}", field=field, split=split,
                             choices=", ".join(dsd))
-    train = dsd[config.train_split]
+    train = conversations_of(dsd[config.train_split], config.text_column)
     if config.eval_split:
-        eval_set = dsd[config.eval_split]
-    else:
-        parts = train.train_test_split(test_size=config.eval_fraction, seed=config.seed)
-        train, eval_set = parts["train"], parts["test"]
-    train = _cap(train, get_settings().train_rows(config.max_train_samples), config.seed)
-    return to_messages(train), to_messages(_cap(eval_set, config.max_eval_samples, config.seed))
+        return train, conversations_of(dsd[config.eval_split], config.text_column)
+    parts = train.train_test_split(test_size=config.eval_fraction, seed=config.seed)
+    return parts["train"], parts["test"]
 
 
 def _cap(dataset, limit: int, seed: int):
@@ -147,39 +166,8 @@ def _lora(model, rank: int):
 
 
 def chat_answers(model, tok, conversations, max_new_tokens: int = MAX_NEW_TOKENS) -> list[dict]:
-    """Greedy answers to each conversation's turns before its last answer: {answer, stopped, ended_text, expected,
-    correct}. stopped: the model ended its turn with the template's end-of-turn token within max_new_tokens;
-    ended_text: it wrote the end-of-text token instead (a pretrained model's stop, not a chat turn's)."""
-    import torch  # slow import, deferred to first use
-
-    stops, turn_end = _stop_ids(model, tok), end_of_turn_id(tok)
-    results = []
-    model.eval()
-    for turns in conversations["messages"]:
-        ids = tok.apply_chat_template(turns[:-1], add_generation_prompt=True, return_tensors="pt", return_dict=True)
-        with torch.no_grad():
-            out = model.generate(**ids, max_new_tokens=max_new_tokens, do_sample=False, eos_token_id=stops,
-                                 pad_token_id=tok.pad_token_id if tok.pad_token_id is not None else stops[0])
-        new = out[0][ids["input_ids"].shape[1]:].tolist()
-        ended = bool(new) and new[-1] in stops
-        answer = tok.decode(new[:-1] if ended else new, skip_special_tokens=True).strip()
-        expected = turns[-1]["content"].strip()
-        stopped = ended and (turn_end is None or new[-1] == turn_end)
-        results.append({"answer": answer, "stopped": stopped, "ended_text": ended and not stopped,
-                        "expected": expected, "correct": answer == expected})
-    return results
-
-
-def _stop_ids(model, tok) -> list[int]:
-    """Every token that ends generation: the generation config's eos ids, the tokenizer's eos, the end of turn."""
-    configured = model.generation_config.eos_token_id
-    ids = list(configured) if isinstance(configured, (list, tuple)) else [configured]
-    return [i for i in dict.fromkeys(ids + [tok.eos_token_id, end_of_turn_id(tok)]) if i is not None]
-
-
-def score_answers(results: list[dict]) -> dict:
-    """The share of answers that stop at the end-of-turn token, that end the text instead, and that are right."""
-    count = max(len(results), 1)
-    return {"stop_rate": sum(r["stopped"] for r in results) / count,
-            "end_of_text_rate": sum(r.get("ended_text", False) for r in results) / count,
-            "accuracy": sum(r["correct"] for r in results) / count, "answers": len(results)}
+    """Greedy answers to each conversation's turns before its last answer (core.training.chat_answers): {answer,
+    stopped, ended_text, expected, correct}; correct: exactly the known answer."""
+    prompts, expected = prompts_and_answers(conversations["messages"])
+    return [{**result, "expected": known, "correct": result["answer"] == known}
+            for result, known in zip(answer_turns(model, tok, prompts, max_new_tokens), expected)]

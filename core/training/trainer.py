@@ -72,13 +72,13 @@ def training_arguments(config: TrainConfig, run_dir: Path, precision: str):
         dataloader_num_workers=0, dataloader_pin_memory=torch.cuda.is_available(),
     )
     kwargs.update(best_model_arguments(config), **tracking_arguments(config, run_dir, accepted))
-    kwargs.update(task.argument_overrides(config))  # e.g. SFTConfig's loss masks and packing
     # transformers 5 renamed these; keep older versions working too.
     if "group_by_length" in accepted:
         kwargs.update(group_by_length=config.group_by_length, warmup_ratio=config.warmup_ratio)
     else:
         kwargs.update(train_sampling_strategy="group_by_length" if config.group_by_length else "random",
                       warmup_steps=config.warmup_ratio)
+    kwargs.update(task.argument_overrides(config))  # last: e.g. SFTConfig's loss masks, DPO's own sampling
     return arguments(**kwargs)
 
 
@@ -181,6 +181,9 @@ def run(config: TrainConfig, run_dir, *, callbacks=(), stop_event: threading.Eve
     if stop_event.is_set():
         return result
     log.info("training %s on %d rows (%s, %s)", config.model, len(data.train), recorder.device, precision)
+    # the same random state at the first step whether or not the baseline was just evaluated: a resumed run (which
+    # reads its baseline back) then draws its first epoch's order as the whole run did (core.jobs.zerogpu's split runs)
+    set_seed(config.seed)
     trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
     result["global_step"] = trainer.state.global_step
     result["best_step"] = trainer.state.best_global_step if config.load_best_model_at_end else None
@@ -190,8 +193,23 @@ def run(config: TrainConfig, run_dir, *, callbacks=(), stop_event: threading.Eve
     if main:
         store.write_eval(run_id, "final", recorder.final)
     if config.save_model:  # the whole model, or a LoRA run's adapter (core.model.saved)
+        recorder.set_stage("saving")
         save_run_model(trainer, store, run_id, config, data.label_names, model_config.vocab_size)
+        if main:
+            _finish_results(task, store, run_id, recorder)
+    recorder.set_stage("")
     return {**result, "final": recorder.final, "state": "done"}
+
+
+def _finish_results(task, store: RunStore, run_id: str, recorder) -> None:
+    """What the task keeps for the page (a classifier's eval report and per-example results), computed here, in the
+    training process, with its progress on the status line: the page then reads them instead of running two models
+    over every eval row inside a web request. A failure leaves the run done: the page computes them on demand and
+    says why it cannot."""
+    try:
+        task.finish_results(store, run_id, functools.partial(recorder.set_stage, "results"))
+    except (ValueError, OSError, RuntimeError) as err:
+        log.warning("results of %s not computed after training: %s", run_id, err)
 
 
 def _check_planned_steps(config: TrainConfig, train_rows: int, processes: int = 1) -> None:

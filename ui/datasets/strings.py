@@ -20,6 +20,7 @@ STRINGS = {
         "zh": "数据从哪里来：应用自带的样例（可离线）、Hugging Face Hub 上的数据集，或你自己的文件。",
     },
     "ds.src.sample": {"en": "Embedded sample (offline)", "zh": "内置样例（离线）"},
+    "ds.src.prefs": {"en": "Embedded preference pairs (offline, for DPO)", "zh": "内置偏好对（离线，用于 DPO）"},
     "ds.src.hub": {"en": "Hugging Face Hub", "zh": "Hugging Face Hub"},
     "ds.src.file": {"en": "Upload a file", "zh": "上传文件"},
     "ds.hub_id": {"en": "Hub dataset id", "zh": "Hub 数据集 id"},
@@ -93,4 +94,40 @@ STRINGS = {
               "(1)`。检查标签是否均衡（90/10 的数据上 90% 的准确率毫无意义），再看文本长度（它决定下一页的 "
               "`max_length`）。导出脚本：`# 1. Data` 一节。",
     },
+    # chatbench: conversational datasets shown as chats (ui/datasets/chat_views.py)
+    "ds.chats": {"en": "Sample rows as chats", "zh": "样本行显示为对话"},
+    "ds.src.chat": {"en": "Embedded conversations (offline, for SFT)", "zh": "内置对话（离线，用于 SFT）"},
+    "dsc.format": {
+        "en": "Conversations ({format}); {checked} of {rows} rows checked:",
+        "zh": "对话数据（{format}）；已检查 {rows} 行中的 {checked} 行：",
+    },
+    "dsc.fmt.messages": {"en": "a messages column of role / content turns", "zh": "messages 列，由 role / content 轮次组成"},
+    "dsc.fmt.prompt_completion": {"en": "prompt and completion", "zh": "prompt 和 completion"},
+    "dsc.fmt.alpaca": {"en": "instruction, input and output (Alpaca)", "zh": "instruction、input 和 output（Alpaca 格式）"},
+    "dsc.all_ok": {"en": "every one is a conversation SFT can train on.", "zh": "每一行都是 SFT 可以训练的对话。"},
+    "dsc.bad": {
+        "en": "fix these rows before training (SFT refuses the data until then): {problems}",
+        "zh": "训练前请先修正这些行（修正之前 SFT 会拒绝这份数据）：{problems}",
+    },
+    "dsc.row": {"en": "row {row}", "zh": "第 {row} 行"},
+    # prefs: preference pairs shown as a prompt with its two answers side by side (ui/datasets/pair_views.py)
+    "dsp.format": {
+        "en": "Preference pairs ({format}); {checked} of {rows} rows checked:",
+        "zh": "偏好对数据（{format}）；已检查 {rows} 行中的 {checked} 行：",
+    },
+    "dsp.fmt.explicit": {"en": "prompt, chosen and rejected", "zh": "prompt、chosen 和 rejected"},
+    "dsp.fmt.implicit": {"en": "chosen and rejected that start with their shared prompt",
+                         "zh": "chosen 和 rejected，以它们共同的提示开头"},
+    "dsp.all_ok": {"en": "every one is a pair DPO can train on.", "zh": "每一行都是 DPO 可以训练的偏好对。"},
+    "dsp.bad": {
+        "en": "fix these rows before training (DPO refuses the data until then): {problems}",
+        "zh": "训练前请先修正这些行（修正之前 DPO 会拒绝这份数据）：{problems}",
+    },
+    "ds.pairs": {"en": "Sample rows as pairs: the prompt, then the chosen and the rejected answer",
+                 "zh": "样本行显示为偏好对：提示，然后是 chosen 和 rejected 两个回答"},
+    "dsp.row": {"en": "row {row}", "zh": "第 {row} 行"},
+    "dsp.prompt": {"en": "prompt", "zh": "提示（prompt）"},
+    "dsp.chosen": {"en": "✓ chosen: the answer to prefer", "zh": "✓ chosen：应当偏好的回答"},
+    "dsp.rejected": {"en": "✗ rejected: the answer to avoid", "zh": "✗ rejected：应当避免的回答"},
+    "dsp.size": {"en": "{chars} characters", "zh": "{chars} 个字符"},
 }

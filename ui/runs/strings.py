@@ -115,6 +115,11 @@ STRINGS = {
     },
     "runs.diff": {"en": "Settings that differ between the compared runs", "zh": "所比较的运行之间不同的设置"},
     "runs.lessons_h": {"en": "#### The picked run: what it teaches", "zh": "#### 选中的运行：它教会了什么"},
+    "runs.examples_press": {
+        "en": "Press the button above to see this run's examples: both models read every eval row once (kept for "
+              "next time).",
+        "zh": "点上面的按钮查看这个运行的样本：两个模型各把评估集读一遍（结果会保存，下次直接显示）。",
+    },
     "runs.examples_btn": {
         "en": "Show its examples (before and after fine-tuning)",
         "zh": "逐条查看它的样本（微调前后）",
@@ -153,5 +158,56 @@ STRINGS = {
               "型和带随机分类头的基础模型放在一起试，看训练改变了什么。导出的脚本是可以独立运行的 Python；"
               "`accelerate launch` 可以在多块 GPU 上运行同一个脚本。“显示代码”还能给出 `Trainer` 内部的训练循环：普通"
               " PyTorch 版和 Accelerate 版。",
+    },
+    # ---- chatrun: Chat with a run (ui/runs/chat.py, chat_views.py)
+    "rchat.title": {"en": "Chat with this run, beside its base model", "zh": "和这个运行聊天（与基础模型并排）"},
+    "rchat.intro": {
+        "en": "Both models read the conversation through the run's chat template, with the generation prompt that asks "
+              "for the assistant's turn, and each keeps its own earlier answers. A model taught to chat (an sft run) "
+              "answers and stops at its end-of-turn token; its base often rambles on until max_new_tokens.",
+        "zh": "两个模型都通过该运行的聊天模板读取对话，并带上请求助手回合的生成提示；各自保留自己之前的回答。学会聊天的"
+              "模型（sft 运行）会作答并在回合结束 token 处停下；它的基础模型常常一直写到 max_new_tokens。",
+    },
+    "rchat.system": {"en": "System turn (optional)", "zh": "系统回合（可选）"},
+    "rchat.system.info": {
+        "en": "Read first by both models, e.g. 'You are a helpful assistant.'; empty: none.",
+        "zh": "两个模型最先读到的内容，例如 'You are a helpful assistant.'；留空则没有。",
+    },
+    "rchat.run": {"en": "This run", "zh": "这个运行"},
+    "rchat.base": {"en": "Its base model", "zh": "它的基础模型"},
+    "rchat.message": {"en": "Your message", "zh": "你的消息"},
+    "rchat.message.ph": {"en": "Who are you?", "zh": "例如 'Who are you?'（模型读英文）"},
+    "rchat.tokens.info": {
+        "en": "Most tokens of one answer (at most 200); a chat model stops earlier at its end-of-turn token.",
+        "zh": "一次回答最多的 token 数（最多 200）；聊天模型会更早在回合结束 token 处停下。",
+    },
+    "rchat.greedy.info": {
+        "en": "Always take the likeliest token: the same message, the same answer (off: sampled with temperature).",
+        "zh": "每次都取最可能的 token：同样的消息得到同样的回答（关闭：按 temperature 采样）。",
+    },
+    "rchat.send": {"en": "Send", "zh": "发送"},
+    "rchat.clear": {"en": "New conversation", "zh": "新对话"},
+    "rchat.empty": {"en": "(no words: it ended its turn at once)", "zh": "（没有内容：它立刻结束了回合）"},
+    "rchat.side.fine_tuned": {"en": "This run", "zh": "这个运行"},
+    "rchat.side.base": {"en": "Its base", "zh": "基础模型"},
+    "rchat.stop.end_of_turn": {
+        "en": "ended its turn with the end-of-turn token, as a chat model should.",
+        "zh": "用回合结束 token 结束了回合，聊天模型就该这样。",
+    },
+    "rchat.stop.end_of_text": {
+        "en": "wrote the end-of-text token instead of the end-of-turn one (a pretrained model's stop).",
+        "zh": "写出的是文本结束 token，而不是回合结束 token（预训练模型的停法）。",
+    },
+    "rchat.stop.length": {
+        "en": "was cut at max_new_tokens: it did not end its turn.",
+        "zh": "在 max_new_tokens 处被截断：它没有结束回合。",
+    },
+    "rchat.stop.time": {
+        "en": "was stopped by the server's time limit.",
+        "zh": "被服务器的时间限制停止。",
+    },
+    "rchat.dropped": {
+        "en": "({count} of the oldest turns were left out to fit what the model reads.)",
+        "zh": "（为了放进模型能读的长度，省略了最早的 {count} 个回合。）",
     },
 }

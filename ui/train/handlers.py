@@ -128,11 +128,13 @@ def apply_preset(tab, preset: str, selection: Selection | None, request: gr.Requ
     if chosen.needs == "hub" and not sources.is_online():
         gr.Warning(msg("train.preset.offline", request, reason=sources.offline_reason()))
         return {}
-    if chosen.needs == "pretraining":
+    if chosen.needs in ("pretraining", "pretraining_if_any"):
         run_id = latest_pretraining(visitor(request).owner)
-        if not run_id:
+        if not run_id and chosen.needs == "pretraining":
             gr.Warning(msg("train.p.need_pretrain", request))
             return {}
+        if chosen.needs == "pretraining_if_any":  # say which model it starts from, and what pretraining would add
+            gr.Info(msg("train.p.from_run" if run_id else "train.p.from_scratch", request, run=run_id))
         config = chosen.factory(run_id).to_dict()
     else:
         config = chosen.factory().to_dict()

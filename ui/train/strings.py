@@ -69,6 +69,22 @@ STRINGS = {
         "zh": "<b>{state}</b> · {device} · 第 {step}/{total} 步 · epoch {epoch:.2f} · 已用 {elapsed} · 剩余 {eta} · "
               "每秒 {sps:.1f} 条",
     },
+    "train.stage.baseline": {
+        "en": "Evaluating the untrained model (the 'before' point)",
+        "zh": "正在评估未训练的模型（“微调前”的那个点）",
+    },
+    "train.stage.evaluating": {"en": "Evaluating on the eval set", "zh": "正在评估集上评估"},
+    "train.stage.final_eval": {
+        "en": "Training steps done: final evaluation",
+        "zh": "训练步骤已完成：正在做最后一次评估",
+    },
+    "train.stage.saving": {"en": "Saving the model", "zh": "正在保存模型"},
+    "train.stage.results": {
+        "en": "Per-example results and the confusion matrix (the fine-tuned and the untrained model read every eval "
+              "row)",
+        "zh": "正在计算逐条结果和混淆矩阵（微调后的模型和未训练的模型各读一遍评估集）",
+    },
+    "train.stage.count": {"en": "batch {done}/{total}", "zh": "第 {done}/{total} 批"},
     "train.st.queue": {"en": " · position {pos} in the queue", "zh": " · 排队第 {pos} 位"},
     "train.st.error": {"en": "Training failed: {error}", "zh": "训练失败：{error}"},
     "train.st.none": {
@@ -78,6 +94,10 @@ STRINGS = {
     "train.st.gone": {
         "en": "Job {job_id} is not known any more (the app restarted?): see the Runs tab.",
         "zh": "任务 {job_id} 已不存在（应用重启过？）：请看“运行记录”标签页。",
+    },
+    "train.res.pending": {
+        "en": "shown once this run has finished its final evaluation",
+        "zh": "这次运行完成最后一次评估后显示",
     },
     "train.res.noreport": {"en": "No confusion matrix: {reason}", "zh": "没有混淆矩阵：{reason}"},
     "train.smooth": {"en": "Smoothing", "zh": "平滑"},
@@ -104,6 +124,21 @@ STRINGS = {
     "train.samples.greedy": {"en": "greedy", "zh": "贪心 (greedy)"},
     "train.samples.sampled": {"en": "sampled (top-k 50)", "zh": "采样（top-k 50）"},
     "train.samples.before": {"en": "before", "zh": "训练前"},
+    "train.answers": {"en": "Watch it answer", "zh": "看它回答"},
+    "train.answers.info": {
+        "en": "At each evaluation the model answers the same held-out questions (greedy, at most 48 tokens); the "
+              "first row is the base model, before training. A chat model must end its turn with the end-of-turn "
+              "token, or it rambles on.",
+        "zh": "每次评估时模型回答同样的留出问题（贪心解码，最多 48 个 token）；第一行是训练前的基础模型。聊天模型必须用"
+              "回合结束 token 结束自己的回合，否则会一直说下去。",
+    },
+    "train.answers.answer": {"en": "answer", "zh": "回答"},
+    "train.answers.stops": {"en": "how it ends", "zh": "怎样结束"},
+    "train.answers.base": {"en": "base model", "zh": "基础模型"},
+    "train.answers.expected": {"en": "expected: {answer}", "zh": "期望的回答：{answer}"},
+    "train.answers.stopped": {"en": "ends its turn ✓", "zh": "结束了回合 ✓"},
+    "train.answers.ended_text": {"en": "ends the text, not the turn", "zh": "结束了文本，而不是回合"},
+    "train.answers.rambles": {"en": "does not stop (cut at 48 tokens)", "zh": "停不下来（在 48 个 token 处截断）"},
     "train.samples.info": {
         "en": "At each evaluation the model continues the same prompts: greedy picks the likeliest token every time, "
               "sampled draws one (the same seed each time, so only the model changes).",
@@ -124,6 +159,18 @@ STRINGS = {
         "en": "Pretrain a tiny GPT first (the preset above): this preset continues from your latest finished "
               "pretraining run.",
         "zh": "请先预训练一个小 GPT（上面的预设）：这个预设从你最近一次完成的预训练运行继续。",
+    },
+    "train.p.from_run": {
+        "en": "Teach the tiny GPT to chat: SFT (TRL's SFTTrainer) on the embedded conversations, starting from your "
+              "pretraining run {run}; it learns to answer in the format and stop at <|im_end|>.",
+        "zh": "教小 GPT 聊天：在内置对话上做 SFT（TRL 的 SFTTrainer），从你的预训练运行 {run} 开始；它会学会按格式回答，"
+              "并在 <|im_end|> 处停下。",
+    },
+    "train.p.from_scratch": {
+        "en": "Teach the tiny GPT to chat: SFT on the embedded conversations, starting from the tiny GPT built from a "
+              "config (random weights); pretrain it first (the preset above) for answers that read better.",
+        "zh": "教小 GPT 聊天：在内置对话上做 SFT，从按配置新建的小 GPT（随机权重）开始；先预训练它（上面的预设），"
+              "回答会更通顺。",
     },
     "train.limits.parts": {
         "en": "training {on} · max train samples {samples} · max steps {steps} · queue {queue} · upload {upload} MB",

@@ -11,6 +11,7 @@ import pandas as pd
 from core.settings import Settings
 from core.training.presets import PRESETS
 from ui.i18n import local, msg, msg_in
+from ui.train.answers_view import answers_view, is_answers
 
 ACTIVE_STATES = {"queued", "running", "stopping"}
 COMPARE_COLUMNS = ("metric", "before", "after", "change")
@@ -43,7 +44,22 @@ def status_html(snap: dict | None, request: gr.Request | None = None) -> str:
         line += "<br><span style='color:#b91c1c'>" + html.escape(
             msg("train.st.error", request, error=local(snap["error"], request))) + "</span>"
     bar = f"<progress value='{snap.get('step', 0)}' max='{max(total, 1)}' style='width:100%'></progress>"
-    return f"<div class='fts-status'>{line}{bar}</div>"
+    stage = stage_html(snap.get("stage"), request) if snap["state"] in ACTIVE_STATES else ""
+    return f"<div class='fts-status'>{line}{bar}{stage}</div>"
+
+
+def stage_html(stage: dict | None, request: gr.Request | None = None) -> str:
+    """What the run does besides training steps (core.training.recorder.STAGES), with its own progress bar: the
+    final evaluation, saving, the per-example results after the last step."""
+    if not stage or not stage.get("name"):
+        return ""
+    done, total = int(stage.get("done") or 0), int(stage.get("total") or 0)
+    text = msg(f"train.stage.{stage['name']}", request)
+    if total:
+        text += " · " + msg("train.stage.count", request, done=done, total=total)
+    # an unknown total: an indeterminate bar (no value) says it is busy without claiming how far
+    bar = f"<progress value='{done}' max='{total}'" if total else "<progress"
+    return f"<div class='fts-stage'>{html.escape(text)}</div>{bar} style='width:100%'></progress>"
 
 
 def public_status(snap: dict) -> dict:
@@ -55,7 +71,10 @@ MAX_SHOWN_EVALUATIONS = 12  # the samples view: the baseline and the latest eval
 
 
 def samples_view(samples: list[dict], request: gr.Request | None = None) -> str:
-    """Watch it write: for each prompt, what the model wrote at each evaluation (greedy and sampled), oldest first."""
+    """Watch it write: for each prompt, what the model wrote at each evaluation (greedy and sampled), oldest first;
+    a chat run's answers: Watch it answer (ui.train.answers_view)."""
+    if is_answers(samples):
+        return answers_view(samples, request)
     shown = samples[:1] + samples[1:][-(MAX_SHOWN_EVALUATIONS - 1):] if samples else []
     prompts = [row.get("prompt", "") for row in (shown[-1].get("samples") or [])] if shown else []
     head = (f"<tr><th>{msg('train.samples.step', request)}</th><th>{msg('train.samples.greedy', request)}</th>"

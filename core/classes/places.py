@@ -1,0 +1,119 @@
+"""A student's run in a class: its config (the base preset plus the changes the class allows), starting it with its
+reserved place, and where it stands (queue position, estimated start and finish).
+
+Shares: every run of a class is queued under "class:<id>/<student>" (core.jobs.fair_queue). The class is one group
+beside the server's other visitors, so a lesson does not push everyone else back thirty turns; inside it, turns go
+by student, so each student's first run trains before anyone's second (one eager student cannot fill the pool).
+
+Estimates come from this class only: all its runs share one preset, so a finished run's time (start to end,
+its process start-up included) is what the next one will take on this machine. Until one has finished, the
+running runs' own projection (elapsed + the Trainer's remaining time) stands in; before either, there is none.
+"""
+
+from __future__ import annotations
+
+import heapq
+import statistics
+import time
+
+from core.classes.book import ClassBook
+from core.classes.roster import NEVER_EDITABLE, Classroom
+from core.jobs.job import TERMINAL_STATES
+from core.jobs.manager import JobManager
+from core.messages import UserError, check_known_fields
+from core.settings import get_settings
+from core.training.config import TrainConfig
+
+LIVE = ("queued", "running", "stopping")
+LIVE_PROBE = 1 << 62  # a snapshot with no curve points: progress only
+
+
+def student_config(classroom: Classroom, changes: dict, nickname: str = "") -> TrainConfig:
+    """The base preset with a student's changes; a setting the class keeps fixed, changed, is refused by name.
+
+    changes may be a whole config (the form sends every field): a fixed setting equal to the base is no change."""
+    if not isinstance(changes, dict):
+        raise UserError("The changes must be a JSON object of settings such as {example}", example='{"learning_rate": 3e-4}')
+    base = classroom.base_config().to_dict()
+    check_known_fields(changes, base, "config")
+    changed = {k: v for k, v in changes.items() if k != "run_name" and v != base[k]}
+    locked = sorted(k for k in changed if k not in classroom.editable or k in NEVER_EDITABLE)
+    if locked:
+        raise UserError("{settings}: fixed by the teacher in this class; you may change {allowed}",
+                        settings=", ".join(locked), allowed=", ".join(classroom.editable) or "-")
+    name = f"{classroom.name}-{nickname}"[:60] if nickname else base["run_name"]
+    return TrainConfig.from_dict({**base, **changed, "run_name": name})
+
+
+def changed_settings(classroom: Classroom, config: dict) -> dict:
+    """What a config changes from the class's base: setting -> new value (the board's "changed" column)."""
+    base = classroom.base_config().to_dict()
+    return {k: config[k] for k in classroom.editable if k in config and config[k] != base.get(k)}
+
+
+def start_run(book: ClassBook, manager: JobManager, class_id: str, owner: str, changes: dict) -> str:
+    """Queue a student's run in their class, with its reserved place (never refused for a full queue while the class
+    is open; the class size bounds the class's live runs, MAX_JOBS_PER_VISITOR each student's)."""
+    classroom = book.get(class_id)
+    if not classroom.open:
+        raise UserError("The class {name!r} is closed: ask your teacher to open it again", name=classroom.name)
+    if owner not in classroom.students:
+        raise UserError("Join the class with its code and a nickname before starting a run in it")
+    config = student_config(classroom, changes, classroom.students[owner])
+    live = sum(1 for run in classroom.runs if manager.live_state(run["run_id"]) in LIVE)
+    cap = classroom.size * max(1, get_settings().max_jobs_per_visitor)  # each student's share of the class's room
+    if live >= cap:
+        raise UserError("The class has {count} runs waiting or training, the most its size allows: wait for one to "
+                        "end", count=live)
+    run_id = manager.start(config, owner=owner, share=classroom.share_of(owner), reserved=True)
+    book.record_run(class_id, {"run_id": run_id, "owner": owner, "changes": changed_settings(classroom, config.to_dict()),
+                               "started": time.time()})
+    return run_id
+
+
+def typical_seconds(manager: JobManager, classroom: Classroom) -> tuple[float | None, int]:
+    """(seconds one run of this class takes, how many runs that is measured from), or (None, 0) before any."""
+    done = [t for run in classroom.runs if (t := manager.run_seconds(run["run_id"])) is not None]
+    if done:
+        return statistics.median(done), len(done)
+    projected = []
+    for run in classroom.runs:
+        snap = manager.live_snapshot(run["run_id"])
+        if snap is not None and snap["state"] == "running" and snap.get("eta_s") is not None and snap["step"] > 0:
+            projected.append(snap["elapsed_s"] + snap["eta_s"])
+    return (statistics.median(projected), 0) if projected else (None, 0)
+
+
+def place(manager: JobManager, classroom: Classroom, run_id: str, now: float | None = None) -> dict:
+    """Where a run stands: state, queue position (1 = next; 0 not waiting), estimated seconds until it starts and
+    finishes (None: no run of the class to measure from yet), and how many finished runs the estimate is from."""
+    now = time.time() if now is None else now
+    snap = manager.live_snapshot(run_id)
+    if snap is None or snap["state"] in TERMINAL_STATES:
+        state = snap["state"] if snap else manager.live_state(run_id)
+        return {"state": state, "position": 0, "start_in_s": 0.0, "finish_in_s": 0.0, "basis": 0, "at": now}
+    typical, basis = typical_seconds(manager, classroom)
+    start, finish = _simulate(manager, run_id, typical)
+    return {"state": snap["state"], "position": snap["queue_position"], "start_in_s": start, "finish_in_s": finish,
+            "basis": basis, "at": now}
+
+
+def _simulate(manager: JobManager, run_id: str, typical: float | None) -> tuple[float | None, float | None]:
+    """Seconds until run_id starts and finishes: the pool's workers take the queue in order, each run `typical`."""
+    if typical is None:
+        return None, None
+    free = []
+    for active in manager.active_job_ids():
+        snap = manager.live_snapshot(active) or {}
+        left = snap.get("eta_s") if snap.get("eta_s") is not None else max(0.0, typical - snap.get("elapsed_s", 0.0))
+        if active == run_id:
+            return 0.0, float(left)
+        free.append(float(left))
+    free += [0.0] * max(0, manager.pool.workers - len(free))
+    heapq.heapify(free)
+    for waiting in manager.queue():
+        start = heapq.heappop(free)
+        if waiting == run_id:
+            return start, start + typical
+        heapq.heappush(free, start + typical)
+    return None, None

@@ -1,0 +1,81 @@
+"""The class panel's handlers and endpoints, called directly (no server): open, join, start, place, board, CSV."""
+
+from types import SimpleNamespace
+
+import gradio as gr
+import pytest
+
+from core.classes import book as book_mod
+from core.jobs import manager as jobs
+from core.runs.store import RunStore
+from ui.classes import handlers
+
+
+def _request(session, lang="en"):
+    return SimpleNamespace(session_hash=session, headers={"accept-language": lang}, client=SimpleNamespace(host="10.0.0.9"))
+
+
+@pytest.fixture(scope="module")
+def panel():
+    from ui.classes.panel import build_class_panel
+
+    with gr.Blocks():
+        return build_class_panel()
+
+
+@pytest.fixture()
+def waiting(isolated_settings, monkeypatch):
+    """A private server (its user is the teacher) whose jobs wait: no worker takes them."""
+    monkeypatch.setattr(jobs, "_manager", jobs.JobManager(RunStore(isolated_settings.runs_dir), max_queue=2, inline=True))
+    monkeypatch.setattr(book_mod, "_books", {})
+    return jobs.get_manager()
+
+
+def test_a_class_from_open_to_board_through_the_panel(panel, waiting):
+    teacher, ann = _request("teacher"), _request("ann", "zh")
+    opened = handlers.open_from_page(panel, "Monday", "quick", ["learning_rate"], 30, teacher)
+    class_id = opened[panel.class_state]
+    code = book_mod.get_book().get(class_id).code
+    assert f"`{code}`" in opened[panel.teacher_md] and "0 of 30 joined" in opened[panel.teacher_md]
+    assert "1 run at a time" in opened[panel.pool_md] and opened[panel.timer].active
+
+    joined = handlers.join_from_page(panel, code.lower(), "Ann", ann)
+    assert joined[panel.class_state] == class_id and joined[panel.changes_df] == [["learning_rate", 1e-4, 1e-4]]
+    assert "Ann" in joined[panel.joined_md] and "没有改" in joined[panel.changed_md]
+    table = [["learning_rate", 1e-4, "3e-4"]]  # typed in the table as text
+    assert "learning_rate 0.0001 → 0.0003" in handlers.table_changed(panel, table, joined[panel.base_state])[
+        panel.changed_md].replace("你改了：", "")
+    started = handlers.start_from_page(panel, class_id, table, ann)
+    run_id = started[panel.run_state]
+    assert "还没有运行训练过" in started[panel.place_md]  # nothing trained yet: no estimate, said in Chinese
+
+    shown = handlers.tick(panel, class_id, run_id, ann)
+    frame = shown[panel.board_df]
+    assert list(frame.iloc[0])[1:4] == ["Ann", "learning_rate=0.0003", "queued"]
+    assert "还没有可比较的" in shown[panel.summary_md]
+    csv_path = handlers.csv_from_page(panel, class_id, teacher)[panel.csv_file]
+    assert open(csv_path, encoding="utf-8").read().splitlines()[1].split(",")[1:4] == ["Ann", "learning_rate=0.0003",
+                                                                                      "queued"]
+    with pytest.raises(gr.Error, match="only the student|Only the student"):
+        handlers.class_place(run_id, _request("bob"))
+    assert handlers.class_board(class_id, teacher)["rows"][0]["nickname"] == "Ann"
+
+
+def test_the_endpoints_refuse_markup_locked_settings_and_strangers_on_a_public_server(waiting, isolated_settings,
+                                                                                       monkeypatch):
+    from core import settings as settings_mod
+
+    monkeypatch.setattr(settings_mod, "_current", settings_mod.Settings(
+        runs_dir=isolated_settings.runs_dir, uploads_dir=isolated_settings.uploads_dir, public=True))
+    with pytest.raises(gr.Error, match="Only the server owner"):
+        handlers.class_open("Monday", "quick", ["learning_rate"], 30, _request("stranger"))
+    classroom = book_mod.get_book().open_class("Monday", "quick", ["learning_rate"], admin=True)
+    with pytest.raises(gr.Error, match="no markup") as refused:
+        handlers.class_join(classroom.code, '<img src=x onerror="alert(1)">', _request("eve"))
+    assert "<img" not in str(refused.value)  # the message quotes the input as text
+    handlers.class_join(classroom.code, "Eve", _request("eve"))
+    with pytest.raises(gr.Error, match="max_length: fixed by the teacher"):
+        handlers.class_start(classroom.class_id, '{"max_length": 512}', _request("eve"))
+    with pytest.raises(gr.Error, match="see its board"):
+        handlers.class_board(classroom.class_id, _request("mallory"))
+    assert book_mod.get_book().get(classroom.class_id).runs == []

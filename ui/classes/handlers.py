@@ -1,0 +1,185 @@
+"""The class's endpoints (gr.api: class_open, class_close, class_join, class_start, class_place, class_board) and the
+panel's handlers, which call them and turn the answer into component updates. core.classes does the work.
+
+Who is who comes from ui.identity: the teacher is an admin session (ADMIN_KEY, or the machine's own user on a private
+server); a student is their owner key. Join attempts count against the session's owner key and the client address.
+"""
+
+from __future__ import annotations
+
+import json
+
+import gradio as gr
+
+from core.classes import board, places
+from core.classes.book import get_book
+from core.classes.roster import Classroom
+from core.jobs.manager import get_manager
+from core.messages import UserError
+from core.ownership import may_change
+from ui.classes import views
+from ui.errors import shows_errors
+from ui.identity import address_key, visitor
+from ui.setting_widgets import TYPES
+
+MAX_CHANGES_TEXT = 4000
+
+
+# ------------------------------------------------------------ API (JSON in, JSON out)
+
+@shows_errors
+def class_open(name: str, preset: str, editable: list[str], size: int = 40, request: gr.Request = None) -> dict:
+    """Open a class (the server owner only): its id and the code students type."""
+    who = visitor(request)
+    if not isinstance(editable, list):
+        raise UserError("The changes must be a JSON object of settings such as {example}", example='["learning_rate"]')
+    opened = get_book().open_class(name, preset, editable, size, caller=who.owner, admin=who.admin)
+    return views.class_json(opened, teacher=True)
+
+
+@shows_errors
+def class_close(class_id: str, is_open: bool = False, request: gr.Request = None) -> dict:
+    """Close a class (no joins, no new runs; queued runs keep their place), or open it again (is_open=true)."""
+    who = visitor(request)
+    return views.class_json(get_book().set_open(class_id, is_open, caller=who.owner, admin=who.admin), teacher=True)
+
+
+@shows_errors
+def class_join(code: str, nickname: str, request: gr.Request = None) -> dict:
+    """Join a class with its code and a nickname; the class's base settings and which of them may change."""
+    who = visitor(request)
+    joined = get_book().join(code, nickname, who.owner, (who.owner, address_key(request)))
+    return {**views.class_json(joined), "nickname": joined.students[who.owner]}
+
+
+@shows_errors
+def class_start(class_id: str, changes: dict, request: gr.Request = None) -> dict:
+    """Start your run in your class with these changes to its base preset; its id and its place."""
+    who = visitor(request)
+    if isinstance(changes, str):
+        changes = _parse_changes(changes)
+    run_id = places.start_run(get_book(), get_manager(), class_id, who.owner, changes)
+    return {"run_id": run_id, **class_place(run_id, request)}
+
+
+@shows_errors
+def class_place(run_id: str, request: gr.Request = None) -> dict:
+    """Where your class run stands: state, queue position, estimated start and finish (seconds from now)."""
+    who = visitor(request)
+    classroom = _class_of_run(run_id)
+    if not may_change(get_manager().owner_of(run_id), who.owner, who.admin):
+        raise UserError("Only the student who started this run sees its place in the queue (the board shows it to "
+                        "the class)")
+    found = places.place(get_manager(), classroom, run_id)
+    return {**found, "line": views.place_line(found, request)}
+
+
+@shows_errors
+def class_board(class_id: str, request: gr.Request = None) -> dict:
+    """The class board: runs ranked by the evaluation metric, the summary lines, each run's curve points."""
+    classroom = _member_class(class_id, request)
+    ranked, points = board.rows(get_manager(), classroom)
+    return {"class": views.class_json(classroom), "rows": ranked, "summary": views.summary_lines(classroom, ranked,
+                                                                                                 request),
+            "points": points}
+
+
+def _member_class(class_id: str, request) -> Classroom:
+    who = visitor(request)
+    classroom = get_book().get(class_id)
+    if not (who.admin or who.owner in classroom.students or may_change("", who.owner)):
+        raise UserError("Only the class's students and its teacher see its board: join it with its code")
+    return classroom
+
+
+def _class_of_run(run_id: str) -> Classroom:
+    for classroom in get_book().classes():
+        if any(run["run_id"] == run_id for run in classroom.runs):
+            return classroom
+    raise UserError("Run {run!r} was not found: pick one from the runs list", run=str(run_id)[:80])
+
+
+def _parse_changes(text: str) -> dict:
+    if len(text) > MAX_CHANGES_TEXT:
+        raise UserError("The changes must be a JSON object of settings such as {example}", example='{"learning_rate": 3e-4}')
+    try:
+        return json.loads(text or "{}")
+    except json.JSONDecodeError as err:
+        raise UserError("The changes must be a JSON object of settings such as {example}",
+                        example='{"learning_rate": 3e-4}') from err
+
+
+def changes_from_table(rows) -> dict:
+    """The student's column of the settings table as typed changes (a number typed as text becomes a number)."""
+    changes = {}
+    for row in rows or []:
+        if len(row) < 3 or row[0] not in TYPES:
+            continue
+        name, value = row[0], row[2]
+        kind = TYPES[name]
+        if isinstance(value, str) and kind in ("int", "float"):
+            try:
+                value = float(value) if kind == "float" else int(float(value))
+            except ValueError as err:
+                raise UserError("{setting}: {value!r} is not a number: type one such as 0.0003", setting=name,
+                                value=value[:40]) from err
+        elif kind == "bool" and isinstance(value, str):
+            value = value.strip().lower() in ("1", "true", "yes", "on")
+        changes[name] = value
+    return changes
+
+
+# ------------------------------------------------------------ the panel (components first, dict of updates back)
+
+def open_from_page(panel, name: str, preset: str, editable: list[str], size, request: gr.Request = None) -> dict:
+    info = class_open(name, preset, list(editable or []), int(size or 0), request)
+    return {panel.class_state: info["class_id"], panel.teacher_md: views.class_line(info, request),
+            panel.pool_md: views.pool_line(get_manager().pool.reason, request), panel.timer: gr.Timer(active=True)}
+
+
+def set_open_from_page(panel, class_id: str, is_open: bool, request: gr.Request = None) -> dict:
+    if not class_id:
+        raise UserError("Class {class_id!r} was not found: join it with its code", class_id="")
+    return {panel.teacher_md: views.class_line(class_close(class_id, is_open, request), request)}
+
+
+def join_from_page(panel, code: str, nickname: str, request: gr.Request = None) -> dict:
+    info = class_join(code, nickname, request)
+    return {panel.class_state: info["class_id"], panel.base_state: info["base"],
+            panel.joined_md: views.joined_line(info, request), panel.changes_df: views.settings_rows(info),
+            panel.changed_md: views.changed_line({}, info["base"], request), panel.timer: gr.Timer(active=True)}
+
+
+def table_changed(panel, rows, base: dict, request: gr.Request = None) -> dict:
+    try:
+        line = views.changed_line(changes_from_table(rows), base or {}, request)
+    except UserError as err:
+        line = views.local_text(err, request)
+    return {panel.changed_md: line}
+
+
+def start_from_page(panel, class_id: str, rows, request: gr.Request = None) -> dict:
+    if not class_id:
+        raise UserError("Join the class with its code and a nickname before starting a run in it")
+    started = class_start(class_id, changes_from_table(rows), request)
+    return {panel.run_state: started["run_id"], panel.place_md: started["line"]}
+
+
+def tick(panel, class_id: str, run_id: str, request: gr.Request = None) -> dict:
+    """The timer: the student's place and the board, while a class is open on this page."""
+    if not class_id:
+        return {panel.summary_md: views.msg_text("class.none", request)}
+    out = {}
+    if run_id:
+        out[panel.place_md] = class_place(run_id, request)["line"]
+    classroom = _member_class(class_id, request)
+    ranked, points = board.rows(get_manager(), classroom)
+    metric_fig, loss_fig = views.board_figures(classroom, ranked, points)
+    return {**out, panel.board_df: views.board_frame(ranked, request), panel.metric_plot: metric_fig,
+            panel.loss_plot: loss_fig, panel.summary_md: "\n".join(f"- {line}" for line in
+                                                                 views.summary_lines(classroom, ranked, request))}
+
+
+def csv_from_page(panel, class_id: str, request: gr.Request = None) -> dict:
+    classroom = _member_class(class_id, request)
+    return {panel.csv_file: views.csv_file(classroom, board.to_csv(board.rows(get_manager(), classroom)[0]))}
