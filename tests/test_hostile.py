@@ -1292,3 +1292,24 @@ def test_a_class_name_with_punctuation_still_names_its_students_runs(class_name)
     for nickname in ("José", "小明", "a.b-c_d e"):
         config = student_config(classroom, {"learning_rate": 1e-4}, nickname)
         assert config.run_name.endswith(nickname) and config.run_name.startswith(class_name.split(":")[0])
+
+
+def test_starting_and_stopping_in_a_loop_does_not_grow_a_class_without_end(isolated_settings, monkeypatch):
+    """Only live runs counted against a class's room: a student starting and stopping runs in a loop added a row to
+    the class's file and to every classmate's board tick each time, without end."""
+    from core import settings as settings_mod
+    from core.classes import places
+    from core.classes.book import ClassBook
+    from core.jobs.manager import JobManager
+    from core.runs.store import RunStore
+
+    monkeypatch.setattr(settings_mod, "_current", replace(isolated_settings, public=True, admin_key="k" * 16))
+    book, manager = ClassBook(isolated_settings.runs_dir.parent / "classes"), \
+        JobManager(RunStore(isolated_settings.runs_dir), max_queue=2, inline=True)  # no worker takes a run
+    opened = book.open_class("Monday", "quick", ["learning_rate"], size=2, admin=True)
+    book.join(opened.code, "Mallory", "b:mallory")
+    for _ in range(places.MAX_RUNS_PER_STUDENT):
+        manager.stop(places.start_run(book, manager, opened.class_id, "b:mallory", {}), owner="b:mallory")
+    with pytest.raises(ValueError, match="the most one student may"):
+        places.start_run(book, manager, opened.class_id, "b:mallory", {})
+    assert len(book.get(opened.class_id).runs) == places.MAX_RUNS_PER_STUDENT

@@ -27,6 +27,9 @@ from core.training.config import TrainConfig
 
 LIVE = ("queued", "running", "stopping")
 LIVE_PROBE = 1 << 62  # a snapshot with no curve points: progress only
+# runs one student may start in one class: each is a row of the class's file and board (read on every page's tick),
+# and only live runs count against the queue, so starting and stopping in a loop would grow them without end
+MAX_RUNS_PER_STUDENT = 30
 
 
 def student_config(classroom: Classroom, changes: dict, nickname: str = "") -> TrainConfig:
@@ -66,6 +69,9 @@ def start_run(book: ClassBook, manager: JobManager, class_id: str, owner: str, c
         raise UserError("The class {name!r} is closed: ask your teacher to open it again", name=classroom.name)
     if owner not in classroom.students:
         raise UserError("Join the class with its code and a nickname before starting a run in it")
+    if sum(run["owner"] == owner for run in classroom.runs) >= MAX_RUNS_PER_STUDENT:
+        raise UserError("You have started {count} runs in this class, the most one student may: compare them on the "
+                        "board, or ask your teacher to open a new class", count=MAX_RUNS_PER_STUDENT)
     config = student_config(classroom, changes, classroom.students[owner])
     live = sum(1 for run in classroom.runs if manager.live_state(run["run_id"]) in LIVE)
     cap = classroom.size * max(1, get_settings().max_jobs_per_visitor)  # each student's share of the class's room
