@@ -105,6 +105,12 @@ def test_fair_shares(tmp_path):
 
 
 @SLOW
+def test_classroom(tmp_path):
+    result = run_quick("classroom", tmp_path, timeout=900)
+    assert result["students"] == 3 and result["refused"] == [] and result["ended"] == {"done": 3}
+
+
+@SLOW
 def test_responsiveness(tmp_path):
     result = run_quick("responsiveness", tmp_path, timeout=400, result="responsiveness_nice10")
     assert "/sample_rows" in result["results"]["endpoints"]

@@ -22,7 +22,7 @@ def _runs_tab(page, url):
 
     page.goto(url)
     expect(page.get_by_text("positive (1)").first).to_be_visible(timeout=90_000)  # the page's first load is done
-    page.get_by_role("tab", name="5 · Runs").click()
+    page.get_by_role("tab", name="5 · Runs").click(timeout=120_000)
     page.get_by_text("Class: everyone trains, the teacher sees every run").first.click()
 
 
@@ -39,8 +39,8 @@ def test_a_teacher_opens_a_class_two_students_train_and_the_board_shows_both(cla
         teacher.get_by_role("button", name="Sign in as admin").click()
         expect(teacher.get_by_text("admin", exact=False).first).to_be_visible(timeout=30_000)
         teacher.get_by_text("Teacher: open a class").first.click()
-        teacher.get_by_label("Class name").fill("Monday NLP")
-        teacher.get_by_label("Base preset").click()
+        teacher.get_by_label("Class name", exact=True).fill("Monday NLP")
+        teacher.get_by_role("combobox", name="Base preset").click()
         teacher.get_by_role("option", name="Light class demo (embedded MiniLM, 160 reviews)").click()
         teacher.get_by_role("button", name="Open the class").click()
         code_line = teacher.get_by_text(re.compile(r"Code: [A-Z0-9]{6}")).first
@@ -60,8 +60,8 @@ def test_a_teacher_opens_a_class_two_students_train_and_the_board_shows_both(cla
 
         board = teacher.get_by_label("Runs ranked by the evaluation metric")
         for nickname in ("Ann", "Bo"):
-            expect(board.get_by_text(nickname, exact=True).first).to_be_visible(timeout=60_000)
-        expect(board.get_by_text("done", exact=True)).to_have_count(2, timeout=600_000)
+            expect(board.get_by_text(nickname, exact=True).filter(visible=True).first).to_be_visible(timeout=60_000)
+        expect(board.get_by_text("done", exact=True).filter(visible=True)).to_have_count(2, timeout=600_000)
         expect(teacher.get_by_text("Best so far:").first).to_be_visible(timeout=30_000)
         teacher.screenshot(path=str(SCREENSHOTS / "class_board.png"), full_page=True)
         browser.close()
