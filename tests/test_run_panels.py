@@ -82,3 +82,9 @@ def test_a_picked_classifier_run_without_a_saved_model_says_why_and_not_when_res
     manager.store.update_status(run_id, state="stopped")
     counts = runs_actions.show_run_lessons(runs, run_id, _request())[runs.examples.counts_md]
     assert "resume it" in counts and counts != msg("ex.none")
+
+
+def test_a_finished_run_whose_model_folder_is_gone_says_so_not_that_it_is_still_to_finish(tabs, manager):
+    runs, run_id = tabs.runs, _finished(manager.store, "classification")
+    counts = runs_actions.show_run_lessons(runs, run_id, _request())[runs.examples.counts_md]
+    assert "model folder is gone" in counts and "when it finishes" not in counts
