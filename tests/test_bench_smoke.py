@@ -194,3 +194,11 @@ def test_chat(tmp_path):
     assert {"stop_rate", "accuracy"} <= set(result["all"]["after"]["all"])
     assert [row["packing"] for row in result["throughput"]] == [True, False]
     assert all(row["trained_tokens_per_s"] > 0 for row in result["throughput"])
+
+
+@SLOW
+def test_phases(tmp_path):
+    """A tiny quick demo through trainer.run: every stage around its steps is timed (bench/phases.py)."""
+    result = run_quick("phases", tmp_path, timeout=400)["results"]
+    assert result["state"] == "done" and 0 < result["longest_silence_s"] <= result["total_s"]
+    assert {"loading", "baseline", "train", "final_eval", "saving", "results"} <= set(result["stages_s"])
