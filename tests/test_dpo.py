@@ -246,3 +246,18 @@ def test_the_pairs_view_says_what_flipped_and_shows_the_answers_escaped():
     assert table.iloc[0].tolist()[:4] == ["flipped", -1.0, 1.0, 0.2]
     withheld = lessons.pairs_summary({**found, "texts_withheld": True, "rows": [], "answers": []})
     assert "Hello" not in withheld and "**1** flipped" in withheld
+
+
+def test_the_polite_preset_exports_a_zip_with_the_embedded_pairs_beside_its_script(tmp_path):
+    import zipfile
+
+    from core.results.export_forms import bundle
+    from core.training.presets import PRESETS_BY_KEY
+
+    config = PRESETS_BY_KEY["polite_dpo"].factory("0123456789abcdef")
+    with zipfile.ZipFile(bundle(config, tmp_path)) as archive:
+        names = archive.namelist()
+        script = archive.read("train_tiny-gpt-polite.py").decode()
+    assert {"prefs/train.jsonl", "prefs/test.jsonl"} <= set(names) and not any(n.startswith("reviews/") for n in names)
+    assert 'HERE / "prefs" / "train.jsonl"' in script and "MODEL = str(HERE / 'base-model')" in script
+    assert "DPOTrainer(" in script and "beta=0.1," in script

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core import sources
-from core.data.source import CHAT
+from core.data.source import CHAT, PREFS
 from core.model.causal_lm import RUN_PREFIX as RUN_MODEL_PREFIX
 from core.training.config import TrainConfig
 
@@ -18,6 +18,7 @@ PRETRAIN_EPOCHS = 8.0  # 77 s on 2 quiet CPU cores, far longer under load (bench
 # about 300 steps of 8 of the 710 conversations: the answers' format and the stop come in the first epoch, the
 # sentiment later (50 % after 2 epochs, 85 % after 300 steps: bench/RESULTS.md §13)
 CHAT_EPOCHS = 3.4
+DPO_BETA, DPO_EPOCHS, DPO_LEARNING_RATE = 0.1, 1.0, 5e-4  # the polite preset: 45 steps of 8 pairs
 DOMAIN_PROMPTS = ("I", "The", "It was")  # neutral openings: what follows shows which domain the model writes in
 
 
@@ -65,7 +66,17 @@ def chat_tiny_gpt_config(run_id: str = "") -> TrainConfig:
                        logging_steps=5)
 
 
-NEEDS = ("", "hub", "selection", "pretraining", "pretraining_if_any")
+def polite_dpo_config(run_id: str) -> TrainConfig:
+    """DPO on the embedded preference pairs (data/prefs) from the visitor's chat run: the tiny GPT learns to prefer
+    the correct, concise and polite answer over the wrong, rambling or rude one (bench/dpo.py measures it)."""
+    return TrainConfig(run_name="tiny-gpt-polite", task="dpo", model=f"{RUN_MODEL_PREFIX}{run_id}", dataset=PREFS,
+                       label_column="", train_split="train", eval_split="test", max_train_samples=0,
+                       max_eval_samples=0, max_length=256, beta=DPO_BETA, loss_type="sigmoid",
+                       num_train_epochs=DPO_EPOCHS, learning_rate=DPO_LEARNING_RATE, warmup_ratio=0.05, batch_size=8,
+                       eval_batch_size=16, eval_strategy="steps", eval_steps=15, logging_steps=5)
+
+
+NEEDS = ("", "hub", "selection", "pretraining", "pretraining_if_any", "chat_run")
 
 
 @dataclass(frozen=True)
@@ -74,7 +85,8 @@ class Preset:
 
     needs: "hub" the Hugging Face Hub (refused offline); "selection" the Datasets and Tokenizer tabs' pick fills in
     the data; "pretraining" the visitor's latest finished tiny-GPT pretraining run, whose id the factory takes;
-    "pretraining_if_any" that run's id when there is one, else "" (the factory starts from the tiny GPT itself).
+    "pretraining_if_any" that run's id when there is one, else "" (the factory starts from the tiny GPT itself);
+    "chat_run" the visitor's latest finished run of the chat preset (DPO refines a model that already answers).
     """
 
     key: str
@@ -102,6 +114,8 @@ PRESETS: tuple[Preset, ...] = (
            domain_finetune_config, needs="pretraining"),
     Preset("chat_gpt", "Teach the tiny GPT to chat (offline)", "教小 GPT 聊天（离线）", "sft",
            chat_tiny_gpt_config, needs="pretraining_if_any"),
+    Preset("polite_dpo", "Prefer polite answers (DPO, after the chat run)", "偏好有礼貌的回答（DPO，在聊天运行之后）",
+           "dpo", polite_dpo_config, needs="chat_run"),
 )
 PRESETS_BY_KEY = {preset.key: preset for preset in PRESETS}
 DEFAULT_PRESET = PRESETS[0]

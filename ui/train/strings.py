@@ -170,6 +170,18 @@ STRINGS = {
         "zh": "教小 GPT 聊天：在内置对话上做 SFT（TRL 的 SFTTrainer），从你的预训练运行 {run} 开始；它会学会按格式回答，"
               "并在 <|im_end|> 处停下。",
     },
+    "train.p.need_chat": {
+        "en": "Teach the tiny GPT to chat first (the preset above): DPO refines a model that already answers, and "
+              "this preset starts from your latest finished chat run.",
+        "zh": "请先教小 GPT 聊天（上面的预设）：DPO 改进一个已经会回答的模型，这个预设从你最近一次完成的聊天运行开始。",
+    },
+    "train.p.from_chat": {
+        "en": "Prefer polite answers: DPO (TRL's DPOTrainer) on the embedded preference pairs, starting from your chat "
+              "run {run}; each pair's chosen answer is correct, concise and polite, the rejected one wrong, rambling "
+              "or rude.",
+        "zh": "偏好有礼貌的回答：在内置偏好对上做 DPO（TRL 的 DPOTrainer），从你的聊天运行 {run} 开始；每对中 chosen "
+              "回答正确、简洁、有礼貌，rejected 回答错误、啰嗦或粗鲁。",
+    },
     "train.p.from_scratch": {
         "en": "Teach the tiny GPT to chat: SFT on the embedded conversations, starting from the tiny GPT built from a "
               "config (random weights); pretrain it first (the preset above) for answers that read better.",
