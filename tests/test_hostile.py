@@ -82,6 +82,11 @@ class Visitor:
         return "error", "no answer"
 
 
+def loaded_source(out) -> dict:
+    """The loaded source among /load_dataset's outputs (the Datasets tab's panels come after it)."""
+    return next(item for item in reversed(out) if isinstance(item, dict) and "kind" in item)
+
+
 def sees_runs(visitor: Visitor) -> Visitor:
     """The page's runs list for this session (Gradio checks a dropdown's value against the choices it was sent)."""
     assert visitor.event("refresh_runs")[0] == "ok"
@@ -107,7 +112,7 @@ def visitors(server, tmp_path_factory):
     secret.write_text("text,label\n" + "".join(f"ann secret row {i},{'pos' if i % 2 else 'neg'}\n" for i in range(40)))
     kind, out = ann.api("/load_dataset", "file", "", "", "", handle_file(str(secret)), 3, 0)
     assert kind == "ok", out
-    source = out[-1]  # the loaded source: the uploader, and only they, learn their upload's id
+    source = loaded_source(out)  # the loaded source: the uploader, and only they, learn their upload's id
     assert source["kind"] == "upload" and source["upload"].startswith("up-")
     manager = importlib.import_module("core.jobs.manager").get_manager()
     config = {"run_name": "ann run", "max_train_samples": 32, "max_eval_samples": 16, "max_steps": 400,
@@ -731,14 +736,14 @@ def annas_private_lm(server, visitors):
     diary.write_text("text,label\n" + "".join(f"{ANNA_MARK} dear diary line {i},{ANNA_MARK}-keep\n" for i in range(60)))
     kind, out = anna.api("/load_dataset", "file", "", "", "", handle_file(str(diary)), 3, 0)
     assert kind == "ok", out
-    config = {"task": "causal_lm", "model": sources.TINY_GPT, "dataset": out[-1], "eval_split": "", "run_name": "diary",
+    config = {"task": "causal_lm", "model": sources.TINY_GPT, "dataset": loaded_source(out), "eval_split": "", "run_name": "diary",
               "max_train_samples": 40, "max_eval_samples": 8, "max_steps": 2, "block_size": 16, "batch_size": 4,
               "eval_strategy": "steps", "eval_steps": 2, "logging_steps": 1, "sample_prompts": [ANNA_MARK],
               "only_column": "label", "only_value": f"{ANNA_MARK}-keep"}
     kind, status = anna.api("/start_training", json.dumps(config))
     assert kind == "ok", status
     assert manager.wait(status["job_id"], 300) == "done"
-    return {"anna": anna, "run": status["job_id"], "upload": out[-1]}
+    return {"anna": anna, "run": status["job_id"], "upload": loaded_source(out)}
 
 
 def _flat(value, depth: int = 0) -> str:
@@ -893,7 +898,7 @@ def test_strangers_cannot_fill_the_disk_with_uploads(server, visitors, tmp_path)
             stranger = Visitor(server, address="203.0.113.60")
             kind, out = stranger.api("/load_dataset", "file", "", "", "", handle_file(str(csv)), 3, 0)
             assert kind == "ok", out
-            sources.append((stranger, out[-1]))
+            sources.append((stranger, loaded_source(out)))
         folder = before.uploads_dir
         kept = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
         assert kept <= 2 * 2**20 + 2**20, kept  # the cap, and at most what queued jobs hold beyond it
