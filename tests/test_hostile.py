@@ -93,6 +93,12 @@ def sees_runs(visitor: Visitor) -> Visitor:
     return visitor
 
 
+def loaded_source(out) -> dict:
+    """The source load_dataset answers with (its hidden JSON output: outputs are read by kind, not position, so a
+    panel added to the tab's outputs moves nothing here)."""
+    return next(item for item in out if isinstance(item, dict) and "kind" in item)
+
+
 def refused(outcome, *words):
     kind, message = outcome
     assert kind == "error", f"accepted: {message!r}"
@@ -1240,3 +1246,54 @@ def test_hostile_names_stay_literals_in_the_sft_script():
     benign = _shape(script("x"))
     for text in HOSTILE:
         assert _shape(script(text)) == benign, text
+
+
+# ------------------------------------------------------------------ prefs (issue 24): the embedded preference pairs
+
+@pytest.mark.parametrize("source, words", [
+    ({"kind": "sample", "name": "prefs/../../etc"}, ["not an embedded sample", "prefs for the preference pairs"]),
+    ({"kind": "sample", "name": "../data/prefs"}, ["not an embedded sample"]),
+])
+def test_only_the_named_embedded_sets_load_as_samples(visitors, source, words):
+    refused(visitors["bob"].api("/token_length_stats", "", None, source, "train", None), *words)
+
+
+def test_a_stranger_loads_the_embedded_pairs_and_sees_no_path(visitors):
+    kind, out = visitors["bob"].api("/load_dataset", "prefs", "", "", "", None, 3, 0)
+    assert kind == "ok", out
+    shown = json.dumps(out, default=str)
+    assert "embedded/prefs" in shown and "data/prefs" not in shown and "fts-pair" in shown
+
+
+# ------------------------------------------------------------------ probe: a hostile visitor against issues 23-25
+
+@pytest.mark.parametrize("args, words", [
+    (("", [{"role": "tool", "content": "x"}]), ["role 'tool' is unknown"]),
+    (("", [{"role": "user", "content": "x"}] * 65), ["more than 64"]),
+    (("", "not a list"), ["has no turns"]),
+    (("run:../../etc", [{"role": "user", "content": "hi"}]), ["not a Hub id"]),
+])
+def test_bad_chat_token_requests_are_named(server, args, words):
+    """/chat_tokens refused these with Gradio's bare 'The upstream Gradio app has raised an exception' (its
+    UserError was never turned into a message), so a client never learned the fix."""
+    refused(Visitor(server).api("/chat_tokens", *args), *words)
+
+
+def test_deeply_nested_class_changes_are_refused_naming_the_fix(server):
+    """4,000 brackets under the changes' size bound made json.loads raise RecursionError: an internal error and a
+    traceback in the server's log for each request, instead of the message naming the fix."""
+    stranger = Visitor(server, address="203.0.113.80")
+    refused(stranger.api("/class_start", "0123abcd", "[" * 3000), "JSON object")
+
+
+@pytest.mark.parametrize("class_name", ["Week 3: learning rates (a)", "Lesson 1"])
+def test_a_class_name_with_punctuation_still_names_its_students_runs(class_name):
+    """A class name may hold : ( ) (CLASS_NAME), a run name may not (RUN_NAME): every student's run in 'Week 3:
+    learning rates (a)' was refused naming run_name, which no student can change."""
+    from core.classes.places import student_config
+    from core.classes.roster import new_classroom
+
+    classroom = new_classroom(class_name, "quick", ["learning_rate"])
+    for nickname in ("José", "小明", "a.b-c_d e"):
+        config = student_config(classroom, {"learning_rate": 1e-4}, nickname)
+        assert config.run_name.endswith(nickname) and config.run_name.startswith(class_name.split(":")[0])
