@@ -82,11 +82,6 @@ class Visitor:
         return "error", "no answer"
 
 
-def loaded_source(out) -> dict:
-    """The loaded source among /load_dataset's outputs (the Datasets tab's panels come after it)."""
-    return next(item for item in reversed(out) if isinstance(item, dict) and "kind" in item)
-
-
 def sees_runs(visitor: Visitor) -> Visitor:
     """The page's runs list for this session (Gradio checks a dropdown's value against the choices it was sent)."""
     assert visitor.event("refresh_runs")[0] == "ok"
