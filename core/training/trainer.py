@@ -154,6 +154,7 @@ def run(config: TrainConfig, run_dir, *, callbacks=(), stop_event: threading.Eve
         if not store.exists(run_id):
             store.write_config(run_id, config.to_dict())
     recorder = recorder or MetricsRecorder(functools.partial(store.append_metric, run_id) if main else None)
+    recorder.set_stage("loading")  # the model and the data: a minute on a busy CPU, before any step
     checkpoint = store.latest_checkpoint(run_id) if resume else None
     precision = resolve_precision(config.precision)
     set_seed(config.seed)
