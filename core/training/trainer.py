@@ -207,6 +207,7 @@ def _finish_results(task, store: RunStore, run_id: str, recorder) -> None:
     training process, with its progress on the status line: the page then reads them instead of running two models
     over every eval row inside a web request. A failure leaves the run done: the page computes them on demand and
     says why it cannot."""
+    recorder.set_stage("results")  # loading the models comes before the first batch's count
     try:
         task.finish_results(store, run_id, functools.partial(recorder.set_stage, "results"))
     except (ValueError, OSError, RuntimeError) as err:
