@@ -610,9 +610,6 @@ ZH: dict[str, str] = {
         "这个运行是用另一位访客上传的数据训练的，只有他们可以让它写字",
     "form: {form} exports classification runs; a causal LM run exports as the Trainer script - choose trainer":
         "form：{form} 只导出分类运行；因果语言模型运行导出为 Trainer 脚本 - 请选择 trainer",
-    "task: the Before Start estimate, the timed step and Step through cover classification runs so far - start the "
-    "causal_lm run to see its speed, loss and perplexity":
-        "task：“开始前”估算、单步计时和逐步查看目前只支持分类运行 - 请直接开始 causal_lm 运行，查看它的速度、损失和困惑度",
     "Run {run} is a causal LM: it has no classes to get right or wrong - read what it writes (Watch it write, Try it) "
     "instead": "运行 {run} 是因果语言模型：它没有要分对或分错的类别 - 请改看它写出的文字（看它写字、试用）",
     # issue 22: a request's model work is bounded (core.model.estimate, core.jobs.bounded, core.jobs.request_work)
@@ -643,8 +640,9 @@ ZH: dict[str, str] = {
     "Loading this model to run its heads": "加载这个模型来运行它的各个头",
     # sft (issue 23): the sft task's settings, data and checks before a run queues (core/tasks/sft.py,
     # core/training/sft_checks.py, core/data/source.py's embedded chat set)
-    "dataset name: {name!r} is not an embedded sample - leave it empty for the reviews or write chat for the "
-    "conversations": "dataset name：{name!r} 不是内置样例 - 留空表示评论样例，或填 chat 表示对话样例",
+    "dataset name: {name!r} is not an embedded sample - leave it empty for the reviews, write chat for the "
+    "conversations or prefs for the preference pairs":
+        "dataset name：{name!r} 不是内置样例 - 留空表示评论样例，填 chat 表示对话样例，或填 prefs 表示偏好对样例",
     "{model} has no chat template, so SFT cannot lay out its conversations - set chat_template to chatml ({default}, "
     "whose two turn tokens are added) or choose a chat model":
         "{model} 没有聊天模板，SFT 无法排布它的对话 - 请把 chat_template 设为 chatml（{default}，会添加它的两个轮次 "
@@ -662,9 +660,6 @@ ZH: dict[str, str] = {
     "trained - raise max_length to {needed} or more":
         "max_length：{max_length} 截掉了前 {count} 段对话的全部回答，没有一个助手 token 会被训练 - 请把 max_length "
         "调到 {needed} 或更大",
-    "Exporting an SFT run (its TRL script and chat model card) comes in a later version - meanwhile the run's model "
-    "and tokenizer are saved in its folder":
-        "导出 SFT 运行（它的 TRL 脚本和聊天模型卡片）会在后续版本提供 - 在此之前，运行的模型和分词器已保存在它的文件夹里",
     # ---- dpo (issue 24): preference tuning
     "A higher beta holds the model closer to its reference: try beta = {value:g}.":
         "更大的 beta 让模型更贴近参考模型：试试 beta = {value:g}。",
@@ -698,16 +693,6 @@ ZH: dict[str, str] = {
     "beta: {value:g} is outside (0, {high:g}] - DPO's beta scales the implicit reward (above 0, as TRL needs); TRL's "
     "default is 0.1, 0.01 to 0.5 is usual":
         "beta：{value:g} 不在 (0, {high:g}] 之内——DPO 的 beta 缩放隐式奖励（TRL 要求大于 0）；TRL 默认 0.1，常用 0.01 到 0.5",
-    "Row {row}: {side} is missing - every pair needs a prompt, a chosen and a rejected answer":
-        "第 {row} 行：缺少 {side}——每一对都需要一个 prompt、一个 chosen 回答和一个 rejected 回答",
-    "Row {row}: {side} is empty - every pair needs a prompt, a chosen and a rejected answer":
-        "第 {row} 行：{side} 是空的——每一对都需要一个 prompt、一个 chosen 回答和一个 rejected 回答",
-    "Row {row}: the chosen and rejected answers are the same, so there is nothing to prefer - make the rejected "
-    "answer worse (wrong, rambling or rude) or drop the row":
-        "第 {row} 行：chosen 和 rejected 回答相同，没有什么可偏好的——把 rejected 回答改差（错误、啰嗦或粗鲁）或删掉这一行",
-    "The columns {columns} are not preference pairs: give prompt, chosen and rejected columns (text or chat turns), "
-    "as TRL's DPOTrainer reads them":
-        "列 {columns} 不是偏好对：请给出 prompt、chosen 和 rejected 三列（文本或对话轮次），TRL 的 DPOTrainer 就这样读取",
     "Row {row}: max_length {limit} cuts its answers away (the prompt alone is {prompt} tokens), so DPO has nothing "
     "to compare - raise max_length to {needed} or shorten the prompt":
         "第 {row} 行：max_length {limit} 把回答截掉了（仅 prompt 就有 {prompt} 个 token），DPO 没有可比较的——"
@@ -751,6 +736,16 @@ ZH: dict[str, str] = {
     "Row {row}, the {side} answer: {problem}": "第 {row} 行，{side} 回答：{problem}",
     "Row {row}: chosen and rejected share no prompt - add a prompt column, or start both with the same question":
         "第 {row} 行：chosen 和 rejected 没有共同的提示 - 请加一个 prompt 列，或让两者以同一个问题开头",
+    # sft (issue 23), continued: the diagnosis of answers that do not end their turn (core/results/sft_report.py)
+    "Only {after:.0%} of the held-out answers end their turn with the end-of-turn token at step {step} (before "
+    "training: {before}): the model does not know where its answer stops.":
+        "第 {step} 步时，留出问题的回答中只有 {after:.0%} 以回合结束 token 结束（训练前：{before}）：模型不知道自己的"
+        "回答在哪里结束。",
+    "With every token trained, the budget goes to the questions too: train on the answers and their end-of-turn "
+    "token, sft_loss = assistant_only.":
+        "训练所有 token 时，预算也花在了问题上：只训练回答及其回合结束 token，sft_loss = assistant_only。",
+    "The end-of-turn token is trained but not learned yet: train longer, {name} = {value:g}.":
+        "回合结束 token 参与了训练，但还没学会：训练得更久一些，{name} = {value:g}。",
     # classroom (issue 25): a class on one server (core.classes) and the worker pool (core.jobs.pool)
     "Best so far: {nickname} ({changes}), {metric} {score:.3f}": "目前最好：{nickname}（{changes}），{metric} {score:.3f}",
     "Nothing to compare yet: {done} of {total} runs have finished": "还没有可比较的：{total} 个运行中有 {done} 个已完成",
@@ -804,4 +799,17 @@ ZH: dict[str, str] = {
     "{setting}: {value!r} is not a number: type one such as 0.0003": "{setting}：{value!r} 不是数字：请输入一个数字，例如 0.0003",
     "1 run at a time: runs train inside the web server's process (TRAINING_PROCESS=0), where they would share one "
     "torch thread pool": "一次一个运行：运行在网页服务器的进程里训练（TRAINING_PROCESS=0），在那里它们会共用一个 torch 线程池",
+    # phases (issue 26): the causal LM's Before Start estimate, Step through's own check
+    "task: the Before Start estimate and the timed step do not cover {task} runs yet - start the run to see its "
+    "speed and loss": "task：“开始前”估算和单步计时还不支持 {task} 运行 - 请直接开始运行，查看它的速度和损失",
+    "task: Step through walks a classification run's batch so far - start the {task} run to see its loss and "
+    "samples": "task：逐步查看目前只演示分类运行的一个批次 - 请直接开始 {task} 运行，查看它的损失和生成的样例",
+    "logits: batch {batch} × length {length} × vocabulary {vocab} × 4 bytes × 2 (and their gradient) = {size}":
+        "logits：批大小 {batch} × 长度 {length} × 词表 {vocab} × 4 字节 × 2（加上它们的梯度）= {size}",
+    "one step (batch {batch}, length {length}) took {seconds:.2f} s on {device}; how many steps is known once the "
+    "data is read (every row, or a causal LM's blocks): the status line counts them":
+        "一步（批大小 {batch}，长度 {length}）在 {device} 上用了 {seconds:.2f} 秒；一共多少步要等读完数据才知道（全部行，"
+        "或因果语言模型的块数）：状态行会数出来",
+    "Run {run} has no saved model: its model folder is gone - train it again to get one":
+        "运行 {run} 没有保存的模型：它的模型文件夹已不在了 - 请重新训练一次来得到它",
 }

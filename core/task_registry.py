@@ -39,12 +39,13 @@ class Task:
     name: str = ""
     has_classes: bool = False  # one label per text: per-example results, confusion matrix, accuracy curves
     writes_text: bool = False  # it continues a prompt: samples while training, Try it, Watch it write
-    estimates: bool = False  # the Before Start estimate, the timed step and Step through cover it
+    estimates: bool = False  # the Before Start estimate and the timed step cover it (Step through: has_classes)
     length_setting: str = "max_length"  # the setting bounding an example's tokens, checked against the model
     trains_new_head: bool = False  # a new head is created and trained in full (LoRA also saves it)
     lora_task_type: str = ""  # peft's TaskType for its LoRA adapters
     export_forms: tuple[str, ...] = ("trainer",)  # the exported forms it can be written as
     compare_metric: str = "eval_loss"  # the eval curve runs of this task are compared on
+    compares_pairs: bool = False  # preference pairs: its per-example view is each pair's margin before and after
 
     # ------------------------------------------------------------- settings
     def check(self, config) -> None:
@@ -114,6 +115,10 @@ class Task:
     def findings(self, train, evals, config, report: dict | None, live: bool) -> list:
         """Its own diagnosis rules, after the shared ones (core.results.diagnosis): a finding or None each."""
         return []
+
+    def finish_results(self, store, run_id: str, progress) -> None:
+        """After the model is saved, in the training process: results the page shows, computed and kept in the run
+        folder (a classifier's eval report and per-example results); progress(done, total) reports how far."""
 
     # ------------------------------------------------------------- results
     def export_script(self, config) -> str:

@@ -64,9 +64,9 @@ def test_the_embedded_instruction_set_matches_its_card_and_its_script():
                           text=True, timeout=60)
     assert done.returncode == 0, done.stdout
     sample = load_chat_sample()
-    assert (len(sample["train"]), len(sample["test"])) == (480, 140)
+    assert (len(sample["train"]), len(sample["test"])) == (710, 140)
     card = (CHAT_SAMPLE_DIR / "README.md").read_text(encoding="utf-8")
-    assert "480 conversations" in card and "140 conversations" in card and "480 段对话" in card
+    assert "710 conversations" in card and "140 conversations" in card and "710 段对话" in card
     for split in ("train", "test"):  # every row is a well-formed conversation whose answer is the assistant turn
         converted = to_messages(sample[split])
         assert [m[-1]["content"] for m in converted["messages"]] == sample[split]["answer"]

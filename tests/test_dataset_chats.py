@@ -109,6 +109,8 @@ def test_loading_an_uploaded_conversation_file_shows_its_chats(isolated_settings
     assert again.value.count('class="fts-conv"') == 1
     reviews = load_dataset(tab, "sample", "", "", "", None, 3, 0)
     assert reviews[tab.chat_html].visible is False  # the reviews are not conversations: no chat panel
+    chat_set = load_dataset(tab, "chat", "", "", "", None, 3, 0)  # the source choice "Embedded conversations"
+    assert "embedded/chat" in chat_set[tab.summary_md] and chat_set[tab.chat_html].value.count('class="fts-conv"') == 3
 
 
 def test_the_sample_table_shows_turns_as_text():

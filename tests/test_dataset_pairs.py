@@ -50,3 +50,25 @@ def test_a_split_without_pairs_shows_nothing_and_at_most_the_tables_rows_are_dra
     assert pairs_html(Dataset.from_dict({"text": ["a"], "label": [0]}), [0]) == ""
     split = Dataset.from_list([{"prompt": Q, "chosen": GOOD, "rejected": f"{BAD} {i}"} for i in range(80)])
     assert pairs_html(split, list(range(80))).count('class="fts-pair"') == MAX_ROWS
+
+
+def test_loading_the_embedded_pairs_draws_them_and_a_resample_redraws(isolated_settings):
+    import gradio as gr
+
+    from core.data.loading import load_source
+    from core.data.source import PREFS, DatasetSource
+    from ui.datasets.handlers import SOURCE_PREFS, load_dataset, sampled_chats
+    from ui.datasets.tab import build_datasets_tab
+
+    assert PREFS.label == "embedded/prefs" and load_source(PREFS)["train"].num_rows == 360
+    assert DatasetSource.from_dict({"kind": "sample", "name": "prefs"}) == PREFS  # the API names it too
+    with gr.Blocks():
+        tab = build_datasets_tab(gr.State())
+    shown = load_dataset(tab, SOURCE_PREFS, "", "", "", None, 3, 0)
+    drawn = shown[tab.chat_html]
+    assert drawn.visible and drawn.value.count('class="fts-pair"') == 3 and "fts-conv" not in drawn.value
+    assert shown[tab.source_json] == {"kind": "sample", "name": "prefs"}
+    again = sampled_chats(shown[tab.selection], shown[tab.sample_df].iloc[:1])
+    assert again.value.count('class="fts-pair"') == 1
+    reviews = load_dataset(tab, "sample", "", "", "", None, 3, 0)
+    assert reviews[tab.chat_html].visible is False  # the reviews are neither chats nor pairs

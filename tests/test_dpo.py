@@ -56,29 +56,30 @@ def _config(model, pairs_file, **changes):
 
 
 @pytest.mark.parametrize("row, words", [
-    ({"prompt": "Hi", "chosen": "Hello."}, "Row 1: rejected is missing"),
-    ({"prompt": "", "chosen": "Hello.", "rejected": "Go away."}, "Row 1: prompt is empty"),
-    ({"prompt": "Hi", "chosen": "Hello.", "rejected": " Hello. "}, "the chosen and rejected answers are the same"),
-    ({"prompt": "Hi", "chosen": [{"role": "assistant", "content": ""}], "rejected": "No."}, "has no text"),
+    ({"prompt": "Hi", "chosen": "Hello.", "rejected": None}, "Row 1: the rejected answer is missing"),
+    ({"prompt": "", "chosen": "Hello.", "rejected": "Go away."}, "Row 1: the prompt is empty"),
+    ({"prompt": "Hi", "chosen": "Hello.", "rejected": " Hello. "}, "chosen and rejected are the same answer"),
 ])
 def test_malformed_pairs_are_refused_naming_the_row_and_the_fix(row, words):
     from datasets import Dataset
 
     from core.training.dpo import pair_dataset
 
-    good = {"prompt": "Hi", "chosen": "Hello.", "rejected": "Go away."}
-    data = Dataset.from_list([row]) if "rejected" in row else Dataset.from_list([{**row, "rejected": None}])
-    with pytest.raises(UserError, match=words.replace("(", r"\(")):
-        pair_dataset(data)
-    assert pair_dataset(Dataset.from_list([good]))[0]["prompt"] == [{"role": "user", "content": "Hi"}]
+    with pytest.raises(UserError, match=words):
+        pair_dataset(Dataset.from_list([row]))
 
 
-def test_pairs_without_a_prompt_share_their_first_turns_as_the_prompt():
-    from core.training.dpo import as_pair
+def test_text_pairs_become_chat_turns_and_implicit_prompts_are_the_shared_turns():
+    from datasets import Dataset
 
+    from core.training.dpo import pair_dataset
+
+    text = pair_dataset(Dataset.from_list([{"prompt": "Hi", "chosen": "Hello.", "rejected": "Go away."}]))[0]
+    assert text == {"prompt": [{"role": "user", "content": "Hi"}], "chosen": [{"role": "assistant", "content": "Hello."}],
+                    "rejected": [{"role": "assistant", "content": "Go away."}]}
     user = {"role": "user", "content": "Is it open?"}
-    pair = as_pair({"chosen": [user, {"role": "assistant", "content": "Yes, until ten."}],
-                    "rejected": [user, {"role": "assistant", "content": "Dunno."}]}, 1)
+    pair = pair_dataset(Dataset.from_list([{"chosen": [user, {"role": "assistant", "content": "Yes, until ten."}],
+                                            "rejected": [user, {"role": "assistant", "content": "Dunno."}]}]))[0]
     assert pair["prompt"] == [user] and pair["rejected"] == [{"role": "assistant", "content": "Dunno."}]
 
 
@@ -119,7 +120,7 @@ def test_a_dpo_run_logs_rewards_measures_each_held_out_pair_and_exports(tiny_cha
                                                                          tmp_path):
     """The engine's one code path with TRL's DPOTrainer: rewards and the held-out win share in the records, each
     held-out pair measured before and after, the per-example report, and a script that runs offline elsewhere."""
-    from core.results.dpo_report import STATUSES, pair_report, reward_curves
+    from core.results.dpo_report import STATUSES, pair_report, reward_curves, run_pairs
     from core.runs.store import RunStore
     from core.task_registry import task_of
     from core.training.trainer import run, training_arguments
@@ -138,7 +139,14 @@ def test_a_dpo_run_logs_rewards_measures_each_held_out_pair_and_exports(tiny_cha
     assert 0 <= result["final"]["eval_prefers_chosen"] <= 1 and "eval_prefers_chosen" in result["baseline"]
     measured = [r for r in store.read_samples(run_id) if "pairs" in r]
     assert [r["kind"] for r in measured] == ["baseline", "eval", "eval"] and len(measured[0]["pairs"]) == 8
+    assert len(measured[0]["texts"]) == 8 and "texts" not in measured[1]  # the pairs' words once, for the view
+    assert measured[0]["texts"][0]["chosen"] == "Of course, happy to help."
+    answer = measured[0]["samples"][0]  # Watch it answer's shape: the answer, how it ended, the chosen one expected
+    assert {"prompt", "answer", "stopped", "ended_text"} <= set(answer) and answer["expected"] == "Of course, happy to help."
     report = pair_report(measured, config.beta)
+    shown = run_pairs(store, run_id, "still_wrong")
+    assert shown["matched"] == report["counts"]["still_wrong"] and all(r["prompt"] for r in shown["rows"])
+    assert run_pairs(store, run_id, with_texts=False)["rows"][0].get("prompt") is None
     assert sum(report["counts"].values()) == 8 and report["before_step"] == 0 and report["after_step"] == 6
     assert [STATUSES.index(r["status"]) for r in report["rows"]] == sorted(STATUSES.index(r["status"])
                                                                             for r in report["rows"])
@@ -190,13 +198,68 @@ def test_the_per_example_view_sorts_flipped_then_still_wrong_then_broken():
     from core.results.dpo_report import pair_report
 
     before = {"step": 0, "kind": "baseline", "pairs": [[-5, -4], [-5, -6], [-3, -1], [-2, -3]],
-              "samples": [{"prompt": "Hi?", "greedy": "Go away."}]}
+              "samples": [{"prompt": "Hi?", "answer": "Go away."}]}
     after = {"step": 9, "kind": "eval", "pairs": [[-3, -4], [-6, -5], [-4, -1], [-2, -4]],
-             "samples": [{"prompt": "Hi?", "greedy": "Hello, how can I help?"}]}
-    texts = [{"prompt": [{"role": "user", "content": f"q{i}"}], "chosen": "c", "rejected": "r"} for i in range(4)]
+             "samples": [{"prompt": "Hi?", "answer": "Hello, how can I help?"}]}
+    texts = [{"prompt": f"q{i}", "chosen": "c", "rejected": "r"} for i in range(4)]
     report = pair_report([before, after], 0.5, texts)
     assert [(r["index"], r["status"]) for r in report["rows"]] == [(0, "flipped"), (2, "still_wrong"),
                                                                    (1, "broken"), (3, "still_right")]
     assert report["rows"][0]["reward_margin"] == 1.0 and report["rows"][0]["prompt"] == "q0"
     assert report["prefers_chosen"] == {"before": 0.5, "after": 0.5}
     assert report["answers"] == [{"prompt": "Hi?", "before": "Go away.", "after": "Hello, how can I help?"}]
+
+
+def test_the_evaluation_chart_draws_the_rewards_and_the_share_where_chosen_wins():
+    import plotly.graph_objects as go
+
+    from ui import charts
+
+    records = _records(0.2, -0.3, 0.8, 0.75)[:3] + _records(0.2, -0.3, 0.8, 0.75)[-1:]
+    records[-1]["eval_prefers_chosen"] = 0.625
+    charts.forget("dpo-chart")
+    charts.add_points("dpo-chart", records)
+    evaluation = charts.figures("dpo-chart")[2]
+    go.Figure(evaluation.to_dict())  # plotly's own validation of every trace and layout key
+    names = {t.name: t for t in evaluation.data}
+    assert {"chosen wins (train)", "chosen wins (held-out)", "prefers chosen (held-out)"} <= set(names)
+    assert names["margin (train)"].yaxis == "y2" and list(names["margin (train)"].y) == [0.5, 0.5, 0.5]
+    assert list(names["prefers chosen (held-out)"].y) == [0.625] and names["chosen wins (train)"].yaxis in (None, "y")
+    assert evaluation.layout.yaxis2.title.text == "reward (beta x log-ratio)"
+    charts.forget("dpo-chart")
+
+
+def test_the_pairs_view_says_what_flipped_and_shows_the_answers_escaped():
+    from core.results.dpo_report import pair_report
+    from ui import lessons
+
+    before = {"step": 0, "kind": "baseline", "pairs": [[-5, -4], [-3, -1]],
+              "samples": [{"prompt": "<b>Hi?</b>", "answer": "Go away."}]}
+    after = {"step": 9, "kind": "eval", "pairs": [[-3, -4], [-4, -1]],
+             "samples": [{"prompt": "<b>Hi?</b>", "answer": "Hello!"}]}
+    found = {**pair_report([before, after], 0.1, [{"prompt": "q", "chosen": "c", "rejected": "r"}] * 2),
+             "texts_withheld": False, "pairs": True}
+    summary = lessons.pairs_summary(found)
+    assert "**1** flipped to the chosen answer, **1** still prefer the rejected one" in summary
+    assert "in 0% of them before, 50% after" in summary
+    assert "&lt;b&gt;Hi?&lt;/b&gt;" in summary and "Go away. → **Hello!**" in summary
+    table = lessons.pairs_table(found)
+    assert list(table.columns)[:4] == ["pair", "margin before", "margin after", "reward margin"]
+    assert table.iloc[0].tolist()[:4] == ["flipped", -1.0, 1.0, 0.2]
+    withheld = lessons.pairs_summary({**found, "texts_withheld": True, "rows": [], "answers": []})
+    assert "Hello" not in withheld and "**1** flipped" in withheld
+
+
+def test_the_polite_preset_exports_a_zip_with_the_embedded_pairs_beside_its_script(tmp_path):
+    import zipfile
+
+    from core.results.export_forms import bundle
+    from core.training.presets import PRESETS_BY_KEY
+
+    config = PRESETS_BY_KEY["polite_dpo"].factory("0123456789abcdef")
+    with zipfile.ZipFile(bundle(config, tmp_path)) as archive:
+        names = archive.namelist()
+        script = archive.read("train_tiny-gpt-polite.py").decode()
+    assert {"prefs/train.jsonl", "prefs/test.jsonl"} <= set(names) and not any(n.startswith("reviews/") for n in names)
+    assert 'HERE / "prefs" / "train.jsonl"' in script and "MODEL = str(HERE / 'base-model')" in script
+    assert "DPOTrainer(" in script and "beta=0.1," in script

@@ -8,6 +8,8 @@ import pytest
 from core.messages import UserError
 from ui.errors import shows_errors, toasts_errors
 
+from tests.test_train_ui import tabs  # noqa: F401 - the Train/Runs tabs fixture
+
 
 def _toasts(handler, *args):
     with warnings.catch_warnings(record=True) as seen:
@@ -78,12 +80,57 @@ def test_picking_another_run_clears_the_answers_of_the_one_before():
     assert cleared[tab.predict_md] == cleared[tab.tuned_text] == cleared[tab.base_text] == ""
 
 
-def test_a_causal_lm_confusion_panel_says_why_once(monkeypatch):
+def test_a_causal_lm_confusion_panel_says_why_once(monkeypatch, tabs):
     from ui.train import live
 
     monkeypatch.setattr(live, "_without_classes", lambda job_id: True)
-    tab = type("Tab", (), {"compare_df": "cmp", "confusion_plot": "cm", "per_class_df": "pc"})()
-    figure = live.show_results(tab, "lm-run", {})["cm"]
+    tab = tabs.train
+    figure = live.show_results(tab, "lm-run", {})[tab.confusion_plot]
     notes = [a.text for a in figure.layout.annotations]
     assert notes == ["A causal LM has no classes: see its perplexity above and what it writes."]
     assert "no run yet" not in str(figure.layout.title.text or "")
+
+
+def _events_of(demo, component) -> list:
+    return [fn for fn in demo.fns.values() if any(target[0] == component._id for target in fn.targets)]
+
+
+def test_a_refused_load_start_or_resume_has_nothing_on_screen_to_badge():
+    """The Model tab's load, the Tokenizer tab's picker and pad fix, Start and Resume: the event that may refuse
+    writes only a hidden State (Gradio badges a failed event's outputs "Error"); the next event shows the answer."""
+    from ui.model.tab import build_model_tab
+    from ui.state import Selection
+    from ui.tokenizer.tab import build_tokenizer_tab
+    from ui.train.tab import build_train_tab
+
+    with gr.Blocks() as demo:
+        selection = gr.State(Selection())
+        model, tokenizer, train = build_model_tab(selection, "hi"), build_tokenizer_tab(selection), \
+            build_train_tab(selection)
+    for trigger in (model.load_btn, model.model_dd, tokenizer.tokenizer_dd, tokenizer.fix_btn, train.start_btn,
+                    train.resume_btn):
+        events = [fn for fn in _events_of(demo, trigger) if fn.outputs]
+        assert events, trigger
+        for fn in events:
+            assert all(isinstance(block, gr.State) for block in fn.outputs), (trigger, fn.outputs)
+    # typing a model name then clicking Load is one load, not two errors ("Error (2)")
+    load, = _events_of(demo, model.load_btn)
+    assert _events_of(demo, model.model_dd).count(load) == 1 and load.trigger_mode == "once"
+
+
+def test_keeps_outputs_stops_the_chain_on_a_refusal_and_shows_an_answer_by_component():
+    from ui.errors import keeps_outputs
+
+    def handler(value):
+        if value == "bad":
+            raise UserError("value: {value!r} is refused - use another", value=value)
+        return {shown: value.upper()}
+
+    with gr.Blocks() as demo:
+        box, shown, other = gr.Textbox(), gr.Markdown(), gr.Markdown()
+        keeps_outputs(box.submit, handler, box, [shown, other])
+    compute, = [fn for fn in _events_of(demo, box)]
+    with pytest.raises(gr.Error, match="is refused"):  # the chain stops: the answer is never shown
+        compute.fn("bad")
+    answer = compute.fn("ok")
+    assert answer[0] == "OK" and answer[1] == gr.skip()  # what the handler did not name keeps what it showed

@@ -17,22 +17,26 @@ from core.training.config import TrainConfig
 CHAT_SET = DatasetSource("sample", name="chat")
 
 
-def sft_cfg(**overrides) -> dict:
-    """A stored sft config as a dict (what the exports read), the embedded conversations on the tiny GPT."""
-    sft = {key: overrides.pop(key) for key in ("sft_loss", "chat_template") if key in overrides}
-    values = dict(task="causal_lm", model=sources.TINY_GPT, dataset=CHAT_SET, text_column="messages",
+def sft_config(**overrides) -> TrainConfig:
+    """An sft run's config: the embedded conversations on the tiny GPT, two steps."""
+    values = dict(task="sft", model=sources.TINY_GPT, dataset=CHAT_SET, text_column="messages", label_column="",
                   train_split="train", eval_split="test", max_train_samples=16, max_eval_samples=4, max_length=128,
                   packing=False, max_steps=2, batch_size=4, eval_batch_size=4, eval_strategy="no", logging_steps=1,
                   run_name="chat lesson")
-    cfg = TrainConfig(**{**values, **overrides}).to_dict()
-    return {**cfg, "task": "sft", "sft_loss": "assistant_only", "chat_template": "model", **sft}
+    return TrainConfig(**{**values, **overrides})
+
+
+def sft_cfg(**overrides) -> dict:
+    return sft_config(**overrides).to_dict()
 
 
 def test_the_script_trains_the_tiny_gpt_to_chat_from_a_fresh_folder_offline(tmp_path):
-    from core.results.export_script import bundle, script_name
+    from core.results import export_forms
+    from core.results.export_script import script_name
 
     cfg = sft_cfg()
-    archive = bundle(cfg, tmp_path, script=generate_sft_script(cfg), name=script_name(cfg))
+    assert export_forms.generate(sft_config()) == generate_sft_script(cfg)  # the task's hook writes it
+    archive = export_forms.bundle(sft_config(), tmp_path)
     folder = tmp_path / "elsewhere"
     zipfile.ZipFile(archive).extractall(folder)
     assert sorted(p.name for p in (folder / "chat").iterdir()) == ["test.jsonl", "train.jsonl"]
@@ -80,10 +84,10 @@ def test_the_script_writes_the_runs_loss_packing_template_and_lora(overrides, pr
 
 
 def test_the_chat_card_says_how_to_chat_its_template_data_loss_and_scores(tmp_path):
-    from transformers import AutoTokenizer
+    from transformers import AutoModelForCausalLM, AutoTokenizer
 
     from core.model.tiny_gpt import build_tiny_gpt
-    from core.results.card_sft import build_sft_card
+    from core.results.model_card import card_for_run
     from core.runs.store import RunStore
 
     gpt = build_tiny_gpt(tmp_path / "gpt", shape={"n_layer": 1, "n_embd": 16, "n_head": 2, "n_positions": 64},
@@ -92,11 +96,11 @@ def test_the_chat_card_says_how_to_chat_its_template_data_loss_and_scores(tmp_pa
     cfg = sft_cfg()
     run_id = store.new_run(cfg)
     AutoTokenizer.from_pretrained(str(gpt)).save_pretrained(str(store.model_dir(run_id)))
+    AutoModelForCausalLM.from_pretrained(str(gpt)).save_pretrained(str(store.model_dir(run_id)))
     store.write_eval(run_id, "baseline", {"eval_loss": 7.9, "eval_perplexity": 2700.0, "eval_runtime": 1.0})
     store.write_eval(run_id, "final", {"eval_loss": 1.2, "eval_perplexity": 3.3, "eval_stop_rate": 0.95,
                                        "eval_runtime": 1.0, "eval_samples_per_second": 9.0})
-    config = TrainConfig.from_stored({**cfg, "task": "causal_lm"})  # sft's own settings: the card's defaults
-    card = build_sft_card(store, run_id, config, "me/tiny-chat")
+    card = card_for_run(store, run_id, "me/tiny-chat")  # the task's hook writes it
     assert "pipeline_tag: text-generation" in card and "- trl" in card and "- sft" in card
     assert 'pipeline("text-generation", model=\'me/tiny-chat\')' in card and "apply_chat_template(messages" in card
     assert "<|im_start|>user\nWho are you?<|im_end|>\n" in card and card.count("<|im_start|>assistant\n") == 2
@@ -104,3 +108,4 @@ def test_the_chat_card_says_how_to_chat_its_template_data_loss_and_scores(tmp_pa
     assert "embedded conversations" in card and "loss `assistant_only`: every assistant turn" in card
     assert "| loss | 7.9 | 1.2 | -6.7000 |" in card and "| perplexity |" in card and "| stop_rate | - | 0.95 |" in card
     assert "runtime" not in card and "samples_per_second" not in card
+    assert "| `sft_loss` | assistant_only |" in card and "| `chat_template` | model |" in card

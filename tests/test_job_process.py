@@ -196,6 +196,7 @@ def test_every_recorder_message_reaches_the_parent_by_name_and_an_unknown_one_is
     child.set_final({"eval_accuracy": 0.9})
     child.add(record)
     child.add_samples({"step": 3, "kind": "eval", "samples": []})
+    child.set_stage("final_eval", 2, 7)
     sent = [channel.get_nowait() for _ in range(channel.qsize())]
     assert {name for name, _ in sent} == set(MESSAGES)  # each kind of message was sent, and is a known one
     assert sent[0] == ("begin_training", {"step": 2, "max_steps": 10, "samples_per_step": 4})
@@ -204,6 +205,7 @@ def test_every_recorder_message_reaches_the_parent_by_name_and_an_unknown_one_is
     for attribute in ("phase", "device", "baseline", "final", "step", "max_steps", "epoch", "last_eval"):
         assert getattr(parent, attribute) == getattr(child, attribute), attribute
     assert parent.points() == child.points() == [record] and parent.samples() == child.samples()
+    assert parent.progress()["stage"] == child.progress()["stage"] == {"name": "final_eval", "done": 2, "total": 7}
 
     with caplog.at_level("WARNING"):
         assert job_process.receive(parent, ("rm_rf", {"path": "/"})) is None  # not a recorder method: nothing runs

@@ -21,6 +21,7 @@ def chat_run(tmp_path_factory):
     from datasets import Dataset
 
     from core import settings
+    from core.data.source import CHAT
     from core.model.tiny_gpt import build_tiny_gpt
     from core.training.sft import SFTSettings, run_sft
 
@@ -34,7 +35,8 @@ def chat_run(tmp_path_factory):
                   {"role": "assistant", "content": "positive"}]
         data = Dataset.from_dict({"messages": [WHO + [{"role": "assistant", "content": "Studio Tiny."}], review] * 8})
         store = RunStore(root / "runs")
-        run_id = store.new_run(TrainConfig(task="causal_lm", model=str(gpt), block_size=32).to_dict())
+        run_id = store.new_run(TrainConfig(task="sft", model=str(gpt), dataset=CHAT, text_column="messages",
+                                           label_column="").to_dict())
         run_sft(gpt, data, store.model_dir(run_id), SFTSettings(max_steps=30, batch_size=8, learning_rate=1e-2,
                                                                 max_length=64))
         store.write_status(run_id, {"state": "done"})

@@ -107,7 +107,10 @@ def test_the_sft_task_runs_through_the_engine_with_the_loss_its_template_allows(
     for phase in ("baseline", "final"):  # the held-out answers scored before and after, beside the loss
         scores = store.read_eval(run_id, phase)
         assert {"eval_stop_rate", "eval_answer_accuracy", "eval_perplexity", "eval_mean_token_accuracy"} <= set(scores)
+        assert "eval_num_tokens" not in scores  # TRL's count of tokens trained on: no score of the model
         assert 0 <= scores["eval_stop_rate"] <= 1 and 0 <= scores["eval_answer_accuracy"] <= 1
+        kinds = {key.removeprefix("eval_answer_accuracy_") for key in scores if key.startswith("eval_answer_accuracy_")}
+        assert kinds and kinds <= {"sentiment", "domain", "summary", "identity"}  # data/chat's task column
     watched = store.read_samples(run_id)  # Watch it answer: the base model's answers, then the trained one's
     assert [r["kind"] for r in watched] == ["baseline", "eval"] and watched[-1]["step"] == 6
     assert [row["prompt"] for row in watched[0]["samples"]] == [row["prompt"] for row in watched[-1]["samples"]]
@@ -226,3 +229,50 @@ def test_chatml_chosen_for_a_model_without_a_template_grows_it_and_packs_its_con
     model = AutoModelForCausalLM.from_pretrained(str(store.model_dir(run_id)))
     assert saved.chat_template == CHATML_TEMPLATE and "<|im_end|>" in saved.get_vocab()
     assert model.get_input_embeddings().num_embeddings == len(saved) > len(tok)
+
+
+@pytest.mark.parametrize("loss, change", [("assistant_only", {"num_train_epochs": 6.0}),
+                                          ("all", {"sft_loss": "assistant_only"})])
+def test_answers_that_do_not_stop_after_training_are_diagnosed_with_one_change(loss, change):
+    from core.results.diagnosis import diagnose
+
+    config = sft_config("embedded/tiny-gpt", sft_loss=loss, max_steps=-1, num_train_epochs=2.0)
+    records = [{"step": 0, "kind": "baseline", "eval_loss": 6.0, "eval_stop_rate": 0.0},
+               *({"step": s, "kind": "train", "loss": 5.0 - s / 100} for s in range(5, 125, 5)),
+               {"step": 60, "kind": "eval", "eval_loss": 4.0, "eval_stop_rate": 0.2},
+               {"step": 120, "kind": "eval", "eval_loss": 3.5, "eval_stop_rate": 0.3}]
+    found = [f for f in diagnose(records, config) if f.kind == "never_stops"]
+    assert len(found) == 1 and found[0].change == change and found[0].evidence == {"stop_rate": 0.3,
+                                                                                   "stop_rate_before": 0.0}
+    assert "Only 30% of the held-out answers end their turn" in found[0].text and "before training: 0%" in found[0].text
+    assert not [f for f in diagnose(records, config, live=True) if f.kind == "never_stops"]
+    records[-1]["eval_stop_rate"] = 0.9
+    assert not [f for f in diagnose(records, config) if f.kind == "never_stops"]
+
+
+def test_the_answers_are_scored_per_kind_and_watched_one_kind_first():
+    from core.training.sft_callbacks import AnswersCallback
+
+    def chat(question, answer):
+        return [{"role": "user", "content": question}, {"role": "assistant", "content": answer}]
+
+    conversations = [chat("s1", "negative"), chat("s2", "positive"), chat("d1", "hotels"), chat("s3", "positive"),
+                     chat("i1", "Studio Tiny.")]
+    callback = AnswersCallback(None, conversations, kinds=["sentiment", "sentiment", "Domain", "sentiment", ""])
+    answers = ["negative", "negative", "hotels", "positive", "Studio"]
+    results = [{"answer": a, "stopped": True, "correct": a == e} for a, e in zip(answers, callback.expected)]
+    assert callback._scores(results) == {"eval_stop_rate": 1.0, "eval_answer_accuracy": 0.6,
+                                         "eval_answer_accuracy_sentiment": 2 / 3, "eval_answer_accuracy_domain": 1.0}
+
+    class Recorder:
+        phase, records = "baseline", []
+
+        def add_samples(self, record):
+            self.records.append(record)
+
+    class State:
+        global_step = 0
+
+    callback.recorder = Recorder()
+    callback._record(State(), None, None, results)
+    assert [row["prompt"] for row in callback.recorder.records[0]["samples"]] == ["s1", "d1", "i1"]

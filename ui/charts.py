@@ -23,6 +23,12 @@ MAX_DISPLAY_POINTS = 1000
 MAX_SMOOTHED = 8  # smoothed series kept per job (series x smoothing weight)
 _MAX_JOBS = 16
 EVAL_METRICS = (*SCORE_KEYS, "eval_perplexity", "eval_stop_rate", "eval_answer_accuracy")  # LM runs; SFT's answers
+# A DPO run's logs (TRL's rewards, train and held-out): shares on the evaluation chart's left axis, rewards on its right
+PREFERENCE_KEYS = {"chosen wins": "rewards/accuracies", "margin": "rewards/margins", "reward chosen": "rewards/chosen",
+                   "reward rejected": "rewards/rejected"}
+SHARE_SERIES = ("chosen wins (train)", "chosen wins (held-out)", "prefers chosen")
+REWARD_SERIES = tuple(f"{name} ({part})" for name in ("margin", "reward chosen", "reward rejected")
+                      for part in ("train", "held-out"))
 
 # Set once: update_layout(template=...) validates the whole template again for every figure (~10 ms each).
 pio.templates.default = "plotly_white"
@@ -156,12 +162,17 @@ def _add_point(entry: JobCurves, point: dict) -> None:
                 entry.add("train steps/s", step, (step - entry.last_train[0]) / dt)
         if "time" in point:
             entry.last_train = (step, point["time"])
+        for name, key in PREFERENCE_KEYS.items():
+            entry.add(f"{name} (train)", step, point.get(key))
     elif kind in ("eval", "baseline"):  # the baseline is the "before" point at step 0
         entry.add("eval loss", step, point.get("eval_loss"))
         entry.add("eval token accuracy", step, point.get("eval_mean_token_accuracy"))
         for name in EVAL_METRICS:
             entry.add(name.removeprefix("eval_"), step, point.get(name))
         entry.add("eval samples/s", step, point.get("eval_samples_per_second"))
+        for name, key in PREFERENCE_KEYS.items():
+            entry.add(f"{name} (held-out)", step, point.get("eval_" + key))
+        entry.add("prefers chosen", step, point.get("eval_prefers_chosen"))
 
 
 def _figure(title: str, y_title: str, traces: list[dict], x_title: str = "", note: str = "", **layout) -> go.Figure:
@@ -224,9 +235,15 @@ def figures(job_id: str, view: ChartView | None = None) -> tuple[go.Figure, go.F
                        yaxis=dict(title=dict(text="loss"), type="log" if view.log_loss else "linear"),
                        **_token_accuracy_axis(entry), **_best_marker(entry, view))
         lr = _lr_figure(entry, view, x_title)
+        rewards = _traces(entry, REWARD_SERIES, view, markers=True)
+        for trace in rewards:  # a reward is beta x a log-ratio: its own scale, beside the shares
+            trace.update(yaxis="y2", line=dict(dash="dot"))
+        axis2 = {"yaxis2": dict(title=dict(text=msg("chart.reward")), overlaying="y", side="right",
+                                showgrid=False)} if rewards else {}
         metrics = _figure(msg("chart.evaluation"), msg("chart.score"),
-                          _traces(entry, tuple(n.removeprefix("eval_") for n in EVAL_METRICS), view, markers=True),
-                          x_title, msg("chart.waiting"), **_best_marker(entry, view))
+                          _traces(entry, tuple(n.removeprefix("eval_") for n in EVAL_METRICS) + SHARE_SERIES, view,
+                                  markers=True) + rewards,
+                          x_title, msg("chart.waiting"), **axis2, **_best_marker(entry, view))
         return loss, lr, metrics, _throughput_figure(entry, view, x_title)
 
 

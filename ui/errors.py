@@ -64,3 +64,28 @@ def toasts_errors(fn):
             gr.Warning(err.message, title=msg("err.title"))  # already escaped by error()
             return gr.skip()
     return wrapper
+
+
+def keeps_outputs(trigger, fn, inputs, outputs: list, **kwargs):
+    """Wire fn on trigger (a listener such as `button.click`, or `event.success` for a chain's next step) so that a
+    refusal is one toast, stops the chain, and leaves every output as it was.
+
+    Gradio covers each output of a failed event with a red "Error" badge (also those named in show_progress_on).
+    Here fn runs in an event whose one output is a hidden gr.State (nothing is drawn for it, so nothing is badged);
+    a second event (.success: only when fn answered) puts the answer on them. Returns that second event, so the
+    chain goes on with .success. fn returns one value, or a dict keyed by some of `outputs`.
+    """
+    outputs, answer, checked = list(outputs), gr.State(), shows_errors(fn)
+
+    @functools.wraps(fn)  # Gradio reads fn's signature (gr.Request) through __wrapped__
+    def answered(*args, **kw):
+        result = checked(*args, **kw)
+        if isinstance(result, dict):
+            return [result.get(component, gr.skip()) for component in outputs]
+        return [result]
+
+    def shown(values: list):
+        return values[0] if len(outputs) == 1 else tuple(values)
+
+    computed = trigger(answered, inputs, answer, **kwargs)
+    return computed.success(shown, answer, outputs, api_visibility="private", show_progress="hidden")

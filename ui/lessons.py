@@ -18,8 +18,9 @@ import pandas as pd
 
 from core.jobs.manager import get_manager
 from core.messages import UserError
-from core.results import diagnosis, examples
+from core.results import diagnosis, dpo_report, examples
 from core.runs import visibility
+from core.task_registry import task_of
 from ui.binding import bind
 from ui.errors import shows_errors
 from ui.i18n import local, msg, t
@@ -74,6 +75,10 @@ def run_examples(run_id: str, which: str = "all", cell: str = "", limit: int = 5
     if not isinstance(which, str):
         raise UserError("{name}: {value!r} is not one of {choices} - choose one of those", name="filter",
                         value=str(which)[:40], choices=", ".join(examples.FILTERS))
+    if task_of(_store().read_config(run_id)).compares_pairs:  # a DPO run: its held-out pairs
+        sees = reads_texts(run_id, request)
+        found = dpo_report.run_pairs(_store(), run_id, which, int(limit), with_texts=sees)
+        return {**found, "rows": found["rows"] if sees else [], "texts_withheld": not sees, "pairs": True}
     found = examples.run_examples(_store(), run_id)
     counts = found["counts"]
     if not reads_texts(run_id, request):
@@ -95,7 +100,7 @@ class DiagnosisBlock:
 
 def build_diagnosis() -> DiagnosisBlock:
     gr.Markdown(t("lessons.h"))
-    findings_md = gr.Markdown()
+    findings_md = gr.Markdown(t("lessons.empty"))
     with gr.Row():
         fix_btns = [gr.Button(visible=False, size="sm", elem_classes="fts-fix") for _ in range(MAX_FIXES)]
     block = DiagnosisBlock(findings_md, fix_btns, gr.State([]), gr.State(None))
@@ -108,13 +113,13 @@ def build_diagnosis() -> DiagnosisBlock:
 def show_findings(block: DiagnosisBlock, run_id: str | None, findings: list, request: gr.Request | None = None,
                   live: bool = False) -> dict:
     """The findings as text (with their evidence) and one button per finding."""
-    if not run_id:
-        return {block.findings_md: "", block.changes_state: [],
+    if not run_id:  # the heading never stands over an empty body
+        return {block.findings_md: msg("lessons.empty", request), block.changes_state: [],
                 **{b: gr.Button(visible=False) for b in block.fix_btns}}
     lines = [f"- {html.escape(local(f.text, request))} *{html.escape(local(f.advice, request))}*"
              for f in findings[:MAX_FIXES]]
     head = msg("lessons.live", request) + "\n" if live and lines else ""
-    text = head + "\n".join(lines) if lines else ("" if live else msg("lessons.none", request))
+    text = head + "\n".join(lines) if lines else msg("lessons.live_none" if live else "lessons.none", request)
     changes = _distinct([f.change for f in findings[:MAX_FIXES]])  # two findings may advise the same change
     shown = {block.findings_md: text, block.changes_state: [{"run_id": run_id, "change": c} for c in changes]}
     for i, button in enumerate(block.fix_btns):
@@ -184,7 +189,8 @@ def build_examples() -> ExamplesBlock:
         filter_radio = gr.Radio(_filter_choices(), value="all", label=t("ex.filter"), info=t("ex.filter.info"),
                                 scale=3)
         cell_dd = gr.Dropdown([("-", "")], value="", label=t("ex.cell"), info=t("ex.cell.info"), scale=1)
-    table = gr.Dataframe(interactive=False, wrap=True, max_height=420)
+    # hidden while it has no rows: an empty Dataframe is headed "1 2 3"
+    table = gr.Dataframe(interactive=False, wrap=True, max_height=420, visible=False)
     block = ExamplesBlock(counts_md, filter_radio, cell_dd, table, gr.State(None))
     for trigger in (filter_radio.input, cell_dd.input):
         trigger(bind(show_examples, block), [block.run_state, filter_radio, cell_dd],
@@ -203,25 +209,50 @@ def show_examples(block: ExamplesBlock, run_id: str | None, which: str = "all", 
 def examples_view(block: ExamplesBlock, run_id: str | None, which: str = "all", cell: str = "",
                   request: gr.Request | None = None, quiet: bool = True) -> dict:
     """Counts, the filter and cell pickers and the table of one run's per-example results. quiet: a run without a
-    saved model shows why in place of the counts (after a run), instead of an error."""
-    radio = gr.Radio(choices=_filter_choices(request), value=which or "all")
-    empty = {block.filter_radio: radio, block.cell_dd: gr.Dropdown(choices=[("-", "")], value=""),
-             block.table: pd.DataFrame(), block.run_state: run_id}
+    saved model shows why in place of the counts (after a run), instead of an error. A run of a task without classes
+    (a causal LM) says once that it has none, and the pickers hide."""
+    radio = gr.Radio(choices=_filter_choices(request), value=which or "all", visible=True)
+    empty = {block.filter_radio: radio, block.cell_dd: gr.Dropdown(choices=[("-", "")], value="", visible=True),
+             block.table: gr.Dataframe(value=pd.DataFrame(), visible=False), block.run_state: run_id}
     if not run_id:
         return {**empty, block.counts_md: msg("ex.none", request)}
+    if not has_classes(run_id) and not compares_pairs(run_id):
+        return {**empty, block.filter_radio: gr.Radio(visible=False), block.cell_dd: gr.Dropdown(visible=False),
+                block.counts_md: msg("ex.notask", request)}
     try:
         found = run_examples(run_id, which or "all", cell or "", examples.MAX_ROWS_SHOWN, request)
     except gr.Error as err:
         if not quiet:
             raise
-        return {**empty, block.counts_md: msg("ex.none", request) + " " + str(err.message)}
+        return {**empty, block.counts_md: str(err.message)}  # why this run has none, naming the fix
+    if found.get("pairs"):  # a DPO run: its held-out pairs one by one (no confusion-matrix cells)
+        return {**empty, block.cell_dd: gr.Dropdown(visible=False), block.counts_md: pairs_summary(found, request),
+                block.table: gr.Dataframe(value=pairs_table(found, request), visible=bool(found["rows"]))}
     counts = msg("ex.counts", request, **found["counts"])
     if found["texts_withheld"]:
         return {**empty, block.counts_md: counts + "\n\n" + msg("ex.withheld", request)}
     cells = [("-", "")] + [(f"{name} ({count})", name) for name, count in found["cells"]]
     return {**empty, block.counts_md: counts + msg("ex.shown", request, shown=len(found["rows"]),
                                                    matched=found["matched"]),
-            block.cell_dd: gr.Dropdown(choices=cells, value=cell or ""), block.table: examples_table(found, request)}
+            block.cell_dd: gr.Dropdown(choices=cells, value=cell or "", visible=True),
+            block.table: gr.Dataframe(value=examples_table(found, request), visible=True)}
+
+
+def has_classes(run_id: str) -> bool:
+    """Whether the run's task has classes (task_of(config).has_classes); a run folder gone: True, so the examples'
+    own refusal says why."""
+    try:
+        return task_of(_store().read_config(run_id)).has_classes
+    except (ValueError, OSError):
+        return True
+
+
+def compares_pairs(run_id: str) -> bool:
+    """Whether the run's task is shown pair by pair (a DPO run: task_of(config).compares_pairs)."""
+    try:
+        return task_of(_store().read_config(run_id)).compares_pairs
+    except (ValueError, OSError):
+        return False
 
 
 def examples_table(found: dict, request: gr.Request | None = None) -> pd.DataFrame:
@@ -233,4 +264,26 @@ def examples_table(found: dict, request: gr.Request | None = None) -> pd.DataFra
     # the short columns first, so the predictions show beside the row number and the text takes the rest
     columns = ["row", "label", "before", "before_p", "after", "after_p", "text",
                *(["pair"] if rows and "pair" in rows[0] else [])]
+    return pd.DataFrame(rows, columns=columns).rename(columns={c: msg(f"ex.c.{c}", request) for c in columns})
+
+
+def pairs_summary(found: dict, request: gr.Request | None = None) -> str:
+    """A DPO run's held-out pairs in words: how many flipped, stayed wrong, broke; its answers before and after."""
+    if found["before_step"] is None:
+        return msg("ex.none", request)
+    shares = {k: f"{v:.0%}" if isinstance(v, (int, float)) else "-" for k, v in found["prefers_chosen"].items()}
+    text = msg("ex.pairs.counts", request, before_step=found["before_step"], after_step=found["after_step"],
+               share_before=shares["before"], share_after=shares["after"], **found["counts"])
+    if found["texts_withheld"]:
+        return text + "\n\n" + msg("ex.withheld", request)
+    answers = [f"- *{html.escape(str(a['prompt']))[:MAX_TEXT_SHOWN]}*: {html.escape(str(a['before']))[:MAX_TEXT_SHOWN]}"
+               f" → **{html.escape(str(a['after']))[:MAX_TEXT_SHOWN]}**" for a in found["answers"]]
+    return "\n\n".join([text, msg("ex.pairs.answers", request), "\n".join(answers)]) if answers else text
+
+
+def pairs_table(found: dict, request: gr.Request | None = None) -> pd.DataFrame:
+    columns = ["status", "margin_before", "margin_after", "reward_margin", "prompt", "chosen", "rejected"]
+    rows = [{"status": msg(f"ex.s.{r['status']}", request), "margin_before": r["before"], "margin_after": r["after"],
+             "reward_margin": r["reward_margin"], "prompt": r.get("prompt", ""), "chosen": r.get("chosen", ""),
+             "rejected": r.get("rejected", "")} for r in found["rows"]]
     return pd.DataFrame(rows, columns=columns).rename(columns={c: msg(f"ex.c.{c}", request) for c in columns})

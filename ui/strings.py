@@ -20,6 +20,14 @@ STRINGS = {
     "lessons.h": {"en": "#### What this run teaches", "zh": "#### 这次运行教会了什么"},
     "lessons.none": {"en": "No problem found in the curves.", "zh": "曲线里没有发现问题。"},
     "lessons.live": {"en": "While it trains:", "zh": "训练进行中："},
+    "lessons.live_none": {
+        "en": "While it trains: nothing to flag in the curves so far.",
+        "zh": "训练进行中：到目前为止曲线里没有需要注意的问题。",
+    },
+    "lessons.empty": {
+        "en": "What a run teaches (its curves in plain words) appears here once it trains.",
+        "zh": "运行开始训练后，这里会用平实的话说明它的曲线教会了什么。",
+    },
     "lessons.fix": {"en": "Try again with {name} = {value}", "zh": "改成 {name} = {value} 再试一次"},
     "lessons.fix.info": {
         "en": "Each button fills the Train form with this run's settings and exactly that one change.",
@@ -66,7 +74,36 @@ STRINGS = {
         "en": "Per-example results appear when a run with a saved model has finished.",
         "zh": "带保存模型的运行结束后，这里会显示逐条结果。",
     },
+    "ex.notask": {
+        "en": "This run's task has no classes, so there is nothing to get right or wrong example by example: read "
+              "what it writes instead (Watch it write, Try it).",
+        "zh": "这个运行的任务没有类别，所以没有逐条的对错可看：请看它写出的文字（看它写字、试一试）。",
+    },
     "ex.c.row": {"en": "row", "zh": "行"},
+    # dpo: a DPO run's held-out pairs, before and after (core.results.dpo_report)
+    "ex.pairs.counts": {
+        "en": "Held-out pairs, margin = log p(chosen) - log p(rejected) before training (step {before_step}) and "
+              "after (step {after_step}): **{flipped}** flipped to the chosen answer, **{still_wrong}** still prefer "
+              "the rejected one, **{broken}** broken, **{still_right}** right before and after. The model prefers the "
+              "chosen answer in {share_before} of them before, {share_after} after; the reward margin is beta times "
+              "how far the margin moved.",
+        "zh": "留出的偏好对，间隔 = log p(chosen) - log p(rejected)，训练前（第 {before_step} 步）和训练后"
+              "（第 {after_step} 步）：**{flipped}** 对翻转为偏好 chosen，**{still_wrong}** 对仍偏好 rejected，"
+              "**{broken}** 对被弄反，**{still_right}** 对前后都对。模型偏好 chosen 的比例：训练前 {share_before}，"
+              "训练后 {share_after}；奖励间隔是 beta 乘以间隔移动的距离。"},
+    "ex.pairs.answers": {"en": "**Its own answers** to held-out prompts, before → after:",
+                         "zh": "**模型自己的回答**（留出的提示），训练前 → 训练后："},
+    "ex.s.flipped": {"en": "flipped", "zh": "翻转"},
+    "ex.s.still_wrong": {"en": "still wrong", "zh": "仍然错误"},
+    "ex.s.broken": {"en": "broken", "zh": "被弄反"},
+    "ex.s.still_right": {"en": "right before and after", "zh": "前后都对"},
+    "ex.c.status": {"en": "pair", "zh": "偏好对"},
+    "ex.c.margin_before": {"en": "margin before", "zh": "训练前间隔"},
+    "ex.c.margin_after": {"en": "margin after", "zh": "训练后间隔"},
+    "ex.c.reward_margin": {"en": "reward margin", "zh": "奖励间隔"},
+    "ex.c.prompt": {"en": "prompt", "zh": "提示"},
+    "ex.c.chosen": {"en": "chosen", "zh": "chosen 回答"},
+    "ex.c.rejected": {"en": "rejected", "zh": "rejected 回答"},
     "ex.c.text": {"en": "text", "zh": "文本"},
     "ex.c.pair": {"en": "second text", "zh": "第二段文本"},
     "ex.c.label": {"en": "true label", "zh": "真实标签"},
@@ -105,6 +142,17 @@ STRINGS = {
     "chart.s.f1": {"en": "f1", "zh": "f1"},
     "chart.s.precision": {"en": "precision", "zh": "precision"},
     "chart.s.recall": {"en": "recall", "zh": "recall"},
+    # dpo: a DPO run's rewards (TRL's logs) and the share of held-out pairs whose chosen answer the model prefers
+    "chart.reward": {"en": "reward (beta x log-ratio)", "zh": "奖励（beta × 对数比）"},
+    "chart.s.chosen wins (train)": {"en": "chosen wins (train)", "zh": "chosen 胜出（训练）"},
+    "chart.s.chosen wins (held-out)": {"en": "chosen wins (held-out)", "zh": "chosen 胜出（留出）"},
+    "chart.s.prefers chosen": {"en": "prefers chosen (held-out)", "zh": "偏好 chosen（留出）"},
+    "chart.s.margin (train)": {"en": "margin (train)", "zh": "间隔（训练）"},
+    "chart.s.margin (held-out)": {"en": "margin (held-out)", "zh": "间隔（留出）"},
+    "chart.s.reward chosen (train)": {"en": "reward of chosen (train)", "zh": "chosen 的奖励（训练）"},
+    "chart.s.reward chosen (held-out)": {"en": "reward of chosen (held-out)", "zh": "chosen 的奖励（留出）"},
+    "chart.s.reward rejected (train)": {"en": "reward of rejected (train)", "zh": "rejected 的奖励（训练）"},
+    "chart.s.reward rejected (held-out)": {"en": "reward of rejected (held-out)", "zh": "rejected 的奖励（留出）"},
     # sft: TRL's token accuracy beside the loss, the held-out answers' scores on the evaluation chart
     "chart.s.token accuracy": {"en": "token accuracy", "zh": "token 准确率"},
     "chart.s.eval token accuracy": {"en": "eval token accuracy", "zh": "验证 token 准确率"},
@@ -163,4 +211,16 @@ STRINGS = {
               "一个被训练层以下的激活值；LoRA 要保留每一层的激活值（梯度要一直传到最低的适配器）。",
     },
     "wtt.failed": {"en": "No estimate: {error}", "zh": "无法估算：{error}"},
+    "wtt.measured": {
+        "en": "**On this machine:** runs like this one (the same model, data, length and steps) took {median} from "
+              "Start to the end (median of {runs} finished runs; the latest {last}).",
+        "zh": "**在这台机器上：**和这次一样的运行（相同的模型、数据、长度和步数）从点“开始”到结束用了 {median}（{runs} 次已完成"
+              "运行的中位数；最近一次 {last}）。",
+    },
+    "wtt.unmeasured": {
+        "en": "**On this machine:** no run like this one has finished here yet. \"Measure one training step\" times "
+              "one real step here; once this run has finished, its time shows here for the next one.",
+        "zh": "**在这台机器上：**这里还没有完成过和这次一样的运行。“测一个训练步”会在这里实际计时一步；这次运行完成后，"
+              "它用的时间会显示在这里供下一次参考。",
+    },
 }

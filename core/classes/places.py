@@ -15,6 +15,7 @@ before either, there is none.
 from __future__ import annotations
 
 import heapq
+import re
 import statistics
 import time
 
@@ -43,8 +44,14 @@ def student_config(classroom: Classroom, changes: dict, nickname: str = "") -> T
     if locked:
         raise UserError("{settings}: fixed by the teacher in this class; you may change {allowed}",
                         settings=", ".join(locked), allowed=", ".join(classroom.editable) or "-")
-    name = f"{classroom.name}-{nickname}"[:60] if nickname else base["run_name"]
+    name = _run_name(classroom.name, nickname) if nickname else base["run_name"]
     return TrainConfig.from_dict({**base, **changed, "run_name": name})
+
+
+def _run_name(class_name: str, nickname: str) -> str:
+    """The class and the student as a run name: a class name may hold : ( ), which RUN_NAME refuses (and no student
+    could fix), so they become spaces."""
+    return " ".join(re.sub(r"[^\w .-]", " ", f"{class_name}-{nickname}").split())[:60]
 
 
 def changed_settings(classroom: Classroom, config: dict) -> dict:

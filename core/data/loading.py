@@ -15,7 +15,8 @@ from cachetools import LRUCache, cached
 from core import sources
 from core.data import uploads
 from core.data.conversations import load_chat_sample
-from core.data.source import CHAT_SAMPLE, SAMPLE_DIR, DatasetSource
+from core.data.preferences import load_pref_sample
+from core.data.source import CHAT_SAMPLE, PREFS_SAMPLE, SAMPLE_DIR, DatasetSource
 from core.messages import N_, UserError
 from core.settings import get_settings
 
@@ -54,6 +55,8 @@ def _load_sample(source: DatasetSource):
 
     if source.name == CHAT_SAMPLE:  # the conversations: messages, and each one's task and known answer
         return load_chat_sample()
+    if source.name == PREFS_SAMPLE:  # the preference pairs: prompt, chosen, rejected, and task, language, flaw
+        return load_pref_sample()
 
     files = {split: str(SAMPLE_DIR / f"{split}.csv") for split in ("train", "test")}
     features = datasets.Features({"text": datasets.Value("string"),

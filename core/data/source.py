@@ -17,7 +17,8 @@ from core.settings import ROOT, get_settings
 SAMPLE_DIR = ROOT / "data" / "reviews"
 SAMPLE_NAME = "embedded/reviews"
 CHAT_SAMPLE = "chat"  # DatasetSource("sample", name="chat"): the embedded instruction set (data/chat)
-SAMPLE_NAMES = {"": SAMPLE_NAME, CHAT_SAMPLE: "embedded/chat"}  # a sample's name -> how it is shown
+PREFS_SAMPLE = "prefs"  # DatasetSource("sample", name="prefs"): the embedded preference pairs (data/prefs)
+SAMPLE_NAMES = {"": SAMPLE_NAME, CHAT_SAMPLE: "embedded/chat", PREFS_SAMPLE: "embedded/prefs"}  # name -> as shown
 FILE_BUILDERS = uploads.FILE_BUILDERS
 KINDS = ("sample", "hub", "upload", "file", "disk")
 SPLIT = re.compile(r"^[\w.\-\[\]:%+]{0,80}$")  # train, validation, train[:10%], mrpc
@@ -76,8 +77,8 @@ class DatasetSource:
             sources.check_hub_id(self.name.strip(), N_("Hub dataset"))
             _check_not_a_file_format(self.name.strip())
         if self.kind == "sample" and self.name not in SAMPLE_NAMES:
-            raise UserError("dataset name: {name!r} is not an embedded sample - leave it empty for the reviews or "
-                            "write chat for the conversations", name=self.name[:40])
+            raise UserError("dataset name: {name!r} is not an embedded sample - leave it empty for the reviews, "
+                            "write chat for the conversations or prefs for the preference pairs", name=self.name[:40])
         if self.kind == "upload" and not self.upload:
             raise UserError("Choose a file to upload first")
         if self.kind in {"file", "disk"} and not self.path:
@@ -128,6 +129,7 @@ class DatasetSource:
 
 SAMPLE = DatasetSource("sample")
 CHAT = DatasetSource("sample", name=CHAT_SAMPLE)
+PREFS = DatasetSource("sample", name=PREFS_SAMPLE)
 
 
 def _check_not_a_file_format(name: str) -> None:

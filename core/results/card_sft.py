@@ -148,7 +148,7 @@ def build_sft_card(store: RunStore, run_id: str, config, repo_id: str) -> str:
         "an earlier run's model" if built_here else f"`{cell(base or 'a local model')}`"
     dataset, hub_datasets = _dataset(config.dataset)
     data = ModelCardData(base_model=base, datasets=hub_datasets or None, library_name="transformers",
-                         pipeline_tag="text-generation", tags=["trl", "sft", "chat", "fine-tune-studio"])
+                         pipeline_tag="text-generation", tags=["trl", config.task, "chat", "fine-tune-studio"])
     loss = getattr(config, "sft_loss", "assistant_only")
     chatml = getattr(config, "chat_template", "model") == "chatml" or config.model == sources.TINY_GPT
     example, end_of_turn = _tokenizer_facts(store, run_id)

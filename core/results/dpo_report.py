@@ -24,7 +24,6 @@ SATURATED_ACCURACY = 0.95  # chosen wins on (almost) every training pair...
 SATURATED_MARGIN = 3.0  # ...by a margin where the sigmoid loss is below 0.05: nothing left to push
 LAG = 0.15  # held-out accuracy this far below train accuracy
 BETA_STEP = 3  # the change a finding suggests: beta three times higher (closer to the reference)
-MAX_TEXT_CHARS = 300  # a pair's texts as the per-example view shows them
 
 
 def reward_curves(records: list[dict]) -> dict:
@@ -80,11 +79,6 @@ def dpo_findings(curves: dict, config) -> list:
     return found
 
 
-def _short(turns) -> str:
-    text = turns if isinstance(turns, str) else " / ".join(t.get("content", "") for t in turns)
-    return text if len(text) <= MAX_TEXT_CHARS else text[:MAX_TEXT_CHARS - 1] + "…"
-
-
 def _status(before: float, after: float) -> str:
     if after > 0:
         return "flipped" if before <= 0 else "still_right"
@@ -94,7 +88,7 @@ def _status(before: float, after: float) -> str:
 def pair_report(samples: list[dict], beta: float, texts: list[dict] | None = None) -> dict:
     """The held-out pairs before (the first measurement: the reference) and after (the last), sorted by status then
     by how far the implicit reward margin moved; counts per status; the model's answers before and after.
-    texts: the pairs themselves ({prompt, chosen, rejected}) when the visitor may read them."""
+    texts: the pairs themselves ({prompt, chosen, rejected}, core.training.dpo.pair_texts)."""
     measured = [r for r in samples if isinstance(r.get("pairs"), list)]
     if len(measured) < 2:
         return {"rows": [], "counts": {s: 0 for s in STATUSES}, "answers": [], "before_step": None,
@@ -106,10 +100,10 @@ def pair_report(samples: list[dict], beta: float, texts: list[dict] | None = Non
         row = {"index": index, "before": round(before, 4), "after": round(after, 4),
                "reward_margin": round(beta * (after - before), 4), "status": _status(before, after)}
         if texts is not None and index < len(texts):
-            row.update({side: _short(texts[index][side]) for side in ("prompt", "chosen", "rejected")})
+            row.update({side: str(texts[index].get(side, "")) for side in ("prompt", "chosen", "rejected")})
         rows.append(row)
     rows.sort(key=lambda r: (STATUSES.index(r["status"]), -r["reward_margin"]))
-    answers = [{"prompt": b.get("prompt"), "before": b.get("greedy"), "after": a.get("greedy")}
+    answers = [{"prompt": b.get("prompt"), "before": b.get("answer"), "after": a.get("answer")}
                for b, a in zip(first.get("samples") or [], last.get("samples") or [])]
     counts = {s: sum(r["status"] == s for r in rows) for s in STATUSES}
     return {"rows": rows, "counts": counts, "answers": answers, "before_step": first["step"],
@@ -119,3 +113,21 @@ def pair_report(samples: list[dict], beta: float, texts: list[dict] | None = Non
 
 def _share(pairs: list) -> float | None:
     return sum(c > r for c, r in pairs) / len(pairs) if pairs else None
+
+
+FILTERS = {"all": STATUSES, "fixed": ("flipped",), "broken": ("broken",), "still_wrong": ("still_wrong",),
+           "confident_mistakes": ("still_wrong", "broken")}  # the per-example view's filters, as a classifier's
+
+
+def run_pairs(store, run_id: str, which: str = "all", limit: int = 200, with_texts: bool = True) -> dict:
+    """A finished DPO run's held-out pairs for one filter of the per-example view (confident_mistakes: the pairs
+    the model gets most wrong after training first); with_texts False keeps only the counts and margins."""
+    samples = store.read_samples(run_id)
+    beta = float(store.read_config(run_id).get("beta") or 0.1)
+    texts = next((r["texts"] for r in samples if isinstance(r.get("texts"), list)), None)
+    report = pair_report(samples, beta, texts if with_texts else None)
+    rows = [r for r in report["rows"] if r["status"] in FILTERS.get(which, STATUSES)]
+    if which == "confident_mistakes":
+        rows.sort(key=lambda r: r["after"])
+    return {**report, "rows": rows[:limit], "matched": len(rows),
+            "answers": report["answers"] if with_texts else []}

@@ -31,8 +31,9 @@ MAX_ROWS_SHOWN = 200  # rows one answer lists at most
 _lock = threading.Lock()  # two viewers of a just-finished run compute its examples once
 
 
-def probabilities(model, tokenizer, texts, pairs, max_length: int, batch_size: int = 32) -> np.ndarray:
-    """Class probabilities (rows x classes) of texts (and their pairs), tokenized as training did."""
+def probabilities(model, tokenizer, texts, pairs, max_length: int, batch_size: int = 32, progress=None) -> np.ndarray:
+    """Class probabilities (rows x classes) of texts (and their pairs), tokenized as training did; progress(done,
+    total) after each batch when given."""
     import torch  # slow import, deferred to first use
 
     out = []
@@ -43,10 +44,12 @@ def probabilities(model, tokenizer, texts, pairs, max_length: int, batch_size: i
             batch = tokenizer(*args, truncation=True, max_length=max_length, padding=True, return_tensors="pt")
             logits = model(**{k: v.to(model.device) for k, v in batch.items()}).logits
             out.append(torch.softmax(logits.float(), dim=-1).cpu().numpy())
+            if progress is not None:
+                progress(len(out), -(-len(texts) // batch_size))
     return np.concatenate(out) if out else np.zeros((0, model.config.num_labels))
 
 
-def build_examples(store: RunStore, run_id: str) -> dict:
+def build_examples(store: RunStore, run_id: str, progress=None) -> dict:
     """Predict every eval row with the base model and the run's model; returns what examples.json holds."""
     from core.training.prepare import select_rows  # pulls in datasets: only when examples are computed
 
@@ -58,8 +61,10 @@ def build_examples(store: RunStore, run_id: str) -> dict:
     texts = [str(t) for t in rows[config.text_column]]
     pairs = [str(t) for t in rows[config.text_pair_column]] if config.text_pair_column else None
     labels = np.asarray(rows[config.label_column], dtype=int)
-    after = probabilities(tuned.model, tuned.tokenizer, texts, pairs, config.max_length, config.eval_batch_size)
-    before = probabilities(base.model, tuned.tokenizer, texts, pairs, config.max_length, config.eval_batch_size)
+    after = probabilities(tuned.model, tuned.tokenizer, texts, pairs, config.max_length, config.eval_batch_size,
+                          progress)
+    before = probabilities(base.model, tuned.tokenizer, texts, pairs, config.max_length, config.eval_batch_size,
+                           progress)
     table = [{"text": texts[i][:STORED_TEXT_CHARS], **({"pair": pairs[i][:STORED_TEXT_CHARS]} if pairs else {}),
               "label": int(labels[i]), "before": int(before[i].argmax()), "before_p": round(float(before[i].max()), 4),
               "after": int(after[i].argmax()), "after_p": round(float(after[i].max()), 4)} for i in range(len(texts))]
@@ -76,8 +81,9 @@ def count(rows: list[dict]) -> dict:
     return {**counts, "total": len(rows)}
 
 
-def run_examples(store: RunStore, run_id: str, refresh: bool = False) -> dict:
-    """The run's per-example results, computed on first request from its saved model and kept in its folder."""
+def run_examples(store: RunStore, run_id: str, refresh: bool = False, progress=None) -> dict:
+    """The run's per-example results, computed on first request (or after training, Task.finish_results) from its
+    saved model and kept in its folder; progress(done, total) per batch of each model while they are computed."""
     if not task_of(store.read_config(run_id)).has_classes:
         raise UserError("Run {run} is a causal LM: it has no classes to get right or wrong - read what it writes "
                         "(Watch it write, Try it) instead", run=run_id)
@@ -87,7 +93,7 @@ def run_examples(store: RunStore, run_id: str, refresh: bool = False) -> dict:
             return stored
         if not store.has_model(run_id):
             raise no_model_error(store, run_id)
-        examples = build_examples(store, run_id)
+        examples = build_examples(store, run_id, progress)
         store.write_examples(run_id, examples)
     log.info("examples of %s: %s", run_id, examples["counts"])
     return examples

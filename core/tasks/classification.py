@@ -16,6 +16,20 @@ from core.task_registry import Task
 from core.training.metrics import make_compute_metrics
 
 
+RESULT_PASSES = 3  # over the eval rows after training: the report's (saved model), the examples' (saved, base)
+
+
+def passes_progress(progress, passes: int):
+    """One progress(done, total) over several passes of the same batches, each reporting its own (1..n, n)."""
+    seen = {"pass": 0}
+
+    def report(done: int, total: int) -> None:
+        if done == 1:
+            seen["pass"] += 1
+        progress(min(seen["pass"] - 1, passes - 1) * total + done, passes * total)
+    return report
+
+
 class Classification(Task):
     name = "classification"
     has_classes = True
@@ -48,6 +62,15 @@ class Classification(Task):
     def findings(self, train, evals, config, report: dict | None, live: bool) -> list:
         """The majority-class trap, read from the evaluation report's confusion matrix once the run is over."""
         return [majority_class(report, config)] if report and not live else []
+
+    def finish_results(self, store, run_id: str, progress) -> None:
+        """The eval report (confusion matrix, per-class scores) and the per-example results, one pass of the saved
+        model and one of the base model over the eval rows, counted in batches together."""
+        from core.results import eval_report, examples  # load models and datasets: only after training
+
+        overall = passes_progress(progress, RESULT_PASSES)
+        eval_report.eval_report(store, run_id, progress=overall)
+        examples.run_examples(store, run_id, progress=overall)
 
     def check_model(self, config, model_config, tokenizer) -> None:
         check_max_length(config.model, getattr(config, self.length_setting), model_config, tokenizer,

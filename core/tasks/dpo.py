@@ -28,6 +28,7 @@ class DPO(Task):
     lora_task_type = "CAUSAL_LM"
     export_forms = ("trainer",)
     compare_metric = "eval_rewards/margins"
+    compares_pairs = True
 
     def check(self, config) -> None:
         """Pairs in, a causal LM's preference out: no label, no second text, no new head, scored by its loss."""

@@ -5,12 +5,11 @@ dataset), read as `messages` (prompt / completion for completion-only loss: core
 the `sft_loss` setting, with the chat template the `chat_template` setting picks; core.tokenizer.chat_masks shows
 either token by token, and core.training.sft_checks refuses, before the run queues, what would spoil it. The model
 is a causal LM (core.model.causal_lm); TRL's SFTConfig / SFTTrainer train it through core.training.trainer.run like
-any task. Its script and card come with the chat export (issue 23), not written yet: those hooks say so.
+any task. Its script (TRL's SFTTrainer) is core.results.export_sft's, its chat model card core.results.card_sft's.
 """
 
 from __future__ import annotations
 
-from core.messages import UserError
 from core.model.causal_lm import check_causal_lm, check_model_writes, load_causal_lm, suggested_train_mode
 from core.model.checkpoints import check_max_length, load_model_tokenizer
 from core.task_registry import Task
@@ -93,22 +92,38 @@ class SFT(Task):
         from core.training.sft import held_out
         from core.training.sft_callbacks import ANSWERED, AnswersCallback
 
-        return [PerplexityCallback(), AnswersCallback(recorder, held_out(config, ANSWERED), config.sample_prompts,
-                                                      write_samples)]
+        conversations, kinds = held_out(config, ANSWERED)
+        return [PerplexityCallback(), AnswersCallback(recorder, conversations, config.sample_prompts, write_samples,
+                                                      kinds)]
 
     def finish_metrics(self, metrics: dict) -> dict:
+        """Perplexity added; TRL's eval_num_tokens left out: it counts the tokens trained on so far, not a score of
+        the model, and would read as one in the before/after table."""
         from core.training.lm_callbacks import with_perplexity  # imports transformers: in the training process
 
-        return with_perplexity(metrics)
+        return with_perplexity({key: value for key, value in metrics.items() if key != "eval_num_tokens"})
+
+    def diagnosis_report(self, records: list[dict], report: dict | None) -> dict | None:
+        from core.results.sft_report import stop_rates
+
+        return stop_rates(records)
+
+    def findings(self, train, evals, config, report: dict | None, live: bool) -> list:
+        """Answers that do not end their turn after training (core.results.sft_report)."""
+        from core.results.sft_report import sft_findings
+
+        return sft_findings(report or {}, config, live)
 
     # ------------------------------------------------------------- results
     def export_script(self, config) -> str:
-        raise UserError("Exporting an SFT run (its TRL script and chat model card) comes in a later version - "
-                        "meanwhile the run's model and tokenizer are saved in its folder")
+        from core.results.export_sft import generate_sft_script  # imports transformers' names: only when asked
+
+        return generate_sft_script(config.to_dict() if hasattr(config, "to_dict") else dict(config))
 
     def model_card(self, store, run_id: str, config, repo_id: str) -> str:
-        raise UserError("Exporting an SFT run (its TRL script and chat model card) comes in a later version - "
-                        "meanwhile the run's model and tokenizer are saved in its folder")
+        from core.results.card_sft import build_sft_card  # the chat card (loads the run's tokenizer)
+
+        return build_sft_card(store, run_id, config, repo_id)
 
 
 TASK = SFT()

@@ -16,13 +16,26 @@ class MetricsCallback(TrainerCallback):
     def __init__(self, recorder: MetricsRecorder):
         self.recorder = recorder
         self._last_logged: dict | None = None
+        self._eval_batches = 0
 
     def on_train_begin(self, args, state, control, **kwargs):
         per_step = args.train_batch_size * args.gradient_accumulation_steps * max(args.world_size, 1)
         self.recorder.begin_training(state.global_step, state.max_steps, per_step)
+        self.recorder.set_stage("")  # loaded (and the baseline evaluated): the steps' own progress from here
 
     def on_step_end(self, args, state, control, **kwargs):
         self.recorder.set_progress(state.global_step, state.max_steps, state.epoch)
+        if _at_end(state):  # the final evaluation comes next (in the Trainer's loop, or the run's own after it)
+            self.recorder.set_stage("final_eval")
+
+    def on_prediction_step(self, args, state, control, eval_dataloader=None, **kwargs):
+        """One evaluation batch done: the stage's own progress (the baseline, an evaluation, the final one)."""
+        if not state.is_world_process_zero:
+            return
+        self._eval_batches += 1
+        stage = "baseline" if self.recorder.phase == "baseline" else "final_eval" if _at_end(state) else "evaluating"
+        total = len(eval_dataloader) if has_length(eval_dataloader) else 0
+        self.recorder.set_stage(stage, self._eval_batches, total)
 
     def on_log(self, args, state, control, logs=None, **kwargs):
         if logs and state.is_world_process_zero:
@@ -33,11 +46,25 @@ class MetricsCallback(TrainerCallback):
         # Trainer.evaluate logs the same dict before calling on_evaluate: record it only if on_log did not.
         if metrics and metrics is not self._last_logged and state.is_world_process_zero:
             self._record(metrics, state)
+        self._eval_batches = 0
+        # after the last step's evaluation the Trainer saves its checkpoint, then the run saves its model
+        self.recorder.set_stage("saving" if _at_end(state) else "")
 
     def _record(self, logs: dict, state) -> None:
         is_eval = any(k.startswith("eval_") for k in logs)
         kind = "baseline" if self.recorder.phase == "baseline" else "eval" if is_eval else "train"
         self.recorder.add(make_record(logs, state.global_step, state.epoch, kind))
+
+
+def _at_end(state) -> bool:
+    return bool(state.max_steps) and state.global_step >= state.max_steps
+
+
+def has_length(loader) -> bool:
+    try:
+        return loader is not None and len(loader) >= 0
+    except TypeError:  # an iterable dataset has no length
+        return False
 
 
 class StopCallback(TrainerCallback):

@@ -2,8 +2,9 @@
 and the per-example view measure.
 
 A pair is a prompt with two answers, `chosen` (better) and `rejected` (worse), in TRL's format: plain text or lists
-of chat turns. Plain text is laid out as one user turn and one assistant answer, so every pair goes through the
-model's chat template the way TRL tokenizes conversations (the prompt with the generation header, then the answer).
+of chat turns (core.data.preferences reads and checks them). Plain text is laid out as one user turn and one
+assistant answer, so every pair goes through the model's chat template the way TRL tokenizes conversations (the
+prompt with the generation header, then the answer).
 
 What DPO changes is measured as TRL does: the implicit reward of an answer is beta * (log p_model - log p_reference)
 of its tokens. At the baseline the model is its own reference, so every reward is 0; what the learner can compare
@@ -15,69 +16,30 @@ from __future__ import annotations
 
 import logging
 
-from core.data.conversations import check_messages
+from core.data.preferences import to_preferences
 from core.messages import UserError
 
 log = logging.getLogger(__name__)
 
-SIDES = ("prompt", "chosen", "rejected")
 MAX_TRACKED_PAIRS = 64  # held-out pairs whose margins are measured at each evaluation (the per-example view)
 MAX_ANSWERS = 4  # held-out prompts the model answers at each evaluation (Watch it answer)
 MAX_CHECKED_ROWS = 500  # rows checked for truncation before a run queues (bounded work in the server)
+MAX_TEXT_CHARS = 300  # a pair's texts as the per-example view keeps them
 
 
-def _turns(value, role: str, side: str, row: int) -> list[dict]:
-    """One side of a pair as chat turns: plain text is one turn of `role`; a missing or empty side is refused."""
-    if value is None:
-        raise UserError("Row {row}: {side} is missing - every pair needs a prompt, a chosen and a rejected "
-                        "answer", row=row, side=side)
-    if (isinstance(value, str) and not value.strip()) or (isinstance(value, list) and not value):
-        raise UserError("Row {row}: {side} is empty - every pair needs a prompt, a chosen and a rejected answer",
-                        row=row, side=side)
-    turns = [{"role": role, "content": value}] if isinstance(value, str) else value
-    return check_messages(turns, row)
-
-
-def as_pair(row: dict, number: int) -> dict:
-    """One row as a conversational pair {prompt, chosen, rejected}; number (from 1) names the row in a message.
-
-    Rows without a prompt column hold whole conversations in chosen and rejected: their shared turns are the prompt
-    (TRL's extract_prompt)."""
-    for side in SIDES[1:]:
-        if side not in row:
-            raise UserError("Row {row}: {side} is missing - every pair needs a prompt, a chosen and a rejected "
-                            "answer", row=number, side=side)
-    chosen = _turns(row["chosen"], "assistant", "chosen", number)
-    rejected = _turns(row["rejected"], "assistant", "rejected", number)
-    if row.get("prompt") is None and "prompt" not in row:
-        shared = 0
-        while shared < min(len(chosen), len(rejected)) - 1 and chosen[shared] == rejected[shared]:
-            shared += 1
-        prompt, chosen, rejected = chosen[:shared], chosen[shared:], rejected[shared:]
-        if not prompt:
-            raise UserError("Row {row}: {side} is empty - every pair needs a prompt, a chosen and a rejected "
-                            "answer", row=number, side="prompt")
-    else:
-        prompt = _turns(row.get("prompt"), "user", "prompt", number)
-    if [t["content"].strip() for t in chosen] == [t["content"].strip() for t in rejected]:
-        raise UserError("Row {row}: the chosen and rejected answers are the same, so there is nothing to prefer - "
-                        "make the rejected answer worse (wrong, rambling or rude) or drop the row", row=number)
-    return {"prompt": prompt, "chosen": chosen, "rejected": rejected}
+def _turns(value, role: str) -> list[dict]:
+    return [{"role": role, "content": value}] if isinstance(value, str) else list(value)
 
 
 def pair_dataset(dataset, limit: int | None = None):
-    """A dataset of pairs (TRL's format, text or turns) as a conversational pairs dataset, its first `limit` rows;
-    the first malformed row stops it with a message naming the row and the fix."""
+    """A dataset of pairs (core.data.preferences: explicit or implicit prompt, text or turns) as chat turns, its
+    first `limit` rows; the first malformed row stops it with a message naming the row and the fix."""
     from datasets import Dataset  # slow import, deferred to first use
 
-    missing = [side for side in SIDES[1:] if side not in dataset.column_names]
-    if missing:
-        raise UserError("The columns {columns} are not preference pairs: give prompt, chosen and rejected columns "
-                        "(text or chat turns), as TRL's DPOTrainer reads them",
-                        columns=", ".join(map(str, dataset.column_names)) or "(none)")
-    rows = dataset.select(range(min(len(dataset), limit))) if limit is not None else dataset
-    pairs = [as_pair(row, number) for number, row in enumerate(rows, start=1)]
-    return Dataset.from_dict({side: [p[side] for p in pairs] for side in SIDES})
+    pairs = to_preferences(dataset, limit)
+    return Dataset.from_dict({"prompt": [_turns(p, "user") for p in pairs["prompt"]],
+                              "chosen": [_turns(c, "assistant") for c in pairs["chosen"]],
+                              "rejected": [_turns(r, "assistant") for r in pairs["rejected"]]})
 
 
 def select_pairs(config, limit: int | None = None) -> tuple:
@@ -164,21 +126,25 @@ def prompt_text(pair: dict) -> str:
     return users[-1] if users else pair["prompt"][-1]["content"]
 
 
+def pair_texts(pair: dict) -> dict:
+    """A pair as the per-example view shows it: each side's words (turns joined), at most MAX_TEXT_CHARS."""
+    def short(turns):
+        text = " / ".join(t["content"] for t in turns)
+        return text if len(text) <= MAX_TEXT_CHARS else text[:MAX_TEXT_CHARS - 1] + "…"
+
+    return {"prompt": short(pair["prompt"]), "chosen": short(pair["chosen"]), "rejected": short(pair["rejected"])}
+
+
 def measure_pairs(model, tokenizer, pairs: list[dict], max_length: int) -> dict:
     """What one evaluation records of the held-out pairs: each pair's (log p(chosen), log p(rejected)), the share
-    the model prefers chosen in, and its own answers to the first MAX_ANSWERS prompts (greedy)."""
-    from datasets import Dataset  # slow import, deferred to first use
-
-    from core.training.sft import chat_answers  # greedy answers that stop at the end of turn
+    the model prefers chosen in, and its own answers to the first MAX_ANSWERS prompts (greedy, bounded), in the
+    shape of Watch it answer (the chosen answer as the one expected)."""
+    from core.training.chat_answers import answer_turns  # greedy answers that stop at the end of turn
 
     logps = answer_logps(model, tokenizer, pairs, max_length)
-    was_training = model.training
-    try:
-        shown = pairs[:MAX_ANSWERS]
-        answers = chat_answers(model, tokenizer, Dataset.from_dict(
-            {"messages": [p["prompt"] + p["chosen"] for p in shown]}))
-    finally:
-        model.train(was_training)
+    shown = pairs[:MAX_ANSWERS]
+    answers = answer_turns(model, tokenizer, [p["prompt"] for p in shown], limit=max_length)
     wins = sum(c > r for c, r in logps) / len(logps) if logps else None
     return {"pairs": [[round(c, 4), round(r, 4)] for c, r in logps], "prefers_chosen": wins,
-            "samples": [{"prompt": prompt_text(p), "greedy": a["answer"]} for p, a in zip(shown, answers)]}
+            "samples": [{"prompt": prompt_text(p), "expected": pair_texts(p)["chosen"], **a}
+                        for p, a in zip(shown, answers)]}

@@ -1,6 +1,7 @@
 """The callback of a DPO run: at each evaluation (the baseline too) the held-out pairs are measured under the model
 (core.training.dpo.measure_pairs): the share where it prefers the chosen answer joins the evaluation's logs, and
-each pair's log-probabilities and the model's answers go to the run's samples, for the live and per-example views."""
+each pair's log-probabilities and the model's answers go to the run's samples, for the live and per-example views
+(samples are data-derived: core.runs.visibility withholds them from other visitors of a run on private data)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import time
 
 from transformers import TrainerCallback
 
-from core.training.dpo import measure_pairs
+from core.training.dpo import measure_pairs, pair_texts
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +22,7 @@ class PairsCallback(TrainerCallback):
 
     def __init__(self, recorder, pairs: list[dict], max_length: int, write=None):
         self.recorder, self.pairs, self.max_length, self.write = recorder, pairs, max_length, write
+        self.texts_sent = False  # the pairs' texts go with the first measurement only (the per-example view's rows)
 
     def on_log(self, args, state, control, logs=None, model=None, processing_class=None, **kwargs):
         if not logs or "eval_loss" not in logs or model is None or processing_class is None or not self.pairs:
@@ -35,6 +37,8 @@ class PairsCallback(TrainerCallback):
         kind = "baseline" if self.recorder.phase == "baseline" else "eval"
         record = {"step": int(state.global_step), "kind": kind, "time": round(time.time(), 3),
                   "samples": measured["samples"], "pairs": measured["pairs"]}
+        if not self.texts_sent:
+            record["texts"], self.texts_sent = [pair_texts(p) for p in self.pairs], True
         if self.write is not None:
             self.write(record)
         self.recorder.add_samples(record)

@@ -15,6 +15,11 @@ import numpy as np
 from core.training import rules
 
 SKIPPED_LOG_KEYS = {"epoch", "step", "total_flos"}
+# What a run does besides its training steps, each shown with its own progress (done of total; 0 total: unknown):
+# loading the model and preparing the data, evaluating the untrained model, an evaluation during training, the final
+# one after the last step, saving the model, and the results a task keeps for the page (a classifier's eval report and
+# per-example results, Task.finish_results).
+STAGES = ("loading", "baseline", "evaluating", "final_eval", "saving", "results")
 # name -> the recorder method a message of the training process replays on the parent's recorder (@message fills it)
 MESSAGES: dict[str, Callable] = {}
 
@@ -89,6 +94,7 @@ class MetricsRecorder:
         self.final: dict = {}
         self.last_eval: tuple[int, dict] | None = None
         self._samples: list[dict] = []
+        self._stage: dict = {}
 
     @message
     def add(self, record: dict) -> None:
@@ -115,6 +121,15 @@ class MetricsRecorder:
     def set_phase(self, phase: str) -> None:
         """'baseline' while the untrained model is evaluated (its records are the 'before' point), else 'train'."""
         self.phase = phase
+
+    @message
+    def set_stage(self, stage: str, done: int = 0, total: int = 0) -> None:
+        """The stage of the run now (STAGES; "" while it trains), done of total of its units (batches, rows), so the
+        status says what the run does after its last step instead of sitting at "ETA 0:00"."""
+        if stage and stage not in STAGES:
+            raise TypeError(f"unknown stage {stage!r}: one of {STAGES}")
+        with self._lock:
+            self._stage = {"name": stage, "done": int(done), "total": int(total)} if stage else {}
 
     @message
     def set_device(self, device: str) -> None:
@@ -151,7 +166,8 @@ class MetricsRecorder:
             self.step, self.max_steps, self.epoch = int(step), int(max_steps), float(epoch or 0.0)
 
     def progress(self) -> dict:
-        """step, max_steps, epoch, samples_per_second and eta_s, from the steps done since training began."""
+        """step, max_steps, epoch, samples_per_second and eta_s, from the steps done since training began, and the
+        stage ({"name", "done", "total"}, or {} while it trains)."""
         with self._lock:
             done = self.step - self.start_step
             spent = time.time() - self.train_started if self.train_started else 0.0
@@ -159,7 +175,7 @@ class MetricsRecorder:
             eta = (self.max_steps - self.step) / rate if rate > 0 and self.max_steps >= self.step else None
             return {"step": self.step, "max_steps": self.max_steps, "epoch": round(self.epoch, 4),
                     "samples_per_second": round(rate * self.samples_per_step, 2),
-                    "eta_s": round(eta, 1) if eta is not None else None}
+                    "eta_s": round(eta, 1) if eta is not None else None, "stage": dict(self._stage)}
 
 
 def best_step(points, metric: str, greater_is_better: bool) -> int | None:

@@ -16,18 +16,21 @@ import pandas as pd
 
 from core.data import describe as data_describe
 from core.data import loading, uploads
-from core.data.source import SAMPLE, DatasetSource
+from core.data.source import CHAT, PREFS, SAMPLE, DatasetSource
 from core.messages import UserError
 from ui.datasets.chat_views import chats_html, conversation_format, flat_cells
+from ui.datasets.pair_views import pairs_html, preference_format
 from ui.datasets.views import labels_figure, lengths_figure, text_last
 from ui.errors import shows_errors
-from ui.i18n import msg
+from ui.i18n import msg, t
 from ui.identity import visitor
 from ui.state import Selection
 
 log = logging.getLogger(__name__)
 
 SOURCE_SAMPLE, SOURCE_HUB, SOURCE_FILE = "sample", "hub", "file"
+SOURCE_CHAT = "chat"  # the embedded conversations (data/chat), for SFT
+SOURCE_PREFS = "prefs"  # the embedded preference pairs (data/prefs), for DPO
 
 
 def make_source(kind: str, hub_id: str, config: str, split: str, file_path: str | None,
@@ -42,6 +45,10 @@ def make_source(kind: str, hub_id: str, config: str, split: str, file_path: str 
         saved = uploads.save_upload(Path(file_path), Path(file_path).name, owner)
         _forget_gradio_copy(file_path)
         return DatasetSource("upload", name=saved["name"], upload=saved["id"])
+    if kind == SOURCE_CHAT:
+        return CHAT
+    if kind == SOURCE_PREFS:
+        return PREFS
     if kind != SOURCE_SAMPLE:
         raise UserError("Unknown dataset source kind {kind!r}: use sample, hub, upload, file or disk", kind=kind)
     return SAMPLE
@@ -73,8 +80,7 @@ def _view(tab, selection: Selection, n_rows, seed) -> dict:
     table = text_last(flat_cells(data_describe.sample_rows(split, int(n_rows or 10), _seed(seed))),
                       list(selection.text_columns))
     label, texts = selection.label_column, selection.text_columns
-    chats = chats_html(split, [int(row) for row in table["row"]])  # '' unless the split is conversational
-    return {tab.sample_df: table, tab.chat_html: gr.HTML(value=chats, visible=bool(chats)),
+    return {tab.sample_df: table, tab.chat_html: _drawn_rows(split, [int(row) for row in table["row"]]),
             tab.labels_plot: labels_figure(data_describe.label_counts(split, label), column=label)
             if label in split.column_names else None,
             tab.lengths_plot: lengths_figure(data_describe.text_lengths(split, texts[0])) if texts else None}
@@ -97,7 +103,8 @@ def load_dataset(tab, kind: str, hub_id: str, config: str, split: str, file_path
     first_split = next(iter(info["splits"]))
     selection = Selection(source, first_split, tuple(info["text_columns"]), info["label_column"],
                           tuple(info["label_names"]) if info["label_names"] else None, tuple(info["splits"].items()))
-    if not info["text_columns"] and conversation_format(info["columns"]) is None:  # a conversation shows as chats
+    drawn = conversation_format(info["columns"]) or preference_format(info["columns"])  # shown as chats or pairs
+    if not info["text_columns"] and not drawn:
         gr.Warning(msg("ds.no_text", request))
     splits_text = ", ".join(msg("ds.split_rows", request, name=name, rows=f"{rows:,}")
                             for name, rows in info["splits"].items())
@@ -123,8 +130,15 @@ def sample_rows(selection: Selection, n_rows: float, seed: float | None) -> pd.D
 def sampled_chats(selection: Selection, table: pd.DataFrame) -> gr.HTML:
     """The rows of the sample table drawn as chats (after a re-sample), hidden for a split that is not chats."""
     rows = [int(row) for row in table["row"]] if table is not None and "row" in table else []
-    chats = chats_html(_split_of(selection), rows)
-    return gr.HTML(value=chats, visible=bool(chats))
+    return _drawn_rows(_split_of(selection), rows)
+
+
+def _drawn_rows(split, rows: list[int]) -> gr.HTML:
+    """The sampled rows drawn as chats (a conversational split) or as prompts with their two answers side by side
+    (preference pairs); hidden for any other split."""
+    chats = chats_html(split, rows)
+    pairs = "" if chats else pairs_html(split, rows)
+    return gr.HTML(value=chats or pairs, visible=bool(chats or pairs), label=t("ds.pairs" if pairs else "ds.chats"))
 
 
 @shows_errors

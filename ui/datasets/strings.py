@@ -20,6 +20,7 @@ STRINGS = {
         "zh": "数据从哪里来：应用自带的样例（可离线）、Hugging Face Hub 上的数据集，或你自己的文件。",
     },
     "ds.src.sample": {"en": "Embedded sample (offline)", "zh": "内置样例（离线）"},
+    "ds.src.prefs": {"en": "Embedded preference pairs (offline, for DPO)", "zh": "内置偏好对（离线，用于 DPO）"},
     "ds.src.hub": {"en": "Hugging Face Hub", "zh": "Hugging Face Hub"},
     "ds.src.file": {"en": "Upload a file", "zh": "上传文件"},
     "ds.hub_id": {"en": "Hub dataset id", "zh": "Hub 数据集 id"},
@@ -94,6 +95,7 @@ STRINGS = {
     },
     # chatbench: conversational datasets shown as chats (ui/datasets/chat_views.py)
     "ds.chats": {"en": "Sample rows as chats", "zh": "样本行显示为对话"},
+    "ds.src.chat": {"en": "Embedded conversations (offline, for SFT)", "zh": "内置对话（离线，用于 SFT）"},
     "dsc.format": {
         "en": "Conversations ({format}); {checked} of {rows} rows checked:",
         "zh": "对话数据（{format}）；已检查 {rows} 行中的 {checked} 行：",
@@ -120,6 +122,8 @@ STRINGS = {
         "en": "fix these rows before training (DPO refuses the data until then): {problems}",
         "zh": "训练前请先修正这些行（修正之前 DPO 会拒绝这份数据）：{problems}",
     },
+    "ds.pairs": {"en": "Sample rows as pairs: the prompt, then the chosen and the rejected answer",
+                 "zh": "样本行显示为偏好对：提示，然后是 chosen 和 rejected 两个回答"},
     "dsp.row": {"en": "row {row}", "zh": "第 {row} 行"},
     "dsp.prompt": {"en": "prompt", "zh": "提示（prompt）"},
     "dsp.chosen": {"en": "✓ chosen: the answer to prefer", "zh": "✓ chosen：应当偏好的回答"},

@@ -11,9 +11,10 @@ import gradio as gr
 
 from core.data.source import FILE_BUILDERS, HUB_PRESETS
 from ui.binding import bind
-from ui.datasets.handlers import (SOURCE_FILE, SOURCE_HUB, SOURCE_SAMPLE, change_view, initial_load, load_dataset,
-                                  sample_rows, sampled_chats)
 from ui.datasets.chat_views import CHAT_CSS
+from ui.datasets.handlers import (SOURCE_CHAT, SOURCE_FILE, SOURCE_HUB, SOURCE_PREFS, SOURCE_SAMPLE, change_view,
+                                  initial_load, load_dataset, sample_rows, sampled_chats)
+from ui.datasets.pair_views import PAIR_CSS
 from ui.datasets.views import hub_note
 from ui.errors import toasts_errors
 from ui.i18n import t
@@ -36,7 +37,7 @@ class DatasetsTab:
     seed_nb: gr.Number
     resample_btn: gr.Button
     sample_df: gr.Dataframe
-    chat_html: gr.HTML  # the sampled rows as chats, shown only for a conversational split
+    chat_html: gr.HTML  # the sampled rows as chats (a conversational split) or as pairs (preference data), else hidden
     schema_df: gr.Dataframe
     labels_plot: gr.Plot
     lengths_plot: gr.Plot
@@ -49,9 +50,10 @@ def build_datasets_tab(selection: gr.State) -> DatasetsTab:
     presets = [p.name for p in HUB_PRESETS]
     with gr.Row():
         with gr.Column(scale=1):
-            source_radio = gr.Radio([(t("ds.src.sample"), SOURCE_SAMPLE), (t("ds.src.hub"), SOURCE_HUB),
-                                     (t("ds.src.file"), SOURCE_FILE)], value=SOURCE_SAMPLE,
-                                    label=t("ds.source"), info=t("ds.source.info"))
+            source_radio = gr.Radio([(t("ds.src.sample"), SOURCE_SAMPLE), (t("ds.src.chat"), SOURCE_CHAT),
+                                     (t("ds.src.prefs"), SOURCE_PREFS), (t("ds.src.hub"), SOURCE_HUB),
+                                     (t("ds.src.file"), SOURCE_FILE)],
+                                    value=SOURCE_SAMPLE, label=t("ds.source"), info=t("ds.source.info"))
             with gr.Group(visible=False) as hub_group:
                 hub_id_dd = gr.Dropdown(presets, value="imdb", allow_custom_value=True, label=t("ds.hub_id"),
                                         info=t("ds.hub_id.info"))
@@ -73,7 +75,7 @@ def build_datasets_tab(selection: gr.State) -> DatasetsTab:
         n_rows_sl = gr.Slider(1, 50, value=10, step=1, label=t("ds.n_rows"), info=t("ds.n_rows.info"))
         seed_nb = gr.Number(value=0, precision=0, label=t("ds.seed"), info=t("ds.seed.info"))
         resample_btn = gr.Button(t("ds.resample"))
-    chat_html = gr.HTML(label=t("ds.chats"), css_template=CHAT_CSS, padding=True, visible=False, max_height=520)
+    chat_html = gr.HTML(label=t("ds.chats"), css_template=CHAT_CSS + PAIR_CSS, padding=True, visible=False, max_height=520)
     sample_df = gr.Dataframe(label=t("ds.sample"), interactive=False, wrap=True, max_height=420)
     with gr.Row():
         labels_plot = gr.Plot(label=t("ds.labels_plot"))

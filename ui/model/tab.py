@@ -7,12 +7,14 @@ and tables in ui.model.views.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import gradio as gr
 
 from core import sources
 from ui.binding import bind
+from ui.errors import keeps_outputs
 from ui.i18n import t
 from ui.model import views as view
 from ui.model.handlers import (API_ENDPOINTS, DEFAULT_MASK_TEXT, ESTIMATE_DEFAULTS, ESTIMATE_SETTINGS, MODEL_CHOICES,
@@ -116,10 +118,13 @@ def _wire(tab: ModelTab) -> None:
     heads_inputs = [tab.model_dd, tab.text_tb, tab.mask_tb, tab.selection]
     heads_outputs = [tab.heads_df, tab.new_md, tab.probs_label, tab.probs_md, tab.guesses_label, tab.guesses_md]
     estimate = bind(show_estimate, tab)
-    for trigger in (tab.load_btn.click, tab.model_dd.input):
-        trigger(bind(show_model, tab), tab.model_dd, [tab.config_md, tab.tree_html], **private).success(
-            bind(run_heads, tab), heads_inputs, heads_outputs, **private).success(
-            estimate, tab.estimate_inputs, tab.estimate_md, show_progress="hidden", **private)
+    # One event for both triggers, ignoring a second while the first runs: a name typed, then Load clicked, fires
+    # the dropdown's input (on blur) and the click together, which was one error shown twice ("Error (2)").
+    triggers = functools.partial(gr.on, [tab.load_btn.click, tab.model_dd.input], trigger_mode="once")
+    # a model that cannot load: one toast, the model shown before stays (ui.errors.keeps_outputs)
+    loaded = keeps_outputs(triggers, bind(show_model, tab), tab.model_dd, [tab.config_md, tab.tree_html], **private)
+    keeps_outputs(loaded.success, bind(run_heads, tab), heads_inputs, heads_outputs, **private).success(
+        estimate, tab.estimate_inputs, tab.estimate_md, show_progress="hidden", **private)
     for trigger in (tab.run_btn.click, tab.text_tb.submit, tab.mask_tb.submit):
         trigger(bind(run_heads, tab), heads_inputs, heads_outputs, trigger_mode="always_last", **private)
     for control in tab.estimate_inputs[1:]:

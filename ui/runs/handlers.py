@@ -22,6 +22,7 @@ from core.ownership import may_change
 from core.results import export_forms, model_card, publish
 from core.results import generate as generation
 from core.results import predict as prediction
+from core.results import saved
 from core.runs import visibility
 from core.settings import get_settings
 from core.task_registry import DEFAULT_TASK, get_task, task_of
@@ -187,11 +188,20 @@ def show_run_lessons(tab, run_id: str | None, request: gr.Request = None) -> dic
         findings = lessons.run_findings(run_id, request)
     except ValueError as err:
         raise error(local(err, request)) from err
-    # examples already computed show at once; others wait for the button (two models over every eval row)
-    stored = _store().read_examples(run_id)
     return {**lessons.show_findings(tab.diagnosis, run_id, findings, request),
-            **lessons.examples_view(tab.examples, run_id if stored else None, "all", "", request),
-            tab.examples.run_state: run_id}
+            **_examples_on_pick(tab, run_id, request), tab.examples.run_state: run_id}
+
+
+def _examples_on_pick(tab, run_id: str, request: gr.Request | None) -> dict:
+    """Examples already computed (or a task without any: it says so) show at once; a run without a saved model says
+    why; others wait for the button (two models over every eval row)."""
+    store = _store()
+    if store.read_examples(run_id) or not lessons.has_classes(run_id):
+        return lessons.examples_view(tab.examples, run_id, "all", "", request)
+    empty = lessons.examples_view(tab.examples, None, request=request)
+    if not store.has_model(run_id):
+        return {**empty, tab.examples.counts_md: local(saved.no_model_error(store, run_id), request)}
+    return {**empty, tab.examples.counts_md: msg("runs.examples_press", request)}
 
 
 @shows_errors
@@ -218,8 +228,24 @@ def predict_from_ui(tab, run_id: str | None, text: str, text_pair: str, request:
 
 
 def clear_answers(tab, run_id: str | None) -> dict:
-    """A newly picked run shows no answer of the run picked before (a label beside a causal LM run misleads)."""
-    return {tab.tuned_label: None, tab.base_label: None, tab.predict_md: "", tab.tuned_text: "", tab.base_text: ""}
+    """A newly picked run shows no answer of the run picked before (a label beside a causal LM run misleads), and
+    only the Try it panels its task has: labels for a task with classes, writing for one that writes text (both
+    while no run is picked); the per-example button only where there are classes."""
+    task = _task_of_run(run_id)
+    classes = task is None or task.has_classes
+    return {tab.tuned_label: None, tab.base_label: None, tab.predict_md: "", tab.tuned_text: "", tab.base_text: "",
+            tab.classify_col: gr.Column(visible=classes), tab.examples_btn: gr.Button(visible=classes),
+            tab.write.box: gr.Accordion(visible=task is None or task.writes_text)}
+
+
+def _task_of_run(run_id: str | None):
+    """The task of a picked run (core.task_registry); None while none is picked or its folder is gone."""
+    if not run_id:
+        return None
+    try:
+        return task_of(_store().read_config(run_id))
+    except (ValueError, OSError):
+        return None
 
 
 @shows_errors

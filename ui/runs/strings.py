@@ -115,6 +115,11 @@ STRINGS = {
     },
     "runs.diff": {"en": "Settings that differ between the compared runs", "zh": "所比较的运行之间不同的设置"},
     "runs.lessons_h": {"en": "#### The picked run: what it teaches", "zh": "#### 选中的运行：它教会了什么"},
+    "runs.examples_press": {
+        "en": "Press the button above to see this run's examples: both models read every eval row once (kept for "
+              "next time).",
+        "zh": "点上面的按钮查看这个运行的样本：两个模型各把评估集读一遍（结果会保存，下次直接显示）。",
+    },
     "runs.examples_btn": {
         "en": "Show its examples (before and after fine-tuning)",
         "zh": "逐条查看它的样本（微调前后）",

@@ -34,6 +34,7 @@ class WriteBlock:
     write_btn: gr.Button
     tuned_text: gr.Textbox
     base_text: gr.Textbox
+    box: gr.Accordion  # shown for a run of a task that writes text (or no run picked)
 
     @property
     def inputs(self) -> list:
@@ -42,7 +43,7 @@ class WriteBlock:
 
 
 def _build_write() -> WriteBlock:
-    with gr.Accordion(t("runs.write_h"), open=False):
+    with gr.Accordion(t("runs.write_h"), open=False) as box:
         prompt_tb = gr.Textbox(label=t("runs.prompt"), placeholder="The hotel", lines=2)
         with gr.Row():
             tokens_sl = gr.Slider(1, MAX_NEW_TOKENS, value=40, step=1, label="max_new_tokens",
@@ -56,7 +57,7 @@ def _build_write() -> WriteBlock:
             tuned_text = gr.Textbox(label=t("runs.tuned"), lines=4, interactive=False)
             base_text = gr.Textbox(label=t("runs.write_base"), lines=4, interactive=False)
     return WriteBlock(prompt_tb=prompt_tb, tokens_sl=tokens_sl, temp_sl=temp_sl, topk_sl=topk_sl, topp_sl=topp_sl,
-                      greedy_cb=greedy_cb, write_btn=write_btn, tuned_text=tuned_text, base_text=base_text)
+                      greedy_cb=greedy_cb, write_btn=write_btn, tuned_text=tuned_text, base_text=base_text, box=box)
 
 
 @dataclass
@@ -96,21 +97,23 @@ class TryIt:
     tuned_label: gr.Label
     base_label: gr.Label
     predict_md: gr.Markdown
+    classify_col: gr.Column  # shown for a run of a task with classes (or no run picked)
 
 
 def _build_try() -> TryIt:
     gr.Markdown(t("runs.try_h"))
     run_dd = gr.Dropdown([], label=t("runs.run"), info=t("runs.run.info"))
-    with gr.Row():
-        text_tb = gr.Textbox(label=t("runs.text"), placeholder=t("runs.text.ph"), lines=2, scale=3)
-        pair_tb = gr.Textbox(label=t("runs.pair"), info=t("runs.pair.info"), lines=2, scale=2)
-    predict_btn = gr.Button(t("runs.predict"), variant="primary")
-    with gr.Row():
-        tuned_label, base_label = gr.Label(label=t("runs.tuned")), gr.Label(label=t("runs.base"))
-    predict_md = gr.Markdown()
-    gr.Markdown(t("runs.base_note"))
+    with gr.Column() as classify_col:
+        with gr.Row():
+            text_tb = gr.Textbox(label=t("runs.text"), placeholder=t("runs.text.ph"), lines=2, scale=3)
+            pair_tb = gr.Textbox(label=t("runs.pair"), info=t("runs.pair.info"), lines=2, scale=2)
+        predict_btn = gr.Button(t("runs.predict"), variant="primary")
+        with gr.Row():
+            tuned_label, base_label = gr.Label(label=t("runs.tuned")), gr.Label(label=t("runs.base"))
+        predict_md = gr.Markdown()
+        gr.Markdown(t("runs.base_note"))
     return TryIt(run_dd=run_dd, text_tb=text_tb, pair_tb=pair_tb, predict_btn=predict_btn, tuned_label=tuned_label,
-                 base_label=base_label, predict_md=predict_md)
+                 base_label=base_label, predict_md=predict_md, classify_col=classify_col)
 
 
 @dataclass
@@ -235,6 +238,7 @@ def build_runs_tab() -> RunsTab:
         acc_plot=cmp.acc_plot, loss_plot=cmp.loss_plot, diff_df=cmp.diff_df,
         run_dd=tryit.run_dd, text_tb=tryit.text_tb, pair_tb=tryit.pair_tb, predict_btn=tryit.predict_btn,
         tuned_label=tryit.tuned_label, base_label=tryit.base_label, predict_md=tryit.predict_md,
+        classify_col=tryit.classify_col,
         write=write, chat=chat, diagnosis=diagnosis, examples_btn=examples_btn, examples=examples,
         form_radio=export.form_radio, gpus_sl=export.gpus_sl, code_btn=export.code_btn,
         script_zip_btn=export.script_zip_btn, zip_btn=export.zip_btn, script_code=export.script_code,
@@ -258,7 +262,8 @@ def _wire(tab: RunsTab) -> None:
                   ex.table, ex.run_state]
     tab.run_dd.change(bind(show_run_lessons, tab), tab.run_dd, lesson_out, **private)
     tab.run_dd.change(bind(clear_answers, tab), tab.run_dd,
-                      [tab.tuned_label, tab.base_label, tab.predict_md, tab.tuned_text, tab.base_text], **private)
+                      [tab.tuned_label, tab.base_label, tab.predict_md, tab.tuned_text, tab.base_text,
+                       tab.classify_col, tab.write.box, tab.examples_btn], **private)
     # a refused page action is one toast and leaves the panels as they were (ui.errors.toasts_errors)
     tab.examples_btn.click(bind(toasts_errors(show_examples_now), tab), tab.run_dd,
                            lesson_out[len(block.fix_btns) + 2:], **private)

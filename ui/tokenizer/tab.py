@@ -15,7 +15,7 @@ from core.tokenizer import loading as tkn
 from core.tokenizer.bpe import VOCAB_MAX, VOCAB_MIN
 from core.tokenizer.call_settings import EncodeSettings
 from ui.binding import bind
-from ui.errors import toasts_errors
+from ui.errors import keeps_outputs, toasts_errors
 from ui.i18n import t
 from ui.page import Page, TabSpec
 from ui.tokenizer import views as view
@@ -180,13 +180,15 @@ def _wire(tab: TokenizerTab) -> None:
 
     play = bind(toasts_errors(tokenize_text), tab)  # a refusal: one toast, the outputs kept
     play_inputs = [tab.tokenizer_dd, tab.pad_fix, tab.text_tb, tab.pair_tb, tab.batch_cb, *tab.setting_inputs]
-    tab.tokenizer_dd.change(bind(choose_tokenizer, tab), tab.tokenizer_dd, [tab.info_md, tab.fix_btn, tab.pad_fix],
-                            **private).success(play, play_inputs, tab.play_outputs, **private)
+    # a tokenizer that cannot load: one toast, the one shown before stays (ui.errors.keeps_outputs)
+    keeps_outputs(tab.tokenizer_dd.change, bind(choose_tokenizer, tab), tab.tokenizer_dd,
+                  [tab.info_md, tab.fix_btn, tab.pad_fix], **private).success(play, play_inputs, tab.play_outputs,
+                                                                               **private)
     for trigger in (tab.tokenize_btn.click, tab.text_tb.submit, tab.pair_tb.submit, tab.batch_cb.input,
                     *(widget.input for widget in tab.setting_inputs)):
         trigger(play, play_inputs, tab.play_outputs, trigger_mode="always_last", **private)
-    tab.fix_btn.click(bind(apply_pad_fix, tab), tab.tokenizer_dd, [tab.pad_fix, tab.info_md], **private).success(
-        play, play_inputs, tab.play_outputs, **private)
+    keeps_outputs(tab.fix_btn.click, bind(apply_pad_fix, tab), tab.tokenizer_dd, [tab.pad_fix, tab.info_md],
+                  **private).success(play, play_inputs, tab.play_outputs, **private)
     tab.rows_btn.click(bind(toasts_errors(tokenize_rows), tab),
                        [tab.tokenizer_dd, tab.pad_fix, tab.selection, tab.n_rows_sl, *tab.setting_inputs],
                        tab.play_outputs, **private)

@@ -23,7 +23,7 @@ from core.training.config import TrainConfig
 from ui import charts, lessons
 from ui.i18n import local, msg
 from ui.identity import visitor
-from ui.train.views import (ACTIVE_STATES, PER_CLASS_COLUMNS, compare_table, empty_table, localized_columns,
+from ui.train.views import (ACTIVE_STATES, COMPARE_COLUMNS, PER_CLASS_COLUMNS, compare_table, empty_table, localized_columns,
                             samples_view, status_html)
 
 log = logging.getLogger(__name__)
@@ -31,27 +31,61 @@ log = logging.getLogger(__name__)
 
 def show_results(tab, job_id: str, snap: dict, request: gr.Request | None = None) -> dict:
     """Before/after table, confusion matrix and per-class scores of a finished run; what it teaches (the diagnosis,
-    the examples fine-tuning fixed and broke)."""
+    the examples fine-tuning fixed and broke). A task without classes says so once, in the confusion panel and the
+    examples panel; its diagnosis shows like any other run's."""
     shown = {tab.compare_df: localized_columns(compare_table(snap.get("baseline") or {}, snap.get("final") or {}),
                                                request)}
     if _without_classes(job_id):  # a causal LM's lesson is perplexity and the samples, shown already
-        return {**shown, tab.confusion_plot: charts.empty_figure("", note=msg("train.res.lm", request)),
-                tab.per_class_df: empty_table(PER_CLASS_COLUMNS, request)}
+        shown.update(_no_class_panels(tab, request))
+    else:
+        shown.update(_class_results(tab, job_id, request))
+    try:
+        findings = lessons.run_findings(job_id, request)
+    except (ValueError, OSError) as err:  # a run folder deleted since: the tables above still stand
+        log.info("no diagnosis for %s: %s", job_id, err)
+        findings = []
+    return {**shown, **lessons.show_findings(tab.diagnosis, job_id, findings, request),
+            **lessons.examples_view(tab.examples, job_id, "all", "", request)}
+
+
+def _class_results(tab, job_id: str, request: gr.Request | None) -> dict:
+    """The confusion matrix and per-class scores of a run with classes (or why there are none)."""
     try:
         # the confusion matrix names the owner's classes: another visitor's private run has none to show
         visibility.require_data_access(get_manager().store, job_id, visitor(request).owner, visitor(request).admin)
         report = eval_report.eval_report(get_manager().store, job_id)
     except (ValueError, OSError) as err:
         log.info("no eval report for %s: %s", job_id, err)
-        shown.update({tab.confusion_plot: charts.empty_figure(msg("train.res.noreport", request,
-                                                                  reason=local(err, request))),
-                      tab.per_class_df: empty_table(PER_CLASS_COLUMNS, request)})
-    else:
-        shown.update({tab.confusion_plot: charts.confusion_figure(report),
-                      tab.per_class_df: localized_columns(pd.DataFrame(report["per_class"]).round(4), request)})
-    findings = lessons.run_findings(job_id, request)
-    return {**shown, **lessons.show_findings(tab.diagnosis, job_id, findings, request),
-            **lessons.examples_view(tab.examples, job_id, "all", "", request)}
+        return {tab.confusion_plot: charts.empty_figure(msg("train.res.noreport", request,
+                                                             reason=local(err, request))),
+                tab.per_class_df: empty_table(PER_CLASS_COLUMNS, request)}
+    return {tab.confusion_plot: charts.confusion_figure(report),
+            tab.per_class_df: localized_columns(pd.DataFrame(report["per_class"]).round(4), request)}
+
+
+def _no_class_panels(tab, request: gr.Request | None) -> dict:
+    """A task without classes: the confusion panel says so once, and the per-class table hides."""
+    return {tab.confusion_plot: charts.empty_figure("", note=msg("train.res.lm", request)),
+            tab.per_class_df: gr.update(value=empty_table(PER_CLASS_COLUMNS, request), visible=False)}
+
+
+def cleared_results(tab, job_id: str | None, request: gr.Request | None = None) -> dict:
+    """Every results panel empty: a new job on screen shows nothing of the run before it (its before/after table,
+    its diagnosis, its examples, its writing) until its own results arrive."""
+    note = msg("train.res.pending", request) if job_id else ""  # no job: the chart's own "press Start"
+    panels = _no_class_panels(tab, request) if job_id and _without_classes(job_id) else {
+        tab.confusion_plot: charts.empty_figure(msg("chart.confusion", request, rows=0), note=note),
+        tab.per_class_df: gr.update(value=empty_table(PER_CLASS_COLUMNS, request), visible=True)}
+    return {tab.compare_df: empty_table(COMPARE_COLUMNS, request), **panels, tab.samples_html: "",
+            **lessons.show_findings(tab.diagnosis, None, [], request),
+            **lessons.examples_view(tab.examples, None, request=request)}
+
+
+def follow_job(tab, job_id: str | None, drawn: int = 0, smoothing: float = 0.0, log_loss: bool = False,
+               x_axis: str = "step", request: gr.Request | None = None) -> dict:
+    """Another job is on screen (Start, Resume, a page load): the panels of the one before are cleared and its
+    charts redrawn from this job's points (drawn -1: whatever version this browser drew belongs to another job)."""
+    return {**cleared_results(tab, job_id, request), **refresh_live(tab, job_id, -1, smoothing, log_loss, x_axis, request)}
 
 
 def refresh_live(tab, job_id: str | None, drawn: int = 0, smoothing: float = 0.0, log_loss: bool = False,

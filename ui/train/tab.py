@@ -18,6 +18,7 @@ from core.training.presets import DEFAULT_PRESET
 from ui import charts, lessons
 from ui.binding import bind
 from ui.chart_view import MAX_SMOOTHING, X_AXES
+from ui.errors import keeps_outputs
 from ui.i18n import msg_in, register, t
 from ui.page import Page, TabSpec
 from ui.train import estimate as before_start
@@ -27,7 +28,7 @@ from ui.train.handlers import (PRESET_QUICK, PRESET_SELECTION, apply_preset, att
                                start_from_form, start_training, stop_from_button, stop_training, suggest_train_mode,
                                training_status,
                                with_gpu_slot)
-from ui.train.live import redraw, refresh_live
+from ui.train.live import follow_job, redraw, refresh_live
 from ui.train.step_through import StepPanel, build_step_panel
 from ui.train.views import limits_line, preset_choices, status_html
 
@@ -210,11 +211,12 @@ def _wire(tab: TrainTab, selection: gr.State) -> None:
     timer_on = [tab.job_state, tab.status_html, tab.timer]
     in_gpu_slot = {"fn": run_on_zero_gpu, "inputs": [tab.job_state], "outputs": None, "concurrency_limit": None,
                    "show_progress": "hidden", **private}
-    tab.start_btn.click(bind(start_from_form, tab), [tab.dataset_state, *fields], timer_on, concurrency_limit=None,
-                        **private).success(**in_gpu_slot)
+    # a refused Start or Resume: one toast, the status line keeps what it said (ui.errors.keeps_outputs)
+    keeps_outputs(tab.start_btn.click, bind(start_from_form, tab), [tab.dataset_state, *fields], timer_on,
+                  concurrency_limit=None, **private).success(**in_gpu_slot)
     tab.stop_btn.click(stop_from_button, [tab.job_state], tab.status_html, concurrency_limit=None, **private)
-    tab.resume_btn.click(bind(resume_from_button, tab), [tab.job_state], timer_on, concurrency_limit=None,
-                         **private).success(**in_gpu_slot)
+    keeps_outputs(tab.resume_btn.click, bind(resume_from_button, tab), [tab.job_state], timer_on,
+                  concurrency_limit=None, **private).success(**in_gpu_slot)
     live_out = [tab.status_html, tab.loss_plot, tab.lr_plot, tab.metrics_plot, tab.speed_plot, tab.timer,
                 tab.compare_df, tab.confusion_plot, tab.per_class_df, tab.finished_state, tab.drawn_state,
                 tab.samples_html, *_lesson_outputs(tab)]
@@ -222,7 +224,7 @@ def _wire(tab: TrainTab, selection: gr.State) -> None:
     tick_in = [tab.job_state, tab.drawn_state, *tab.view_inputs]
     tab.timer.tick(tick, tick_in, live_out, concurrency_limit=None, show_progress="hidden",
                    trigger_mode="once", **private)
-    tab.job_state.change(tick, tick_in, live_out, show_progress="hidden", **private)
+    tab.job_state.change(bind(follow_job, tab), tick_in, live_out, show_progress="hidden", **private)
     for control in tab.view_inputs:
         control.change(bind(redraw, tab), [tab.job_state, *tab.view_inputs], tab.chart_outputs,
                        show_progress="hidden", trigger_mode="always_last", **private)

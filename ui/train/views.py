@@ -44,7 +44,22 @@ def status_html(snap: dict | None, request: gr.Request | None = None) -> str:
         line += "<br><span style='color:#b91c1c'>" + html.escape(
             msg("train.st.error", request, error=local(snap["error"], request))) + "</span>"
     bar = f"<progress value='{snap.get('step', 0)}' max='{max(total, 1)}' style='width:100%'></progress>"
-    return f"<div class='fts-status'>{line}{bar}</div>"
+    stage = stage_html(snap.get("stage"), request) if snap["state"] in ACTIVE_STATES else ""
+    return f"<div class='fts-status'>{line}{bar}{stage}</div>"
+
+
+def stage_html(stage: dict | None, request: gr.Request | None = None) -> str:
+    """What the run does besides training steps (core.training.recorder.STAGES), with its own progress bar: the
+    final evaluation, saving, the per-example results after the last step."""
+    if not stage or not stage.get("name"):
+        return ""
+    done, total = int(stage.get("done") or 0), int(stage.get("total") or 0)
+    text = msg(f"train.stage.{stage['name']}", request)
+    if total:
+        text += " · " + msg("train.stage.count", request, done=done, total=total)
+    # an unknown total: an indeterminate bar (no value) says it is busy without claiming how far
+    bar = f"<progress value='{done}' max='{total}'" if total else "<progress"
+    return f"<div class='fts-stage'>{html.escape(text)}</div>{bar} style='width:100%'></progress>"
 
 
 def public_status(snap: dict) -> dict:
