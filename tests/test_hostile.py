@@ -1243,6 +1243,62 @@ def test_hostile_names_stay_literals_in_the_sft_script():
         assert _shape(script(text)) == benign, text
 
 
+# ------------------------------------------------------------------ classroom: a class on one server (issue 25)
+
+@pytest.fixture(scope="module")
+def open_class(server):
+    teacher = Visitor(server, address="198.51.100.60")
+    assert "Admin" in teacher.event("sign_in_admin", ADMIN_KEY)[1][0]
+    kind, opened = teacher.api("/class_open", "Lesson 1", "class_light", ["learning_rate"], 30)
+    assert kind == "ok" and len(opened["code"]) == 6, opened
+    return {"teacher": teacher, **opened}
+
+
+def test_a_stranger_cannot_open_close_or_read_a_class(server, open_class):
+    stranger = Visitor(server, address="203.0.113.61")
+    refused(stranger.api("/class_open", "Mine", "quick", ["learning_rate"], 30), "Only the server owner")
+    refused(stranger.api("/class_close", open_class["class_id"], False), "Only the server owner")
+    refused(stranger.api("/class_board", open_class["class_id"]), "see its board")
+    refused(stranger.api("/class_start", open_class["class_id"], {"learning_rate": 1e-3}), "Join the class")
+    refused(stranger.api("/class_join", "AAAAAA", "Mallory"), "No class has the code")
+    refused(stranger.api("/class_join", open_class["code"], "<b onmouseover=alert(1)>x</b>"), "no markup")
+    board = open_class["teacher"].api("/class_board", open_class["class_id"])[1]
+    assert board["class"]["students"] == 0 and board["rows"] == []
+
+
+def test_a_student_changes_no_locked_setting_and_a_closed_class_takes_nobody(server, open_class):
+    manager = importlib.import_module("core.jobs.manager").get_manager()
+    ann = Visitor(server, address="198.51.100.61")
+    assert ann.api("/class_join", open_class["code"].lower(), "Ann")[0] == "ok"
+    refused(ann.api("/class_start", open_class["class_id"], {"max_length": 512}), "max_length", "fixed by the teacher")
+    refused(ann.api("/class_start", open_class["class_id"], '{"learning_rate": "x'), "JSON object")
+    kind, started = ann.api("/class_start", open_class["class_id"], {"learning_rate": 3e-4})
+    assert kind == "ok", started
+    try:
+        assert started["state"] == "queued" or started["state"] in ("running", "done")
+        refused(Visitor(server).api("/class_place", started["run_id"]), "Only the student")
+        assert open_class["teacher"].api("/class_close", open_class["class_id"], False)[0] == "ok"
+        refused(Visitor(server, address="198.51.100.62").api("/class_join", open_class["code"], "Late"), "closed")
+        refused(ann.api("/class_start", open_class["class_id"], {}), "closed")
+    finally:
+        manager.stop(started["run_id"], admin=True)
+        open_class["teacher"].api("/class_close", open_class["class_id"], True)
+
+
+def test_a_hundred_join_tries_a_second_change_nothing(server, open_class):
+    from concurrent.futures import ThreadPoolExecutor
+
+    bots = [Visitor(server, address="203.0.113.62") for _ in range(4)]  # one address, four sessions
+    began = time.monotonic()
+    with ThreadPoolExecutor(16) as pool:
+        answers = list(pool.map(lambda i: bots[i % 4].api("/class_join", f"WRONG{i % 10}", f"bot{i}"), range(100)))
+    elapsed = time.monotonic() - began
+    assert all(kind == "error" for kind, _ in answers)
+    assert all("No class has the code" in text or "Too many" in text for _, text in answers)
+    if elapsed < 10:  # within the join budget's window, the address's 61st try and later are refused unread
+        assert sum("Too many" in text for _, text in answers) >= 100 - 60
+    board = open_class["teacher"].api("/class_board", open_class["class_id"])[1]
+    assert all(not name.startswith("bot") for name in [r["nickname"] for r in board["rows"]])
 # ------------------------------------------------------------------ prefs (issue 24): the embedded preference pairs
 
 @pytest.mark.parametrize("source, words", [

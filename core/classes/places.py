@@ -6,8 +6,10 @@ beside the server's other visitors, so a lesson does not push everyone else back
 by student, so each student's first run trains before anyone's second (one eager student cannot fill the pool).
 
 Estimates come from this class only: all its runs share one preset, so a finished run's time (start to end,
-its process start-up included) is what the next one will take on this machine. Until one has finished, the
-running runs' own projection (elapsed + the Trainer's remaining time) stands in; before either, there is none.
+its process start-up and last evaluation included) is what the next one will take on this machine, and a running
+run has that time less what it has run. Until one has finished, the running runs' own projection (elapsed + the
+Trainer's remaining time, once a quarter of their steps is done: the first steps' pace overstates it) stands in;
+before either, there is none.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from core.settings import get_settings
 from core.training.config import TrainConfig
 
 LIVE = ("queued", "running", "stopping")
-LIVE_PROBE = 1 << 62  # a snapshot with no curve points: progress only
+PROJECT_FROM = 0.25  # of a run's steps done before its own remaining-time estimate is trusted
 # runs one student may start in one class: each is a row of the class's file and board (read on every page's tick),
 # and only live runs count against the queue, so starting and stopping in a loop would grow them without end
 MAX_RUNS_PER_STUDENT = 30
@@ -92,7 +94,8 @@ def typical_seconds(manager: JobManager, classroom: Classroom) -> tuple[float | 
     projected = []
     for run in classroom.runs:
         snap = manager.live_snapshot(run["run_id"])
-        if snap is not None and snap["state"] == "running" and snap.get("eta_s") is not None and snap["step"] > 0:
+        if snap is not None and snap["state"] == "running" and snap.get("eta_s") is not None and \
+                snap["step"] >= PROJECT_FROM * max(1, snap.get("max_steps") or 0):
             projected.append(snap["elapsed_s"] + snap["eta_s"])
     return (statistics.median(projected), 0) if projected else (None, 0)
 
@@ -118,7 +121,7 @@ def _simulate(manager: JobManager, run_id: str, typical: float | None) -> tuple[
     free = []
     for active in manager.active_job_ids():
         snap = manager.live_snapshot(active) or {}
-        left = snap.get("eta_s") if snap.get("eta_s") is not None else max(0.0, typical - snap.get("elapsed_s", 0.0))
+        left = max(0.0, typical - snap.get("elapsed_s", 0.0))
         if active == run_id:
             return 0.0, float(left)
         free.append(float(left))
