@@ -810,4 +810,10 @@ ZH: dict[str, str] = {
     "data is read (every row, or a causal LM's blocks): the status line counts them":
         "一步（批大小 {batch}，长度 {length}）在 {device} 上用了 {seconds:.2f} 秒；一共多少步要等读完数据才知道（全部行，"
         "或因果语言模型的块数）：状态行会数出来",
+    "Run {run} has no saved model: its model folder is gone - train it again to get one":
+        "运行 {run} 没有保存的模型：它的模型文件夹已不在了 - 请重新训练一次来得到它",
+    # probe (hostile-visitor probe of issues 23-25)
+    "You have started {count} runs in this class, the most one student may: compare them on the board, or ask your "
+    "teacher to open a new class": "你已在这个班级开始了 {count} 个运行，这是一个学生最多能开始的数量：请在看板上比较它们，"
+    "或请老师开一个新班级",
 }

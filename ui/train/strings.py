@@ -69,6 +69,10 @@ STRINGS = {
         "zh": "<b>{state}</b> · {device} · 第 {step}/{total} 步 · epoch {epoch:.2f} · 已用 {elapsed} · 剩余 {eta} · "
               "每秒 {sps:.1f} 条",
     },
+    "train.stage.loading": {
+        "en": "Loading the model and preparing the data",
+        "zh": "正在加载模型、准备数据",
+    },
     "train.stage.baseline": {
         "en": "Evaluating the untrained model (the 'before' point)",
         "zh": "正在评估未训练的模型（“微调前”的那个点）",
