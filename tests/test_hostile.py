@@ -88,6 +88,12 @@ def sees_runs(visitor: Visitor) -> Visitor:
     return visitor
 
 
+def loaded_source(out) -> dict:
+    """The source load_dataset answers with (its hidden JSON output: outputs are read by kind, not position, so a
+    panel added to the tab's outputs moves nothing here)."""
+    return next(item for item in out if isinstance(item, dict) and "kind" in item)
+
+
 def refused(outcome, *words):
     kind, message = outcome
     assert kind == "error", f"accepted: {message!r}"
@@ -107,7 +113,7 @@ def visitors(server, tmp_path_factory):
     secret.write_text("text,label\n" + "".join(f"ann secret row {i},{'pos' if i % 2 else 'neg'}\n" for i in range(40)))
     kind, out = ann.api("/load_dataset", "file", "", "", "", handle_file(str(secret)), 3, 0)
     assert kind == "ok", out
-    source = out[-1]  # the loaded source: the uploader, and only they, learn their upload's id
+    source = loaded_source(out)  # the loaded source: the uploader, and only they, learn their upload's id
     assert source["kind"] == "upload" and source["upload"].startswith("up-")
     manager = importlib.import_module("core.jobs.manager").get_manager()
     config = {"run_name": "ann run", "max_train_samples": 32, "max_eval_samples": 16, "max_steps": 400,
@@ -731,14 +737,14 @@ def annas_private_lm(server, visitors):
     diary.write_text("text,label\n" + "".join(f"{ANNA_MARK} dear diary line {i},{ANNA_MARK}-keep\n" for i in range(60)))
     kind, out = anna.api("/load_dataset", "file", "", "", "", handle_file(str(diary)), 3, 0)
     assert kind == "ok", out
-    config = {"task": "causal_lm", "model": sources.TINY_GPT, "dataset": out[-1], "eval_split": "", "run_name": "diary",
+    config = {"task": "causal_lm", "model": sources.TINY_GPT, "dataset": loaded_source(out), "eval_split": "", "run_name": "diary",
               "max_train_samples": 40, "max_eval_samples": 8, "max_steps": 2, "block_size": 16, "batch_size": 4,
               "eval_strategy": "steps", "eval_steps": 2, "logging_steps": 1, "sample_prompts": [ANNA_MARK],
               "only_column": "label", "only_value": f"{ANNA_MARK}-keep"}
     kind, status = anna.api("/start_training", json.dumps(config))
     assert kind == "ok", status
     assert manager.wait(status["job_id"], 300) == "done"
-    return {"anna": anna, "run": status["job_id"], "upload": out[-1]}
+    return {"anna": anna, "run": status["job_id"], "upload": loaded_source(out)}
 
 
 def _flat(value, depth: int = 0) -> str:
@@ -893,7 +899,7 @@ def test_strangers_cannot_fill_the_disk_with_uploads(server, visitors, tmp_path)
             stranger = Visitor(server, address="203.0.113.60")
             kind, out = stranger.api("/load_dataset", "file", "", "", "", handle_file(str(csv)), 3, 0)
             assert kind == "ok", out
-            sources.append((stranger, out[-1]))
+            sources.append((stranger, loaded_source(out)))
         folder = before.uploads_dir
         kept = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
         assert kept <= 2 * 2**20 + 2**20, kept  # the cap, and at most what queued jobs hold beyond it
@@ -1235,3 +1241,131 @@ def test_hostile_names_stay_literals_in_the_sft_script():
     benign = _shape(script("x"))
     for text in HOSTILE:
         assert _shape(script(text)) == benign, text
+
+
+# ------------------------------------------------------------------ classroom: a class on one server (issue 25)
+
+@pytest.fixture(scope="module")
+def open_class(server):
+    teacher = Visitor(server, address="198.51.100.60")
+    assert "Admin" in teacher.event("sign_in_admin", ADMIN_KEY)[1][0]
+    kind, opened = teacher.api("/class_open", "Lesson 1", "class_light", ["learning_rate"], 30)
+    assert kind == "ok" and len(opened["code"]) == 6, opened
+    return {"teacher": teacher, **opened}
+
+
+def test_a_stranger_cannot_open_close_or_read_a_class(server, open_class):
+    stranger = Visitor(server, address="203.0.113.61")
+    refused(stranger.api("/class_open", "Mine", "quick", ["learning_rate"], 30), "Only the server owner")
+    refused(stranger.api("/class_close", open_class["class_id"], False), "Only the server owner")
+    refused(stranger.api("/class_board", open_class["class_id"]), "see its board")
+    refused(stranger.api("/class_start", open_class["class_id"], {"learning_rate": 1e-3}), "Join the class")
+    refused(stranger.api("/class_join", "AAAAAA", "Mallory"), "No class has the code")
+    refused(stranger.api("/class_join", open_class["code"], "<b onmouseover=alert(1)>x</b>"), "no markup")
+    board = open_class["teacher"].api("/class_board", open_class["class_id"])[1]
+    assert board["class"]["students"] == 0 and board["rows"] == []
+
+
+def test_a_student_changes_no_locked_setting_and_a_closed_class_takes_nobody(server, open_class):
+    manager = importlib.import_module("core.jobs.manager").get_manager()
+    ann = Visitor(server, address="198.51.100.61")
+    assert ann.api("/class_join", open_class["code"].lower(), "Ann")[0] == "ok"
+    refused(ann.api("/class_start", open_class["class_id"], {"max_length": 512}), "max_length", "fixed by the teacher")
+    refused(ann.api("/class_start", open_class["class_id"], '{"learning_rate": "x'), "JSON object")
+    kind, started = ann.api("/class_start", open_class["class_id"], {"learning_rate": 3e-4})
+    assert kind == "ok", started
+    try:
+        assert started["state"] == "queued" or started["state"] in ("running", "done")
+        refused(Visitor(server).api("/class_place", started["run_id"]), "Only the student")
+        assert open_class["teacher"].api("/class_close", open_class["class_id"], False)[0] == "ok"
+        refused(Visitor(server, address="198.51.100.62").api("/class_join", open_class["code"], "Late"), "closed")
+        refused(ann.api("/class_start", open_class["class_id"], {}), "closed")
+    finally:
+        manager.stop(started["run_id"], admin=True)
+        open_class["teacher"].api("/class_close", open_class["class_id"], True)
+
+
+def test_a_hundred_join_tries_a_second_change_nothing(server, open_class):
+    from concurrent.futures import ThreadPoolExecutor
+
+    bots = [Visitor(server, address="203.0.113.62") for _ in range(4)]  # one address, four sessions
+    began = time.monotonic()
+    with ThreadPoolExecutor(16) as pool:
+        answers = list(pool.map(lambda i: bots[i % 4].api("/class_join", f"WRONG{i % 10}", f"bot{i}"), range(100)))
+    elapsed = time.monotonic() - began
+    assert all(kind == "error" for kind, _ in answers)
+    assert all("No class has the code" in text or "Too many" in text for _, text in answers)
+    if elapsed < 10:  # within the join budget's window, the address's 61st try and later are refused unread
+        assert sum("Too many" in text for _, text in answers) >= 100 - 60
+    board = open_class["teacher"].api("/class_board", open_class["class_id"])[1]
+    assert all(not name.startswith("bot") for name in [r["nickname"] for r in board["rows"]])
+# ------------------------------------------------------------------ prefs (issue 24): the embedded preference pairs
+
+@pytest.mark.parametrize("source, words", [
+    ({"kind": "sample", "name": "prefs/../../etc"}, ["not an embedded sample", "prefs for the preference pairs"]),
+    ({"kind": "sample", "name": "../data/prefs"}, ["not an embedded sample"]),
+])
+def test_only_the_named_embedded_sets_load_as_samples(visitors, source, words):
+    refused(visitors["bob"].api("/token_length_stats", "", None, source, "train", None), *words)
+
+
+def test_a_stranger_loads_the_embedded_pairs_and_sees_no_path(visitors):
+    kind, out = visitors["bob"].api("/load_dataset", "prefs", "", "", "", None, 3, 0)
+    assert kind == "ok", out
+    shown = json.dumps(out, default=str)
+    assert "embedded/prefs" in shown and "data/prefs" not in shown and "fts-pair" in shown
+
+
+# ------------------------------------------------------------------ probe: a hostile visitor against issues 23-25
+
+@pytest.mark.parametrize("args, words", [
+    (("", [{"role": "tool", "content": "x"}]), ["role 'tool' is unknown"]),
+    (("", [{"role": "user", "content": "x"}] * 65), ["more than 64"]),
+    (("", "not a list"), ["has no turns"]),
+    (("run:../../etc", [{"role": "user", "content": "hi"}]), ["not a Hub id"]),
+])
+def test_bad_chat_token_requests_are_named(server, args, words):
+    """/chat_tokens refused these with Gradio's bare 'The upstream Gradio app has raised an exception' (its
+    UserError was never turned into a message), so a client never learned the fix."""
+    refused(Visitor(server).api("/chat_tokens", *args), *words)
+
+
+def test_deeply_nested_class_changes_are_refused_naming_the_fix(server):
+    """4,000 brackets under the changes' size bound made json.loads raise RecursionError: an internal error and a
+    traceback in the server's log for each request, instead of the message naming the fix."""
+    stranger = Visitor(server, address="203.0.113.80")
+    refused(stranger.api("/class_start", "0123abcd", "[" * 3000), "JSON object")
+
+
+@pytest.mark.parametrize("class_name", ["Week 3: learning rates (a)", "Lesson 1"])
+def test_a_class_name_with_punctuation_still_names_its_students_runs(class_name):
+    """A class name may hold : ( ) (CLASS_NAME), a run name may not (RUN_NAME): every student's run in 'Week 3:
+    learning rates (a)' was refused naming run_name, which no student can change."""
+    from core.classes.places import student_config
+    from core.classes.roster import new_classroom
+
+    classroom = new_classroom(class_name, "quick", ["learning_rate"])
+    for nickname in ("José", "小明", "a.b-c_d e"):
+        config = student_config(classroom, {"learning_rate": 1e-4}, nickname)
+        assert config.run_name.endswith(nickname) and config.run_name.startswith(class_name.split(":")[0])
+
+
+def test_starting_and_stopping_in_a_loop_does_not_grow_a_class_without_end(isolated_settings, monkeypatch):
+    """Only live runs counted against a class's room: a student starting and stopping runs in a loop added a row to
+    the class's file and to every classmate's board tick each time, without end."""
+    from core import settings as settings_mod
+    from core.classes import places
+    from core.classes.book import ClassBook
+    from core.jobs.manager import JobManager
+    from core.runs.store import RunStore
+
+    monkeypatch.setattr(settings_mod, "_current", replace(isolated_settings, public=True, admin_key="k" * 16))
+    book, manager = ClassBook(isolated_settings.runs_dir.parent / "classes"), \
+        JobManager(RunStore(isolated_settings.runs_dir), max_queue=2, inline=True)  # no worker takes a run
+    opened = book.open_class("Monday", "quick", ["learning_rate"], size=2, admin=True)
+    book.join(opened.code, "Mallory", "b:mallory")
+    for _ in range(places.MAX_RUNS_PER_STUDENT):
+        manager.stop(places.start_run(book, manager, opened.class_id, "b:mallory", {}), owner="b:mallory")
+    with pytest.raises(ValueError, match="the most one student may"):
+        places.start_run(book, manager, opened.class_id, "b:mallory", {})
+    assert len(book.get(opened.class_id).runs) == places.MAX_RUNS_PER_STUDENT

@@ -162,7 +162,8 @@ def test_every_preset_is_named_in_both_languages_and_builds_its_tasks_config():
 
     for preset in PRESETS:
         assert preset.name and CHINESE.search(preset.name_zh), preset.key
-        config = preset.factory("0123456789abcdef") if preset.needs == "pretraining" else preset.factory()
+        config = preset.factory("0123456789abcdef") if preset.needs in ("pretraining", "chat_run") \
+            else preset.factory()
         assert config.task == preset.task, preset.key
     keys = [key for _, key in preset_choices(online=False)]
     assert keys == [preset.key for preset in PRESETS]  # the form lists the registry, in its order

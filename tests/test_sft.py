@@ -107,7 +107,10 @@ def test_the_sft_task_runs_through_the_engine_with_the_loss_its_template_allows(
     for phase in ("baseline", "final"):  # the held-out answers scored before and after, beside the loss
         scores = store.read_eval(run_id, phase)
         assert {"eval_stop_rate", "eval_answer_accuracy", "eval_perplexity", "eval_mean_token_accuracy"} <= set(scores)
+        assert "eval_num_tokens" not in scores  # TRL's count of tokens trained on: no score of the model
         assert 0 <= scores["eval_stop_rate"] <= 1 and 0 <= scores["eval_answer_accuracy"] <= 1
+        kinds = {key.removeprefix("eval_answer_accuracy_") for key in scores if key.startswith("eval_answer_accuracy_")}
+        assert kinds and kinds <= {"sentiment", "domain", "summary", "identity"}  # data/chat's task column
     watched = store.read_samples(run_id)  # Watch it answer: the base model's answers, then the trained one's
     assert [r["kind"] for r in watched] == ["baseline", "eval"] and watched[-1]["step"] == 6
     assert [row["prompt"] for row in watched[0]["samples"]] == [row["prompt"] for row in watched[-1]["samples"]]
@@ -245,3 +248,31 @@ def test_answers_that_do_not_stop_after_training_are_diagnosed_with_one_change(l
     assert not [f for f in diagnose(records, config, live=True) if f.kind == "never_stops"]
     records[-1]["eval_stop_rate"] = 0.9
     assert not [f for f in diagnose(records, config) if f.kind == "never_stops"]
+
+
+def test_the_answers_are_scored_per_kind_and_watched_one_kind_first():
+    from core.training.sft_callbacks import AnswersCallback
+
+    def chat(question, answer):
+        return [{"role": "user", "content": question}, {"role": "assistant", "content": answer}]
+
+    conversations = [chat("s1", "negative"), chat("s2", "positive"), chat("d1", "hotels"), chat("s3", "positive"),
+                     chat("i1", "Studio Tiny.")]
+    callback = AnswersCallback(None, conversations, kinds=["sentiment", "sentiment", "Domain", "sentiment", ""])
+    answers = ["negative", "negative", "hotels", "positive", "Studio"]
+    results = [{"answer": a, "stopped": True, "correct": a == e} for a, e in zip(answers, callback.expected)]
+    assert callback._scores(results) == {"eval_stop_rate": 1.0, "eval_answer_accuracy": 0.6,
+                                         "eval_answer_accuracy_sentiment": 2 / 3, "eval_answer_accuracy_domain": 1.0}
+
+    class Recorder:
+        phase, records = "baseline", []
+
+        def add_samples(self, record):
+            self.records.append(record)
+
+    class State:
+        global_step = 0
+
+    callback.recorder = Recorder()
+    callback._record(State(), None, None, results)
+    assert [row["prompt"] for row in callback.recorder.records[0]["samples"]] == ["s1", "d1", "i1"]

@@ -57,7 +57,7 @@ def test_the_capabilities_are_those_of_each_task():
     classify, lm = TrainConfig(), TrainConfig(task=TASK_NAMES[1], text_column="text", label_column="")
     assert task_of(classify).name == DEFAULT_TASK == TASK_NAMES[0]
     assert task_of(classify).has_classes and not task_of(classify).writes_text and task_of(classify).estimates
-    assert task_of(lm).writes_text and not task_of(lm).has_classes and not task_of(lm).estimates
+    assert task_of(lm).writes_text and not task_of(lm).has_classes and task_of(lm).estimates
     assert task_of(classify).best_metric(classify) == ("eval_accuracy", False)
     assert task_of(lm).best_metric(lm) == ("eval_perplexity", True)
     assert task_of(lm.to_dict()) is task_of(lm) and task_of({}) is task_of(classify)  # a stored config.json too

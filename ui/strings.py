@@ -249,4 +249,16 @@ STRINGS = {
     "toast.warning": {"en": "Warning", "zh": "注意"},
     "toast.info": {"en": "Info", "zh": "提示"},
     "status.queue_position": {"en": "In queue: {position} of {size}", "zh": "排队中：第 {position} 位，共 {size} 位"},
+    "wtt.measured": {
+        "en": "**On this machine:** runs like this one (the same model, data, length and steps) took {median} from "
+              "Start to the end (median of {runs} finished runs; the latest {last}).",
+        "zh": "**在这台机器上：**和这次一样的运行（相同的模型、数据、长度和步数）从点“开始”到结束用了 {median}（{runs} 次已完成"
+              "运行的中位数；最近一次 {last}）。",
+    },
+    "wtt.unmeasured": {
+        "en": "**On this machine:** no run like this one has finished here yet. \"Measure one training step\" times "
+              "one real step here; once this run has finished, its time shows here for the next one.",
+        "zh": "**在这台机器上：**这里还没有完成过和这次一样的运行。“测一个训练步”会在这里实际计时一步；这次运行完成后，"
+              "它用的时间会显示在这里供下一次参考。",
+    },
 }

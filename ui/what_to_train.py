@@ -27,3 +27,18 @@ def step_markdown(step: dict, request=None) -> str:
 def failed_markdown(err: Exception, request=None) -> str:
     """An estimate that could not be made (a half-typed setting): said in the panel, not as a pop-up."""
     return msg("wtt.failed", request, error=html.escape(local(err, request)))
+
+
+def measured_markdown(measured: dict, request=None) -> str:
+    """How long runs of the same work took on this machine (core.training.durations), or that none has yet."""
+    if not measured["runs"]:
+        return msg("wtt.unmeasured", request)
+    return msg("wtt.measured", request, median=clock(measured["median_s"]), runs=measured["runs"],
+               last=clock(measured["last_s"]))
+
+
+def clock(seconds: float) -> str:
+    """m:ss, or h:mm:ss from an hour."""
+    seconds = int(round(seconds))
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 \
+        else f"{seconds // 60}:{seconds % 60:02d}"

@@ -15,12 +15,16 @@ from core.messages import N_, say
 from core.model import estimate
 from core.settings import get_settings
 from core.training import step_through
+from core.task_registry import task_of
 from core.training.step_through import PUBLIC_LIMITS
 
 
 def lowered(config, public: bool) -> tuple[object, list[str]]:
     """The config the step is timed at, and a note for each value a public server lowered (batch, length)."""
-    changes = {name: limit for name, limit in PUBLIC_LIMITS.items() if public and getattr(config, name) > limit}
+    # the length limit applies to the task's own length setting (a causal LM's block_size)
+    limits = {task_of(config).length_setting if name == "max_length" else name: limit
+              for name, limit in PUBLIC_LIMITS.items()}
+    changes = {name: limit for name, limit in limits.items() if public and getattr(config, name) > limit}
     notes = [say("{name} {value} lowered to {limit} on this public server", name=name, value=getattr(config, name),
                  limit=limit) for name, limit in changes.items()]
     return (dataclasses.replace(config, **changes) if changes else config), notes

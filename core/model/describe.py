@@ -102,15 +102,18 @@ def _architecture_class(config):
 
 @cached(_skeletons, lock=_lock, key=lambda config, kind="checkpoint", num_labels=2: (config.to_json_string(), kind, num_labels))
 def skeleton(config, kind: str = "checkpoint", num_labels: int = 2):
-    """The model's modules on the meta device (no memory): the checkpoint's class, or a sequence classifier."""
+    """The model's modules on the meta device (no memory): the checkpoint's class, a sequence classifier
+    ("classifier"), or a causal LM ("lm": its language-model head on top)."""
     import torch  # slow import, deferred to first use
-    from transformers import AutoModel, AutoModelForSequenceClassification
+    from transformers import AutoModel, AutoModelForCausalLM, AutoModelForSequenceClassification
 
     config = copy.deepcopy(config)
     with torch.device("meta"):
         if kind == "classifier":
             config.num_labels = num_labels
             return AutoModelForSequenceClassification.from_config(config)
+        if kind == "lm":
+            return AutoModelForCausalLM.from_config(config)
         cls = _architecture_class(config)
         return cls(config) if cls is not None else AutoModel.from_config(config)
 

@@ -15,11 +15,12 @@ import threading
 import time
 
 from core.messages import N_, UserError, say
-from core.model.checkpoints import fit_pad_token, model_location
+from core.model.checkpoints import RUN_PREFIX, fit_pad_token, model_location
 from core.model.describe import config_value, load_config, skeleton
 from core.model.heads import check_size, require_head
 from core.model.trainable import apply_train_mode, body_blocks, count_parameters, default_lora_targets
 from core.settings import get_settings
+from core.sources import TINY_GPT
 from core.task_registry import task_of
 
 log = logging.getLogger(__name__)
@@ -33,10 +34,31 @@ CACHED_MODELS_BYTES = 2 * 2**30     # weights each Try-it cache (classify, gener
 _measure_lock = threading.Lock()
 
 
+def model_kind(config) -> str:
+    """The head a run of this config trains: a classifier for a task with classes, else a causal LM's (the tasks
+    that write text: causal LM, SFT, DPO)."""
+    return "classifier" if task_of(config).has_classes else "lm"
+
+
+def run_length(config) -> int:
+    """Tokens per example of this run: its task's length setting (max_length, or a causal LM's block_size)."""
+    return int(getattr(config, task_of(config).length_setting))
+
+
+def run_model_config(name: str):
+    """The config of a model a run may train: load_config, and also the tiny GPT (built on first use) and a run's
+    saved model ("run:<id>"), which a run finds through model_location."""
+    if name == TINY_GPT or name.startswith(RUN_PREFIX):
+        from transformers import AutoConfig  # slow import, deferred to first use
+
+        return AutoConfig.from_pretrained(model_location(name), trust_remote_code=False)
+    return load_config(name)
+
+
 def trained_skeleton(config):
     """(meta model as the config trains it, the model's config); refuses what the mode cannot do to this model."""
-    model_config = load_config(config.model)
-    net = copy.deepcopy(skeleton(model_config, "classifier", config.num_labels or ESTIMATE_LABELS))
+    model_config = run_model_config(config.model)
+    net = copy.deepcopy(skeleton(model_config, model_kind(config), config.num_labels or ESTIMATE_LABELS))
     return apply_train_mode(net, config), model_config
 
 
@@ -77,14 +99,17 @@ def size_text(n_bytes: float) -> str:
     return f"{int(n_bytes)} B"
 
 
-def memory(counts: dict, model_config, blocks: int, batch_size: int, max_length: int, precision: str) -> dict:
-    """Bytes for weights, gradients, AdamW state and activations, and the arithmetic behind each."""
+def memory(counts: dict, model_config, blocks: int, batch_size: int, max_length: int, precision: str,
+           vocab_logits: bool = False) -> dict:
+    """Bytes for weights, gradients, AdamW state and activations, and the arithmetic behind each. vocab_logits: the
+    model scores every token of its vocabulary at every position (a causal LM), a large part of its activations."""
     total, trainable = counts["total"], counts["trainable"]
     hidden, heads = config_value(model_config, "hidden_size") or 0, config_value(model_config, "heads") or 0
     factor = 2 if precision == "fp32" else 1  # the rule of thumb counts 16-bit activations
     per_block = 34 * batch_size * max_length * hidden + 5 * heads * batch_size * max_length ** 2
     parts = {"weights": total * FP32_BYTES, "gradients": trainable * FP32_BYTES,
              "optimizer": trainable * FP32_BYTES * ADAMW_STATES, "activations": blocks * per_block * factor}
+    logits = _logits_line(parts, model_config, batch_size, max_length) if vocab_logits else []
     parts["total"] = sum(parts.values())
     lines = [
         say("weights: {total} parameters × 4 bytes (fp32) = {size}", total=f"{total:,}", size=size_text(parts["weights"])),
@@ -96,16 +121,26 @@ def memory(counts: dict, model_config, blocks: int, batch_size: int, max_length:
             "hidden {hidden} + 5 × {heads} heads × batch × length²) bytes × {factor} ({precision}) = {size}",
             blocks=blocks, batch=batch_size, length=max_length, hidden=hidden, heads=heads, factor=factor,
             precision=precision, size=size_text(parts["activations"])),
+        *logits,
         say("total: about {size}, before the framework's own overhead", size=size_text(parts["total"])),
     ]
     return {"bytes": parts, "arithmetic": lines}
 
 
+def _logits_line(parts: dict, model_config, batch_size: int, length: int) -> list[str]:
+    """A causal LM's logits (every vocabulary token scored at every position) and their gradient, in fp32: the rule
+    of thumb above leaves them out, and with a large vocabulary they outweigh a small model's blocks."""
+    vocab = int(getattr(model_config, "vocab_size", 0) or 0)
+    parts["logits"] = batch_size * length * vocab * FP32_BYTES * 2
+    return [say("logits: batch {batch} × length {length} × vocabulary {vocab} × 4 bytes × 2 (and their gradient) = "
+                "{size}", batch=batch_size, length=length, vocab=f"{vocab:,}", size=size_text(parts["logits"]))]
+
+
 def check_classification(config) -> None:
-    """The estimate, the timed step and the step-through model a classifier; a causal LM run is told so."""
+    """The estimate and the timed step cover the tasks that say so (Task.estimates); another is told so."""
     if not task_of(config).estimates:
-        raise UserError("task: the Before Start estimate, the timed step and Step through cover classification runs "
-                        "so far - start the causal_lm run to see its speed, loss and perplexity")
+        raise UserError("task: the Before Start estimate and the timed step do not cover {task} runs yet - start the "
+                        "run to see its speed and loss", task=task_of(config).name)
 
 
 def estimate(config, precision: str = "fp32") -> dict:
@@ -120,7 +155,8 @@ def estimate(config, precision: str = "fp32") -> dict:
     return {"model": config.model, "train_mode": config.train_mode, "precision": precision,
             "total_params": counts["total"], "trainable_params": counts["trainable"], "share": counts["share"],
             "blocks_with_gradients": blocks, "summary": share,
-            **memory(counts, model_config, blocks, config.batch_size, config.max_length, precision)}
+            **memory(counts, model_config, blocks, config.batch_size, run_length(config), precision,
+                     vocab_logits=model_kind(config) == "lm")}
 
 
 def request_budget() -> tuple[int, str]:
@@ -147,8 +183,9 @@ def step_fix(estimated: dict, batch_size: int, max_length: int) -> str:
     """What to lower so one training step fits: the largest batch_size that does at this length (activations grow
     with the batch, the rest does not), or a smaller model or train mode when even one row is too many."""
     parts, budget = estimated["bytes"], request_budget()[0]
-    fixed = parts["total"] - parts["activations"]
-    per_row = parts["activations"] / max(batch_size, 1)
+    growing = parts["activations"] + parts.get("logits", 0)  # what a longer batch makes larger
+    fixed = parts["total"] - growing
+    per_row = growing / max(batch_size, 1)
     fits = int((budget - fixed) // per_row) if per_row and budget > fixed else 0
     if fits >= 1:
         return say("lower batch_size to {fits} or less (or shorten max_length from {length})", fits=min(fits, batch_size),
@@ -160,7 +197,7 @@ def step_fix(estimated: dict, batch_size: int, max_length: int) -> str:
 def check_step_fits(config, precision: str, what: str) -> dict:
     """The estimate of one training step of config, refused (with the batch size that would fit) when over budget."""
     estimated = estimate(config, precision)
-    check_fits(estimated["bytes"]["total"], what, step_fix(estimated, config.batch_size, config.max_length))
+    check_fits(estimated["bytes"]["total"], what, step_fix(estimated, config.batch_size, run_length(config)))
     return estimated
 
 
@@ -209,23 +246,32 @@ def time_one_step(config, precision: str = "fp32") -> dict:
         _measure_lock.release()
 
 
+def _loaded(config):
+    """The model a run of config trains, loaded from its checkpoint: a classifier, or a causal LM (model_kind)."""
+    from transformers import AutoModelForCausalLM, AutoModelForSequenceClassification  # slow import
+
+    if model_kind(config) == "lm":
+        return AutoModelForCausalLM.from_pretrained(model_location(config.model), trust_remote_code=False)
+    return AutoModelForSequenceClassification.from_pretrained(model_location(config.model), trust_remote_code=False,
+                                                              num_labels=config.num_labels or ESTIMATE_LABELS)
+
+
 def _measure(config, precision: str) -> dict:
     import torch  # slow import, deferred to first use
-    from transformers import AutoModelForSequenceClassification
 
-    from core.sources import resolve_model  # below this layer; imported here with the other loading code
-
-    model_config = load_config(config.model)
+    model_config = run_model_config(config.model)
     check_size(model_config, config.model)
-    net = AutoModelForSequenceClassification.from_pretrained(resolve_model(config.model), trust_remote_code=False,
-                                                             num_labels=config.num_labels or ESTIMATE_LABELS)
+    net = _loaded(config)
     fit_pad_token(net)  # GPT-2: a batch of several rows needs a pad id to find each last token
     device = "cuda" if torch.cuda.is_available() else "cpu"
     net = apply_train_mode(net, config).to(device).train()
     optimizer = torch.optim.AdamW([p for p in net.parameters() if p.requires_grad], lr=config.learning_rate)
-    length = min(config.max_length, config_value(model_config, "max_positions") or config.max_length)
+    positions = config_value(model_config, "max_positions") or run_length(config)
+    length = min(run_length(config), positions)
     ids = torch.randint(0, min(model_config.vocab_size, 1000), (config.batch_size, length), device=device)
-    labels = torch.randint(0, net.config.num_labels, (config.batch_size,), device=device)
+    # a causal LM learns to predict its own next tokens (the model shifts them); a classifier one class per row
+    labels = ids if model_kind(config) == "lm" else \
+        torch.randint(0, net.config.num_labels, (config.batch_size,), device=device)
     dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(precision)
     seconds = []
     for _ in range(2):  # the first step pays for allocations and kernel choices: time the second
@@ -239,19 +285,22 @@ def _measure(config, precision: str) -> dict:
             torch.cuda.synchronize()
         seconds.append(time.perf_counter() - start)
     return {"step_s": seconds[-1], "device": device, "batch_size": config.batch_size, "length": length,
-            "positions": config_value(model_config, "max_positions") or config.max_length}
+            "positions": positions}
 
 
 def step_summary(config, timing: dict, train_rows: int = 0, notes: list[str] | None = None) -> dict:
     """The time estimate for config from a step timed at timing's batch and length; a step timed smaller (a public
     server's bounds) is scaled in proportion to batch × length, and notes say so."""
-    length = min(config.max_length, timing["positions"])
+    length = min(run_length(config), timing["positions"])
     scale = (config.batch_size * length) / (timing["batch_size"] * timing["length"])
     step_s = timing["step_s"] * scale
     steps = config.planned_steps(train_rows or config.max_train_samples)
+    shape = {"batch": timing["batch_size"], "length": timing["length"], "seconds": timing["step_s"],
+             "device": timing["device"]}
     summary = say("one step (batch {batch}, length {length}) took {seconds:.2f} s on {device}; {steps} steps take "
-                  "about {total}", batch=timing["batch_size"], length=timing["length"], seconds=timing["step_s"],
-                  device=timing["device"], steps=steps or "?", total=f"{step_s * steps / 60:.1f} min" if steps else "?")
+                  "about {total}", steps=steps, total=f"{step_s * steps / 60:.1f} min", **shape) if steps else \
+        say("one step (batch {batch}, length {length}) took {seconds:.2f} s on {device}; how many steps is known once "
+            "the data is read (every row, or a causal LM's blocks): the status line counts them", **shape)
     summary = "; ".join([*(notes or []), summary])
     if scale != 1:
         summary += " " + say("(your batch {batch} and length {length} scaled in proportion: about {seconds:.2f} s a "

@@ -103,7 +103,7 @@ def pair_report(samples: list[dict], beta: float, texts: list[dict] | None = Non
             row.update({side: str(texts[index].get(side, "")) for side in ("prompt", "chosen", "rejected")})
         rows.append(row)
     rows.sort(key=lambda r: (STATUSES.index(r["status"]), -r["reward_margin"]))
-    answers = [{"prompt": b.get("prompt"), "before": b.get("greedy"), "after": a.get("greedy")}
+    answers = [{"prompt": b.get("prompt"), "before": b.get("answer"), "after": a.get("answer")}
                for b, a in zip(first.get("samples") or [], last.get("samples") or [])]
     counts = {s: sum(r["status"] == s for r in rows) for s in STATUSES}
     return {"rows": rows, "counts": counts, "answers": answers, "before_step": first["step"],

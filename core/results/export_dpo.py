@@ -9,7 +9,7 @@ is written by `lit`.
 from __future__ import annotations
 
 from core.model.checkpoints import RUN_PREFIX
-from core.results.export_script import data_source_lines, model_source_lines, script_name
+from core.results.export_script import PREFS_FOLDER, data_source_lines, model_source_lines, prefs_sample, script_name
 from core.results.literals import lit
 from core.results.model_card import _base_model, _cell, _dataset, _scores
 
@@ -26,6 +26,14 @@ def _model_lines(cfg: dict) -> list[str]:
                 f"# and unzip it beside this script as {BASE_FOLDER}/",
                 f"MODEL = str(HERE / {lit(BASE_FOLDER)})"]
     return model_source_lines(model)
+
+
+def _load_lines(cfg: dict) -> list[str]:
+    if not prefs_sample(cfg):
+        return data_source_lines(cfg)
+    files = ", ".join(f'"{s}": str(HERE / "{PREFS_FOLDER}" / "{s}.jsonl")' for s in ("train", "test"))
+    return ["# The embedded preference pairs (made for the project): two JSON-lines files in the zip beside this script",
+            f"raw = load_dataset(\"json\", data_files={{{files}}})"]
 
 
 def _data_lines(cfg: dict) -> list[str]:
@@ -88,7 +96,7 @@ def generate_dpo_script(cfg: dict) -> str:
               "from trl import DPOConfig, DPOTrainer", "",
               "HERE = Path(__file__).resolve().parent  # data files are read beside the script",
               *_model_lines(cfg), f"set_seed({lit(cfg['seed'])})", ""]
-    body = (["# 1. Pairs"] + data_source_lines(cfg) + _data_lines(cfg)
+    body = (["# 1. Pairs"] + _load_lines(cfg) + _data_lines(cfg)
             + ["", "# 2. The chat model (DPO refines a model that already answers in turns)",
                "tokenizer = AutoTokenizer.from_pretrained(MODEL)",
                "if tokenizer.pad_token is None:", "    tokenizer.pad_token = tokenizer.eos_token",

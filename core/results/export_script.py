@@ -21,6 +21,7 @@ from pathlib import Path
 
 from core import sources
 from core.data.conversations import CHAT_SAMPLE_DIR
+from core.data.preferences import PREF_SAMPLE_DIR
 from core.data.source import SAMPLE_DIR
 from core.data.uploads import suffix_of
 from core.messages import UserError
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 SAMPLE_FOLDER = "reviews"          # the embedded sample's two CSV files, in the zip beside the script
 METRICS_FOLDER = "metrics"         # the offline evaluate modules, in the zip beside the script
 CHAT_FOLDER = "chat"               # the embedded conversations' two JSON-lines files (an sft run's), beside the script
+PREFS_FOLDER = "prefs"             # the embedded preference pairs' two JSON-lines files (a dpo run's), beside the script
 SAMPLE_FEATURES = ('Features({"text": Value("string"), '
                    '"label": ClassLabel(names=["negative", "positive"]), "domain": Value("string")})')
 
@@ -328,6 +330,9 @@ def bundle(config, dest_dir: Path, script: str | None = None, name: str | None =
         if chat_sample(cfg):
             for split in ("train", "test"):
                 archive.write(CHAT_SAMPLE_DIR / f"{split}.jsonl", f"{CHAT_FOLDER}/{split}.jsonl")
+        elif prefs_sample(cfg):
+            for split in ("train", "test"):
+                archive.write(PREF_SAMPLE_DIR / f"{split}.jsonl", f"{PREFS_FOLDER}/{split}.jsonl")
         elif (cfg.get("dataset") or {}).get("kind", "sample") == "sample":
             for split in ("train", "test"):
                 archive.write(SAMPLE_DIR / f"{split}.csv", f"{SAMPLE_FOLDER}/{split}.csv")
@@ -340,6 +345,12 @@ def chat_sample(cfg: dict) -> bool:
     """Whether a run learned from the embedded conversations (DatasetSource("sample", name="chat"), data/chat)."""
     dataset = cfg.get("dataset") or {}
     return dataset.get("kind") == "sample" and dataset.get("name") == "chat"
+
+
+def prefs_sample(cfg: dict) -> bool:
+    """Whether a run learned from the embedded preference pairs (DatasetSource("sample", name="prefs"), data/prefs)."""
+    dataset = cfg.get("dataset") or {}
+    return dataset.get("kind") == "sample" and dataset.get("name") == "prefs"
 
 
 def accelerate_commands(config, num_processes: int = 2, config_path: str = "config.json") -> str:

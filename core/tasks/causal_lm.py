@@ -18,6 +18,7 @@ from core.task_registry import Task
 class CausalLM(Task):
     name = "causal_lm"
     writes_text = True
+    estimates = True  # its memory (with the logits over the vocabulary) and a timed step on its own head
     length_setting = "block_size"
     lora_task_type = "CAUSAL_LM"  # the LM head stays frozen: only the adapters train
     export_forms = ("trainer",)

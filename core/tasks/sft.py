@@ -92,13 +92,16 @@ class SFT(Task):
         from core.training.sft import held_out
         from core.training.sft_callbacks import ANSWERED, AnswersCallback
 
-        return [PerplexityCallback(), AnswersCallback(recorder, held_out(config, ANSWERED), config.sample_prompts,
-                                                      write_samples)]
+        conversations, kinds = held_out(config, ANSWERED)
+        return [PerplexityCallback(), AnswersCallback(recorder, conversations, config.sample_prompts, write_samples,
+                                                      kinds)]
 
     def finish_metrics(self, metrics: dict) -> dict:
+        """Perplexity added; TRL's eval_num_tokens left out: it counts the tokens trained on so far, not a score of
+        the model, and would read as one in the before/after table."""
         from core.training.lm_callbacks import with_perplexity  # imports transformers: in the training process
 
-        return with_perplexity(metrics)
+        return with_perplexity({key: value for key, value in metrics.items() if key != "eval_num_tokens"})
 
     def diagnosis_report(self, records: list[dict], report: dict | None) -> dict | None:
         from core.results.sft_report import stop_rates

@@ -137,19 +137,14 @@ def pair_texts(pair: dict) -> dict:
 
 def measure_pairs(model, tokenizer, pairs: list[dict], max_length: int) -> dict:
     """What one evaluation records of the held-out pairs: each pair's (log p(chosen), log p(rejected)), the share
-    the model prefers chosen in, and its own answers to the first MAX_ANSWERS prompts (greedy)."""
-    from datasets import Dataset  # slow import, deferred to first use
-
-    from core.training.sft import chat_answers  # greedy answers that stop at the end of turn
+    the model prefers chosen in, and its own answers to the first MAX_ANSWERS prompts (greedy, bounded), in the
+    shape of Watch it answer (the chosen answer as the one expected)."""
+    from core.training.chat_answers import answer_turns  # greedy answers that stop at the end of turn
 
     logps = answer_logps(model, tokenizer, pairs, max_length)
-    was_training = model.training
-    try:
-        shown = pairs[:MAX_ANSWERS]
-        answers = chat_answers(model, tokenizer, Dataset.from_dict(
-            {"messages": [p["prompt"] + p["chosen"] for p in shown]}))
-    finally:
-        model.train(was_training)
+    shown = pairs[:MAX_ANSWERS]
+    answers = answer_turns(model, tokenizer, [p["prompt"] for p in shown], limit=max_length)
     wins = sum(c > r for c, r in logps) / len(logps) if logps else None
     return {"pairs": [[round(c, 4), round(r, 4)] for c, r in logps], "prefers_chosen": wins,
-            "samples": [{"prompt": prompt_text(p), "greedy": a["answer"]} for p, a in zip(shown, answers)]}
+            "samples": [{"prompt": prompt_text(p), "expected": pair_texts(p)["chosen"], **a}
+                        for p, a in zip(shown, answers)]}

@@ -10,20 +10,31 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core import sources
-from core.data.source import CHAT
+from core.data.source import CHAT, PREFS
 from core.model.causal_lm import RUN_PREFIX as RUN_MODEL_PREFIX
 from core.training.config import TrainConfig
 
-PRETRAIN_EPOCHS = 8.0  # a few minutes on 2 CPU cores (bench/causal_lm.py measures it)
+PRETRAIN_EPOCHS = 8.0  # 77 s on 2 quiet CPU cores, far longer under load (bench/causal_lm.py measures it)
 # about 300 steps of 8 of the 710 conversations: the answers' format and the stop come in the first epoch, the
-# sentiment later (50 % after 2 epochs, 85 % after 300 steps: bench/RESULTS.md §13)
+# sentiment later (50 % after 2 epochs, 73-85 % after 300 steps: bench/RESULTS.md §13b)
 CHAT_EPOCHS = 3.4
+# the polite preset: 45 steps of 8 pairs; from a 120-step chat run, held-out chosen wins (TRL's reward accuracy)
+# 84 % after, in 411 s on 2 loaded CPU cores (load 6-20); 5e-4 pulled the chosen reward to -2.9 by step 15 (2e-4:
+# -1.9 at step 45): both rewards fall, the diagnosis then suggests a higher beta
+DPO_BETA, DPO_EPOCHS, DPO_LEARNING_RATE = 0.1, 1.0, 2e-4
 DOMAIN_PROMPTS = ("I", "The", "It was")  # neutral openings: what follows shows which domain the model writes in
 
 
 def quick_demo_config() -> TrainConfig:
-    """The embedded MiniLM on the embedded reviews: about a minute on a laptop CPU."""
+    """The embedded MiniLM on the embedded reviews: the shortest real run (Before Start says how long it takes here)."""
     return TrainConfig(run_name="quick-demo", max_train_samples=480, max_eval_samples=200, max_length=64,
+                       num_train_epochs=1.0, learning_rate=1e-4, batch_size=16, logging_steps=2)
+
+
+def class_light_config() -> TrainConfig:
+    """The quick demo made lighter for a class of thirty on 2 CPU cores (bench/classroom.py): 160 reviews, 64 to
+    evaluate, so each student's run takes a fraction of the quick demo's and the class's turn ends within the lesson."""
+    return TrainConfig(run_name="class-light", max_train_samples=160, max_eval_samples=64, max_length=64,
                        num_train_epochs=1.0, learning_rate=1e-4, batch_size=16, logging_steps=2)
 
 
@@ -65,7 +76,17 @@ def chat_tiny_gpt_config(run_id: str = "") -> TrainConfig:
                        logging_steps=5)
 
 
-NEEDS = ("", "hub", "selection", "pretraining", "pretraining_if_any")
+def polite_dpo_config(run_id: str) -> TrainConfig:
+    """DPO on the embedded preference pairs (data/prefs) from the visitor's chat run: the tiny GPT learns to prefer
+    the correct, concise and polite answer over the wrong, rambling or rude one (bench/dpo.py measures it)."""
+    return TrainConfig(run_name="tiny-gpt-polite", task="dpo", model=f"{RUN_MODEL_PREFIX}{run_id}", dataset=PREFS,
+                       label_column="", train_split="train", eval_split="test", max_train_samples=0,
+                       max_eval_samples=0, max_length=256, beta=DPO_BETA, loss_type="sigmoid",
+                       num_train_epochs=DPO_EPOCHS, learning_rate=DPO_LEARNING_RATE, warmup_ratio=0.05, batch_size=8,
+                       eval_batch_size=16, eval_strategy="steps", eval_steps=15, logging_steps=5)
+
+
+NEEDS = ("", "hub", "selection", "pretraining", "pretraining_if_any", "chat_run")
 
 
 @dataclass(frozen=True)
@@ -74,7 +95,8 @@ class Preset:
 
     needs: "hub" the Hugging Face Hub (refused offline); "selection" the Datasets and Tokenizer tabs' pick fills in
     the data; "pretraining" the visitor's latest finished tiny-GPT pretraining run, whose id the factory takes;
-    "pretraining_if_any" that run's id when there is one, else "" (the factory starts from the tiny GPT itself).
+    "pretraining_if_any" that run's id when there is one, else "" (the factory starts from the tiny GPT itself);
+    "chat_run" the visitor's latest finished run of the chat preset (DPO refines a model that already answers).
     """
 
     key: str
@@ -96,12 +118,16 @@ PRESETS: tuple[Preset, ...] = (
            "classification", tutorial_config, needs="hub"),
     Preset("selection", "From the Datasets tab", "来自“数据集”标签页", "classification", quick_demo_config,
            needs="selection"),
-    Preset("pretrain_gpt", "Pretrain a tiny GPT (offline, a few minutes)", "预训练一个小 GPT（离线，几分钟）", "causal_lm",
+    Preset("pretrain_gpt", "Pretrain a tiny GPT (offline)", "预训练一个小 GPT（离线）", "causal_lm",
            pretrain_tiny_gpt_config),
     Preset("domain_gpt", "Fine-tune it on one domain (hotel reviews)", "在一个领域上微调它（酒店评论）", "causal_lm",
            domain_finetune_config, needs="pretraining"),
-    Preset("chat_gpt", "Teach the tiny GPT to chat (offline, a few minutes)", "教小 GPT 聊天（离线，几分钟）", "sft",
+    Preset("class_light", "Light class demo (embedded MiniLM, 160 reviews)", "轻量班级演示（内置 MiniLM，160 条评论）",
+           "classification", class_light_config),
+    Preset("chat_gpt", "Teach the tiny GPT to chat (offline)", "教小 GPT 聊天（离线）", "sft",
            chat_tiny_gpt_config, needs="pretraining_if_any"),
+    Preset("polite_dpo", "Prefer polite answers (DPO, after the chat run)", "偏好有礼貌的回答（DPO，在聊天运行之后）",
+           "dpo", polite_dpo_config, needs="chat_run"),
 )
 PRESETS_BY_KEY = {preset.key: preset for preset in PRESETS}
 DEFAULT_PRESET = PRESETS[0]

@@ -79,13 +79,19 @@ def select_conversations(config) -> tuple:
     return to_messages(train), to_messages(eval_set)
 
 
-def held_out(config, limit: int) -> list[list[dict]]:
-    """The first `limit` conversations of the run's eval set (as select_conversations picks it), as turns."""
+TASK_COLUMN = "task"  # data/chat's kind of question (sentiment, domain, summary, identity): scores per kind
+
+
+def held_out(config, limit: int) -> tuple[list[list[dict]], list[str]]:
+    """The first `limit` conversations of the run's eval set (as select_conversations picks it), as turns, and the
+    kind of each (its `task` column, as data/chat has; "" without one)."""
     from core.training.prepare import keep_only  # loads pandas: only when a run prepares its data
 
     eval_set = keep_only(raw_conversations(config)[1], config, config.eval_split or config.train_split)
     eval_set = _cap(eval_set, config.max_eval_samples, config.seed)
-    return list(to_messages(eval_set, limit=limit)["messages"])
+    turns = list(to_messages(eval_set, limit=limit)["messages"])
+    kinds = eval_set[TASK_COLUMN][:len(turns)] if TASK_COLUMN in eval_set.column_names else [""] * len(turns)
+    return turns, [str(kind) for kind in kinds]
 
 
 def raw_conversations(config) -> tuple:

@@ -23,9 +23,9 @@ from cachetools import TTLCache
 from core import sources
 from core.messages import UserError, say
 from core.model.checkpoints import check_max_length, load_classifier, load_model_tokenizer, model_location
-from core.model.estimate import check_classification
 from core.model.trainable import apply_train_mode
 from core.settings import get_settings
+from core.task_registry import task_of
 from core.training.config import TrainConfig
 from core.training.prepare import prepare_data
 
@@ -143,9 +143,16 @@ def prepare(config: TrainConfig) -> Walk:
     return Walk(config, tokenizer, model, batch, data.label_names, optimizer, scheduler, len(data.train), notes)
 
 
+def check_walkable(config) -> None:
+    """Step through walks a classifier's batch (labels, a classification head); another task is told so."""
+    if not task_of(config).has_classes:
+        raise UserError("task: Step through walks a classification run's batch so far - start the {task} run to "
+                        "see its loss and samples", task=task_of(config).name)
+
+
 def walk_for(config: TrainConfig, key: str = "") -> Walk:
     """The cached walk-through of this caller (key: their session or visitor) for this config, prepared on first use."""
-    check_classification(config)
+    check_walkable(config)
     cache_key = (key, json.dumps(config.to_dict(), sort_keys=True))
     with _cache_lock:
         walk = _cache.get(cache_key)

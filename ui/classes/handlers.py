@@ -104,7 +104,7 @@ def _parse_changes(text: str) -> dict:
         raise UserError("The changes must be a JSON object of settings such as {example}", example='{"learning_rate": 3e-4}')
     try:
         return json.loads(text or "{}")
-    except json.JSONDecodeError as err:
+    except (json.JSONDecodeError, RecursionError) as err:  # a few thousand brackets fit under MAX_CHANGES_TEXT
         raise UserError("The changes must be a JSON object of settings such as {example}",
                         example='{"learning_rate": 3e-4}') from err
 

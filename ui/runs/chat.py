@@ -95,8 +95,9 @@ def build_run_chat(run_dd: gr.Dropdown) -> RunChat:
         gr.Markdown(t("rchat.intro"))
         system_tb = gr.Textbox(label=t("rchat.system"), info=t("rchat.system.info"), lines=1)
         with gr.Row():
-            run_bot = gr.Chatbot(label=t("rchat.run"), height=320, feedback_options=None)
-            base_bot = gr.Chatbot(label=t("rchat.base"), height=320, feedback_options=None)
+            # no share button (it would publish a conversation to the Hub) and no thumbs (nothing collects them)
+            run_bot = gr.Chatbot(label=t("rchat.run"), height=320, feedback_options=None, buttons=["copy_all"])
+            base_bot = gr.Chatbot(label=t("rchat.base"), height=320, feedback_options=None, buttons=["copy_all"])
         message_tb = gr.Textbox(label=t("rchat.message"), placeholder=t("rchat.message.ph"), lines=2)
         with gr.Row():
             tokens_sl = gr.Slider(1, MAX_NEW_TOKENS, value=DEFAULT_NEW_TOKENS, step=1, label="max_new_tokens",
@@ -120,6 +121,7 @@ def _wire(panel: RunChat, run_dd: gr.Dropdown) -> None:
               panel.system_tb, panel.tokens_sl, panel.temp_sl, panel.greedy_cb]
     for trigger in (panel.send_btn.click, panel.message_tb.submit):
         trigger(bind(send_chat, panel), inputs, panel.outputs, **private)
-    for trigger in (panel.clear_btn.click, run_dd.change):
+    # a chatbot's own clear button starts a new conversation on both sides (the states must not outlive the view)
+    for trigger in (panel.clear_btn.click, run_dd.change, panel.run_bot.clear, panel.base_bot.clear):
         trigger(bind(clear_chat, panel), None, panel.outputs, show_progress="hidden", **private)
     gr.api(chat_with_run, api_name="chat_with_run")

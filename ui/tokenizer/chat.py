@@ -68,6 +68,7 @@ def _messages(turns) -> list[dict]:
             if str(row.get("role", "")).strip() or str(row.get("content", "")).strip()]
 
 
+@shows_errors  # an API endpoint: a refusal reaches the client as its message, not Gradio's bare "raised an exception"
 def chat_tokens(tokenizer: str, messages: list, loss: str = "assistant_only", max_length: int = DEFAULT_MAX_LENGTH,
                 request: gr.Request | None = None) -> dict:
     """API: a conversation's text under the chat template, its tokens, each token's turn and whether SFT trains on

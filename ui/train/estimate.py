@@ -8,7 +8,9 @@ from dataclasses import dataclass
 import gradio as gr
 
 from core.jobs import request_work
+from core.jobs.manager import get_manager
 from core.model import estimate
+from core.training import durations
 from core.training.config import TrainConfig
 from core.training.trainer import resolve_precision
 from ui import what_to_train
@@ -29,13 +31,18 @@ def _config(dataset: dict, values) -> tuple[TrainConfig, str]:
 
 
 def estimate_from_form(tab, request: gr.Request, dataset: dict, *values) -> dict:
-    """The estimate for the form as it stands; a half-typed value is said in the panel, not as a pop-up."""
+    """The estimate for the form as it stands, and how long runs of the same work took on this machine; a
+    half-typed value is said in the panel, not as a pop-up."""
     try:
         config, precision = _config(dataset, values)
+    except ValueError as err:
+        return {tab.estimate_md: what_to_train.failed_markdown(err, request)}
+    try:
         text = what_to_train.estimate_markdown(estimate.estimate(config, precision), request)
     except ValueError as err:
         text = what_to_train.failed_markdown(err, request)
-    return {tab.estimate_md: text}
+    taken = durations.measured(get_manager().store, config.to_dict())
+    return {tab.estimate_md: text + "\n\n" + what_to_train.measured_markdown(taken, request)}
 
 
 @shows_errors

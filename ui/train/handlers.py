@@ -31,7 +31,7 @@ from ui.train.views import (COMPARE_COLUMNS, PER_CLASS_COLUMNS, empty_table, pre
 
 # the registry's keys (core.training.presets.PRESETS) that the tab and the tests name
 PRESET_QUICK, PRESET_TUTORIAL, PRESET_SELECTION = "quick", "tutorial", "selection"
-PRESET_PRETRAIN_GPT, PRESET_DOMAIN_GPT = "pretrain_gpt", "domain_gpt"
+PRESET_PRETRAIN_GPT, PRESET_DOMAIN_GPT, PRESET_CHAT_GPT = "pretrain_gpt", "domain_gpt", "chat_gpt"
 
 
 # ------------------------------------------------------------ API handlers (JSON in, JSON out)
@@ -136,6 +136,13 @@ def apply_preset(tab, preset: str, selection: Selection | None, request: gr.Requ
         if chosen.needs == "pretraining_if_any":  # say which model it starts from, and what pretraining would add
             gr.Info(msg("train.p.from_run" if run_id else "train.p.from_scratch", request, run=run_id))
         config = chosen.factory(run_id).to_dict()
+    elif chosen.needs == "chat_run":  # DPO refines a model that already answers: the visitor's chat run
+        run_id = latest_run(visitor(request).owner, PRESETS_BY_KEY[PRESET_CHAT_GPT].task)
+        if not run_id:
+            gr.Warning(msg("train.p.need_chat", request))
+            return {}
+        gr.Info(msg("train.p.from_chat", request, run=run_id))
+        config = chosen.factory(run_id).to_dict()
     else:
         config = chosen.factory().to_dict()
     if chosen.needs == "selection":
@@ -167,6 +174,16 @@ def latest_pretraining(owner: str) -> str:
         config = row["config"]
         if (config.get("task"), config.get("model")) == (pretrained.task, pretrained.model) and row["has_model"] \
                 and row["state"] == "done" and manager.may_change(row["run_id"], owner, False):
+            return row["run_id"]
+    return ""
+
+
+def latest_run(owner: str, task: str) -> str:
+    """The visitor's newest finished run of a task that saved its whole model ("" when there is none)."""
+    manager = get_manager()
+    for row in manager.store.list_runs():
+        if row["config"].get("task") == task and row["has_model"] and row["state"] == "done" \
+                and not manager.store.has_adapter(row["run_id"]) and manager.may_change(row["run_id"], owner, False):
             return row["run_id"]
     return ""
 

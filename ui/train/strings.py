@@ -24,10 +24,10 @@ STRINGS = {
     },
     "train.preset": {"en": "Preset", "zh": "预设"},
     "train.preset.info": {
-        "en": "Quick demo: the embedded MiniLM on the sample, about a minute on a laptop CPU. Tutorial recipe: "
-              "bert-base-cased on yelp_review_full (needs the Hub).",
-        "zh": "快速演示：内置 MiniLM + 样例数据，笔记本 CPU 上约一分钟。教程配方：bert-base-cased + "
-              "yelp_review_full（需要 Hub）。",
+        "en": "Quick demo: the embedded MiniLM on the sample, the shortest real run. Tutorial recipe: bert-base-cased "
+              "on yelp_review_full (needs the Hub). How long each takes on this machine: Before Start, below the form.",
+        "zh": "快速演示：内置 MiniLM + 样例数据，最短的一次真实训练。教程配方：bert-base-cased + yelp_review_full（需要 "
+              "Hub）。各自在这台机器上要多久：见表单下方的“开始之前”。",
     },
     "train.preset.offline": {
         "en": "The tutorial recipe needs the Hugging Face Hub, but the app is offline ({reason}).",
@@ -68,6 +68,10 @@ STRINGS = {
               "{sps:.1f} samples/s",
         "zh": "<b>{state}</b> · {device} · 第 {step}/{total} 步 · epoch {epoch:.2f} · 已用 {elapsed} · 剩余 {eta} · "
               "每秒 {sps:.1f} 条",
+    },
+    "train.stage.loading": {
+        "en": "Loading the model and preparing the data",
+        "zh": "正在加载模型、准备数据",
     },
     "train.stage.baseline": {
         "en": "Evaluating the untrained model (the 'before' point)",
@@ -165,6 +169,18 @@ STRINGS = {
               "pretraining run {run}; it learns to answer in the format and stop at <|im_end|>.",
         "zh": "教小 GPT 聊天：在内置对话上做 SFT（TRL 的 SFTTrainer），从你的预训练运行 {run} 开始；它会学会按格式回答，"
               "并在 <|im_end|> 处停下。",
+    },
+    "train.p.need_chat": {
+        "en": "Teach the tiny GPT to chat first (the preset above): DPO refines a model that already answers, and "
+              "this preset starts from your latest finished chat run.",
+        "zh": "请先教小 GPT 聊天（上面的预设）：DPO 改进一个已经会回答的模型，这个预设从你最近一次完成的聊天运行开始。",
+    },
+    "train.p.from_chat": {
+        "en": "Prefer polite answers: DPO (TRL's DPOTrainer) on the embedded preference pairs, starting from your chat "
+              "run {run}; each pair's chosen answer is correct, concise and polite, the rejected one wrong, rambling "
+              "or rude.",
+        "zh": "偏好有礼貌的回答：在内置偏好对上做 DPO（TRL 的 DPOTrainer），从你的聊天运行 {run} 开始；每对中 chosen "
+              "回答正确、简洁、有礼貌，rejected 回答错误、啰嗦或粗鲁。",
     },
     "train.p.from_scratch": {
         "en": "Teach the tiny GPT to chat: SFT on the embedded conversations, starting from the tiny GPT built from a "

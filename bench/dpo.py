@@ -1,0 +1,288 @@
+"""Preference tuning (issue 24): the app's dpo task on the embedded pairs (data/prefs), on 2 CPU cores.
+
+1. The tiny chat model. The tiny GPT pretrained (bench/chat.py's pretraining, reused when there), taught to chat on
+   data/chat (SFT, reused when there), then SFT again on an unfiltered chat log: both answers of every training
+   pair, so it answers sometimes well and sometimes wrongly, at length or rudely (the model DPO is meant for).
+   That model is registered as an sft run, and the app's dpo task (core.training.trainer.run, the embedded pairs,
+   beta 0.1, sigmoid loss) trains from it: the run's wall time is the preset time. Before and after, on the 120
+   held-out pairs: the share where the model prefers the chosen answer (log p(chosen) > log p(rejected), as the
+   app's per-example view; by flaw and language), and its answers to the held-out prompts, greedy and sampled
+   (temperature 0.7): how many are the chosen answer exactly, how many rude, how many rambling.
+2. beta sweep (--betas): the same run at other betas; win share, and how far the answers drift from the SFT model
+   (the share of greedy answers that changed; how much less likely the SFT model's own answers became, per token).
+3. --smollm2: SmolLM2-135M-Instruct (core.model.packaged) with LoRA, the same task on a slice of the pairs:
+   seconds per step, peak memory, held-out win share before and after.
+
+    python bench/dpo.py [--quick] [--dpo-steps 45] [--lr 5e-5] [--betas 0.05,0.5] [--smollm2 | --only-smollm2]
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import resource
+import shutil
+import time
+from pathlib import Path
+
+import common  # noqa: F401  (offline env + repo root on sys.path)
+
+from chat import pretrained_tiny_gpt, use_isolated_settings
+from common import OUT_DIR, ROOT, load_average, machine_info, report, write_result
+
+FLAWS = ("wrong", "rambling", "rude")
+
+
+def _templates() -> dict:
+    """The rude and rambling templates of scripts/make_prefs.py: one owner of what such an answer looks like."""
+    spec = importlib.util.spec_from_file_location("make_prefs", ROOT / "scripts" / "make_prefs.py")
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))  # make_prefs imports make_chat
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    return {"en": script.EN, "zh": script.ZH}
+
+
+def style_markers() -> dict[str, list[str]]:
+    """Literal pieces only a rude answer has (its longest fragment), and the openings of the rambling ones."""
+    import re
+
+    markers = {"rude": [], "rambling": []}
+    for lang in _templates().values():
+        for template in lang["rude"] + lang["rude_identity"]:
+            markers["rude"].append(max(re.split(r"\{\w+\}", template), key=len).strip(" .。"))
+        for template in lang["rambling"] + lang["rambling_identity"]:
+            markers["rambling"].append(template[:10])
+    return markers
+
+
+def style_of(answer: str, markers: dict) -> str:
+    if any(marker in answer for marker in markers["rude"]):
+        return "rude"
+    if any(answer.startswith(marker) for marker in markers["rambling"]):
+        return "rambling"
+    return "other"
+
+
+def chat_model(root: Path, pretrained: Path, steps: int, quick: bool) -> tuple[Path, dict]:
+    """The tiny GPT taught to chat on data/chat (reused when an earlier bench run left it)."""
+    from core.data.conversations import load_chat_sample, to_messages
+    from core.training.sft import SFTSettings, run_sft
+
+    folder = root / "sft-chat"
+    if (folder / "model.safetensors").is_file() and not quick:
+        return folder, {"reused": True}
+    train = to_messages(load_chat_sample()["train"], limit=16 if quick else None)
+    start = time.perf_counter()
+    out = run_sft(pretrained, train, folder, SFTSettings(max_steps=steps, learning_rate=1e-3))
+    return folder, {"seconds": round(time.perf_counter() - start, 1), "steps": out["steps"]}
+
+
+def log_model(root: Path, chat: Path, steps: int, quick: bool) -> tuple[Path, dict]:
+    """SFT on the unfiltered log: every training prompt with its chosen and with its rejected answer."""
+    from datasets import Dataset
+
+    from core.data.preferences import load_pref_sample, to_preferences
+    from core.training.sft import SFTSettings, run_sft
+
+    folder = root / "sft-log"
+    if (folder / "model.safetensors").is_file() and not quick:
+        return folder, {"reused": True}
+    pairs = to_preferences(load_pref_sample()["train"], limit=8 if quick else None)
+    log = Dataset.from_dict({"messages": [p["prompt"] + p[side] for p in pairs for side in ("chosen", "rejected")]})
+    start = time.perf_counter()
+    out = run_sft(chat, log.shuffle(seed=0), folder, SFTSettings(max_steps=steps, learning_rate=5e-4))
+    return folder, {"seconds": round(time.perf_counter() - start, 1), "steps": out["steps"],
+                    "conversations": len(log)}
+
+
+def register_sft_run(folder: Path) -> str:
+    """The SFT model as a finished sft run of the bench's store, so the dpo task starts from "run:<id>"."""
+    from core.runs.store import get_store
+    from core.training.presets import chat_tiny_gpt_config
+
+    store = get_store()
+    run_id = store.new_run(chat_tiny_gpt_config().to_dict())
+    shutil.copytree(folder, store.model_dir(run_id), dirs_exist_ok=True)
+    return run_id
+
+
+def dpo_run(model: str, beta: float, args, **changes) -> tuple[str, dict]:
+    """The app's dpo task from `model` on the embedded pairs; its wall time (baseline and final evaluation in)."""
+    from core.data.source import PREFS
+    from core.runs.store import get_store
+    from core.training.config import TrainConfig
+    from core.training.trainer import run
+
+    steps = 2 if args.quick else args.dpo_steps
+    values = dict(run_name=f"dpo-beta-{beta}", task="dpo", model=model, dataset=PREFS, train_split="train",
+                  eval_split="test", max_train_samples=0, max_eval_samples=16 if args.quick else 64, max_length=256,
+                  beta=beta, loss_type="sigmoid", learning_rate=args.lr, batch_size=8, eval_batch_size=16,
+                  max_steps=steps, warmup_ratio=0.0, eval_strategy="steps", eval_steps=steps, logging_steps=5)
+    config = TrainConfig(**{**values, **changes})
+    store = get_store()
+    run_id = store.new_run(config.to_dict())
+    start, load = time.perf_counter(), load_average()
+    out = run(config, store.path(run_id))
+    seconds = time.perf_counter() - start
+    return run_id, {"beta": beta, "seconds": round(seconds, 1), "s_per_step": round(seconds / steps, 2),
+                    "steps": steps, "learning_rate": args.lr, "load": [load, load_average()],
+                    "final": {k: v for k, v in out["final"].items() if "rewards" in k or k == "eval_loss"}}
+
+
+def measure(model, tok, pairs, meta, markers) -> dict:
+    """Win share on the held-out pairs (all, by flaw, by language) and the model's own answers."""
+    from datasets import Dataset
+
+    from core.training.dpo import answer_logps
+    from core.training.sft import chat_answers
+
+    logps = answer_logps(model, tok, list(pairs), 256)
+    wins = [c > r for c, r in logps]
+
+    def share(keep):
+        chosen = [w for w, m in zip(wins, meta) if keep(m)]
+        return round(sum(chosen) / len(chosen), 3) if chosen else None
+
+    conversations = Dataset.from_dict({"messages": [p["prompt"] + p["chosen"] for p in pairs]})
+    greedy = [a["answer"] for a in chat_answers(model, tok, conversations, max_new_tokens=60)]
+    sampled = sampled_answers(model, tok, pairs)
+    return {"win_share": share(lambda m: True), **{f"win_{f}": share(lambda m, f=f: m["flaw"] == f) for f in FLAWS},
+            **{f"win_{code}": share(lambda m, c=code: m["language"] == c) for code in ("en", "zh")},
+            "greedy": _answers_report(greedy, pairs, markers), "sampled": _answers_report(sampled, pairs, markers),
+            "greedy_answers": greedy}
+
+
+def _answers_report(answers: list[str], pairs, markers) -> dict:
+    styles = [style_of(a, markers) for a in answers]
+    exact = [a.strip() == p["chosen"][0]["content"] for a, p in zip(answers, pairs)]
+    return {"exact_chosen": round(sum(exact) / len(answers), 3), "rude": styles.count("rude"),
+            "rambling": styles.count("rambling"), "answers": len(answers), "examples": answers[:6]}
+
+
+def sampled_answers(model, tok, pairs, temperature: float = 0.7, max_new_tokens: int = 60) -> list[str]:
+    """One sampled answer per prompt (a fixed seed): what a chat with the model would show, not only its mode."""
+    import torch
+
+    stops = [tok.eos_token_id, tok.convert_tokens_to_ids("<|im_end|>")]
+    torch.manual_seed(0)
+    model.eval()
+    out = []
+    for pair in pairs:
+        ids = tok.apply_chat_template(pair["prompt"], add_generation_prompt=True, return_tensors="pt",
+                                      return_dict=True)
+        with torch.no_grad():
+            made = model.generate(**ids, max_new_tokens=max_new_tokens, do_sample=True, temperature=temperature,
+                                  top_k=50, eos_token_id=stops, pad_token_id=tok.pad_token_id)
+        out.append(tok.decode(made[0, ids["input_ids"].shape[1]:], skip_special_tokens=True).strip())
+    return out
+
+
+def drift(model, sft_model, tok, pairs, sft_answers: list[str], answers: list[str]) -> dict:
+    """How far DPO moved the answers from the SFT model's: the share of greedy answers that changed, and the mean
+    log-probability per token the SFT model's own answers lost under the new model."""
+    from core.training.dpo import answer_logps
+
+    own = [{"prompt": p["prompt"], "chosen": [{"role": "assistant", "content": a or "."}],
+            "rejected": [{"role": "assistant", "content": (a or ".") + " ."}]} for p, a in zip(pairs, sft_answers)]
+    before = [c for c, _ in answer_logps(sft_model, tok, own, 256)]
+    after = [c for c, _ in answer_logps(model, tok, own, 256)]
+    tokens = [max(1, len(tok(a or ".")["input_ids"]) + 1) for a in sft_answers]  # its tokens and the end of turn
+    loss = sum((b - a) / n for b, a, n in zip(before, after, tokens)) / len(tokens)
+    changed = sum(x.strip() != y.strip() for x, y in zip(sft_answers, answers)) / len(answers)
+    return {"answers_changed": round(changed, 3), "logp_per_token_lost": round(loss, 3)}
+
+
+def main() -> None:
+    parser = common.parser("DPO: the tiny chat model on the embedded pairs, a beta sweep, SmolLM2 with LoRA")
+    parser.add_argument("--sft-steps", type=int, default=300, help="chat SFT steps on data/chat (when not reused)")
+    parser.add_argument("--log-steps", type=int, default=90, help="SFT steps on the unfiltered log (both answers)")
+    parser.add_argument("--dpo-steps", type=int, default=45, help="DPO steps (batches of 8 pairs; 45 = one epoch)")
+    parser.add_argument("--lr", type=float, default=5e-5, help="DPO learning rate")
+    parser.add_argument("--betas", default="0.05,0.5", help="the sweep's other betas (beside 0.1)")
+    parser.add_argument("--smollm2", action="store_true", help="also DPO SmolLM2-135M-Instruct with LoRA")
+    parser.add_argument("--only-smollm2", action="store_true", help="SmolLM2 alone (result: dpo_smollm2.json)")
+    parser.add_argument("--smollm2-steps", type=int, default=6, help="SmolLM2 DPO steps (batches of 4 pairs)")
+    parser.add_argument("--smollm2-pairs", type=int, default=40, help="held-out pairs measured for SmolLM2")
+    args = parser.parse_args()
+    root = OUT_DIR / "tmp" / "dpo"
+    use_isolated_settings(root)
+    if args.only_smollm2:
+        out = {"machine": machine_info(), "quick": args.quick, "smollm2": smollm2_dpo(args)}
+        report(f"wrote {write_result('dpo_smollm2', out)}")
+        return
+    result = {"machine": machine_info(), "quick": args.quick}
+    result.update(tiny_dpo(root, args))
+    if args.smollm2:
+        result["smollm2"] = smollm2_dpo(args)
+    report(f"wrote {write_result('dpo', result)}")
+
+
+def tiny_dpo(root: Path, args) -> dict:
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from core.data.preferences import load_pref_sample, to_preferences
+    from core.runs.store import get_store
+
+    pretrained, out = pretrained_tiny_gpt(OUT_DIR / "tmp" / "chat", args.quick)  # bench/chat.py's, shared
+    chat, out["chat_sft"] = chat_model(root, pretrained, 2 if args.quick else args.sft_steps, args.quick)
+    sft, out["log_sft"] = log_model(root, chat, 2 if args.quick else args.log_steps, args.quick)
+    report(f"SFT models: {out}")
+    held = load_pref_sample()["test"]
+    held = held.select(range(6)) if args.quick else held
+    pairs, meta, markers = list(to_preferences(held)), [dict(task=r["task"], flaw=r["flaw"], language=r["language"])
+                                                        for r in held], style_markers()
+    tok = AutoTokenizer.from_pretrained(str(sft))
+    sft_model = AutoModelForCausalLM.from_pretrained(str(sft))
+    out["before"] = measure(sft_model, tok, pairs, meta, markers)
+    report(f"before DPO: win {out['before']['win_share']}, greedy {out['before']['greedy']}")
+    sft_id = register_sft_run(sft)
+    out["runs"] = []
+    for beta in [0.1] + ([] if args.quick else [float(b) for b in args.betas.split(",") if b.strip()]):
+        run_id, timing = dpo_run(f"run:{sft_id}", beta, args)
+        model = AutoModelForCausalLM.from_pretrained(str(get_store().model_dir(run_id)))
+        after = measure(model, tok, pairs, meta, markers)
+        timing.update(after=after, drift=drift(model, sft_model, tok, pairs, out["before"]["greedy_answers"],
+                                               after["greedy_answers"]))
+        out["runs"].append(timing)
+        report(f"DPO beta {beta}: {timing['seconds']} s, win {after['win_share']}, greedy {after['greedy']}, "
+               f"sampled {after['sampled']}, drift {timing['drift']}")
+    return out
+
+
+def smollm2_dpo(args) -> dict:
+    """SmolLM2-135M-Instruct with LoRA (the default above 100M weights): the dpo task on a slice of the pairs."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from core import sources
+    from core.data.preferences import load_pref_sample, to_preferences
+    from core.model.packaged import ensure_smollm2
+    from core.runs.store import get_store
+    from core.training.dpo import answer_logps
+
+    start = time.perf_counter()
+    folder = ensure_smollm2()
+    out = {"convert_or_find_s": round(time.perf_counter() - start, 1)}
+    tok = AutoTokenizer.from_pretrained(str(folder))
+    held = list(to_preferences(load_pref_sample()["test"], limit=4 if args.quick else args.smollm2_pairs))
+
+    def wins(model) -> float:
+        logps = answer_logps(model, tok, held, 256, batch_size=4)
+        return round(sum(c > r for c, r in logps) / len(logps), 3)
+
+    out["win_before"] = wins(AutoModelForCausalLM.from_pretrained(str(folder)))
+    steps = 1 if args.quick else args.smollm2_steps
+    smol_args = type(args)(**{**vars(args), "dpo_steps": steps, "lr": 5e-4})
+    run_id, timing = dpo_run(sources.SMOLLM2, 0.1, smol_args, train_mode="lora", batch_size=4, eval_batch_size=8,
+                             max_train_samples=4 * steps, max_eval_samples=8, run_name="dpo-smollm2")
+    out.update(timing, peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+    from peft import PeftModel
+
+    base = AutoModelForCausalLM.from_pretrained(str(folder))
+    out["win_after"] = wins(PeftModel.from_pretrained(base, str(get_store().model_dir(run_id))))
+    report(f"SmolLM2 DPO: {out}")
+    return out
+
+
+if __name__ == "__main__":
+    main()
