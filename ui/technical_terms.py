@@ -42,7 +42,7 @@ TECHNICAL_TERMS = frozenset({
     # the API's parameter names besides the settings (setting_names() adds those and their choices)
     "labels", "columns", "cell", "limit", "form", "format", "settings", "messages", "text", "label", "name",
     # the columns of conversation and preference data as TRL and the Alpaca format name them, the embedded sets
-    "chosen", "rejected", "instruction", "input", "output", "Alpaca", "instruct", "chat", "prefs",
+    "generation", "chosen", "rejected", "instruction", "input", "output", "Alpaca", "instruct", "chat", "prefs",
     # units
     "MB", "GB", "MiB", "GiB", "KB", "ms",
 })
