@@ -39,7 +39,7 @@ def test_the_polite_preset_starts_from_the_latest_chat_run_and_needs_one(tabs, m
     filled = train_tab.apply_preset(tab, POLITE_PRESET, None, _request())
     config = json.loads(filled[tab.config_code])
     assert (config["task"], config["model"], config["dataset"]["name"]) == ("dpo", f"run:{run_id}", "prefs")
-    assert filled[tab.form["beta"]] == 0.1 and filled[tab.form["loss_type"]] == "sigmoid" and run_id in said[-1]
+    assert filled[tab.form["beta"]] == 0.5 and filled[tab.form["loss_type"]] == "sigmoid" and run_id in said[-1]
 
 
 def test_run_examples_of_a_dpo_run_gives_its_pairs_and_withholds_their_words_from_strangers(manager, monkeypatch):

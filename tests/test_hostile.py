@@ -784,6 +784,10 @@ def _named_calls(run: str, upload: dict) -> dict:
         "/diagnose_run": (run,), "/run_examples": (run, "all", "", 50),
         "/chat_tokens": (f"run:{run}", [{"role": "user", "content": "hello"}]),
         "/chat_with_run": (run, [{"role": "user", "content": "hello"}]),
+        # a class shows its members' runs only; Anna's run is in none, and Bob joined none
+        "/class_open": ("bobs class", "quick-demo", [], 40), "/class_close": ("nope", False),
+        "/class_join": ("ZZZZZZ", "bob"), "/class_start": ("nope", "{}"), "/class_place": (run,),
+        "/class_board": ("nope",),
     }
 
 
@@ -813,6 +817,8 @@ RUN_VIEWS = {
     "refresh_runs": lambda run: (), "fill_from_retry": lambda run: ({"run_id": run, "change": {"seed": 7}},),
     "stop_from_button": lambda run: (run,), "resume_from_button": lambda run: (run,),
     "run_on_zero_gpu": lambda run: (run,), "pick_fix": lambda run: ([{"run_id": run, "change": {"seed": 7}}], 0),
+    "follow_job": lambda run: (run, 0, 0.0, False, "step"), "class_place": lambda run: (run,),
+    "tick": lambda run: ("nope", run),
 }
 SHOWS_NO_RUN = {None, "<lambda>", "attach", "clear_answers", "change_view", "choose_tokenizer", "apply_pad_fix", "tokenize_text",
                 "tokenize_rows", "length_stats", "use_recommended", "train_tokenizer", "compare_tokenizers",
@@ -822,7 +828,9 @@ SHOWS_NO_RUN = {None, "<lambda>", "attach", "clear_answers", "change_view", "cho
                 "step_through_api", "start_training", "stop_training", "resume_training", "training_status",
                 "list_runs", "predict", "generate_text", "export_code", "diagnose_run", "run_examples",
                 "push_run", "delete_run", "compare_view", "chat_tokens", "show_chat",
-                "chat_with_run", "clear_chat"} | {f"api_{n}" for n in (
+                "chat_with_run", "clear_chat", "sampled_chats", "shown", "class_open", "class_close", "class_join",
+                "class_start", "class_board", "open_from_page", "set_open_from_page", "join_from_page",
+                "table_changed", "start_from_page", "csv_from_page"} | {f"api_{n}" for n in (
                     "compare_tokenizers", "describe_model", "describe_tokenizer", "estimate_training",
                     "model_outputs", "token_length_stats", "tokenize", "train_bpe_tokenizer")}
 

@@ -18,10 +18,10 @@ PRETRAIN_EPOCHS = 8.0  # 77 s on 2 quiet CPU cores, far longer under load (bench
 # about 300 steps of 8 of the 710 conversations: the answers' format and the stop come in the first epoch, the
 # sentiment later (50 % after 2 epochs, 73-85 % after 300 steps: bench/RESULTS.md §13b)
 CHAT_EPOCHS = 3.4
-# the polite preset: 45 steps of 8 pairs; from a 120-step chat run, held-out chosen wins (TRL's reward accuracy)
-# 84 % after, in 411 s on 2 loaded CPU cores (load 6-20); 5e-4 pulled the chosen reward to -2.9 by step 15 (2e-4:
-# -1.9 at step 45): both rewards fall, the diagnosis then suggests a higher beta
-DPO_BETA, DPO_EPOCHS, DPO_LEARNING_RATE = 0.1, 1.0, 2e-4
+# the polite preset: 45 steps of 8 pairs. beta 0.5 with lr 5e-5 kept the answers intact (held-out win share
+# 85.0 -> 88.3 %, bench/RESULTS.md §15); beta 0.1 at 5e-5 already broke 16 of 54 sentiment answers ("isgative"), and
+# 5e-4 turned them into "posativeativeative": a learner who lowers beta here sees the drift the diagnosis names
+DPO_BETA, DPO_EPOCHS, DPO_LEARNING_RATE = 0.5, 1.0, 5e-5
 DOMAIN_PROMPTS = ("I", "The", "It was")  # neutral openings: what follows shows which domain the model writes in
 
 
