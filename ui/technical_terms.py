@@ -57,7 +57,7 @@ PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 def setting_names() -> frozenset[str]:
     """Every TrainConfig setting's name and its choices as written in code (core.training.fields declares them):
     a message names the setting to change, as the API and the exported script do."""
-    from core.training.setting import settings_of
+    from core.training.setting import settings_of  # loads every setting declaration: only when a check runs
     from core.training.fields import TrainFields
 
     names = set()
