@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     import gradio as gr
 
-    from ui.i18n import build_i18n
+    from ui.i18n import build_i18n, page_js
 
     settings = apply_flags(args)
     print(f"{TITLE}: {'public' if settings.public else 'private'} mode", flush=True)
@@ -217,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
 
     get_manager().prewarm()  # a training process imports torch now, at low priority, not on Start
     demo.launch(server_name=args.host, server_port=args.port, share=args.share, i18n=build_i18n(),
-                theme=gr.themes.Soft(), css=CSS, **launch_guards(settings), **LAUNCH_OPTIONS)
+                theme=gr.themes.Soft(), css=CSS, js=page_js(), **launch_guards(settings), **LAUNCH_OPTIONS)
     return 0
 
 

@@ -13,7 +13,7 @@
 3. --smollm2: SmolLM2-135M-Instruct (core.model.packaged) with LoRA, the same task on a slice of the pairs:
    seconds per step, peak memory, held-out win share before and after.
 
-    python bench/dpo.py [--quick] [--dpo-steps 45] [--lr 2e-5] [--betas 0.05,0.5] [--smollm2 | --only-smollm2]
+    python bench/dpo.py [--quick] [--dpo-steps 45] [--lr 5e-5] [--betas 0.05,0.5] [--smollm2 | --only-smollm2]
 """
 
 from __future__ import annotations
@@ -198,7 +198,7 @@ def main() -> None:
     parser.add_argument("--sft-steps", type=int, default=300, help="chat SFT steps on data/chat (when not reused)")
     parser.add_argument("--log-steps", type=int, default=90, help="SFT steps on the unfiltered log (both answers)")
     parser.add_argument("--dpo-steps", type=int, default=45, help="DPO steps (batches of 8 pairs; 45 = one epoch)")
-    parser.add_argument("--lr", type=float, default=2e-5, help="DPO learning rate")
+    parser.add_argument("--lr", type=float, default=5e-5, help="DPO learning rate")
     parser.add_argument("--betas", default="0.05,0.5", help="the sweep's other betas (beside 0.1)")
     parser.add_argument("--smollm2", action="store_true", help="also DPO SmolLM2-135M-Instruct with LoRA")
     parser.add_argument("--only-smollm2", action="store_true", help="SmolLM2 alone (result: dpo_smollm2.json)")

@@ -47,7 +47,7 @@ ZH: dict[str, str] = {
     # ---------------------------------------------------------------- tokenizer settings (core/encoding.py)
     "{what}={value!r} is not a choice: use one of {choices} (or True/False)":
         "{what}={value} 不是可选值：请使用 {choices} 之一（或 True/False）",
-    "padding_side={value!r} is not a choice: use right or left": "padding_side={value} 不是可选值：请使用 right 或 left",
+    "padding_side={value!r} is not a choice: use right or left": "padding_side={value} 不是可选值：请使用 'right' 或 'left'",
     "return_tensors={value!r} is not a choice: use pt, np or none": "return_tensors={value} 不是可选值：请使用 pt、np 或 none",
     "truncation 'only_second' cuts the second text of a pair, but there is no pair: type a text pair, or use "
     "True / 'only_first'":
@@ -154,7 +154,7 @@ ZH: dict[str, str] = {
     "The columns {columns} are not a conversation: use a messages column (a list of role / content turns), "
     "prompt + completion, or instruction + input + output":
         "列 {columns} 不是对话：请使用 messages 列（由 role / content 轮次组成的列表）、prompt + completion，"
-        "或 instruction + input + output",
+        "或 `instruction` + `input` + `output`",
     "format: {value!r} is unknown - use one of {choices}": "format：{value} 未知 - 请从 {choices} 中选择",
     "Row {row}: {problem}": "第 {row} 行：{problem}",
     "Row {row}": "第 {row} 行",
@@ -184,7 +184,7 @@ ZH: dict[str, str] = {
     "Assistant-only loss needs {{% generation %}} markers around the assistant's answer and its end-of-turn token, "
     "and this template has none - add them, or choose completion-only loss":
         "只对 assistant 计算损失需要在助手的回答及其轮次结束 token 两侧加上 {{% generation %}} 标记，而这个模板没有 - "
-        "请加上标记，或选择只对补全（completion-only）计算损失",
+        "请加上标记，或选择只对补全计算损失（completion_only）",
     "This template has no {{% generation %}} markers: for assistant-only loss TRL swaps in its training version of "
     "it (shown here), which has them":
         "这个模板没有 {{% generation %}} 标记：只对 assistant 计算损失时，TRL 会换用它的训练版本（这里显示的就是），"
@@ -216,11 +216,11 @@ ZH: dict[str, str] = {
         "{package}=={version}",
     "{model} has no chat template, so SFT cannot lay out its conversations - choose a chat model (e.g. the tiny "
     "GPT, which has ChatML) or add a template":
-        "{model} 没有聊天模板，SFT 无法排布它的对话 - 请选择一个聊天模型（例如带有 ChatML 的 tiny GPT），或添加模板",
+        "{model} 没有聊天模板，SFT 无法排布它的对话 - 请选择一个聊天模型（例如带有 ChatML 的小 GPT），或添加模板",
     "{name}: {value!r} is out of range - use {low}..{high}": "{name}：{value} 超出范围 - 请使用 {low}..{high}",
     "learning_rate: {value!r} is out of range - use a number in (0, 0.1], e.g. 1e-3 for the tiny GPT and 5e-5 for "
     "a pretrained model":
-        "learning_rate：{value} 超出范围 - 请使用 (0, 0.1] 之间的数，例如 tiny GPT 用 1e-3，预训练模型用 5e-5",
+        "learning_rate：{value} 超出范围 - 请使用 (0, 0.1] 之间的数，例如小 GPT 用 1e-3，预训练模型用 5e-5",
     # ---------------------------------------------------------------- TrainConfig (core/train_config.py)
     "{name}: expected text, got {value!r}": "{name}：需要文本，得到的是 {value}",
     "max_steps: {value} is not allowed - use -1 to train by epochs, or a positive number of steps":
@@ -260,7 +260,7 @@ ZH: dict[str, str] = {
     "(the dataset one level inside), e.g. {example}":
         "配置中的对象或列表嵌套超过 {limit} 层：一个配置是由 TrainConfig 字段组成的单个对象（dataset 在其内一层），"
         "例如 {example}",
-    "{name}: expected true or false, got {value!r}": "{name}：需要 true 或 false，得到的是 {value}",
+    "{name}: expected true or false, got {value!r}": "{name}：需要 `true` 或 `false`，得到的是 {value}",
     "{name}: expected a number, got {value!r}": "{name}：需要数字，得到的是 {value}",
     "{name}: expected a finite number, got {value!r}": "{name}：需要有限的数字，得到的是 {value}",
     "{name}: expected a whole number, got {value!r}": "{name}：需要整数，得到的是 {value}",
@@ -345,7 +345,7 @@ ZH: dict[str, str] = {
     "from its last checkpoint":
         "训练进程没有返回结果就结束了（退出码 {code}）：请查看服务器日志；这个运行可以从最后一个 checkpoint 继续",
     "SPACES_ZERO_GPU is set but the spaces package is missing: pip install spaces, or unset SPACES_ZERO_GPU":
-        "设置了 SPACES_ZERO_GPU 但缺少 spaces 包：请 pip install spaces，或取消设置 SPACES_ZERO_GPU",
+        "设置了 SPACES_ZERO_GPU 但缺少 `spaces` 包：请 `pip install spaces`，或取消设置 SPACES_ZERO_GPU",
     # ---------------------------------------------------------------- runs and models (core/runs.py, inference.py)
     "{run!r} is not a run id (lower-case letters, digits and '-' only)": "{run} 不是运行 id（只能包含小写字母、数字和 '-'）",
     "Run {run!r} points outside the runs folder: refused": "运行 {run} 指向运行文件夹之外：已拒绝",
@@ -378,7 +378,7 @@ ZH: dict[str, str] = {
     "{name} has {count:,} columns, over the {limit} this app reads: keep the text and label columns (and a few more) "
     "and upload it again": "{name} 有 {count} 列，超过了本应用能读取的 {limit} 列：请只保留文本列和标签列（以及少数几列），再重新上传",
     "Unknown dataset source kind {kind!r}: use sample, hub, upload, file or disk":
-        "未知的数据来源类型 {kind}：请使用 sample、hub、upload、file 或 disk",
+        "未知的数据来源类型 {kind}：请使用 `sample`、`hub`、`upload`、`file` 或 `disk`",
     "Split {split!r} or config {config!r} has characters a dataset name never has: use e.g. train, test or mrpc":
         "split {split} 或 config {config} 含有数据集名称中不会出现的字符：请使用例如 train、test 或 mrpc",
     "On a public server datasets come from the Hub, the embedded sample or your own uploads, never a path on the "
@@ -425,9 +425,9 @@ ZH: dict[str, str] = {
     "You have {count} runs waiting or training, the most one visitor may have here (MAX_JOBS_PER_VISITOR): wait for "
     "one to end, or stop one": "你已有 {count} 个运行在排队或训练，这是每位访客在这里最多能有的数量（MAX_JOBS_PER_VISITOR）：请等其中一个结束，或停止一个",
     "Run {run} has no saved model: train it with 'save model' on, or pick another run":
-        "运行 {run} 没有保存的模型：请打开“保存模型”（save model）再训练，或选择另一个运行",
+        "运行 {run} 没有保存的模型：请打开“保存模型”（save_model）再训练，或选择另一个运行",
     "Run {run} has no saved model: train it with 'save model' on first":
-        "运行 {run} 没有保存的模型：请先打开“保存模型”（save model）再训练",
+        "运行 {run} 没有保存的模型：请先打开“保存模型”（save_model）再训练",
     "{what} must be a name (text), not {kind}: e.g. gpt2": "{what} 必须是一个名字（文本），而不是 {kind}：例如 gpt2",
     "Tokenizer": "分词器",
     "num_processes: {value!r} - use a whole number from 1 to {limit}, one per GPU":
@@ -450,7 +450,7 @@ ZH: dict[str, str] = {
         "report_to：{tool} 不是实验跟踪工具——请选择 none、trackio 或 tensorboard",
     # ---------------------------------------------------------------- per-example results (core/results/examples.py)
     "Run {run} has no saved model: 'save model' was off - train it again with 'save model' on":
-        "运行 {run} 没有保存的模型：训练时“保存模型”（save model）是关闭的——请打开它再训练一次",
+        "运行 {run} 没有保存的模型：训练时“保存模型”（save_model）是关闭的——请打开它再训练一次",
     "Run {run} has no saved model: it was {state} before its final evaluation saved one - resume it (Train tab, "
     "Resume) to finish it":
         "运行 {run} 没有保存的模型：它在最终评估保存模型之前就结束了（{state}）——请继续它（训练页，“继续”）让它跑完",
@@ -575,7 +575,7 @@ ZH: dict[str, str] = {
         "model：{model}（{kind}）没有被训练来写文本，{task} 无法微调它 - 请选择一个因果语言模型（例如 {tiny}、"
         "distilgpt2、HuggingFaceTB/SmolLM2-135M），或选择任务 classification",
     "Run {run} has a LoRA adapter without its base model: train it again": "运行 {run} 的 LoRA 适配器缺少基础模型：请重新训练",
-    "Type a prompt for the model to continue, e.g. The hotel": "请输入一段让模型续写的提示，例如 The hotel",
+    "Type a prompt for the model to continue, e.g. The hotel": "请输入一段让模型续写的提示，例如 'The hotel'",
     "The prompt has {count} characters - keep it under {limit}": "提示有 {count} 个字符 - 请少于 {limit} 个",
     "Run {run} is a classifier, which does not write text - pick a causal_lm run":
         "运行 {run} 是分类器，不会写文本 - 请选择一个 causal_lm 运行",
@@ -584,7 +584,7 @@ ZH: dict[str, str] = {
     "food\"]": "sample_prompts：{value} - 最多 {count} 条提示，每条 1 到 {chars} 个字符，例如 [\"The hotel\", \"The food\"]",
     "e.g. 128 (at most the model's positions)": "例如 128（不超过模型的位置数）",
     "only_column and only_value go together - set both (e.g. domain and hotels) or neither":
-        "only_column 和 only_value 要一起设置 - 两个都设（例如 domain 和 hotels），或都不设",
+        "only_column 和 only_value 要一起设置 - 两个都设（例如 `domain` 和 `hotels`），或都不设",
     "text_pair_column: a causal language model reads one text - leave text_pair_column empty":
         "text_pair_column：因果语言模型只读一段文本 - 请让 text_pair_column 留空",
     "train_mode: {mode} trains a new classifier head, which a causal LM has not - choose full or lora":
@@ -609,7 +609,7 @@ ZH: dict[str, str] = {
     "This run learned from another visitor's upload, so only they may make it write":
         "这个运行是用另一位访客上传的数据训练的，只有他们可以让它写字",
     "form: {form} exports classification runs; a causal LM run exports as the Trainer script - choose trainer":
-        "form：{form} 只导出分类运行；因果语言模型运行导出为 Trainer 脚本 - 请选择 trainer",
+        "form：{form} 只导出分类运行；因果语言模型运行导出为 Trainer 脚本 - 请选择 `trainer`",
     "Run {run} is a causal LM: it has no classes to get right or wrong - read what it writes (Watch it write, Try it) "
     "instead": "运行 {run} 是因果语言模型：它没有要分对或分错的类别 - 请改看它写出的文字（看它写字、试用）",
     # issue 22: a request's model work is bounded (core.model.estimate, core.jobs.bounded, core.jobs.request_work)
@@ -638,6 +638,26 @@ ZH: dict[str, str] = {
     "Making this run write": "让这个运行写字",
     "Trying this run": "试用这个运行",
     "Loading this model to run its heads": "加载这个模型来运行它的各个头",
+    # zh (issue 26, item 8): the comments of the code Step through shows (core/training/step_stages.py), which
+    # ui.i18n.local_comments puts in the visitor's language
+    "dropout on, as in training": "打开 dropout，和训练时一样",
+    "(rows, classes)": "（行数，类别数）",
+    "the same by hand: minus the log-probability of each row's label, averaged":
+        "手算同一个值：每行真实标签的对数概率取负，再求平均",
+    "fills parameter.grad for every weight": "为每个权重填好 parameter.grad",
+    "as the Trainer": "和 Trainer 一样",
+    "AdamW: each weight moves by about lr x m / sqrt(v)": "AdamW：每个权重大约移动 lr x m / sqrt(v)",
+    "the learning rate of the next step": "下一步的学习率",
+    "else the next gradients would add to these": "否则下一步的梯度会累加到这些梯度上",
+    "the same dropout mask as the first forward": "和第一次前向传播相同的 dropout 掩码",
+    "after one step": "更新一步之后",
+    # zh: the tutorial datasets' notes (core/data/source.py HUB_PRESETS), on the Datasets tab
+    "Yelp reviews, 1-5 stars (5 classes)": "Yelp 评论，1-5 星（5 类）",
+    "IMDb film reviews, negative/positive": "IMDb 影评，负面/正面",
+    "sentence pairs: paraphrase or not": "句子对：是否同义改写",
+    "tweets, 6 emotions": "推文，6 种情绪",
+    "film review snippets, negative/positive": "影评片段，负面/正面",
+    "news headlines, 4 topics": "新闻标题，4 个主题",
     # sft (issue 23): the sft task's settings, data and checks before a run queues (core/tasks/sft.py,
     # core/training/sft_checks.py, core/data/source.py's embedded chat set)
     "dataset name: {name!r} is not an embedded sample - leave it empty for the reviews, write chat for the "
@@ -677,7 +697,7 @@ ZH: dict[str, str] = {
         "而不是偏好本身。",
     "model: the tiny GPT has a chat template but was never taught to answer - first run the preset 'Teach the tiny "
     "GPT to chat' (sft), then start DPO from that run":
-        "model：tiny GPT 有对话模板，但从没学过回答——先运行预设“Teach the tiny GPT to chat”（sft），再从那次运行开始 DPO",
+        "model：小 GPT 有对话模板，但从没学过回答——先运行预设“教小 GPT 聊天”（sft），再从那次运行开始 DPO",
     "model: {model} has no chat template, so it was not fine-tuned to chat - start DPO from an sft run or an instruct "
     "model (e.g. HuggingFaceTB/SmolLM2-135M-Instruct)":
         "model：{model} 没有对话模板，所以没有被微调成对话模型——请从一次 sft 运行或一个 instruct 模型开始 DPO"
@@ -810,4 +830,10 @@ ZH: dict[str, str] = {
     "data is read (every row, or a causal LM's blocks): the status line counts them":
         "一步（批大小 {batch}，长度 {length}）在 {device} 上用了 {seconds:.2f} 秒；一共多少步要等读完数据才知道（全部行，"
         "或因果语言模型的块数）：状态行会数出来",
+    "Run {run} has no saved model: its model folder is gone - train it again to get one":
+        "运行 {run} 没有保存的模型：它的模型文件夹已不在了 - 请重新训练一次来得到它",
+    # probe (hostile-visitor probe of issues 23-25)
+    "You have started {count} runs in this class, the most one student may: compare them on the board, or ask your "
+    "teacher to open a new class": "你已在这个班级开始了 {count} 个运行，这是一个学生最多能开始的数量：请在看板上比较它们，"
+    "或请老师开一个新班级",
 }

@@ -19,7 +19,7 @@ def main(out: Path) -> None:
 
     import app
     from core import jobs, sources
-    from ui.i18n import build_i18n
+    from ui.i18n import build_i18n, page_js
 
     sources.detect_online()
     demo = app.build_app()
@@ -28,7 +28,7 @@ def main(out: Path) -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, i18n=build_i18n(),
-                css=app.CSS, quiet=True)
+                css=app.CSS, js=page_js(), quiet=True)
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)

@@ -24,7 +24,7 @@ def served_app(root: Path | None = None, stop_jobs: bool = False, **overrides):
     """
     from core import settings as settings_mod
     from core.jobs import manager as manager_mod
-    from ui.i18n import build_i18n
+    from ui.i18n import build_i18n, page_js
 
     app = importlib.import_module("app")
     before, old_manager = settings_mod.get_settings(), manager_mod._manager
@@ -36,7 +36,7 @@ def served_app(root: Path | None = None, stop_jobs: bool = False, **overrides):
     demo.queue(default_concurrency_limit=4)
     port = free_port()
     demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, i18n=build_i18n(), css=app.CSS,
-                quiet=True, **app.launch_guards(settings_mod.get_settings()))
+                js=page_js(), quiet=True, **app.launch_guards(settings_mod.get_settings()))
     try:
         yield f"http://127.0.0.1:{port}/", demo
     finally:

@@ -105,6 +105,12 @@ def test_fair_shares(tmp_path):
 
 
 @SLOW
+def test_classroom(tmp_path):
+    result = run_quick("classroom", tmp_path, timeout=900)
+    assert result["students"] == 3 and result["refused"] == [] and result["ended"] == {"done": 3}
+
+
+@SLOW
 def test_responsiveness(tmp_path):
     result = run_quick("responsiveness", tmp_path, timeout=400, result="responsiveness_nice10")
     assert "/sample_rows" in result["results"]["endpoints"]
@@ -205,3 +211,11 @@ def test_dpo(tmp_path):
         assert 0.0 <= measured["win_share"] <= 1.0 and measured["greedy"]["answers"] == 6
         assert set(measured["sampled"]) >= {"exact_chosen", "rude", "rambling"}
     assert 0.0 <= result["runs"][0]["drift"]["answers_changed"] <= 1.0
+
+
+@SLOW
+def test_phases(tmp_path):
+    """A tiny quick demo through trainer.run: every stage around its steps is timed (bench/phases.py)."""
+    result = run_quick("phases", tmp_path, timeout=400)["results"]
+    assert result["state"] == "done" and 0 < result["longest_silence_s"] <= result["total_s"]
+    assert {"loading", "baseline", "train", "final_eval", "saving", "results"} <= set(result["stages_s"])

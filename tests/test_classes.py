@@ -155,7 +155,7 @@ class FakeManager:
     def live_snapshot(self, run_id):
         return self._snaps.get(run_id)
 
-    def snapshot(self, run_id, since_step=-1):
+    def snapshot(self, run_id, since_step=-1, hold=True):
         return self._snaps[run_id]
 
     def live_state(self, run_id):
@@ -178,12 +178,14 @@ def test_the_estimates_come_from_the_runs_this_class_finished(book):
     manager = FakeManager(2, ["r1", "r2"], ["q1", "q2"], {"d1": 60.0, "d2": 100.0, "d3": 80.0}, snaps)
     assert places.typical_seconds(manager, opened) == (80.0, 3)  # the median of the finished runs
     first = places.place(manager, opened, "q1", now=1000.0)
-    # two workers: r1 ends in 30 s (its own eta), r2 in 70 s (80 - 10 elapsed); q1 follows r1, q2 follows r2
-    assert (first["position"], first["start_in_s"], first["finish_in_s"], first["basis"]) == (1, 30.0, 110.0, 3)
+    # two workers: r1 ends in 50 s (80 - 30 run), r2 in 70 s (80 - 10); q1 follows r1, q2 follows r2
+    assert (first["position"], first["start_in_s"], first["finish_in_s"], first["basis"]) == (1, 50.0, 130.0, 3)
     assert places.place(manager, opened, "q2")["start_in_s"] == 70.0
-    assert places.place(manager, opened, "r1")["finish_in_s"] == 30.0
+    assert places.place(manager, opened, "r1")["finish_in_s"] == 50.0
     before = FakeManager(1, ["r1"], ["q1"], {}, snaps)  # nothing finished: the running run's projection (60 s)
     assert places.typical_seconds(before, opened) == (60.0, 0) and places.place(before, opened, "q1")["start_in_s"] == 30
+    snaps["r1"]["step"] = 2  # 2 of 10 steps: too early to trust its own remaining time
+    assert places.typical_seconds(before, opened) == (None, 0)
     assert places.place(FakeManager(1, [], ["q1"], {}, {"q1": _snap("queued", position=1)}), opened, "q1")[
         "finish_in_s"] is None  # nothing measured yet: no guess
 

@@ -39,4 +39,25 @@ def test_the_polite_preset_starts_from_the_latest_chat_run_and_needs_one(tabs, m
     filled = train_tab.apply_preset(tab, POLITE_PRESET, None, _request())
     config = json.loads(filled[tab.config_code])
     assert (config["task"], config["model"], config["dataset"]["name"]) == ("dpo", f"run:{run_id}", "prefs")
-    assert filled[tab.form["beta"]] == 0.1 and filled[tab.form["loss_type"]] == "sigmoid" and run_id in said[-1]
+    assert filled[tab.form["beta"]] == 0.5 and filled[tab.form["loss_type"]] == "sigmoid" and run_id in said[-1]
+
+
+def test_run_examples_of_a_dpo_run_gives_its_pairs_and_withholds_their_words_from_strangers(manager, monkeypatch):
+    from core.data.source import PREFS
+    from ui import lessons
+
+    config = TrainConfig(task="dpo", model="run:0123456789abcdef", dataset=PREFS, label_column="", eval_split="test")
+    run_id = manager.store.new_run(config.to_dict(), owner="ann")
+    texts = [{"prompt": "Where is it?", "chosen": "Down the hall, on the left.", "rejected": "Find it yourself."}]
+    manager.store.append_samples(run_id, {"step": 0, "kind": "baseline", "time": 1.0, "pairs": [[-5.0, -4.0]],
+                                          "texts": texts, "samples": [{"prompt": "Where is it?", "answer": "No."}]})
+    manager.store.append_samples(run_id, {"step": 9, "kind": "eval", "time": 2.0, "pairs": [[-3.0, -6.0]],
+                                          "samples": [{"prompt": "Where is it?", "answer": "On the left."}]})
+    monkeypatch.setattr(lessons, "reads_texts", lambda run, request: True)
+    found = lessons.run_examples(run_id, "fixed", "", 10)
+    assert found["counts"]["flipped"] == 1 and found["rows"][0]["chosen"] == texts[0]["chosen"]
+    assert found["answers"] == [{"prompt": "Where is it?", "before": "No.", "after": "On the left."}]
+    monkeypatch.setattr(lessons, "reads_texts", lambda run, request: False)  # a stranger, the data being ann's own
+    hidden = lessons.run_examples(run_id, "all", "", 10)
+    assert hidden["texts_withheld"] and hidden["rows"] == [] and hidden["answers"] == []
+    assert hidden["counts"]["flipped"] == 1  # the counts are numbers: everyone sees them

@@ -784,6 +784,10 @@ def _named_calls(run: str, upload: dict) -> dict:
         "/diagnose_run": (run,), "/run_examples": (run, "all", "", 50),
         "/chat_tokens": (f"run:{run}", [{"role": "user", "content": "hello"}]),
         "/chat_with_run": (run, [{"role": "user", "content": "hello"}]),
+        # a class shows its members' runs only; Anna's run is in none, and Bob joined none
+        "/class_open": ("bobs class", "quick-demo", [], 40), "/class_close": ("nope", False),
+        "/class_join": ("ZZZZZZ", "bob"), "/class_start": ("nope", "{}"), "/class_place": (run,),
+        "/class_board": ("nope",),
     }
 
 
@@ -813,6 +817,8 @@ RUN_VIEWS = {
     "refresh_runs": lambda run: (), "fill_from_retry": lambda run: ({"run_id": run, "change": {"seed": 7}},),
     "stop_from_button": lambda run: (run,), "resume_from_button": lambda run: (run,),
     "run_on_zero_gpu": lambda run: (run,), "pick_fix": lambda run: ([{"run_id": run, "change": {"seed": 7}}], 0),
+    "follow_job": lambda run: (run, 0, 0.0, False, "step"), "class_place": lambda run: (run,),
+    "tick": lambda run: ("nope", run),
 }
 SHOWS_NO_RUN = {None, "<lambda>", "attach", "clear_answers", "change_view", "choose_tokenizer", "apply_pad_fix", "tokenize_text",
                 "tokenize_rows", "length_stats", "use_recommended", "train_tokenizer", "compare_tokenizers",
@@ -822,7 +828,9 @@ SHOWS_NO_RUN = {None, "<lambda>", "attach", "clear_answers", "change_view", "cho
                 "step_through_api", "start_training", "stop_training", "resume_training", "training_status",
                 "list_runs", "predict", "generate_text", "export_code", "diagnose_run", "run_examples",
                 "push_run", "delete_run", "compare_view", "chat_tokens", "show_chat",
-                "chat_with_run", "clear_chat"} | {f"api_{n}" for n in (
+                "chat_with_run", "clear_chat", "sampled_chats", "shown", "class_open", "class_close", "class_join",
+                "class_start", "class_board", "open_from_page", "set_open_from_page", "join_from_page",
+                "table_changed", "start_from_page", "csv_from_page"} | {f"api_{n}" for n in (
                     "compare_tokenizers", "describe_model", "describe_tokenizer", "estimate_training",
                     "model_outputs", "token_length_stats", "tokenize", "train_bpe_tokenizer")}
 
@@ -1243,6 +1251,62 @@ def test_hostile_names_stay_literals_in_the_sft_script():
         assert _shape(script(text)) == benign, text
 
 
+# ------------------------------------------------------------------ classroom: a class on one server (issue 25)
+
+@pytest.fixture(scope="module")
+def open_class(server):
+    teacher = Visitor(server, address="198.51.100.60")
+    assert "Admin" in teacher.event("sign_in_admin", ADMIN_KEY)[1][0]
+    kind, opened = teacher.api("/class_open", "Lesson 1", "class_light", ["learning_rate"], 30)
+    assert kind == "ok" and len(opened["code"]) == 6, opened
+    return {"teacher": teacher, **opened}
+
+
+def test_a_stranger_cannot_open_close_or_read_a_class(server, open_class):
+    stranger = Visitor(server, address="203.0.113.61")
+    refused(stranger.api("/class_open", "Mine", "quick", ["learning_rate"], 30), "Only the server owner")
+    refused(stranger.api("/class_close", open_class["class_id"], False), "Only the server owner")
+    refused(stranger.api("/class_board", open_class["class_id"]), "see its board")
+    refused(stranger.api("/class_start", open_class["class_id"], {"learning_rate": 1e-3}), "Join the class")
+    refused(stranger.api("/class_join", "AAAAAA", "Mallory"), "No class has the code")
+    refused(stranger.api("/class_join", open_class["code"], "<b onmouseover=alert(1)>x</b>"), "no markup")
+    board = open_class["teacher"].api("/class_board", open_class["class_id"])[1]
+    assert board["class"]["students"] == 0 and board["rows"] == []
+
+
+def test_a_student_changes_no_locked_setting_and_a_closed_class_takes_nobody(server, open_class):
+    manager = importlib.import_module("core.jobs.manager").get_manager()
+    ann = Visitor(server, address="198.51.100.61")
+    assert ann.api("/class_join", open_class["code"].lower(), "Ann")[0] == "ok"
+    refused(ann.api("/class_start", open_class["class_id"], {"max_length": 512}), "max_length", "fixed by the teacher")
+    refused(ann.api("/class_start", open_class["class_id"], '{"learning_rate": "x'), "JSON object")
+    kind, started = ann.api("/class_start", open_class["class_id"], {"learning_rate": 3e-4})
+    assert kind == "ok", started
+    try:
+        assert started["state"] == "queued" or started["state"] in ("running", "done")
+        refused(Visitor(server).api("/class_place", started["run_id"]), "Only the student")
+        assert open_class["teacher"].api("/class_close", open_class["class_id"], False)[0] == "ok"
+        refused(Visitor(server, address="198.51.100.62").api("/class_join", open_class["code"], "Late"), "closed")
+        refused(ann.api("/class_start", open_class["class_id"], {}), "closed")
+    finally:
+        manager.stop(started["run_id"], admin=True)
+        open_class["teacher"].api("/class_close", open_class["class_id"], True)
+
+
+def test_a_hundred_join_tries_a_second_change_nothing(server, open_class):
+    from concurrent.futures import ThreadPoolExecutor
+
+    bots = [Visitor(server, address="203.0.113.62") for _ in range(4)]  # one address, four sessions
+    began = time.monotonic()
+    with ThreadPoolExecutor(16) as pool:
+        answers = list(pool.map(lambda i: bots[i % 4].api("/class_join", f"WRONG{i % 10}", f"bot{i}"), range(100)))
+    elapsed = time.monotonic() - began
+    assert all(kind == "error" for kind, _ in answers)
+    assert all("No class has the code" in text or "Too many" in text for _, text in answers)
+    if elapsed < 10:  # within the join budget's window, the address's 61st try and later are refused unread
+        assert sum("Too many" in text for _, text in answers) >= 100 - 60
+    board = open_class["teacher"].api("/class_board", open_class["class_id"])[1]
+    assert all(not name.startswith("bot") for name in [r["nickname"] for r in board["rows"]])
 # ------------------------------------------------------------------ prefs (issue 24): the embedded preference pairs
 
 @pytest.mark.parametrize("source, words", [
@@ -1292,3 +1356,24 @@ def test_a_class_name_with_punctuation_still_names_its_students_runs(class_name)
     for nickname in ("José", "小明", "a.b-c_d e"):
         config = student_config(classroom, {"learning_rate": 1e-4}, nickname)
         assert config.run_name.endswith(nickname) and config.run_name.startswith(class_name.split(":")[0])
+
+
+def test_starting_and_stopping_in_a_loop_does_not_grow_a_class_without_end(isolated_settings, monkeypatch):
+    """Only live runs counted against a class's room: a student starting and stopping runs in a loop added a row to
+    the class's file and to every classmate's board tick each time, without end."""
+    from core import settings as settings_mod
+    from core.classes import places
+    from core.classes.book import ClassBook
+    from core.jobs.manager import JobManager
+    from core.runs.store import RunStore
+
+    monkeypatch.setattr(settings_mod, "_current", replace(isolated_settings, public=True, admin_key="k" * 16))
+    book, manager = ClassBook(isolated_settings.runs_dir.parent / "classes"), \
+        JobManager(RunStore(isolated_settings.runs_dir), max_queue=2, inline=True)  # no worker takes a run
+    opened = book.open_class("Monday", "quick", ["learning_rate"], size=2, admin=True)
+    book.join(opened.code, "Mallory", "b:mallory")
+    for _ in range(places.MAX_RUNS_PER_STUDENT):
+        manager.stop(places.start_run(book, manager, opened.class_id, "b:mallory", {}), owner="b:mallory")
+    with pytest.raises(ValueError, match="the most one student may"):
+        places.start_run(book, manager, opened.class_id, "b:mallory", {})
+    assert len(book.get(opened.class_id).runs) == places.MAX_RUNS_PER_STUDENT

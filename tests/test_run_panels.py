@@ -36,16 +36,19 @@ def test_a_finished_causal_lm_run_says_what_it_teaches_and_that_it_has_no_exampl
     ex = tab.examples
     assert shown[ex.counts_md] == msg("ex.notask") and "saved model" not in shown[ex.counts_md]
     assert not any(_visible(shown[c]) for c in (ex.filter_radio, ex.cell_dd, ex.table))
+    assert not _visible(shown[tab.per_class_df])  # no classes: the per-class table hides, the matrix says why once
 
 
 def test_a_new_job_clears_every_results_panel_of_the_run_before(tabs, manager):
     tab = tabs.train
     shown = train_live.follow_job(tab, "no-such-job", 7, request=_request())
-    assert shown[tab.compare_df].empty and shown[tab.per_class_df].empty  # no 0.55 of the run before
+    assert shown[tab.compare_df].empty and shown[tab.per_class_df]["value"].empty  # no 0.55 of the run before
     assert shown[tab.samples_html] == "" and shown[tab.diagnosis.findings_md] == msg("lessons.empty")
     assert shown[tab.examples.counts_md] == msg("ex.none") and not _visible(shown[tab.examples.table])
     notes = [a.text for a in shown[tab.confusion_plot].layout.annotations]
     assert notes == [msg("train.res.pending")]  # a job is on screen: not "no run yet: press Start"
+    lm = train_live.follow_job(tab, _finished(manager.store, "causal_lm"), 7, request=_request())
+    assert not _visible(lm[tab.per_class_df]) and msg("train.res.lm") in str(lm[tab.confusion_plot].layout)
 
 
 def test_the_examples_table_hides_while_it_has_no_rows(tabs):
@@ -82,3 +85,9 @@ def test_a_picked_classifier_run_without_a_saved_model_says_why_and_not_when_res
     manager.store.update_status(run_id, state="stopped")
     counts = runs_actions.show_run_lessons(runs, run_id, _request())[runs.examples.counts_md]
     assert "resume it" in counts and counts != msg("ex.none")
+
+
+def test_a_finished_run_whose_model_folder_is_gone_says_so_not_that_it_is_still_to_finish(tabs, manager):
+    runs, run_id = tabs.runs, _finished(manager.store, "classification")
+    counts = runs_actions.show_run_lessons(runs, run_id, _request())[runs.examples.counts_md]
+    assert "model folder is gone" in counts and "when it finishes" not in counts

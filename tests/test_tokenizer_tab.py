@@ -182,4 +182,5 @@ def test_tab_builds_with_public_api_and_private_events():
     assert names == {"/tokenize", "/describe_tokenizer", "/token_length_stats", "/train_bpe_tokenizer",
                      "/compare_tokenizers", "/chat_tokens"}
     first = h.initial_load(built)
-    assert set(first) == {built.info_md, *built.play_outputs} and "Shape" in first[built.shape_md]
+    assert set(first) == {built.info_md, built.text_tb, *built.play_outputs} and "Shape" in first[built.shape_md]
+    assert first[built.text_tb] == h.DEFAULT_TEXT  # an English visitor; a Chinese one gets a Chinese text

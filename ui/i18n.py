@@ -12,6 +12,7 @@ catalogue (core/messages.py): `local(text_or_error)` shows them in the visitor's
 from __future__ import annotations
 
 import importlib
+import json
 from pathlib import Path
 
 import gradio as gr
@@ -100,6 +101,60 @@ def msg_in(lang: str, key: str, **fmt) -> str:
 def local(message, request: gr.Request | None = None) -> str:
     """A message from core (an exception or its text) in the visitor's language."""
     return localize(message, lang_of(request))
+
+
+def headers(frame, request: gr.Request | None = None, cells: tuple[str, ...] = ()):
+    """A table in the visitor's language: each column that has a `col.<name>` key is renamed, and the cells of the
+    columns named in `cells` (words such as a run's state, not data) are replaced by their `cell.<word>` text.
+    Columns without a key keep their name: they are the learner's data (a dataset's columns) or code
+    (attention_mask)."""
+    table = ZH if lang_of(request) == "zh" else EN
+    frame = frame.copy()
+    for column in cells:
+        if column in frame:
+            frame[column] = [table.get(f"cell.{value}", value) if isinstance(value, str) else value
+                             for value in frame[column]]
+    return frame.rename(columns={c: table[f"col.{c}"] for c in frame.columns if f"col.{c}" in table})
+
+
+def header_of(frame, column: str) -> str | None:
+    """The name a column has in a table the page sends back (headers() renamed it in the visitor's language)."""
+    names = [column, *(table[f"col.{column}"] for table in (EN, ZH) if f"col.{column}" in table)]
+    return next((name for name in names if name in frame), None)
+
+
+def local_comments(code: str, request: gr.Request | None = None) -> str:
+    """Code shown on the page with its comments in the visitor's language: a comment core writes is an English
+    template in core's catalogue (core/messages_zh.py), so `# the same by hand` reads in Chinese; the code stays."""
+    if lang_of(request) != "zh":
+        return code
+    lines = []
+    for line in code.split("\n"):
+        body, sep, comment = line.rpartition("# ") if "# " in line else (line, "", "")
+        lines.append(f"{body}{sep}{localize(comment, 'zh')}" if sep else line)
+    return "\n".join(lines)
+
+
+# Gradio titles a toast with its level in English ("Error", "Warning", "Info"), whatever title the server sends:
+# on a Chinese browser this script puts the level's Chinese word (toast.<level>) in its place.
+TOAST_TITLES_JS = """() => {
+    const titles = %s;
+    const lang = ((navigator.languages || [])[0] || navigator.language || "").toLowerCase();
+    if (!lang.startsWith("zh")) return;
+    const translate = () => document.querySelectorAll(".toast-title").forEach(title => {
+        for (const node of title.childNodes) {
+            const word = titles[node.nodeValue && node.nodeValue.trim()];
+            if (node.nodeType === Node.TEXT_NODE && word) node.nodeValue = word + " ";
+        }
+    });
+    new MutationObserver(translate).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def page_js() -> str:
+    """The script launch(js=...) runs on the page: the toasts' titles in Chinese for a Chinese browser."""
+    titles = {EN[f"toast.{level}"]: ZH[f"toast.{level}"] for level in ("error", "warning", "info")}
+    return TOAST_TITLES_JS % json.dumps(titles, ensure_ascii=False)
 
 
 def build_i18n() -> gr.I18n:

@@ -186,8 +186,8 @@ def build_examples() -> ExamplesBlock:
     gr.Markdown(t("ex.h"))
     counts_md = gr.Markdown(t("ex.none"))
     with gr.Row():
-        filter_radio = gr.Radio(_filter_choices(), value="all", label=t("ex.filter"), info=t("ex.filter.info"),
-                                scale=3)
+        filter_radio = gr.Radio([(t(f"ex.f.{key}"), key) for key in examples.FILTERS], value="all",
+                                label=t("ex.filter"), info=t("ex.filter.info"), scale=3)
         cell_dd = gr.Dropdown([("-", "")], value="", label=t("ex.cell"), info=t("ex.cell.info"), scale=1)
     # hidden while it has no rows: an empty Dataframe is headed "1 2 3"
     table = gr.Dataframe(interactive=False, wrap=True, max_height=420, visible=False)

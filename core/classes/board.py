@@ -27,7 +27,7 @@ CSV_COLUMNS = ("rank", "nickname", "changed", "state", "seconds", "metric", "sco
 def _snapshot(manager: JobManager, run_id: str) -> dict:
     live = manager.live_snapshot(run_id)
     if live is not None:
-        return manager.snapshot(run_id) if live["state"] not in ("queued",) else {**live, "points": []}
+        return manager.snapshot(run_id, hold=False) if live["state"] != "queued" else {**live, "points": []}
     key = (str(manager.store.root), run_id)
     if key not in _finished:
         _finished[key] = manager.snapshot(run_id) if manager.store.exists(run_id) else None

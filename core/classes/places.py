@@ -6,8 +6,10 @@ beside the server's other visitors, so a lesson does not push everyone else back
 by student, so each student's first run trains before anyone's second (one eager student cannot fill the pool).
 
 Estimates come from this class only: all its runs share one preset, so a finished run's time (start to end,
-its process start-up included) is what the next one will take on this machine. Until one has finished, the
-running runs' own projection (elapsed + the Trainer's remaining time) stands in; before either, there is none.
+its process start-up and last evaluation included) is what the next one will take on this machine, and a running
+run has that time less what it has run. Until one has finished, the running runs' own projection (elapsed + the
+Trainer's remaining time, once a quarter of their steps is done: the first steps' pace overstates it) stands in;
+before either, there is none.
 """
 
 from __future__ import annotations
@@ -26,7 +28,10 @@ from core.settings import get_settings
 from core.training.config import TrainConfig
 
 LIVE = ("queued", "running", "stopping")
-LIVE_PROBE = 1 << 62  # a snapshot with no curve points: progress only
+PROJECT_FROM = 0.25  # of a run's steps done before its own remaining-time estimate is trusted
+# runs one student may start in one class: each is a row of the class's file and board (read on every page's tick),
+# and only live runs count against the queue, so starting and stopping in a loop would grow them without end
+MAX_RUNS_PER_STUDENT = 30
 
 
 def student_config(classroom: Classroom, changes: dict, nickname: str = "") -> TrainConfig:
@@ -66,6 +71,9 @@ def start_run(book: ClassBook, manager: JobManager, class_id: str, owner: str, c
         raise UserError("The class {name!r} is closed: ask your teacher to open it again", name=classroom.name)
     if owner not in classroom.students:
         raise UserError("Join the class with its code and a nickname before starting a run in it")
+    if sum(run["owner"] == owner for run in classroom.runs) >= MAX_RUNS_PER_STUDENT:
+        raise UserError("You have started {count} runs in this class, the most one student may: compare them on the "
+                        "board, or ask your teacher to open a new class", count=MAX_RUNS_PER_STUDENT)
     config = student_config(classroom, changes, classroom.students[owner])
     live = sum(1 for run in classroom.runs if manager.live_state(run["run_id"]) in LIVE)
     cap = classroom.size * max(1, get_settings().max_jobs_per_visitor)  # each student's share of the class's room
@@ -86,7 +94,8 @@ def typical_seconds(manager: JobManager, classroom: Classroom) -> tuple[float | 
     projected = []
     for run in classroom.runs:
         snap = manager.live_snapshot(run["run_id"])
-        if snap is not None and snap["state"] == "running" and snap.get("eta_s") is not None and snap["step"] > 0:
+        if snap is not None and snap["state"] == "running" and snap.get("eta_s") is not None and \
+                snap["step"] >= PROJECT_FROM * max(1, snap.get("max_steps") or 0):
             projected.append(snap["elapsed_s"] + snap["eta_s"])
     return (statistics.median(projected), 0) if projected else (None, 0)
 
@@ -112,7 +121,7 @@ def _simulate(manager: JobManager, run_id: str, typical: float | None) -> tuple[
     free = []
     for active in manager.active_job_ids():
         snap = manager.live_snapshot(active) or {}
-        left = snap.get("eta_s") if snap.get("eta_s") is not None else max(0.0, typical - snap.get("elapsed_s", 0.0))
+        left = max(0.0, typical - snap.get("elapsed_s", 0.0))
         if active == run_id:
             return 0.0, float(left)
         free.append(float(left))

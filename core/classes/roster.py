@@ -28,7 +28,9 @@ CLASS_ID = re.compile(r"^[a-f0-9]{8}$")
 DEFAULT_EDITABLE = ("learning_rate", "num_train_epochs", "train_mode", "max_length")
 # settings no class lets students change: what data and model the class shares, and where the run goes
 NEVER_EDITABLE = ("dataset", "model", "task", "run_name")
-PRESET_NEEDS = ("", "hub")  # a class preset stands alone: no Datasets-tab selection or earlier run of one student
+# a class preset stands alone: no Datasets-tab selection, no earlier run of one student (the chat preset starts from
+# the tiny GPT itself when it is given no pretraining run)
+PRESET_NEEDS = ("", "hub", "pretraining_if_any")
 
 
 @dataclass

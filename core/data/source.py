@@ -36,12 +36,12 @@ class HubPreset:
 
 
 HUB_PRESETS: tuple[HubPreset, ...] = (
-    HubPreset("yelp_review_full", None, ("text",), "label", "Yelp reviews, 1-5 stars (5 classes)"),
-    HubPreset("imdb", None, ("text",), "label", "IMDb film reviews, negative/positive"),
-    HubPreset("glue", "mrpc", ("sentence1", "sentence2"), "label", "sentence pairs: paraphrase or not"),
-    HubPreset("emotion", None, ("text",), "label", "tweets, 6 emotions"),
-    HubPreset("rotten_tomatoes", None, ("text",), "label", "film review snippets, negative/positive"),
-    HubPreset("ag_news", None, ("text",), "label", "news headlines, 4 topics"),
+    HubPreset("yelp_review_full", None, ("text",), "label", N_("Yelp reviews, 1-5 stars (5 classes)")),
+    HubPreset("imdb", None, ("text",), "label", N_("IMDb film reviews, negative/positive")),
+    HubPreset("glue", "mrpc", ("sentence1", "sentence2"), "label", N_("sentence pairs: paraphrase or not")),
+    HubPreset("emotion", None, ("text",), "label", N_("tweets, 6 emotions")),
+    HubPreset("rotten_tomatoes", None, ("text",), "label", N_("film review snippets, negative/positive")),
+    HubPreset("ag_news", None, ("text",), "label", N_("news headlines, 4 topics")),
 )
 
 

@@ -212,8 +212,12 @@ class JobManager:
             self._cond.wait_for(lambda: job.state in TERMINAL_STATES, timeout)
             return job.state
 
-    def snapshot(self, job_id: str, since_step: int = -1) -> dict:
-        """Progress and the metric records with step > since_step; memory only for a job this process runs."""
+    def snapshot(self, job_id: str, since_step: int = -1, hold: bool = True) -> dict:
+        """Progress and the metric records with step > since_step; memory only for a job this process runs.
+
+        hold: keep back the records of the step in progress, for a reader that asks only for steps after the last it
+        saw (a later record of that step would be missed); one that reads every record each time (the class board)
+        passes False and sees an evaluation as soon as it is made."""
         self.store.path(job_id)
         with self._cond:
             job = self._jobs.get(job_id)
@@ -224,7 +228,7 @@ class JobManager:
         progress = job.recorder.progress()
         live = job.state in ("running", "stopping")
         # Records of the step in progress may still grow (its eval follows its train log): hold them back.
-        points = job.recorder.points(since_step, before_step=progress["step"] if live else None)
+        points = job.recorder.points(since_step, before_step=progress["step"] if live and hold else None)
         end = job.finished or time.time()
         return {"job_id": job.job_id, "run_name": job.config.run_name or job.job_id, "state": job.state,
                 **progress, "elapsed_s": round(end - job.started, 1) if job.started else 0.0,

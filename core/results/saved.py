@@ -16,5 +16,8 @@ def no_model_error(store: RunStore, run_id: str) -> UserError:
     if state in RESUMABLE_STATES:  # the model is saved after the final evaluation, which a stopped run never reached
         return UserError("Run {run} has no saved model: it was {state} before its final evaluation saved one - "
                          "resume it (Train tab, Resume) to finish it", run=run_id, state=state)
+    if state == "done":  # it finished and saved one, since removed (a copied or pruned runs folder)
+        return UserError("Run {run} has no saved model: its model folder is gone - train it again to get one",
+                         run=run_id)
     return UserError("Run {run} has no saved model yet: it is {state} - its model is saved when it finishes",
                      run=run_id, state=str(state))

@@ -12,6 +12,9 @@ adapter-free base (TRL computes it with the adapters off: a fresh adapter is the
 
 from __future__ import annotations
 
+import copy
+import inspect
+
 from core import sources
 from core.messages import UserError
 from core.model.causal_lm import check_causal_lm, load_causal_lm, suggested_train_mode
@@ -82,7 +85,6 @@ class DPO(Task):
 
     def argument_overrides(self, config) -> dict:
         """DPOConfig's own settings; TRL's defaults that do not suit a CPU or a lesson are set back."""
-        import inspect
 
         # TRL tokenizes inside the trainer, so there is no input_ids column to group batches by length with
         sampling = {"group_by_length": False} if "group_by_length" in inspect.signature(
@@ -98,7 +100,6 @@ class DPO(Task):
 
     def trainer_kwargs(self, config, model, data) -> dict:
         """The reference: a frozen copy of the model before training; none with LoRA (TRL turns the adapters off)."""
-        import copy
 
         if hasattr(model, "peft_config"):
             return {}
@@ -108,7 +109,7 @@ class DPO(Task):
 
     def callbacks(self, config, recorder, write_samples) -> list:
         """The held-out pairs measured at each evaluation (their margins, the model's answers)."""
-        from core.training.dpo import MAX_TRACKED_PAIRS, select_pairs
+        from core.training.dpo import MAX_TRACKED_PAIRS, select_pairs  # loads datasets: in the training process
         from core.training.dpo_callbacks import PairsCallback  # imports transformers
 
         _, eval_set = select_pairs(config)
@@ -116,12 +117,12 @@ class DPO(Task):
         return [PairsCallback(recorder, tracked, config.max_length, write_samples)]
 
     def diagnosis_report(self, records: list[dict], report: dict | None) -> dict | None:
-        from core.results.dpo_report import reward_curves
+        from core.results.dpo_report import reward_curves  # the results layer: only when a run is diagnosed
 
         return reward_curves(records)
 
     def findings(self, train, evals, config, report: dict | None, live: bool) -> list:
-        from core.results.dpo_report import dpo_findings
+        from core.results.dpo_report import dpo_findings  # the results layer: only when a run is diagnosed
 
         return dpo_findings(report or {}, config)
 
@@ -131,7 +132,7 @@ class DPO(Task):
         return generate_dpo_script(config.to_dict() if hasattr(config, "to_dict") else dict(config))
 
     def model_card(self, store, run_id: str, config, repo_id: str) -> str:
-        from core.results.export_dpo import build_dpo_card
+        from core.results.export_dpo import build_dpo_card  # the results layer: only when a card is asked
 
         return build_dpo_card(config, repo_id, store.read_eval(run_id, "baseline"), store.read_eval(run_id, "final"),
                               self.name)

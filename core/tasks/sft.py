@@ -104,13 +104,13 @@ class SFT(Task):
         return with_perplexity({key: value for key, value in metrics.items() if key != "eval_num_tokens"})
 
     def diagnosis_report(self, records: list[dict], report: dict | None) -> dict | None:
-        from core.results.sft_report import stop_rates
+        from core.results.sft_report import stop_rates  # the results layer: only when a run is diagnosed
 
         return stop_rates(records)
 
     def findings(self, train, evals, config, report: dict | None, live: bool) -> list:
         """Answers that do not end their turn after training (core.results.sft_report)."""
-        from core.results.sft_report import sft_findings
+        from core.results.sft_report import sft_findings  # the results layer: only when a run is diagnosed
 
         return sft_findings(report or {}, config, live)
 

@@ -21,6 +21,7 @@ class MetricsCallback(TrainerCallback):
     def on_train_begin(self, args, state, control, **kwargs):
         per_step = args.train_batch_size * args.gradient_accumulation_steps * max(args.world_size, 1)
         self.recorder.begin_training(state.global_step, state.max_steps, per_step)
+        self.recorder.set_stage("")  # loaded (and the baseline evaluated): the steps' own progress from here
 
     def on_step_end(self, args, state, control, **kwargs):
         self.recorder.set_progress(state.global_step, state.max_steps, state.epoch)

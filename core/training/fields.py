@@ -71,7 +71,7 @@ class TrainFields:
     only_column: str = setting(
         "", "task", "Only rows where column", "只保留列",
         help="Keep only rows whose only_column equals only_value (e.g. domain = hotels); empty: all.",
-        help_zh="只保留 only_column 等于 only_value 的行（例如 domain = hotels）；留空：全部。")
+        help_zh="只保留 only_column 等于 only_value 的行（例如 'domain' = 'hotels'）；留空：全部。")
     only_value: str = setting(
         "", "task", "... equals", "……等于", help="The value only_column must have for a row to be kept.",
         help_zh="一行被保留时 only_column 必须取的值。")
@@ -164,7 +164,7 @@ class TrainFields:
         help="Step size of AdamW; fine-tuning uses about 1e-5 to 1e-4.",
         help_zh="每一步更新权重的幅度：微调常用 1e-5 到 1e-4。")
     batch_size: int = setting(
-        16, "optim", "Batch size", "Batch 大小", low=1, high=4096,
+        16, "optim", "Batch size", "batch 大小", low=1, high=4096,
         hint=N_("e.g. 8, 16 or 32; lower it if memory runs out"), help="Training rows per device per step.",
         help_zh="每一步训练同时处理多少条样本（每个设备）。")
     eval_batch_size: int = setting(

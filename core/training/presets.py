@@ -18,13 +18,23 @@ PRETRAIN_EPOCHS = 8.0  # 77 s on 2 quiet CPU cores, far longer under load (bench
 # about 300 steps of 8 of the 710 conversations: the answers' format and the stop come in the first epoch, the
 # sentiment later (50 % after 2 epochs, 73-85 % after 300 steps: bench/RESULTS.md §13b)
 CHAT_EPOCHS = 3.4
-DPO_BETA, DPO_EPOCHS, DPO_LEARNING_RATE = 0.1, 1.0, 5e-4  # the polite preset: 45 steps of 8 pairs
+# the polite preset: 45 steps of 8 pairs. beta 0.5 with lr 5e-5 kept the answers intact (held-out win share
+# 85.0 -> 88.3 %, bench/RESULTS.md §15); beta 0.1 at 5e-5 already broke 16 of 54 sentiment answers ("isgative"), and
+# 5e-4 turned them into "posativeativeative": a learner who lowers beta here sees the drift the diagnosis names
+DPO_BETA, DPO_EPOCHS, DPO_LEARNING_RATE = 0.5, 1.0, 5e-5
 DOMAIN_PROMPTS = ("I", "The", "It was")  # neutral openings: what follows shows which domain the model writes in
 
 
 def quick_demo_config() -> TrainConfig:
     """The embedded MiniLM on the embedded reviews: the shortest real run (Before Start says how long it takes here)."""
     return TrainConfig(run_name="quick-demo", max_train_samples=480, max_eval_samples=200, max_length=64,
+                       num_train_epochs=1.0, learning_rate=1e-4, batch_size=16, logging_steps=2)
+
+
+def class_light_config() -> TrainConfig:
+    """The quick demo made lighter for a class of thirty on 2 CPU cores (bench/classroom.py): 160 reviews, 64 to
+    evaluate, so each student's run takes a fraction of the quick demo's and the class's turn ends within the lesson."""
+    return TrainConfig(run_name="class-light", max_train_samples=160, max_eval_samples=64, max_length=64,
                        num_train_epochs=1.0, learning_rate=1e-4, batch_size=16, logging_steps=2)
 
 
@@ -112,6 +122,8 @@ PRESETS: tuple[Preset, ...] = (
            pretrain_tiny_gpt_config),
     Preset("domain_gpt", "Fine-tune it on one domain (hotel reviews)", "在一个领域上微调它（酒店评论）", "causal_lm",
            domain_finetune_config, needs="pretraining"),
+    Preset("class_light", "Light class demo (embedded MiniLM, 160 reviews)", "轻量班级演示（内置 MiniLM，160 条评论）",
+           "classification", class_light_config),
     Preset("chat_gpt", "Teach the tiny GPT to chat (offline)", "教小 GPT 聊天（离线）", "sft",
            chat_tiny_gpt_config, needs="pretraining_if_any"),
     Preset("polite_dpo", "Prefer polite answers (DPO, after the chat run)", "偏好有礼貌的回答（DPO，在聊天运行之后）",

@@ -16,9 +16,10 @@ from core.training import rules
 
 SKIPPED_LOG_KEYS = {"epoch", "step", "total_flos"}
 # What a run does besides its training steps, each shown with its own progress (done of total; 0 total: unknown):
-# evaluating the untrained model, an evaluation during training, the final one after the last step, saving the model,
-# and the results a task keeps for the page (a classifier's eval report and per-example results, Task.finish_results).
-STAGES = ("baseline", "evaluating", "final_eval", "saving", "results")
+# loading the model and preparing the data, evaluating the untrained model, an evaluation during training, the final
+# one after the last step, saving the model, and the results a task keeps for the page (a classifier's eval report and
+# per-example results, Task.finish_results).
+STAGES = ("loading", "baseline", "evaluating", "final_eval", "saving", "results")
 # name -> the recorder method a message of the training process replays on the parent's recorder (@message fills it)
 MESSAGES: dict[str, Callable] = {}
 

@@ -27,7 +27,7 @@ class Group:
 GROUPS: tuple[Group, ...] = (
     Group("task", "Task: classify texts, or learn to write them", "任务：给文本分类，或学会写文本", open=True),
     Group("data", "Data and model", "数据和模型", open=True),
-    Group("tok", "Tokenization", "分词 (Tokenization)"),
+    Group("tok", "Tokenization", "分词"),
     Group("optim", "Optimisation", "优化"),
     Group("eval", "Evaluation, logging and saving", "评估、日志和保存"),
     Group("what", "What to train", "训练哪些参数", open=True),

@@ -13,6 +13,7 @@ import time
 
 import torch
 
+from core.messages import N_
 from core.training.rules import MAX_GRAD_NORM
 
 SHOWN_ROWS = 4  # rows of the batch shown in tables
@@ -89,8 +90,8 @@ def forward_stage(walk) -> dict:
             for i in range(min(SHOWN_ROWS, len(probabilities)))]
     return {"logits_shape": list(outputs.logits.shape), "label_names": walk.label_names, "rows": rows,
             "parameters": sum(p.numel() for p in model.parameters()),
-            "code": ["model.train()  # dropout on, as in training", "outputs = model(**batch)",
-                     "outputs.logits.shape  # (rows, classes)", "outputs.logits.softmax(dim=-1)"]}
+            "code": ["model.train()  # " + N_("dropout on, as in training"), "outputs = model(**batch)",
+                     "outputs.logits.shape  # " + N_("(rows, classes)"), "outputs.logits.softmax(dim=-1)"]}
 
 
 @_timed
@@ -104,7 +105,7 @@ def loss_stage(walk) -> dict:
             "guessing": round(math.log(len(walk.label_names)), 4), "classes": len(walk.label_names),
             "gradient_accumulation_steps": walk.config.gradient_accumulation_steps,
             "code": ["loss = outputs.loss",
-                     "# the same by hand: minus the log-probability of each row's label, averaged",
+                     "# " + N_("the same by hand: minus the log-probability of each row's label, averaged"),
                      "log_probs = outputs.logits.log_softmax(dim=-1)",
                      "-log_probs[torch.arange(len(batch['labels'])), batch['labels']].mean()"]}
 
@@ -124,8 +125,9 @@ def backward_stage(walk) -> dict:
                "parameters": sum(p.numel() for _, p in params)} for layer, params in _layers(walk.model).items()]
     total = float(torch.nn.utils.clip_grad_norm_(walk.model.parameters(), MAX_GRAD_NORM))
     return {"layers": layers, "total_norm": total, "max_norm": MAX_GRAD_NORM, "clipped": total > MAX_GRAD_NORM,
-            "code": ["loss.backward()  # fills parameter.grad for every weight",
-                     f"torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm={MAX_GRAD_NORM})  # as the Trainer",
+            "code": ["loss.backward()  # " + N_("fills parameter.grad for every weight"),
+                     f"torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm={MAX_GRAD_NORM})  # "
+                     + N_("as the Trainer"),
                      "{name: p.grad.norm() for name, p in model.named_parameters()}"]}
 
 
@@ -149,9 +151,9 @@ def step_stage(walk) -> dict:
                           "mean_abs_change": mean_abs})
     return {"learning_rate": rate, "next_learning_rate": walk.scheduler.get_last_lr()[0], "layers": moved,
             "weight_decay": walk.config.weight_decay, "warmup_ratio": walk.config.warmup_ratio,
-            "code": ["optimizer.step()  # AdamW: each weight moves by about lr x m / sqrt(v)",
-                     "lr_scheduler.step()  # the learning rate of the next step",
-                     "optimizer.zero_grad()  # else the next gradients would add to these"]}
+            "code": ["optimizer.step()  # " + N_("AdamW: each weight moves by about lr x m / sqrt(v)"),
+                     "lr_scheduler.step()  # " + N_("the learning rate of the next step"),
+                     "optimizer.zero_grad()  # " + N_("else the next gradients would add to these")]}
 
 
 @_timed
@@ -167,8 +169,9 @@ def after_stage(walk) -> dict:
     rows = [{**row, "chance_after": round(float(now[i]), 4)} for i, row in enumerate(before["rows"])]
     return {"loss_before": before["loss"], "loss_after": float(outputs.loss),
             "change": float(outputs.loss) - before["loss"], "rows": rows,
-            "code": ["torch.manual_seed(seed)  # the same dropout mask as the first forward",
-                     "with torch.no_grad():", "    outputs = model(**batch)", "outputs.loss  # after one step"]}
+            "code": ["torch.manual_seed(seed)  # " + N_("the same dropout mask as the first forward"),
+                     "with torch.no_grad():", "    outputs = model(**batch)",
+                     "outputs.loss  # " + N_("after one step")]}
 
 
 RUNNERS = {"batch": batch_stage, "forward": forward_stage, "loss": loss_stage, "backward": backward_stage,

@@ -154,6 +154,7 @@ def run(config: TrainConfig, run_dir, *, callbacks=(), stop_event: threading.Eve
         if not store.exists(run_id):
             store.write_config(run_id, config.to_dict())
     recorder = recorder or MetricsRecorder(functools.partial(store.append_metric, run_id) if main else None)
+    recorder.set_stage("loading")  # the model and the data: a minute on a busy CPU, before any step
     checkpoint = store.latest_checkpoint(run_id) if resume else None
     precision = resolve_precision(config.precision)
     set_seed(config.seed)
@@ -206,6 +207,7 @@ def _finish_results(task, store: RunStore, run_id: str, recorder) -> None:
     training process, with its progress on the status line: the page then reads them instead of running two models
     over every eval row inside a web request. A failure leaves the run done: the page computes them on demand and
     says why it cannot."""
+    recorder.set_stage("results")  # loading the models comes before the first batch's count
     try:
         task.finish_results(store, run_id, functools.partial(recorder.set_stage, "results"))
     except (ValueError, OSError, RuntimeError) as err:

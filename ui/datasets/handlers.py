@@ -22,7 +22,7 @@ from ui.datasets.chat_views import chats_html, conversation_format, flat_cells
 from ui.datasets.pair_views import pairs_html, preference_format
 from ui.datasets.views import labels_figure, lengths_figure, text_last
 from ui.errors import shows_errors
-from ui.i18n import msg, t
+from ui.i18n import header_of, headers, msg, t
 from ui.identity import visitor
 from ui.state import Selection
 
@@ -80,7 +80,7 @@ def _view(tab, selection: Selection, n_rows, seed) -> dict:
     table = text_last(flat_cells(data_describe.sample_rows(split, int(n_rows or 10), _seed(seed))),
                       list(selection.text_columns))
     label, texts = selection.label_column, selection.text_columns
-    return {tab.sample_df: table, tab.chat_html: _drawn_rows(split, [int(row) for row in table["row"]]),
+    return {tab.sample_df: headers(table), tab.chat_html: _drawn_rows(split, [int(row) for row in table["row"]]),
             tab.labels_plot: labels_figure(data_describe.label_counts(split, label), column=label)
             if label in split.column_names else None,
             tab.lengths_plot: lengths_figure(data_describe.text_lengths(split, texts[0])) if texts else None}
@@ -111,7 +111,8 @@ def load_dataset(tab, kind: str, hub_id: str, config: str, split: str, file_path
     columns = info["columns"]
     return {tab.selection: selection,
             tab.summary_md: msg("ds.loaded", request, name=source.label, splits=splits_text),
-            tab.schema_df: pd.DataFrame({"column": list(info["features"]), "type": list(info["features"].values())}),
+            tab.schema_df: headers(pd.DataFrame({"column": list(info["features"]),
+                                                 "type": list(info["features"].values())})),
             tab.split_dd: gr.Dropdown(choices=list(info["splits"]), value=first_split),
             tab.text_cols_dd: gr.Dropdown(choices=columns, value=info["text_columns"]),
             tab.label_col_dd: gr.Dropdown(choices=columns, value=info["label_column"]),
@@ -123,13 +124,14 @@ def load_dataset(tab, kind: str, hub_id: str, config: str, split: str, file_path
 def sample_rows(selection: Selection, n_rows: float, seed: float | None) -> pd.DataFrame:
     """A fresh random sample of the current split (the re-sample button and the API)."""
     frame = flat_cells(data_describe.sample_rows(_split_of(selection), int(n_rows or 10), _seed(seed)))
-    return text_last(frame, list(selection.text_columns))
+    return headers(text_last(frame, list(selection.text_columns)))
 
 
 @shows_errors
 def sampled_chats(selection: Selection, table: pd.DataFrame) -> gr.HTML:
     """The rows of the sample table drawn as chats (after a re-sample), hidden for a split that is not chats."""
-    rows = [int(row) for row in table["row"]] if table is not None and "row" in table else []
+    column = header_of(table, "row") if table is not None else None  # "row", or its name on a Chinese page
+    rows = [int(row) for row in table[column]] if column else []
     return _drawn_rows(_split_of(selection), rows)
 
 

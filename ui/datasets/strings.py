@@ -44,7 +44,7 @@ STRINGS = {
         "zh": "csv、tsv、json、jsonl 或 parquet，UTF-8 编码，带表头。",
     },
     "ds.load": {"en": "Load dataset", "zh": "加载数据集"},
-    "ds.view_split": {"en": "Split", "zh": "Split"},
+    "ds.view_split": {"en": "Split", "zh": "数据划分 (split)"},
     "ds.view_split.info": {"en": "Which split the table and charts show.", "zh": "表格和图表显示哪个 split。"},
     "ds.text_cols": {"en": "Text column(s)", "zh": "文本列"},
     "ds.text_cols.info": {
@@ -82,6 +82,7 @@ STRINGS = {
     "ds.axis.rows": {"en": "rows", "zh": "行数"},
     "ds.axis.words": {"en": "words per text", "zh": "每条文本的词数"},
     "ds.presets": {"en": "Tutorial presets: {names}", "zh": "教程预设：{names}"},
+    "ds.cached": {"en": ", cached", "zh": "，已缓存"},
     "cls.notes.datasets": {  # the teacher notes under the tab (ui.classroom.teacher_notes)
         "en": "Before any training, look at the data. `load_dataset(name, config)` returns a `DatasetDict` of "
               "splits; each split has `features` that say the type of every column. A `ClassLabel` column stores "

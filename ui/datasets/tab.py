@@ -17,7 +17,7 @@ from ui.datasets.handlers import (SOURCE_CHAT, SOURCE_FILE, SOURCE_HUB, SOURCE_P
 from ui.datasets.pair_views import PAIR_CSS
 from ui.datasets.views import hub_note
 from ui.errors import toasts_errors
-from ui.i18n import t
+from ui.i18n import LANGS, register, t
 from ui.page import Page, TabSpec
 
 @dataclass
@@ -60,7 +60,8 @@ def build_datasets_tab(selection: gr.State) -> DatasetsTab:
                 with gr.Row():
                     config_tb = gr.Textbox(label=t("ds.config"), info=t("ds.config.info"), max_lines=1)
                     split_tb = gr.Textbox(label=t("ds.split"), info=t("ds.split.info"), max_lines=1)
-                gr.Markdown(hub_note())
+                register(**{lang: {"ds.hub_note.now": hub_note(lang)} for lang in LANGS})
+                gr.Markdown(t("ds.hub_note.now"))
             file_up = gr.File(label=t("ds.file"), file_types=list(FILE_BUILDERS), type="filepath",
                               visible=False)
             load_btn = gr.Button(t("ds.load"), variant="primary")

@@ -8,7 +8,8 @@ import plotly.graph_objects as go
 
 from core import sources
 from core.data.source import HUB_PRESETS, cached_presets
-from ui.i18n import msg
+from core.messages import localize
+from ui.i18n import msg, msg_in
 
 
 
@@ -34,11 +35,13 @@ def text_last(frame: pd.DataFrame, text_cols: list[str]) -> pd.DataFrame:
     return frame[[c for c in frame.columns if c not in text_cols] + [c for c in text_cols if c in frame]]
 
 
-def hub_note() -> str:
+def hub_note(lang: str = "en") -> str:
+    """The tutorial datasets and, offline, why only cached ones load: known when the app is built, so the tab
+    registers it in both languages (ui.i18n.register)."""
     cached = [name for name, ok in cached_presets().items() if ok]
-    note = msg("ds.presets", None, names=", ".join(
-        f"{p.name}{'/' + p.config if p.config else ''} ({p.note}{', cached' if p.name in cached else ''})"
-        for p in HUB_PRESETS))
+    note = msg_in(lang, "ds.presets", names=", ".join(
+        f"`{p.name}{'/' + p.config if p.config else ''}` ({localize(p.note, lang)}"
+        f"{msg_in(lang, 'ds.cached') if p.name in cached else ''})" for p in HUB_PRESETS))
     if not sources.is_online():
-        note = "⚠️ " + msg("ds.offline", None, reason=sources.offline_reason()) + "\n\n" + note
+        note = "⚠️ " + msg_in(lang, "ds.offline", reason=localize(sources.offline_reason(), lang)) + "\n\n" + note
     return note

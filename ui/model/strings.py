@@ -65,9 +65,9 @@ STRINGS = {
               "them up at random and warned: *Some weights of {cls} were not initialized from the model checkpoint "
               "... You should probably TRAIN this model on a down-stream task*. A new head knows nothing until it is "
               "trained; the body it sits on keeps what pretraining taught it.",
-        "zh": "**新初始化（newly initialized）** 的意思是：检查点里没有这部分的权重，所以 `from_pretrained` 随机生成"
-              "了它们，并给出警告：*Some weights of {cls} were not initialized from the model checkpoint ... You "
-              "should probably TRAIN this model on a down-stream task*。新的头在训练之前什么都不知道；它下面的主体保"
+        "zh": "**新初始化** 的意思是：检查点里没有这部分的权重，所以 `from_pretrained` 随机生成"
+              "了它们，并给出警告：`Some weights of {cls} were not initialized from the model checkpoint ... You "
+              "should probably TRAIN this model on a down-stream task`。新的头在训练之前什么都不知道；它下面的主体保"
               "留了预训练学到的东西。",
     },
     "modv.probs": {

@@ -8,7 +8,7 @@ from html import escape
 import pandas as pd
 
 from core.model.describe import human_count
-from ui.i18n import local, msg
+from ui.i18n import headers, local, msg
 
 HEAD_COLUMNS = ["variant", "class", "outputs (shape)", "typical task", "newly initialized"]
 
@@ -73,7 +73,7 @@ def heads_table(result: dict, request=None) -> pd.DataFrame:
         else:
             rows.append([row["auto_class"], msg("modv.unsupported", request), local(row["reason"], request),
                          local(row["task"], request), ""])
-    return pd.DataFrame(rows, columns=HEAD_COLUMNS)
+    return headers(pd.DataFrame(rows, columns=HEAD_COLUMNS), request)
 
 
 def new_weights_note(result: dict, request=None) -> str:

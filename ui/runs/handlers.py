@@ -29,7 +29,7 @@ from core.task_registry import DEFAULT_TASK, get_task, task_of
 from core.training.config import TrainConfig
 from ui import charts, identity, lessons
 from ui.errors import error, shows_errors, toasts_errors
-from ui.i18n import local, msg
+from ui.i18n import headers, local, msg
 from ui.identity import visitor
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 RUN_COLUMNS = ["run_id", "name", "model", "dataset", "state", "best_metric", "created", "yours", "train_mode"]
 MAX_COMPARED = 8  # runs overlaid on one chart
 MAX_PROCESSES = 64  # accelerate launch --num_processes in the exported commands
-FORM_CHOICES = [("Trainer", "trainer"), ("PyTorch loop", "loop"), ("Accelerate loop", "accelerate")]
+FORMS = ("trainer", "loop", "accelerate")  # the export forms; their names: runs.form.<form> (ui/runs/strings.py)
 
 
 def _store():
@@ -93,9 +93,10 @@ def refresh_runs(tab, request: gr.Request = None, clear: bool = False) -> dict:
     if len(table):
         table["best_metric"] = [_best(r["best_metric"], r["best_metric_name"]) for r in rows]
         table["yours"] = ["✓" if v else "" for v in table["yours"]]
-    choices = [(f"{r['name']} · {r['state']} · {r['created']}", r["run_id"]) for r in rows]
+    choices = [(f"{r['name']} · {msg('cell.' + r['state'], request)} · {r['created']}", r["run_id"]) for r in rows]
     value = {"value": None} if clear else {}
-    return {tab.runs_df: table, tab.compare_dd: gr.Dropdown(choices=choices, **value),
+    return {tab.runs_df: headers(table, request, cells=("state",)),
+            tab.compare_dd: gr.Dropdown(choices=choices, **value),
             tab.run_dd: gr.Dropdown(choices=choices, **value)}
 
 

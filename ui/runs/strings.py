@@ -81,7 +81,7 @@ STRINGS = {
         "en": "Where to push the model on the Hugging Face Hub (a private repo is created if needed).",
         "zh": "把模型上传到 Hugging Face Hub 的位置（需要时会创建私有仓库）。",
     },
-    "runs.token": {"en": "Hugging Face token", "zh": "Hugging Face token"},
+    "runs.token": {"en": "Hugging Face token", "zh": "Hugging Face 访问令牌 (token)"},
     "runs.token.info": {
         "en": "Your write token; leave it empty to use your Hugging Face sign-in (on a Space), or this machine's "
               "HF_TOKEN when the server is private. Used for this upload only, never stored or shown.",
@@ -125,6 +125,9 @@ STRINGS = {
         "zh": "逐条查看它的样本（微调前后）",
     },
     "runs.form": {"en": "Code form", "zh": "代码形式"},
+    "runs.form.trainer": {"en": "Trainer", "zh": "Trainer 脚本"},
+    "runs.form.loop": {"en": "PyTorch loop", "zh": "PyTorch 循环"},
+    "runs.form.accelerate": {"en": "Accelerate loop", "zh": "Accelerate 循环"},
     "runs.form.info": {
         "en": "Trainer: the script as the app trains. PyTorch loop: what the Trainer does, written out. Accelerate "
               "loop: that loop on one or several GPUs (or CPU processes).",
@@ -168,12 +171,12 @@ STRINGS = {
     "rchat.system": {"en": "System turn (optional)", "zh": "系统回合（可选）"},
     "rchat.system.info": {
         "en": "Read first by both models, e.g. 'You are a helpful assistant.'; empty: none.",
-        "zh": "两个模型最先读到的内容，例如“You are a helpful assistant.”；留空则没有。",
+        "zh": "两个模型最先读到的内容，例如 'You are a helpful assistant.'；留空则没有。",
     },
     "rchat.run": {"en": "This run", "zh": "这个运行"},
     "rchat.base": {"en": "Its base model", "zh": "它的基础模型"},
     "rchat.message": {"en": "Your message", "zh": "你的消息"},
-    "rchat.message.ph": {"en": "Who are you?", "zh": "Who are you?"},
+    "rchat.message.ph": {"en": "Who are you?", "zh": "例如 'Who are you?'（模型读英文）"},
     "rchat.tokens.info": {
         "en": "Most tokens of one answer (at most 200); a chat model stops earlier at its end-of-turn token.",
         "zh": "一次回答最多的 token 数（最多 200）；聊天模型会更早在回合结束 token 处停下。",

@@ -15,7 +15,7 @@ from ui.errors import toasts_errors
 from ui.i18n import t
 from ui.page import Page, TabSpec
 from ui.runs.chat import RunChat, build_run_chat
-from ui.runs.handlers import (FORM_CHOICES, clear_answers, compare_view, delete_run, download_model, download_script,
+from ui.runs.handlers import (FORMS, clear_answers, compare_view, delete_run, download_model, download_script,
                               export_code, generate_from_ui, generate_text, list_runs, page_words, predict,
                               predict_from_ui, push_run, refresh_runs, show_code, show_examples_now, show_run_lessons,
                               sign_in_admin)
@@ -133,7 +133,8 @@ class Export:
 
 def _build_export() -> Export:
     gr.Markdown(t("runs.export_h"))
-    form_radio = gr.Radio(FORM_CHOICES, value="trainer", label=t("runs.form"), info=t("runs.form.info"))
+    form_radio = gr.Radio([(t(f"runs.form.{form}"), form) for form in FORMS], value="trainer", label=t("runs.form"),
+                          info=t("runs.form.info"))
     with gr.Row():
         gpus_sl = gr.Slider(1, 8, value=2, step=1, label=t("runs.gpus"), info=t("runs.gpus.info"))
         code_btn = gr.Button(t("runs.show_code"))

@@ -24,13 +24,14 @@ from core.tokenizer.call_settings import EncodeSettings, NoPadTokenError
 from core.tokenizer.length_stats import encode_rows, token_length_stats
 from core.tokenizer.result import TABLE_COLUMNS
 from ui.errors import error, shows_errors
-from ui.i18n import local, msg
+from ui.i18n import headers, local, msg
 from ui.identity import visitor
 from ui.state import Selection
 from ui.tokenizer import views as view
+from ui.tokenizer.strings import STRINGS as TOKENIZER_STRINGS
 
 SETTING_NAMES = [f.name for f in fields(EncodeSettings)]
-DEFAULT_TEXT = "Hello world! Tokenizers split text into pieces."
+DEFAULT_TEXT = TOKENIZER_STRINGS["tok.default_text"]["en"]  # the text box's value before the page's load fills it
 MAX_TRAINED_TOKENIZERS = 100
 # the widgets start from the tutorial's tokenizer(text, truncation=True, max_length=128)
 UI_DEFAULTS = {"truncation": "longest_first", "max_length": 128}
@@ -55,7 +56,8 @@ def _played(tab, result) -> dict:
     """What every tokenize action fills, from one EncodeResult."""
     return {tab.notes_md: view.notes_markdown(result.notes), tab.fix_btn: gr.Button(visible=False),
             tab.shape_md: msg("tokh.shape", shape=result.shape), tab.tokens_html: view.tokens_html(result),
-            tab.table_df: result.table(), tab.decoded_md: view.decoded_markdown(result), tab.code_box: result.python}
+            tab.table_df: headers(result.table(), cells=("special?",)), tab.decoded_md: view.decoded_markdown(result),
+            tab.code_box: result.python}
 
 
 def _no_pad(tab, err: NoPadTokenError, tok) -> dict:
@@ -63,7 +65,7 @@ def _no_pad(tab, err: NoPadTokenError, tok) -> dict:
     can_fix = tok.eos_token is not None
     text = msg("tokh.pad_failed", error=local(err)) + ("" if can_fix else msg("tokh.no_eos"))
     return {tab.notes_md: text, tab.fix_btn: gr.Button(visible=can_fix), tab.shape_md: "", tab.tokens_html: "",
-            tab.table_df: pd.DataFrame(columns=TABLE_COLUMNS), tab.decoded_md: "", tab.code_box: ""}
+            tab.table_df: headers(pd.DataFrame(columns=TABLE_COLUMNS)), tab.decoded_md: "", tab.code_box: ""}
 
 
 @shows_errors
@@ -175,10 +177,13 @@ def compare_tokenizers(name_a: str, name_b: str, text: str, request: gr.Request 
 
 
 def initial_load(tab, request: gr.Request = None) -> dict:
-    """What the tab shows when the page opens: the embedded tokenizer's summary and the default text."""
+    """What the tab shows when the page opens: the embedded tokenizer's summary and the default text, in the
+    visitor's language (a Chinese text shows how the tokenizer cuts Chinese: mostly a token per character)."""
     info = view.tokenizer_markdown(tkn.describe_tokenizer(_load(sources.EMBEDDED_MODEL, request), sources.EMBEDDED_MODEL))
-    return {tab.info_md: info, **tokenize_text(tab, request, sources.EMBEDDED_MODEL, False, DEFAULT_TEXT, "", False,
-                                                *settings_values(**UI_DEFAULTS))}
+    text = msg("tok.default_text", request)
+    return {tab.info_md: info, tab.text_tb: text,
+            **tokenize_text(tab, request, sources.EMBEDDED_MODEL, False, text, "", False,
+                            *settings_values(**UI_DEFAULTS))}
 
 
 # ---------------------------------------------------------------- JSON endpoints (gr.api)

@@ -35,13 +35,15 @@ STRINGS = {
         "en": "The embedded MiniLM (offline), a Hub id (bert-base-cased, gpt2, distilbert-base-uncased; online "
               "only), a local folder, or one trained below (trained/NAME).",
         "zh": "内置的 MiniLM（离线可用）、Hub id（bert-base-cased、gpt2、distilbert-base-uncased；需联网）、本地文件"
-              "夹，或下面训练的（trained/名字）。",
+              "夹，或下面训练的（`trained/名字`）。",
     },
     "tok.fix": {
         "en": "Apply the fix: tokenizer.pad_token = tokenizer.eos_token",
         "zh": "应用修复：tokenizer.pad_token = tokenizer.eos_token",
     },
     "tok.text": {"en": "Text", "zh": "文本"},
+    "tok.default_text": {"en": "Hello world! Tokenizers split text into pieces.",
+                         "zh": "你好，世界！分词器把文本切成一个个小块。"},
     "tok.text.info": {
         "en": "What to tokenize; in batch mode one text per line.",
         "zh": "要分词的内容；批量模式下每行一条。",
@@ -60,7 +62,7 @@ STRINGS = {
     "tok.settings": {"en": "tokenizer(...) settings", "zh": "tokenizer(...) 参数"},
     "tok.run": {"en": "Tokenize", "zh": "分词"},
     "tok.notes": {"en": "What happened", "zh": "发生了什么"},
-    "tok.table": {"en": "Tokens", "zh": "Token 表"},
+    "tok.table": {"en": "Tokens", "zh": "token 表"},
     "tok.decoded": {"en": "Round trip: decode(input_ids)", "zh": "还原：decode(input_ids)"},
     "tok.code": {"en": "The same in Python", "zh": "对应的 Python 代码"},
     "tok.dataset": {"en": "On the dataset", "zh": "在数据集上"},
@@ -70,7 +72,7 @@ STRINGS = {
         "zh": "用上面的参数对已加载 split 的多少条随机样本分词（1-50）。",
     },
     "tok.rows": {"en": "Tokenize random rows", "zh": "对随机样本分词"},
-    "tok.stats": {"en": "Token length statistics", "zh": "Token 长度统计"},
+    "tok.stats": {"en": "Token length statistics", "zh": "token 长度统计"},
     "tok.use_rec": {"en": "Use the recommended max_length here", "zh": "在这里使用推荐的 max_length"},
     "tok.bpe": {
         "en": "Train your own tokenizer (byte-level BPE, like GPT-2)",
@@ -130,6 +132,8 @@ STRINGS = {
         "zh": "没有警告：这些设置的效果与字面意思一致。",
     },
     "tokv.legend.token": {"en": "an ordinary token", "zh": "普通 token"},
+    "tokv.chip.special": {"en": "[special]", "zh": "[特殊]"},
+    "tokv.chip.pad": {"en": "[pad]", "zh": "[填充]"},
     "tokv.legend.special": {"en": "added by the tokenizer", "zh": "分词器添加的"},
     "tokv.legend.pad": {"en": "padding: attention mask 0", "zh": "填充：attention mask 为 0"},
     "tokv.legend.hover": {"en": "hover a token for its id", "zh": "鼠标悬停在 token 上可查看 id"},
@@ -145,9 +149,13 @@ STRINGS = {
     "tokv.summary": {
         "en": "**{cls}** · {kind} · vocab size **{vocab}** · model_max_length **{limit}** · padding side "
               "**{padding_side}** · truncation side **{truncation_side}**",
-        "zh": "**{cls}** · {kind} · 词表大小 **{vocab}** · model_max_length **{limit}** · padding side "
-              "**{padding_side}** · truncation side **{truncation_side}**",
+        "zh": "**{cls}** · {kind} · 词表大小 **{vocab}** · model_max_length **{limit}** · padding 方向 "
+              "**{padding_side}** · truncation 方向 **{truncation_side}**",
     },
+    "tokv.side.right": {"en": "right", "zh": "右侧"},
+    "tokv.side.left": {"en": "left", "zh": "左侧"},
+    "tokv.axis.tokens": {"en": "tokens per row (special tokens included)", "zh": "每行的 token 数（含特殊 token）"},
+    "tokv.axis.rows": {"en": "rows", "zh": "行数"},
     "tokv.compare": {
         "en": "{name}: {count} tokens for {words} words{more}",
         "zh": "{name}：{count} 个 token，对应 {words} 个词{more}",
@@ -209,7 +217,7 @@ STRINGS = {
     "chat.loss.info": {
         "en": "all: every token · completion_only: the last answer (prompt / completion data) · assistant_only: "
               "every assistant turn (needs {% generation %} markers in the template)",
-        "zh": "all：所有 token · completion_only：最后一个回答（prompt / completion 数据）· assistant_only：每个 "
+        "zh": "`all`：所有 token · completion_only：最后一个回答（prompt / completion 数据）· assistant_only：每个 "
               "assistant 轮次（模板中需要 {% generation %} 标记）",
     },
     "chat.max_length": {"en": "max_length", "zh": "max_length"},

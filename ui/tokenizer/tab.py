@@ -205,7 +205,7 @@ def _wire(tab: TokenizerTab) -> None:
 
 def wire_page_load(demo: gr.Blocks, tab: TokenizerTab) -> None:
     """Fill the tab when the page opens (the embedded tokenizer on the default text)."""
-    demo.load(bind(initial_load, tab), None, [tab.info_md, *tab.play_outputs], api_visibility="private")
+    demo.load(bind(initial_load, tab), None, [tab.info_md, tab.text_tb, *tab.play_outputs], api_visibility="private")
 
 
 def _build(page: Page) -> TokenizerTab:

@@ -46,8 +46,9 @@ def _token_spans(tokens: list[str], ids: list[int] | None, special: list[bool], 
 
 def legend_html() -> str:
     return ('<div class="fts-legend fts-head">' + _span("token", msg("tokv.legend.token"), "fts-c0")
-            + _span("[special]", msg("tokv.legend.special"), "fts-special")
-            + _span("[pad]", msg("tokv.legend.pad"), "fts-pad") + " " + escape(msg("tokv.legend.hover")) + "</div>")
+            + _span(msg("tokv.chip.special"), msg("tokv.legend.special"), "fts-special")
+            + _span(msg("tokv.chip.pad"), msg("tokv.legend.pad"), "fts-pad") + " " + escape(msg("tokv.legend.hover"))
+            + "</div>")
 
 
 def tokens_html(result: EncodeResult) -> str:
@@ -63,13 +64,18 @@ def tokens_html(result: EncodeResult) -> str:
     return "".join(blocks)
 
 
+def _side(side: str) -> str:
+    """A tokenizer's padding or truncation side in words ('right' / 'left' as the attribute holds it)."""
+    return msg(f"tokv.side.{side}") if side in ("right", "left") else escape(str(side))
+
+
 def decoded_markdown(result: EncodeResult) -> str:
     """The round trip: decode(ids) with and without special tokens, and whether it gives the text back."""
     lines = []
     for seq in result.sequences[:8]:
         exact = {True: msg("tokv.exact.yes"), False: msg("tokv.exact.no"),
                  None: msg("tokv.exact.unchecked", shown=seq["shown"])}[seq["round_trip_exact"]]
-        lines.append(f"**sequence {seq['index']}** · `decode(ids)`: {_code(seq['decoded'])}  \n"
+        lines.append(f"**{msg('col.sequence')} {seq['index']}** · `decode(ids)`: {_code(seq['decoded'])}  \n"
                      f"`decode(ids, skip_special_tokens=True)`: {_code(seq['decoded_without_special'])}  \n"
                      + msg("tokv.exact", exact=exact))
     if len(result.sequences) > 8:
@@ -98,8 +104,9 @@ def tokenizer_markdown(info: dict) -> str:
     limit = info["model_max_length"] or msg("tokv.not_set")
     kind = msg("tokv.fast") if info["fast"] else msg("tokv.slow")
     text = (msg("tokv.summary", cls=escape(str(info["class"])), kind=kind, vocab=f"{info['vocab_size']:,}",
-                limit=limit, padding_side=info["padding_side"], truncation_side=info["truncation_side"])
-            + f"\n\n| role | attribute | token | id |\n|---|---|---|---|\n{rows}")
+                limit=limit, padding_side=_side(info["padding_side"]),
+                truncation_side=_side(info["truncation_side"]))
+            + f"\n\n| {msg('col.role')} | {msg('col.attribute')} | token | id |\n|---|---|---|---|\n{rows}")
     if not info["has_pad_token"]:
         text += "\n\n" + msg("tokv.no_pad")
     return text
@@ -126,7 +133,7 @@ def lengths_figure(stats: dict) -> go.Figure:
         fig.add_vline(x=stats["recommended_max_length"], line_color="#16a34a", line_dash="dot",
                       annotation_text=f"95%: {stats['recommended_max_length']}", annotation_position="top left")
     fig.update_layout(height=320, margin=dict(l=40, r=10, t=40, b=40), bargap=0.05, showlegend=False,
-                      xaxis_title="tokens per row (special tokens included)", yaxis_title="rows")
+                      xaxis_title=msg("tokv.axis.tokens"), yaxis_title=msg("tokv.axis.rows"))
     return fig
 
 

@@ -36,8 +36,7 @@ def show_results(tab, job_id: str, snap: dict, request: gr.Request | None = None
     shown = {tab.compare_df: localized_columns(compare_table(snap.get("baseline") or {}, snap.get("final") or {}),
                                                request)}
     if _without_classes(job_id):  # a causal LM's lesson is perplexity and the samples, shown already
-        shown.update({tab.confusion_plot: charts.empty_figure("", note=msg("train.res.lm", request)),
-                      tab.per_class_df: empty_table(PER_CLASS_COLUMNS, request)})
+        shown.update(_no_class_panels(tab, request))
     else:
         shown.update(_class_results(tab, job_id, request))
     try:
@@ -64,13 +63,20 @@ def _class_results(tab, job_id: str, request: gr.Request | None) -> dict:
             tab.per_class_df: localized_columns(pd.DataFrame(report["per_class"]).round(4), request)}
 
 
+def _no_class_panels(tab, request: gr.Request | None) -> dict:
+    """A task without classes: the confusion panel says so once, and the per-class table hides."""
+    return {tab.confusion_plot: charts.empty_figure("", note=msg("train.res.lm", request)),
+            tab.per_class_df: gr.update(value=empty_table(PER_CLASS_COLUMNS, request), visible=False)}
+
+
 def cleared_results(tab, job_id: str | None, request: gr.Request | None = None) -> dict:
     """Every results panel empty: a new job on screen shows nothing of the run before it (its before/after table,
     its diagnosis, its examples, its writing) until its own results arrive."""
     note = msg("train.res.pending", request) if job_id else ""  # no job: the chart's own "press Start"
-    return {tab.compare_df: empty_table(COMPARE_COLUMNS, request),
-            tab.confusion_plot: charts.empty_figure(msg("chart.confusion", request, rows=0), note=note),
-            tab.per_class_df: empty_table(PER_CLASS_COLUMNS, request), tab.samples_html: "",
+    panels = _no_class_panels(tab, request) if job_id and _without_classes(job_id) else {
+        tab.confusion_plot: charts.empty_figure(msg("chart.confusion", request, rows=0), note=note),
+        tab.per_class_df: gr.update(value=empty_table(PER_CLASS_COLUMNS, request), visible=True)}
+    return {tab.compare_df: empty_table(COMPARE_COLUMNS, request), **panels, tab.samples_html: "",
             **lessons.show_findings(tab.diagnosis, None, [], request),
             **lessons.examples_view(tab.examples, None, request=request)}
 

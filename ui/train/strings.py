@@ -56,7 +56,7 @@ STRINGS = {
     },
     "train.nojob": {"en": "No job to act on: start one first.", "zh": "没有可操作的任务：请先开始一个。"},
     "train.unknown_job": {"en": "Unknown job {job_id!r}: {error}", "zh": "未知的任务 {job_id!r}：{error}"},
-    "train.loss": {"en": "Loss", "zh": "Loss"},
+    "train.loss": {"en": "Loss", "zh": "损失 (loss)"},
     "train.lr": {"en": "Learning rate", "zh": "学习率"},
     "train.metrics": {"en": "Eval metrics", "zh": "评估指标"},
     "train.speed": {"en": "Throughput", "zh": "吞吐量"},
@@ -68,6 +68,10 @@ STRINGS = {
               "{sps:.1f} samples/s",
         "zh": "<b>{state}</b> · {device} · 第 {step}/{total} 步 · epoch {epoch:.2f} · 已用 {elapsed} · 剩余 {eta} · "
               "每秒 {sps:.1f} 条",
+    },
+    "train.stage.loading": {
+        "en": "Loading the model and preparing the data",
+        "zh": "正在加载模型、准备数据",
     },
     "train.stage.baseline": {
         "en": "Evaluating the untrained model (the 'before' point)",
@@ -213,9 +217,9 @@ STRINGS = {
               "训练完全相同；在 CPU 上运行，一两秒即可。每个阶段都显示完成这一步的 PyTorch 代码（“运行记录”标签页的"
               "“显示代码”可导出完整的训练循环）。",
     },
-    "step.batch": {"en": "1 · Batch", "zh": "1 · Batch"},
+    "step.batch": {"en": "1 · Batch", "zh": "1 · 批次 (batch)"},
     "step.forward": {"en": "2 · Forward", "zh": "2 · 前向传播"},
-    "step.loss": {"en": "3 · Loss", "zh": "3 · Loss"},
+    "step.loss": {"en": "3 · Loss", "zh": "3 · 损失 (loss)"},
     "step.backward": {"en": "4 · Backward", "zh": "4 · 反向传播"},
     "step.step": {"en": "5 · Optimizer step", "zh": "5 · 优化器更新"},
     "step.after": {"en": "6 · Loss after the step", "zh": "6 · 更新后的 loss"},
@@ -228,7 +232,7 @@ STRINGS = {
               "`input_ids` are the token ids, `attention_mask` is 1 for a real token and 0 for padding, `labels` the "
               "classes ({counts}). With group_by_length the Trainer's first batch is its longest, so running out of "
               "memory shows at once.",
-        "zh": "**Batch**：{rows} 行 × {length} 个 token（{share:.0%} 是 padding），取自 {train} 行训练数据。"
+        "zh": "**批次 (batch)**：{rows} 行 × {length} 个 token（{share:.0%} 是 padding），取自 {train} 行训练数据。"
               "`input_ids` 是 token id，`attention_mask` 对真实 token 为 1、对 padding 为 0，`labels` 是类别（"
               "{counts}）。开启 group_by_length 时，Trainer 的第一个 batch 是最长的，这样显存不够会立刻暴露。",
     },
@@ -241,7 +245,7 @@ STRINGS = {
     "step.h.loss": {
         "en": "**Loss** = {loss:.4f}: cross-entropy, the mean over the rows of −log(chance the model gave the row's "
               "true class); by hand {by_hand:.4f}. Guessing evenly gives ln({classes}) = {guessing:.4f}.",
-        "zh": "**Loss** = {loss:.4f}：交叉熵，即对每一行取 −log(模型给真实类别的概率) 再求平均；手算结果 "
+        "zh": "**损失 (loss)** = {loss:.4f}：交叉熵，即对每一行取 −log(模型给真实类别的概率) 再求平均；手算结果 "
               "{by_hand:.4f}。平均乱猜的 loss 是 ln({classes}) = {guessing:.4f}。",
     },
     "step.h.accumulate": {
@@ -308,10 +312,37 @@ STRINGS = {
               "Metrics` and `# 5. Train`. *Step through one batch* opens the `Trainer`: one batch through forward, "
               "loss, backward and the AdamW step, with the lines of PyTorch.",
         "zh": "`AutoModelForSequenceClassification` 在预训练模型上接一个新的、随机初始化的分类头，所以训练前的准确率"
-              "接近随机。`TrainingArguments` 保存训练配方（学习率、batch size、epoch、`eval_strategy`），`Trainer` 执"
+              "接近随机。`TrainingArguments` 保存训练配方（学习率、batch 大小、epoch、`eval_strategy`），`Trainer` 执"
               "行训练循环，`compute_metrics` 借助 `evaluate` 库把预测变成 accuracy/F1。观察训练 loss 下降和验证 "
               "loss：如果验证 loss 上升而训练 loss 下降，就是过拟合。导出脚本：`# 3. Model`、`# 4. Metrics` 和 `# 5. "
               "Train` 几节。“逐步演示一个 batch”打开 `Trainer`：一个 batch 依次经过前向传播、loss、反向传播和 AdamW "
               "更新，并附上对应的 PyTorch 代码。",
     },
+    # zh (issue 26, item 8): Step through's tables, charts and code comments in the visitor's language (step_views)
+    "stepv.c.label": {"en": "label", "zh": "标签"},
+    "stepv.c.tokens": {"en": "tokens", "zh": "token 数"},
+    "stepv.c.padding": {"en": "padding", "zh": "padding 数"},
+    "stepv.c.first tokens": {"en": "first tokens", "zh": "前几个 token"},
+    "stepv.c.first ids": {"en": "first ids", "zh": "前几个 id"},
+    "stepv.c.predicted": {"en": "predicted", "zh": "预测"},
+    "stepv.c.chance of label": {"en": "chance of label", "zh": "真实标签的概率"},
+    "stepv.c.−log(chance)": {"en": "−log(chance)", "zh": "−log(概率)"},
+    "stepv.c.layer": {"en": "layer", "zh": "层"},
+    "stepv.c.gradient norm": {"en": "gradient norm", "zh": "梯度范数"},
+    "stepv.c.weights": {"en": "weights", "zh": "权重数"},
+    "stepv.c.‖change‖": {"en": "‖change‖", "zh": "‖变化‖"},
+    "stepv.c.change / ‖weights‖": {"en": "change / ‖weights‖", "zh": "变化 / ‖权重‖"},
+    "stepv.c.mean |change| per weight": {"en": "mean |change| per weight", "zh": "每个权重的平均 |变化|"},
+    "stepv.c.chance before": {"en": "chance before", "zh": "更新前的概率"},
+    "stepv.c.chance after": {"en": "chance after", "zh": "更新后的概率"},
+    "stepv.row": {"en": "row {i} ({label})", "zh": "第 {i} 行（{label}）"},
+    "stepv.mask": {"en": "attention_mask (1 = token, 0 = padding)", "zh": "attention_mask（1 = token，0 = padding）"},
+    "stepv.grad_title": {"en": "gradient norm per layer (before clipping)", "zh": "每层的梯度范数（裁剪前）"},
+    "stepv.grad_axis": {"en": "‖gradient‖", "zh": "‖梯度‖"},
+    "stepv.moved_title": {"en": "how much each layer moved (‖change‖ / ‖weights‖)",
+                          "zh": "每层移动了多少（‖变化‖ / ‖权重‖）"},
+    "stepv.moved_axis": {"en": "relative change", "zh": "相对变化"},
+    "stepv.before": {"en": "before", "zh": "更新前"},
+    "stepv.after": {"en": "after", "zh": "更新后"},
+    "stepv.loss_title": {"en": "loss on this batch", "zh": "这个 batch 上的 loss"},
 }

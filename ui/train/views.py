@@ -34,7 +34,7 @@ def status_html(snap: dict | None, request: gr.Request | None = None) -> str:
     if not snap:
         return f"<div>{msg('train.st.none', request)}</div>"
     total = int(snap.get("max_steps") or 0)
-    line = msg("train.st.line", request, state=html.escape(str(snap["state"])),
+    line = msg("train.st.line", request, state=html.escape(msg(f"cell.{snap['state']}", request)),
                device=html.escape(str(snap.get("device") or "")), step=snap.get("step", 0), total=total or "?",
                epoch=float(snap.get("epoch") or 0), elapsed=_clock(snap.get("elapsed_s")),
                eta=_clock(snap.get("eta_s")), sps=float(snap.get("samples_per_second") or 0))
