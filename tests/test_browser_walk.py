@@ -34,8 +34,8 @@ WALK_EVAL_ROWS = 32  # and evaluates on this many rows (before, after, per examp
 # Text of the page that is the learner's data or code, not the app's words: table cells (rows of a dataset, tokens,
 # a run's names), code, token chips, the module tree, a Label's classes, chart ticks and legends (class and run
 # names), inputs, what a causal LM run wrote.
-DATA = ("[role=gridcell], code, pre, textarea, input, select, .cm-editor, .fts-tok, .fts-tree, .output-class, "
-        ".confidence-set, .xtick, .ytick, .legend, .annotation, #lm-samples")
+DATA = ("[role=gridcell], td, code, pre, textarea, input, select, .cm-editor, .fts-tok, .fts-tree, .output-class, "
+        ".confidence-set, .xtick, .ytick, .legend, .annotation, #lm-samples, .fts-conv, .fts-pair, .fts-answers")
 VISIBLE_TEXT = """(data) => {
     const panel = [...document.querySelectorAll('[role=tabpanel]')].find(p => p.checkVisibility());
     const roots = [panel, ...document.querySelectorAll('.toast-body, footer')].filter(Boolean);

@@ -71,7 +71,7 @@ def test_warnings_reach_the_page_and_bad_input_is_a_message(panel, tiny):
     ([{"role": "user", "content": "hi"}, {"role": "assistant", "content": "yo"}], "all", "9" * 30, "use 1.."),
 ])
 def test_the_api_refuses_hostile_conversations_and_settings(tiny, messages, loss, max_length, fix):
-    with pytest.raises(UserError, match=fix):
+    with pytest.raises(gr.Error, match=fix):  # an endpoint: the refusal reaches the client as its message
         chat.chat_tokens("embedded/tiny-gpt", messages, loss, max_length)
 
 

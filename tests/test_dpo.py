@@ -242,7 +242,7 @@ def test_the_pairs_view_says_what_flipped_and_shows_the_answers_escaped():
     summary = lessons.pairs_summary(found)
     assert "**1** flipped to the chosen answer, **1** still prefer the rejected one" in summary
     assert "in 0% of them before, 50% after" in summary
-    assert "&lt;b&gt;Hi?&lt;/b&gt;" in summary and "Go away. → **Hello!**" in summary
+    assert "<em>&lt;b&gt;Hi?&lt;/b&gt;</em>" in summary and "Go away. → <strong>Hello!</strong>" in summary
     table = lessons.pairs_table(found)
     assert list(table.columns)[:4] == ["pair", "margin before", "margin after", "reward margin"]
     assert table.iloc[0].tolist()[:4] == ["flipped", -1.0, 1.0, 0.2]
@@ -262,4 +262,4 @@ def test_the_polite_preset_exports_a_zip_with_the_embedded_pairs_beside_its_scri
         script = archive.read("train_tiny-gpt-polite.py").decode()
     assert {"prefs/train.jsonl", "prefs/test.jsonl"} <= set(names) and not any(n.startswith("reviews/") for n in names)
     assert 'HERE / "prefs" / "train.jsonl"' in script and "MODEL = str(HERE / 'base-model')" in script
-    assert "DPOTrainer(" in script and "beta=0.1," in script
+    assert "DPOTrainer(" in script and "beta=0.5," in script

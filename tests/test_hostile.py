@@ -951,7 +951,7 @@ TINY_GPT = "embedded/tiny-gpt"  # core.sources.TINY_GPT, built on first use
     ({"task": "sft", "model": TINY_GPT, "chat_template": "{{ evil }}"}, ["chat_template", "not one of"]),
     ({"task": "sft", "model": TINY_GPT, "dataset": {"kind": "sample", "name": "../../etc"}},
      ["not an embedded sample"]),
-    ({"task": "sft", "model": TINY_GPT}, ["is not a conversation"]),  # the reviews: text and label
+    ({"task": "sft", "model": TINY_GPT, "max_length": 64}, ["is not a conversation"]),  # reviews: text, label
     ({"task": "sft", "model": TINY_GPT, "dataset": CHAT_SET, "max_length": 8}, ["cuts every answer"]),
 ])
 def test_bad_sft_configs_are_named(visitors, config, words):

@@ -276,9 +276,16 @@ def pairs_summary(found: dict, request: gr.Request | None = None) -> str:
                share_before=shares["before"], share_after=shares["after"], **found["counts"])
     if found["texts_withheld"]:
         return text + "\n\n" + msg("ex.withheld", request)
-    answers = [f"- *{html.escape(str(a['prompt']))[:MAX_TEXT_SHOWN]}*: {html.escape(str(a['before']))[:MAX_TEXT_SHOWN]}"
-               f" → **{html.escape(str(a['after']))[:MAX_TEXT_SHOWN]}**" for a in found["answers"]]
-    return "\n\n".join([text, msg("ex.pairs.answers", request), "\n".join(answers)]) if answers else text
+    # HTML, not Markdown: a model's answer may hold * or _ (read as emphasis); cut before escaping, never inside an
+    # entity; the list's class marks it as the learner's text (the translation walk reads past it)
+    answers = "".join(f"<li><em>{_clip(a['prompt'])}</em>: {_clip(a['before'])} → <strong>{_clip(a['after'])}</strong>"
+                      "</li>" for a in found["answers"])
+    return "\n\n".join([text, msg("ex.pairs.answers", request), f'<ul class="fts-answers">{answers}</ul>']) \
+        if answers else text
+
+
+def _clip(text) -> str:
+    return html.escape(str(text)[:MAX_TEXT_SHOWN])
 
 
 def pairs_table(found: dict, request: gr.Request | None = None) -> pd.DataFrame:

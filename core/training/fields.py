@@ -40,9 +40,8 @@ class TrainFields:
     # ----------------------------------------------------------------- the task
     task: str = setting(
         DEFAULT_TASK, "task", "Task", "任务", choices=TASKS,
-        help="classification: sort texts into classes; causal_lm: learn to continue texts (GPT-style), measured by "
-             "perplexity; sft: teach a causal LM to chat on conversations (TRL's SFTTrainer); dpo: make a chat model "
-             "prefer the chosen answer of each pair.",
+        help="classification: sort texts into classes; causal_lm: continue texts; sft: chat; dpo: prefer chosen "
+             "answers.",
         help_zh="classification：把文本分到类别里；causal_lm：学会续写文本（GPT 式），用困惑度衡量；"
                 "sft：用对话教一个因果语言模型聊天（TRL 的 SFTTrainer）；dpo：让对话模型偏好每一对中的 chosen 回答。")
     block_size: int = setting(
@@ -52,20 +51,19 @@ class TrainFields:
         help_zh="causal_lm：每个训练样本的 token 数（模型学习时看到的上下文）。")
     packing: bool = setting(
         True, "task", "packing", "packing",
-        help="causal_lm: concatenate texts and cut them into full block_size chunks; sft: several conversations per "
-             "max_length row; both without padding. Off: one text per row, padded.",
+        help="Rows filled without padding: causal_lm texts cut into block_size chunks, sft conversations joined. "
+             "Off: padded.",
         help_zh="causal_lm：把文本拼接后切成满的 block_size 块；sft：每个 max_length 行放几段对话；都不需要补齐。"
                 "关闭：每行一条文本，需要补齐。")
     sft_loss: str = setting(
         "assistant_only", "task", "sft: which tokens train", "sft：训练哪些 token", choices=LOSSES,
-        help="sft: assistant_only (every answer, with its end-of-turn token), completion_only (the last answer) or "
-             "all (every token, the questions too).",
+        help="sft: assistant_only (every answer + its end of turn), completion_only (the last answer) or all "
+             "(every token).",
         help_zh="sft：assistant_only（每个回答及其回合结束 token）、completion_only（最后一个回答）或 all"
                 "（所有 token，连问题一起）。")
     chat_template: str = setting(
         "model", "task", "sft: chat template", "sft：对话模板", choices=CHAT_TEMPLATES,
-        help="sft: the model's own chat template, or ChatML (<|im_start|> ... <|im_end|>, with generation markers; "
-             "its two tokens are added when missing).",
+        help="sft: the model's own chat template, or ChatML (<|im_start|> ... <|im_end|>, added when missing).",
         help_zh="sft：模型自带的对话模板，或 ChatML（<|im_start|> ... <|im_end|>，带 generation 标记；"
                 "缺少这两个 token 时会添加）。")
     only_column: str = setting(
@@ -77,16 +75,14 @@ class TrainFields:
         help_zh="一行被保留时 only_column 必须取的值。")
     sample_prompts: list = setting(
         [], "task", "Sample prompts (separated by |)", "示例提示（用 | 分隔）", widget="prompts",
-        help="causal_lm: prompts the model writes from at each evaluation (empty: a few defaults); sft: questions it "
-             "answers (empty: a few held-out conversations).",
+        help="What the model writes from (causal_lm) or answers (sft) at each evaluation; empty: a few defaults.",
         help_zh="causal_lm：每次评估时模型从这些提示开始写（留空：几条默认提示）；sft：它要回答的问题"
                 "（留空：几段留出的对话）。")
 
     beta: float = setting(
         0.1, "task", "beta (DPO)", "beta（DPO）", low=0.0, high=10.0, low_open=True, step=0.01,
         hint=N_("e.g. 0.1, TRL's default (0.01 to 0.5 is usual)"),
-        help="dpo: how far the model may drift from its reference; low lets the answers change more, high keeps "
-             "them close (TRL's beta).",
+        help="dpo: how far the model may drift from its reference; low lets answers change more (TRL's beta).",
         help_zh="dpo：模型可以偏离参考模型多远；小则回答变化更大，大则保持接近（TRL 的 beta）。")
     loss_type: str = setting(
         "sigmoid", "task", "loss_type (DPO)", "loss_type（DPO）", choices=DPO_LOSS_TYPES,

@@ -22,7 +22,7 @@ from core.training.config import TrainConfig
 from core.training.presets import DEFAULT_PRESET, PRESETS_BY_KEY
 from ui import charts, lessons
 from ui.errors import error, shows_errors, toasts_errors
-from ui.i18n import msg
+from ui.i18n import local, msg
 from ui.identity import visitor
 from ui.state import Selection
 from ui.train import form as train_form
@@ -126,7 +126,7 @@ def apply_preset(tab, preset: str, selection: Selection | None, request: gr.Requ
     Datasets and Tokenizer tabs' selection, or the visitor's latest pretraining run."""
     chosen = PRESETS_BY_KEY.get(preset, DEFAULT_PRESET)
     if chosen.needs == "hub" and not sources.is_online():
-        gr.Warning(msg("train.preset.offline", request, reason=sources.offline_reason()))
+        gr.Warning(msg("train.preset.offline", request, reason=local(sources.offline_reason(), request)))
         return {}
     if chosen.needs in ("pretraining", "pretraining_if_any"):
         run_id = latest_pretraining(visitor(request).owner)
