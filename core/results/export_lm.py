@@ -19,7 +19,9 @@ from core.training.lm_callbacks import DEFAULT_PROMPTS
 BASE_FOLDER = "base-model"  # a run: model, beside the script
 
 
-def _model_lines(cfg: dict) -> list[str]:
+def model_lines(cfg: dict) -> list[str]:
+    """MODEL = ...: the tiny GPT (built in the script), an earlier run's model beside the script, or the Hub/local id
+    (the causal LM and sft scripts share it)."""
     model = cfg.get("model") or ""
     if model == sources.TINY_GPT:
         return ["MODEL = None  # the tiny GPT is built below from a config, with a tokenizer trained on the texts"]
@@ -120,7 +122,7 @@ def generate_lm_script(cfg: dict) -> str:
               "                          GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast, Trainer,",
               "                          TrainingArguments, default_data_collator, pipeline, set_seed)", "",
               "HERE = Path(__file__).resolve().parent  # data files are read beside the script",
-              *_model_lines(cfg), f"set_seed({lit(cfg['seed'])})", ""]
+              *model_lines(cfg), f"set_seed({lit(cfg['seed'])})", ""]
     body = (["# 1. Data"] + data_source_lines(cfg) + _text_lines(cfg)
             + ["", "# 2. Tokenizer and blocks"] + _tokenizer_lines(cfg) + _prepare_lines(cfg)
             + ["", "# 3. Model"] + _build_model_lines(cfg) + train_mode_lines(cfg)

@@ -11,27 +11,15 @@ visitor typed can become a statement (tests/test_hostile.py parses the script).
 from __future__ import annotations
 
 from core import sources
-from core.model.checkpoints import RUN_PREFIX
 from core.model.tiny_gpt import TINY_GPT_SHAPE, TINY_GPT_VOCAB
-from core.results.export_lm import BASE_FOLDER
-from core.results.export_script import (CHAT_FOLDER, chat_sample, data_source_lines, model_source_lines, script_name,
+from core.results.export_lm import model_lines
+from core.results.export_script import (CHAT_FOLDER, chat_sample, data_source_lines, script_name,
                                         training_args_lines)
 from core.results.export_train_mode import lora_targets_of
 from core.results.literals import lit
 from core.tokenizer.chat_template import CHATML_TEMPLATE, END_OF_TURN, START_OF_TURN
 
 ANSWERS_SHOWN, ANSWER_TOKENS = 3, 48  # held-out conversations answered at the end, and each answer's bound
-
-
-def _model_lines(cfg: dict) -> list[str]:
-    model = cfg.get("model") or ""
-    if model == sources.TINY_GPT:
-        return ["MODEL = None  # the tiny GPT is built below from a config, with a tokenizer trained on the texts"]
-    if model.startswith(RUN_PREFIX):
-        return ["# This run continued the model of an earlier run: download that run's model zip (Runs tab) and unzip",
-                f"# it beside this script as {BASE_FOLDER}/",
-                f"MODEL = str(HERE / {lit(BASE_FOLDER)})"]
-    return model_source_lines(model)
 
 
 def _load_lines(cfg: dict) -> list[str]:
@@ -182,7 +170,7 @@ def generate_sft_script(cfg: dict) -> str:
               "from transformers import AutoModelForCausalLM, AutoTokenizer, set_seed",
               "from trl import SFTConfig, SFTTrainer", "",
               "HERE = Path(__file__).resolve().parent  # data files are read beside the script",
-              *_model_lines(cfg),
+              *model_lines(cfg),
               f"set_seed({lit(cfg['seed'])})", ""]
     body = (["# 1. Data: each row a conversation, as chat messages"] + _load_lines(cfg) + _data_lines(cfg)
             + ["", "# 2. Tokenizer and its chat template"] + _tokenizer_lines(cfg)
