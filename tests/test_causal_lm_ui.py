@@ -105,3 +105,18 @@ def test_the_runs_table_names_each_best_metric_and_the_compare_chart_is_labelled
     assert [shown[ids].label for ids in ((lm,), (classify,), (classify, lm))] == \
         ["Eval perplexity", "Eval accuracy", "Eval loss"]  # a mix shares only the loss every evaluation logs
     assert len(runs_actions.compare_runs([classify, lm])[0].data) == 2
+
+
+def test_a_causal_lm_evaluation_chart_names_its_one_metric_and_an_empty_panel_has_no_step_axis():
+    from ui import charts
+
+    job_id = "walk-perplexity-chart"
+    charts.add_points(job_id, [{"step": step, "epoch": 0.0, "kind": "baseline" if step == 0 else "eval",
+                                "time": float(step), "eval_perplexity": value} for step, value in ((0, 900.0), (2, 50.0))])
+    try:
+        metrics = charts.figures(job_id)[2]
+    finally:
+        charts.forget(job_id)
+    assert [trace.name for trace in metrics.data] == ["perplexity"] and metrics.layout.showlegend
+    assert metrics.layout.yaxis.title.text == "perplexity"  # not "score": the axis says what it plots
+    assert charts.empty_figure("confusion matrix (0 eval rows)", "no classes").layout.xaxis.title.text == ""
