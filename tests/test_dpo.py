@@ -9,7 +9,6 @@ import pytest
 
 from core.messages import UserError
 
-TINY_SHAPE = {"n_layer": 1, "n_embd": 32, "n_head": 2, "n_positions": 256}
 QUESTIONS = ["Where is the station?", "Can you help me?", "What time is it?", "Is the hotel open?",
              "How was the food?", "Can I pay by card?", "Where do I sit?", "Is breakfast free?"]
 
@@ -21,20 +20,6 @@ def _pairs(count: int) -> list[dict]:
         rows.append({"prompt": question, "chosen": "Of course, happy to help.",
                      "rejected": "Figure it out yourself."})
     return rows
-
-
-@pytest.fixture(scope="module")
-def tiny_chat_gpt(tmp_path_factory):
-    from core import settings
-    from core.model.tiny_gpt import build_tiny_gpt
-
-    root = tmp_path_factory.mktemp("dpo-gpt")
-    saved = settings._current
-    settings._current = settings.Settings(runs_dir=root / "runs", uploads_dir=root / "uploads")
-    try:
-        return build_tiny_gpt(root / "tiny-gpt", shape=TINY_SHAPE, vocab_size=500)
-    finally:
-        settings._current = saved
 
 
 @pytest.fixture()

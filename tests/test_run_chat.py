@@ -15,22 +15,20 @@ GREEDY = gen.Decoding(max_new_tokens=12, greedy=True)
 
 
 @pytest.fixture(scope="module")
-def chat_run(tmp_path_factory):
+def chat_run(tmp_path_factory, tiny_gpts):
     """A tiny GPT (one block, ChatML) taught by a real SFTTrainer, in 30 steps, to answer "Who are you?" with
     "Studio Tiny." and end its turn; its run config names the untrained tiny GPT as its base."""
     from datasets import Dataset
 
     from core import settings
     from core.data.source import CHAT
-    from core.model.tiny_gpt import build_tiny_gpt
     from core.training.sft import SFTSettings, run_sft
 
     root = tmp_path_factory.mktemp("run-chat")
     saved = settings._current
     settings._current = settings.Settings(runs_dir=root / "runs", uploads_dir=root / "uploads")
     try:
-        gpt = build_tiny_gpt(root / "tiny-gpt", shape={"n_layer": 1, "n_embd": 32, "n_head": 2, "n_positions": 128},
-                             vocab_size=500)
+        gpt = tiny_gpts(128, 500)
         review = [{"role": "user", "content": "Is this review positive or negative? Great room."},
                   {"role": "assistant", "content": "positive"}]
         data = Dataset.from_dict({"messages": [WHO + [{"role": "assistant", "content": "Studio Tiny."}], review] * 8})

@@ -8,23 +8,6 @@ import pytest
 from core.messages import UserError
 from core.training.sft import SFTSettings, chat_answers, run_sft, score_answers, sft_dataset
 
-TINY_SHAPE = {"n_layer": 1, "n_embd": 32, "n_head": 2, "n_positions": 256}
-
-
-@pytest.fixture(scope="module")
-def tiny_chat_gpt(tmp_path_factory):
-    from core import settings
-    from core.model.tiny_gpt import build_tiny_gpt
-
-    root = tmp_path_factory.mktemp("sft-gpt")
-    saved = settings._current
-    settings._current = settings.Settings(runs_dir=root / "runs", uploads_dir=root / "uploads")
-    try:
-        return build_tiny_gpt(root / "tiny-gpt", shape=TINY_SHAPE, vocab_size=500)
-    finally:
-        settings._current = saved
-
-
 @pytest.mark.parametrize("values, fix", [
     ({"loss": "answers"}, "use one of all, completion_only, assistant_only"),
     ({"max_length": 8}, "max_length: 8 is out of range - use 16..4096"),

@@ -142,6 +142,7 @@ STRINGS = {
     "chart.s.f1": {"en": "f1", "zh": "f1"},
     "chart.s.precision": {"en": "precision", "zh": "precision"},
     "chart.s.recall": {"en": "recall", "zh": "recall"},
+    "chart.s.perplexity": {"en": "perplexity", "zh": "困惑度 (perplexity)"},
     # dpo: a DPO run's rewards (TRL's logs) and the share of held-out pairs whose chosen answer the model prefers
     "chart.reward": {"en": "reward (beta x log-ratio)", "zh": "奖励（beta × 对数比）"},
     "chart.s.chosen wins (train)": {"en": "chosen wins (train)", "zh": "chosen 胜出（训练）"},
