@@ -7,8 +7,6 @@ import gradio as gr
 import pytest
 
 from core import sources
-from core.jobs import manager as jobs
-from core.runs.store import RunStore
 from core.training.config import TrainConfig
 from ui.runs import handlers as runs_actions
 from ui.train import handlers as train_tab
@@ -19,18 +17,8 @@ from tests.test_train_ui import _request, tabs  # noqa: F401 - the Train/Runs ta
 
 
 @pytest.fixture()
-def manager(isolated_settings, monkeypatch):
-    mgr = jobs.JobManager(RunStore(isolated_settings.runs_dir), max_queue=4, isolate=False)
-    monkeypatch.setattr(jobs, "_manager", mgr)
-    return mgr
-
-
-@pytest.fixture()
-def tiny_gpt(isolated_settings):
-    from core.model.tiny_gpt import build_tiny_gpt
-
-    return build_tiny_gpt(isolated_settings.runs_dir.parent / "gpt", shape={"n_layer": 1, "n_embd": 32, "n_head": 2,
-                                                                            "n_positions": 64}, vocab_size=400)
+def tiny_gpt(tiny_gpts, isolated_settings):
+    return tiny_gpts(64, 400)  # tests/conftest.py: built once a session, outside the runs folder
 
 
 def test_the_gpt_presets_fill_the_form_and_the_domain_one_needs_a_pretraining_run(tabs, manager):
