@@ -23,9 +23,9 @@ from tests.serving import served_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # CI walks the Chinese half with two runs trained (the quick demo and the tiny GPT's pretraining, which the Runs tab
-# views one after the other) and every other preset's form filled: every preset trained and the English half took
-# 21 min on the shared 2-core machine (load 15-29), more than CI's budget. BROWSER_WALK=1 walks it all: every preset
-# to its first chart, in both languages.
+# views one after the other) and every other preset's form filled. BROWSER_WALK=1 walks it all: every preset to its
+# first chart, in both languages (1,370 s on the shared 2-core machine at load 15-26, against 665 s for the CI
+# default: bench/RESULTS.md section 16).
 FULL = os.environ.get("BROWSER_WALK") == "1"
 CI_TRAINED = frozenset({"quick", "pretrain_gpt"})
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium is not installed "
