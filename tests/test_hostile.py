@@ -1196,11 +1196,15 @@ def test_bad_dpo_settings_are_refused_before_anything_runs(visitors, config, wor
 
 
 @pytest.fixture(scope="module")
-def chat_run(server):
-    """A finished chat run on the embedded conversations (no owner: the server's): what a DPO run starts from."""
-    from tests.test_browser_dpo import seed_chat_run
+def chat_run(visitors):
+    """Bob's finished chat run on the embedded conversations: what his DPO run starts from (on a public server a
+    visitor starts only from their own runs)."""
+    from types import SimpleNamespace
 
-    return seed_chat_run()
+    from tests.test_browser_dpo import seed_chat_run
+    from ui.identity import visitor
+
+    return seed_chat_run(owner=visitor(SimpleNamespace(session_hash=visitors["bob"].session)).owner)
 
 
 @pytest.mark.parametrize("max_length, words", [
