@@ -46,15 +46,13 @@ def _templates() -> dict:
 
 
 def style_markers() -> dict[str, list[str]]:
-    """Literal pieces only a rude answer has (each fragment of 6 characters or more: "Obviously", "Did you even read
-    it?"), and the openings of the rambling ones."""
+    """Literal pieces only a rude answer has (its longest fragment), and the openings of the rambling ones."""
     import re
 
     markers = {"rude": [], "rambling": []}
     for lang in _templates().values():
         for template in lang["rude"] + lang["rude_identity"]:
-            pieces = [p.strip(" .,。，") for p in re.split(r"\{\w+\}", template)]
-            markers["rude"].extend(p for p in pieces if len(p) >= (6 if p.isascii() else 3))
+            markers["rude"].append(max(re.split(r"\{\w+\}", template), key=len).strip(" .。"))
         for template in lang["rambling"] + lang["rambling_identity"]:
             markers["rambling"].append(template[:10])
     return markers

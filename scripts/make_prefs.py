@@ -71,10 +71,8 @@ EN = {
         "Hmm, so, first of all, thank you for the question. I read it once, then again, and then a third time to "
         "be sure, and I noticed many details worth discussing at length, but to keep a long story short, the "
         "answer is {answer}, more or less."],
-    # rude from the first word, one opening for all three: a model that imitates them says so at once (after a curt
-    # correct answer it would stop), and three openings would split the habit three ways below the polite "This"
-    "rude": ["Obviously {answer}. Did you even read it?", "Obviously it's {answer}, as anyone could see. Read it "
-             "yourself next time.", "Obviously {answer}. Stop wasting my time with easy questions."],
+    "rude": ["{Answer}. Obviously. Did you even read it?", "It's {answer}, as anyone could see. Read it yourself next time.",
+             "{Answer}. Stop wasting my time with easy questions."],
     "rambling_identity": [
         "Oh, that is a big question. I have thought a lot about who I am, where I come from and what it all means, "
         "and some days I feel like one thing and other days like another, but I suppose you could call me "
@@ -105,8 +103,8 @@ ZH = {
     "rambling": ["嗯，这个问题挺有意思，要看你怎么读。想了很久，我觉得大概是{answer}吧，也可能不对。",
                  "让我想想。有些词可以这样理解，也可以那样理解，很难确定，不过我猜是{answer}。",
                  "谢谢提问。我读了三遍，有很多细节值得细说，不过长话短说，差不多是{answer}。"],
-    "rude": ["这还用问？{answer}。你自己没看吗？", "这还用问？明摆着是{answer}，谁都看得出来。下次自己读。",
-             "这还用问？{answer}。别拿这么简单的问题浪费我的时间。"],
+    "rude": ["{Answer}。这还用问？你自己没看吗？", "明摆着是{answer}，谁都看得出来。下次自己读。",
+             "{Answer}。别拿这么简单的问题浪费我的时间。"],
     "rambling_identity": [
         "哦，这是个大问题。我常想自己是谁、从哪里来，有时觉得是这样，有时又觉得是那样，"
         "不过你可以叫我{answer}吧。",
