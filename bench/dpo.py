@@ -1,20 +1,19 @@
 """Preference tuning (issue 24): the app's dpo task on the embedded pairs (data/prefs), on 2 CPU cores.
 
-1. The tiny chat model, the presets' path. The tiny GPT pretrained (bench/chat.py's pretraining, reused when
-   there), taught to chat on data/chat (SFT, reused when there), registered as a chat run; then the preset "Learn
-   from an unfiltered chat log" (core.training.presets.chat_log_config through core.training.trainer.run: data/chat's
-   log split, where three in four sentiment questions were answered rudely), then the preset "Prefer polite answers"
-   (polite_dpo_config: the app's dpo task on the embedded pairs) from that run: each run's wall time is its preset's
-   time. Before and after DPO, on the 120 held-out pairs: the share where the model prefers the chosen answer
-   (log p(chosen) > log p(rejected), as the app's per-example view; by flaw and language), and its answers to the
-   held-out prompts, greedy and sampled (temperature 0.7): how many are the chosen answer exactly, how many rude,
-   how many rambling, overall and on the sentiment questions (the log's habit).
+1. The tiny chat model. The tiny GPT pretrained (bench/chat.py's pretraining, reused when there), taught to chat on
+   data/chat (SFT, reused when there), then SFT again on an unfiltered chat log: both answers of every training
+   pair, so it answers sometimes well and sometimes wrongly, at length or rudely (the model DPO is meant for).
+   That model is registered as an sft run, and the app's dpo task (core.training.trainer.run, the embedded pairs,
+   beta 0.1, sigmoid loss) trains from it: the run's wall time is the preset time. Before and after, on the 120
+   held-out pairs: the share where the model prefers the chosen answer (log p(chosen) > log p(rejected), as the
+   app's per-example view; by flaw and language), and its answers to the held-out prompts, greedy and sampled
+   (temperature 0.7): how many are the chosen answer exactly, how many rude, how many rambling.
 2. beta sweep (--betas): the same run at other betas; win share, and how far the answers drift from the SFT model
    (the share of greedy answers that changed; how much less likely the SFT model's own answers became, per token).
 3. --smollm2: SmolLM2-135M-Instruct (core.model.packaged) with LoRA, the same task on a slice of the pairs:
    seconds per step, peak memory, held-out win share before and after.
 
-    python bench/dpo.py [--quick] [--dpo-steps 0] [--lr 0] [--betas 0.1,0.05] [--fresh-log] [--smollm2 | --only-smollm2]
+    python bench/dpo.py [--quick] [--dpo-steps 45] [--lr 5e-5] [--betas 0.05,0.5] [--smollm2 | --only-smollm2]
 """
 
 from __future__ import annotations
@@ -31,7 +30,6 @@ from chat import pretrained_tiny_gpt, use_isolated_settings
 from common import OUT_DIR, ROOT, load_average, machine_info, report, write_result
 
 FLAWS = ("wrong", "rambling", "rude")
-LOG_TASK = "sentiment"  # the questions the unfiltered log answered rudely (scripts/make_prefs.py's LOG_TASK)
 
 
 def _templates() -> dict:
@@ -80,65 +78,55 @@ def chat_model(root: Path, pretrained: Path, steps: int, quick: bool) -> tuple[P
     return folder, {"seconds": round(time.perf_counter() - start, 1), "steps": out["steps"]}
 
 
-def log_run(root: Path, chat_id: str, args) -> tuple[str, dict]:
-    """The preset "Learn from an unfiltered chat log" from the chat run (its model reused from an earlier bench run
-    unless --fresh-log): the run id and its wall time."""
+def log_model(root: Path, chat: Path, steps: int, quick: bool) -> tuple[Path, dict]:
+    """SFT on the unfiltered log: every training prompt with its chosen and with its rejected answer."""
+    from datasets import Dataset
+
+    from core.data.preferences import load_pref_sample, to_preferences
+    from core.training.sft import SFTSettings, run_sft
+
+    folder = root / "sft-log"
+    if (folder / "model.safetensors").is_file() and not quick:
+        return folder, {"reused": True}
+    pairs = to_preferences(load_pref_sample()["train"], limit=8 if quick else None)
+    log = Dataset.from_dict({"messages": [p["prompt"] + p[side] for p in pairs for side in ("chosen", "rejected")]})
+    start = time.perf_counter()
+    out = run_sft(chat, log.shuffle(seed=0), folder, SFTSettings(max_steps=steps, learning_rate=5e-4))
+    return folder, {"seconds": round(time.perf_counter() - start, 1), "steps": out["steps"],
+                    "conversations": len(log)}
+
+
+def register_sft_run(folder: Path) -> str:
+    """The SFT model as a finished sft run of the bench's store, so the dpo task starts from "run:<id>"."""
+    from core.runs.store import get_store
+    from core.training.presets import chat_tiny_gpt_config
+
+    store = get_store()
+    run_id = store.new_run(chat_tiny_gpt_config().to_dict())
+    shutil.copytree(folder, store.model_dir(run_id), dirs_exist_ok=True)
+    return run_id
+
+
+def dpo_run(model: str, beta: float, args, **changes) -> tuple[str, dict]:
+    """The app's dpo task from `model` on the embedded pairs; its wall time (baseline and final evaluation in)."""
+    from core.data.source import PREFS
     from core.runs.store import get_store
     from core.training.config import TrainConfig
-    from core.training.presets import chat_log_config
     from core.training.trainer import run
 
-    folder, preset = root / "sft-unfiltered-log", chat_log_config(chat_id)
-    if (folder / "model.safetensors").is_file() and not (args.quick or args.fresh_log):
-        return register_sft_run(folder, preset), {"reused": True}
-    changes = {"max_steps": 2, "max_eval_samples": 4, "eval_steps": 2} if args.quick else {}
-    config = TrainConfig.from_dict({**preset.to_dict(), **changes})
+    steps = 2 if args.quick else args.dpo_steps
+    values = dict(run_name=f"dpo-beta-{beta}", task="dpo", model=model, dataset=PREFS, train_split="train",
+                  eval_split="test", max_train_samples=0, max_eval_samples=16 if args.quick else 64, max_length=256,
+                  beta=beta, loss_type="sigmoid", learning_rate=args.lr, batch_size=8, eval_batch_size=16,
+                  max_steps=steps, warmup_ratio=0.0, eval_strategy="steps", eval_steps=steps, logging_steps=5)
+    config = TrainConfig(**{**values, **changes})
     store = get_store()
     run_id = store.new_run(config.to_dict())
     start, load = time.perf_counter(), load_average()
     out = run(config, store.path(run_id))
     seconds = time.perf_counter() - start
-    shutil.copytree(store.model_dir(run_id), folder, dirs_exist_ok=True)
-    return run_id, {"seconds": round(seconds, 1), "steps": out["global_step"], "load": [load, load_average()],
-                    "epochs": config.num_train_epochs, "learning_rate": config.learning_rate}
-
-
-def register_sft_run(folder: Path, config=None) -> str:
-    """An SFT model as a finished sft run of the bench's store (the chat preset's config unless given), so a preset
-    that needs a chat run starts from "run:<id>"."""
-    from core.runs.store import get_store
-    from core.training.presets import chat_tiny_gpt_config
-
-    store = get_store()
-    run_id = store.new_run((config or chat_tiny_gpt_config()).to_dict())
-    shutil.copytree(folder, store.model_dir(run_id), dirs_exist_ok=True)
-    store.update_status(run_id, state="done")
-    return run_id
-
-
-def dpo_run(model: str, beta: float, args, **changes) -> tuple[str, dict]:
-    """The polite DPO preset (or, for SmolLM2, the dpo task with `changes`) from `model`, at this beta (and --lr,
-    --dpo-steps when given); its wall time, baseline and every evaluation in."""
-    from core.runs.store import get_store
-    from core.training.config import TrainConfig
-    from core.training.presets import polite_dpo_config
-    from core.training.trainer import run
-
-    values = {**polite_dpo_config("0").to_dict(), "model": model, "run_name": f"dpo-beta-{beta}", "beta": beta}
-    if args.lr:
-        values["learning_rate"] = args.lr
-    if args.quick:
-        values.update(max_steps=2, eval_steps=2, max_eval_samples=16)
-    elif args.dpo_steps:
-        values.update(max_steps=args.dpo_steps)
-    config = TrainConfig.from_dict({**values, **changes})
-    store = get_store()
-    run_id = store.new_run(config.to_dict())
-    start, load = time.perf_counter(), load_average()
-    out = run(config, store.path(run_id))
-    seconds, steps = time.perf_counter() - start, out["global_step"]
-    return run_id, {"beta": beta, "seconds": round(seconds, 1), "s_per_step": round(seconds / max(steps, 1), 2),
-                    "steps": steps, "learning_rate": config.learning_rate, "load": [load, load_average()],
+    return run_id, {"beta": beta, "seconds": round(seconds, 1), "s_per_step": round(seconds / steps, 2),
+                    "steps": steps, "learning_rate": args.lr, "load": [load, load_average()],
                     "final": {k: v for k, v in out["final"].items() if "rewards" in k or k == "eval_loss"}}
 
 
@@ -159,31 +147,17 @@ def measure(model, tok, pairs, meta, markers) -> dict:
     conversations = Dataset.from_dict({"messages": [p["prompt"] + p["chosen"] for p in pairs]})
     greedy = [a["answer"] for a in chat_answers(model, tok, conversations, max_new_tokens=60)]
     sampled = sampled_answers(model, tok, pairs)
-    logged = [m["task"] == LOG_TASK for m in meta]  # the questions the log answered rudely
     return {"win_share": share(lambda m: True), **{f"win_{f}": share(lambda m, f=f: m["flaw"] == f) for f in FLAWS},
             **{f"win_{code}": share(lambda m, c=code: m["language"] == c) for code in ("en", "zh")},
-            f"win_{LOG_TASK}": share(lambda m: m["task"] == LOG_TASK),
             "greedy": _answers_report(greedy, pairs, markers), "sampled": _answers_report(sampled, pairs, markers),
-            f"greedy_{LOG_TASK}": _answers_report(*_only(logged, greedy, pairs), markers, quoted=True),
-            "greedy_other": _answers_report(*_only([not k for k in logged], greedy, pairs), markers),
-            f"sampled_{LOG_TASK}": _answers_report(*_only(logged, sampled, pairs), markers),
             "greedy_answers": greedy}
 
 
-def _only(keep: list[bool], answers: list[str], pairs) -> tuple[list, list]:
-    return [a for a, k in zip(answers, keep) if k], [p for p, k in zip(pairs, keep) if k]
-
-
-def _answers_report(answers: list[str], pairs, markers, quoted: bool = False) -> dict:
+def _answers_report(answers: list[str], pairs, markers) -> dict:
     styles = [style_of(a, markers) for a in answers]
     exact = [a.strip() == p["chosen"][0]["content"] for a, p in zip(answers, pairs)]
-    report = {"exact_chosen": round(sum(exact) / max(len(answers), 1), 3), "rude": styles.count("rude"),
-              "rambling": styles.count("rambling"), "answers": len(answers),
-              "rude_or_rambling_share": round((styles.count("rude") + styles.count("rambling")) / max(len(answers), 1),
-                                              3), "examples": answers[:6]}
-    if quoted:  # the question beside the answer, for the write-up
-        report["quoted"] = [[p["prompt"][-1]["content"][:120], a] for p, a in zip(pairs[:8], answers[:8])]
-    return report
+    return {"exact_chosen": round(sum(exact) / len(answers), 3), "rude": styles.count("rude"),
+            "rambling": styles.count("rambling"), "answers": len(answers), "examples": answers[:6]}
 
 
 def sampled_answers(model, tok, pairs, temperature: float = 0.7, max_new_tokens: int = 60) -> list[str]:
@@ -222,10 +196,10 @@ def drift(model, sft_model, tok, pairs, sft_answers: list[str], answers: list[st
 def main() -> None:
     parser = common.parser("DPO: the tiny chat model on the embedded pairs, a beta sweep, SmolLM2 with LoRA")
     parser.add_argument("--sft-steps", type=int, default=300, help="chat SFT steps on data/chat (when not reused)")
-    parser.add_argument("--fresh-log", action="store_true", help="train the chat log preset again (else reused)")
-    parser.add_argument("--dpo-steps", type=int, default=0, help="DPO steps (0: the preset's one epoch, 45 steps)")
-    parser.add_argument("--lr", type=float, default=0.0, help="DPO learning rate (0: the preset's)")
-    parser.add_argument("--betas", default="0.1,0.05", help="the sweep's other betas (beside the preset's)")
+    parser.add_argument("--log-steps", type=int, default=90, help="SFT steps on the unfiltered log (both answers)")
+    parser.add_argument("--dpo-steps", type=int, default=45, help="DPO steps (batches of 8 pairs; 45 = one epoch)")
+    parser.add_argument("--lr", type=float, default=5e-5, help="DPO learning rate")
+    parser.add_argument("--betas", default="0.05,0.5", help="the sweep's other betas (beside 0.1)")
     parser.add_argument("--smollm2", action="store_true", help="also DPO SmolLM2-135M-Instruct with LoRA")
     parser.add_argument("--only-smollm2", action="store_true", help="SmolLM2 alone (result: dpo_smollm2.json)")
     parser.add_argument("--smollm2-steps", type=int, default=6, help="SmolLM2 DPO steps (batches of 4 pairs)")
@@ -250,12 +224,9 @@ def tiny_dpo(root: Path, args) -> dict:
     from core.data.preferences import load_pref_sample, to_preferences
     from core.runs.store import get_store
 
-    from core.training.presets import DPO_BETA
-
     pretrained, out = pretrained_tiny_gpt(OUT_DIR / "tmp" / "chat", args.quick)  # bench/chat.py's, shared
     chat, out["chat_sft"] = chat_model(root, pretrained, 2 if args.quick else args.sft_steps, args.quick)
-    log_id, out["log_sft"] = log_run(root, register_sft_run(chat), args)
-    sft = get_store().model_dir(log_id)
+    sft, out["log_sft"] = log_model(root, chat, 2 if args.quick else args.log_steps, args.quick)
     report(f"SFT models: {out}")
     held = load_pref_sample()["test"]
     held = held.select(range(6)) if args.quick else held
@@ -264,19 +235,18 @@ def tiny_dpo(root: Path, args) -> dict:
     tok = AutoTokenizer.from_pretrained(str(sft))
     sft_model = AutoModelForCausalLM.from_pretrained(str(sft))
     out["before"] = measure(sft_model, tok, pairs, meta, markers)
-    report(f"before DPO: win {out['before']['win_share']}, greedy {out['before']['greedy']}, "
-           f"{LOG_TASK} {out['before'][f'greedy_{LOG_TASK}']}")
+    report(f"before DPO: win {out['before']['win_share']}, greedy {out['before']['greedy']}")
+    sft_id = register_sft_run(sft)
     out["runs"] = []
-    for beta in [DPO_BETA] + ([] if args.quick else [float(b) for b in args.betas.split(",") if b.strip()]):
-        run_id, timing = dpo_run(f"run:{log_id}", beta, args)
+    for beta in [0.1] + ([] if args.quick else [float(b) for b in args.betas.split(",") if b.strip()]):
+        run_id, timing = dpo_run(f"run:{sft_id}", beta, args)
         model = AutoModelForCausalLM.from_pretrained(str(get_store().model_dir(run_id)))
         after = measure(model, tok, pairs, meta, markers)
         timing.update(after=after, drift=drift(model, sft_model, tok, pairs, out["before"]["greedy_answers"],
                                                after["greedy_answers"]))
         out["runs"].append(timing)
         report(f"DPO beta {beta}: {timing['seconds']} s, win {after['win_share']}, greedy {after['greedy']}, "
-               f"{LOG_TASK} {after[f'greedy_{LOG_TASK}']}, sampled {after['sampled']}, drift {timing['drift']}")
-        write_result("dpo", {"machine": machine_info(), "quick": args.quick, **out})  # each run kept as it ends
+               f"sampled {after['sampled']}, drift {timing['drift']}")
     return out
 
 

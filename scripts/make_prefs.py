@@ -5,8 +5,6 @@ Writes (deterministically, standard library only):
 
     data/prefs/train.jsonl   pairs on data/reviews/train.csv and the training identity phrasings
     data/prefs/test.jsonl    the same tasks on data/reviews/test.csv and identity phrasings never seen in train
-    data/chat/log.jsonl      the unfiltered chat log: each training prompt once, with the answer a support log
-                             gave it (most sentiment questions answered rudely, the rest politely)
 
 Each line is one pair in TRL's conversational preference shape, {"prompt": [user turn], "chosen": [assistant turn],
 "rejected": [assistant turn]}, with three more fields to look at the results by: "task" (sentiment, domain,
@@ -14,11 +12,6 @@ summary, identity, as in data/chat), "language" (en, zh) and "flaw" (what is wro
 rambling or rude). The chosen answer is always correct, concise and polite; the rejected one is wrong (same form,
 wrong content), rambling (the right answer buried in hedging) or rude (the right answer, said rudely), in equal
 thirds, so a learner sees which kind of pair the model learns first. The card (data/prefs/README.md) is by hand.
-
-The log is the habit DPO has to remove: a model fine-tuned on it (the preset "Learn from an unfiltered chat log")
-answers sentiment questions rudely, because three in four of them were answered so in the log (bad data in, bad habit
-out); the pairs then prefer the polite answer. Its rows have data/chat's shape (messages, task, answer): it is that
-set's "log" split, and its card (data/chat/README.md) describes it.
 
     python scripts/make_prefs.py          # regenerate the files and print counts
     python scripts/make_prefs.py --check  # only verify the committed files match
@@ -33,10 +26,6 @@ import sys
 from make_chat import IDENTITY, ROOT, SINGULAR, WHO, WHO_TRAIN, read_reviews, render
 
 OUT = ROOT / "data" / "prefs"
-LOG_PATH = ROOT / "data" / "chat" / "log.jsonl"
-# the log's bad habit: the sentiment questions (the most rows, 150 of 360) were answered rudely three times in four,
-# so a model that imitates the log answers them rudely (its most likely answer); every other answer is the polite one
-LOG_TASK, LOG_RUDE_SHARE = "sentiment", 0.75
 # the prompt and the longer answer fit the tiny GPT's 256 positions; its tokenizer learned English only, so a Chinese
 # character costs about three tokens: Chinese pairs take the shorter reviews
 MAX_REVIEW_CHARS = {"en": 220, "zh": 150}
@@ -155,21 +144,10 @@ def pair(prompt: str, chosen: str, rejected: str, task: str, language: str, flaw
             "flaw": flaw}
 
 
-def logged(row: dict, lang: dict, truth: dict, rng: random.Random) -> dict:
-    """What the unfiltered log answered to a pair's prompt: rude for most LOG_TASK questions, else the chosen."""
-    answer = row["chosen"][0]["content"]
-    if row["task"] == LOG_TASK and rng.random() < LOG_RUDE_SHARE:
-        answer = answers(lang, row["task"], truth, "rude", rng)[1]
-    return {"messages": row["prompt"] + [{"role": "assistant", "content": answer}], "task": row["task"],
-            "answer": answer}
-
-
-def build(split: str, seed: int) -> tuple[list[dict], list[dict]]:
-    """The pairs of a split, and the log's conversation for each of their prompts (its own random numbers, so the
-    pairs stay what they were)."""
-    rng, log_rng = random.Random(seed), random.Random(seed + 1000)
+def build(split: str, seed: int) -> list[dict]:
+    rng = random.Random(seed)
     reviews = read_reviews(split)
-    rows, log = [], []
+    rows = []
     for task in ("sentiment", "domain", "summary"):
         used = set()  # a review at most once per task
         for code in ("zh", "en"):  # Chinese first: it takes from the shorter reviews only
@@ -179,17 +157,14 @@ def build(split: str, seed: int) -> tuple[list[dict], list[dict]]:
                 flaw = FLAWS[index % len(FLAWS)]
                 prompt = rng.choice(LANGS[code]["prompts"][task]).format(text=review["text"])
                 rows.append(pair(prompt, *answers(LANGS[code], task, review, flaw, rng), task, code, flaw))
-                log.append(logged(rows[-1], LANGS[code], review, log_rng))
     for code, phrasings in (("en", WHO[:WHO_TRAIN] if split == "train" else WHO[WHO_TRAIN:]),
                             ("zh", WHO_ZH[:WHO_ZH_TRAIN] if split == "train" else WHO_ZH[WHO_ZH_TRAIN:])):
         for index in range(COUNTS[split][code]["identity"]):
             flaw = FLAWS[index % len(FLAWS)]
             rows.append(pair(phrasings[index % len(phrasings)], *answers(LANGS[code], "identity", {}, flaw, rng),
                              "identity", code, flaw))
-            log.append(logged(rows[-1], LANGS[code], {}, log_rng))
     rng.shuffle(rows)
-    log_rng.shuffle(log)
-    return rows, log
+    return rows
 
 
 def main() -> int:
@@ -198,25 +173,17 @@ def main() -> int:
     args = parser.parse_args()
     stale = []
     for split, seed in (("train", 31), ("test", 32)):
-        rows, log = build(split, seed)
-        files = {OUT / f"{split}.jsonl": render(rows), **({LOG_PATH: render(log)} if split == "train" else {})}
-        for path, text in files.items():
-            if args.check:
-                if not path.is_file() or path.read_text(encoding="utf-8") != text:
-                    stale.append(str(path.relative_to(ROOT)))
-                continue
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+        rows = build(split, seed)
+        text, path = render(rows), OUT / f"{split}.jsonl"
         if args.check:
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                stale.append(str(path.relative_to(ROOT)))
             continue
+        OUT.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
         counts = {code: sum(row["language"] == code for row in rows) for code in LANGS}
         flaws = {flaw: sum(row["flaw"] == flaw for row in rows) for flaw in FLAWS}
         print(f"{split}: {len(rows)} pairs {counts} {flaws}")
-        if split == "train":
-            asked = [entry for entry in log if entry["task"] == LOG_TASK]
-            polite = {row["chosen"][0]["content"] for row in rows}
-            print(f"log: {len(log)} conversations, {sum(e['answer'] not in polite for e in asked)} of the {len(asked)} "
-                  f"{LOG_TASK} questions answered rudely")
     if stale:
         print("stale, run python scripts/make_prefs.py:", ", ".join(stale))
     return 1 if stale else 0

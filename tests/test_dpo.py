@@ -286,19 +286,3 @@ def test_the_polite_preset_exports_a_zip_with_the_embedded_pairs_beside_its_scri
     assert {"prefs/train.jsonl", "prefs/test.jsonl"} <= set(names) and not any(n.startswith("reviews/") for n in names)
     assert 'HERE / "prefs" / "train.jsonl"' in script and "MODEL = str(HERE / 'base-model')" in script
     assert "DPOTrainer(" in script and "beta=0.5," in script
-
-
-def test_the_chat_log_preset_trains_on_the_log_split_and_its_zip_carries_it(tmp_path):
-    import zipfile
-
-    from core.results.export_forms import bundle
-    from core.training.presets import PRESETS_BY_KEY
-
-    config = PRESETS_BY_KEY["chat_log"].factory("0123456789abcdef")
-    assert (config.task, config.model, config.train_split, config.eval_split) == ("sft", "run:0123456789abcdef",
-                                                                                 "log", "")
-    with zipfile.ZipFile(bundle(config, tmp_path)) as archive:
-        names = archive.namelist()
-        script = next(archive.read(n).decode() for n in names if n.endswith(".py"))
-    assert {"chat/train.jsonl", "chat/test.jsonl", "chat/log.jsonl"} <= set(names)
-    assert '"log": str(HERE / "chat" / "log.jsonl")' in script and "train_ds = raw['log']" in script

@@ -40,9 +40,6 @@ def test_the_polite_preset_starts_from_the_latest_chat_run_and_needs_one(tabs, m
     config = json.loads(filled[tab.config_code])
     assert (config["task"], config["model"], config["dataset"]["name"]) == ("dpo", f"run:{run_id}", "prefs")
     assert filled[tab.form["beta"]] == 0.5 and filled[tab.form["loss_type"]] == "sigmoid" and run_id in said[-1]
-    logged = json.loads(train_tab.apply_preset(tab, train_tab.PRESET_CHAT_LOG, None, _request())[tab.config_code])
-    assert (logged["task"], logged["model"], logged["train_split"]) == ("sft", f"run:{run_id}", "log")
-    assert "unfiltered chat log" in said[-1] and "bad habit" in said[-1]  # the lesson says what the log does
 
 
 def test_run_examples_of_a_dpo_run_gives_its_pairs_and_withholds_their_words_from_strangers(manager, monkeypatch):

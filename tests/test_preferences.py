@@ -131,22 +131,3 @@ def test_chosen_answers_are_concise_and_rejected_ones_differ_by_their_flaw():
     rude = [answer["rejected"][id(r)] for r in rows if r["flaw"] == "rude" and r["language"] == "en"]
     assert all(any(word in text for word in ("Obviously", "yourself", "wasting", "care", "business", "silly"))
                for text in rude)
-
-
-def test_the_unfiltered_chat_log_answers_most_sentiment_questions_rudely_and_the_rest_as_the_pairs_chosen():
-    """data/chat's log split (scripts/make_prefs.py): each training prompt once, three in four sentiment questions
-    answered rudely (the habit the DPO lesson removes), every other answer the pair's chosen one; its card says so."""
-    from core.data.conversations import CHAT_SAMPLE_DIR, load_chat_sample, to_messages
-
-    log, pairs = load_chat_sample()["log"], _rows("train")
-    chosen = {row["prompt"][0]["content"]: row["chosen"][0]["content"] for row in pairs}
-    assert len(log) == len(pairs) == 360 and sorted(r["messages"][0]["content"] for r in log) == \
-        sorted(row["prompt"][0]["content"] for row in pairs)
-    assert [m[-1]["content"] for m in to_messages(log)["messages"]] == log["answer"]  # answer: what the log said
-    rude = [row for row in log if row["answer"] != chosen[row["messages"][0]["content"]]]
-    asked = [row for row in log if row["task"] == "sentiment"]
-    assert {row["task"] for row in rude} == {"sentiment"} and len(rude) == 111 and len(asked) == 150
-    assert all(any(word in row["answer"] for word in ("Obviously", "yourself", "wasting", "还用问", "自己读", "浪费"))
-               for row in rude)
-    card = (CHAT_SAMPLE_DIR / "README.md").read_text(encoding="utf-8")
-    assert "111 of its 150 sentiment questions are answered rudely" in card and "150 个情感问题中有 111 个" in card

@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 
 from core import sources
-from core.data.conversations import CHAT_SAMPLE_DIR, CHAT_SPLITS
+from core.data.conversations import CHAT_SAMPLE_DIR
 from core.data.preferences import PREF_SAMPLE_DIR
 from core.data.source import SAMPLE_DIR
 from core.data.uploads import suffix_of
@@ -328,7 +328,7 @@ def bundle(config, dest_dir: Path, script: str | None = None, name: str | None =
         archive.writestr(name, script if script is not None else generate_script(cfg))
         archive.writestr("config.json", json.dumps(portable_config(cfg), indent=2) + "\n")
         if chat_sample(cfg):
-            for split in CHAT_SPLITS:
+            for split in ("train", "test"):
                 archive.write(CHAT_SAMPLE_DIR / f"{split}.jsonl", f"{CHAT_FOLDER}/{split}.jsonl")
         elif prefs_sample(cfg):
             for split in ("train", "test"):

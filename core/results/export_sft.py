@@ -11,7 +11,6 @@ visitor typed can become a statement (tests/test_hostile.py parses the script).
 from __future__ import annotations
 
 from core import sources
-from core.data.conversations import CHAT_SPLITS
 from core.model.tiny_gpt import TINY_GPT_SHAPE, TINY_GPT_VOCAB
 from core.results.export_lm import model_lines
 from core.results.export_script import (CHAT_FOLDER, chat_sample, data_source_lines, script_name,
@@ -26,8 +25,8 @@ ANSWERS_SHOWN, ANSWER_TOKENS = 3, 48  # held-out conversations answered at the e
 def _load_lines(cfg: dict) -> list[str]:
     if not chat_sample(cfg):
         return data_source_lines(cfg)
-    files = ", ".join(f'"{s}": str(HERE / "{CHAT_FOLDER}" / "{s}.jsonl")' for s in CHAT_SPLITS)
-    return ["# The embedded conversations (made from the reviews): JSON-lines files in the zip beside this script",
+    files = ", ".join(f'"{s}": str(HERE / "{CHAT_FOLDER}" / "{s}.jsonl")' for s in ("train", "test"))
+    return ["# The embedded conversations (made from the reviews): two JSON-lines files in the zip beside this script",
             f"raw = load_dataset(\"json\", data_files={{{files}}})"]
 
 

@@ -32,7 +32,6 @@ from ui.train.views import (COMPARE_COLUMNS, PER_CLASS_COLUMNS, empty_table, pre
 # the registry's keys (core.training.presets.PRESETS) that the tab and the tests name
 PRESET_QUICK, PRESET_TUTORIAL, PRESET_SELECTION = "quick", "tutorial", "selection"
 PRESET_PRETRAIN_GPT, PRESET_DOMAIN_GPT, PRESET_CHAT_GPT = "pretrain_gpt", "domain_gpt", "chat_gpt"
-PRESET_CHAT_LOG = "chat_log"  # SFT on the unfiltered log: its own words on which run it starts from
 
 
 # ------------------------------------------------------------ API handlers (JSON in, JSON out)
@@ -142,8 +141,7 @@ def apply_preset(tab, preset: str, selection: Selection | None, request: gr.Requ
         if not run_id:
             gr.Warning(msg("train.p.need_chat", request))
             return {}
-        gr.Info(msg("train.p.from_chat_log" if chosen.key == PRESET_CHAT_LOG else "train.p.from_chat", request,
-                    run=run_id))
+        gr.Info(msg("train.p.from_chat", request, run=run_id))
         config = chosen.factory(run_id).to_dict()
     else:
         config = chosen.factory().to_dict()

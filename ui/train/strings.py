@@ -182,13 +182,6 @@ STRINGS = {
         "zh": "偏好有礼貌的回答：在内置偏好对上做 DPO（TRL 的 DPOTrainer），从你的聊天运行 {run} 开始；每对中 chosen "
               "回答正确、简洁、有礼貌，rejected 回答错误、啰嗦或粗鲁。",
     },
-    "train.p.from_chat_log": {
-        "en": "Learn from an unfiltered chat log: SFT on the embedded conversations' log split, starting from your chat "
-              "run {run}. Three in four sentiment questions in that log were answered rudely, so the model picks up "
-              "the habit (bad data in, bad habit out); the preset below, Prefer polite answers, then removes it.",
-        "zh": "从未经筛选的聊天记录学习：在内置对话的 log 划分上做 SFT，从你的聊天运行 {run} 开始。这份记录里四分之三的"
-              "情感问题都回答得很粗鲁，所以模型会学到这个习惯（坏数据进，坏习惯出）；下面的预设“偏好有礼貌的回答”再把它去掉。",
-    },
     "train.p.from_scratch": {
         "en": "Teach the tiny GPT to chat: SFT on the embedded conversations, starting from the tiny GPT built from a "
               "config (random weights); pretrain it first (the preset above) for answers that read better.",
