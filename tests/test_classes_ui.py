@@ -66,7 +66,10 @@ def test_a_class_from_open_to_board_through_the_panel(panel, waiting):
                                                                                       "queued"]
     with pytest.raises(gr.Error, match="only the student|Only the student"):
         handlers.class_place(run_id, _request("bob"))
-    assert handlers.class_board(class_id, teacher)["rows"][0]["nickname"] == "Ann"
+    answer = handlers.class_board(class_id, None, teacher)
+    assert answer["rows"][0]["nickname"] == "Ann" and answer["place"] is None  # the teacher has no run of their own
+    mine = handlers.class_board(class_id, {run_id: 0}, ann)
+    assert mine["place"]["run_id"] == run_id and mine["place"]["state"] == "queued" and mine["counts"] == {run_id: 0}
 
 
 def test_the_endpoints_refuse_markup_locked_settings_and_strangers_on_a_public_server(waiting, isolated_settings,

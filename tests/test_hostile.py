@@ -830,7 +830,7 @@ SHOWS_NO_RUN = {None, "<lambda>", "attach", "clear_answers", "change_view", "cho
                 "push_run", "delete_run", "compare_view", "chat_tokens", "show_chat",
                 "chat_with_run", "clear_chat", "sampled_chats", "shown", "class_open", "class_close", "class_join",
                 "class_start", "class_board", "open_from_page", "set_open_from_page", "join_from_page",
-                "table_changed", "start_from_page", "csv_from_page"} | {f"api_{n}" for n in (
+                "table_changed", "start_from_page", "csv_from_page", "restore_from_page"} | {f"api_{n}" for n in (
                     "compare_tokenizers", "describe_model", "describe_tokenizer", "estimate_training",
                     "model_outputs", "token_length_stats", "tokenize", "train_bpe_tokenizer")}
 

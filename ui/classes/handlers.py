@@ -70,23 +70,30 @@ def class_place(run_id: str, request: gr.Request = None) -> dict:
     if not may_change(run["owner"], who.owner, who.admin):  # the class's record: no status.json read per tick
         raise UserError("Only the student who started this run sees its place in the queue (the board shows it to "
                         "the class)")
+    return _place_of(classroom, run_id, request)
+
+
+def _place_of(classroom: Classroom, run_id: str, request) -> dict:
     found = places.place(get_manager(), classroom, run_id)
-    return {**found, "line": views.place_line(found, request)}
+    return {**found, "run_id": run_id, "line": views.place_line(found, request)}
 
 
 @shows_errors
 def class_board(class_id: str, seen: dict | None = None, request: gr.Request = None) -> dict:
     """The class board: runs ranked by the evaluation metric, the summary lines, each run's curve points and how many
-    it has (counts). seen: the counts of your last answer, to get only the points added since (a page polling
-    every two seconds then receives a few records, not every run's whole curve)."""
+    it has (counts), and the place of your newest run in the class (as class_place gives it; None before you start
+    one), so a page's tick is one call. seen: the counts of your last answer, to get only the points added since (a
+    page polling every two seconds then receives a few records, not every run's whole curve)."""
     classroom = _member_class(class_id, request)
     ranked, points = board.rows(get_manager(), classroom)
     counts = {run_id: len(found) for run_id, found in points.items()}
     if isinstance(seen, dict):
         points = {run_id: found[_seen(seen, run_id, len(found)):] for run_id, found in points.items()}
+    owner = visitor(request).owner
+    mine = [run["run_id"] for run in classroom.runs if owner and run["owner"] == owner]
     return {"class": views.class_json(classroom), "rows": ranked, "summary": views.summary_lines(classroom, ranked,
                                                                                                  request),
-            "points": points, "counts": counts}
+            "points": points, "counts": counts, "place": _place_of(classroom, mine[-1], request) if mine else None}
 
 
 def _seen(seen: dict, run_id: str, have: int) -> int:
