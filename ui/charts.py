@@ -242,6 +242,11 @@ def figures(job_id: str, view: ChartView | None = None) -> tuple[go.Figure, go.F
                                 showgrid=False)} if rewards else {}
         scores = _traces(entry, tuple(n.removeprefix("eval_") for n in EVAL_METRICS) + SHARE_SERIES, view,
                          markers=True)
+        if not rewards and len(scores) > 1 and scores[0]["name"] == msg("chart.s.perplexity"):
+            # an SFT run's perplexity (thousands at first) beside its shares (0 to 1): its own axis, on the right
+            scores[0].update(yaxis="y2")
+            axis2 = {"yaxis2": dict(title=dict(text=scores[0]["name"]), overlaying="y", side="right",
+                                    showgrid=False)}
         # one metric alone (a causal LM's perplexity) names the axis, and the legend always names what is plotted
         metrics = _figure(msg("chart.evaluation"), scores[0]["name"] if len(scores) == 1 else msg("chart.score"),
                           scores + rewards, x_title, msg("chart.waiting"), showlegend=True, **axis2,
