@@ -98,25 +98,34 @@ def render(rows: list[dict]) -> str:
     return buffer.getvalue()
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def write_splits(doc: str, out: Path, seeds: dict, build, counts) -> int:
+    """The command line of a data script (this one, make_prefs.py): build each split from its seed and write it to
+    out/<split>.jsonl with its counts printed, or with --check only compare it with the committed file. 1 if stale."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="verify the committed files instead of writing")
     args = parser.parse_args()
     stale = []
-    for split, seed in (("train", 23), ("test", 24)):
+    for split, seed in seeds.items():
         rows = build(split, seed)
-        text, path = render(rows), OUT / f"{split}.jsonl"
+        text, path = render(rows), out / f"{split}.jsonl"
         if args.check:
             if not path.is_file() or path.read_text(encoding="utf-8") != text:
                 stale.append(str(path.relative_to(ROOT)))
             continue
-        OUT.mkdir(parents=True, exist_ok=True)
+        out.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-        tasks = {task: sum(row["task"] == task for row in rows) for task in COUNTS[split]}
-        print(f"{split}: {len(rows)} conversations {tasks}")
+        print(f"{split}: {counts(split, rows)}")
     if stale:
-        print("stale, run python scripts/make_chat.py:", ", ".join(stale))
+        print(f"stale, run python scripts/{Path(sys.argv[0]).name}:", ", ".join(stale))
     return 1 if stale else 0
+
+
+def main() -> int:
+    def counts(split: str, rows: list[dict]) -> str:
+        return f"{len(rows)} conversations " + str({task: sum(row["task"] == task for row in rows)
+                                                    for task in COUNTS[split]})
+
+    return write_splits(__doc__, OUT, {"train": 23, "test": 24}, build, counts)
 
 
 if __name__ == "__main__":

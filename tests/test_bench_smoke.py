@@ -105,6 +105,13 @@ def test_fair_shares(tmp_path):
 
 
 @SLOW
+def test_chat_shares(tmp_path):
+    result = run_quick("chat_shares", tmp_path, timeout=600)
+    assert set(result["results"]) == {"students alone", "stranger, no limits", "stranger, limits"}
+    assert result["results"]["stranger, limits"]["stranger"]["answered"] <= 20  # MODEL_CALLS_PER_MINUTE
+
+
+@SLOW
 def test_classroom(tmp_path):
     result = run_quick("classroom", tmp_path, timeout=900)
     assert result["students"] == 3 and result["refused"] == [] and result["ended"] == {"done": 3}

@@ -98,6 +98,39 @@ def test_a_hundred_join_tries_a_second_are_refused_before_any_code_is_compared(b
             book.join(f"WRONG{i}", "guesser", "b:g", ("s:g", f"addr:{i}"))
 
 
+def test_one_person_with_many_sessions_joins_a_class_under_few_nicknames(book):
+    opened = book.open_class("Monday", "quick", size=30, admin=True, per_network=2)
+    for i in range(2):  # a stranger behind one address, a fresh session (owner) each time
+        book.join(opened.code, f"bot{i}", f"s:{i}", (f"s:{i}", "addr:x"), stranger="addr:x")
+    book.join(opened.code, "bot0 renamed", "s:0", ("s:0", "addr:x"), stranger="addr:x")  # a student renames freely
+    with pytest.raises(ValueError, match="at most 2 students from one network or account"):
+        book.join(opened.code, "bot2", "s:2", ("s:2", "addr:x"), stranger="addr:x")
+    book.join(opened.code, "Ann", "b:ann", ("b:ann", "addr:home"), stranger="addr:home")  # another address is not
+    assert sorted(book.get(opened.class_id).students.values()) == ["Ann", "bot0 renamed", "bot1"]
+    book.set_open(opened.class_id, True, admin=True, per_network=0)  # a school lab: the teacher lifts the bound
+    book.join(opened.code, "bot2", "s:2", ("s:2", "addr:x"), stranger="addr:x")
+    with pytest.raises(ValueError, match="from 0 .any number. to 200"):
+        book.set_open(opened.class_id, True, admin=True, per_network=-1)
+    assert ClassBook(book.folder).get(opened.class_id).per_network == 0  # kept on disk
+
+
+def test_the_teacher_removes_a_student_who_may_not_join_again(book):
+    opened = book.open_class("Monday", "quick", size=2, admin=True)
+    book.join(opened.code, "Mallory", "s:m1", ("s:m1", "addr:m"), stranger="addr:m")
+    book.join(opened.code, "Ann", "b:ann")
+    opened.runs = [{"run_id": "r-m", "owner": "s:m1", "changes": {}}, {"run_id": "r-a", "owner": "b:ann", "changes": {}}]
+    with pytest.raises(ValueError, match="Only the server owner"):
+        book.remove_student(opened.class_id, "Mallory", caller="b:ann")
+    with pytest.raises(ValueError, match="has the nickname 'Nobody'"):
+        book.remove_student(opened.class_id, "Nobody", admin=True)
+    assert book.remove_student(opened.class_id, " mallory ", admin=True) == ["r-m"]  # as typed off the board
+    classroom = ClassBook(book.folder).get(opened.class_id)  # a restart keeps it
+    assert classroom.students == {"b:ann": "Ann"} and [r["run_id"] for r in classroom.runs] == ["r-a"]
+    with pytest.raises(ValueError, match="removed you from the class"):
+        book.join(opened.code, "Mallory again", "s:m1", ("s:m1", "addr:m"), stranger="addr:m")
+    book.join(opened.code, "Bob", "b:bob")  # the seat is free for someone else
+
+
 def test_a_student_changes_only_what_the_class_allows(book):
     opened = book.open_class("Monday", "quick", ["learning_rate", "num_train_epochs"], admin=True)
     config = places.student_config(opened, {"learning_rate": 3e-4}, "Ann")

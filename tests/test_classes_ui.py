@@ -1,5 +1,6 @@
 """The class panel's handlers and endpoints, called directly (no server): open, join, start, place, board, CSV."""
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import gradio as gr
@@ -79,3 +80,30 @@ def test_the_endpoints_refuse_markup_locked_settings_and_strangers_on_a_public_s
     with pytest.raises(gr.Error, match="see its board"):
         handlers.class_board(classroom.class_id, _request("mallory"))
     assert book_mod.get_book().get(classroom.class_id).runs == []
+
+
+def test_the_board_csv_is_one_file_per_class_rewritten_at_each_download(panel, waiting):
+    teacher, ann = _request("teacher"), _request("ann")
+    class_id = handlers.open_from_page(panel, "Monday", "quick", ["learning_rate"], 30, teacher)[panel.class_state]
+    first = handlers.csv_from_page(panel, class_id, teacher)[panel.csv_file]
+    handlers.join_from_page(panel, book_mod.get_book().get(class_id).code, "Ann", ann)
+    handlers.start_from_page(panel, class_id, [["learning_rate", 1e-4, "3e-4"]], ann)
+    again = handlers.csv_from_page(panel, class_id, ann)[panel.csv_file]
+    assert again == first and "Ann" in open(again, encoding="utf-8").read()  # the same file, the new board
+    assert [p.name for p in Path(again).parent.iterdir()] == ["Monday-board.csv"]
+    assert not [p for p in Path(again).parent.parent.iterdir() if p.name.startswith(".build-")]  # nothing left behind
+
+
+def test_the_teacher_removes_a_student_and_their_queued_run_stops(panel, waiting):
+    teacher, mallory = _request("teacher"), _request("mallory")
+    opened = handlers.open_from_page(panel, "Monday", "quick", ["learning_rate"], 30, teacher, per_network=3)
+    class_id = opened[panel.class_state]
+    assert "At most 3 students may join from one network" in opened[panel.teacher_md]
+    handlers.join_from_page(panel, book_mod.get_book().get(class_id).code, "Mallory", mallory)
+    run_id = handlers.start_from_page(panel, class_id, [], mallory)[panel.run_state]
+    assert waiting.live_state(run_id) == "queued"
+    removed = handlers.remove_from_page(panel, class_id, "Mallory", teacher)
+    assert "0 of 30 joined" in removed[panel.teacher_md] and removed[panel.remove_tb] == ""
+    assert waiting.live_state(run_id) == "stopped" and handlers.class_board(class_id, teacher)["rows"] == []
+    with pytest.raises(gr.Error, match="removed you"):
+        handlers.class_join(book_mod.get_book().get(class_id).code, "Mallory", mallory)

@@ -1,8 +1,10 @@
-"""The class's endpoints (gr.api: class_open, class_close, class_join, class_start, class_place, class_board) and the
+"""The class's endpoints (gr.api: class_open, class_close, class_join, class_remove, class_start, class_place,
+class_board) and the
 panel's handlers, which call them and turn the answer into component updates. core.classes does the work.
 
 Who is who comes from ui.identity: the teacher is an admin session (ADMIN_KEY, or the machine's own user on a private
-server); a student is their owner key. Join attempts count against the session's owner key and the client address.
+server); a student is their owner key. Join attempts count against the session's owner key and the client address;
+the students one stranger may be in a class count against their address or account (ui.identity's share).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import gradio as gr
 
 from core.classes import board, places
 from core.classes.book import get_book
-from core.classes.roster import Classroom
+from core.classes.roster import DEFAULT_PER_NETWORK, Classroom
 from core.jobs.manager import get_manager
 from core.messages import UserError
 from core.ownership import may_change
@@ -28,28 +30,47 @@ MAX_CHANGES_TEXT = 4000
 # ------------------------------------------------------------ API (JSON in, JSON out)
 
 @shows_errors
-def class_open(name: str, preset: str, editable: list[str], size: int = 40, request: gr.Request = None) -> dict:
-    """Open a class (the server owner only): its id and the code students type."""
+def class_open(name: str, preset: str, editable: list[str], size: int = 40, request: gr.Request = None,
+               per_network: int = DEFAULT_PER_NETWORK) -> dict:
+    """Open a class (the server owner only): its id and the code students type. per_network: how many students may
+    join from one address or account (0: any; a school lab behind one address needs the class size)."""
     who = visitor(request)
     if not isinstance(editable, list):
         raise UserError("The changes must be a JSON object of settings such as {example}", example='["learning_rate"]')
-    opened = get_book().open_class(name, preset, editable, size, caller=who.owner, admin=who.admin)
+    opened = get_book().open_class(name, preset, editable, size, caller=who.owner, admin=who.admin,
+                                   per_network=per_network)
     return views.class_json(opened, teacher=True)
 
 
 @shows_errors
-def class_close(class_id: str, is_open: bool = False, request: gr.Request = None) -> dict:
-    """Close a class (no joins, no new runs; queued runs keep their place), or open it again (is_open=true)."""
+def class_close(class_id: str, is_open: bool = False, request: gr.Request = None,
+                per_network: int | None = None) -> dict:
+    """Close a class (no joins, no new runs; queued runs keep their place), or open it again (is_open=true);
+    per_network, when given, changes how many students may join from one address or account (0: any)."""
     who = visitor(request)
-    return views.class_json(get_book().set_open(class_id, is_open, caller=who.owner, admin=who.admin), teacher=True)
+    changed = get_book().set_open(class_id, is_open, caller=who.owner, admin=who.admin, per_network=per_network)
+    return views.class_json(changed, teacher=True)
 
 
 @shows_errors
 def class_join(code: str, nickname: str, request: gr.Request = None) -> dict:
     """Join a class with its code and a nickname; the class's base settings and which of them may change."""
     who = visitor(request)
-    joined = get_book().join(code, nickname, who.owner, (who.owner, address_key(request)))
+    joined = get_book().join(code, nickname, who.owner, (who.owner, address_key(request)), stranger=who.share)
     return {**views.class_json(joined), "nickname": joined.students[who.owner]}
+
+
+@shows_errors
+def class_remove(class_id: str, nickname: str, request: gr.Request = None) -> dict:
+    """Remove a student from a class (the teacher only): their seat is free, their runs leave the board and stop,
+    and they may not join again."""
+    who = visitor(request)
+    runs = get_book().remove_student(class_id, nickname, caller=who.owner, admin=who.admin)
+    manager = get_manager()
+    for run_id in runs:
+        if manager.live_state(run_id) in ("queued", "running"):  # it would hold the class's worker
+            manager.stop(run_id, admin=True)
+    return {**views.class_json(get_book().get(class_id), teacher=True), "removed_runs": len(runs)}
 
 
 @shows_errors
@@ -131,16 +152,26 @@ def changes_from_table(rows) -> dict:
 
 # ------------------------------------------------------------ the panel (components first, dict of updates back)
 
-def open_from_page(panel, name: str, preset: str, editable: list[str], size, request: gr.Request = None) -> dict:
-    info = class_open(name, preset, list(editable or []), int(size or 0), request)
+def open_from_page(panel, name: str, preset: str, editable: list[str], size, request: gr.Request = None,
+                   per_network=None) -> dict:
+    per_network = DEFAULT_PER_NETWORK if per_network is None else int(per_network)
+    info = class_open(name, preset, list(editable or []), int(size or 0), request, per_network)
     return {panel.class_state: info["class_id"], panel.teacher_md: views.class_line(info, request),
             panel.pool_md: views.pool_line(get_manager().pool.reason, request), panel.timer: gr.Timer(active=True)}
 
 
-def set_open_from_page(panel, class_id: str, is_open: bool, request: gr.Request = None) -> dict:
+def set_open_from_page(panel, class_id: str, is_open: bool, request: gr.Request = None, per_network=None) -> dict:
     if not class_id:
         raise UserError("Class {class_id!r} was not found: join it with its code", class_id="")
-    return {panel.teacher_md: views.class_line(class_close(class_id, is_open, request), request)}
+    per_network = None if per_network is None else int(per_network)  # the teacher's box, applied with the button
+    return {panel.teacher_md: views.class_line(class_close(class_id, is_open, request, per_network), request)}
+
+
+def remove_from_page(panel, class_id: str, nickname: str, request: gr.Request = None) -> dict:
+    if not class_id:
+        raise UserError("Class {class_id!r} was not found: join it with its code", class_id="")
+    info = class_remove(class_id, nickname, request)
+    return {panel.teacher_md: views.class_line(info, request), panel.remove_tb: ""}
 
 
 def join_from_page(panel, code: str, nickname: str, request: gr.Request = None) -> dict:
