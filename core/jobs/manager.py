@@ -16,7 +16,6 @@ import logging
 import threading
 import time
 
-from core.data import uploads
 from core.jobs import zerogpu
 from core.jobs.admission import check_owner, check_room, check_share_room, check_visitor_room
 from core.jobs.fair_queue import FairQueue
@@ -256,7 +255,7 @@ class JobManager(InlineRuns):
         job.recorder = MetricsRecorder(write, points, on_record=lambda record: self._on_record(job, record))
         self._jobs[job.job_id] = job
         self._queue.append(job.job_id, job.share)
-        _hold_data(job)
+        job.hold_data()
         self._forget_old_jobs()
         self._write_status(job, force=True)
         self._workers = [w for w in self._workers if w.is_alive()]
@@ -268,7 +267,7 @@ class JobManager(InlineRuns):
 
     def _cancel(self, job: Job) -> str:
         self._queue.remove(job.job_id)
-        _release_data(job)
+        job.release_data()
         job.state, job.error, job.finished = "stopped", "Cancelled before it started", time.time()
         self._write_status(job, force=True)
         self._cond.notify_all()
@@ -298,7 +297,7 @@ class JobManager(InlineRuns):
             with self._cond:
                 job.state, job.error = "failed", job.error or "Internal error: see the server log"
         finally:
-            _release_data(job)
+            job.release_data()
             with self._cond:
                 self._active.discard(job.job_id)
                 self._cond.notify_all()
@@ -316,25 +315,6 @@ class JobManager(InlineRuns):
         finished = [j for j in self._jobs.values() if j.state in TERMINAL_STATES]
         for job in sorted(finished, key=lambda j: j.finished or 0)[:-KEEP_FINISHED or None]:
             del self._jobs[job.job_id]
-
-
-
-def _upload_of(job: Job) -> str:
-    """The upload id a job reads ("" for other data): a DatasetSource, or its dict in older configs."""
-    dataset = job.config.dataset
-    found = dataset if isinstance(dataset, dict) else vars(dataset) if hasattr(dataset, "__dict__") else {}
-    return str(found.get("upload") or "") if found.get("kind") == "upload" else ""
-
-
-def _hold_data(job: Job) -> None:
-    """A queued job's upload must outlive the uploads' total cap until the job ends (core.data.uploads)."""
-    if _upload_of(job):
-        uploads.hold(_upload_of(job))
-
-
-def _release_data(job: Job) -> None:
-    if _upload_of(job):
-        uploads.release(_upload_of(job))
 
 
 # ----------------------------------------------------------------- process singleton
