@@ -32,9 +32,10 @@ SHORT_RUN = {"max_steps": 2, "max_train_samples": 32, "max_eval_samples": 16, "m
 STRANGER = "203.0.113.9"
 
 
-def serve(tree: Path, port: int, folder: Path, max_queue: int) -> subprocess.Popen:
+def serve(tree: Path, port: int, folder: Path, max_queue: int, extra_env: dict | None = None) -> subprocess.Popen:
     env = {**os.environ, "PUBLIC_MODE": "1", "MAX_QUEUE": str(max_queue), "RUNS_DIR": str(folder / "runs"),
-           "UPLOADS_DIR": str(folder / "uploads"), "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
+           "UPLOADS_DIR": str(folder / "uploads"), "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
+           **(extra_env or {})}
     server = subprocess.Popen([sys.executable, str(tree / "app.py"), "--port", str(port), "--offline"], env=env,
                               cwd=str(tree), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     import httpx

@@ -7,6 +7,8 @@ Two tools, both in memory and bounded (cachetools: old keys expire, the number o
   while any of its keys (its session, its address) waits, so guessing from many sessions of one address is as slow
   as from one. Wrong tries are logged as a summary at most once a minute, not one line each.
 - `Budget`: how much a key may take in a sliding window (uploads per address: files and bytes per hour).
+- `CallLimit`: model work a key may run (a chat turn, a Try it): at most so many calls at once and per minute, so a
+  stranger with many sessions holds at most one share of the CPU however many requests they send.
 
 Keys are opaque strings chosen by the caller ("s:<session>", "addr:<hash>", later "class:<id>").
 """
@@ -14,10 +16,15 @@ Keys are opaque strings chosen by the caller ("s:<session>", "addr:<hash>", late
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
+from contextlib import contextmanager
 
 from cachetools import TTLCache
+
+from core.messages import UserError
+from core.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -99,3 +106,76 @@ class Budget:
                 return False
             self._taken[key] = [*recent, (now, amount)]
             return True
+
+    def wait_s(self, key: str, amount: float = 1.0, now: float | None = None) -> float:
+        """Seconds until amount fits the key's budget again (0: it fits now): the oldest takes leave first."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            recent = sorted((at, n) for at, n in self._taken.get(key, ()) if now - at < self.window_s)
+        excess = sum(n for _, n in recent) + amount - self.limit
+        if self.limit <= 0 or excess <= 0:
+            return 0.0
+        for at, n in recent:
+            excess -= n
+            if excess <= 0:
+                return max(0.0, at + self.window_s - now)
+        return self.window_s  # more than the whole budget: never fits (take refuses it too)
+
+
+class CallLimit:
+    """At most `at_once` calls running and `per_minute` started in any minute per key (0: no such limit).
+
+    `hold(key)` admits a call or raises UserError saying when to try again; the call counts as running until its
+    `with` block ends. A refused call takes nothing, so retrying at once does not lengthen the wait."""
+
+    def __init__(self, at_once: int, per_minute: int, window_s: float = 60.0):
+        self.at_once, self.per_minute = at_once, per_minute
+        self._minute = Budget(per_minute, window_s)
+        self._running: dict[str, int] = {}  # key -> calls running now (a key leaves when its last call ends)
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def hold(self, key: str, now: float | None = None):
+        if not key:
+            yield
+            return
+        self._admit(key, now)
+        try:
+            yield
+        finally:
+            with self._lock:
+                left = self._running.get(key, 1) - 1
+                if left > 0:
+                    self._running[key] = left
+                else:
+                    self._running.pop(key, None)
+
+    def _admit(self, key: str, now: float | None) -> None:
+        with self._lock:
+            running = self._running.get(key, 0)
+            if 0 < self.at_once <= running:
+                raise UserError("You already have {count} model call(s) running (a chat answer, a Try it), the most one "
+                                "address or account may run at once here (MODEL_CALLS_AT_ONCE): wait for it to finish, "
+                                "then try again",
+                                count=running)
+            if self.per_minute > 0 and not self._minute.take(key, 1.0, now):
+                wait = self._minute.wait_s(key, 1.0, now)
+                raise UserError("You made {count} model calls (chat answers, Try it) in the last minute, the most one "
+                                "address or account may make here (MODEL_CALLS_PER_MINUTE): try again in {seconds} s", count=self.per_minute,
+                                seconds=max(1, math.ceil(wait)))
+            self._running[key] = running + 1
+
+
+_model_calls: dict[tuple[int, int], CallLimit] = {}
+_model_calls_lock = threading.Lock()
+
+
+def model_calls() -> CallLimit:
+    """The process's limit on requests that run a model (chat, Try it), per stranger: on a public server
+    MODEL_CALLS_AT_ONCE and MODEL_CALLS_PER_MINUTE; none on a private one (the machine's own user)."""
+    settings = get_settings()
+    limits = (settings.model_calls_at_once, settings.model_calls_per_minute) if settings.public else (0, 0)
+    with _model_calls_lock:
+        if limits not in _model_calls:
+            _model_calls[limits] = CallLimit(*limits)
+        return _model_calls[limits]

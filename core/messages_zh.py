@@ -836,4 +836,27 @@ ZH: dict[str, str] = {
     "You have started {count} runs in this class, the most one student may: compare them on the board, or ask your "
     "teacher to open a new class": "你已在这个班级开始了 {count} 个运行，这是一个学生最多能开始的数量：请在看板上比较它们，"
     "或请老师开一个新班级",
+    # strangers (per-stranger model work, one person many nicknames, the teacher removes a student)
+    "You already have {count} model call(s) running (a chat answer, a Try it), the most one address or account may "
+    "run at once here (MODEL_CALLS_AT_ONCE): wait for it to finish, then try again":
+        "你已有 {count} 个模型调用在运行（一次聊天回答或一次“试一试”），这是同一个地址或账号在这里能同时运行的上限"
+        "（MODEL_CALLS_AT_ONCE）：请等它结束后再试",
+    "You made {count} model calls (chat answers, Try it) in the last minute, the most one address or account may "
+    "make here (MODEL_CALLS_PER_MINUTE): try again in {seconds} s":
+        "你在最近一分钟内发起了 {count} 次模型调用（聊天回答、“试一试”），这是同一个地址或账号在这里的上限"
+        "（MODEL_CALLS_PER_MINUTE）：请 {seconds} 秒后再试",
+    "Students from one network is a whole number from 0 (any number) to {most}, not {value!r}":
+        "同一网络的学生数是 0（不限）到 {most} 之间的整数，而不是 {value!r}",
+    "The class {name!r} takes at most {count} students from one network or account, and that many joined from "
+    "yours: ask your teacher to allow more (a school network counts as one)":
+        "班级 {name!r} 同一个网络或账号最多加入 {count} 名学生，你的网络已经加入了这么多：请老师放宽这个数量"
+        "（学校的网络算作一个）",
+    "No student of the class {name!r} has the nickname {nickname!r}: copy it from the board":
+        "班级 {name!r} 里没有昵称为 {nickname!r} 的学生：请从看板上复制昵称",
+    "Your teacher removed you from the class {name!r}: talk to them if this is a mistake":
+        "老师已把你从班级 {name!r} 移除：如果这是误会，请和老师联系",
+    "Run {run} writes text and has no classes to predict - make it write (Try it) or chat with it":
+        "运行 {run} 生成文本，没有可预测的类别 - 请让它写（试一试）或和它聊天",
+    "The second text (text_pair) must be text, or empty for a single text": "第二段文本（text_pair）必须是文本，只有一段文本时留空",
+    "greedy: {value!r} must be true or false - e.g. false": "greedy：{value!r} 必须是 true 或 false - 例如 false",
 }

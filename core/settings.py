@@ -94,6 +94,10 @@ class Settings:
     # the peer is this machine (a local reverse proxy)
     trust_forwarded_for: bool = field(default_factory=lambda: _env_bool("TRUST_FORWARDED_FOR",
                                                                         bool(os.environ.get("SPACE_ID"))))
+    # public mode: requests that run a model (a chat answer, Try it's predict or write) per stranger (client address or
+    # signed-in user; a class's student on their own): running at once, and started per minute (0: no limit)
+    model_calls_at_once: int = field(default_factory=lambda: _env_int("MODEL_CALLS_AT_ONCE", 1))
+    model_calls_per_minute: int = field(default_factory=lambda: _env_int("MODEL_CALLS_PER_MINUTE", 20))
     # visitors' uploads kept in all (MB); past it the oldest unused go first, never one a queued or running job needs
     max_uploads_total_mb: int = field(default_factory=lambda: _env_int("MAX_UPLOADS_TOTAL_MB", 2000))
     # Gradio's raw upload route, per client address and hour: MB received and requests (0: no limit)

@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 REVIEWS, OUT = ROOT / "data" / "reviews", ROOT / "data" / "chat"
 MAX_REVIEW_CHARS = 300          # the tiny GPT sees 256 tokens: a review, the question and the answer fit
 # sentiment, the task scored against a target (>= 80 %), has the most rows: 170 gave 75 % after 300 SFT steps (one
-# seed), 400 give 73-85 % over three seeds (median 78 %, bench/RESULTS.md §13b)
+# seed), 400 give 73-85 % over three seeds (median 78 %); 1,000 gave a median of 60 % at the same 300 steps: the tiny
+# GPT learns sentiment by repetition, so more rows need more steps (bench/RESULTS.md §13)
 COUNTS = {"train": {"sentiment": 400, "domain": 110, "summary": 110, "identity": 90},
           "test": {"sentiment": 60, "domain": 30, "summary": 30, "identity": 20}}
 IDENTITY = "I am Studio Tiny, a small chat model fine-tuned in Fine-tune Studio."
@@ -97,25 +98,34 @@ def render(rows: list[dict]) -> str:
     return buffer.getvalue()
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def write_splits(doc: str, out: Path, seeds: dict, build, counts) -> int:
+    """The command line of a data script (this one, make_prefs.py): build each split from its seed and write it to
+    out/<split>.jsonl with its counts printed, or with --check only compare it with the committed file. 1 if stale."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="verify the committed files instead of writing")
     args = parser.parse_args()
     stale = []
-    for split, seed in (("train", 23), ("test", 24)):
+    for split, seed in seeds.items():
         rows = build(split, seed)
-        text, path = render(rows), OUT / f"{split}.jsonl"
+        text, path = render(rows), out / f"{split}.jsonl"
         if args.check:
             if not path.is_file() or path.read_text(encoding="utf-8") != text:
                 stale.append(str(path.relative_to(ROOT)))
             continue
-        OUT.mkdir(parents=True, exist_ok=True)
+        out.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-        tasks = {task: sum(row["task"] == task for row in rows) for task in COUNTS[split]}
-        print(f"{split}: {len(rows)} conversations {tasks}")
+        print(f"{split}: {counts(split, rows)}")
     if stale:
-        print("stale, run python scripts/make_chat.py:", ", ".join(stale))
+        print(f"stale, run python scripts/{Path(sys.argv[0]).name}:", ", ".join(stale))
     return 1 if stale else 0
+
+
+def main() -> int:
+    def counts(split: str, rows: list[dict]) -> str:
+        return f"{len(rows)} conversations " + str({task: sum(row["task"] == task for row in rows)
+                                                    for task in COUNTS[split]})
+
+    return write_splits(__doc__, OUT, {"train": 23, "test": 24}, build, counts)
 
 
 if __name__ == "__main__":

@@ -19,11 +19,10 @@ thirds, so a learner sees which kind of pair the model learns first. The card (d
 
 from __future__ import annotations
 
-import argparse
 import random
 import sys
 
-from make_chat import IDENTITY, ROOT, SINGULAR, WHO, WHO_TRAIN, read_reviews, render
+from make_chat import IDENTITY, ROOT, SINGULAR, WHO, WHO_TRAIN, read_reviews, write_splits
 
 OUT = ROOT / "data" / "prefs"
 # the prompt and the longer answer fit the tiny GPT's 256 positions; its tokenizer learned English only, so a Chinese
@@ -168,25 +167,11 @@ def build(split: str, seed: int) -> list[dict]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="verify the committed files instead of writing")
-    args = parser.parse_args()
-    stale = []
-    for split, seed in (("train", 31), ("test", 32)):
-        rows = build(split, seed)
-        text, path = render(rows), OUT / f"{split}.jsonl"
-        if args.check:
-            if not path.is_file() or path.read_text(encoding="utf-8") != text:
-                stale.append(str(path.relative_to(ROOT)))
-            continue
-        OUT.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        counts = {code: sum(row["language"] == code for row in rows) for code in LANGS}
-        flaws = {flaw: sum(row["flaw"] == flaw for row in rows) for flaw in FLAWS}
-        print(f"{split}: {len(rows)} pairs {counts} {flaws}")
-    if stale:
-        print("stale, run python scripts/make_prefs.py:", ", ".join(stale))
-    return 1 if stale else 0
+    def counts(split: str, rows: list[dict]) -> str:
+        languages = {code: sum(row["language"] == code for row in rows) for code in LANGS}
+        return f"{len(rows)} pairs {languages} " + str({flaw: sum(row["flaw"] == flaw for row in rows) for flaw in FLAWS})
+
+    return write_splits(__doc__, OUT, {"train": 31, "test": 32}, build, counts)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,8 @@ WALK_EVAL_ROWS = 32  # and evaluates on this many rows (before, after, per examp
 # names), inputs, what a causal LM run wrote.
 DATA = ("[role=gridcell], td, code, pre, textarea, input, select, .cm-editor, .fts-tok, .fts-tree, .output-class, "
         ".confidence-set, .xtick, .ytick, .legend, .annotation, #lm-samples, .fts-conv, .fts-pair, .fts-answers")
+# Gradio's status tracker covers an output of a failed event with this red "Error" badge
+BADGE = "[role=tabpanel] span.error"
 VISIBLE_TEXT = """(data) => {
     const panel = [...document.querySelectorAll('[role=tabpanel]')].find(p => p.checkVisibility());
     const roots = [panel, ...document.querySelectorAll('.toast-body, footer')].filter(Boolean);
@@ -77,6 +79,8 @@ def walk(tmp_path_factory):
     chosen = os.environ.get("SCREENSHOT_DIR")  # as tests/test_browser.py: CI may keep the folder
     shots = Path(chosen) / "walk" if chosen else tmp_path_factory.mktemp("walk-screenshots")
     shots.mkdir(parents=True, exist_ok=True)
+    for old in shots.glob("*-[0-9][0-9]-*.png"):  # the last walk's: a stop this walk missed must not look taken
+        old.unlink()
     with served_app(tmp_path_factory.mktemp("walk"), stop_jobs=True) as (url, _demo):
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
@@ -113,6 +117,17 @@ class Walker:
             self.found[name] = english
         else:
             self.found[name] = {}
+        # a refused or failed action leaves every widget working: no red "Error" badge over one (issue 26, item 3)
+        badges = self.page.locator(BADGE).filter(visible=True).count()
+        if badges:
+            self.found[f"{name}: error badges"] = {"span.error": [str(badges)]}
+
+    def clear_toasts(self) -> None:
+        """Close the toasts still up (a started run's note), so the next refusal's toasts are counted alone."""
+        from playwright.sync_api import expect
+
+        self.page.evaluate("document.querySelectorAll('.toast-close').forEach(button => button.click())")
+        expect(self.page.locator(".toast-body")).to_have_count(0, timeout=10_000)
 
     def toast(self, name: str) -> list[str]:
         """The toasts a refusal shows, checked like the page, then closed so the next refusal is counted alone."""
@@ -122,8 +137,8 @@ class Walker:
         self.page.wait_for_timeout(1000)  # a second toast for the same refusal would be there by now
         texts = self.page.locator(".toast-body").all_inner_texts()
         self.stop(name)
-        for close in self.page.locator(".toast-close").all():
-            close.click()
+        self.clear_toasts()
+        assert len(texts) == 1, (name, texts)  # one refusal, one toast (not "Error (2)")
         return texts
 
     def announced(self) -> dict[str, list[str]]:
@@ -212,6 +227,7 @@ def walk_tabs(me: Walker) -> None:
     page = me.page
     expect(page.get_by_text("positive (1)").first).to_be_visible(timeout=120_000)
     me.stop("datasets")
+    me.clear_toasts()
     page.get_by_label(me.w("ds.src.hub"), exact=True).check()
     page.get_by_role("button", name=me.w("ds.load"), exact=True).click()
     me.toast("datasets-hub-refused")
@@ -238,7 +254,12 @@ def walk_presets(me: Walker, train: bool) -> dict[str, str]:
     me.tab("train")
     expect(page.get_by_text(me.w("train.st.none")).first).to_be_visible(timeout=60_000)
     me.stop("train")
+    me.clear_toasts()
+    page.get_by_role("button", name=me.w("train.stop"), exact=True).click()  # refused: nothing is training
+    me.toast("train-stop-refused")
+    expect(page.get_by_text(me.w("train.st.none")).first).to_be_visible()  # the status line stays, no badge
     for preset in PRESETS:
+        me.clear_toasts()
         pick(page, me.w("train.preset"), me.w(f"train.p.{preset.key}"))
         if preset.needs == "hub" and not sources.is_online():
             me.toast(f"preset-{preset.key}-refused")
@@ -287,6 +308,7 @@ def walk_runs(me: Walker, run_ids: list[str]) -> None:
         page.wait_for_timeout(6000)  # the run's lessons, examples and Try it fill in
         me.stop(f"runs-{run_id}")
     # a refused action: Delete without ticking the confirmation box
+    me.clear_toasts()
     page.get_by_role("button", name=me.w("runs.delete"), exact=True).click()
     me.toast("runs-delete-refused")
     assert all(store.read_status(run_id) for run_id in run_ids)  # nothing deleted
@@ -319,4 +341,6 @@ def test_an_english_visitor_walks_the_same_page_in_english(walk):
     expect(me.page.get_by_text("after one step").first).to_be_visible()
     walk_runs(me, [runs["quick"], runs["pretrain_gpt"]])
     assert not me.announced()
+    badged = {where: found for where, found in me.found.items() if found}
+    assert not badged, badged
     me.page.close()

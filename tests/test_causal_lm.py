@@ -8,22 +8,11 @@ import pytest
 from core.messages import UserError
 from core.training.config import TrainConfig
 
-TINY_SHAPE = {"n_layer": 1, "n_embd": 32, "n_head": 2, "n_positions": 128}
-
-
 @pytest.fixture(scope="module")
-def tiny_gpt(tmp_path_factory):
-    """A one-block GPT-2 (a few thousand weights) with a 500-token BPE trained on the embedded reviews."""
-    from core import settings
-    from core.model.tiny_gpt import build_tiny_gpt
-
-    root = tmp_path_factory.mktemp("gpt")
-    saved = settings._current
-    settings._current = settings.Settings(runs_dir=root / "runs", uploads_dir=root / "uploads")
-    try:
-        return build_tiny_gpt(root / "tiny-gpt", shape=TINY_SHAPE, vocab_size=500)
-    finally:
-        settings._current = saved
+def tiny_gpt(tiny_gpts):
+    """A one-block GPT-2 (a few thousand weights) of 128 positions with a 500-token BPE trained on the embedded reviews
+    (tests/conftest.py)."""
+    return tiny_gpts(128, 500)
 
 
 def lm_config(model, **overrides) -> TrainConfig:

@@ -7,8 +7,6 @@ import gradio as gr
 import pytest
 
 from core import sources
-from core.jobs import manager as jobs
-from core.runs.store import RunStore
 from core.training.config import TrainConfig
 from ui.runs import handlers as runs_actions
 from ui.train import handlers as train_tab
@@ -19,18 +17,8 @@ from tests.test_train_ui import _request, tabs  # noqa: F401 - the Train/Runs ta
 
 
 @pytest.fixture()
-def manager(isolated_settings, monkeypatch):
-    mgr = jobs.JobManager(RunStore(isolated_settings.runs_dir), max_queue=4, isolate=False)
-    monkeypatch.setattr(jobs, "_manager", mgr)
-    return mgr
-
-
-@pytest.fixture()
-def tiny_gpt(isolated_settings):
-    from core.model.tiny_gpt import build_tiny_gpt
-
-    return build_tiny_gpt(isolated_settings.runs_dir.parent / "gpt", shape={"n_layer": 1, "n_embd": 32, "n_head": 2,
-                                                                            "n_positions": 64}, vocab_size=400)
+def tiny_gpt(tiny_gpts, isolated_settings):
+    return tiny_gpts(64, 400)  # tests/conftest.py: built once a session, outside the runs folder
 
 
 def test_the_gpt_presets_fill_the_form_and_the_domain_one_needs_a_pretraining_run(tabs, manager):
@@ -117,3 +105,33 @@ def test_the_runs_table_names_each_best_metric_and_the_compare_chart_is_labelled
     assert [shown[ids].label for ids in ((lm,), (classify,), (classify, lm))] == \
         ["Eval perplexity", "Eval accuracy", "Eval loss"]  # a mix shares only the loss every evaluation logs
     assert len(runs_actions.compare_runs([classify, lm])[0].data) == 2
+
+
+def test_a_causal_lm_evaluation_chart_names_its_one_metric_and_an_empty_panel_has_no_step_axis():
+    from ui import charts
+
+    job_id = "walk-perplexity-chart"
+    charts.add_points(job_id, [{"step": step, "epoch": 0.0, "kind": "baseline" if step == 0 else "eval",
+                                "time": float(step), "eval_perplexity": value} for step, value in ((0, 900.0), (2, 50.0))])
+    try:
+        metrics = charts.figures(job_id)[2]
+    finally:
+        charts.forget(job_id)
+    assert [trace.name for trace in metrics.data] == ["perplexity"] and metrics.layout.showlegend
+    assert metrics.layout.yaxis.title.text == "perplexity"  # not "score": the axis says what it plots
+    assert charts.empty_figure("confusion matrix (0 eval rows)", "no classes").layout.xaxis.title.text == ""
+
+
+def test_an_sft_runs_perplexity_has_its_own_axis_beside_the_shares_of_its_answers():
+    from ui import charts
+
+    job_id = "walk-sft-chart"
+    charts.add_points(job_id, [{"step": 2, "epoch": 0.0, "kind": "eval", "time": 1.0, "eval_perplexity": 1888.0,
+                                "eval_stop_rate": 1.0, "eval_answer_accuracy": 0.0}])
+    try:
+        metrics = charts.figures(job_id)[2]
+    finally:
+        charts.forget(job_id)
+    axes = {trace.name: trace.yaxis for trace in metrics.data}
+    assert axes["perplexity"] == "y2" and {axes[n] for n in axes if n != "perplexity"} == {None}
+    assert metrics.layout.yaxis2.title.text == "perplexity"

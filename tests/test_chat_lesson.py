@@ -18,18 +18,9 @@ def panel():
 
 
 @pytest.fixture(scope="module")
-def tiny_folder(tmp_path_factory):
-    """A one-block tiny GPT (a 500-token BPE) with the app's chat template, built once."""
-    from core import settings
-    from core.model.tiny_gpt import build_tiny_gpt
-
-    root = tmp_path_factory.mktemp("lesson-gpt")
-    saved = settings._current
-    settings._current = settings.Settings(runs_dir=root / "runs", uploads_dir=root / "uploads")
-    try:
-        return build_tiny_gpt(root / "tiny-gpt", shape={"n_layer": 1, "n_embd": 32, "n_head": 2}, vocab_size=500)
-    finally:
-        settings._current = saved
+def tiny_folder(tiny_chat_gpt):
+    """A one-block tiny GPT (a 500-token BPE) with the app's chat template, built once (tests/conftest.py)."""
+    return tiny_chat_gpt
 
 
 @pytest.fixture()

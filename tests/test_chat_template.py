@@ -9,7 +9,6 @@ from core.messages import UserError
 from core.tokenizer.chat_masks import LOSSES, end_of_turn_id, trained_tokens
 from core.tokenizer.chat_template import CHATML_TEMPLATE, END_OF_TURN, render_chat
 
-TINY_SHAPE = {"n_layer": 1, "n_embd": 32, "n_head": 2, "n_positions": 256}
 CHAT = [{"role": "system", "content": "You are a helpful assistant."},
         {"role": "user", "content": "Is this review positive or negative? The book was great."},
         {"role": "assistant", "content": "positive"},
@@ -19,18 +18,9 @@ LLAMA_SPECIALS = ["<|begin_of_text|>", "<|start_header_id|>", "<|end_header_id|>
 
 
 @pytest.fixture(scope="module")
-def tiny_gpt(tmp_path_factory):
-    """The tiny GPT as the app builds it (ChatML template, <|im_end|>), one block, a 500-token BPE."""
-    from core import settings
-    from core.model.tiny_gpt import build_tiny_gpt
-
-    root = tmp_path_factory.mktemp("chat-gpt")
-    saved = settings._current
-    settings._current = settings.Settings(runs_dir=root / "runs", uploads_dir=root / "uploads")
-    try:
-        return build_tiny_gpt(root / "tiny-gpt", shape=TINY_SHAPE, vocab_size=500)
-    finally:
-        settings._current = saved
+def tiny_gpt(tiny_chat_gpt):
+    """The tiny GPT as the app builds it (ChatML template, <|im_end|>), one block, a 500-token BPE (tests/conftest.py)."""
+    return tiny_chat_gpt
 
 
 def _tokenizer(folder):

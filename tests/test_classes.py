@@ -98,6 +98,39 @@ def test_a_hundred_join_tries_a_second_are_refused_before_any_code_is_compared(b
             book.join(f"WRONG{i}", "guesser", "b:g", ("s:g", f"addr:{i}"))
 
 
+def test_one_person_with_many_sessions_joins_a_class_under_few_nicknames(book):
+    opened = book.open_class("Monday", "quick", size=30, admin=True, per_network=2)
+    for i in range(2):  # a stranger behind one address, a fresh session (owner) each time
+        book.join(opened.code, f"bot{i}", f"s:{i}", (f"s:{i}", "addr:x"), stranger="addr:x")
+    book.join(opened.code, "bot0 renamed", "s:0", ("s:0", "addr:x"), stranger="addr:x")  # a student renames freely
+    with pytest.raises(ValueError, match="at most 2 students from one network or account"):
+        book.join(opened.code, "bot2", "s:2", ("s:2", "addr:x"), stranger="addr:x")
+    book.join(opened.code, "Ann", "b:ann", ("b:ann", "addr:home"), stranger="addr:home")  # another address is not
+    assert sorted(book.get(opened.class_id).students.values()) == ["Ann", "bot0 renamed", "bot1"]
+    book.set_open(opened.class_id, True, admin=True, per_network=0)  # a school lab: the teacher lifts the bound
+    book.join(opened.code, "bot2", "s:2", ("s:2", "addr:x"), stranger="addr:x")
+    with pytest.raises(ValueError, match="from 0 .any number. to 200"):
+        book.set_open(opened.class_id, True, admin=True, per_network=-1)
+    assert ClassBook(book.folder).get(opened.class_id).per_network == 0  # kept on disk
+
+
+def test_the_teacher_removes_a_student_who_may_not_join_again(book):
+    opened = book.open_class("Monday", "quick", size=2, admin=True)
+    book.join(opened.code, "Mallory", "s:m1", ("s:m1", "addr:m"), stranger="addr:m")
+    book.join(opened.code, "Ann", "b:ann")
+    opened.runs = [{"run_id": "r-m", "owner": "s:m1", "changes": {}}, {"run_id": "r-a", "owner": "b:ann", "changes": {}}]
+    with pytest.raises(ValueError, match="Only the server owner"):
+        book.remove_student(opened.class_id, "Mallory", caller="b:ann")
+    with pytest.raises(ValueError, match="has the nickname 'Nobody'"):
+        book.remove_student(opened.class_id, "Nobody", admin=True)
+    assert book.remove_student(opened.class_id, " mallory ", admin=True) == ["r-m"]  # as typed off the board
+    classroom = ClassBook(book.folder).get(opened.class_id)  # a restart keeps it
+    assert classroom.students == {"b:ann": "Ann"} and [r["run_id"] for r in classroom.runs] == ["r-a"]
+    with pytest.raises(ValueError, match="removed you from the class"):
+        book.join(opened.code, "Mallory again", "s:m1", ("s:m1", "addr:m"), stranger="addr:m")
+    book.join(opened.code, "Bob", "b:bob")  # the seat is free for someone else
+
+
 def test_a_student_changes_only_what_the_class_allows(book):
     opened = book.open_class("Monday", "quick", ["learning_rate", "num_train_epochs"], admin=True)
     config = places.student_config(opened, {"learning_rate": 3e-4}, "Ann")
@@ -188,6 +221,29 @@ def test_the_estimates_come_from_the_runs_this_class_finished(book):
     assert places.typical_seconds(before, opened) == (None, 0)
     assert places.place(FakeManager(1, [], ["q1"], {}, {"q1": _snap("queued", position=1)}), opened, "q1")[
         "finish_in_s"] is None  # nothing measured yet: no guess
+
+
+def test_before_any_run_finished_a_running_run_projects_its_stages_after_the_last_step(monkeypatch):
+    from core.training import recorder as recorder_mod
+
+    clock = [1000.0]
+    monkeypatch.setattr(recorder_mod.time, "time", lambda: clock[0])
+    timed = recorder_mod.MetricsRecorder()
+    for stage, seconds in (("loading", 2.0), ("baseline", 3.0), ("baseline", 0.0), ("", 10.0), ("evaluating", 1.0),
+                           ("", 4.0)):
+        timed.set_stage(stage)  # the same stage again (a batch's count) is no new stage
+        clock[0] += seconds
+    assert timed.progress()["stage_s"] == {"loading": 2.0, "baseline": 3.0, "train": 14.0, "evaluating": 1.0}
+    # 5 s before the first message (the process starting), 2 s loading, 3 s baseline; 15 s of steps and an
+    # evaluation so far, 15 s of steps left; after the last step 4 passes of the baseline's 3 s and one loading
+    snap = {"state": "running", "elapsed_s": 25.0, "eta_s": 15.0, "step": 5, "max_steps": 20,
+            "stage_s": {"loading": 2.0, "baseline": 3.0, "train": 14.0, "evaluating": 1.0}}
+    assert places.projected_seconds(snap) == 10.0 + 30.0 + 14.0
+    later = {**snap, "elapsed_s": 61.0, "eta_s": 0.0, "step": 20,
+             "stage_s": {**snap["stage_s"], "train": 29.0, "final_eval": 3.0, "results": 18.0}}
+    assert places.projected_seconds(later) == 10.0 + 30.0 + 21.0  # past its estimate: what the stages took
+    assert places.projected_seconds({**snap, "step": 4}) is None  # a fifth of the steps: too early
+    assert places.projected_seconds({**snap, "state": "queued"}) is None
 
 
 def _points(losses, accuracy):

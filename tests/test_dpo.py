@@ -9,7 +9,6 @@ import pytest
 
 from core.messages import UserError
 
-TINY_SHAPE = {"n_layer": 1, "n_embd": 32, "n_head": 2, "n_positions": 256}
 QUESTIONS = ["Where is the station?", "Can you help me?", "What time is it?", "Is the hotel open?",
              "How was the food?", "Can I pay by card?", "Where do I sit?", "Is breakfast free?"]
 
@@ -21,20 +20,6 @@ def _pairs(count: int) -> list[dict]:
         rows.append({"prompt": question, "chosen": "Of course, happy to help.",
                      "rejected": "Figure it out yourself."})
     return rows
-
-
-@pytest.fixture(scope="module")
-def tiny_chat_gpt(tmp_path_factory):
-    from core import settings
-    from core.model.tiny_gpt import build_tiny_gpt
-
-    root = tmp_path_factory.mktemp("dpo-gpt")
-    saved = settings._current
-    settings._current = settings.Settings(runs_dir=root / "runs", uploads_dir=root / "uploads")
-    try:
-        return build_tiny_gpt(root / "tiny-gpt", shape=TINY_SHAPE, vocab_size=500)
-    finally:
-        settings._current = saved
 
 
 @pytest.fixture()
@@ -96,9 +81,7 @@ def test_bad_dpo_settings_are_refused_naming_the_fix(changes, words, tiny_chat_g
 
 
 def test_before_queueing_a_model_that_cannot_chat_and_truncated_answers_are_refused(tiny_chat_gpt, pairs_file,
-                                                                                   isolated_settings, tmp_path):
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
+                                                                                   isolated_settings, templateless_gpt):
     from core import sources
 
     _config(tiny_chat_gpt, pairs_file).check_access("")  # a chat model and pairs that fit: accepted
@@ -106,14 +89,8 @@ def test_before_queueing_a_model_that_cannot_chat_and_truncated_answers_are_refu
         _config(tiny_chat_gpt, pairs_file, max_length=8).check_access("")
     with pytest.raises(UserError, match="was never taught to answer"):
         _config(sources.TINY_GPT, pairs_file).check_access("")
-    bare = tmp_path / "bare"
-    tok = AutoTokenizer.from_pretrained(str(tiny_chat_gpt))
-    tok.chat_template = None
-    tok.save_pretrained(str(bare))
-    AutoModelForCausalLM.from_pretrained(str(tiny_chat_gpt)).save_pretrained(str(bare))
-    (bare / "chat_template.jinja").unlink(missing_ok=True)
     with pytest.raises(UserError, match="has no chat template, so it was not fine-tuned to chat"):
-        _config(bare, pairs_file).check_access("")
+        _config(templateless_gpt, pairs_file).check_access("")
 
 
 def test_a_dpo_run_logs_rewards_measures_each_held_out_pair_and_exports(tiny_chat_gpt, pairs_file, isolated_settings,

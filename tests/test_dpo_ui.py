@@ -3,10 +3,6 @@ run, and without one it says to teach the tiny GPT to chat first."""
 
 import json
 
-import pytest
-
-from core.jobs import manager as jobs
-from core.runs.store import RunStore
 from core.training.config import TrainConfig
 from core.training.presets import PRESETS_BY_KEY
 from ui.train import handlers as train_tab
@@ -14,13 +10,6 @@ from ui.train import handlers as train_tab
 from tests.test_train_ui import _request, tabs  # noqa: F401 - the Train/Runs tabs fixture, built once per module
 
 POLITE_PRESET = "polite_dpo"
-
-
-@pytest.fixture()
-def manager(isolated_settings, monkeypatch):
-    mgr = jobs.JobManager(RunStore(isolated_settings.runs_dir), max_queue=4, isolate=False)
-    monkeypatch.setattr(jobs, "_manager", mgr)
-    return mgr
 
 
 def test_the_polite_preset_starts_from_the_latest_chat_run_and_needs_one(tabs, manager, monkeypatch):

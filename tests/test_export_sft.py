@@ -83,15 +83,13 @@ def test_the_script_writes_the_runs_loss_packing_template_and_lora(overrides, pr
         assert text not in script, text
 
 
-def test_the_chat_card_says_how_to_chat_its_template_data_loss_and_scores(tmp_path):
+def test_the_chat_card_says_how_to_chat_its_template_data_loss_and_scores(tmp_path, tiny_gpts):
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from core.model.tiny_gpt import build_tiny_gpt
     from core.results.model_card import card_for_run
     from core.runs.store import RunStore
 
-    gpt = build_tiny_gpt(tmp_path / "gpt", shape={"n_layer": 1, "n_embd": 16, "n_head": 2, "n_positions": 64},
-                         vocab_size=300)
+    gpt = tiny_gpts(64, 400)
     store = RunStore(tmp_path / "runs")
     cfg = sft_cfg()
     run_id = store.new_run(cfg)

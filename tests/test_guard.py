@@ -1,10 +1,14 @@
-"""core.guard: wrong tries slow down then lock out; budgets per key over a sliding window."""
+"""core.guard: wrong tries slow down then lock out; budgets per key over a sliding window; model calls per stranger
+at once and per minute."""
 
 from __future__ import annotations
 
 import logging
 
-from core.guard import Budget, Strikes
+import pytest
+
+from core.guard import Budget, CallLimit, Strikes
+from core.messages import UserError
 
 
 def test_wrong_tries_are_free_then_slowed_then_locked_out():
@@ -40,3 +44,53 @@ def test_a_budget_holds_per_key_over_its_window():
     assert budget.take("a", 6, now=0) and budget.take("a", 4, now=1)
     assert not budget.take("a", 1, now=2) and budget.take("b", 10, now=2)
     assert budget.used("a", now=2) == 10 and budget.take("a", 6, now=60.5)  # the first take has left the window
+
+
+def test_a_budget_says_when_the_next_take_fits():
+    budget = Budget(limit=3, window_s=60)
+    for at in (0, 10, 20):
+        assert budget.take("a", now=at)
+    assert budget.wait_s("a", now=30) == 30  # the take at 0 leaves the window at 60
+    assert budget.wait_s("a", amount=2, now=30) == 40  # two must leave: the one at 10 too
+    assert budget.wait_s("b", now=30) == 0 and budget.wait_s("a", now=61) == 0
+
+
+def test_a_call_limit_holds_calls_at_once_and_per_minute_per_key():
+    limit = CallLimit(at_once=1, per_minute=3)
+    with limit.hold("addr:x", now=0):
+        with pytest.raises(UserError, match="already have 1 model call"):
+            with limit.hold("addr:x", now=1):
+                pass
+        with limit.hold("addr:y", now=1):  # another stranger is not held up
+            pass
+    for at in (2, 3):
+        with limit.hold("addr:x", now=at):
+            pass
+    with pytest.raises(UserError, match="try again in 56 s") as refused:  # the call at 0 leaves the window at 60
+        with limit.hold("addr:x", now=4):
+            pass
+    assert "MODEL_CALLS_PER_MINUTE" in str(refused.value)
+    with limit.hold("addr:x", now=60.5):  # refused calls took nothing: the wait did not grow
+        pass
+
+
+def test_a_failing_call_still_frees_its_place_and_no_key_is_unbounded():
+    limit = CallLimit(at_once=1, per_minute=0)
+    with pytest.raises(RuntimeError):
+        with limit.hold("addr:x"):
+            raise RuntimeError("the model failed")
+    with limit.hold("addr:x"), limit.hold(""), limit.hold(""):  # an admin (no key) is not counted
+        pass
+    assert limit._running == {}  # nothing is kept for keys whose calls ended
+
+
+def test_model_calls_are_bounded_on_a_public_server_only(isolated_settings, monkeypatch):
+    from dataclasses import replace
+
+    from core import guard, settings
+
+    monkeypatch.setattr(settings, "_current", replace(isolated_settings, public=False))
+    assert (guard.model_calls().at_once, guard.model_calls().per_minute) == (0, 0)
+    monkeypatch.setattr(settings, "_current", replace(isolated_settings, public=True, model_calls_at_once=2,
+                                                      model_calls_per_minute=7))
+    assert (guard.model_calls().at_once, guard.model_calls().per_minute) == (2, 7)

@@ -33,8 +33,10 @@ def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("public")
     os.environ["HF_TOKEN"] = SERVER_TOKEN
     try:
+        # every visitor here without an address of its own is one stranger (loopback): their many model calls are
+        # not what this suite counts (test_many_sessions_of_one_address_share_one_minute_of_model_calls does)
         with served_app(root, stop_jobs=True, public=True, admin_key=ADMIN_KEY, allow_any_stop=False,
-                        max_upload_mb=5) as (url, demo):
+                        max_upload_mb=5, model_calls_per_minute=600) as (url, demo):
             yield {"url": url, "demo": demo, "root": root}
     finally:
         os.environ.pop("HF_TOKEN", None)
@@ -786,7 +788,8 @@ def _named_calls(run: str, upload: dict) -> dict:
         "/chat_with_run": (run, [{"role": "user", "content": "hello"}]),
         # a class shows its members' runs only; Anna's run is in none, and Bob joined none
         "/class_open": ("bobs class", "quick-demo", [], 40), "/class_close": ("nope", False),
-        "/class_join": ("ZZZZZZ", "bob"), "/class_start": ("nope", "{}"), "/class_place": (run,),
+        "/class_join": ("ZZZZZZ", "bob"), "/class_remove": ("nope", "bob"), "/class_start": ("nope", "{}"),
+        "/class_place": (run,),
         "/class_board": ("nope",),
     }
 
@@ -830,7 +833,8 @@ SHOWS_NO_RUN = {None, "<lambda>", "attach", "clear_answers", "change_view", "cho
                 "push_run", "delete_run", "compare_view", "chat_tokens", "show_chat",
                 "chat_with_run", "clear_chat", "sampled_chats", "shown", "class_open", "class_close", "class_join",
                 "class_start", "class_board", "open_from_page", "set_open_from_page", "join_from_page",
-                "table_changed", "start_from_page", "csv_from_page"} | {f"api_{n}" for n in (
+                "table_changed", "start_from_page", "csv_from_page", "class_remove", "remove_from_page",
+                "restore_from_page"} | {f"api_{n}" for n in (
                     "compare_tokenizers", "describe_model", "describe_tokenizer", "estimate_training",
                     "model_outputs", "token_length_stats", "tokenize", "train_bpe_tokenizer")}
 
@@ -1246,6 +1250,18 @@ def test_hostile_names_stay_literals_in_an_exported_dpo_script():
     (([{"role": "user", "content": "hi"}] * 65,), ["more than 64"]),
     (("hi",), ["has no turns"]),
     (([{"role": "user", "content": HOSTILE[0]}], [{"role": "tool", "content": "x"}]), ["role 'tool' is unknown"]),
+    # the probe of the newest endpoints (strangers): content that is not text, a role of 100,000 characters (quoted
+    # cut), a system turn mid-conversation, settings of the wrong type, one message longer than the model reads
+    (([{"role": "user", "content": [{"type": "text", "text": "hi"}]}],), ["has no text"]),
+    (([{"role": "x" * 100_000, "content": "hi"}],), ["is unknown"]),
+    (([{"role": "user", "content": "a"}, {"role": "system", "content": "b"}, {"role": "user", "content": "c"}],),
+     ["turn 2 is system"]),
+    (([{"role": "user", "content": "hi"}], None, 8, 0.8, "50"), ["top_k"]),
+    (([{"role": "user", "content": "hi"}], None, 8.5), ["max_new_tokens"]),
+    (([{"role": "user", "content": "hi"}], None, True), ["max_new_tokens"]),
+    (([{"role": "user", "content": "hi"}], None, 8, 0.8, 50, 0.95, [1, 2]), ["greedy", "true or false"]),
+    (([{"role": "user", "content": "z" * 19_999}],), ["room for", "shorten it"]),
+    (([{"role": "user", "content": "a"}] * 10_000,), ["10000 turns, more than 64"]),
 ])
 def test_bad_chat_requests_are_named(visitors, annas_private_lm, args, words):
     refused(annas_private_lm["anna"].api("/chat_with_run", annas_private_lm["run"], *args), *words)
@@ -1258,6 +1274,19 @@ def test_a_run_on_an_upload_chats_with_its_owner_only(visitors, annas_private_lm
     refused(visitors["bob"].api("/chat_with_run", run, hello), "only they may chat with it")
     refused(visitors["bob"].api("/chat_with_run", "../runs", hello), "not a run id")
     refused(visitors["ann"].api("/chat_with_run", anns_finished_run, hello), "is a classifier, which does not chat")
+
+
+def test_a_writing_run_is_no_classifier_and_markup_in_a_chat_is_only_text(visitors, annas_private_lm,
+                                                                           anns_finished_run):
+    """/predict read a chat run's model as a classifier with a random head and answered LABEL_0 / LABEL_1; a
+    text_pair that was not text was refused as 'over the 100,000 limit'."""
+    anna, run = annas_private_lm["anna"], annas_private_lm["run"]
+    refused(anna.api("/predict", run, "hello"), "writes text and has no classes")
+    refused(visitors["ann"].api("/predict", anns_finished_run, "hello", ["x"]), "text_pair", "must be text")
+    refused(anna.api("/chat_with_run", {"a": 1}, [{"role": "user", "content": "hi"}]), "not a run id")
+    markup = [{"role": "user", "content": "<img src=x onerror=alert(1)>"}]  # within the tiny GPT's 64 positions
+    kind, answer = anna.api("/chat_with_run", run, markup, None, 4)
+    assert kind == "ok" and all(isinstance(answer[side], str) for side in ("fine_tuned", "base")), answer
 
 
 def test_hostile_names_stay_literals_in_the_sft_script():
@@ -1285,6 +1314,13 @@ def open_class(server):
     kind, opened = teacher.api("/class_open", "Lesson 1", "class_light", ["learning_rate"], 30)
     assert kind == "ok" and len(opened["code"]) == 6, opened
     return {"teacher": teacher, **opened}
+
+
+def test_a_teacher_cannot_let_students_turn_on_remote_code(server, open_class):
+    """A class could let its students change trust_remote_code: every student is a stranger, who never turns on
+    remote code."""
+    refused(open_class["teacher"].api("/class_open", "Lesson 3", "class_light", ["trust_remote_code"], 30),
+            "may not change trust_remote_code")
 
 
 def test_a_stranger_cannot_open_close_or_read_a_class(server, open_class):
@@ -1402,3 +1438,62 @@ def test_starting_and_stopping_in_a_loop_does_not_grow_a_class_without_end(isola
     with pytest.raises(ValueError, match="the most one student may"):
         places.start_run(book, manager, opened.class_id, "b:mallory", {})
     assert len(book.get(opened.class_id).runs) == places.MAX_RUNS_PER_STUDENT
+
+
+# ------------------------------------------------------------------ strangers: one person with many sessions (issue 22's
+# rule for the newest endpoints): one share of model work, a few seats of a class, the teacher's say
+
+def test_many_sessions_of_one_address_share_one_minute_of_model_calls(server, visitors):
+    from core import settings as settings_mod
+
+    manager, before = visitors["manager"], settings_mod.get_settings()
+    run = manager.store.new_run({"run_name": "public data", "dataset": {"kind": "sample"}}, "b:someone")  # no model
+    manager.store.write_status(run, {"state": "done"})
+    settings_mod.set_settings(replace(before, model_calls_per_minute=3))
+    try:
+        bots = [Visitor(server, address="203.0.113.90") for _ in range(4)]
+        answers = [bot.api("/generate_text", run, "dear") for bot in bots]
+        for outcome in answers[:3]:  # each call is read (and refused for what it asks), counted for the address
+            refused(outcome, "is a classifier")
+        refused(answers[3], "in the last minute", "MODEL_CALLS_PER_MINUTE", "try again in")
+        refused(bots[0].api("/chat_with_run", run, [{"role": "user", "content": "hi"}]), "try again in")
+        refused(bots[1].api("/predict", run, "hello"), "try again in")
+        refused(Visitor(server, address="198.51.100.90").api("/generate_text", run, "dear"), "is a classifier")
+    finally:
+        settings_mod.set_settings(before)
+        manager.store.delete(run)
+
+
+def test_one_person_with_many_sessions_fills_no_class_and_the_teacher_removes_them(server, open_class):
+    teacher = open_class["teacher"]
+    kind, opened = teacher.api("/class_open", "Lesson 2", "class_light", ["learning_rate"], 30, 2)
+    assert kind == "ok" and opened["per_network"] == 2, opened
+    code, class_id = opened["code"], opened["class_id"]
+    bots = [Visitor(server, address="203.0.113.91") for _ in range(3)]
+    assert bots[0].api("/class_join", code, "Bot one")[0] == "ok"
+    refused(bots[1].api("/class_join", code, "bot ONE"), "is taken", "pick another")
+    assert bots[1].api("/class_join", code, "Bot two")[0] == "ok"
+    refused(bots[2].api("/class_join", code, "Bot three"), "at most 2 students from one network", "teacher")
+    refused(bots[2].api("/class_remove", class_id, "Bot one"), "Only the server owner")
+    kind, after = teacher.api("/class_remove", class_id, "bot one")
+    assert kind == "ok" and after["students"] == 1 and after["removed_runs"] == 0, after
+    refused(bots[0].api("/class_join", code, "Bot one again"), "removed you")
+    refused(bots[2].api("/class_join", code, "Bot three"), "at most 2 students")  # the removed one still counts
+    assert Visitor(server, address="198.51.100.91").api("/class_join", code, "Ann")[0] == "ok"
+    refused(teacher.api("/class_close", class_id, True, -3), "whole number from 0")
+    assert teacher.api("/class_close", class_id, True, 0)[1]["per_network"] == 0  # a school lab: any number
+    assert bots[2].api("/class_join", code, "Bot three")[0] == "ok"
+
+
+def test_downloads_keep_one_file_per_run_however_often_a_visitor_clicks(visitors, anns_finished_run):
+    """Each click on Download wrote a new folder in the server's temporary folder (a model zip, a script zip, the
+    board's CSV) that was never deleted: a stranger clicking in a loop filled the disk."""
+    from ui import downloads
+
+    ann, run = sees_runs(visitors["ann"]), anns_finished_run
+    for _ in range(3):
+        assert ann.event("download_model", run)[0] == "ok"
+        assert ann.event("download_script", run, "loop")[0] == "ok"
+    for thing in (f"model-{run}", f"script-{run}-loop"):
+        assert len(list((downloads.folder() / thing).iterdir())) == 1, thing
+    assert not [p for p in downloads.folder().iterdir() if p.name.startswith(".build-")]

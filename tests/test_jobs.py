@@ -221,7 +221,8 @@ def test_start_refuses_what_the_settings_forbid(isolated_settings, monkeypatch, 
 
 def test_after_a_restart_past_runs_are_listed_and_an_interrupted_one_resumes(
         isolated_settings, tiny_model_dir, data_csv):
-    before = JobManager(RunStore(isolated_settings.runs_dir))
+    # in this process like the others here: the child-process restart is test_job_process.py's app-dies test
+    before = JobManager(RunStore(isolated_settings.runs_dir), isolate=False)
     job_id = before.start(config_for(tiny_model_dir, data_csv, max_steps=4, eval_strategy="steps", eval_steps=2))
     assert before.wait(job_id, TIMEOUT) == "done"
     # As if the process had died mid-run: status still says running, written by a process now gone.
@@ -230,7 +231,7 @@ def test_after_a_restart_past_runs_are_listed_and_an_interrupted_one_resumes(
     (before.store.path(job_id) / "eval_final.json").unlink()
     before.store.update_status(job_id, state="running", pid=dead.pid)
 
-    after = JobManager(RunStore(isolated_settings.runs_dir))
+    after = JobManager(RunStore(isolated_settings.runs_dir), isolate=False)
     listed = after.store.list_runs()
     assert [r["run_id"] for r in listed] == [job_id] and listed[0]["state"] == "interrupted"
     snap = after.snapshot(job_id)

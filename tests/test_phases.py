@@ -44,20 +44,13 @@ def test_a_run_reports_each_stage_and_keeps_its_results_for_the_page(tiny_model_
 
 # ------------------------------------------------------------------ times measured here, a causal LM's estimate
 
-def _tiny_gpt(folder):
-    from core.model.tiny_gpt import build_tiny_gpt
-
-    return build_tiny_gpt(folder / "gpt", shape={"n_layer": 1, "n_embd": 32, "n_head": 2, "n_positions": 64},
-                          vocab_size=400)
-
-
-def test_a_causal_lm_run_gets_a_before_start_estimate_with_its_logits_and_a_timed_step(tmp_path):
+def test_a_causal_lm_run_gets_a_before_start_estimate_with_its_logits_and_a_timed_step(tiny_gpts):
     from transformers import AutoConfig
 
     from core.model import estimate
     from core.training.config import TrainConfig
 
-    model = str(_tiny_gpt(tmp_path))
+    model = str(tiny_gpts(64, 400))
     config = TrainConfig(task="causal_lm", model=model, block_size=32, batch_size=4, max_length=512, max_steps=5)
     vocab = AutoConfig.from_pretrained(model).vocab_size  # its tokenizer's, special tokens included
     est = estimate.estimate(config)
@@ -68,14 +61,14 @@ def test_a_causal_lm_run_gets_a_before_start_estimate_with_its_logits_and_a_time
     assert step["step_s"] > 0 and step["max_length"] == 32 and "5 steps take about" in step["summary"]
 
 
-def test_step_through_still_says_it_walks_a_classifier(tmp_path):
+def test_step_through_still_says_it_walks_a_classifier(tiny_gpts):
     import pytest
 
     from core.training.config import TrainConfig
     from core.training.step_through import walk_for
 
     with pytest.raises(ValueError, match="Step through walks a classification run"):
-        walk_for(TrainConfig(task="causal_lm", model=str(_tiny_gpt(tmp_path))))
+        walk_for(TrainConfig(task="causal_lm", model=str(tiny_gpts(64, 400))))
 
 
 def _finished_run(store, started: float, took: float, state: str = "done", **settings) -> str:

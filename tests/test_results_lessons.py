@@ -14,7 +14,6 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from core.jobs import manager as jobs
 from core.messages import UserError, localize
 from core.results import diagnosis, examples
 from core.runs.store import RunStore
@@ -100,13 +99,6 @@ def test_one_rule_says_which_way_the_best_checkpoint_improves():
         config = TrainConfig(load_best_model_at_end=True, metric_for_best_model=metric)
         assert best_model_arguments(config)["greater_is_better"] is greater_is_better(metric)
         assert f"greater_is_better={greater_is_better(metric)}," in generate(config)  # the exported script agrees
-
-
-@pytest.fixture()
-def manager(isolated_settings, monkeypatch):
-    mgr = jobs.JobManager(RunStore(isolated_settings.runs_dir), max_queue=4, isolate=False)
-    monkeypatch.setattr(jobs, "_manager", mgr)
-    return mgr
 
 
 def _scripted_accuracy(monkeypatch, values):

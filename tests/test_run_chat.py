@@ -15,22 +15,20 @@ GREEDY = gen.Decoding(max_new_tokens=12, greedy=True)
 
 
 @pytest.fixture(scope="module")
-def chat_run(tmp_path_factory):
+def chat_run(tmp_path_factory, tiny_gpts):
     """A tiny GPT (one block, ChatML) taught by a real SFTTrainer, in 30 steps, to answer "Who are you?" with
     "Studio Tiny." and end its turn; its run config names the untrained tiny GPT as its base."""
     from datasets import Dataset
 
     from core import settings
     from core.data.source import CHAT
-    from core.model.tiny_gpt import build_tiny_gpt
     from core.training.sft import SFTSettings, run_sft
 
     root = tmp_path_factory.mktemp("run-chat")
     saved = settings._current
     settings._current = settings.Settings(runs_dir=root / "runs", uploads_dir=root / "uploads")
     try:
-        gpt = build_tiny_gpt(root / "tiny-gpt", shape={"n_layer": 1, "n_embd": 32, "n_head": 2, "n_positions": 128},
-                             vocab_size=500)
+        gpt = tiny_gpts(128, 500)
         review = [{"role": "user", "content": "Is this review positive or negative? Great room."},
                   {"role": "assistant", "content": "positive"}]
         data = Dataset.from_dict({"messages": [WHO + [{"role": "assistant", "content": "Studio Tiny."}], review] * 8})
@@ -160,3 +158,71 @@ def test_the_api_refuses_another_visitors_private_run_and_bad_decoding(chat_run,
     answered = chat_with_run(chat_run["run"], WHO, max_new_tokens=12, request=_request("bob"))
     assert answered["fine_tuned"] == "Studio Tiny." and set(answered) == {"fine_tuned", "base", "stop",
                                                                             "dropped_turns"}
+
+
+def _from(session: str, host: str):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(session_hash=session, headers={"accept-language": "en"}, client=SimpleNamespace(host=host))
+
+
+def test_a_stranger_with_many_sessions_gets_one_share_of_chat_answers(chat_run, manager, monkeypatch):
+    import threading
+
+    from core.classes import book as book_mod
+    from core.guard import CallLimit
+    from ui import identity
+    from ui.runs import chat as run_chat
+
+    # a public server's limits (tests/test_hostile.py has them through a public server's API; the base model here is
+    # a local folder, which a public server refuses to load)
+    monkeypatch.setattr(identity, "model_calls", lambda: limit)
+    limit = CallLimit(at_once=1, per_minute=3)
+    monkeypatch.setattr(book_mod, "_books", {})
+    real, entered, release = run_chat.core_chat.chat, threading.Event(), threading.Event()
+
+    def held(*args, **kwargs):  # the first answer takes as long as the test wants
+        entered.set()
+        release.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(run_chat.core_chat, "chat", held)
+    first = threading.Thread(target=run_chat.chat_with_run, args=(chat_run["run"], WHO),
+                             kwargs={"max_new_tokens": 4, "request": _from("bot0", "203.0.113.5")})
+    first.start()
+    assert entered.wait(30)
+    with pytest.raises(gr.Error, match="already have 1 model call.*MODEL_CALLS_AT_ONCE"):
+        run_chat.chat_with_run(chat_run["run"], WHO, max_new_tokens=4, request=_from("bot1", "203.0.113.5"))
+    release.set()
+    first.join(60)
+    for i in (2, 3):  # other sessions of the same address share its minute
+        run_chat.chat_with_run(chat_run["run"], WHO, max_new_tokens=4, request=_from(f"bot{i}", "203.0.113.5"))
+    with pytest.raises(gr.Error, match=r"in the last minute.*try again in \d+ s"):
+        run_chat.chat_with_run(chat_run["run"], WHO, max_new_tokens=4, request=_from("bot4", "203.0.113.5"))
+    other = run_chat.chat_with_run(chat_run["run"], WHO, max_new_tokens=12, request=_from("ann", "198.51.100.7"))
+    assert other["fine_tuned"] == "Studio Tiny."  # another address is not held up
+    classroom = book_mod.get_book().open_class("Lab", "quick", admin=True, per_network=0)
+    student = _from("pupil", "203.0.113.5")  # a class behind the stranger's address: its students count on their own
+    book_mod.get_book().join(classroom.code, "Pupil", run_chat.visitor(student).owner)
+    assert run_chat.chat_with_run(chat_run["run"], WHO, max_new_tokens=12, request=student)["fine_tuned"]
+
+
+def test_a_long_chat_on_the_page_keeps_its_newest_exchanges_within_the_bounds():
+    from core.data.conversations import MAX_CHARS, MAX_TURNS
+    from ui.runs import chat_views as view
+
+    history = []
+    for i in range(100):
+        history = view.next_history(history, f"question {i}", f"answer {i}")
+    assert len(history) <= MAX_TURNS and history[-1] == {"role": "assistant", "content": "answer 99"}
+    read = view.conversation("Be brief.", history, "question 100")
+    assert len(read) <= MAX_TURNS and read[0]["role"] == "system" and read[-1]["content"] == "question 100"
+    assert [t["role"] for t in read[1:3]] == ["user", "assistant"]  # whole exchanges were left out
+    check_chat(read)  # what the model is sent passes the conversation's checks
+    wordy = view.conversation("", [{"role": "user", "content": "x" * 9000}, {"role": "assistant", "content": "y" * 9000},
+                                   {"role": "user", "content": "z"}, {"role": "assistant", "content": "w"}], "q" * 3000)
+    assert sum(len(t["content"]) for t in wordy) <= MAX_CHARS and [t["content"] for t in wordy] == ["z", "w", "q" * 3000]
+    shown = []
+    for i in range(100):
+        shown = view.shown_turns(shown, f"question {i}", f"answer {i}")
+    assert len(shown) == view.MAX_SHOWN and shown[-1]["content"] == "answer 99"

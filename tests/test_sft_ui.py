@@ -3,11 +3,7 @@ run when there is one, else from the tiny GPT built from a config, and says whic
 
 import json
 
-import pytest
-
 from core import sources
-from core.jobs import manager as jobs
-from core.runs.store import RunStore
 from core.training.config import TrainConfig
 from core.training.presets import PRESETS_BY_KEY
 from ui.train import handlers as train_tab
@@ -15,13 +11,6 @@ from ui.train import handlers as train_tab
 from tests.test_train_ui import _request, tabs  # noqa: F401 - the Train/Runs tabs fixture, built once per module
 
 CHAT_PRESET = "chat_gpt"
-
-
-@pytest.fixture()
-def manager(isolated_settings, monkeypatch):
-    mgr = jobs.JobManager(RunStore(isolated_settings.runs_dir), max_queue=4, isolate=False)
-    monkeypatch.setattr(jobs, "_manager", mgr)
-    return mgr
 
 
 def test_the_chat_preset_starts_from_the_pretraining_run_if_there_is_one(tabs, manager, monkeypatch):

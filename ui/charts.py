@@ -191,8 +191,8 @@ def _figure(title: str, y_title: str, traces: list[dict], x_title: str = "", not
     if not traces:  # a note instead of bare axes: no ticks, no grid, just what the chart will show
         base["annotations"] = [dict(text=note or msg("chart.no_run"), x=0.5, y=0.5, xref="paper", yref="paper",
                                     showarrow=False, font=dict(size=14, color="#6b7280"))]
-        for axis in ("xaxis", "yaxis"):
-            base[axis].update(showticklabels=False, showgrid=False, zeroline=False)
+        for axis in ("xaxis", "yaxis"):  # no axis title either: a panel that plots nothing has no "step" axis
+            base[axis].update(showticklabels=False, showgrid=False, zeroline=False, title=dict(text=""))
     merged = {k: {**base[k], **v} if isinstance(v, dict) and isinstance(base.get(k), dict) else v
               for k, v in layout.items()}
     return go.Figure(data=traces, layout={**base, **merged}, _validate=False)
@@ -240,10 +240,17 @@ def figures(job_id: str, view: ChartView | None = None) -> tuple[go.Figure, go.F
             trace.update(yaxis="y2", line=dict(dash="dot"))
         axis2 = {"yaxis2": dict(title=dict(text=msg("chart.reward")), overlaying="y", side="right",
                                 showgrid=False)} if rewards else {}
-        metrics = _figure(msg("chart.evaluation"), msg("chart.score"),
-                          _traces(entry, tuple(n.removeprefix("eval_") for n in EVAL_METRICS) + SHARE_SERIES, view,
-                                  markers=True) + rewards,
-                          x_title, msg("chart.waiting"), **axis2, **_best_marker(entry, view))
+        scores = _traces(entry, tuple(n.removeprefix("eval_") for n in EVAL_METRICS) + SHARE_SERIES, view,
+                         markers=True)
+        if not rewards and len(scores) > 1 and scores[0]["name"] == msg("chart.s.perplexity"):
+            # an SFT run's perplexity (thousands at first) beside its shares (0 to 1): its own axis, on the right
+            scores[0].update(yaxis="y2")
+            axis2 = {"yaxis2": dict(title=dict(text=scores[0]["name"]), overlaying="y", side="right",
+                                    showgrid=False)}
+        # one metric alone (a causal LM's perplexity) names the axis, and the legend always names what is plotted
+        metrics = _figure(msg("chart.evaluation"), scores[0]["name"] if len(scores) == 1 else msg("chart.score"),
+                          scores + rewards, x_title, msg("chart.waiting"), showlegend=True, **axis2,
+                          **_best_marker(entry, view))
         return loss, lr, metrics, _throughput_figure(entry, view, x_title)
 
 

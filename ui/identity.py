@@ -18,6 +18,10 @@ A session costs nothing, so fair shares are counted per `share` as well as per o
 signed-in visitor, else "addr:<hash>" of the client's address (an IPv6 address by its /64 network). A stranger with
 many gradio_client sessions is then one share. (A class can later get its own share, e.g. "class:<id>", so its
 students, often behind one school address, are never counted as one stranger.)
+
+Requests that run a model (a chat answer, Try it) count against the same stranger (`model_call`: core.guard's
+MODEL_CALLS_AT_ONCE and MODEL_CALLS_PER_MINUTE), except that a class's student counts on their own: a class behind
+one school address chats as thirty students, and the class bounds how many may join from one address.
 """
 
 from __future__ import annotations
@@ -30,12 +34,14 @@ import os
 import re
 import secrets
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import gradio as gr
 from cachetools import TTLCache
 
-from core.guard import Strikes
+from core.classes.book import get_book
+from core.guard import Strikes, model_calls
 from core.settings import get_settings
 from ui.i18n import msg
 
@@ -78,6 +84,25 @@ def visitor(request: gr.Request | None) -> Visitor:
         known = Visitor("s:" + _digest(session)) if session else Visitor("")
     share = known.owner if known.owner.startswith("hf:") else address_key(request)
     return Visitor(known.owner, known.name, known.admin, share)
+
+
+def work_key(request: gr.Request | None) -> str:
+    """Whose share of model work a request takes: "" for an admin (unbounded), "class:<id>/<owner>" for a student
+    of an open class, else the stranger's share (their address or account), however many sessions they open."""
+    who = visitor(request)
+    if who.admin:
+        return ""
+    classroom = get_book().class_of(who.owner) if who.owner else None
+    if classroom is not None:
+        return f"class:{classroom.class_id}/{who.owner}"
+    return who.share or who.owner
+
+
+@contextmanager
+def model_call(request: gr.Request | None):
+    """Run a request's model work within its stranger's limits; refused (UserError saying when to try again) over."""
+    with model_calls().hold(work_key(request)):
+        yield
 
 
 def client_address(request) -> str:

@@ -142,6 +142,7 @@ STRINGS = {
     "chart.s.f1": {"en": "f1", "zh": "f1"},
     "chart.s.precision": {"en": "precision", "zh": "precision"},
     "chart.s.recall": {"en": "recall", "zh": "recall"},
+    "chart.s.perplexity": {"en": "perplexity", "zh": "困惑度 (perplexity)"},
     # dpo: a DPO run's rewards (TRL's logs) and the share of held-out pairs whose chosen answer the model prefers
     "chart.reward": {"en": "reward (beta x log-ratio)", "zh": "奖励（beta × 对数比）"},
     "chart.s.chosen wins (train)": {"en": "chosen wins (train)", "zh": "chosen 胜出（训练）"},
@@ -248,6 +249,8 @@ STRINGS = {
     "toast.error": {"en": "Error", "zh": "错误"},  # Gradio's own toast titles (ui.i18n.page_js)
     "toast.warning": {"en": "Warning", "zh": "注意"},
     "toast.info": {"en": "Info", "zh": "提示"},
+    "progress.queue": {"en": "queue:", "zh": "排队："},  # Gradio's own words over a busy widget (page_js)
+    "progress.processing": {"en": "processing", "zh": "处理中"},
     "status.queue_position": {"en": "In queue: {position} of {size}", "zh": "排队中：第 {position} 位，共 {size} 位"},
     "wtt.measured": {
         "en": "**On this machine:** runs like this one (the same model, data, length and steps) took {median} from "

@@ -6,7 +6,13 @@ the rules of who may do what with them:
 - anyone with the code joins an open class with a nickname; a wrong code, a closed or full class, or a taken
   nickname changes nothing and says why. Wrong codes are counted per session (core.guard.Strikes: slowed, then
   locked out), and join attempts per client address and per session (core.guard.Budget), so a script trying codes
-  at 100 a second is refused before any code is compared.
+  at 100 a second is refused before any code is compared;
+- one stranger (one address or account, however many sessions) joins one class as at most `per_network` students
+  (the teacher's choice: a school lab behind one address needs the class size), so one person with the code cannot
+  fill the class under many nicknames. Who joined from where is kept in memory only (no address reaches the disk), so
+  a restart forgets it;
+- the teacher removes a student (by nickname): their seat is free, their runs leave the board, and that student may
+  not join again (a new session of theirs still counts against their address's bound).
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import logging
 import threading
 from pathlib import Path
 
-from core.classes.roster import Classroom, check_nickname, new_classroom, normal_code
+from core.classes.roster import Classroom, check_nickname, check_per_network, new_classroom, normal_code
 from core.guard import Budget, Strikes
 from core.messages import UserError
 from core.ownership import may_change
@@ -39,38 +45,48 @@ class ClassBook:
         self._wrong_codes = Strikes("class code", free=5, lock_after=30, lock_s=600)
         self._joins = {"address": Budget(JOINS_PER_ADDRESS, JOIN_WINDOW_S),
                        "session": Budget(JOINS_PER_SESSION, JOIN_WINDOW_S)}
+        self._joined_from: dict[str, dict[str, set[str]]] = {}  # class id -> stranger -> owner keys joined from it
         self._load()
 
     # ------------------------------------------------------------- the teacher (admin)
 
     def open_class(self, name: str, preset: str, editable=None, size: int | None = None, caller: str = "",
-                   admin: bool = False) -> Classroom:
+                   admin: bool = False, per_network: int | None = None) -> Classroom:
         """A new open class (the server owner only); its code is what students type."""
         _check_teacher(caller, admin)
-        classroom = new_classroom(name, preset, editable, **({"size": size} if size is not None else {}))
+        given = {k: v for k, v in (("size", size), ("per_network", per_network)) if v is not None}
+        classroom = new_classroom(name, preset, editable, **given)
         with self._lock:
             taken = {c.code for c in self._classes.values()}
             while classroom.code in taken:  # 31^6 codes: a clash is rare, never a shared class
-                classroom = new_classroom(name, preset, editable, classroom.size)
+                classroom = new_classroom(name, preset, editable, classroom.size, classroom.per_network)
             self._classes[classroom.class_id] = classroom
             self._save(classroom)
         log.info("class %s opened (%s, preset %s, size %d)", classroom.class_id, name, preset, classroom.size)
         return classroom
 
-    def set_open(self, class_id: str, is_open: bool, caller: str = "", admin: bool = False) -> Classroom:
-        """Close a class (no one joins or starts a run; runs already queued keep their place) or open it again."""
+    def set_open(self, class_id: str, is_open: bool, caller: str = "", admin: bool = False,
+                 per_network: int | None = None) -> Classroom:
+        """Close a class (no one joins or starts a run; runs already queued keep their place) or open it again;
+        per_network, when given, changes how many students may join from one network or account."""
         _check_teacher(caller, admin)
+        if per_network is not None:
+            check_per_network(per_network)
         with self._lock:
             classroom = self.get(class_id)
             classroom.open = bool(is_open)
+            if per_network is not None:
+                classroom.per_network = per_network
             self._save(classroom)
             return classroom
 
     # ------------------------------------------------------------- students
 
-    def join(self, code: str, nickname: str, owner: str, keys: tuple[str, str] = ("", "")) -> Classroom:
+    def join(self, code: str, nickname: str, owner: str, keys: tuple[str, str] = ("", ""),
+             stranger: str = "") -> Classroom:
         """Join the class whose code this is (or change one's nickname in it); keys: (session, address) to count
-        attempts against. Raises UserError, having changed nothing, for every refusal."""
+        attempts against; stranger: the address or account whose students the class bounds (per_network). Raises
+        UserError, having changed nothing, for every refusal."""
         session, address = keys
         if not owner:
             raise UserError("Reload the page before joining a class: it has not said who you are yet")
@@ -88,9 +104,42 @@ class ClassBook:
                 raise UserError("No class has the code {code!r}: check it with your teacher (letters and digits, "
                                 "as shown on the board)", code=normal_code(code)[:12])
             _check_can_join(classroom, nickname, owner)
+            self._check_network(classroom, owner, stranger)
             classroom.students[owner] = nickname
             self._save(classroom)
             return classroom
+
+    def _check_network(self, classroom: Classroom, owner: str, stranger: str) -> None:
+        """Count a new student against their address or account; refuse one past the class's per_network."""
+        if owner in classroom.students or not stranger:
+            return
+        theirs = self._joined_from.setdefault(classroom.class_id, {}).setdefault(stranger, set())
+        if classroom.per_network and owner not in theirs and len(theirs) >= classroom.per_network:
+            log.info("class %s: a join past %d students from one network refused", classroom.class_id,
+                     classroom.per_network)
+            raise UserError("The class {name!r} takes at most {count} students from one network or account, and "
+                            "that many joined from yours: ask your teacher to allow more (a school network counts "
+                            "as one)", name=classroom.name, count=classroom.per_network)
+        theirs.add(owner)
+
+    def remove_student(self, class_id: str, nickname: str, caller: str = "", admin: bool = False) -> list[str]:
+        """The teacher removes a student by nickname: their seat is free, their runs leave the board, they may not
+        join again. Returns the ids of their runs (the caller stops those still queued or training)."""
+        _check_teacher(caller, admin)
+        with self._lock:
+            classroom = self.get(class_id)
+            wanted = " ".join(nickname.split()).casefold() if isinstance(nickname, str) else ""
+            owner = next((o for o, n in classroom.students.items() if n.casefold() == wanted), None)
+            if owner is None:
+                raise UserError("No student of the class {name!r} has the nickname {nickname!r}: copy it from the "
+                                "board", name=classroom.name, nickname=str(nickname)[:40])
+            del classroom.students[owner]
+            classroom.removed.append(owner)
+            runs = [run["run_id"] for run in classroom.runs if run.get("owner") == owner]
+            classroom.runs = [run for run in classroom.runs if run.get("owner") != owner]
+            self._save(classroom)
+        log.info("class %s: a student and %d runs removed by the teacher", class_id, len(runs))
+        return runs
 
     def class_of(self, owner: str) -> Classroom | None:
         """The newest open class this visitor joined (a reloaded page finds it again), or None."""
@@ -145,6 +194,9 @@ def _check_teacher(caller: str, admin: bool) -> None:
 def _check_can_join(classroom: Classroom, nickname: str, owner: str) -> None:
     if not classroom.open:
         raise UserError("The class {name!r} is closed: ask your teacher to open it again", name=classroom.name)
+    if owner in classroom.removed:
+        raise UserError("Your teacher removed you from the class {name!r}: talk to them if this is a mistake",
+                        name=classroom.name)
     if owner not in classroom.students and len(classroom.students) >= classroom.size:
         raise UserError("The class {name!r} is full ({size} students): ask your teacher to open a class with more room",
                         name=classroom.name, size=classroom.size)

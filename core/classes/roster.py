@@ -19,6 +19,9 @@ from core.training.presets import PRESETS_BY_KEY
 
 DEFAULT_SIZE = 40
 MAX_SIZE = 200
+# students who may join one class from one address or account: one stranger with many sessions cannot fill a class
+# under many nicknames; a school lab behind one address needs the class size (the teacher raises it; 0: no bound)
+DEFAULT_PER_NETWORK = 4
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read off a projector without mistakes
 CODE_LENGTH = 6
 NICKNAME = re.compile(r"^[\w][\w .\-]{0,23}$")  # \w is Unicode: 小明 and José are names too
@@ -26,8 +29,9 @@ CLASS_NAME = re.compile(r"^[\w][\w .\-:()]{0,59}$")
 CLASS_ID = re.compile(r"^[a-f0-9]{8}$")
 # what a class may let students change unless the teacher says otherwise (the lesson "change one setting")
 DEFAULT_EDITABLE = ("learning_rate", "num_train_epochs", "train_mode", "max_length")
-# settings no class lets students change: what data and model the class shares, and where the run goes
-NEVER_EDITABLE = ("dataset", "model", "task", "run_name")
+# settings no class lets students change: what data and model the class shares, and where the run goes; a student is
+# a stranger, who never turns on remote code
+NEVER_EDITABLE = ("dataset", "model", "task", "run_name", "trust_remote_code")
 # a class preset stands alone: no Datasets-tab selection, no earlier run of one student (the chat preset starts from
 # the tiny GPT itself when it is given no pretraining run)
 PRESET_NEEDS = ("", "hub", "pretraining_if_any")
@@ -47,6 +51,8 @@ class Classroom:
     created: float = field(default_factory=time.time)
     students: dict[str, str] = field(default_factory=dict)
     runs: list[dict] = field(default_factory=list)
+    per_network: int = DEFAULT_PER_NETWORK
+    removed: list[str] = field(default_factory=list)  # owner keys the teacher removed: they may not join again
 
     def base_config(self) -> TrainConfig:
         """The preset every student starts from (a fresh TrainConfig each call)."""
@@ -66,7 +72,8 @@ class Classroom:
         return cls(**{**known, "editable": tuple(known.get("editable", ()))})
 
 
-def new_classroom(name: str, preset: str, editable, size: int = DEFAULT_SIZE) -> Classroom:
+def new_classroom(name: str, preset: str, editable, size: int = DEFAULT_SIZE,
+                  per_network: int = DEFAULT_PER_NETWORK) -> Classroom:
     """A checked new class with a fresh id and code; UserError naming the fix for a bad name, preset or setting."""
     name = check_class_name(name)
     if preset not in PRESETS_BY_KEY or PRESETS_BY_KEY[preset].needs not in PRESET_NEEDS:
@@ -81,7 +88,16 @@ def new_classroom(name: str, preset: str, editable, size: int = DEFAULT_SIZE) ->
                         "leave them out of the settings students may change", settings=", ".join(fixed))
     if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= MAX_SIZE:
         raise UserError("The class size is a whole number from 1 to {most}, not {size!r}", most=MAX_SIZE, size=size)
-    return Classroom(secrets.token_hex(4), name, preset, editable, new_code(), size)
+    return Classroom(secrets.token_hex(4), name, preset, editable, new_code(), size,
+                     per_network=check_per_network(per_network))
+
+
+def check_per_network(value) -> int:
+    """How many students may join from one network or account: a whole number, 0 for any."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_SIZE:
+        raise UserError("Students from one network is a whole number from 0 (any number) to {most}, not {value!r}",
+                        most=MAX_SIZE, value=value if isinstance(value, (int, float, str)) else type(value).__name__)
+    return value
 
 
 def new_code() -> str:

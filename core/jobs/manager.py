@@ -4,6 +4,9 @@ jobs from a queue that gives turns by share (core.jobs.fair_queue); each trains 
 
 Callers never block: start/stop/cancel/resume only change state under a lock; snapshot() reads memory only
 (no disk) for a live job, so many browsers can poll it every second.
+
+Beside it: who may queue or change a run (core.jobs.admission), the ZeroGPU path's runs in the calling request
+(core.jobs.inline_runs), and runs read back from their folders (core.jobs.stored).
 """
 
 from __future__ import annotations
@@ -13,13 +16,13 @@ import logging
 import threading
 import time
 
-import cachetools
-
-from core.data import uploads
 from core.jobs import zerogpu
+from core.jobs.admission import check_owner, check_room, check_share_room, check_visitor_room
 from core.jobs.fair_queue import FairQueue
+from core.jobs.inline_runs import InlineRuns
 from core.jobs.job import TERMINAL_STATES, Job, execute_job, load_resume, status_of
 from core.jobs.pool import PoolPlan, gpu_need, plan_pool, single
+from core.jobs.stored import stored_seconds, stored_snapshot, stored_state
 from core.messages import N_, UserError
 from core.ownership import may_change
 from core.runs import visibility
@@ -34,7 +37,7 @@ KEEP_FINISHED = 32  # finished jobs kept in memory; older ones are read back fro
 STATUS_EVERY_S = 2.0
 
 
-class JobManager:
+class JobManager(InlineRuns):
     """The queue of training jobs (turns by share) and the worker threads that run them (pool.workers at once)."""
 
     def __init__(self, store: RunStore, max_queue: int | None = None, inline: bool | None = None,
@@ -76,9 +79,9 @@ class JobManager:
         need = gpu_need(config) if self.pool.device == "cuda" else None
         with self._cond:
             if not reserved:
-                self._check_room()
-                self._check_share_room(share)
-            self._check_visitor_room(owner)
+                check_room(len(self._queue), self.max_queue)
+                check_share_room(self._jobs.values(), share)
+            check_visitor_room(self._jobs.values(), owner)
             run_id = self.store.new_run(config.to_dict(), owner)
             self._enqueue(Job(run_id, config, owner, share=share, gpu_bytes=need))
         return run_id
@@ -91,10 +94,10 @@ class JobManager:
             if job is not None and job.state not in TERMINAL_STATES:
                 raise UserError("Run {run!r} is already {state}", run=run_id, state=job.state)
             run_owner = job.owner if job is not None else self.owner_of(run_id)
-            self._check_owner(run_owner, owner, admin, N_("resume"))
-            self._check_room()
-            self._check_visitor_room(run_owner)
-            self._check_share_room(share)
+            check_owner(run_owner, owner, admin, N_("resume"))
+            check_room(len(self._queue), self.max_queue)
+            check_visitor_room(self._jobs.values(), run_owner)
+            check_share_room(self._jobs.values(), share)
             config, points = load_resume(self.store, run_id, job.state if job is not None else None)
             config.check_access(run_owner)
             config.check_limits()
@@ -108,9 +111,9 @@ class JobManager:
         with self._cond:
             job = self._jobs.get(job_id)
             if job is None:
-                return self._stored_state(job_id)
+                return stored_state(self.store, job_id)
             if not get_settings().allow_any_stop:
-                self._check_owner(job.owner, owner, admin, N_("stop"))
+                check_owner(job.owner, owner, admin, N_("stop"))
             if job.state == "queued":
                 return self._cancel(job)
             if job.state == "running":
@@ -125,10 +128,10 @@ class JobManager:
         with self._cond:
             job = self._jobs.get(job_id)
             if job is None or job.state != "queued":
-                state = job.state if job else self._stored_state(job_id)
+                state = job.state if job else stored_state(self.store, job_id)
                 raise UserError("Job {job!r} is {state}, not queued: use stop for a running job", job=job_id, state=state)
             if not get_settings().allow_any_stop:
-                self._check_owner(job.owner, owner, admin, N_("stop"))
+                check_owner(job.owner, owner, admin, N_("stop"))
             return self._cancel(job)
 
     def delete(self, run_id: str, owner: str = "", admin: bool = False) -> None:
@@ -136,7 +139,7 @@ class JobManager:
         self.store.path(run_id)
         with self._cond:
             job = self._jobs.get(run_id)
-            self._check_owner(job.owner if job is not None else self.owner_of(run_id), owner, admin, N_("delete"))
+            check_owner(job.owner if job is not None else self.owner_of(run_id), owner, admin, N_("delete"))
             if job is not None and job.state not in TERMINAL_STATES:
                 raise UserError("Run {run!r} is {state}: stop it before deleting it", run=run_id, state=job.state)
             self.store.delete(run_id)
@@ -188,7 +191,7 @@ class JobManager:
             job = self._jobs.get(job_id)
             if job is not None:
                 return job.state
-        return self._stored_state(job_id)
+        return stored_state(self.store, job_id)
 
     def run_seconds(self, job_id: str) -> float | None:
         """How long a finished ("done") run took from start to end, its process start-up included; else None."""
@@ -196,7 +199,7 @@ class JobManager:
             job = self._jobs.get(job_id)
         if job is not None:
             return job.finished - job.started if job.state == "done" and job.started and job.finished else None
-        return _stored_seconds(self.store, job_id)
+        return stored_seconds(self.store, job_id)
 
     def queue(self) -> list[str]:
         """Job ids waiting, next first."""
@@ -208,7 +211,7 @@ class JobManager:
         with self._cond:
             job = self._jobs.get(job_id)
             if job is None:
-                return self._stored_state(job_id)
+                return stored_state(self.store, job_id)
             self._cond.wait_for(lambda: job.state in TERMINAL_STATES, timeout)
             return job.state
 
@@ -218,13 +221,12 @@ class JobManager:
         hold: keep back the records of the step in progress, for a reader that asks only for steps after the last it
         saw (a later record of that step would be missed); one that reads every record each time (the class board)
         passes False and sees an evaluation as soon as it is made."""
-        self.store.path(job_id)
         with self._cond:
-            job = self._jobs.get(job_id)
+            job = self._jobs.get(job_id) if isinstance(job_id, str) else None
             # a job just taken by the worker is still "queued" for a moment but no longer in the deque
-            position = self._queue.index(job_id) + 1 if job_id in self._queue else 0
-        if job is None:
-            return self._stored_snapshot(job_id, since_step)
+            position = self._queue.index(job_id) + 1 if job is not None and job_id in self._queue else 0
+        if job is None:  # the store checks the id (a job in memory has a checked one: no path resolved per tick)
+            return stored_snapshot(self.store, job_id, since_step)
         progress = job.recorder.progress()
         live = job.state in ("running", "stopping")
         # Records of the step in progress may still grow (its eval follows its train log): hold them back.
@@ -246,41 +248,6 @@ class JobManager:
 
     # ------------------------------------------------------------- internals
 
-    def _check_room(self) -> None:
-        waiting = len(self._queue)
-        if waiting >= self.max_queue:
-            raise UserError("The queue is full ({waiting} runs waiting, limit {limit} = MAX_QUEUE): wait for a run to "
-                            "finish or cancel a queued one", waiting=waiting, limit=self.max_queue)
-
-    def _check_visitor_room(self, owner: str) -> None:
-        """On a public server one visitor may not fill the queue others wait in (MAX_JOBS_PER_VISITOR)."""
-        settings = get_settings()
-        limit = settings.max_jobs_per_visitor
-        if not settings.public or limit <= 0 or not owner:
-            return
-        mine = sum(1 for job in self._jobs.values() if job.owner == owner and job.state not in TERMINAL_STATES)
-        if mine >= limit:
-            raise UserError("You have {count} runs waiting or training, the most one visitor may have here "
-                            "(MAX_JOBS_PER_VISITOR): wait for one to end, or stop one", count=mine)
-
-    def _check_share_room(self, share: str) -> None:
-        """On a public server one address (or signed-in user) may not fill the queue either, however many sessions
-        it opens (MAX_JOBS_PER_ADDRESS)."""
-        settings = get_settings()
-        limit = settings.max_jobs_per_address
-        if not settings.public or limit <= 0 or not share:
-            return
-        theirs = sum(1 for job in self._jobs.values() if job.share == share and job.state not in TERMINAL_STATES)
-        if theirs >= limit:
-            raise UserError("Your address has {count} runs waiting or training, the most one address or account may "
-                            "have here (MAX_JOBS_PER_ADDRESS): wait for one to end, or stop one", count=theirs)
-
-    @staticmethod
-    def _check_owner(run_owner: str, owner: str, admin: bool, action: str) -> None:
-        if not may_change(run_owner, owner, admin):
-            raise UserError("Only the visitor who started this run can {action} it (others may view, compare and try "
-                            "it; the server owner can with ADMIN_KEY)", action=action)
-
     def _enqueue(self, job: Job, points=()) -> None:
         job.created = self.store.read_status(job.job_id).get("created") or job.created  # a resume keeps it
         # metrics.jsonl has one writer: the training child process when jobs are isolated, else this recorder
@@ -288,7 +255,7 @@ class JobManager:
         job.recorder = MetricsRecorder(write, points, on_record=lambda record: self._on_record(job, record))
         self._jobs[job.job_id] = job
         self._queue.append(job.job_id, job.share)
-        _hold_data(job)
+        job.hold_data()
         self._forget_old_jobs()
         self._write_status(job, force=True)
         self._workers = [w for w in self._workers if w.is_alive()]
@@ -300,57 +267,11 @@ class JobManager:
 
     def _cancel(self, job: Job) -> str:
         self._queue.remove(job.job_id)
-        _release_data(job)
+        job.release_data()
         job.state, job.error, job.finished = "stopped", "Cancelled before it started", time.time()
         self._write_status(job, force=True)
         self._cond.notify_all()
         return job.state
-
-    def run_inline(self, job_id: str, limit_s: float | None = None) -> str:
-        """Run a queued job in the calling thread once it is first in line (the ZeroGPU path); returns its end state.
-
-        limit_s: the time this call may train (a ZeroGPU call's limit less a margin); then the run stops at its next
-        step with a checkpoint, paused (paused_at_limit), for continue_run to queue it for the next call."""
-        with self._cond:
-            job = self._jobs.get(job_id)
-            if job is None:
-                return self._stored_state(job_id)
-            self._cond.wait_for(lambda: job.state != "queued" or (self._queue.peek() == job_id and not self._active))
-            if job.state != "queued":  # cancelled while it waited
-                return job.state
-            self._queue.popleft()
-            self._active.add(job_id)
-        timer = threading.Timer(limit_s, self._pause, (job,)) if limit_s else None
-        if timer is not None:
-            timer.daemon = True
-            timer.start()
-        try:
-            self._execute(job)
-        finally:
-            if timer is not None:
-                timer.cancel()
-        return job.state
-
-    def _pause(self, job: Job) -> None:
-        with self._cond:
-            if job.state == "running":
-                job.paused = True
-                job.stop_event.set()
-
-    def paused_at_limit(self, job_id: str) -> bool:
-        """Whether run_inline's time limit (not a person) stopped this run."""
-        with self._cond:
-            job = self._jobs.get(job_id)
-            return job is not None and job.paused and job.state == "stopped"
-
-    def continue_run(self, run_id: str) -> None:
-        """Queue a run its call's time limit paused to go on from its checkpoint: same run (one set of curves), same
-        owner and share, no room checks (it had its place)."""
-        with self._cond:
-            job = self._jobs[run_id]
-            config, points = load_resume(self.store, run_id, job.state)
-            self._enqueue(Job(run_id, config, job.owner, resume=True, share=job.share, gpu_bytes=job.gpu_bytes),
-                          points)
 
     def _work(self) -> None:
         while True:
@@ -376,7 +297,7 @@ class JobManager:
             with self._cond:
                 job.state, job.error = "failed", job.error or "Internal error: see the server log"
         finally:
-            _release_data(job)
+            job.release_data()
             with self._cond:
                 self._active.discard(job.job_id)
                 self._cond.notify_all()
@@ -394,71 +315,6 @@ class JobManager:
         finished = [j for j in self._jobs.values() if j.state in TERMINAL_STATES]
         for job in sorted(finished, key=lambda j: j.finished or 0)[:-KEEP_FINISHED or None]:
             del self._jobs[job.job_id]
-
-    def _stored_state(self, job_id: str) -> str:
-        if not self.store.exists(job_id):
-            raise UserError("Job {job!r} was not found: pick a run from the runs list", job=job_id)
-        return self.store.read_status(job_id).get("state", "interrupted")
-
-    def _stored_snapshot(self, job_id: str, since_step: int) -> dict:
-        """A run this process is not running: read it back from its folder."""
-        state = self._stored_state(job_id)
-        status = self.store.read_status(job_id)
-        config = TrainConfig.from_stored(self.store.read_config(job_id))
-        return {"job_id": job_id, "run_name": config.run_name or job_id, "state": state,
-                "step": status.get("step", 0), "max_steps": status.get("max_steps", 0),
-                "epoch": status.get("epoch", 0.0), "elapsed_s": _elapsed(status), "eta_s": None,
-                "samples_per_second": 0.0, "queue_position": 0, "device": status.get("device", ""),
-                "error": status.get("error", ""), "baseline": self.store.read_eval(job_id, "baseline"),
-                "final": self.store.read_eval(job_id, "final"),
-                "points": self.store.read_metrics(job_id, since_step), "samples": self.store.read_samples(job_id),
-                "best_step": _int_or_none(status.get("best_step"))}
-
-
-def _upload_of(job: Job) -> str:
-    """The upload id a job reads ("" for other data): a DatasetSource, or its dict in older configs."""
-    dataset = job.config.dataset
-    found = dataset if isinstance(dataset, dict) else vars(dataset) if hasattr(dataset, "__dict__") else {}
-    return str(found.get("upload") or "") if found.get("kind") == "upload" else ""
-
-
-def _hold_data(job: Job) -> None:
-    """A queued job's upload must outlive the uploads' total cap until the job ends (core.data.uploads)."""
-    if _upload_of(job):
-        uploads.hold(_upload_of(job))
-
-
-def _release_data(job: Job) -> None:
-    if _upload_of(job):
-        uploads.release(_upload_of(job))
-
-
-def _stored_seconds(store: RunStore, job_id: str) -> float | None:
-    """A done run's time from its status.json (None for one that is not done)."""
-    try:
-        return _done_seconds(store, job_id)
-    except LookupError:
-        return None
-
-
-@cachetools.cached(cachetools.LRUCache(maxsize=4096), key=lambda store, job_id: (store.root, job_id))
-def _done_seconds(store: RunStore, job_id: str) -> float:
-    """Cached, since a done run is never resumed (RESUMABLE_STATES); raises LookupError (not cached) otherwise."""
-    status = store.read_status(job_id) if store.exists(job_id) else {}
-    seconds = _elapsed(status) if status.get("state") == "done" else 0.0
-    if not seconds:
-        raise LookupError(job_id)  # not cached: a run that is not done yet may be later
-    return seconds
-
-
-def _int_or_none(value) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _elapsed(status: dict) -> float:
-    started, finished = status.get("started"), status.get("finished")
-    return round(finished - started, 1) if isinstance(started, (int, float)) and isinstance(finished, (int, float)) \
-        else 0.0
 
 
 # ----------------------------------------------------------------- process singleton

@@ -13,7 +13,7 @@ import logging
 from core import sources
 from core.data.source import DatasetSource
 from core.model.checkpoints import RUN_PREFIX
-from core.results.model_card import base_model_id, cell, dataset_line, score_rows
+from core.results.model_card import base_model_id, cell, dataset_line, render_card, score_rows
 from core.runs.store import RunStore
 from core.tokenizer.chat_masks import end_of_turn_id
 from core.tokenizer.chat_template import render_chat
@@ -88,16 +88,10 @@ the assistant's turn):
 
 ## Training settings
 
-| setting | value |
-|---|---|
-{% for name, value in settings %}| `{{ name }}` | {{ value }} |
-{% endfor %}
+{{ settings_table }}
 ## Results on the held-out conversations
 
-| metric | before training | after | change |
-|---|---|---|---|
-{% for name, before, after, change in scores %}| {{ name }} | {{ before }} | {{ after }} | {{ change }} |
-{% endfor %}
+{{ scores_table }}
 Loss and perplexity (exp(loss)) are measured on the trained tokens only.
 
 ## Limits
@@ -140,7 +134,7 @@ def _scores(baseline: dict, final: dict) -> list:
 
 def build_sft_card(store: RunStore, run_id: str, config, repo_id: str) -> str:
     """The README.md of an SFT run's model: how to chat with it, its template, its data and loss, its scores."""
-    from huggingface_hub import ModelCard, ModelCardData  # slow import, deferred to first use
+    from huggingface_hub import ModelCardData  # slow import, deferred to first use
 
     built_here = config.model == sources.TINY_GPT or config.model.startswith(RUN_PREFIX)
     base = None if built_here else base_model_id(config.model)  # the tiny GPT and earlier runs are not on the Hub
@@ -154,12 +148,10 @@ def build_sft_card(store: RunStore, run_id: str, config, repo_id: str) -> str:
     example, end_of_turn = _tokenizer_facts(store, run_id)
     packing = ("packed: several conversations per row of max_length tokens, no padding" if config.packing
                else "one conversation per row, padded per batch")
-    card = ModelCard.from_template(
-        data, template_str=SFT_TEMPLATE, title=cell(repo_id.split("/")[-1]), base=shown,
-        repo_literal=repr(repo_id), template_name="ChatML (`<|im_start|>role ... <|im_end|>`)" if chatml
-        else "The base model's own chat template", end_of_turn=end_of_turn, example=example, dataset=dataset,
-        text_column=cell(config.text_column), loss=cell(loss), loss_line=LOSS_LINES.get(loss, ""),
-        max_length=config.max_length, packing=packing,
-        settings=[(name, cell(getattr(config, name))) for name in SFT_SETTINGS if hasattr(config, name)],
-        scores=_scores(store.read_eval(run_id, "baseline"), store.read_eval(run_id, "final")))
-    return str(card)
+    settings = [(name, cell(getattr(config, name))) for name in SFT_SETTINGS if hasattr(config, name)]
+    return render_card(
+        data, SFT_TEMPLATE, repo_id, settings,
+        _scores(store.read_eval(run_id, "baseline"), store.read_eval(run_id, "final")), base=shown,
+        template_name="ChatML (`<|im_start|>role ... <|im_end|>`)" if chatml else "The base model's own chat template",
+        end_of_turn=end_of_turn, example=example, dataset=dataset, text_column=cell(config.text_column),
+        loss=cell(loss), loss_line=LOSS_LINES.get(loss, ""), max_length=config.max_length, packing=packing)

@@ -9,46 +9,25 @@ is written by `lit`.
 from __future__ import annotations
 
 from core.model.checkpoints import RUN_PREFIX
-from core.results.export_script import PREFS_FOLDER, data_source_lines, model_source_lines, prefs_sample, script_name
+from core.results.export_data import beside_lines, cap_lines, holdout_lines
+from core.results.export_lm import model_lines
+from core.results.export_script import PREFS_FOLDER, data_source_lines, prefs_sample, script_name
 from core.results.literals import lit
-from core.results.model_card import _base_model, _cell, _dataset, _scores
+from core.results.model_card import base_model_id, cell, dataset_line, render_card, score_rows
 
-BASE_FOLDER = "base-model"  # a run: model, beside the script
 SCRIPT_SETTINGS = ("beta", "max_length", "learning_rate", "batch_size", "eval_batch_size",
                    "gradient_accumulation_steps", "num_train_epochs", "weight_decay", "logging_steps", "seed")
 ARGUMENT_NAMES = {"batch_size": "per_device_train_batch_size", "eval_batch_size": "per_device_eval_batch_size"}
 
 
-def _model_lines(cfg: dict) -> list[str]:
-    model = cfg.get("model") or ""
-    if model.startswith(RUN_PREFIX):
-        return ["# DPO started from an earlier run's model (its sft run): download that run's model zip (Runs tab)",
-                f"# and unzip it beside this script as {BASE_FOLDER}/",
-                f"MODEL = str(HERE / {lit(BASE_FOLDER)})"]
-    return model_source_lines(model)
-
-
 def _load_lines(cfg: dict) -> list[str]:
     if not prefs_sample(cfg):
         return data_source_lines(cfg)
-    files = ", ".join(f'"{s}": str(HERE / "{PREFS_FOLDER}" / "{s}.jsonl")' for s in ("train", "test"))
-    return ["# The embedded preference pairs (made for the project): two JSON-lines files in the zip beside this script",
-            f"raw = load_dataset(\"json\", data_files={{{files}}})"]
+    return beside_lines(PREFS_FOLDER, "The embedded preference pairs (made for the project)")
 
 
 def _data_lines(cfg: dict) -> list[str]:
-    seed, train = lit(cfg["seed"]), lit(cfg["train_split"])
-    lines = [f"train_ds = raw[{train}]"]
-    if cfg.get("eval_split"):
-        lines.append(f"eval_ds = raw[{lit(cfg['eval_split'])}]")
-    else:
-        lines += [f"parts = train_ds.train_test_split(test_size={lit(cfg['eval_fraction'])}, seed={seed})",
-                  "train_ds, eval_ds = parts[\"train\"], parts[\"test\"]"]
-    for name, cap in (("train_ds", cfg["max_train_samples"]), ("eval_ds", cfg["max_eval_samples"])):
-        if cap and cap > 0:
-            lines += [f"if len({name}) > {lit(cap)}:",
-                      f"    {name} = {name}.shuffle(seed={seed}).select(range({lit(cap)}))"]
-    return lines + [
+    return holdout_lines(cfg) + cap_lines(cfg) + [
         "", "def as_turns(row):  # plain-text pairs become one user turn and one assistant answer (the chat template)",
         "    turns = lambda value, role: [{\"role\": role, \"content\": value}] if isinstance(value, str) else value",
         "    return {\"prompt\": turns(row[\"prompt\"], \"user\"), \"chosen\": turns(row[\"chosen\"], \"assistant\"),",
@@ -95,7 +74,7 @@ def generate_dpo_script(cfg: dict) -> str:
               "from transformers import AutoModelForCausalLM, AutoTokenizer, set_seed",
               "from trl import DPOConfig, DPOTrainer", "",
               "HERE = Path(__file__).resolve().parent  # data files are read beside the script",
-              *_model_lines(cfg), f"set_seed({lit(cfg['seed'])})", ""]
+              *model_lines(cfg), f"set_seed({lit(cfg['seed'])})", ""]
     body = (["# 1. Pairs"] + _load_lines(cfg) + _data_lines(cfg)
             + ["", "# 2. The chat model (DPO refines a model that already answers in turns)",
                "tokenizer = AutoTokenizer.from_pretrained(MODEL)",
@@ -138,16 +117,10 @@ it learned to prefer the chosen answer over the rejected one.
 
 ## Training settings
 
-| setting | value |
-|---|---|
-{% for name, value in settings %}| `{{ name }}` | {{ value }} |
-{% endfor %}
+{{ settings_table }}
 ## Results on the held-out pairs
 
-| metric | before training | after | change |
-|---|---|---|---|
-{% for name, before, after, change in scores %}| {{ name }} | {{ before }} | {{ after }} | {{ change }} |
-{% endfor %}
+{{ scores_table }}
 rewards/accuracies: the share of pairs where the chosen answer's implicit reward beats the rejected one's;
 prefers_chosen: the share where the model gives the chosen answer the higher probability.
 
@@ -171,16 +144,14 @@ CARD_SCORES = ("eval_loss", "eval_rewards/accuracies", "eval_rewards/margins", "
 
 def build_dpo_card(config, repo_id: str, baseline: dict, final: dict, task_name: str) -> str:
     """The README.md of a DPO run: its pairs, settings, held-out scores before and after, how to use it."""
-    from huggingface_hub import ModelCard, ModelCardData  # slow import, deferred to first use
+    from huggingface_hub import ModelCardData  # slow import, deferred to first use
 
-    dataset, hub_datasets = _dataset(config.dataset)
+    dataset, hub_datasets = dataset_line(config.dataset)
     built_here = config.model.startswith(RUN_PREFIX)
-    base = None if built_here else _base_model(config.model)
+    base = None if built_here else base_model_id(config.model)
     data = ModelCardData(base_model=base, datasets=hub_datasets or None, library_name="transformers",
                          pipeline_tag="text-generation", tags=[task_name, "trl", "fine-tune-studio"])
-    card = ModelCard.from_template(
-        data, template_str=DPO_TEMPLATE, title=_cell(repo_id.split("/")[-1]),
-        base=_cell("an earlier run's chat model" if built_here else base or "a local model"), dataset=dataset,
-        settings=[(name, _cell(getattr(config, name))) for name in CARD_SETTINGS],
-        scores=_scores(baseline, final, CARD_SCORES), repo_literal=repr(repo_id))
-    return str(card)
+    return render_card(data, DPO_TEMPLATE, repo_id, [(name, cell(getattr(config, name))) for name in CARD_SETTINGS],
+                       score_rows(baseline, final, CARD_SCORES),
+                       base=cell("an earlier run's chat model" if built_here else base or "a local model"),
+                       dataset=dataset)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from core import sources
 from core.model.checkpoints import RUN_PREFIX
 from core.model.tiny_gpt import TINY_GPT_SHAPE, TINY_GPT_VOCAB
+from core.results.export_data import cap_lines, holdout_lines, only_lines
 from core.results.export_script import data_source_lines, model_source_lines, script_name, training_args_lines
 from core.results.export_train_mode import train_mode_lines
 from core.results.literals import lit
@@ -33,26 +34,13 @@ def model_lines(cfg: dict) -> list[str]:
 
 
 def _text_lines(cfg: dict) -> list[str]:
-    text, seed, train = lit(cfg["text_column"]), lit(cfg["seed"]), lit(cfg["train_split"])
-    lines = [f"train_ds = raw[{train}]"]
-    if cfg.get("eval_split"):
-        lines.append(f"eval_ds = raw[{lit(cfg['eval_split'])}]")
-    else:
-        lines += [f"parts = train_ds.train_test_split(test_size={lit(cfg['eval_fraction'])}, seed={seed})",
-                  "train_ds, eval_ds = parts[\"train\"], parts[\"test\"]"]
-    if cfg.get("only_column"):
-        column, value = lit(cfg["only_column"]), lit(cfg["only_value"])
-        lines += ["# Only one part of the data (e.g. one domain): the model's writing moves towards it",
-                  f"train_ds = train_ds.filter(lambda row: str(row[{column}]) == {value})",
-                  f"eval_ds = eval_ds.filter(lambda row: str(row[{column}]) == {value})"]
-    lines += ["# Text alone: the labels are the text itself, shifted by one token inside the model",
-              f"train_ds = train_ds.select_columns([{text}]).filter(lambda row: bool((row[{text}] or \"\").strip()))",
-              f"eval_ds = eval_ds.select_columns([{text}]).filter(lambda row: bool((row[{text}] or \"\").strip()))"]
-    for name, cap in (("train_ds", cfg["max_train_samples"]), ("eval_ds", cfg["max_eval_samples"])):
-        if cap and cap > 0:
-            lines += [f"if len({name}) > {lit(cap)}:",
-                      f"    {name} = {name}.shuffle(seed={seed}).select(range({lit(cap)}))"]
-    return lines
+    text = lit(cfg["text_column"])
+    return (holdout_lines(cfg)
+            + only_lines(cfg, "Only one part of the data (e.g. one domain): the model's writing moves towards it")
+            + ["# Text alone: the labels are the text itself, shifted by one token inside the model",
+               f"train_ds = train_ds.select_columns([{text}]).filter(lambda row: bool((row[{text}] or \"\").strip()))",
+               f"eval_ds = eval_ds.select_columns([{text}]).filter(lambda row: bool((row[{text}] or \"\").strip()))"]
+            + cap_lines(cfg))
 
 
 def _tokenizer_lines(cfg: dict) -> list[str]:

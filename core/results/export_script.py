@@ -25,6 +25,7 @@ from core.data.preferences import PREF_SAMPLE_DIR
 from core.data.source import SAMPLE_DIR
 from core.data.uploads import suffix_of
 from core.messages import UserError
+from core.results.export_data import cap_lines
 from core.results.export_train_mode import train_mode_lines
 from core.results.literals import lit as _lit
 from core.settings import get_settings
@@ -117,12 +118,8 @@ def _split_lines(cfg: dict) -> list[str]:
                   f"parts = train_ds.train_test_split(test_size={_lit(cfg['eval_fraction'])}, "
                   f"stratify_by_column={label}, seed={seed})",
                   "train_ds, eval_ds = parts[\"train\"], parts[\"test\"]"]
-    for name, cap in (("train_ds", cfg["max_train_samples"]), ("eval_ds", cfg["max_eval_samples"])):
-        if cap and cap > 0:
-            lines += [f"if len({name}) > {_lit(cap)}:  # a random subset keeps the run short",
-                      f"    {name} = {name}.shuffle(seed={seed}).select(range({_lit(cap)}))"]
-    lines.append(f"label_names = train_ds.features[{label}].names")
-    return lines
+    return lines + cap_lines(cfg, "a random subset keeps the run short") + [
+        f"label_names = train_ds.features[{label}].names"]
 
 
 def _tokenize_lines(cfg: dict) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from core import sources
 from core.model.tiny_gpt import TINY_GPT_SHAPE, TINY_GPT_VOCAB
+from core.results.export_data import beside_lines, cap_lines, holdout_lines, only_lines
 from core.results.export_lm import model_lines
 from core.results.export_script import (CHAT_FOLDER, chat_sample, data_source_lines, script_name,
                                         training_args_lines)
@@ -25,27 +26,12 @@ ANSWERS_SHOWN, ANSWER_TOKENS = 3, 48  # held-out conversations answered at the e
 def _load_lines(cfg: dict) -> list[str]:
     if not chat_sample(cfg):
         return data_source_lines(cfg)
-    files = ", ".join(f'"{s}": str(HERE / "{CHAT_FOLDER}" / "{s}.jsonl")' for s in ("train", "test"))
-    return ["# The embedded conversations (made from the reviews): two JSON-lines files in the zip beside this script",
-            f"raw = load_dataset(\"json\", data_files={{{files}}})"]
+    return beside_lines(CHAT_FOLDER, "The embedded conversations (made from the reviews)")
 
 
 def _data_lines(cfg: dict) -> list[str]:
     """train_ds / eval_ds as `messages` rows (prompt / completion for completion-only loss)."""
-    seed, lines = lit(cfg["seed"]), [f"train_ds = raw[{lit(cfg['train_split'])}]"]
-    if cfg.get("eval_split"):
-        lines.append(f"eval_ds = raw[{lit(cfg['eval_split'])}]")
-    else:
-        lines += [f"parts = train_ds.train_test_split(test_size={lit(cfg['eval_fraction'])}, seed={seed})",
-                  "train_ds, eval_ds = parts[\"train\"], parts[\"test\"]"]
-    if cfg.get("only_column"):
-        column, value = lit(cfg["only_column"]), lit(cfg["only_value"])
-        lines += [f"train_ds = train_ds.filter(lambda row: str(row[{column}]) == {value})",
-                  f"eval_ds = eval_ds.filter(lambda row: str(row[{column}]) == {value})"]
-    for name, cap in (("train_ds", cfg["max_train_samples"]), ("eval_ds", cfg["max_eval_samples"])):
-        if cap and cap > 0:
-            lines += [f"if len({name}) > {lit(cap)}:",
-                      f"    {name} = {name}.shuffle(seed={seed}).select(range({lit(cap)}))"]
+    lines = holdout_lines(cfg) + only_lines(cfg) + cap_lines(cfg)
     lines += ["", f"TEXT_COLUMN = {lit(cfg.get('text_column') or 'messages')}", "",
               "def to_messages(row):",
               "    \"\"\"A row of any of the common formats as chat messages: a column of role / content turns, prompt +",

@@ -57,6 +57,8 @@ class Decoding:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
                 raise UserError("{name}: {value!r} must be between {low} and {high} - e.g. {example}", name=name,
                                 value=value, low=low, high=high, example=Decoding.__dataclass_fields__[name].default)
+        if self.greedy not in (True, False):  # 0 and 1 too; a list or a word is no answer to "greedy?"
+            raise UserError("greedy: {value!r} must be true or false - e.g. false", value=str(self.greedy)[:40])
         self.greedy = bool(self.greedy)
 
     def options(self) -> dict:

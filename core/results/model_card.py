@@ -44,16 +44,10 @@ for {{ labels | length }} classes: {{ labels | join(", ") }}.
 
 ## Training settings
 
-| setting | value |
-|---|---|
-{% for name, value in settings %}| `{{ name }}` | {{ value }} |
-{% endfor %}
+{{ settings_table }}
 ## Results on the evaluation rows
 
-| metric | before fine-tuning | after | change |
-|---|---|---|---|
-{% for name, before, after, change in scores %}| {{ name }} | {{ before }} | {{ after }} | {{ change }} |
-{% endfor %}
+{{ scores_table }}
 "Before" is the pretrained model with a new, randomly initialised classification head: chance level.
 {% if best_step %}The model is the best checkpoint, at step {{ best_step }} (by {{ best_metric }}), not the last one.
 {% endif %}
@@ -114,13 +108,30 @@ def _scores(baseline: dict, final: dict, keys=SCORES) -> list[tuple[str, str, st
     return rows
 
 
-cell, base_model_id, dataset_line, score_rows = _cell, _base_model, _dataset, _scores  # for the chat card (card_sft)
+def render_card(data, template: str, repo_id: str, settings: list, scores: list, before: str = "before training",
+                **fields) -> str:
+    """A card's text from its template, which names its two tables as {{ settings_table }} and {{ scores_table }}
+    (one writer for every task's tables); the title and repo_literal come from repo_id."""
+    from huggingface_hub import ModelCard  # slow import, deferred to first use
+
+    settings_table = "| setting | value |\n|---|---|\n" + "".join(
+        f"| `{name}` | {value} |\n" for name, value in settings)
+    scores_table = f"| metric | {before} | after | change |\n|---|---|---|---|\n" + "".join(
+        f"| {name} | {was} | {now} | {change} |\n" for name, was, now, change in scores)
+    card = ModelCard.from_template(data, template_str=template, title=_cell(repo_id.split("/")[-1]),
+                                   repo_literal=repr(repo_id), settings_table=settings_table,
+                                   scores_table=scores_table, **fields)
+    return str(card)
+
+
+# for the chat and preference cards (card_sft, export_dpo)
+cell, base_model_id, dataset_line, score_rows = _cell, _base_model, _dataset, _scores
 
 
 def build_card(config: TrainConfig, repo_id: str, baseline: dict, final: dict, labels: list[str],
                best_step: int | None = None, train_rows: int | str = "?", eval_rows: int | str = "?") -> str:
     """The README.md text of a model card (YAML header and markdown) for a fine-tuned run."""
-    from huggingface_hub import ModelCard, ModelCardData  # slow import, deferred to first use
+    from huggingface_hub import ModelCardData  # slow import, deferred to first use
 
     source = config.dataset
     dataset, hub_datasets = _dataset(source)
@@ -129,14 +140,12 @@ def build_card(config: TrainConfig, repo_id: str, baseline: dict, final: dict, l
                          pipeline_tag="text-classification", metrics=list(config.metrics),
                          tags=["text-classification", "fine-tune-studio"])
     settings = [(name, _cell(getattr(config, name))) for name in SETTINGS if name != "model"]
-    card = ModelCard.from_template(
-        data, template_str=TEMPLATE, title=_cell(repo_id.split("/")[-1]), base=_cell(base or "a local model"),
-        labels=[_cell(n) for n in labels], dataset=dataset, text_column=_cell(config.text_column),
-        pair_column=_cell(config.text_pair_column), label_column=_cell(config.label_column),
-        train_rows=train_rows, eval_rows=eval_rows, settings=settings, scores=_scores(baseline, final),
-        best_step=best_step, best_metric=_cell(config.metric_for_best_model), repo_literal=repr(repo_id),
-        max_length=config.max_length)
-    return str(card)
+    return render_card(
+        data, TEMPLATE, repo_id, settings, _scores(baseline, final), before="before fine-tuning",
+        base=_cell(base or "a local model"), labels=[_cell(n) for n in labels], dataset=dataset,
+        text_column=_cell(config.text_column), pair_column=_cell(config.text_pair_column),
+        label_column=_cell(config.label_column), train_rows=train_rows, eval_rows=eval_rows, best_step=best_step,
+        best_metric=_cell(config.metric_for_best_model), max_length=config.max_length)
 
 
 LM_TEMPLATE = """---
@@ -155,16 +164,10 @@ texts like its training rows.
 
 ## Training settings
 
-| setting | value |
-|---|---|
-{% for name, value in settings %}| `{{ name }}` | {{ value }} |
-{% endfor %}
+{{ settings_table }}
 ## Results on the evaluation rows
 
-| metric | before training | after | change |
-|---|---|---|---|
-{% for name, before, after, change in scores %}| {{ name }} | {{ before }} | {{ after }} | {{ change }} |
-{% endfor %}
+{{ scores_table }}
 Perplexity is exp(loss): how many equally likely next tokens the model hesitates between.
 
 ## How to use
@@ -186,7 +189,7 @@ LM_SETTINGS = ("block_size", "packing", "num_train_epochs", "max_steps", "learni
 
 def build_lm_card(config: TrainConfig, repo_id: str, baseline: dict, final: dict) -> str:
     """The README.md of a causal LM run: what it learned from, how, its perplexity before and after, how to use it."""
-    from huggingface_hub import ModelCard, ModelCardData  # slow import, deferred to first use
+    from huggingface_hub import ModelCardData  # slow import, deferred to first use
 
     dataset, hub_datasets = _dataset(config.dataset)
     built_here = config.model == sources.TINY_GPT or config.model.startswith(RUN_MODEL_PREFIX)
@@ -199,12 +202,9 @@ def build_lm_card(config: TrainConfig, repo_id: str, baseline: dict, final: dict
     preparation = (f"packed: texts joined and cut into blocks of {config.block_size} tokens" if config.packing
                    else f"one text per row, at most {config.block_size} tokens, padded")
     scores = _scores(baseline, final, ("eval_loss", "eval_perplexity"))
-    card = ModelCard.from_template(
-        data, template_str=LM_TEMPLATE, title=_cell(repo_id.split("/")[-1]), base=_cell(shown),
-        dataset=dataset, text_column=_cell(config.text_column), only=only, preparation=preparation,
-        settings=[(name, _cell(getattr(config, name))) for name in LM_SETTINGS], scores=scores,
-        repo_literal=repr(repo_id))
-    return str(card)
+    settings = [(name, _cell(getattr(config, name))) for name in LM_SETTINGS]
+    return render_card(data, LM_TEMPLATE, repo_id, settings, scores, base=_cell(shown), dataset=dataset,
+                       text_column=_cell(config.text_column), only=only, preparation=preparation)
 
 
 def card_for_run(store: RunStore, run_id: str, repo_id: str) -> str:

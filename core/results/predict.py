@@ -19,6 +19,7 @@ from core.model.checkpoints import model_max_length
 from core.model.saved import load_run_model
 from core.results.saved import no_model_error
 from core.runs.store import has_saved_model, model_stamp
+from core.task_registry import task_of
 from core.training.config import TrainConfig
 
 log = logging.getLogger(__name__)
@@ -114,7 +115,9 @@ def length_note(pipe, text: str, text_pair: str = "") -> str:
 def _check_text(text, text_pair) -> None:
     if not isinstance(text, str) or not text.strip():
         raise UserError("Type a text to classify first")
-    if not isinstance(text_pair, str) or len(text) + len(text_pair) > MAX_PREDICT_CHARS:
+    if not isinstance(text_pair, str):
+        raise UserError("The second text (text_pair) must be text, or empty for a single text")
+    if len(text) + len(text_pair) > MAX_PREDICT_CHARS:
         raise UserError("The text is {count:,} characters, over the {limit:,} limit: paste a shorter excerpt",
                         count=len(text) + len(text_pair or ""), limit=MAX_PREDICT_CHARS)
 
@@ -126,9 +129,12 @@ def _limit(pipe) -> int:
 def predict_run(store, run_id: str, text: str, text_pair: str = "") -> dict:
     """The fine-tuned model's answer next to the base model's (same body, untrained head), and a note when the
     text had to be cut."""
+    config = TrainConfig.from_stored(store.read_config(run_id))
+    if not task_of(config).has_classes:  # a chat model read as a classifier would answer with a random head
+        raise UserError("Run {run} writes text and has no classes to predict - make it write (Try it) or chat with "
+                        "it", run=run_id)
     if not store.has_model(run_id):  # why, truly: save model off, stopped before its end, still training
         raise no_model_error(store, run_id)
-    config = TrainConfig.from_stored(store.read_config(run_id))
     # the fine-tuned model and the base beside it: refused before loading when they would not fit (issue 22)
     estimate.check_inference_fits(config.model, 2, N_("Trying this run"))
     tuned = load_pipeline(store.model_dir(run_id))

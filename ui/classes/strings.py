@@ -25,6 +25,25 @@ STRINGS = {
         "zh": "## 班级代码：`{code}`\n**{name}**（{state}）· 基础预设 {preset} · 学生可以改：{editable} · "
               "已加入 {students}/{size} 人 · {runs} 个运行",
     },
+    "class.per_network": {
+        "en": "At most {count} students may join from one network or account, so one person cannot fill the class "
+              "under many nicknames. A school lab behind one address counts as one network: set 'students from one "
+              "network' to the class size and press Open it again. Remove a student below by their nickname.",
+        "zh": "同一个网络或账号最多可以加入 {count} 名学生，这样一个人无法用许多昵称占满班级。学校机房共用一个地址时算作"
+              "一个网络：把“同一网络的学生数”设为班级人数，再点“重新开放”。可以在下面按昵称移除学生。",
+    },
+    "class.per_network.any": {
+        "en": "Any number of students may join from one network or account. Remove a student below by their nickname.",
+        "zh": "同一个网络或账号可以加入任意数量的学生。可以在下面按昵称移除学生。",
+    },
+    "class.per_network_nb": {"en": "Students from one network", "zh": "同一网络的学生数"},
+    "class.per_network_nb.info": {
+        "en": "0: any. One person with many browser sessions counts as one network; a school lab behind one "
+              "address does too. Applied by the buttons below (open, close, open again).",
+        "zh": "0：不限。一个人开许多浏览器会话算一个网络；学校机房共用一个地址时也算一个。点下面的按钮（开设、关闭、重新开放）时生效。",
+    },
+    "class.remove": {"en": "Remove a student (nickname)", "zh": "移除学生（昵称）"},
+    "class.remove_btn": {"en": "Remove", "zh": "移除"},
     "class.state.open": {"en": "open", "zh": "开放中"},
     "class.state.closed": {"en": "closed", "zh": "已关闭"},
     "class.pool": {"en": "**Training pool:** {reason}", "zh": "**训练池：**{reason}"},

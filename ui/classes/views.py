@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import html
 import re
-import tempfile
+import threading
 from pathlib import Path
 
+import cachetools
 import pandas as pd
 
 from core.classes import board
 from core.classes.roster import Classroom
 from core.task_registry import task_of
 from core.training.presets import PRESETS_BY_KEY
-from ui import charts
+from ui import charts, downloads
 from ui.i18n import lang_of, local, msg
 
 BOARD_KEYS = ("rank", "nickname", "changed", "state", "time", "metric")
@@ -27,7 +28,7 @@ def class_json(classroom: Classroom, teacher: bool = False) -> dict:
              "editable": list(classroom.editable), "base": {k: base[k] for k in classroom.editable},
              "open": classroom.open, "size": classroom.size, "students": len(classroom.students),
              "runs": len(classroom.runs)}
-    return {**shown, "code": classroom.code} if teacher else shown
+    return {**shown, "code": classroom.code, "per_network": classroom.per_network} if teacher else shown
 
 
 def preset_name(key: str, request=None) -> str:
@@ -40,12 +41,20 @@ def class_line(info: dict, request=None) -> str:
     return msg("class.opened", request, code=info["code"], name=_text(info["name"]),
                state=msg("class.state.open" if info["open"] else "class.state.closed", request),
                preset=preset_name(info["preset"], request), editable=", ".join(info["editable"]) or "-",
-               students=info["students"], size=info["size"], runs=info["runs"])
+               students=info["students"], size=info["size"], runs=info["runs"]) + "\n\n" + _per_network(info, request)
 
 
-def settings_rows(info: dict) -> list[list]:
-    """The student's settings table: setting, the base value, their value (starting at the base)."""
-    return [[name, _cell(value), _cell(value)] for name, value in info["base"].items()]
+def _per_network(info: dict, request=None) -> str:
+    """What bounds one stranger in the class, said to the teacher (a school lab behind one address needs more)."""
+    if not info.get("per_network"):
+        return msg("class.per_network.any", request)
+    return msg("class.per_network", request, count=info["per_network"])
+
+
+def settings_rows(info: dict, changes: dict | None = None) -> list[list]:
+    """The student's settings table: setting, the base value, their value (the base, or what they changed)."""
+    changes = changes or {}
+    return [[name, _cell(value), _cell(changes.get(name, value))] for name, value in info["base"].items()]
 
 
 def changed_line(changes: dict, base: dict, request=None) -> str:
@@ -85,6 +94,14 @@ def board_table(ranked: list[dict]) -> list[list]:
     return [[row["rank"] or "", row["nickname"], ", ".join(f"{k}={v}" for k, v in row["changes"].items()) or "-",
              row["state"], round(float(row["seconds"] or 0.0), 1),
              "" if row["score"] is None else round(row["score"], 4)] for row in ranked]
+
+
+@cachetools.cached(cachetools.LRUCache(maxsize=64), key=lambda classroom, ranked, points, version: version,
+                   lock=threading.Lock())
+def shared_figures(classroom: Classroom, ranked: list[dict], points: dict, version: str) -> tuple:
+    """board_figures drawn once per version of the class's curves (its id and core.classes.board.version) for every
+    page of the class."""
+    return board_figures(classroom, ranked, points)
 
 
 def board_figures(classroom: Classroom, ranked: list[dict], points: dict) -> tuple:
@@ -129,11 +146,14 @@ def board_frame(ranked: list[dict], request=None):
 
 
 def csv_file(classroom: Classroom, text: str) -> str:
-    """The board's CSV as a file to download, named after the class (a fresh folder: visitors never share one)."""
-    folder = Path(tempfile.mkdtemp(prefix="class-board-"))
-    path = folder / f"{slug(classroom.name)}-board.csv"
-    path.write_text(text, encoding="utf-8")
-    return str(path)
+    """The board's CSV as a file to download, named after the class: one file per class, rewritten at each download
+    (ui.downloads), so downloads fill no disk."""
+    def build(work: Path) -> Path:
+        path = work / f"{slug(classroom.name)}-board.csv"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return str(downloads.kept_file(f"board/{classroom.class_id}", build))
 
 
 def slug(name: str) -> str:

@@ -21,7 +21,7 @@ from core.runs import visibility
 from ui.binding import bind
 from ui.errors import shows_errors, toasts_errors
 from ui.i18n import t
-from ui.identity import visitor
+from ui.identity import model_call, visitor
 from ui.runs import chat_views as view
 
 DEFAULT_NEW_TOKENS = 48  # an answer of a sentence or two; the embedded chat set's answers are shorter
@@ -54,8 +54,8 @@ def chat_with_run(run_id: str, messages: list, base_messages: list | None = None
     """A run's model answers a conversation (a list of {role, content} turns ending with the user's), beside the
     model it started from (answering base_messages when given, else the same turns): {"fine_tuned", "base",
     "stop": {side: end_of_turn | end_of_text | length | time}, "dropped_turns": {side: count}}. Bounded as
-    generate_text (max_new_tokens at most 200, a time limit, a memory check). A model trained on another visitor's
-    own data may repeat it, so only they may chat with it."""
+    generate_text (max_new_tokens at most 200, a time limit, a memory check, the stranger's calls at once and per
+    minute). A model trained on another visitor's own data may repeat it, so only they may chat with it."""
     if not run_id:
         raise UserError("Choose a run first")
     who, store = visitor(request), get_manager().store
@@ -63,7 +63,8 @@ def chat_with_run(run_id: str, messages: list, base_messages: list | None = None
         raise UserError("This run learned from another visitor's own data, so only they may chat with it")
     decoding = Decoding(max_new_tokens=max_new_tokens, temperature=temperature, top_k=top_k, top_p=top_p,
                         greedy=greedy)
-    return core_chat.chat(store, run_id, messages, decoding, base_messages)
+    with model_call(request):  # per stranger, not per session (ui.identity)
+        return core_chat.chat(store, run_id, messages, decoding, base_messages)
 
 
 @toasts_errors

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from pathlib import Path
 
 import gradio as gr
@@ -24,10 +23,11 @@ from core.results import generate as generation
 from core.results import predict as prediction
 from core.results import saved
 from core.runs import visibility
+from core.runs.store import model_stamp
 from core.settings import get_settings
 from core.task_registry import DEFAULT_TASK, get_task, task_of
 from core.training.config import TrainConfig
-from ui import charts, identity, lessons
+from ui import charts, downloads, identity, lessons
 from ui.errors import error, shows_errors, toasts_errors
 from ui.i18n import headers, local, msg
 from ui.identity import visitor
@@ -217,7 +217,8 @@ def predict(run_id: str, text: str, text_pair: str = "", request: gr.Request = N
     longer than the model takes (it is then truncated). The classes of a run trained on another visitor's own data
     are theirs, so only they may run it."""
     _require_data(_need(run_id), request)
-    result = prediction.predict_run(_store(), run_id, text, text_pair or "")
+    with identity.model_call(request):  # one stranger's many sessions share one bound of model work
+        result = prediction.predict_run(_store(), run_id, text, text_pair or "")
     return {**{side: {r["label"]: r["score"] for r in result[side]} for side in ("fine_tuned", "base")},
             "note": result["note"]}
 
@@ -260,7 +261,8 @@ def generate_text(run_id: str, prompt: str, max_new_tokens: int = 40, temperatur
         raise UserError("This run learned from another visitor's upload, so only they may make it write")
     decoding = generation.Decoding(max_new_tokens=max_new_tokens, temperature=temperature, top_k=top_k, top_p=top_p,
                                    greedy=greedy)
-    return generation.generate(_store(), run_id, prompt, decoding)
+    with identity.model_call(request):
+        return generation.generate(_store(), run_id, prompt, decoding)
 
 
 def generate_from_ui(tab, run_id: str | None, prompt: str, max_new_tokens: float, temperature: float, top_k: float,
@@ -296,7 +298,9 @@ def download_script(run_id: str | None, request: gr.Request = None, form: str = 
     """The chosen form's script in a zip with the sample data and metric modules it reads beside it, for a gr.File."""
     _require_data(_need(run_id, request), request)
     config = TrainConfig.from_stored(_store().read_config(run_id))
-    return str(export_forms.bundle(config, Path(tempfile.mkdtemp(prefix="fts-script-")), form or "trainer"))
+    form = export_forms.check_form(form or "trainer")
+    # one zip per run and form, rewritten at each click (ui.downloads): clicks fill no disk
+    return str(downloads.kept_file(f"script/{run_id}/{form}", lambda work: export_forms.bundle(config, work, form)))
 
 
 @shows_errors
@@ -305,7 +309,12 @@ def download_model(run_id: str | None, request: gr.Request = None) -> str:
     pieces of it, so it leaves the server only for its owner."""
     run_id = _need(run_id, request)
     _require_data(run_id, request)
-    return str(publish.zip_model(_store().model_dir(run_id), tempfile.mkdtemp(prefix="fts-zip-"), run_id))
+    model_dir = _store().model_dir(run_id)
+    # one zip per run, built again only when the run's model changes (a LoRA merge is model work: bounded per
+    # stranger as Try it is), so a stranger clicking Download fills no disk and holds no CPU
+    with identity.model_call(request):
+        return str(downloads.kept_file(f"model/{run_id}", lambda work: publish.zip_model(model_dir, work, run_id),
+                                       version=model_stamp(model_dir)))
 
 
 def _push_token(pasted: str, signed_in: gr.OAuthToken | None) -> str:
