@@ -19,11 +19,14 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}  # a server bound here is private (
 # Presentation mode (ui.classroom) zooms the page: text, tables and charts scale together for a projector.
 # Tables: Gradio hides a wide table's overflow (review texts cut at the right edge) and breaks a header inside a
 # word ("confidence after" letter by letter); headers break between words only and a wide table scrolls sideways.
+# A checkbox among a form's other settings is as wide as they are (Gradio draws it at 0 px min: "packi", its help
+# one character a line).
 CSS = """
 .gradio-container {max-width: 1400px !important}
 body.ft-present .gradio-container {zoom: 1.3;}
 .gradio-container .table-container {overflow-x: auto !important;}
 .gradio-container th, .gradio-container th * {word-break: normal !important; overflow-wrap: normal !important;}
+.gradio-container .form > .block:has(> label.checkbox-container) {min-width: min(160px, 100%) !important;}
 """
 
 

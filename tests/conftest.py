@@ -63,6 +63,20 @@ def tiny_chat_gpt(tiny_gpts):
     return tiny_gpts(256, 500)
 
 
+@pytest.fixture(scope="session")
+def templateless_gpt(tiny_chat_gpt, tmp_path_factory):
+    """The tiny chat model with its chat template taken away: a model that was never taught turns."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    bare = tmp_path_factory.mktemp("templateless") / "gpt"
+    tok = AutoTokenizer.from_pretrained(str(tiny_chat_gpt))
+    tok.chat_template = None
+    tok.save_pretrained(str(bare))
+    AutoModelForCausalLM.from_pretrained(str(tiny_chat_gpt)).save_pretrained(str(bare))
+    (bare / "chat_template.jinja").unlink(missing_ok=True)
+    return bare
+
+
 @pytest.fixture()
 def isolated_settings(tmp_path, monkeypatch):
     """Settings whose runs and uploads folders live in tmp_path."""

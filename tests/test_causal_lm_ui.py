@@ -120,3 +120,18 @@ def test_a_causal_lm_evaluation_chart_names_its_one_metric_and_an_empty_panel_ha
     assert [trace.name for trace in metrics.data] == ["perplexity"] and metrics.layout.showlegend
     assert metrics.layout.yaxis.title.text == "perplexity"  # not "score": the axis says what it plots
     assert charts.empty_figure("confusion matrix (0 eval rows)", "no classes").layout.xaxis.title.text == ""
+
+
+def test_an_sft_runs_perplexity_has_its_own_axis_beside_the_shares_of_its_answers():
+    from ui import charts
+
+    job_id = "walk-sft-chart"
+    charts.add_points(job_id, [{"step": 2, "epoch": 0.0, "kind": "eval", "time": 1.0, "eval_perplexity": 1888.0,
+                                "eval_stop_rate": 1.0, "eval_answer_accuracy": 0.0}])
+    try:
+        metrics = charts.figures(job_id)[2]
+    finally:
+        charts.forget(job_id)
+    axes = {trace.name: trace.yaxis for trace in metrics.data}
+    assert axes["perplexity"] == "y2" and {axes[n] for n in axes if n != "perplexity"} == {None}
+    assert metrics.layout.yaxis2.title.text == "perplexity"

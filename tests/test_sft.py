@@ -48,20 +48,12 @@ def test_sft_trains_the_tiny_chat_model_saves_it_and_its_answers_are_scored(tiny
     assert all(a["stopped"] + a["ended_text"] == 1 or len(tok(a["answer"])["input_ids"]) >= 5 for a in answers)
 
 
-def test_scores_are_the_shares_of_answers_that_stop_and_are_right(tiny_chat_gpt, tmp_path):
+def test_scores_are_the_shares_of_answers_that_stop_and_are_right(templateless_gpt, tmp_path):
     results = [{"stopped": True, "correct": True}, {"stopped": True, "correct": False},
                {"stopped": False, "ended_text": True, "correct": False}, {"stopped": True, "correct": False}]
     assert score_answers(results) == {"stop_rate": 0.75, "end_of_text_rate": 0.25, "accuracy": 0.25, "answers": 4}
-    bare = tmp_path / "bare"
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    tok = AutoTokenizer.from_pretrained(str(tiny_chat_gpt))
-    tok.chat_template = None
-    tok.save_pretrained(str(bare))
-    AutoModelForCausalLM.from_pretrained(str(tiny_chat_gpt)).save_pretrained(str(bare))
-    (bare / "chat_template.jinja").unlink(missing_ok=True)
     with pytest.raises(UserError, match="has no chat template, so SFT cannot lay out its conversations"):
-        run_sft(bare, None, tmp_path / "never")
+        run_sft(templateless_gpt, None, tmp_path / "never")
 
 
 def test_the_sft_task_runs_through_the_engine_with_the_loss_its_template_allows(tiny_chat_gpt, isolated_settings):
@@ -160,18 +152,15 @@ def test_bad_sft_input_is_refused_before_the_run_queues(tiny_chat_gpt, tiny_mode
     sft_config(tiny_chat_gpt, dataset=other, text_column="conversations", eval_split="").check_access("")
 
 
-def test_a_template_is_required_and_assistant_only_loss_needs_its_markers(tiny_chat_gpt, isolated_settings, tmp_path):
+def test_a_template_is_required_and_assistant_only_loss_needs_its_markers(tiny_chat_gpt, templateless_gpt,
+                                                                         isolated_settings, tmp_path):
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     tok = AutoTokenizer.from_pretrained(str(tiny_chat_gpt))
-    AutoModelForCausalLM.from_pretrained(str(tiny_chat_gpt)).save_pretrained(str(tmp_path / "bare"))
-    tok.chat_template = None
-    tok.save_pretrained(str(tmp_path / "bare"))
-    (tmp_path / "bare" / "chat_template.jinja").unlink(missing_ok=True)
     with pytest.raises(UserError, match="has no chat template, so SFT cannot lay out its conversations - set "
                                         "chat_template to chatml"):
-        sft_config(tmp_path / "bare").check_access("")
-    sft_config(tmp_path / "bare", chat_template="chatml").check_access("")  # ChatML given: accepted
+        sft_config(templateless_gpt).check_access("")
+    sft_config(templateless_gpt, chat_template="chatml").check_access("")  # ChatML given: accepted
     tok.chat_template = "{% for m in messages %}{{ m['role'] + ': ' + m['content'] + eos_token }}{% endfor %}"
     tok.save_pretrained(str(tmp_path / "plain"))
     AutoModelForCausalLM.from_pretrained(str(tiny_chat_gpt)).save_pretrained(str(tmp_path / "plain"))

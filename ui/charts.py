@@ -242,6 +242,11 @@ def figures(job_id: str, view: ChartView | None = None) -> tuple[go.Figure, go.F
                                 showgrid=False)} if rewards else {}
         scores = _traces(entry, tuple(n.removeprefix("eval_") for n in EVAL_METRICS) + SHARE_SERIES, view,
                          markers=True)
+        if not rewards and len(scores) > 1 and scores[0]["name"] == msg("chart.s.perplexity"):
+            # an SFT run's perplexity (thousands at first) beside its shares (0 to 1): its own axis, on the right
+            scores[0].update(yaxis="y2")
+            axis2 = {"yaxis2": dict(title=dict(text=scores[0]["name"]), overlaying="y", side="right",
+                                    showgrid=False)}
         # one metric alone (a causal LM's perplexity) names the axis, and the legend always names what is plotted
         metrics = _figure(msg("chart.evaluation"), scores[0]["name"] if len(scores) == 1 else msg("chart.score"),
                           scores + rewards, x_title, msg("chart.waiting"), showlegend=True, **axis2,
@@ -300,6 +305,19 @@ def _x(entry: JobCurves, steps, view: ChartView):
         known_steps, known_epochs = known_steps[order], known_epochs[order]
         entry._epoch_axis = (entry.version, known_steps, known_epochs)
     return np.round(np.interp(np.asarray(steps, dtype=float), known_steps, known_epochs), 4)
+
+
+def preference_records(job_id: str) -> list[dict]:
+    """A DPO run's reward logs as the charts hold them, in the records' shape (step, kind, TRL's keys), so the live
+    diagnosis reads them as the final one reads the run's records (core.results.dpo_report.reward_curves)."""
+    entry, records = curves(job_id), {}
+    with _lock:
+        for name, key in PREFERENCE_KEYS.items():
+            for part, kind, prefix in (("train", "train", ""), ("held-out", "eval", "eval_")):
+                for step, value in zip(*entry.series.get(f"{name} ({part})", ([], []))):
+                    if step > 0:  # 0: the baseline, the model against itself
+                        records.setdefault((step, kind), {"step": step, "kind": kind})[prefix + key] = value
+    return list(records.values())
 
 
 def curve_points(job_id: str) -> tuple[list, list]:

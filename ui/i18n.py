@@ -138,23 +138,36 @@ def local_comments(code: str, request: gr.Request | None = None) -> str:
 # Gradio titles a toast with its level in English ("Error", "Warning", "Info"), whatever title the server sends:
 # on a Chinese browser this script puts the level's Chinese word (toast.<level>) in its place.
 TOAST_TITLES_JS = """() => {
-    const titles = %s;
+    const titles = %s, progress = %s;
     const lang = ((navigator.languages || [])[0] || navigator.language || "").toLowerCase();
     if (!lang.startsWith("zh")) return;
-    const translate = () => document.querySelectorAll(".toast-title").forEach(title => {
-        for (const node of title.childNodes) {
-            const word = titles[node.nodeValue && node.nodeValue.trim()];
-            if (node.nodeType === Node.TEXT_NODE && word) node.nodeValue = word + " ";
-        }
-    });
+    const translate = () => {
+        document.querySelectorAll(".toast-title").forEach(title => {
+            for (const node of title.childNodes) {
+                const word = titles[node.nodeValue && node.nodeValue.trim()];
+                if (node.nodeType === Node.TEXT_NODE && word) node.nodeValue = word + " ";
+            }
+        });
+        // a busy server's "queue: 2/3 |" and "processing |" over a widget (Gradio writes them in English)
+        document.querySelectorAll(".progress-text").forEach(text => {
+            for (const node of text.childNodes) {
+                if (node.nodeType !== Node.TEXT_NODE) continue;
+                let value = node.nodeValue;
+                for (const [english, chinese] of Object.entries(progress)) value = value.replace(english, chinese);
+                if (value !== node.nodeValue) node.nodeValue = value;
+            }
+        });
+    };
     new MutationObserver(translate).observe(document.body, {subtree: true, childList: true, characterData: true});
 }"""
 
 
 def page_js() -> str:
-    """The script launch(js=...) runs on the page: the toasts' titles in Chinese for a Chinese browser."""
+    """The script launch(js=...) runs on the page for a Chinese browser: the toasts' titles and the progress words
+    over a busy widget in Chinese."""
     titles = {EN[f"toast.{level}"]: ZH[f"toast.{level}"] for level in ("error", "warning", "info")}
-    return TOAST_TITLES_JS % json.dumps(titles, ensure_ascii=False)
+    progress = {EN[f"progress.{word}"]: ZH[f"progress.{word}"] for word in ("queue", "processing")}
+    return TOAST_TITLES_JS % (json.dumps(titles, ensure_ascii=False), json.dumps(progress, ensure_ascii=False))
 
 
 def build_i18n() -> gr.I18n:

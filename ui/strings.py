@@ -249,6 +249,8 @@ STRINGS = {
     "toast.error": {"en": "Error", "zh": "错误"},  # Gradio's own toast titles (ui.i18n.page_js)
     "toast.warning": {"en": "Warning", "zh": "注意"},
     "toast.info": {"en": "Info", "zh": "提示"},
+    "progress.queue": {"en": "queue:", "zh": "排队："},  # Gradio's own words over a busy widget (page_js)
+    "progress.processing": {"en": "processing", "zh": "处理中"},
     "status.queue_position": {"en": "In queue: {position} of {size}", "zh": "排队中：第 {position} 位，共 {size} 位"},
     "wtt.measured": {
         "en": "**On this machine:** runs like this one (the same model, data, length and steps) took {median} from "

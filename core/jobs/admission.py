@@ -22,12 +22,8 @@ def check_room(waiting: int, limit: int) -> None:
 
 def check_visitor_room(jobs: Iterable[Job], owner: str) -> None:
     """On a public server one visitor may not fill the queue others wait in (MAX_JOBS_PER_VISITOR)."""
-    settings = get_settings()
-    limit = settings.max_jobs_per_visitor
-    if not settings.public or limit <= 0 or not owner:
-        return
-    mine = sum(1 for job in jobs if job.owner == owner and job.state not in TERMINAL_STATES)
-    if mine >= limit:
+    mine = _at_limit(jobs, "owner", owner, get_settings().max_jobs_per_visitor)
+    if mine:
         raise UserError("You have {count} runs waiting or training, the most one visitor may have here "
                         "(MAX_JOBS_PER_VISITOR): wait for one to end, or stop one", count=mine)
 
@@ -35,14 +31,19 @@ def check_visitor_room(jobs: Iterable[Job], owner: str) -> None:
 def check_share_room(jobs: Iterable[Job], share: str) -> None:
     """On a public server one address (or signed-in user) may not fill the queue either, however many sessions
     it opens (MAX_JOBS_PER_ADDRESS)."""
-    settings = get_settings()
-    limit = settings.max_jobs_per_address
-    if not settings.public or limit <= 0 or not share:
-        return
-    theirs = sum(1 for job in jobs if job.share == share and job.state not in TERMINAL_STATES)
-    if theirs >= limit:
+    theirs = _at_limit(jobs, "share", share, get_settings().max_jobs_per_address)
+    if theirs:
         raise UserError("Your address has {count} runs waiting or training, the most one address or account may "
                         "have here (MAX_JOBS_PER_ADDRESS): wait for one to end, or stop one", count=theirs)
+
+
+def _at_limit(jobs: Iterable[Job], field: str, value: str, limit: int) -> int:
+    """How many live jobs have this owner or share, when a public server's limit on them is reached; else 0 (a
+    private server, no limit, or an unknown owner / share)."""
+    if not get_settings().public or limit <= 0 or not value:
+        return 0
+    count = sum(1 for job in jobs if getattr(job, field) == value and job.state not in TERMINAL_STATES)
+    return count if count >= limit else 0
 
 
 def check_owner(run_owner: str, owner: str, admin: bool, action: str) -> None:
