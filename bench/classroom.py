@@ -5,8 +5,10 @@ The app is served as app.main() serves it (public mode: a classroom server liste
 process, with its worker pool planned from this machine (TRAINING_WORKERS unset) unless --workers says otherwise.
 The class is opened as the admin would, through core.classes, in the classes folder the server then loads (a class
 outlives a restart). Each student is a separate process with its own gradio_client session, all from one school
-address (X-Forwarded-For from this machine, as a local proxy sends it). Each page tick (every --tick-s seconds) calls
-/class_place and /class_board, as the panel's timer does.
+address (X-Forwarded-For from this machine, as a local proxy sends it). Each page tick (every --tick-s seconds) is one
+call, as the panel's timer makes one: /class_board, with the counts of its last answer (only new points come back),
+which also gives the student's place. (Before 2026-12-07 15:30 each tick called /class_place and /class_board and
+received every run's whole curve.)
 
 Reported: students refused; the time from the first Start to the last run's end; each student's first estimated
 finish against the actual one (error relative to the time left when the estimate was made); p95 of every page call;
@@ -95,14 +97,16 @@ def student(args: tuple) -> dict:
         started = call("class_start", joined["class_id"], {"learning_rate": LEARNING_RATES[index % len(LEARNING_RATES)]})
     except Exception as err:  # noqa: BLE001 - a refusal's words are the measurement
         return {**out, "refused": str(err)[:300], "calls": calls}
-    out["started"], run_id, state = time.time(), started["run_id"], "queued"
+    out["started"], run_id, state, seen = time.time(), started["run_id"], "queued", {}
     while state in ("queued", "running", "stopping") and time.time() < deadline:
         time.sleep(tick_s)
-        place = call("class_place", run_id)
+        # one call a tick, as the panel's timer makes one: the board with this student's place, and only the points
+        # added since its last answer
+        board = call("class_board", joined["class_id"], seen)
+        seen, place = board["counts"], board["place"]
         state = place["state"]
         if place.get("finish_in_s") is not None and not estimates:
             estimates.append((time.time(), time.time() + place["finish_in_s"]))
-        board = call("class_board", joined["class_id"])
         now = time.time()
         for rid, points in board["points"].items():
             for p in points:

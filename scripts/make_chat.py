@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 REVIEWS, OUT = ROOT / "data" / "reviews", ROOT / "data" / "chat"
 MAX_REVIEW_CHARS = 300          # the tiny GPT sees 256 tokens: a review, the question and the answer fit
 # sentiment, the task scored against a target (>= 80 %), has the most rows: 170 gave 75 % after 300 SFT steps (one
-# seed), 400 give 73-85 % over three seeds (median 78 %, bench/RESULTS.md §13b)
+# seed), 400 give 73-85 % over three seeds (median 78 %); 1,000 gave a median of 60 % at the same 300 steps: the tiny
+# GPT learns sentiment by repetition, so more rows need more steps (bench/RESULTS.md §13)
 COUNTS = {"train": {"sentiment": 400, "domain": 110, "summary": 110, "identity": 90},
           "test": {"sentiment": 60, "domain": 30, "summary": 30, "identity": 20}}
 IDENTITY = "I am Studio Tiny, a small chat model fine-tuned in Fine-tune Studio."

@@ -201,10 +201,12 @@ def test_hostile_memory(tmp_path):
 
 @SLOW
 def test_chat(tmp_path):
-    """A 4-step pretraining, 2 SFT steps per loss, 6 answers each: the script works (SmolLM2 is left out)."""
+    """A 4-step pretraining, 2 steps of the chat preset per loss, 6 answers each, a 32-review MiniLM scoring the 60
+    held-out sentiment rows: the script works (SmolLM2 is left out)."""
     result = run_quick("chat", tmp_path, timeout=600)
-    assert result["before"]["all"]["answers"] == 6 and result["assistant_only"]["steps"] == 2
-    assert {"stop_rate", "accuracy"} <= set(result["all"]["after"]["all"])
+    assert result["before"]["all"]["answers"] == 6 and result["assistant_only"][0]["steps"] == 2
+    assert {"stop_rate", "accuracy"} <= set(result["all"][0]["after"]["all"])
+    assert result["minilm"]["quick_demo"]["rows"] == 60 and 0 <= result["minilm"]["quick_demo"]["accuracy"] <= 1
     assert [row["packing"] for row in result["throughput"]] == [True, False]
     assert all(row["trained_tokens_per_s"] > 0 for row in result["throughput"])
 

@@ -95,7 +95,7 @@ class CallClock:
     """Stands in for the timer of a call's limit: the test says at which steps a call's time runs out."""
 
     def __init__(self, monkeypatch, at_steps):
-        from core.jobs import manager as manager_mod
+        from core.jobs import inline_runs  # run_inline starts the call's timer
         from core.training import callbacks as metrics_mod
 
         self.pending, self.at_steps, self.started = [], set(at_steps), 0
@@ -121,7 +121,7 @@ class CallClock:
                 clock.at_steps.discard(state.global_step)
                 clock.pending.pop().fire()  # the call's time is up now: the run stops after this step
 
-        monkeypatch.setattr(manager_mod.threading, "Timer", Timer)
+        monkeypatch.setattr(inline_runs.threading, "Timer", Timer)
         monkeypatch.setattr(metrics_mod.MetricsCallback, "on_step_end", on_step_end)
 
 

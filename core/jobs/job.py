@@ -12,6 +12,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from core.data import uploads
 from core.jobs import child_process
 from core.jobs.failures import describe_error
 from core.messages import UserError
@@ -45,6 +46,21 @@ class Job:
     started: float | None = None
     finished: float | None = None
     last_status: float = 0.0
+
+    def upload(self) -> str:
+        """The upload id this job reads ("" for other data): a DatasetSource, or its dict in older configs."""
+        dataset = self.config.dataset
+        found = dataset if isinstance(dataset, dict) else vars(dataset) if hasattr(dataset, "__dict__") else {}
+        return str(found.get("upload") or "") if found.get("kind") == "upload" else ""
+
+    def hold_data(self) -> None:
+        """A queued job's upload must outlive the uploads' total cap until the job ends (core.data.uploads)."""
+        if self.upload():
+            uploads.hold(self.upload())
+
+    def release_data(self) -> None:
+        if self.upload():
+            uploads.release(self.upload())
 
 
 def free_memory() -> None:

@@ -16,7 +16,6 @@ import logging
 import threading
 import time
 
-from core.data import uploads
 from core.jobs import zerogpu
 from core.jobs.admission import check_owner, check_room, check_share_room, check_visitor_room
 from core.jobs.fair_queue import FairQueue
@@ -222,12 +221,11 @@ class JobManager(InlineRuns):
         hold: keep back the records of the step in progress, for a reader that asks only for steps after the last it
         saw (a later record of that step would be missed); one that reads every record each time (the class board)
         passes False and sees an evaluation as soon as it is made."""
-        self.store.path(job_id)
         with self._cond:
-            job = self._jobs.get(job_id)
+            job = self._jobs.get(job_id) if isinstance(job_id, str) else None
             # a job just taken by the worker is still "queued" for a moment but no longer in the deque
-            position = self._queue.index(job_id) + 1 if job_id in self._queue else 0
-        if job is None:
+            position = self._queue.index(job_id) + 1 if job is not None and job_id in self._queue else 0
+        if job is None:  # the store checks the id (a job in memory has a checked one: no path resolved per tick)
             return stored_snapshot(self.store, job_id, since_step)
         progress = job.recorder.progress()
         live = job.state in ("running", "stopping")
@@ -257,7 +255,7 @@ class JobManager(InlineRuns):
         job.recorder = MetricsRecorder(write, points, on_record=lambda record: self._on_record(job, record))
         self._jobs[job.job_id] = job
         self._queue.append(job.job_id, job.share)
-        _hold_data(job)
+        job.hold_data()
         self._forget_old_jobs()
         self._write_status(job, force=True)
         self._workers = [w for w in self._workers if w.is_alive()]
@@ -269,7 +267,7 @@ class JobManager(InlineRuns):
 
     def _cancel(self, job: Job) -> str:
         self._queue.remove(job.job_id)
-        _release_data(job)
+        job.release_data()
         job.state, job.error, job.finished = "stopped", "Cancelled before it started", time.time()
         self._write_status(job, force=True)
         self._cond.notify_all()
@@ -299,7 +297,7 @@ class JobManager(InlineRuns):
             with self._cond:
                 job.state, job.error = "failed", job.error or "Internal error: see the server log"
         finally:
-            _release_data(job)
+            job.release_data()
             with self._cond:
                 self._active.discard(job.job_id)
                 self._cond.notify_all()
@@ -317,25 +315,6 @@ class JobManager(InlineRuns):
         finished = [j for j in self._jobs.values() if j.state in TERMINAL_STATES]
         for job in sorted(finished, key=lambda j: j.finished or 0)[:-KEEP_FINISHED or None]:
             del self._jobs[job.job_id]
-
-
-
-def _upload_of(job: Job) -> str:
-    """The upload id a job reads ("" for other data): a DatasetSource, or its dict in older configs."""
-    dataset = job.config.dataset
-    found = dataset if isinstance(dataset, dict) else vars(dataset) if hasattr(dataset, "__dict__") else {}
-    return str(found.get("upload") or "") if found.get("kind") == "upload" else ""
-
-
-def _hold_data(job: Job) -> None:
-    """A queued job's upload must outlive the uploads' total cap until the job ends (core.data.uploads)."""
-    if _upload_of(job):
-        uploads.hold(_upload_of(job))
-
-
-def _release_data(job: Job) -> None:
-    if _upload_of(job):
-        uploads.release(_upload_of(job))
 
 
 # ----------------------------------------------------------------- process singleton

@@ -16,7 +16,8 @@ from core.training.config import TrainConfig
 
 PRETRAIN_EPOCHS = 8.0  # 77 s on 2 quiet CPU cores, far longer under load (bench/causal_lm.py measures it)
 # about 300 steps of 8 of the 710 conversations: the answers' format and the stop come in the first epoch, the
-# sentiment later (50 % after 2 epochs, 73-85 % after 300 steps: bench/RESULTS.md §13b)
+# sentiment later (50 % after 2 epochs, 73-85 % after 300 steps; more rows for the same steps did worse:
+# bench/RESULTS.md §13)
 CHAT_EPOCHS = 3.4
 # the polite preset: 45 steps of 8 pairs. beta 0.5 with lr 5e-5 kept the answers intact (held-out win share
 # 85.0 -> 88.3 %, bench/RESULTS.md §15); beta 0.1 at 5e-5 already broke 16 of 54 sentiment answers ("isgative"), and
