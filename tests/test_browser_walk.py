@@ -24,8 +24,8 @@ from tests.serving import served_app
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # CI walks the Chinese half with two runs trained (the quick demo and the tiny GPT's pretraining, which the Runs tab
 # views one after the other) and every other preset's form filled. BROWSER_WALK=1 walks it all: every preset to its
-# first chart, in both languages (1,370 s on the shared 2-core machine at load 15-26, against 665 s for the CI
-# default: bench/RESULTS.md section 17).
+# first chart, in both languages (1,370 s on the shared 2-core machine at load 15-26, against 196 s for the CI
+# default at load 3-4: bench/RESULTS.md section 17).
 FULL = os.environ.get("BROWSER_WALK") == "1"
 CI_TRAINED = frozenset({"quick", "pretrain_gpt"})
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium is not installed "
