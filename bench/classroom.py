@@ -63,7 +63,9 @@ def open_class(folder: Path, preset: str, size: int) -> tuple[str, str]:
     from core.classes.book import ClassBook
 
     settings_mod.set_settings(settings_mod.Settings(runs_dir=folder / "runs", uploads_dir=folder / "uploads"))
-    opened = ClassBook(folder / "classes").open_class("Bench class", preset, ["learning_rate"], size, admin=True)
+    # per_network=0: the whole class sits behind one school address, as a lab does (the teacher allows it)
+    opened = ClassBook(folder / "classes").open_class("Bench class", preset, ["learning_rate"], size, admin=True,
+                                                      per_network=0)
     return opened.class_id, opened.code
 
 
