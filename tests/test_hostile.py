@@ -1199,6 +1199,31 @@ def test_bad_dpo_settings_are_refused_before_anything_runs(visitors, config, wor
     still_serves(visitors["ann"])
 
 
+@pytest.fixture(scope="module")
+def chat_run(visitors):
+    """Bob's finished chat run on the embedded conversations: what his DPO run starts from (on a public server a
+    visitor starts only from their own runs)."""
+    from types import SimpleNamespace
+
+    from tests.test_browser_dpo import seed_chat_run
+    from ui.identity import visitor
+
+    return seed_chat_run(owner=visitor(SimpleNamespace(session_hash=visitors["bob"].session)).owner)
+
+
+@pytest.mark.parametrize("max_length, words", [
+    (24, ["Row 1: max_length 24 cuts its answers away", "raise max_length to"]),  # TRL would drop the pairs silently
+    (512, ["max_length", "512"]),  # beyond the model's 256 positions
+    (10**9, ["max_length"]), (0, ["max_length"]), ("256; import os", ["max_length"]),
+])
+def test_dpo_max_lengths_that_cut_the_answers_or_pass_the_model_are_refused_before_queueing(visitors, chat_run,
+                                                                                           max_length, words):
+    config = {"task": "dpo", "model": f"run:{chat_run}", "dataset": {"kind": "sample", "name": "prefs"},
+              "label_column": "", "train_split": "train", "eval_split": "test", "max_steps": 1, "max_length": max_length}
+    refused(visitors["bob"].api("/start_training", json.dumps(config)), *words)
+    still_serves(visitors["ann"])
+
+
 def test_hostile_names_stay_literals_in_an_exported_dpo_script():
     from core.results.export_dpo import generate_dpo_script
     from core.training.config import TrainConfig
