@@ -63,7 +63,9 @@ def open_class(folder: Path, preset: str, size: int) -> tuple[str, str]:
     from core.classes.book import ClassBook
 
     settings_mod.set_settings(settings_mod.Settings(runs_dir=folder / "runs", uploads_dir=folder / "uploads"))
-    opened = ClassBook(folder / "classes").open_class("Bench class", preset, ["learning_rate"], size, admin=True)
+    # per_network=0: the whole class sits behind one school address, as a lab does (the teacher allows it)
+    opened = ClassBook(folder / "classes").open_class("Bench class", preset, ["learning_rate"], size, admin=True,
+                                                      per_network=0)
     return opened.class_id, opened.code
 
 
@@ -120,12 +122,13 @@ def student(args: tuple) -> dict:
 
 def summarize(results: list[dict], first_start: float) -> dict:
     done = [r for r in results if not r["refused"]]
-    errors = []
+    errors, signed = [], []
     for r in done:
         if r.get("first_estimate") and r["state"] == "done":
             made, predicted = r["first_estimate"]
             left = max(1.0, r["finished"] - made)
             errors.append(abs(predicted - r["finished"]) / left)
+            signed.append((predicted - r["finished"]) / left)  # > 0: the estimate said later than it was
     latencies = [s for r in results for _, s in r["calls"]]
     delays = [d for r in done for d in r.get("board_delays", [])]
     return {"students": len(results), "refused": [r["refused"] for r in results if r["refused"]],
@@ -133,6 +136,7 @@ def summarize(results: list[dict], first_start: float) -> dict:
             "class_minutes": round((max((r["finished"] for r in done), default=first_start) - first_start) / 60, 2),
             "estimate_error_median": round(median(errors), 3) if errors else None,
             "estimate_errors": sorted(round(e, 2) for e in errors),
+            "estimate_signed_median": round(median(signed), 3) if signed else None,
             "estimates": len(errors), "page_calls": len(latencies),
             "page_p95_s": round(percentile(latencies, 95), 3) if latencies else None,
             "page_p50_s": round(percentile(latencies, 50), 3) if latencies else None,

@@ -235,13 +235,14 @@ def test_before_any_run_finished_a_running_run_projects_its_stages_after_the_las
         clock[0] += seconds
     assert timed.progress()["stage_s"] == {"loading": 2.0, "baseline": 3.0, "train": 14.0, "evaluating": 1.0}
     # 5 s before the first message (the process starting), 2 s loading, 3 s baseline; 15 s of steps and an
-    # evaluation so far, 15 s of steps left; after the last step 4 passes of the baseline's 3 s and one loading
+    # evaluation so far, 15 s of steps left; after the last step passes of the baseline's 3 s and loadings of 2 s
     snap = {"state": "running", "elapsed_s": 25.0, "eta_s": 15.0, "step": 5, "max_steps": 20,
             "stage_s": {"loading": 2.0, "baseline": 3.0, "train": 14.0, "evaluating": 1.0}}
-    assert places.projected_seconds(snap) == 10.0 + 30.0 + 14.0
-    later = {**snap, "elapsed_s": 61.0, "eta_s": 0.0, "step": 20,
-             "stage_s": {**snap["stage_s"], "train": 29.0, "final_eval": 3.0, "results": 18.0}}
-    assert places.projected_seconds(later) == 10.0 + 30.0 + 21.0  # past its estimate: what the stages took
+    after = places.POST_EVAL_PASSES * 3.0 + places.POST_LOADINGS * 2.0
+    assert places.projected_seconds(snap) == 10.0 + 30.0 + after
+    later = {**snap, "elapsed_s": 85.0, "eta_s": 0.0, "step": 20,
+             "stage_s": {**snap["stage_s"], "train": 29.0, "final_eval": 3.0, "results": after + 25.0}}
+    assert places.projected_seconds(later) == 10.0 + 30.0 + after + 28.0  # past its estimate: what the stages took
     assert places.projected_seconds({**snap, "step": 4}) is None  # a fifth of the steps: too early
     assert places.projected_seconds({**snap, "state": "queued"}) is None
 

@@ -32,10 +32,12 @@ LIVE = ("queued", "running", "stopping")
 PROJECT_FROM = 0.25  # of a run's steps done before its own remaining-time estimate is trusted
 # After the last step a run evaluates once more and computes its results (the report's, the fine-tuned and the
 # untrained model's passes over the eval rows, core.tasks.classification.RESULT_PASSES), each pass about as long as its
-# baseline evaluation, and loads two models for them, about its loading stage: the quick demo's stages on a quiet core
-# (bench/RESULTS.md, "Phases") were 3.25 s baseline, 2.2 s loading, 15.1 s after the last step (this says 15.2 s).
+# baseline evaluation, loads two models for them and its process ends, which take longer the longer its loading took:
+# the quick demo on a quiet core (bench/RESULTS.md, "Phases"): 3.25 s baseline, 2.2 s loading, 15.1 s after the last
+# step (this says 18.5 s); the light class preset through the job manager under load 10-16: 2.7 s baseline, 4.9 s
+# loading, 30.5 s after the last step, 8 of them the process ending (this says 23.2 s; its whole run 88 s of 90).
 POST_EVAL_PASSES = 4
-POST_LOADINGS = 1.0
+POST_LOADINGS = 2.5
 RECENT_RUNS = 7  # finished runs an estimate is the median of
 # runs one student may start in one class: each is a row of the class's file and board (read on every page's tick),
 # and only live runs count against the queue, so starting and stopping in a loop would grow them without end

@@ -266,7 +266,7 @@ class RunStore:
 
     def _shared(self, key: str) -> Path:
         if not isinstance(key, str) or not SHARED_KEY.fullmatch(key):
-            raise ValueError(f"not a shared work key: {key!r}")  # keys are made by code, never typed
+            raise RuntimeError(f"not a shared work key: {key!r}")  # a bug, not bad input: keys are made by code
         return self.root / SHARED_DIR / f"{key}.json"
 
     def tracking_dir(self, tool: str, run_id: str | None = None) -> Path:
