@@ -25,7 +25,7 @@ from ui.binding import bind
 from ui.errors import shows_errors
 from ui.i18n import local, msg, t
 from ui.identity import visitor
-from ui.tables import column_widths
+from ui.tables import fitted
 
 log = logging.getLogger(__name__)
 
@@ -228,7 +228,7 @@ def examples_view(block: ExamplesBlock, run_id: str | None, which: str = "all", 
         return {**empty, block.counts_md: str(err.message)}  # why this run has none, naming the fix
     if found.get("pairs"):  # a DPO run: its held-out pairs one by one (no confusion-matrix cells)
         return {**empty, block.cell_dd: gr.Dropdown(visible=False), block.counts_md: pairs_summary(found, request),
-                block.table: _fitted(pairs_table(found, request), visible=bool(found["rows"]))}
+                block.table: fitted(pairs_table(found, request), visible=bool(found["rows"]))}
     counts = msg("ex.counts", request, **found["counts"])
     if found["texts_withheld"]:
         return {**empty, block.counts_md: counts + "\n\n" + msg("ex.withheld", request)}
@@ -236,7 +236,7 @@ def examples_view(block: ExamplesBlock, run_id: str | None, which: str = "all", 
     return {**empty, block.counts_md: counts + msg("ex.shown", request, shown=len(found["rows"]),
                                                    matched=found["matched"]),
             block.cell_dd: gr.Dropdown(choices=cells, value=cell or "", visible=True),
-            block.table: _fitted(examples_table(found, request), visible=True)}
+            block.table: fitted(examples_table(found, request), visible=True)}
 
 
 def has_classes(run_id: str) -> bool:
@@ -255,10 +255,6 @@ def compares_pairs(run_id: str) -> bool:
     except (ValueError, OSError):
         return False
 
-
-def _fitted(frame: pd.DataFrame, visible: bool) -> gr.Dataframe:
-    """The table with widths that keep its text column inside the page (ui.tables)."""
-    return gr.Dataframe(value=frame, column_widths=column_widths(frame), visible=visible)
 
 
 def examples_table(found: dict, request: gr.Request | None = None) -> pd.DataFrame:

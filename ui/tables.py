@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
+import gradio as gr
 import pandas as pd
 
 CAP = 60  # characters: a column as wide as this takes its full share; longer text wraps
@@ -27,3 +28,8 @@ def column_widths(frame: pd.DataFrame) -> list[str]:
                for i, header in enumerate(frame.columns)]
     total = sum(weights) or 1
     return [f"{100 * weight / total:.1f}%" for weight in weights]
+
+
+def fitted(frame: pd.DataFrame, **props) -> gr.Dataframe:
+    """The table as an update whose column widths keep its text columns inside the page."""
+    return gr.Dataframe(value=frame, column_widths=column_widths(frame), **props)
