@@ -5,8 +5,10 @@ The app is served as app.main() serves it (public mode: a classroom server liste
 process, with its worker pool planned from this machine (TRAINING_WORKERS unset) unless --workers says otherwise.
 The class is opened as the admin would, through core.classes, in the classes folder the server then loads (a class
 outlives a restart). Each student is a separate process with its own gradio_client session, all from one school
-address (X-Forwarded-For from this machine, as a local proxy sends it). Each page tick (every --tick-s seconds) calls
-/class_place and /class_board, as the panel's timer does.
+address (X-Forwarded-For from this machine, as a local proxy sends it). Each page tick (every --tick-s seconds) is one
+call, as the panel's timer makes one: /class_board, with the counts of its last answer (only new points come back),
+which also gives the student's place. (Before 2026-12-07 15:30 each tick called /class_place and /class_board and
+received every run's whole curve.)
 
 Reported: students refused; the time from the first Start to the last run's end; each student's first estimated
 finish against the actual one (error relative to the time left when the estimate was made); p95 of every page call;
@@ -61,7 +63,9 @@ def open_class(folder: Path, preset: str, size: int) -> tuple[str, str]:
     from core.classes.book import ClassBook
 
     settings_mod.set_settings(settings_mod.Settings(runs_dir=folder / "runs", uploads_dir=folder / "uploads"))
-    opened = ClassBook(folder / "classes").open_class("Bench class", preset, ["learning_rate"], size, admin=True)
+    # per_network=0: the whole class sits behind one school address, as a lab does (the teacher allows it)
+    opened = ClassBook(folder / "classes").open_class("Bench class", preset, ["learning_rate"], size, admin=True,
+                                                      per_network=0)
     return opened.class_id, opened.code
 
 
@@ -95,14 +99,16 @@ def student(args: tuple) -> dict:
         started = call("class_start", joined["class_id"], {"learning_rate": LEARNING_RATES[index % len(LEARNING_RATES)]})
     except Exception as err:  # noqa: BLE001 - a refusal's words are the measurement
         return {**out, "refused": str(err)[:300], "calls": calls}
-    out["started"], run_id, state = time.time(), started["run_id"], "queued"
+    out["started"], run_id, state, seen = time.time(), started["run_id"], "queued", {}
     while state in ("queued", "running", "stopping") and time.time() < deadline:
         time.sleep(tick_s)
-        place = call("class_place", run_id)
+        # one call a tick, as the panel's timer makes one: the board with this student's place, and only the points
+        # added since its last answer
+        board = call("class_board", joined["class_id"], seen)
+        seen, place = board["counts"], board["place"]
         state = place["state"]
         if place.get("finish_in_s") is not None and not estimates:
             estimates.append((time.time(), time.time() + place["finish_in_s"]))
-        board = call("class_board", joined["class_id"])
         now = time.time()
         for rid, points in board["points"].items():
             for p in points:
@@ -116,12 +122,13 @@ def student(args: tuple) -> dict:
 
 def summarize(results: list[dict], first_start: float) -> dict:
     done = [r for r in results if not r["refused"]]
-    errors = []
+    errors, signed = [], []
     for r in done:
         if r.get("first_estimate") and r["state"] == "done":
             made, predicted = r["first_estimate"]
             left = max(1.0, r["finished"] - made)
             errors.append(abs(predicted - r["finished"]) / left)
+            signed.append((predicted - r["finished"]) / left)  # > 0: the estimate said later than it was
     latencies = [s for r in results for _, s in r["calls"]]
     delays = [d for r in done for d in r.get("board_delays", [])]
     return {"students": len(results), "refused": [r["refused"] for r in results if r["refused"]],
@@ -129,6 +136,7 @@ def summarize(results: list[dict], first_start: float) -> dict:
             "class_minutes": round((max((r["finished"] for r in done), default=first_start) - first_start) / 60, 2),
             "estimate_error_median": round(median(errors), 3) if errors else None,
             "estimate_errors": sorted(round(e, 2) for e in errors),
+            "estimate_signed_median": round(median(signed), 3) if signed else None,
             "estimates": len(errors), "page_calls": len(latencies),
             "page_p95_s": round(percentile(latencies, 95), 3) if latencies else None,
             "page_p50_s": round(percentile(latencies, 50), 3) if latencies else None,

@@ -46,6 +46,9 @@ class Task:
     export_forms: tuple[str, ...] = ("trainer",)  # the exported forms it can be written as
     compare_metric: str = "eval_loss"  # the eval curve runs of this task are compared on
     compares_pairs: bool = False  # preference pairs: its per-example view is each pair's margin before and after
+    # its evaluation only scores (no samples, no answers), so runs of the same untrained model and rows share the
+    # untrained model's (core.training.untrained)
+    shares_untrained_eval: bool = False
 
     # ------------------------------------------------------------- settings
     def check(self, config) -> None:

@@ -58,6 +58,10 @@ def test_a_teacher_opens_a_class_two_students_train_and_the_board_shows_both(cla
             student.get_by_role("button", name="Start my run").click()
             expect(student.get_by_text(re.compile("Your run (waits|trains|is)")).first).to_be_visible(timeout=60_000)
 
+        _runs_tab(student, class_server)  # Bo's page reloaded: it finds the class and the run again
+        expect(student.get_by_text("You are Bo in Monday NLP").first).to_be_visible(timeout=60_000)
+        expect(student.get_by_text(re.compile("Your run (waits|trains|is)")).first).to_be_visible(timeout=60_000)
+
         board = teacher.get_by_label("Runs ranked by the evaluation metric")
         for nickname in ("Ann", "Bo"):
             expect(board.get_by_text(nickname, exact=True).filter(visible=True).first).to_be_visible(timeout=60_000)

@@ -223,6 +223,30 @@ def test_the_estimates_come_from_the_runs_this_class_finished(book):
         "finish_in_s"] is None  # nothing measured yet: no guess
 
 
+def test_before_any_run_finished_a_running_run_projects_its_stages_after_the_last_step(monkeypatch):
+    from core.training import recorder as recorder_mod
+
+    clock = [1000.0]
+    monkeypatch.setattr(recorder_mod.time, "time", lambda: clock[0])
+    timed = recorder_mod.MetricsRecorder()
+    for stage, seconds in (("loading", 2.0), ("baseline", 3.0), ("baseline", 0.0), ("", 10.0), ("evaluating", 1.0),
+                           ("", 4.0)):
+        timed.set_stage(stage)  # the same stage again (a batch's count) is no new stage
+        clock[0] += seconds
+    assert timed.progress()["stage_s"] == {"loading": 2.0, "baseline": 3.0, "train": 14.0, "evaluating": 1.0}
+    # 5 s before the first message (the process starting), 2 s loading, 3 s baseline; 15 s of steps and an
+    # evaluation so far, 15 s of steps left; after the last step passes of the baseline's 3 s and loadings of 2 s
+    snap = {"state": "running", "elapsed_s": 25.0, "eta_s": 15.0, "step": 5, "max_steps": 20,
+            "stage_s": {"loading": 2.0, "baseline": 3.0, "train": 14.0, "evaluating": 1.0}}
+    after = places.POST_EVAL_PASSES * 3.0 + places.POST_LOADINGS * 2.0
+    assert places.projected_seconds(snap) == 10.0 + 30.0 + after
+    later = {**snap, "elapsed_s": 85.0, "eta_s": 0.0, "step": 20,
+             "stage_s": {**snap["stage_s"], "train": 29.0, "final_eval": 3.0, "results": after + 25.0}}
+    assert places.projected_seconds(later) == 10.0 + 30.0 + after + 28.0  # past its estimate: what the stages took
+    assert places.projected_seconds({**snap, "step": 4}) is None  # a fifth of the steps: too early
+    assert places.projected_seconds({**snap, "state": "queued"}) is None
+
+
 def _points(losses, accuracy):
     train = [{"kind": "train", "step": i, "loss": loss} for i, loss in enumerate(losses, 1)]
     return [*train, {"kind": "eval", "step": len(losses), "eval_accuracy": accuracy}]

@@ -50,16 +50,27 @@ def test_a_class_from_open_to_board_through_the_panel(panel, waiting):
     run_id = started[panel.run_state]
     assert "还没有运行训练过" in started[panel.place_md]  # nothing trained yet: no estimate, said in Chinese
 
-    shown = handlers.tick(panel, class_id, run_id, ann)
+    shown = handlers.tick(panel, class_id, run_id, "", ann)
     frame = shown[panel.board_df]
+    again = handlers.tick(panel, class_id, run_id, shown[panel.board_state], ann)
+    assert panel.metric_plot in shown and panel.metric_plot not in again  # curves unchanged: not drawn again
     assert list(frame.iloc[0])[1:4] == ["Ann", "learning_rate=0.0003", "queued"]
+    assert "1 of 30 joined" in handlers.tick(panel, class_id, "", "", teacher)[panel.teacher_md]  # the line follows
+    reloaded = handlers.restore_from_page(panel, ann)  # Ann's page reloaded: her class, her run, her change
+    assert (reloaded[panel.class_state], reloaded[panel.run_state]) == (class_id, run_id)
+    assert reloaded[panel.changes_df] == [["learning_rate", 1e-4, 3e-4]] and reloaded[panel.nick_tb] == "Ann"
+    assert "还没有运行训练过" in reloaded[panel.place_md] and reloaded[panel.timer].active
+    assert handlers.restore_from_page(panel, teacher)[panel.class_state] == class_id  # the teacher's newest class
     assert "还没有可比较的" in shown[panel.summary_md]
     csv_path = handlers.csv_from_page(panel, class_id, teacher)[panel.csv_file]
     assert open(csv_path, encoding="utf-8").read().splitlines()[1].split(",")[1:4] == ["Ann", "learning_rate=0.0003",
                                                                                       "queued"]
     with pytest.raises(gr.Error, match="only the student|Only the student"):
         handlers.class_place(run_id, _request("bob"))
-    assert handlers.class_board(class_id, teacher)["rows"][0]["nickname"] == "Ann"
+    answer = handlers.class_board(class_id, teacher)
+    assert answer["rows"][0]["nickname"] == "Ann" and answer["place"] is None  # the teacher has no run of their own
+    mine = handlers.class_board(class_id, ann, {run_id: 0})
+    assert mine["place"]["run_id"] == run_id and mine["place"]["state"] == "queued" and mine["counts"] == {run_id: 0}
 
 
 def test_the_endpoints_refuse_markup_locked_settings_and_strangers_on_a_public_server(waiting, isolated_settings,

@@ -171,6 +171,29 @@ def test_the_diagnosis_reads_the_rewards_in_plain_words_with_a_beta_to_try(rewar
     assert all(f.change == {"beta": 0.3} and "beta = 0.3" in f.advice for f in dpo)
 
 
+def test_mid_run_the_rewards_on_the_charts_are_diagnosed_once_past_their_noise(tiny_chat_gpt, pairs_file):
+    """The live diagnosis reads the rewards the charts hold (ui.charts.preference_records) as the final one reads the
+    run's records; the first steps' near-zero rewards say nothing yet."""
+    from core.results import diagnosis
+    from core.results.dpo_report import reward_curves
+    from core.task_registry import task_of
+    from ui import charts
+
+    config = _config(tiny_chat_gpt, pairs_file, beta=0.1, max_steps=30)
+    falling = _records(-1.0, -2.0, 0.8, 0.75)
+    charts.forget("dpo-live")
+    charts.add_points("dpo-live", falling)
+    held = charts.preference_records("dpo-live")
+    assert reward_curves(held) == reward_curves(falling)  # the same curves, from the charts' cache
+    live = diagnosis.diagnose_curves(*charts.curve_points("dpo-live"), config,
+                                     task_of(config).diagnosis_report(held, None), live=True)
+    assert "rewards_fall" in [f.kind for f in live]
+    early = reward_curves(_records(-0.02, -0.06, 0.6, 0.5)[:4])  # 4 steps, rewards within noise of 0
+    assert task_of(config).findings([], [], config, early, live=True) == []
+    assert [f.kind for f in task_of(config).findings([], [], config, early, live=False)] == ["rewards_fall"]
+    charts.forget("dpo-live")
+
+
 def test_the_per_example_view_sorts_flipped_then_still_wrong_then_broken():
     from core.results.dpo_report import pair_report
 

@@ -833,7 +833,8 @@ SHOWS_NO_RUN = {None, "<lambda>", "attach", "clear_answers", "change_view", "cho
                 "push_run", "delete_run", "compare_view", "chat_tokens", "show_chat",
                 "chat_with_run", "clear_chat", "sampled_chats", "shown", "class_open", "class_close", "class_join",
                 "class_start", "class_board", "open_from_page", "set_open_from_page", "join_from_page",
-                "table_changed", "start_from_page", "csv_from_page", "class_remove", "remove_from_page"} | {f"api_{n}" for n in (
+                "table_changed", "start_from_page", "csv_from_page", "class_remove", "remove_from_page",
+                "restore_from_page"} | {f"api_{n}" for n in (
                     "compare_tokenizers", "describe_model", "describe_tokenizer", "estimate_training",
                     "model_outputs", "token_length_stats", "tokenize", "train_bpe_tokenizer")}
 
@@ -1195,6 +1196,31 @@ def test_the_try_it_caches_keep_a_bounded_weight_of_models():
 ])
 def test_bad_dpo_settings_are_refused_before_anything_runs(visitors, config, words):
     refused(visitors["bob"].api("/start_training", json.dumps({"max_steps": 1, **config})), *words)
+    still_serves(visitors["ann"])
+
+
+@pytest.fixture(scope="module")
+def chat_run(visitors):
+    """Bob's finished chat run on the embedded conversations: what his DPO run starts from (on a public server a
+    visitor starts only from their own runs)."""
+    from types import SimpleNamespace
+
+    from tests.test_browser_dpo import seed_chat_run
+    from ui.identity import visitor
+
+    return seed_chat_run(owner=visitor(SimpleNamespace(session_hash=visitors["bob"].session)).owner)
+
+
+@pytest.mark.parametrize("max_length, words", [
+    (24, ["Row 1: max_length 24 cuts its answers away", "raise max_length to"]),  # TRL would drop the pairs silently
+    (512, ["max_length", "512"]),  # beyond the model's 256 positions
+    (10**9, ["max_length"]), (0, ["max_length"]), ("256; import os", ["max_length"]),
+])
+def test_dpo_max_lengths_that_cut_the_answers_or_pass_the_model_are_refused_before_queueing(visitors, chat_run,
+                                                                                           max_length, words):
+    config = {"task": "dpo", "model": f"run:{chat_run}", "dataset": {"kind": "sample", "name": "prefs"},
+              "label_column": "", "train_split": "train", "eval_split": "test", "max_steps": 1, "max_length": max_length}
+    refused(visitors["bob"].api("/start_training", json.dumps(config)), *words)
     still_serves(visitors["ann"])
 
 

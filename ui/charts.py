@@ -307,6 +307,19 @@ def _x(entry: JobCurves, steps, view: ChartView):
     return np.round(np.interp(np.asarray(steps, dtype=float), known_steps, known_epochs), 4)
 
 
+def preference_records(job_id: str) -> list[dict]:
+    """A DPO run's reward logs as the charts hold them, in the records' shape (step, kind, TRL's keys), so the live
+    diagnosis reads them as the final one reads the run's records (core.results.dpo_report.reward_curves)."""
+    entry, records = curves(job_id), {}
+    with _lock:
+        for name, key in PREFERENCE_KEYS.items():
+            for part, kind, prefix in (("train", "train", ""), ("held-out", "eval", "eval_")):
+                for step, value in zip(*entry.series.get(f"{name} ({part})", ([], []))):
+                    if step > 0:  # 0: the baseline, the model against itself
+                        records.setdefault((step, kind), {"step": step, "kind": kind})[prefix + key] = value
+    return list(records.values())
+
+
 def curve_points(job_id: str) -> tuple[list, list]:
     """What the live diagnosis reads (core.results.diagnosis.diagnose_curves): train (step, loss) with NaN as None,
     and evaluations during training (step, eval loss, epoch)."""

@@ -1,13 +1,15 @@
 """The class board: every student's run (nickname, what they changed, state, time, score), ranked by the class's
 evaluation metric, their curves for one overlay chart, a one-line summary of what the class learned, and a CSV.
 
-A live run is read from the job manager's memory (no disk); a finished one from its folder once, then kept
-(it no longer changes; a resumed run is live again and read from memory).
+A live run is read from the job manager's memory (no disk); a finished one once, from memory or from its folder, then
+kept (it no longer changes; a resumed run is live again and read from memory). Thirty pages read the board every two
+seconds: each read copies the curves of the runs training now, not every run's.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import math
 import statistics
@@ -15,17 +17,24 @@ import statistics
 from cachetools import LRUCache
 
 from core.classes.roster import Classroom
+from core.jobs.job import TERMINAL_STATES
 from core.jobs.manager import JobManager
 from core.messages import say
 from core.task_registry import task_of
 from core.training.recorder import best_value
 
-_finished: LRUCache = LRUCache(maxsize=4096)  # (runs folder, run id) -> snapshot of a run that has ended
+# (runs folder, run id[, state, elapsed, step: one ending of a run in memory]) -> snapshot of a run that has ended
+_finished: LRUCache = LRUCache(maxsize=4096)
 CSV_COLUMNS = ("rank", "nickname", "changed", "state", "seconds", "metric", "score", "run_id")
 
 
 def _snapshot(manager: JobManager, run_id: str) -> dict:
     live = manager.live_snapshot(run_id)
+    if live is not None and live["state"] in TERMINAL_STATES:  # ended, still in memory: copied once per ending
+        key = (str(manager.store.root), run_id, live["state"], live["elapsed_s"], live["step"])
+        if key not in _finished:
+            _finished[key] = manager.snapshot(run_id, hold=False)
+        return _finished[key]
     if live is not None:
         return manager.snapshot(run_id, hold=False) if live["state"] != "queued" else {**live, "points": []}
     key = (str(manager.store.root), run_id)
@@ -52,6 +61,13 @@ def rows(manager: JobManager, classroom: Classroom) -> tuple[list[dict], dict[st
     for rank, row in enumerate(ranked, 1):
         row["rank"] = rank if row["score"] is not None else None
     return ranked, points
+
+
+def version(ranked: list[dict], points: dict[str, list[dict]]) -> str:
+    """What the board's curves depend on, as a short string: it changes when a run gets a record, changes rank or
+    name, and only then (a page redraws its charts when it changes)."""
+    shape = [(row["run_id"], row["nickname"], len(points.get(row["run_id"], ()))) for row in ranked]
+    return hashlib.sha1(repr(shape).encode()).hexdigest()[:16]
 
 
 def _learned(points: list[dict]) -> bool | None:

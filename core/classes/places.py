@@ -7,8 +7,9 @@ by student, so each student's first run trains before anyone's second (one eager
 
 Estimates come from this class only: all its runs share one preset, so a finished run's time (start to end,
 its process start-up and last evaluation included) is what the next one will take on this machine, and a running
-run has that time less what it has run. Until one has finished, the running runs' own projection (elapsed + the
-Trainer's remaining time, once a quarter of their steps is done: the first steps' pace overstates it) stands in;
+run has that time less what it has run. Until one has finished, the running runs' own projection stands in (once a
+quarter of their steps is done: the first steps' pace overstates it): the time before their first step, their steps
+at their pace, and the stages after the last step from their own loading and baseline times (projected_seconds);
 before either, there is none.
 """
 
@@ -29,6 +30,15 @@ from core.training.config import TrainConfig
 
 LIVE = ("queued", "running", "stopping")
 PROJECT_FROM = 0.25  # of a run's steps done before its own remaining-time estimate is trusted
+# After the last step a run evaluates once more and computes its results (the report's, the fine-tuned and the
+# untrained model's passes over the eval rows, core.tasks.classification.RESULT_PASSES), each pass about as long as its
+# baseline evaluation, loads two models for them and its process ends, which take longer the longer its loading took:
+# the quick demo on a quiet core (bench/RESULTS.md, "Phases"): 3.25 s baseline, 2.2 s loading, 15.1 s after the last
+# step (this says 18.5 s); the light class preset through the job manager under load 10-16: 2.7 s baseline, 4.9 s
+# loading, 30.5 s after the last step, 8 of them the process ending (this says 23.2 s; its whole run 88 s of 90).
+POST_EVAL_PASSES = 4
+POST_LOADINGS = 2.5
+RECENT_RUNS = 7  # finished runs an estimate is the median of
 # runs one student may start in one class: each is a row of the class's file and board (read on every page's tick),
 # and only live runs count against the queue, so starting and stopping in a loop would grow them without end
 MAX_RUNS_PER_STUDENT = 30
@@ -89,15 +99,28 @@ def start_run(book: ClassBook, manager: JobManager, class_id: str, owner: str, c
 def typical_seconds(manager: JobManager, classroom: Classroom) -> tuple[float | None, int]:
     """(seconds one run of this class takes, how many runs that is measured from), or (None, 0) before any."""
     done = [t for run in classroom.runs if (t := manager.run_seconds(run["run_id"])) is not None]
-    if done:
-        return statistics.median(done), len(done)
-    projected = []
-    for run in classroom.runs:
-        snap = manager.live_snapshot(run["run_id"])
-        if snap is not None and snap["state"] == "running" and snap.get("eta_s") is not None and \
-                snap["step"] >= PROJECT_FROM * max(1, snap.get("max_steps") or 0):
-            projected.append(snap["elapsed_s"] + snap["eta_s"])
+    if done:  # the newest ones: the machine's load moves during a lesson, and later runs share the first ones' work
+        return statistics.median(done[-RECENT_RUNS:]), len(done)
+    projected = [seconds for run in classroom.runs
+                 if (seconds := projected_seconds(manager.live_snapshot(run["run_id"]))) is not None]
     return (statistics.median(projected), 0) if projected else (None, 0)
+
+
+def projected_seconds(snap: dict | None) -> float | None:
+    """A running run's whole time by its own pace, once a quarter of its steps is done: the time before its first
+    step, its steps at their pace so far, and the stages after the last one (the final evaluation, saving, the
+    results) by what its loading and baseline evaluation took. None for a run not that far."""
+    if not snap or snap["state"] != "running" or snap.get("eta_s") is None or \
+            snap["step"] < PROJECT_FROM * max(1, snap.get("max_steps") or 0):
+        return None
+    spent = snap.get("stage_s") or {}
+    if not spent:  # no stage times (an older recorder): the Trainer's own projection, steps only
+        return snap["elapsed_s"] + snap["eta_s"]
+    before = max(0.0, snap["elapsed_s"] - sum(spent.values())) + spent.get("loading", 0.0) + spent.get("baseline", 0.0)
+    steps = spent.get("train", 0.0) + spent.get("evaluating", 0.0) + snap["eta_s"]
+    after = max(POST_EVAL_PASSES * spent.get("baseline", 0.0) + POST_LOADINGS * spent.get("loading", 0.0),
+                sum(spent.get(stage, 0.0) for stage in ("final_eval", "saving", "results")))
+    return before + steps + after
 
 
 def place(manager: JobManager, classroom: Classroom, run_id: str, now: float | None = None) -> dict:

@@ -19,9 +19,11 @@ from core.training.presets import PRESETS_BY_KEY
 
 DEFAULT_SIZE = 40
 MAX_SIZE = 200
-# students who may join one class from one address or account: one stranger with many sessions cannot fill a class
-# under many nicknames; a school lab behind one address needs the class size (the teacher raises it; 0: no bound)
-DEFAULT_PER_NETWORK = 4
+# students who may join one class from one address or account (0: no bound). A class's usual room is a school lab
+# behind one address, where a bound of a few refuses most of the class at the lesson's first minute; so no bound by
+# default: the code is the gate, the class size bounds the places, and the teacher removes an intruder or sets a
+# bound (for example 2) when the code is shared beyond the room
+DEFAULT_PER_NETWORK = 0
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read off a projector without mistakes
 CODE_LENGTH = 6
 NICKNAME = re.compile(r"^[\w][\w .\-]{0,23}$")  # \w is Unicode: 小明 and José are names too

@@ -221,12 +221,11 @@ class JobManager(InlineRuns):
         hold: keep back the records of the step in progress, for a reader that asks only for steps after the last it
         saw (a later record of that step would be missed); one that reads every record each time (the class board)
         passes False and sees an evaluation as soon as it is made."""
-        self.store.path(job_id)
         with self._cond:
-            job = self._jobs.get(job_id)
+            job = self._jobs.get(job_id) if isinstance(job_id, str) else None
             # a job just taken by the worker is still "queued" for a moment but no longer in the deque
-            position = self._queue.index(job_id) + 1 if job_id in self._queue else 0
-        if job is None:
+            position = self._queue.index(job_id) + 1 if job is not None and job_id in self._queue else 0
+        if job is None:  # the store checks the id (a job in memory has a checked one: no path resolved per tick)
             return stored_snapshot(self.store, job_id, since_step)
         progress = job.recorder.progress()
         live = job.state in ("running", "stopping")

@@ -24,6 +24,8 @@ SATURATED_ACCURACY = 0.95  # chosen wins on (almost) every training pair...
 SATURATED_MARGIN = 3.0  # ...by a margin where the sigmoid loss is below 0.05: nothing left to push
 LAG = 0.15  # held-out accuracy this far below train accuracy
 BETA_STEP = 3  # the change a finding suggests: beta three times higher (closer to the reference)
+# mid-run, a finding waits for this many logged steps and rewards this far from 0: the first steps' rewards are noise
+LIVE_MIN_POINTS, LIVE_MIN_REWARD = 2 * WINDOW, 0.1
 
 
 def reward_curves(records: list[dict]) -> dict:
@@ -47,10 +49,11 @@ def _beta_change(config) -> dict:
     return {"beta": min(round(config.beta * BETA_STEP, 4), 10.0)}
 
 
-def dpo_findings(curves: dict, config) -> list:
-    """The findings of a finished DPO run (none for a healthy one)."""
+def dpo_findings(curves: dict, config, live: bool = False) -> list:
+    """The findings of a DPO run (none for a healthy one); live: mid-run, once the rewards are past their noise."""
     train, evals = curves.get("train") or [], curves.get("eval") or []
-    if not train:
+    if not train or (live and (len(train) < LIVE_MIN_POINTS or max(
+            abs(_end(train, "rewards/chosen") or 0), abs(_end(train, "rewards/rejected") or 0)) < LIVE_MIN_REWARD)):
         return []
     step, change = train[-1][0], _beta_change(config)
     advice = say("A higher beta holds the model closer to its reference: try beta = {value:g}.", value=change["beta"])

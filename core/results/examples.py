@@ -20,6 +20,7 @@ from core.results.predict import load_base_pipeline, load_pipeline
 from core.results.saved import no_model_error
 from core.runs.store import RunStore
 from core.task_registry import task_of
+from core.training import untrained
 from core.training.config import TrainConfig
 
 log = logging.getLogger(__name__)
@@ -57,18 +58,30 @@ def build_examples(store: RunStore, run_id: str, progress=None) -> dict:
     tuned = load_pipeline(store.model_dir(run_id))
     # the eval rows are carved and capped before train is subsampled: a tiny train cap leaves them as training saw them
     _, rows, names = select_rows(dataclasses.replace(config, max_train_samples=2))
-    base = load_base_pipeline(config.model, names, seed=config.seed, trust_remote_code=config.trust_remote_code)
     texts = [str(t) for t in rows[config.text_column]]
     pairs = [str(t) for t in rows[config.text_pair_column]] if config.text_pair_column else None
     labels = np.asarray(rows[config.label_column], dtype=int)
     after = probabilities(tuned.model, tuned.tokenizer, texts, pairs, config.max_length, config.eval_batch_size,
                           progress)
-    before = probabilities(base.model, tuned.tokenizer, texts, pairs, config.max_length, config.eval_batch_size,
-                           progress)
+    before = _untrained_probabilities(store, config, names, tuned.tokenizer, texts, pairs, progress)
     table = [{"text": texts[i][:STORED_TEXT_CHARS], **({"pair": pairs[i][:STORED_TEXT_CHARS]} if pairs else {}),
               "label": int(labels[i]), "before": int(before[i].argmax()), "before_p": round(float(before[i].max()), 4),
               "after": int(after[i].argmax()), "after_p": round(float(after[i].max()), 4)} for i in range(len(texts))]
     return {"version": VERSION, "labels": [str(n) for n in names], "rows": table, "counts": count(table)}
+
+
+def _untrained_probabilities(store: RunStore, config, names, tokenizer, texts, pairs, progress) -> np.ndarray:
+    """The base model's probabilities over the rows: read back when a run of the same untrained model did this
+    pass on the same rows (a class: core.training.untrained), else computed and stored for the next one."""
+    key = untrained.work_key("untrained", config.model, [str(n) for n in names], config.seed, config.max_length,
+                             config.eval_batch_size, config.trust_remote_code, texts, pairs)
+    found = store.read_shared(key).get("probabilities")
+    if isinstance(found, list) and len(found) == len(texts):
+        return np.asarray(found, dtype=np.float32)  # float32 -> JSON -> float32 is exact: the same answers
+    base = load_base_pipeline(config.model, names, seed=config.seed, trust_remote_code=config.trust_remote_code)
+    before = probabilities(base.model, tokenizer, texts, pairs, config.max_length, config.eval_batch_size, progress)
+    store.write_shared(key, {"probabilities": before.tolist()})
+    return before
 
 
 def count(rows: list[dict]) -> dict:

@@ -14,6 +14,7 @@
                                       the adapter (adapter_config.json, adapter_model.safetensors), the
                                       tokenizer and fts_adapter.json (its base model and class names)
     runs/_tracking/trackio/           trackio's database of every run that reports to it (one project)
+    runs/_shared/<kind>-<sha256>.json work runs share: the untrained model's evaluation (core.training.untrained)
 
 Everything a run produced survives a restart: a new RunStore on the same folder lists every past run. Every
 JSON file is written atomically (core.runs.files: a temporary file, then a rename), so a reader never sees half a
@@ -49,6 +50,8 @@ EXAMPLES_FILE = "examples.json"
 SAMPLES_FILE = "samples.jsonl"  # a causal LM run: what the model wrote at each evaluation, one line per evaluation
 MAX_SAMPLE_LINES = 1000  # read back at most this many evaluations' samples
 TRACKING_DIR = "_tracking"  # beside the run folders; never a run id (those start with a letter or digit)
+SHARED_DIR = "_shared"  # beside the run folders: work runs share, by key (core.training.untrained)
+SHARED_KEY = re.compile(r"^[a-z]+-[a-f0-9]{64}$")
 TRACKERS_PER_RUN = {"tensorboard": "tensorboard"}  # tool -> its folder inside a run folder
 ADAPTER_CONFIG = "adapter_config.json"  # peft's name: a model/ folder holding it is a LoRA adapter
 ADAPTER_INFO = "fts_adapter.json"       # beside the adapter: the base model and class names it goes on
@@ -251,6 +254,20 @@ class RunStore:
 
     def write_examples(self, run_id: str, data: dict) -> None:
         write_json_atomic(self._existing(run_id) / EXAMPLES_FILE, data)
+
+    def read_shared(self, key: str) -> dict:
+        """What a run stored for the runs that do the same work (write_shared), or {}."""
+        return read_json(self._shared(key)) or {}
+
+    def write_shared(self, key: str, data: dict) -> None:
+        path = self._shared(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_json_atomic(path, data)
+
+    def _shared(self, key: str) -> Path:
+        if not isinstance(key, str) or not SHARED_KEY.fullmatch(key):
+            raise RuntimeError(f"not a shared work key: {key!r}")  # a bug, not bad input: keys are made by code
+        return self.root / SHARED_DIR / f"{key}.json"
 
     def tracking_dir(self, tool: str, run_id: str | None = None) -> Path:
         """Where an experiment tracker writes: TensorBoard inside the run folder, trackio one database for all runs."""

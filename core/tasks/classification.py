@@ -33,6 +33,7 @@ def passes_progress(progress, passes: int):
 class Classification(Task):
     name = "classification"
     has_classes = True
+    shares_untrained_eval = True  # compute_metrics only: the same head from the same seed scores the same
     estimates = True
     trains_new_head = True
     lora_task_type = "SEQ_CLS"

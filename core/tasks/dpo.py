@@ -124,7 +124,7 @@ class DPO(Task):
     def findings(self, train, evals, config, report: dict | None, live: bool) -> list:
         from core.results.dpo_report import dpo_findings  # the results layer: only when a run is diagnosed
 
-        return dpo_findings(report or {}, config)
+        return dpo_findings(report or {}, config, live)
 
     def export_script(self, config) -> str:
         from core.results.export_dpo import generate_dpo_script  # imports transformers: only when a script is asked

@@ -95,6 +95,10 @@ class MetricsRecorder:
         self.last_eval: tuple[int, dict] | None = None
         self._samples: list[dict] = []
         self._stage: dict = {}
+        # seconds spent in each stage ("train": between stages), timed where the messages arrive: the class's
+        # estimates project a run's stages after its last step from the ones it has been through
+        self._stage_seconds: dict[str, float] = {}
+        self._stage_since: float | None = None
 
     @message
     def add(self, record: dict) -> None:
@@ -129,7 +133,25 @@ class MetricsRecorder:
         if stage and stage not in STAGES:
             raise TypeError(f"unknown stage {stage!r}: one of {STAGES}")
         with self._lock:
+            self._time_stage(stage or "train")
             self._stage = {"name": stage, "done": int(done), "total": int(total)} if stage else {}
+
+    def _time_stage(self, name: str) -> None:
+        """Add the time since the last stage change to the stage left (called under the lock)."""
+        now, left = time.time(), self._stage.get("name") or "train"
+        if name != left or self._stage_since is None:
+            if self._stage_since is not None:
+                self._stage_seconds[left] = self._stage_seconds.get(left, 0.0) + now - self._stage_since
+            self._stage_since = now
+
+    def _seconds_by_stage(self) -> dict[str, float]:
+        """{stage: seconds spent in it so far} ("train" for the steps), the stage in progress included (under the
+        lock)."""
+        spent = dict(self._stage_seconds)
+        if self._stage_since is not None:
+            name = self._stage.get("name") or "train"
+            spent[name] = spent.get(name, 0.0) + time.time() - self._stage_since
+        return {name: round(seconds, 2) for name, seconds in spent.items()}
 
     @message
     def set_device(self, device: str) -> None:
@@ -166,8 +188,8 @@ class MetricsRecorder:
             self.step, self.max_steps, self.epoch = int(step), int(max_steps), float(epoch or 0.0)
 
     def progress(self) -> dict:
-        """step, max_steps, epoch, samples_per_second and eta_s, from the steps done since training began, and the
-        stage ({"name", "done", "total"}, or {} while it trains)."""
+        """step, max_steps, epoch, samples_per_second and eta_s, from the steps done since training began, the
+        stage ({"name", "done", "total"}, or {} while it trains) and stage_s (seconds spent in each so far)."""
         with self._lock:
             done = self.step - self.start_step
             spent = time.time() - self.train_started if self.train_started else 0.0
@@ -175,7 +197,8 @@ class MetricsRecorder:
             eta = (self.max_steps - self.step) / rate if rate > 0 and self.max_steps >= self.step else None
             return {"step": self.step, "max_steps": self.max_steps, "epoch": round(self.epoch, 4),
                     "samples_per_second": round(rate * self.samples_per_step, 2),
-                    "eta_s": round(eta, 1) if eta is not None else None, "stage": dict(self._stage)}
+                    "eta_s": round(eta, 1) if eta is not None else None, "stage": dict(self._stage),
+                    "stage_s": self._seconds_by_stage()}
 
 
 def best_step(points, metric: str, greater_is_better: bool) -> int | None:

@@ -20,7 +20,7 @@ from core.model.trainable import apply_train_mode
 from core.runs.store import RunStore, get_store
 from core.settings import get_settings
 from core.task_registry import task_of
-from core.training import distributed
+from core.training import distributed, untrained
 from core.training.config import TrainConfig
 from core.training.recorder import MetricsRecorder
 from core.training.rules import MAX_GRAD_NORM, greater_is_better
@@ -226,12 +226,17 @@ def _baseline(trainer, config, store: RunStore, run_id: str, recorder, main: boo
     stored = store.read_eval(run_id, "baseline") if resume else {}
     if stored or not config.evaluate_before:
         return stored
-    recorder.set_phase("baseline")
-    try:
-        metrics = trainer.evaluate()
-    finally:
-        recorder.set_phase("train")
-    metrics = task_of(config).finish_metrics({k: v for k, v in metrics.items() if k.startswith("eval_")})
+
+    def evaluate() -> dict:
+        recorder.set_phase("baseline")
+        try:
+            metrics = trainer.evaluate()
+        finally:
+            recorder.set_phase("train")
+        return task_of(config).finish_metrics({k: v for k, v in metrics.items() if k.startswith("eval_")})
+
+    # a class's runs evaluate the same untrained model on the same rows: the first one's evaluation serves them all
+    metrics = untrained.shared_baseline(config, store, recorder, trainer.args, evaluate)
     if main:
         store.write_eval(run_id, "baseline", metrics)
     return metrics

@@ -87,22 +87,41 @@ def class_start(class_id: str, changes: dict, request: gr.Request = None) -> dic
 def class_place(run_id: str, request: gr.Request = None) -> dict:
     """Where your class run stands: state, queue position, estimated start and finish (seconds from now)."""
     who = visitor(request)
-    classroom = _class_of_run(run_id)
-    if not may_change(get_manager().owner_of(run_id), who.owner, who.admin):
+    classroom, run = _class_of_run(run_id)
+    if not may_change(run["owner"], who.owner, who.admin):  # the class's record: no status.json read per tick
         raise UserError("Only the student who started this run sees its place in the queue (the board shows it to "
                         "the class)")
+    return _place_of(classroom, run_id, request)
+
+
+def _place_of(classroom: Classroom, run_id: str, request) -> dict:
     found = places.place(get_manager(), classroom, run_id)
-    return {**found, "line": views.place_line(found, request)}
+    return {**found, "run_id": run_id, "line": views.place_line(found, request)}
 
 
 @shows_errors
-def class_board(class_id: str, request: gr.Request = None) -> dict:
-    """The class board: runs ranked by the evaluation metric, the summary lines, each run's curve points."""
+def class_board(class_id: str, request: gr.Request = None, seen: dict | None = None) -> dict:
+    """The class board: runs ranked by the evaluation metric, the summary lines, each run's curve points and how many
+    it has (counts), and the place of your newest run in the class (as class_place gives it; None before you start
+    one), so a page's tick is one call. seen: the counts of your last answer, to get only the points added since (a
+    page polling every two seconds then receives a few records, not every run's whole curve)."""
     classroom = _member_class(class_id, request)
     ranked, points = board.rows(get_manager(), classroom)
+    counts = {run_id: len(found) for run_id, found in points.items()}
+    if isinstance(seen, dict):
+        points = {run_id: found[_seen(seen, run_id, len(found)):] for run_id, found in points.items()}
+    owner = visitor(request).owner
+    mine = [run["run_id"] for run in classroom.runs if owner and run["owner"] == owner]
     return {"class": views.class_json(classroom), "rows": ranked, "summary": views.summary_lines(classroom, ranked,
                                                                                                  request),
-            "points": points}
+            "points": points, "counts": counts, "place": _place_of(classroom, mine[-1], request) if mine else None}
+
+
+def _seen(seen: dict, run_id: str, have: int) -> int:
+    """How many of a run's points the caller has: its count if that is a number up to what the run has (a resumed run
+    drops the records past its checkpoint: then all of them again)."""
+    count = seen.get(run_id)
+    return count if isinstance(count, int) and not isinstance(count, bool) and 0 <= count <= have else 0
 
 
 def _member_class(class_id: str, request) -> Classroom:
@@ -113,10 +132,12 @@ def _member_class(class_id: str, request) -> Classroom:
     return classroom
 
 
-def _class_of_run(run_id: str) -> Classroom:
+def _class_of_run(run_id: str) -> tuple[Classroom, dict]:
+    """The class a run was started in and its entry there (run_id, owner, changes)."""
     for classroom in get_book().classes():
-        if any(run["run_id"] == run_id for run in classroom.runs):
-            return classroom
+        for run in classroom.runs:
+            if run["run_id"] == run_id:
+                return classroom, run
     raise UserError("Run {run!r} was not found: pick one from the runs list", run=str(run_id)[:80])
 
 
@@ -196,21 +217,58 @@ def start_from_page(panel, class_id: str, rows, request: gr.Request = None) -> d
     return {panel.run_state: started["run_id"], panel.place_md: started["line"]}
 
 
-def tick(panel, class_id: str, run_id: str, request: gr.Request = None) -> dict:
-    """The timer: the student's place and the board, while a class is open on this page."""
+def tick(panel, class_id: str, run_id: str, drawn: str = "", request: gr.Request = None) -> dict:
+    """The timer: the student's place, the teacher's line (who joined, how many runs) and the board, while a class is
+    open on this page; the charts only when their curves changed since this page drew them (drawn: their version),
+    so thirty pages ticking every two seconds do not each redraw thirty runs' curves."""
     if not class_id:
         return {panel.summary_md: views.msg_text("class.none", request)}
     out = {}
     if run_id:
         out[panel.place_md] = class_place(run_id, request)["line"]
     classroom = _member_class(class_id, request)
+    if _is_teacher(request):
+        out[panel.teacher_md] = views.class_line(views.class_json(classroom, teacher=True), request)
     ranked, points = board.rows(get_manager(), classroom)
-    metric_fig, loss_fig = views.board_figures(classroom, ranked, points)
-    return {**out, panel.board_df: views.board_frame(ranked, request), panel.metric_plot: metric_fig,
-            panel.loss_plot: loss_fig, panel.summary_md: "\n".join(f"- {line}" for line in
-                                                                 views.summary_lines(classroom, ranked, request))}
+    version = f"{class_id}-{board.version(ranked, points)}"
+    if version != drawn:
+        out[panel.metric_plot], out[panel.loss_plot] = views.shared_figures(classroom, ranked, points, version)
+        out[panel.board_state] = version
+    return {**out, panel.board_df: views.board_frame(ranked, request),
+            panel.summary_md: "\n".join(f"- {line}" for line in views.summary_lines(classroom, ranked, request))}
 
 
 def csv_from_page(panel, class_id: str, request: gr.Request = None) -> dict:
     classroom = _member_class(class_id, request)
     return {panel.csv_file: views.csv_file(classroom, board.to_csv(board.rows(get_manager(), classroom)[0]))}
+
+
+def restore_from_page(panel, request: gr.Request = None) -> dict:
+    """A reloaded page finds its class again: a student's newest open class and their latest run in it (its place
+    and the board follow on the timer), else, for the teacher, their newest open class. Nothing for anyone else."""
+    who = visitor(request)
+    joined = get_book().class_of(who.owner)
+    if joined is not None:
+        info = {**views.class_json(joined), "nickname": joined.students[who.owner]}
+        mine = [run for run in joined.runs if run["owner"] == who.owner]
+        changes = dict(mine[-1]["changes"]) if mine else {}
+        out = {panel.class_state: joined.class_id, panel.base_state: info["base"],
+               panel.nick_tb: info["nickname"], panel.joined_md: views.joined_line(info, request),
+               panel.changes_df: views.settings_rows(info, changes),
+               panel.changed_md: views.changed_line(changes, info["base"], request), panel.timer: gr.Timer(active=True)}
+        if mine:
+            out[panel.run_state] = mine[-1]["run_id"]
+            out[panel.place_md] = class_place(mine[-1]["run_id"], request)["line"]
+        return out
+    taught = next((c for c in get_book().classes() if c.open), None) if _is_teacher(request) else None
+    if taught is None:
+        return {}
+    return {panel.class_state: taught.class_id, panel.timer: gr.Timer(active=True),
+            panel.teacher_md: views.class_line(views.class_json(taught, teacher=True), request),
+            panel.pool_md: views.pool_line(get_manager().pool.reason, request)}
+
+
+def _is_teacher(request) -> bool:
+    """The server owner: an admin session, or anyone on a private server (the machine's own user)."""
+    who = visitor(request)
+    return who.admin or may_change("", who.owner)

@@ -17,7 +17,7 @@ from ui import charts
 from ui.binding import bind
 from ui.classes.handlers import (class_board, class_close, class_join, class_open, class_place, class_remove,
                                  class_start, csv_from_page, join_from_page, open_from_page, remove_from_page,
-                                 set_open_from_page, start_from_page, table_changed, tick)
+                                 restore_from_page, set_open_from_page, start_from_page, table_changed, tick)
 from ui.errors import toasts_errors
 from ui.i18n import t
 
@@ -32,6 +32,7 @@ class ClassPanel:
     class_state: gr.State
     run_state: gr.State
     base_state: gr.State
+    board_state: gr.State  # the version of the curves this page's charts show (core.classes.board.version)
     timer: gr.Timer
     name_tb: gr.Textbox
     preset_dd: gr.Dropdown
@@ -122,6 +123,7 @@ def build_class_panel() -> ClassPanel:
         with gr.Accordion(t("class.board_h"), open=True):
             shown = _board()
     panel = ClassPanel(class_state=gr.State(""), run_state=gr.State(""), base_state=gr.State({}),
+                       board_state=gr.State(""),
                        timer=gr.Timer(TICK_S, active=False), **teacher, **student, **shown)
     _wire(panel)
     return panel
@@ -146,12 +148,21 @@ def _wire(panel: ClassPanel) -> None:
                             **private)
     panel.start_btn.click(bind(toasts_errors(start_from_page), panel), [panel.class_state, panel.changes_df],
                           [panel.run_state, panel.place_md], **private)
-    board_out = [panel.place_md, panel.board_df, panel.metric_plot, panel.loss_plot, panel.summary_md]
-    panel.timer.tick(bind(toasts_errors(tick), panel), [panel.class_state, panel.run_state], board_out,
-                     show_progress="hidden", **private)
+    board_out = [panel.place_md, panel.teacher_md, panel.board_df, panel.metric_plot, panel.loss_plot,
+                 panel.summary_md, panel.board_state]
+    panel.timer.tick(bind(toasts_errors(tick), panel), [panel.class_state, panel.run_state, panel.board_state],
+                     board_out, show_progress="hidden", **private)
     panel.csv_btn.click(bind(toasts_errors(csv_from_page), panel), panel.class_state, panel.csv_file, **private)
     for fn, name in ((class_open, "class_open"), (class_close, "class_close"), (class_join, "class_join"),
                      (class_remove, "class_remove"), (class_start, "class_start")):
         gr.api(fn, api_name=name)
     for fn, name in ((class_place, "class_place"), (class_board, "class_board")):  # memory reads, polled by pages
         gr.api(fn, api_name=name, concurrency_limit=None)
+
+
+def restore_after(panel: ClassPanel, event) -> None:
+    """After event (the page knows its visitor, or the teacher signed in): a reloaded page finds its class again."""
+    outputs = [panel.class_state, panel.base_state, panel.nick_tb, panel.joined_md, panel.changes_df, panel.changed_md,
+               panel.timer, panel.run_state, panel.place_md, panel.teacher_md, panel.pool_md]
+    event.then(bind(toasts_errors(restore_from_page), panel), None, outputs, api_visibility="private",
+               show_progress="hidden")

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from pathlib import Path
 
+import cachetools
 import pandas as pd
 
 from core.classes import board
@@ -49,9 +51,10 @@ def _per_network(info: dict, request=None) -> str:
     return msg("class.per_network", request, count=info["per_network"])
 
 
-def settings_rows(info: dict) -> list[list]:
-    """The student's settings table: setting, the base value, their value (starting at the base)."""
-    return [[name, _cell(value), _cell(value)] for name, value in info["base"].items()]
+def settings_rows(info: dict, changes: dict | None = None) -> list[list]:
+    """The student's settings table: setting, the base value, their value (the base, or what they changed)."""
+    changes = changes or {}
+    return [[name, _cell(value), _cell(changes.get(name, value))] for name, value in info["base"].items()]
 
 
 def changed_line(changes: dict, base: dict, request=None) -> str:
@@ -91,6 +94,14 @@ def board_table(ranked: list[dict]) -> list[list]:
     return [[row["rank"] or "", row["nickname"], ", ".join(f"{k}={v}" for k, v in row["changes"].items()) or "-",
              row["state"], round(float(row["seconds"] or 0.0), 1),
              "" if row["score"] is None else round(row["score"], 4)] for row in ranked]
+
+
+@cachetools.cached(cachetools.LRUCache(maxsize=64), key=lambda classroom, ranked, points, version: version,
+                   lock=threading.Lock())
+def shared_figures(classroom: Classroom, ranked: list[dict], points: dict, version: str) -> tuple:
+    """board_figures drawn once per version of the class's curves (its id and core.classes.board.version) for every
+    page of the class."""
+    return board_figures(classroom, ranked, points)
 
 
 def board_figures(classroom: Classroom, ranked: list[dict], points: dict) -> tuple:

@@ -17,7 +17,7 @@ from core.model import describe, estimate, heads
 from core.training.config import TrainConfig
 from core.training.fields import lora_alpha_for
 from ui.errors import shows_errors
-from ui.identity import visitor
+from ui.identity import model_call, visitor
 from ui import what_to_train
 from ui.model import views as view
 from ui.state import Selection
@@ -48,7 +48,7 @@ def show_model(tab, name: str, request: gr.Request = None) -> dict:
 def run_heads(tab, name: str, text: str, mask_text: str, selection: Selection | None,
               request: gr.Request = None) -> dict:
     """Every AutoModel* variant on the text: the table, what new weights mean, and two untrained answers."""
-    result = _outputs(name, text, mask_text, _labels(selection))
+    result = _outputs(name, text, mask_text, _labels(selection), request)
     return {tab.heads_df: view.heads_table(result, request), tab.new_md: view.new_weights_note(result, request),
             tab.probs_label: view.probabilities(result), tab.probs_md: view.probabilities_note(result, request),
             tab.guesses_label: view.guesses(result), tab.guesses_md: view.guesses_note(result, request)}
@@ -89,17 +89,20 @@ def api_describe_model(model: str = "") -> dict:
 
 @shows_errors
 def api_model_outputs(model: str = "", text: str = "Hello world! Tokenizers split text into pieces.",
-                      mask_text: str = DEFAULT_MASK_TEXT, labels: list[str] | None = None) -> dict:
+                      mask_text: str = DEFAULT_MASK_TEXT, labels: list[str] | None = None,
+                      request: gr.Request = None) -> dict:
     """Every AutoModel* variant the architecture supports, run on the text: output fields and shapes, typical
     task, newly initialized weights; the untrained classification head's probabilities over labels and the
     masked-LM head's guesses for the [MASK] in mask_text. Unsupported variants say why."""
-    return _outputs(model, text, mask_text, labels)
+    return _outputs(model, text, mask_text, labels, request)
 
 
-def _outputs(name: str, text: str, mask_text: str, labels: list[str] | None) -> dict:
-    """The heads, once the model's weights are known to fit in what one request may take (issue 22)."""
+def _outputs(name: str, text: str, mask_text: str, labels: list[str] | None, request: gr.Request = None) -> dict:
+    """The heads, once the model's weights are known to fit in what one request may take (issue 22), within the
+    stranger's model calls (every head variant runs the model: ui.identity.model_call)."""
     estimate.check_inference_fits(name, 1, N_("Loading this model to run its heads"))
-    return heads.model_outputs(name, text, mask_text, labels)
+    with model_call(request):
+        return heads.model_outputs(name, text, mask_text, labels)
 
 
 @shows_errors

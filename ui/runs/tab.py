@@ -9,7 +9,7 @@ import gradio as gr
 from core.results.generate import MAX_NEW_TOKENS
 from ui import charts, lessons
 from ui.binding import bind
-from ui.classes.panel import ClassPanel, build_class_panel
+from ui.classes.panel import ClassPanel, build_class_panel, restore_after
 from ui.chart_view import X_AXES
 from ui.errors import toasts_errors
 from ui.i18n import t
@@ -217,6 +217,7 @@ class RunsTab(Compare, TryIt, Export, OwnerActions):
                            show_progress="hidden")
         visitor_known.then(bind(page_words, self), None, [self.acc_plot, self.loss_plot, self.diff_df],
                            api_visibility="private", show_progress="hidden")
+        restore_after(self.classes, visitor_known)  # a reloaded page finds its class again
 
     def refresh_on(self, component) -> None:
         """Re-read the list when component changes (e.g. TrainTab.finished_state when a run ends)."""
@@ -283,7 +284,8 @@ def _wire(tab: RunsTab) -> None:
                        [tab.push_md, tab.token_tb], **private)
     tab.delete_btn.click(bind(delete_run, tab), [tab.run_dd, tab.confirm_cb], [*tab.refresh_outputs, tab.confirm_cb],
                          **private)
-    tab.admin_btn.click(bind(sign_in_admin, tab), tab.admin_tb, [tab.admin_md, tab.admin_tb], **private)
+    signed_in = tab.admin_btn.click(bind(sign_in_admin, tab), tab.admin_tb, [tab.admin_md, tab.admin_tb], **private)
+    restore_after(tab.classes, signed_in)  # the teacher's class, after a reload and signing in again
     for fn, name in ((list_runs, "list_runs"), (predict, "predict"), (generate_text, "generate_text"),
                      (export_code, "export_code"),
                      (lessons.diagnose_run, "diagnose_run"), (lessons.run_examples, "run_examples")):

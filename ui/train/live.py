@@ -136,7 +136,10 @@ def _live_findings(tab, job_id: str, request: gr.Request | None) -> dict:
     except (ValueError, OSError) as err:  # a run folder deleted mid-run: the charts go on without a diagnosis
         log.info("no live diagnosis for %s: %s", job_id, err)
         return {}
-    findings = diagnosis.diagnose_curves(*charts.curve_points(job_id), config, live=True)
+    # a DPO run's rewards as the charts hold them: both falling, a saturated margin, held-out pairs lagging
+    report = task_of(config).diagnosis_report(charts.preference_records(job_id), None) \
+        if task_of(config).compares_pairs else None
+    findings = diagnosis.diagnose_curves(*charts.curve_points(job_id), config, report, live=True)
     return lessons.show_findings(tab.diagnosis, job_id, findings, request, live=True)
 
 

@@ -1,0 +1,64 @@
+"""The untrained model's evaluation, shared by the runs that evaluate the same untrained model on the same rows.
+
+Every run of a class evaluates the same untrained model (the pretrained body with a new head drawn from the same
+seed) on the same eval rows: before training (its baseline) and after it (the "before" column of its per-example
+results). A class of thirty would do that work thirty times on the cores its runs share; the first run stores it
+in the runs folder (RunStore.write_shared) under a key of everything that decides it, and the others read it back.
+
+The baseline's key is the whole config less the settings that only change how the model trains (TRAINING_ONLY:
+a setting not on that list, a new one included, keeps runs apart), with the model's files, the precision, the
+device and the library versions. The per-example pass is keyed by its own inputs (the rows' texts themselves).
+Only a task whose evaluation only scores shares it (Task.shares_untrained_eval: no samples written, no answers
+generated during it), and only a run in one process (several processes must all evaluate or none).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from pathlib import Path
+
+from core.model.checkpoints import model_location
+from core.task_registry import task_of
+
+log = logging.getLogger(__name__)
+
+# settings that change how the model trains but neither the untrained model (its head is drawn before training, from
+# the seed) nor the rows it is evaluated on
+TRAINING_ONLY = frozenset({"learning_rate", "num_train_epochs", "max_steps", "weight_decay", "warmup_ratio",
+                           "gradient_accumulation_steps", "logging_steps", "eval_steps", "save_model", "run_name",
+                           "report_to", "early_stopping_patience", "load_best_model_at_end", "metric_for_best_model"})
+
+
+def work_key(kind: str, model: str, *parts) -> str:
+    """A shared result's name: kind and the sha256 of its inputs, the model's files and the libraries' versions."""
+    import torch  # slow imports, loaded already by whoever evaluates
+    import transformers
+
+    location = model_location(model)
+    config_file = Path(location) / "config.json"
+    stamp = config_file.stat().st_mtime if config_file.is_file() else None  # a model saved again is new work
+    blob = json.dumps([model, location, stamp, torch.__version__, transformers.__version__, *parts], sort_keys=True,
+                      default=str)
+    return f"{kind}-{hashlib.sha256(blob.encode()).hexdigest()}"
+
+
+def shared_baseline(config, store, recorder, args, evaluate) -> dict:
+    """The untrained model's evaluation (its metrics; its record on the recorder, as evaluate() leaves it): read
+    back when a run of the same untrained model and rows stored it, else evaluate() and store it for the next."""
+    if not task_of(config).shares_untrained_eval or args.world_size > 1:
+        return evaluate()
+    settings = {name: value for name, value in config.to_dict().items() if name not in TRAINING_ONLY}
+    key = work_key("baseline", config.model, settings, args.bf16, args.fp16, str(args.device))
+    found = store.read_shared(key)
+    if isinstance(found.get("metrics"), dict) and isinstance(found.get("record"), dict):
+        recorder.add({**found["record"], "time": round(time.time(), 3)})  # the curves' "before" point, as evaluated
+        log.info("baseline of %s read back from an earlier run of the same untrained model and rows", config.model)
+        return dict(found["metrics"])
+    metrics = evaluate()
+    record = next((p for p in reversed(recorder.points()) if p.get("kind") == "baseline"), None)
+    if record is not None:
+        store.write_shared(key, {"metrics": metrics, "record": {k: v for k, v in record.items() if k != "time"}})
+    return metrics
