@@ -4,7 +4,6 @@ and Try it writing beside the base model."""
 import json
 
 import gradio as gr
-import pandas as pd
 import pytest
 
 from core import sources
@@ -96,8 +95,7 @@ def test_the_runs_table_names_each_best_metric_and_the_compare_chart_is_labelled
     lm = store.new_run(TrainConfig(run_name="g", task="causal_lm").to_dict())
     store.update_status(classify, best_metric=0.72, best_metric_name="eval_accuracy")
     store.update_status(lm, best_metric=17.91, best_metric_name="eval_perplexity")
-    shown_table = runs_actions.refresh_runs(tabs.runs, _request())[tabs.runs.runs_df].value
-    table = pd.DataFrame(shown_table["data"], columns=shown_table["headers"])
+    table = runs_actions.refresh_runs(tabs.runs, _request())[tabs.runs.runs_df]
     assert sorted(table["best_metric"]) == ["0.72 accuracy", "17.91 perplexity"]
     for run_id in (classify, lm):
         store.append_metric(run_id, {"step": 1, "epoch": 1.0, "kind": "eval", "time": 1.0, "eval_loss": 2.0,

@@ -105,7 +105,7 @@ def test_loading_an_uploaded_conversation_file_shows_its_chats(isolated_settings
     shown = load_dataset(tab, "file", "", "", "", str(upload), 3, 0)
     chats = shown[tab.chat_html]
     assert chats.visible and chats.value.count('class="fts-conv"') == 3 and "Row 1: turn 1 is assistant" in chats.value
-    again = sampled_chats(shown[tab.selection], pd.DataFrame(shown[tab.sample_df].value["data"], columns=shown[tab.sample_df].value["headers"]).iloc[:1])
+    again = sampled_chats(shown[tab.selection], shown[tab.sample_df].iloc[:1])
     assert again.value.count('class="fts-conv"') == 1
     reviews = load_dataset(tab, "sample", "", "", "", None, 3, 0)
     assert reviews[tab.chat_html].visible is False  # the reviews are not conversations: no chat panel

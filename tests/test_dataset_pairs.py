@@ -1,7 +1,6 @@
 """The Datasets tab's pair view (issue 24): each sampled row as its prompt with the two answers side by side; a
 malformed row shows its message in place, and the split's first malformed rows are named above."""
 
-import pandas as pd
 from datasets import Dataset
 
 from core.data.preferences import load_pref_sample
@@ -69,7 +68,7 @@ def test_loading_the_embedded_pairs_draws_them_and_a_resample_redraws(isolated_s
     drawn = shown[tab.chat_html]
     assert drawn.visible and drawn.value.count('class="fts-pair"') == 3 and "fts-conv" not in drawn.value
     assert shown[tab.source_json] == {"kind": "sample", "name": "prefs"}
-    again = sampled_chats(shown[tab.selection], pd.DataFrame(shown[tab.sample_df].value["data"], columns=shown[tab.sample_df].value["headers"]).iloc[:1])
+    again = sampled_chats(shown[tab.selection], shown[tab.sample_df].iloc[:1])
     assert again.value.count('class="fts-pair"') == 1
     reviews = load_dataset(tab, "sample", "", "", "", None, 3, 0)
     assert reviews[tab.chat_html].visible is False  # the reviews are neither chats nor pairs

@@ -257,7 +257,7 @@ def test_start_follow_results_runs_export(tabs, manager, tiny_model_dir):
             assert runs_actions.delete_run(runs, request, job_id, confirmed) == gr.skip()
     assert runs_actions.list_runs(_request())  # the refused deletes left the run
     out = runs_actions.delete_run(runs, _request("alice"), job_id, True)
-    assert out[runs.confirm_cb] is False and not out[runs.runs_df].value["data"]
+    assert out[runs.confirm_cb] is False and out[runs.runs_df].empty
     assert runs_actions.list_runs(_request()) == []
 
 

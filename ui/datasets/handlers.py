@@ -25,7 +25,6 @@ from ui.errors import shows_errors
 from ui.i18n import header_of, headers, msg, t
 from ui.identity import visitor
 from ui.state import Selection
-from ui.tables import fitted
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +80,7 @@ def _view(tab, selection: Selection, n_rows, seed) -> dict:
     table = text_last(flat_cells(data_describe.sample_rows(split, int(n_rows or 10), _seed(seed))),
                       list(selection.text_columns))
     label, texts = selection.label_column, selection.text_columns
-    return {tab.sample_df: fitted(headers(table)), tab.chat_html: _drawn_rows(split, [int(row) for row in table["row"]]),
+    return {tab.sample_df: headers(table), tab.chat_html: _drawn_rows(split, [int(row) for row in table["row"]]),
             tab.labels_plot: labels_figure(data_describe.label_counts(split, label), column=label)
             if label in split.column_names else None,
             tab.lengths_plot: lengths_figure(data_describe.text_lengths(split, texts[0])) if texts else None}

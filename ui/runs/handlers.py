@@ -31,7 +31,6 @@ from ui import charts, downloads, identity, lessons
 from ui.errors import error, shows_errors, toasts_errors
 from ui.i18n import headers, local, msg
 from ui.identity import visitor
-from ui.tables import fitted
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +95,7 @@ def refresh_runs(tab, request: gr.Request = None, clear: bool = False) -> dict:
         table["yours"] = ["✓" if v else "" for v in table["yours"]]
     choices = [(f"{r['name']} · {msg('cell.' + r['state'], request)} · {r['created']}", r["run_id"]) for r in rows]
     value = {"value": None} if clear else {}
-    return {tab.runs_df: fitted(headers(table, request, cells=("state",))),
+    return {tab.runs_df: headers(table, request, cells=("state",)),
             tab.compare_dd: gr.Dropdown(choices=choices, **value),
             tab.run_dd: gr.Dropdown(choices=choices, **value)}
 

@@ -73,9 +73,14 @@ class Compare:
     diff_df: gr.Dataframe
 
 
+# run_id, name, model, dataset, state, best_metric, created, yours, train_mode
+RUNS_TABLE_WIDTHS = ["19%", "13%", "14%", "12%", "7%", "12%", "10%", "5%", "8%"]
+
+
 def _build_compare() -> Compare:
     refresh_btn = gr.Button(t("runs.refresh"), size="sm")
-    runs_df = gr.Dataframe(label=t("runs.table"), interactive=False)
+    # widths fixed by column (handlers.RUN_COLUMNS): sized by its cells, a run id pushed best_metric past the page
+    runs_df = gr.Dataframe(label=t("runs.table"), interactive=False, wrap=True, column_widths=RUNS_TABLE_WIDTHS)
     compare_dd = gr.Dropdown([], multiselect=True, label=t("runs.compare"), info=t("runs.compare.info"))
     xaxis_radio = gr.Radio(list(X_AXES), value="step", label=t("runs.xaxis"), info=t("runs.xaxis.info"))
     with gr.Row():
