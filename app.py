@@ -34,12 +34,14 @@ def build_app():
     """Build the Blocks app: one tab per step of the fine-tuning recipe."""
     import gradio as gr
 
+    from core.model import load_lock
     from ui import classroom, identity
     from ui.i18n import t
     from ui.page import Page, build_tabs, link_tabs
     from ui.state import Selection
 
     import_libraries()
+    load_lock.install()  # request threads and the in-process job manager load models at once: one at a time
     # delete_cache: uploads and downloads Gradio keeps are removed after an hour (a public server fills no disk)
     with gr.Blocks(title=TITLE, delete_cache=(3600, 3600)) as demo:
         with gr.Row(equal_height=True):

@@ -12,8 +12,11 @@ os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
 import pytest  # noqa: E402
 
 from core import sources  # noqa: E402
+from core.model import load_lock  # noqa: E402
 
 sources.detect_online()
+# tests load models from several threads (the in-process job manager, served apps), as the server does (app.py)
+load_lock.install()
 
 
 @pytest.fixture(scope="session")

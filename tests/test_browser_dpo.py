@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -36,9 +37,19 @@ def seed_chat_run(owner: str = "") -> str:
     from core.runs.store import get_store
     from core.training.presets import chat_tiny_gpt_config
 
+    import tempfile
+
+    from core import settings
+
     store = get_store()
     run_id = store.new_run(chat_tiny_gpt_config().to_dict(), owner=owner)
-    build_tiny_gpt(store.model_dir(run_id), shape=SHAPE)  # the tiny GPT's own tokenizer: every pair fits 256
+    saved = settings._current  # its BPE goes to a tokenizers folder of its own: the server's may hold a visitor's
+    scratch = Path(tempfile.mkdtemp())
+    settings._current = settings.Settings(runs_dir=scratch / "runs", uploads_dir=scratch / "uploads")
+    try:
+        build_tiny_gpt(store.model_dir(run_id), shape=SHAPE)  # the tiny GPT's own tokenizer: every pair fits 256
+    finally:
+        settings._current = saved
     store.update_status(run_id, state="done")
     return run_id
 
