@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import socket
+import time
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -50,3 +51,15 @@ def served_app(root: Path | None = None, stop_jobs: bool = False, **overrides):
         if root is not None or overrides:
             settings_mod.set_settings(before)
             manager_mod._manager = old_manager
+
+
+def wait_done(client, job_id: str, timeout: float = 420) -> dict:
+    """Poll /training_status as a page does until the job ends (or the timeout): its last status."""
+    deadline = time.monotonic() + timeout
+    status = {}
+    while time.monotonic() < deadline:
+        status = client.predict(job_id, api_name="/training_status")
+        if status["state"] in {"done", "failed", "stopped"}:
+            return status
+        time.sleep(2)
+    return status

@@ -14,7 +14,7 @@ import shutil
 
 import pytest
 
-from tests.serving import served_app
+from tests.serving import served_app, wait_done
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium is not installed "
@@ -110,21 +110,8 @@ def test_the_same_through_the_api(app_url):
     assert "Studio" in trained.replace("Ġ", " ") and "Who" not in trained
     config = {**PRESETS_BY_KEY["chat_gpt"].factory().to_dict(), **SHORT, "run_name": "chat-api"}
     job = client.predict(json.dumps(config), api_name="/start_training")["job_id"]
-    status = _wait_done(client, job)
+    status = wait_done(client, job)
     assert status["state"] == "done", status
     answered = [row for record in status["samples"] for row in record["samples"]]
     assert {record.get("kind") for record in status["samples"]} >= {"baseline"} and answered
     assert all({"answer", "stopped"} <= set(row) for row in answered)
-
-
-def _wait_done(client, job_id: str, timeout: float = 420) -> dict:
-    import time
-
-    deadline = time.monotonic() + timeout
-    status = {}
-    while time.monotonic() < deadline:
-        status = client.predict(job_id, api_name="/training_status")
-        if status["state"] in {"done", "failed", "stopped"}:
-            return status
-        time.sleep(2)
-    return status

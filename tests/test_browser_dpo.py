@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.serving import served_app
+from tests.serving import served_app, wait_done
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium is not installed "
@@ -118,7 +118,7 @@ def test_the_same_through_the_api(served):
     config = {**PRESETS_BY_KEY["polite_dpo"].factory(chat_run).to_dict(), **SHORT, "max_steps": 2,
               "run_name": "dpo-api"}
     job = client.predict(json.dumps(config), api_name="/start_training")["job_id"]
-    status = _wait_done(client, job)
+    status = wait_done(client, job)
     assert status["state"] == "done", status
     measured = [record for record in status["samples"] if "pairs" in record]
     assert [record["kind"] for record in measured][:1] == ["baseline"] and len(measured[0]["pairs"]) == 8
@@ -131,16 +131,3 @@ def test_the_same_through_the_api(served):
     assert fixed["matched"] == found["counts"]["flipped"]
     diagnosed = client.predict(job, api_name="/diagnose_run")
     assert isinstance(diagnosed, list) and all({"kind", "text", "advice"} <= set(f) for f in diagnosed)
-
-
-def _wait_done(client, job_id: str, timeout: float = 420) -> dict:
-    import time
-
-    deadline = time.monotonic() + timeout
-    status = {}
-    while time.monotonic() < deadline:
-        status = client.predict(job_id, api_name="/training_status")
-        if status["state"] in {"done", "failed", "stopped"}:
-            return status
-        time.sleep(2)
-    return status
