@@ -74,7 +74,7 @@ class Compare:
 
 
 # run_id, name, model, dataset, state, best_metric, created, yours, train_mode
-RUNS_TABLE_WIDTHS = ["19%", "13%", "14%", "12%", "7%", "12%", "10%", "5%", "8%"]
+RUNS_TABLE_WIDTHS = ["18%", "13%", "14%", "12%", "7%", "12%", "10%", "5%", "9%"]
 
 
 def _build_compare() -> Compare:
