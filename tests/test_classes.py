@@ -262,6 +262,9 @@ def test_a_later_run_is_estimated_without_the_shared_untrained_work_the_first_on
     read_back = {**first, "shared_s": {"baseline": 0.0}}
     assert places.shared_seconds(read_back) == 0.0 and places.projected_seconds(read_back, repeat=True) == whole
     assert places.shared_seconds({**first, "shared_s": {}}) == 0.0  # a task that shares nothing
+    # the baseline timed whole (its stage starts at its first batch's end) is the pass the stages after the last step
+    whole_pass = {**first, "shared_s": {"baseline": 3.5}}
+    assert places.projected_seconds(whole_pass) == whole + places.POST_EVAL_PASSES * 0.5
 
     # nothing finished: the queued runs follow the later runs' time; the running first runs finish by their own
     running = {"r1": {**first, "elapsed_s": 25.0}, "r2": {**first, "elapsed_s": 25.0},

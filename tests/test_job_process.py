@@ -104,7 +104,7 @@ def test_a_warm_spare_process_takes_the_next_job_and_another_follows(manager, ti
         spare.join(timeout=TIMEOUT)
         assert spare.exitcode == 0  # the spare trained this job (one job per process) and left
         assert job_process.wait_warm(TIMEOUT)
-        (follower,) = trainers()  # the next job's process was started when this one ended
+        (follower,) = trainers()  # the next job's process was started when this one began, and only one
         assert follower.pid != spare.pid
         again = manager.start(config_for(tiny_model_dir, data_csv, max_steps=2))
         assert manager.wait(again, TIMEOUT) == "done"

@@ -41,8 +41,9 @@ PROJECT_FROM = 0.25  # of a run's steps done before its own remaining-time estim
 POST_EVAL_PASSES = 4
 POST_LOADINGS = 2.5
 # the untrained per-example pass a run that computed its baseline will compute after its last step too: one pass over
-# the eval rows (as long as its baseline) and the base model's load (this share of its loading stage)
-UNTRAINED_LOADINGS = 1.0
+# the eval rows (as long as its baseline) and the base model's load, this share of its loading stage (the light class
+# preset under load 6-8, bench/RESULTS.md §14b: baseline 1.87 s, loading 2.45 s, the untrained pass 2.61 s)
+UNTRAINED_LOADINGS = 0.3
 RECENT_RUNS = 7  # finished runs an estimate is the median of
 # runs one student may start in one class: each is a row of the class's file and board (read on every page's tick),
 # and only live runs count against the queue, so starting and stopping in a loop would grow them without end
@@ -125,9 +126,16 @@ def projected_seconds(snap: dict | None, repeat: bool = False) -> float | None:
         return snap["elapsed_s"] + snap["eta_s"]
     before = max(0.0, snap["elapsed_s"] - sum(spent.values())) + spent.get("loading", 0.0) + spent.get("baseline", 0.0)
     steps = spent.get("train", 0.0) + spent.get("evaluating", 0.0) + snap["eta_s"]
-    after = max(POST_EVAL_PASSES * spent.get("baseline", 0.0) + POST_LOADINGS * spent.get("loading", 0.0),
+    after = max(POST_EVAL_PASSES * _pass_seconds(snap) + POST_LOADINGS * spent.get("loading", 0.0),
                 sum(spent.get(stage, 0.0) for stage in ("final_eval", "saving", "results")))
     return before + steps + after - (shared_seconds(snap) if repeat else 0.0)
+
+
+def _pass_seconds(snap: dict) -> float:
+    """One evaluation pass over the eval rows: the baseline evaluation as the run timed it whole (shared_s), else
+    its stage (which starts at its first batch's end: 1.0 s of a 1.9-s pass under load, bench/RESULTS.md §14b)."""
+    whole = float((snap.get("shared_s") or {}).get("baseline") or 0.0)
+    return max(whole, (snap.get("stage_s") or {}).get("baseline", 0.0))
 
 
 def shared_seconds(snap: dict | None) -> float:
