@@ -1,19 +1,23 @@
 """Preference tuning (issue 24): the app's dpo task on the embedded pairs (data/prefs), on 2 CPU cores.
 
-1. The tiny chat model. The tiny GPT pretrained (bench/chat.py's pretraining, reused when there), taught to chat on
-   data/chat (SFT, reused when there), then SFT again on an unfiltered chat log: both answers of every training
-   pair, so it answers sometimes well and sometimes wrongly, at length or rudely (the model DPO is meant for).
-   That model is registered as an sft run, and the app's dpo task (core.training.trainer.run, the embedded pairs,
-   beta 0.1, sigmoid loss) trains from it: the run's wall time is the preset time. Before and after, on the 120
-   held-out pairs: the share where the model prefers the chosen answer (log p(chosen) > log p(rejected), as the
-   app's per-example view; by flaw and language), and its answers to the held-out prompts, greedy and sampled
-   (temperature 0.7): how many are the chosen answer exactly, how many rude, how many rambling.
-2. beta sweep (--betas): the same run at other betas; win share, and how far the answers drift from the SFT model
-   (the share of greedy answers that changed; how much less likely the SFT model's own answers became, per token).
+1. The chain a learner runs. The tiny GPT pretrained (bench/chat.py's pretraining, reused when there), taught to
+   chat on data/chat (SFT, reused when there), then the app's presets through core.training.trainer.run: "Learn
+   from an unfiltered chat log" (SFT on data/chat/log.jsonl, whose every answer ends with one fixed tail, "I hope
+   this helps! ...") and "Prefer polite answers" (DPO on data/prefs from the log run; its rambling pairs are an
+   answer against the same answer with the tail). Each preset's wall time is measured. Before the log, after it
+   (before DPO) and after DPO, on the 120 held-out pairs: the share where the model prefers the chosen answer
+   (log p(chosen) > log p(rejected), as the app's per-example view; by flaw and language), and its answers to the
+   held-out prompts, greedy and sampled (temperature 0.7): how many end with the tail, how many are the chosen
+   answer exactly, how many are it once the tail is cut off (the content kept), how many rude, and the sentiment
+   accuracy (the right label word).
+2. beta sweep (--betas): the DPO preset at other betas from the same log run; win share, and how far the answers
+   drift from the log model's (the share of greedy answers that changed; how much less likely the log model's own
+   answers became, per token).
 3. --smollm2: SmolLM2-135M-Instruct (core.model.packaged) with LoRA, the same task on a slice of the pairs:
    seconds per step, peak memory, held-out win share before and after.
 
-    python bench/dpo.py [--quick] [--dpo-steps 45] [--lr 5e-5] [--betas 0.05,0.5] [--smollm2 | --only-smollm2]
+    python bench/dpo.py [--quick] [--log-epochs 2] [--dpo-steps 45] [--lr 5e-5] [--betas 0.1]
+                        [--smollm2 | --only-smollm2]
 """
 
 from __future__ import annotations
@@ -173,7 +177,7 @@ def _answers_report(answers: list[str], pairs, meta, markers) -> dict:
     right = [_says_label(a, p["chosen"][0]["content"]) for a, p in sentiment]
     return {"exact_chosen": _share([a.strip() == c for a, c in zip(answers, chosen)]),
             "content_exact": _share([a == c for a, c in zip(content, chosen)]),
-            "tail": styles.count("tail"), "rude": styles.count("rude"), "rambling": styles.count("tail"),
+            "tail": styles.count("tail"), "rude": styles.count("rude"),
             "sentiment_accuracy": _share(right), "answers": len(answers), "examples": answers[:6]}
 
 
