@@ -35,6 +35,7 @@ from common import OUT_DIR, ROOT, load_average, machine_info, report, write_resu
 from core.training.presets import DPO_BETA
 
 FLAWS = ("wrong", "rambling", "rude")
+KEPT = "eval_prefers_chosen"  # the app's held-out share where the model itself prefers the chosen answer
 
 
 def _templates() -> dict:
@@ -94,8 +95,9 @@ def preset_run(config, quick: bool) -> tuple[str, dict]:
     run_id = store.new_run(config.to_dict())
     start, load = time.perf_counter(), load_average()
     out = run(config, store.path(run_id))
+    final = {k: v for k, v in (out.get("final") or {}).items() if "rewards" in k or k in ("eval_loss", KEPT)}
     return run_id, {"seconds": round(time.perf_counter() - start, 1), "steps": out.get("global_step"),
-                    "load": [load, load_average()], "learning_rate": config.learning_rate}
+                    "load": [load, load_average()], "learning_rate": config.learning_rate, "final": final}
 
 
 def log_model(chat_id: str, args) -> tuple[str, dict]:
@@ -238,6 +240,7 @@ def main() -> None:
     parser = common.parser("DPO: the tiny chat model on the embedded pairs, a beta sweep, SmolLM2 with LoRA")
     parser.add_argument("--sft-steps", type=int, default=300, help="chat SFT steps on data/chat (when not reused)")
     parser.add_argument("--log-epochs", type=float, default=0.0, help="epochs of the log preset (0: the preset's)")
+    parser.add_argument("--log-run", default="", help="reuse this log run of bench/out/tmp/dpo/runs")
     parser.add_argument("--dpo-steps", type=int, default=0, help="DPO steps of 8 pairs (0: the preset's one epoch)")
     parser.add_argument("--lr", type=float, default=0.0, help="DPO learning rate (0: the preset's)")
     parser.add_argument("--betas", default="0.1", help="the sweep's other betas (beside the preset's)")
@@ -270,7 +273,10 @@ def tiny_dpo(root: Path, args) -> dict:
 
     pretrained, out = pretrained_tiny_gpt(OUT_DIR / "tmp" / "chat", args.quick)  # bench/chat.py's, shared
     chat, out["chat_sft"] = chat_model(root, pretrained, 2 if args.quick else args.sft_steps, args.quick)
-    log_id, out["log_sft"] = log_model(register_sft_run(chat), args)
+    if args.log_run:  # an earlier bench run's log run, to try DPO settings without training the log again
+        log_id, out["log_sft"] = args.log_run, {"reused": args.log_run}
+    else:
+        log_id, out["log_sft"] = log_model(register_sft_run(chat), args)
     report(f"SFT models: {out}")
     held = load_pref_sample()["test"]
     held = held.select(range(6)) if args.quick else held
