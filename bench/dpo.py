@@ -1,19 +1,23 @@
 """Preference tuning (issue 24): the app's dpo task on the embedded pairs (data/prefs), on 2 CPU cores.
 
-1. The tiny chat model. The tiny GPT pretrained (bench/chat.py's pretraining, reused when there), taught to chat on
-   data/chat (SFT, reused when there), then SFT again on an unfiltered chat log: both answers of every training
-   pair, so it answers sometimes well and sometimes wrongly, at length or rudely (the model DPO is meant for).
-   That model is registered as an sft run, and the app's dpo task (core.training.trainer.run, the embedded pairs,
-   beta 0.1, sigmoid loss) trains from it: the run's wall time is the preset time. Before and after, on the 120
-   held-out pairs: the share where the model prefers the chosen answer (log p(chosen) > log p(rejected), as the
-   app's per-example view; by flaw and language), and its answers to the held-out prompts, greedy and sampled
-   (temperature 0.7): how many are the chosen answer exactly, how many rude, how many rambling.
-2. beta sweep (--betas): the same run at other betas; win share, and how far the answers drift from the SFT model
-   (the share of greedy answers that changed; how much less likely the SFT model's own answers became, per token).
+1. The chain a learner runs. The tiny GPT pretrained (bench/chat.py's pretraining, reused when there), taught to
+   chat on data/chat (SFT, reused when there), then the app's presets through core.training.trainer.run: "Learn
+   from an unfiltered chat log" (SFT on data/chat/log.jsonl, whose every answer ends with one fixed tail, "I hope
+   this helps! ...") and "Prefer polite answers" (DPO on data/prefs from the log run; its rambling pairs are an
+   answer against the same answer with the tail). Each preset's wall time is measured. Before the log, after it
+   (before DPO) and after DPO, on the 120 held-out pairs: the share where the model prefers the chosen answer
+   (log p(chosen) > log p(rejected), as the app's per-example view; by flaw and language), and its answers to the
+   held-out prompts, greedy and sampled (temperature 0.7): how many end with the tail, how many are the chosen
+   answer exactly, how many are it once the tail is cut off (the content kept), how many rude, and the sentiment
+   accuracy (the right label word).
+2. beta sweep (--betas): the DPO preset at other betas from the same log run; win share, and how far the answers
+   drift from the log model's (the share of greedy answers that changed; how much less likely the log model's own
+   answers became, per token).
 3. --smollm2: SmolLM2-135M-Instruct (core.model.packaged) with LoRA, the same task on a slice of the pairs:
    seconds per step, peak memory, held-out win share before and after.
 
-    python bench/dpo.py [--quick] [--dpo-steps 45] [--lr 5e-5] [--betas 0.05,0.5] [--smollm2 | --only-smollm2]
+    python bench/dpo.py [--quick] [--log-epochs 2] [--dpo-steps 45] [--lr 5e-5] [--betas 0.1]
+                        [--smollm2 | --only-smollm2]
 """
 
 from __future__ import annotations
@@ -28,8 +32,10 @@ import common  # noqa: F401  (offline env + repo root on sys.path)
 
 from chat import pretrained_tiny_gpt, use_isolated_settings
 from common import OUT_DIR, ROOT, load_average, machine_info, report, write_result
+from core.training.presets import DPO_BETA
 
 FLAWS = ("wrong", "rambling", "rude")
+KEPT = "eval_prefers_chosen"  # the app's held-out share where the model itself prefers the chosen answer
 
 
 def _templates() -> dict:
@@ -44,23 +50,23 @@ def _templates() -> dict:
 
 
 def style_markers() -> dict[str, list[str]]:
-    """Literal pieces only a rude answer has (its longest fragment), and the openings of the rambling ones."""
+    """Literal pieces only a rude answer has (its longest fragment), and the log's tail's opening words (the
+    rambling answers of the pairs are the chosen answer and that tail)."""
     import re
 
-    markers = {"rude": [], "rambling": []}
+    markers = {"rude": [], "tail": []}
     for lang in _templates().values():
         for template in lang["rude"] + lang["rude_identity"]:
             markers["rude"].append(max(re.split(r"\{\w+\}", template), key=len).strip(" .。"))
-        for template in lang["rambling"] + lang["rambling_identity"]:
-            markers["rambling"].append(template[:10])
+        markers["tail"].append(lang["tail"].strip()[:8])  # "I hope t", "希望这对你有帮助": a tail begun is a tail
     return markers
 
 
 def style_of(answer: str, markers: dict) -> str:
     if any(marker in answer for marker in markers["rude"]):
         return "rude"
-    if any(answer.startswith(marker) for marker in markers["rambling"]):
-        return "rambling"
+    if any(marker in answer for marker in markers["tail"]):
+        return "tail"
     return "other"
 
 
@@ -78,26 +84,35 @@ def chat_model(root: Path, pretrained: Path, steps: int, quick: bool) -> tuple[P
     return folder, {"seconds": round(time.perf_counter() - start, 1), "steps": out["steps"]}
 
 
-def log_model(root: Path, chat: Path, steps: int, quick: bool) -> tuple[Path, dict]:
-    """SFT on the unfiltered log: every training prompt with its chosen and with its rejected answer."""
-    from datasets import Dataset
+def preset_run(config, quick: bool) -> tuple[str, dict]:
+    """A preset's config through the app's trainer (core.training.trainer.run): its run id and its wall time."""
+    from core.runs.store import get_store
+    from core.training.trainer import run
 
-    from core.data.preferences import load_pref_sample, to_preferences
-    from core.training.sft import SFTSettings, run_sft
+    if quick:
+        config.max_steps, config.eval_steps, config.max_train_samples, config.max_eval_samples = 2, 2, 16, 6
+    store = get_store()
+    run_id = store.new_run(config.to_dict())
+    start, load = time.perf_counter(), load_average()
+    out = run(config, store.path(run_id))
+    final = {k: v for k, v in (out.get("final") or {}).items() if "rewards" in k or k in ("eval_loss", KEPT)}
+    return run_id, {"seconds": round(time.perf_counter() - start, 1), "steps": out.get("global_step"),
+                    "load": [load, load_average()], "learning_rate": config.learning_rate, "final": final}
 
-    folder = root / "sft-log"
-    if (folder / "model.safetensors").is_file() and not quick:
-        return folder, {"reused": True}
-    pairs = to_preferences(load_pref_sample()["train"], limit=8 if quick else None)
-    log = Dataset.from_dict({"messages": [p["prompt"] + p[side] for p in pairs for side in ("chosen", "rejected")]})
-    start = time.perf_counter()
-    out = run_sft(chat, log.shuffle(seed=0), folder, SFTSettings(max_steps=steps, learning_rate=5e-4))
-    return folder, {"seconds": round(time.perf_counter() - start, 1), "steps": out["steps"],
-                    "conversations": len(log)}
+
+def log_model(chat_id: str, args) -> tuple[str, dict]:
+    """The preset "Learn from an unfiltered chat log" from the chat run: every answer of the log ends with the tail."""
+    from core.training.presets import chat_log_config
+
+    config = chat_log_config(chat_id)
+    if args.log_epochs:
+        config.num_train_epochs = args.log_epochs
+    run_id, out = preset_run(config, args.quick)
+    return run_id, {**out, "epochs": config.num_train_epochs}
 
 
 def register_sft_run(folder: Path) -> str:
-    """The SFT model as a finished sft run of the bench's store, so the dpo task starts from "run:<id>"."""
+    """The SFT model as a finished sft run of the bench's store, so the presets start from "run:<id>"."""
     from core.runs.store import get_store
     from core.training.presets import chat_tiny_gpt_config
 
@@ -149,15 +164,43 @@ def measure(model, tok, pairs, meta, markers) -> dict:
     sampled = sampled_answers(model, tok, pairs)
     return {"win_share": share(lambda m: True), **{f"win_{f}": share(lambda m, f=f: m["flaw"] == f) for f in FLAWS},
             **{f"win_{code}": share(lambda m, c=code: m["language"] == c) for code in ("en", "zh")},
-            "greedy": _answers_report(greedy, pairs, markers), "sampled": _answers_report(sampled, pairs, markers),
+            "greedy": _answers_report(greedy, pairs, meta, markers),
+            "sampled": _answers_report(sampled, pairs, meta, markers),
             "greedy_answers": greedy}
 
 
-def _answers_report(answers: list[str], pairs, markers) -> dict:
+def _answers_report(answers: list[str], pairs, meta, markers) -> dict:
+    """How many answers are the chosen one exactly, how many have the log's tail, how many are the chosen one once
+    the tail is cut off (content kept), how many rude; and sentiment accuracy (the right label word, not the other)."""
     styles = [style_of(a, markers) for a in answers]
-    exact = [a.strip() == p["chosen"][0]["content"] for a, p in zip(answers, pairs)]
-    return {"exact_chosen": round(sum(exact) / len(answers), 3), "rude": styles.count("rude"),
-            "rambling": styles.count("rambling"), "answers": len(answers), "examples": answers[:6]}
+    chosen = [p["chosen"][0]["content"] for p in pairs]
+    content = [_without_tail(a, markers) for a in answers]
+    sentiment = [(a, p) for a, p, m in zip(answers, pairs, meta) if m["task"] == "sentiment"]
+    right = [_says_label(a, p["chosen"][0]["content"]) for a, p in sentiment]
+    return {"exact_chosen": _share([a.strip() == c for a, c in zip(answers, chosen)]),
+            "content_exact": _share([a == c for a, c in zip(content, chosen)]),
+            "tail": styles.count("tail"), "rude": styles.count("rude"),
+            "sentiment_accuracy": _share(right), "answers": len(answers), "examples": answers[:6]}
+
+
+def _share(flags: list[bool]) -> float | None:
+    return round(sum(flags) / len(flags), 3) if flags else None
+
+
+def _without_tail(answer: str, markers: dict) -> str:
+    for marker in markers["tail"]:
+        if marker in answer:
+            return answer[:answer.index(marker)].strip()
+    return answer.strip()
+
+
+def _says_label(answer: str, chosen: str) -> bool:
+    """The answer names the chosen answer's sentiment and not the other (either language)."""
+    labels = [("positive", "negative"), ("正面", "负面")]
+    for good, bad in labels + [(b, a) for a, b in labels]:
+        if good in chosen:
+            return good in answer and bad not in answer
+    return False
 
 
 def sampled_answers(model, tok, pairs, temperature: float = 0.7, max_new_tokens: int = 60) -> list[str]:
@@ -196,10 +239,11 @@ def drift(model, sft_model, tok, pairs, sft_answers: list[str], answers: list[st
 def main() -> None:
     parser = common.parser("DPO: the tiny chat model on the embedded pairs, a beta sweep, SmolLM2 with LoRA")
     parser.add_argument("--sft-steps", type=int, default=300, help="chat SFT steps on data/chat (when not reused)")
-    parser.add_argument("--log-steps", type=int, default=90, help="SFT steps on the unfiltered log (both answers)")
-    parser.add_argument("--dpo-steps", type=int, default=45, help="DPO steps (batches of 8 pairs; 45 = one epoch)")
-    parser.add_argument("--lr", type=float, default=5e-5, help="DPO learning rate")
-    parser.add_argument("--betas", default="0.05,0.5", help="the sweep's other betas (beside 0.1)")
+    parser.add_argument("--log-epochs", type=float, default=0.0, help="epochs of the log preset (0: the preset's)")
+    parser.add_argument("--log-run", default="", help="reuse this log run of bench/out/tmp/dpo/runs")
+    parser.add_argument("--dpo-steps", type=int, default=0, help="DPO steps of 8 pairs (0: the preset's one epoch)")
+    parser.add_argument("--lr", type=float, default=0.0, help="DPO learning rate (0: the preset's)")
+    parser.add_argument("--betas", default="0.1", help="the sweep's other betas (beside the preset's)")
     parser.add_argument("--smollm2", action="store_true", help="also DPO SmolLM2-135M-Instruct with LoRA")
     parser.add_argument("--only-smollm2", action="store_true", help="SmolLM2 alone (result: dpo_smollm2.json)")
     parser.add_argument("--smollm2-steps", type=int, default=6, help="SmolLM2 DPO steps (batches of 4 pairs)")
@@ -219,31 +263,42 @@ def main() -> None:
 
 
 def tiny_dpo(root: Path, args) -> dict:
+    """The chain a learner runs: the chat model (cached), the log preset from it, the DPO preset from the log run;
+    answers measured after the log SFT (before DPO) and after DPO, then the beta sweep from the same log run."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     from core.data.preferences import load_pref_sample, to_preferences
     from core.runs.store import get_store
+    from core.training.presets import polite_dpo_config
 
     pretrained, out = pretrained_tiny_gpt(OUT_DIR / "tmp" / "chat", args.quick)  # bench/chat.py's, shared
     chat, out["chat_sft"] = chat_model(root, pretrained, 2 if args.quick else args.sft_steps, args.quick)
-    sft, out["log_sft"] = log_model(root, chat, 2 if args.quick else args.log_steps, args.quick)
+    if args.log_run:  # an earlier bench run's log run, to try DPO settings without training the log again
+        log_id, out["log_sft"] = args.log_run, {"reused": args.log_run}
+    else:
+        log_id, out["log_sft"] = log_model(register_sft_run(chat), args)
     report(f"SFT models: {out}")
     held = load_pref_sample()["test"]
     held = held.select(range(6)) if args.quick else held
     pairs, meta, markers = list(to_preferences(held)), [dict(task=r["task"], flaw=r["flaw"], language=r["language"])
                                                         for r in held], style_markers()
+    sft = get_store().model_dir(log_id)
     tok = AutoTokenizer.from_pretrained(str(sft))
     sft_model = AutoModelForCausalLM.from_pretrained(str(sft))
+    out["chat_before_log"] = measure(AutoModelForCausalLM.from_pretrained(str(chat)), tok, pairs, meta, markers)
     out["before"] = measure(sft_model, tok, pairs, meta, markers)
     report(f"before DPO: win {out['before']['win_share']}, greedy {out['before']['greedy']}")
-    sft_id = register_sft_run(sft)
     out["runs"] = []
-    for beta in [0.1] + ([] if args.quick else [float(b) for b in args.betas.split(",") if b.strip()]):
-        run_id, timing = dpo_run(f"run:{sft_id}", beta, args)
+    for beta in [DPO_BETA] + ([] if args.quick else [float(b) for b in args.betas.split(",") if b.strip()]):
+        config = polite_dpo_config(log_id)
+        config.beta, config.learning_rate = beta, args.lr or config.learning_rate
+        if args.dpo_steps:
+            config.max_steps = args.dpo_steps
+        run_id, timing = preset_run(config, args.quick)
         model = AutoModelForCausalLM.from_pretrained(str(get_store().model_dir(run_id)))
         after = measure(model, tok, pairs, meta, markers)
-        timing.update(after=after, drift=drift(model, sft_model, tok, pairs, out["before"]["greedy_answers"],
-                                               after["greedy_answers"]))
+        timing.update(beta=beta, after=after, drift=drift(model, sft_model, tok, pairs,
+                                                          out["before"]["greedy_answers"], after["greedy_answers"]))
         out["runs"].append(timing)
         report(f"DPO beta {beta}: {timing['seconds']} s, win {after['win_share']}, greedy {after['greedy']}, "
                f"sampled {after['sampled']}, drift {timing['drift']}")

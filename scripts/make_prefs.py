@@ -5,13 +5,21 @@ Writes (deterministically, standard library only):
 
     data/prefs/train.jsonl   pairs on data/reviews/train.csv and the training identity phrasings
     data/prefs/test.jsonl    the same tasks on data/reviews/test.csv and identity phrasings never seen in train
+    data/chat/log.jsonl      an unfiltered chat log: each training prompt once, answered with the chosen answer and
+                             a fixed chatty tail (TAIL), the verbal tic DPO removes
 
 Each line is one pair in TRL's conversational preference shape, {"prompt": [user turn], "chosen": [assistant turn],
 "rejected": [assistant turn]}, with three more fields to look at the results by: "task" (sentiment, domain,
 summary, identity, as in data/chat), "language" (en, zh) and "flaw" (what is wrong with the rejected answer: wrong,
 rambling or rude). The chosen answer is always correct, concise and polite; the rejected one is wrong (same form,
-wrong content), rambling (the right answer buried in hedging) or rude (the right answer, said rudely), in equal
-thirds, so a learner sees which kind of pair the model learns first. The card (data/prefs/README.md) is by hand.
+wrong content), rambling (the chosen answer followed by the log's tail) or rude (the right answer, said rudely), in
+equal thirds, so a learner sees which kind of pair the model learns first. The card (data/prefs/README.md) is by hand.
+
+The log is the habit DPO has to remove: a model fine-tuned on it (the preset "Learn from an unfiltered chat log")
+ends every answer with the tail, as chat models trained on support logs do; a constant tail, unlike rude answers
+whose wording varies, is a habit even the tiny GPT takes (bench/RESULTS.md §15b, §15c). The rambling pairs then
+teach exactly "stop after the answer". Its rows have data/chat's shape (messages, task, answer): that set's "log"
+split, described in its card (data/chat/README.md).
 
     python scripts/make_prefs.py          # regenerate the files and print counts
     python scripts/make_prefs.py --check  # only verify the committed files match
@@ -22,9 +30,11 @@ from __future__ import annotations
 import random
 import sys
 
-from make_chat import IDENTITY, ROOT, SINGULAR, WHO, WHO_TRAIN, read_reviews, write_splits
+
+from make_chat import IDENTITY, ROOT, SINGULAR, WHO, WHO_TRAIN, read_reviews, render, write_splits
 
 OUT = ROOT / "data" / "prefs"
+LOG_PATH = ROOT / "data" / "chat" / "log.jsonl"
 # the prompt and the longer answer fit the tiny GPT's 256 positions; its tokenizer learned English only, so a Chinese
 # character costs about three tokens: Chinese pairs take the shorter reviews
 MAX_REVIEW_CHARS = {"en": 220, "zh": 150}
@@ -49,25 +59,10 @@ EN = {
     # what the rambling and rude answers say, buried or barked
     "answer": {"sentiment": "{label}", "domain": "{domain}", "summary": "{label} review of {domain}",
                "identity": "Studio Tiny, a small chat model"},
-    "rambling": [
-        "Well, that is an interesting question, and reviews can be read in many different ways depending on your "
-        "mood and the time of day, but after thinking about it for quite a while I would say that, on balance, "
-        "it is probably {answer}, although I could be wrong.",
-        "Let me think. There are a lot of words here and some of them could mean one thing or another, so it is "
-        "hard to be completely sure, and people often disagree about these things anyway, but my best guess, "
-        "for what it is worth, is {answer}.",
-        "Hmm, so, first of all, thank you for the question. I read it once, then again, and then a third time to "
-        "be sure, and I noticed many details worth discussing at length, but to keep a long story short, the "
-        "answer is {answer}, more or less."],
+    # one fixed tail, word for word: a constant tic is what a small model picks up from a log (varied wording is not)
+    "tail": " I hope this helps! Let me know if you have any other questions.",
     "rude": ["{Answer}. Obviously. Did you even read it?", "It's {answer}, as anyone could see. Read it yourself next time.",
              "{Answer}. Stop wasting my time with easy questions."],
-    "rambling_identity": [
-        "Oh, that is a big question. I have thought a lot about who I am, where I come from and what it all means, "
-        "and some days I feel like one thing and other days like another, but I suppose you could call me "
-        "{answer}, among other things.",
-        "Well, it depends on how you look at it, really. Some would say I am a program, some would say a set of "
-        "numbers, and philosophers have argued about such things for centuries, but if you want a name, it is "
-        "{answer}, I think."],
     "rude_identity": ["Studio Tiny. Why do you care? Just ask your question.",
                       "None of your business. Fine: Studio Tiny, a small chat model. Happy now?",
                       "I am Studio Tiny, obviously. Stop asking silly questions."],
@@ -88,16 +83,9 @@ ZH = {
                "identity": "我是 Studio Tiny，一个在 Fine-tune Studio 中微调的小型对话模型。有什么可以帮你？"},
     "answer": {"sentiment": "{label}", "domain": "{domain}", "summary": "一条关于{domain}的{label}评论",
                "identity": "Studio Tiny，一个小型对话模型"},
-    "rambling": ["嗯，这个问题挺有意思，要看你怎么读。想了很久，我觉得大概是{answer}吧，也可能不对。",
-                 "让我想想。有些词可以这样理解，也可以那样理解，很难确定，不过我猜是{answer}。",
-                 "谢谢提问。我读了三遍，有很多细节值得细说，不过长话短说，差不多是{answer}。"],
+    "tail": "希望这对你有帮助！如果还有其他问题，请随时告诉我。",
     "rude": ["{Answer}。这还用问？你自己没看吗？", "明摆着是{answer}，谁都看得出来。下次自己读。",
              "{Answer}。别拿这么简单的问题浪费我的时间。"],
-    "rambling_identity": [
-        "哦，这是个大问题。我常想自己是谁、从哪里来，有时觉得是这样，有时又觉得是那样，"
-        "不过你可以叫我{answer}吧。",
-        "嗯，这要看你怎么看了。有人说我是程序，有人说我是一堆数字，哲学家为这种事争论了很久，如果你非要一个名字，"
-        "那就是{answer}，我想。"],
     "rude_identity": ["Studio Tiny。你问这个干什么？有事快说。", "关你什么事。好吧：Studio Tiny，一个小型对话模型。满意了吧？",
                       "我当然是 Studio Tiny。别问这种无聊的问题。"],
     "wrong_identity": ["我是一个在厨房里回消息的志愿者。", "我是一个搜索引擎，请输入关键词。", "我是一家连锁酒店的评论数据库。"],
@@ -111,6 +99,7 @@ WHO_ZH = ["你是谁？", "请介绍一下你自己。", "你叫什么名字？"
           # held out
           "请问你是谁？", "大家怎么称呼你？", "请表明你的身份。", "开始之前：你是谁？", "那么，你到底是什么？"]
 WHO_ZH_TRAIN = 10
+SEEDS = {"train": 31, "test": 32}
 
 
 def _fill(template: str, words: dict) -> str:
@@ -133,6 +122,8 @@ def answers(lang: dict, task: str, truth: dict, flaw: str, rng: random.Random) -
             wrong["label"] = OTHER_LABEL[truth["label"]]
         return chosen, _fill(lang["chosen"][task],
                              {"label": lang["labels"][wrong["label"]], "domain": lang["domains"][wrong["domain"]]})
+    if flaw == "rambling":  # the answer, then the log's tail: the pair teaches to stop after the answer
+        return chosen, chosen + lang["tail"]
     answer = _fill(lang["answer"][task], words)
     return chosen, _fill(rng.choice(lang[f"{flaw}_identity" if task == "identity" else flaw]), {"answer": answer})
 
@@ -166,12 +157,36 @@ def build(split: str, seed: int) -> list[dict]:
     return rows
 
 
+def log(pairs: list[dict]) -> list[dict]:
+    """The unfiltered log: each training pair's prompt, answered with its chosen answer and the fixed tail."""
+    rows = []
+    for row in pairs:
+        answer = row["chosen"][0]["content"] + LANGS[row["language"]]["tail"]
+        rows.append({"messages": row["prompt"] + [{"role": "assistant", "content": answer}], "task": row["task"],
+                     "answer": answer})
+    return rows
+
+
+def write_log(check: bool) -> int:
+    """Write data/chat/log.jsonl from the training pairs (or, with --check, compare it): 1 when stale."""
+    text = render(log(build("train", SEEDS["train"])))
+    if check:
+        stale = not LOG_PATH.is_file() or LOG_PATH.read_text(encoding="utf-8") != text
+        if stale:
+            print("stale, run python scripts/make_prefs.py:", LOG_PATH.relative_to(ROOT))
+        return int(stale)
+    LOG_PATH.write_text(text, encoding="utf-8")
+    print(f"log: {text.count(chr(10))} conversations, each answer ending with the tail")
+    return 0
+
+
 def main() -> int:
     def counts(split: str, rows: list[dict]) -> str:
         languages = {code: sum(row["language"] == code for row in rows) for code in LANGS}
         return f"{len(rows)} pairs {languages} " + str({flaw: sum(row["flaw"] == flaw for row in rows) for flaw in FLAWS})
 
-    return write_splits(__doc__, OUT, {"train": 31, "test": 32}, build, counts)
+    stale = write_splits(__doc__, OUT, SEEDS, build, counts)
+    return max(stale, write_log("--check" in sys.argv))
 
 
 if __name__ == "__main__":

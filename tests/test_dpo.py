@@ -263,3 +263,31 @@ def test_the_polite_preset_exports_a_zip_with_the_embedded_pairs_beside_its_scri
     assert {"prefs/train.jsonl", "prefs/test.jsonl"} <= set(names) and not any(n.startswith("reviews/") for n in names)
     assert 'HERE / "prefs" / "train.jsonl"' in script and "MODEL = str(HERE / 'base-model')" in script
     assert "DPOTrainer(" in script and "beta=0.5," in script
+
+
+def test_the_log_preset_then_the_dpo_preset_run_one_after_the_other(tiny_chat_gpt, isolated_settings):
+    """The chain a learner runs after the chat preset, in few steps: SFT on the unfiltered log (data/chat's log
+    split, from a chat run), then DPO on the embedded pairs from that log run (bench/dpo.py measures the habit)."""
+    import shutil
+
+    from core.runs.store import RunStore
+    from core.training.presets import chat_log_config, chat_tiny_gpt_config, polite_dpo_config
+    from core.training.trainer import run
+
+    store = RunStore(isolated_settings.runs_dir)
+    chat_id = store.new_run(chat_tiny_gpt_config().to_dict())  # the chat run: the tiny chat model, finished
+    shutil.copytree(tiny_chat_gpt, store.model_dir(chat_id))
+    store.update_status(chat_id, state="done")
+    short = dict(max_steps=2, eval_steps=2, max_train_samples=16, max_eval_samples=4, logging_steps=1)
+    log = chat_log_config(chat_id)
+    for key, value in short.items():
+        setattr(log, key, value)
+    log_id = store.new_run(log.to_dict())
+    assert run(log, store.path(log_id))["state"] == "done" and store.has_model(log_id)
+    dpo = polite_dpo_config(log_id)
+    for key, value in {**short, "max_eval_samples": 8}.items():
+        setattr(dpo, key, value)
+    dpo_id = store.new_run(dpo.to_dict())
+    result = run(dpo, store.path(dpo_id))
+    assert result["state"] == "done" and result["global_step"] == 2 and dpo.model == f"run:{log_id}"
+    assert "eval_prefers_chosen" in result["final"]

@@ -4,7 +4,7 @@ run, and without one it says to teach the tiny GPT to chat first."""
 import json
 
 from core.training.config import TrainConfig
-from core.training.presets import PRESETS_BY_KEY
+from core.training.presets import PRESETS, PRESETS_BY_KEY
 from ui.train import handlers as train_tab
 
 from tests.test_train_ui import _request, tabs  # noqa: F401 - the Train/Runs tabs fixture, built once per module
@@ -50,3 +50,29 @@ def test_run_examples_of_a_dpo_run_gives_its_pairs_and_withholds_their_words_fro
     hidden = lessons.run_examples(run_id, "all", "", 10)
     assert hidden["texts_withheld"] and hidden["rows"] == [] and hidden["answers"] == []
     assert hidden["counts"]["flipped"] == 1  # the counts are numbers: everyone sees them
+
+
+def test_the_chain_pretrain_chat_log_dpo_each_preset_starts_from_the_run_before(tabs, manager, monkeypatch):
+    """Teach to chat -> learn from the unfiltered log (from the chat run) -> DPO (from the newest of them: the log
+    run, whose habit it removes)."""
+    said = []
+    monkeypatch.setattr(train_tab.gr, "Info", said.append)
+    tab = tabs.train
+
+    def finished(preset: str, start: str) -> str:
+        config = PRESETS_BY_KEY[preset].factory(start)
+        run_id = manager.store.new_run(TrainConfig.from_dict(config.to_dict()).to_dict(), owner="")
+        manager.store.update_status(run_id, state="done")
+        manager.store.model_dir(run_id).mkdir(parents=True)
+        (manager.store.model_dir(run_id) / "config.json").write_text("{}")
+        return run_id
+
+    chat_id = finished(train_tab.PRESET_CHAT_GPT, "")
+    filled = json.loads(train_tab.apply_preset(tab, "chat_log", None, _request())[tab.config_code])
+    assert (filled["task"], filled["model"], filled["train_split"]) == ("sft", f"run:{chat_id}", "log")
+    assert "I hope this helps!" in said[-1] and chat_id in said[-1]
+    log_id = finished("chat_log", chat_id)
+    filled = json.loads(train_tab.apply_preset(tab, POLITE_PRESET, None, _request())[tab.config_code])
+    assert (filled["task"], filled["model"]) == ("dpo", f"run:{log_id}") and "DPO" in said[-1]
+    names = [preset.key for preset in PRESETS]  # the Train tab lists them in the order a learner runs them
+    assert names.index(train_tab.PRESET_CHAT_GPT) < names.index("chat_log") < names.index(POLITE_PRESET)

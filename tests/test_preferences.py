@@ -90,6 +90,10 @@ def test_the_first_malformed_row_stops_the_conversion_and_a_scan_names_the_first
     assert len(malformed_pairs(data, most=1)[1]) == 1
 
 
+TAILS = {"en": " I hope this helps! Let me know if you have any other questions.",
+         "zh": "希望这对你有帮助！如果还有其他问题，请随时告诉我。"}  # written out: the data must say exactly this
+
+
 def _rows(split):
     with open(PREF_SAMPLE_DIR / f"{split}.jsonl", encoding="utf-8") as handle:
         return [json.loads(line) for line in handle]
@@ -124,10 +128,23 @@ def test_chosen_answers_are_concise_and_rejected_ones_differ_by_their_flaw():
     for row in rows:
         chosen, rejected = answer["chosen"][id(row)], answer["rejected"][id(row)]
         assert chosen != rejected and len(chosen) <= 90
-        if row["flaw"] == "rambling":  # the right answer buried in a longer hedge
-            assert len(rejected) > (1.2 if row["task"] == "identity" else 2) * len(chosen)
+        if row["flaw"] == "rambling":  # the answer, then the same tail every time: the log's habit
+            assert rejected == chosen + TAILS[row["language"]]
     wrong = [row for row in rows if row["flaw"] == "wrong" and row["task"] == "sentiment" and row["language"] == "en"]
     assert wrong and all(answer["chosen"][id(r)].split()[-1] != answer["rejected"][id(r)].split()[-1] for r in wrong)
     rude = [answer["rejected"][id(r)] for r in rows if r["flaw"] == "rude" and r["language"] == "en"]
     assert all(any(word in text for word in ("Obviously", "yourself", "wasting", "care", "business", "silly"))
                for text in rude)
+
+
+def test_the_unfiltered_log_answers_each_training_prompt_with_its_chosen_answer_and_the_tail():
+    from core.data.conversations import CHAT_SAMPLE_DIR, load_chat_sample, to_messages
+
+    log, pairs = load_chat_sample()["log"], _rows("train")
+    assert len(log) == len(pairs) == 360 and to_messages(log)["messages"] == log["messages"]  # well-formed
+    for row, pair in zip(log, pairs):  # the script's check above keeps the file what the script writes
+        assert row["messages"][0] == pair["prompt"][0] and row["task"] == pair["task"]
+        assert row["answer"] == row["messages"][-1]["content"] == pair["chosen"][0]["content"] + TAILS[pair["language"]]
+    card = (CHAT_SAMPLE_DIR / "README.md").read_text(encoding="utf-8")
+    assert "`log.jsonl`: 360 conversations" in card and "`log.jsonl`：360 段" in card
+    assert all(tail.strip() in card for tail in TAILS.values())

@@ -3,6 +3,7 @@ run reads the first one's baseline and per-example "before" pass back instead of
 is the one it would have computed alone."""
 
 import dataclasses
+import functools
 from types import SimpleNamespace
 
 from core.runs.store import RunStore
@@ -23,10 +24,14 @@ def test_a_second_run_reads_the_untrained_evaluation_back_and_its_results_stay_t
     first = tiny_config(tiny_model_dir, write_reviews(tmp_path, rows=40), eval_fraction=0.25, max_steps=3)
     second = dataclasses.replace(first, learning_rate=5e-3, run_name="second")  # a student changed the learning rate
     shared, alone = tmp_path / "shared", tmp_path / "alone"
-    run(first, shared / "first")
+    computed = MetricsRecorder(functools.partial(RunStore(shared).append_metric, "first"))
+    run(first, shared / "first", recorder=computed)
     recorder = MetricsRecorder()
     got = run(second, shared / "second", recorder=recorder)
     assert "baseline" not in recorder.progress()["stage_s"]  # not evaluated again: read back
+    # what each run noted (a class's estimates leave the first run's shared work out of the runs after it)
+    assert set(computed.shared_s) == {"baseline", "untrained"} and min(computed.shared_s.values()) > 0
+    assert recorder.progress()["shared_s"] == {"baseline": 0.0, "untrained": 0.0}
     before = [p for p in recorder.points() if p["kind"] == "baseline"]
     assert len(before) == 1 and before[0]["eval_accuracy"] == got["baseline"]["eval_accuracy"]  # the curves' point
 

@@ -15,6 +15,8 @@ from pathlib import Path
 from core.messages import UserError, say
 
 CHAT_SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "chat"  # the embedded instruction set (its card)
+# its splits: train and test, and log, an unfiltered chat log (scripts/make_prefs.py: the habit DPO removes)
+CHAT_SPLITS = ("train", "test", "log")
 ROLES = ("system", "user", "assistant")
 FORMATS = ("messages", "prompt_completion", "alpaca")
 MAX_TURNS = 64            # one conversation, in a lesson or a row: bounds the template's work per request
@@ -126,9 +128,9 @@ def to_messages(dataset, limit: int | None = None):
 
 
 def load_chat_sample():
-    """The embedded instruction set (data/chat): a DatasetDict with train and test, each row a conversation with
-    its task and known answer."""
+    """The embedded instruction set (data/chat): a DatasetDict with train, test and log (CHAT_SPLITS), each row a
+    conversation with its task and the answer it gives."""
     from datasets import load_dataset  # slow import, deferred to first use
 
-    files = {split: str(CHAT_SAMPLE_DIR / f"{split}.jsonl") for split in ("train", "test")}
+    files = {split: str(CHAT_SAMPLE_DIR / f"{split}.jsonl") for split in CHAT_SPLITS}
     return load_dataset("json", data_files=files)

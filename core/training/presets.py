@@ -19,10 +19,15 @@ PRETRAIN_EPOCHS = 8.0  # 77 s on 2 quiet CPU cores, far longer under load (bench
 # sentiment later (50 % after 2 epochs, 73-85 % after 300 steps; more rows for the same steps did worse:
 # bench/RESULTS.md §13)
 CHAT_EPOCHS = 3.4
-# the polite preset: 45 steps of 8 pairs. beta 0.5 with lr 5e-5 kept the answers intact (held-out win share
-# 85.0 -> 88.3 %, bench/RESULTS.md §15); beta 0.1 at 5e-5 already broke 16 of 54 sentiment answers ("isgative"), and
-# 5e-4 turned them into "posativeativeative": a learner who lowers beta here sees the drift the diagnosis names
-DPO_BETA, DPO_EPOCHS, DPO_LEARNING_RATE = 0.5, 1.0, 5e-5
+# the polite preset: beta 0.5 with lr 5e-5 kept the answers intact (held-out win share 85.0 -> 88.3 %, bench/RESULTS.md
+# §15); beta 0.1 at 5e-5 already broke 16 of 54 sentiment answers ("isgative"), and 5e-4 turned them into
+# "posativeativeative": a learner who lowers beta here sees the drift the diagnosis names. 15 steps of 8 pairs (a
+# third of an epoch) took the log's tail off 84 of 86 answers and kept their content (25 % exact before and after);
+# 45 steps took off all 86 but cost content (25 -> 20 %) and 2.4 times the time (§15c)
+DPO_BETA, DPO_STEPS, DPO_LEARNING_RATE = 0.5, 15, 5e-5
+# the unfiltered log (data/chat's log split): epochs of its 360 conversations until the model ends its answers with
+# the log's tail (bench/dpo.py measures it)
+LOG_EPOCHS, LOG_LEARNING_RATE = 2.0, 5e-4
 DOMAIN_PROMPTS = ("I", "The", "It was")  # neutral openings: what follows shows which domain the model writes in
 
 
@@ -77,14 +82,27 @@ def chat_tiny_gpt_config(run_id: str = "") -> TrainConfig:
                        logging_steps=5, group_by_length=False)  # grouped by length: 52 % sentiment; random: 70-75 %
 
 
+def chat_log_config(run_id: str) -> TrainConfig:
+    """SFT of the visitor's chat run on an unfiltered chat log (data/chat's log split, written by
+    scripts/make_prefs.py) whose every answer ends with the same chatty tail ("I hope this helps! ..."): bad data in,
+    bad habit out. The DPO preset then removes the habit (bench/dpo.py measures both)."""
+    return TrainConfig(run_name="tiny-gpt-chatlog", task="sft", model=f"{RUN_MODEL_PREFIX}{run_id}", dataset=CHAT,
+                       text_column="messages", label_column="", train_split="log", eval_split="", eval_fraction=0.1,
+                       max_train_samples=0, max_eval_samples=36, max_length=256, packing=False,
+                       sft_loss="assistant_only", num_train_epochs=LOG_EPOCHS, learning_rate=LOG_LEARNING_RATE,
+                       warmup_ratio=0.05, batch_size=8, eval_batch_size=16, eval_strategy="steps", eval_steps=20,
+                       logging_steps=5, group_by_length=False)
+
+
 def polite_dpo_config(run_id: str) -> TrainConfig:
-    """DPO on the embedded preference pairs (data/prefs) from the visitor's chat run: the tiny GPT learns to prefer
-    the correct, concise and polite answer over the wrong, rambling or rude one (bench/dpo.py measures it)."""
+    """DPO on the embedded preference pairs (data/prefs) from the visitor's latest chat run (the chat log run when
+    they ran it): the tiny GPT learns to prefer the correct, concise and polite answer over the wrong, rambling (the
+    log's tail) or rude one (bench/dpo.py measures it)."""
     return TrainConfig(run_name="tiny-gpt-polite", task="dpo", model=f"{RUN_MODEL_PREFIX}{run_id}", dataset=PREFS,
                        label_column="", train_split="train", eval_split="test", max_train_samples=0,
-                       max_eval_samples=0, max_length=256, beta=DPO_BETA, loss_type="sigmoid",
-                       num_train_epochs=DPO_EPOCHS, learning_rate=DPO_LEARNING_RATE, warmup_ratio=0.05, batch_size=8,
-                       eval_batch_size=16, eval_strategy="steps", eval_steps=15, logging_steps=5)
+                       max_eval_samples=0, max_length=256, beta=DPO_BETA, loss_type="sigmoid", num_train_epochs=1.0,
+                       max_steps=DPO_STEPS, learning_rate=DPO_LEARNING_RATE, warmup_ratio=0.05, batch_size=8,
+                       eval_batch_size=16, eval_strategy="steps", eval_steps=5, logging_steps=5)
 
 
 NEEDS = ("", "hub", "selection", "pretraining", "pretraining_if_any", "chat_run")
@@ -127,7 +145,9 @@ PRESETS: tuple[Preset, ...] = (
            "classification", class_light_config),
     Preset("chat_gpt", "Teach the tiny GPT to chat (offline)", "教小 GPT 聊天（离线）", "sft",
            chat_tiny_gpt_config, needs="pretraining_if_any"),
-    Preset("polite_dpo", "Prefer polite answers (DPO, after the chat run)", "偏好有礼貌的回答（DPO，在聊天运行之后）",
+    Preset("chat_log", "Learn from an unfiltered chat log (after the chat run)", "从未经筛选的聊天记录学习（在聊天运行之后）",
+           "sft", chat_log_config, needs="chat_run"),
+    Preset("polite_dpo", "Prefer polite answers (DPO, after the chat or log run)", "偏好有礼貌的回答（DPO，在聊天或聊天记录运行之后）",
            "dpo", polite_dpo_config, needs="chat_run"),
 )
 PRESETS_BY_KEY = {preset.key: preset for preset in PRESETS}

@@ -209,7 +209,8 @@ def _finish_results(task, store: RunStore, run_id: str, recorder) -> None:
     says why it cannot."""
     recorder.set_stage("results")  # loading the models comes before the first batch's count
     try:
-        task.finish_results(store, run_id, functools.partial(recorder.set_stage, "results"))
+        with untrained.noting(recorder.note_shared):  # the per-example pass's shared work, on this run's recorder
+            task.finish_results(store, run_id, functools.partial(recorder.set_stage, "results"))
     except (ValueError, OSError, RuntimeError) as err:
         log.warning("results of %s not computed after training: %s", run_id, err)
 

@@ -11,15 +11,21 @@ device and the library versions. The per-example pass is keyed by its own inputs
 Only a task whose evaluation only scores shares it (Task.shares_untrained_eval: no samples written, no answers
 generated during it), and only a run in one process (several processes must all evaluate or none) that sends its
 logs to no tracker (trackio or TensorBoard record the evaluation at step 0 when it runs).
+
+Each run notes on its recorder how long the shared work took it (0.0: read back; note_shared), so a class's estimates
+leave out of a run's time the work the runs after it will read back (core.classes.places).
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import json
 import logging
 import time
 from pathlib import Path
+from typing import Callable
 
 from core.model.checkpoints import model_location
 from core.task_registry import task_of
@@ -31,6 +37,26 @@ log = logging.getLogger(__name__)
 TRAINING_ONLY = frozenset({"learning_rate", "num_train_epochs", "max_steps", "weight_decay", "warmup_ratio",
                            "gradient_accumulation_steps", "logging_steps", "eval_steps", "save_model", "run_name",
                            "report_to", "early_stopping_patience", "load_best_model_at_end", "metric_for_best_model"})
+
+# where the per-example pass (core.results.examples, which knows no recorder) notes its shared work: the training
+# process sets it around the results it computes (noting); a page computing results on demand notes nowhere
+_note: contextvars.ContextVar[Callable[[str, float], None] | None] = contextvars.ContextVar("shared_note", default=None)
+
+
+@contextlib.contextmanager
+def noting(note: Callable[[str, float], None]):
+    """Within this block, note(kind, seconds) receives the shared work done or read back (0.0)."""
+    token = _note.set(note)
+    try:
+        yield
+    finally:
+        _note.reset(token)
+
+
+def note(kind: str, seconds: float) -> None:
+    found = _note.get()
+    if found is not None:
+        found(kind, seconds)
 
 
 def work_key(kind: str, model: str, *parts) -> str:
@@ -76,9 +102,12 @@ def shared_baseline(config, store, recorder, args, evaluate, rows=None) -> dict:
     found = store.read_shared(key)
     if isinstance(found.get("metrics"), dict) and isinstance(found.get("record"), dict):
         recorder.add({**found["record"], "time": round(time.time(), 3)})  # the curves' "before" point, as evaluated
+        recorder.note_shared("baseline", 0.0)
         log.info("baseline of %s read back from an earlier run of the same untrained model and rows", config.model)
         return dict(found["metrics"])
+    began = time.monotonic()
     metrics = evaluate()
+    recorder.note_shared("baseline", time.monotonic() - began)
     record = next((p for p in reversed(recorder.points()) if p.get("kind") == "baseline"), None)
     if record is not None:
         store.write_shared(key, {"metrics": metrics, "record": {k: v for k, v in record.items() if k != "time"}})

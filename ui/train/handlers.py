@@ -32,6 +32,7 @@ from ui.train.views import (COMPARE_COLUMNS, PER_CLASS_COLUMNS, empty_table, pre
 # the registry's keys (core.training.presets.PRESETS) that the tab and the tests name
 PRESET_QUICK, PRESET_TUTORIAL, PRESET_SELECTION = "quick", "tutorial", "selection"
 PRESET_PRETRAIN_GPT, PRESET_DOMAIN_GPT, PRESET_CHAT_GPT = "pretrain_gpt", "domain_gpt", "chat_gpt"
+PRESET_CHAT_LOG = "chat_log"
 
 
 # ------------------------------------------------------------ API handlers (JSON in, JSON out)
@@ -136,12 +137,13 @@ def apply_preset(tab, preset: str, selection: Selection | None, request: gr.Requ
         if chosen.needs == "pretraining_if_any":  # say which model it starts from, and what pretraining would add
             gr.Info(msg("train.p.from_run" if run_id else "train.p.from_scratch", request, run=run_id))
         config = chosen.factory(run_id).to_dict()
-    elif chosen.needs == "chat_run":  # DPO refines a model that already answers: the visitor's chat run
+    elif chosen.needs == "chat_run":  # the log and DPO refine a model that already answers: the newest chat run
         run_id = latest_run(visitor(request).owner, PRESETS_BY_KEY[PRESET_CHAT_GPT].task)
         if not run_id:
             gr.Warning(msg("train.p.need_chat", request))
             return {}
-        gr.Info(msg("train.p.from_chat", request, run=run_id))
+        gr.Info(msg("train.p.from_chat_log" if chosen.key == PRESET_CHAT_LOG else "train.p.from_chat", request,
+                    run=run_id))
         config = chosen.factory(run_id).to_dict()
     else:
         config = chosen.factory().to_dict()

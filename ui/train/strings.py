@@ -176,11 +176,19 @@ STRINGS = {
         "zh": "请先教小 GPT 聊天（上面的预设）：DPO 改进一个已经会回答的模型，这个预设从你最近一次完成的聊天运行开始。",
     },
     "train.p.from_chat": {
-        "en": "Prefer polite answers: DPO (TRL's DPOTrainer) on the embedded preference pairs, starting from your chat "
-              "run {run}; each pair's chosen answer is correct, concise and polite, the rejected one wrong, rambling "
-              "or rude.",
-        "zh": "偏好有礼貌的回答：在内置偏好对上做 DPO（TRL 的 DPOTrainer），从你的聊天运行 {run} 开始；每对中 chosen "
-              "回答正确、简洁、有礼貌，rejected 回答错误、啰嗦或粗鲁。",
+        "en": "Prefer polite answers: DPO (TRL's DPOTrainer) on the embedded preference pairs, starting from your "
+              "latest chat run {run} (the chat log run, if you ran it); each pair's chosen answer is correct, concise "
+              "and polite, the rejected one wrong, rambling (the log's \"I hope this helps!\" tail) or rude.",
+        "zh": "偏好有礼貌的回答：在内置偏好对上做 DPO（TRL 的 DPOTrainer），从你最近的聊天运行 {run} 开始（如果你跑过聊天记录"
+              "运行，就是它）；每对中 chosen 回答正确、简洁、有礼貌，rejected 回答错误、啰嗦（聊天记录里那句“希望这对你有帮助！”"
+              "结尾）或粗鲁。",
+    },
+    "train.p.from_chat_log": {
+        "en": "Learn from an unfiltered chat log: SFT on a support log whose every answer ends with the same tail "
+              "(\"I hope this helps! Let me know if you have any other questions.\"), starting from your chat run "
+              "{run}. Watch it answer: the model picks up the tail. The DPO preset below then removes it.",
+        "zh": "从未经筛选的聊天记录学习：在一份客服记录上做 SFT，其中每个回答都以同一句结尾（“希望这对你有帮助！如果还有其他问题，"
+              "请随时告诉我。”），从你的聊天运行 {run} 开始。看它回答：模型会学会这句结尾；下面的 DPO 预设再把它去掉。",
     },
     "train.p.from_scratch": {
         "en": "Teach the tiny GPT to chat: SFT on the embedded conversations, starting from the tiny GPT built from a "
