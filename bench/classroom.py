@@ -10,9 +10,17 @@ call, as the panel's timer makes one: /class_board, with the counts of its last 
 which also gives the student's place. (Before 2026-12-07 15:30 each tick called /class_place and /class_board and
 received every run's whole curve.)
 
+The class's load is the same for its first and last runs, as in a lesson: the teacher says go once every page is
+open (the 30 client processes starting are not work beside the first runs), and each page keeps ticking until every
+run of the class has ended, as the panel's timer does (ui/classes/panel.py: it ticks while a class is open on the
+page, not only while the student's own run lasts). (Before 2026-12-07 18:30 students pressed Start at fixed moments
+whether their page was open or not, and stopped ticking when their own run ended, so each later run had fewer
+polling pages beside it.)
+
 Reported: students refused; the time from the first Start to the last run's end; each student's first estimated
 finish against the actual one (error relative to the time left when the estimate was made); p95 of every page call;
-the board's delay after each evaluation (when a poll first shows the eval record, minus the record's time).
+the board's delay after each evaluation (when a poll first shows the eval record, minus the record's time); each
+run's time, stage times and shared untrained work as its status.json records them (`runs`).
 
     python bench/classroom.py [--students 30] [--preset quick|class_light] [--workers N] [--quick]
 """
@@ -69,21 +77,51 @@ def open_class(folder: Path, preset: str, size: int) -> tuple[str, str]:
     return opened.class_id, opened.code
 
 
-def student(args: tuple) -> dict:
-    """One student's page: join, change one setting, Start, then tick until their run has ended."""
-    url, code, index, tick_s, start_at, deadline = args
+# set in each student's process by the pool (spawned processes share these through the initializer only)
+CLASS: dict = {}
+PAGES_OPEN_S = 240.0  # the most the class waits for every page to open before the teacher says "go"
+
+
+def _share(opened, ended, go) -> None:
+    """Pool initializer: the counts of pages open and runs ended, and the moment the teacher says go."""
+    CLASS.update(opened=opened, ended=ended, go=go)
+
+
+def _count(name: str, students: int = 0) -> int:
+    value = CLASS[name]
+    with value.get_lock():
+        value.value += 1
+        if name == "opened" and value.value >= students:  # the last page open: everyone starts from now
+            CLASS["go"].value = time.time() + 2.0
+        return value.value
+
+
+def _open_page(url: str, index: int):
     from gradio_client import Client
 
-    calls, estimates, seen_evals, board_delays = [], [], set(), []
     time.sleep(index * 0.3)  # pages open over a few seconds, as a class's do
     for attempt in range(5):  # the page itself: a busy server may answer its first request late
         try:
-            page = Client(url, verbose=False, headers={"X-Forwarded-For": SCHOOL}, httpx_kwargs={"timeout": 60})
-            break
+            return Client(url, verbose=False, headers={"X-Forwarded-For": SCHOOL}, httpx_kwargs={"timeout": 60})
         except Exception:  # noqa: BLE001 - retried; the last failure is the measurement
-            if attempt == 4:
-                return {"index": index, "refused": "could not open the page", "calls": []}
-            time.sleep(2)
+            if attempt < 4:
+                time.sleep(2)
+    return None
+
+
+def student(args: tuple) -> dict:
+    """One student's page: open it, wait for the teacher's go, join, change one setting, Start within the minute,
+    then tick as the page's timer does until the class ends (every student's run ended), not only their own run."""
+    url, code, index, students, tick_s, offset, deadline = args
+    page = _open_page(url, index)
+    _count("opened", students)
+    waited = time.time() + PAGES_OPEN_S
+    while CLASS["go"].value == 0.0 and time.time() < waited:  # the lesson starts when every page is open
+        time.sleep(0.2)
+    out, calls = {"index": index, "refused": "", "calls": []}, []
+    if page is None:
+        _count("ended")
+        return {**out, "refused": "could not open the page"}
 
     def call(name, *values):
         began = time.time()
@@ -92,32 +130,40 @@ def student(args: tuple) -> dict:
         finally:
             calls.append((name, time.time() - began))
 
-    time.sleep(max(0.0, start_at - time.time()))  # everyone within the same minute
-    out = {"index": index, "refused": ""}
+    time.sleep(max(0.0, (CLASS["go"].value or time.time()) + offset - time.time()))  # within the same minute
+    out.update(pressed=time.time(), calls=calls)
     try:
         joined = call("class_join", code, f"student {index}")
-        started = call("class_start", joined["class_id"], {"learning_rate": LEARNING_RATES[index % len(LEARNING_RATES)]})
+        call("class_start", joined["class_id"], {"learning_rate": LEARNING_RATES[index % len(LEARNING_RATES)]})
     except Exception as err:  # noqa: BLE001 - a refusal's words are the measurement
-        return {**out, "refused": str(err)[:300], "calls": calls}
-    out["started"], run_id, state, seen = time.time(), started["run_id"], "queued", {}
-    while state in ("queued", "running", "stopping") and time.time() < deadline:
+        _count("ended")
+        return {**out, "refused": str(err)[:300]}
+    out["started"] = time.time()
+    return {**out, **_tick(call, joined["class_id"], students, tick_s, deadline)}
+
+
+def _tick(call, class_id: str, students: int, tick_s: float, deadline: float) -> dict:
+    """The page's timer: one call a tick (the board with this student's place, and only the points added since its
+    last answer) until every run of the class has ended; the first estimate, the run's end, the board's delays."""
+    estimates, seen_evals, board_delays, seen, state, ended = [], set(), [], {}, "queued", None
+    while time.time() < deadline and (ended is None or CLASS["ended"].value < students):
         time.sleep(tick_s)
-        # one call a tick, as the panel's timer makes one: the board with this student's place, and only the points
-        # added since its last answer
-        board = call("class_board", joined["class_id"], seen)
-        seen, place = board["counts"], board["place"]
-        state = place["state"]
-        if place.get("finish_in_s") is not None and not estimates:
-            estimates.append((time.time(), time.time() + place["finish_in_s"]))
-        now = time.time()
+        board = call("class_board", class_id, seen)
+        seen, place, now = board["counts"], board["place"], time.time()
+        if ended is None:
+            state = place["state"]
+            if place.get("finish_in_s") is not None and not estimates:
+                estimates.append((now, now + place["finish_in_s"]))
+            if state not in ("queued", "running", "stopping"):
+                ended = now
+                _count("ended")
         for rid, points in board["points"].items():
             for p in points:
                 if p.get("kind") == "eval" and (rid, p["step"]) not in seen_evals:
                     seen_evals.add((rid, p["step"]))
                     board_delays.append(now - p["time"])
-    out.update(state=state, finished=time.time(), calls=calls, first_estimate=estimates[0] if estimates else None,
-               board_delays=board_delays[1:] if board_delays else [])  # the first poll sees evals made before it
-    return out
+    return {"state": state, "finished": ended or time.time(), "first_estimate": estimates[0] if estimates else None,
+            "board_delays": board_delays[1:]}  # the first poll sees evals made before it
 
 
 def summarize(results: list[dict], first_start: float) -> dict:
@@ -154,10 +200,13 @@ def measure(students: int, preset: str, workers: int, tick_s: float, limit_s: fl
     url = f"http://127.0.0.1:{port}/"
     load_before = load_average()
     try:
-        first_start = time.time() + 5 + 0.5 * students  # the processes start, then all press within the minute
-        starts = [first_start + random.uniform(0, min(60.0, 2.0 * students)) for _ in range(students)]
-        jobs = [(url, code, i, tick_s, starts[i], first_start + limit_s) for i in range(students)]
-        with multiprocessing.get_context("spawn").Pool(students) as pool:
+        # each student presses Start at a random moment within the minute after the teacher's go (every page open)
+        offsets = [random.uniform(0, min(60.0, 2.0 * students)) for _ in range(students)]
+        limit = time.time() + PAGES_OPEN_S + limit_s
+        jobs = [(url, code, i, students, tick_s, offsets[i], limit) for i in range(students)]
+        ctx = multiprocessing.get_context("spawn")
+        shared = (ctx.Value("i", 0), ctx.Value("i", 0), ctx.Value("d", 0.0))
+        with ctx.Pool(students, initializer=_share, initargs=shared) as pool:
             results = pool.map(student, jobs)
         pool_line = next((line for line in (folder / "server.log").read_text().splitlines() if "worker pool" in line),
                          "")
@@ -165,7 +214,23 @@ def measure(students: int, preset: str, workers: int, tick_s: float, limit_s: fl
         server.terminate()
         server.wait(30)
     return {"preset": preset, "workers": workers or "auto", "pool": pool_line.split("worker pool: ")[-1],
-            "load_before": load_before, "load_after": load_average(), **summarize(results, min(starts))}
+            "load_before": load_before, "load_after": load_average(),
+            **summarize(results, min((r["pressed"] for r in results if "pressed" in r), default=time.time())),
+            "runs": run_stages(folder / "runs")}
+
+
+def run_stages(runs: Path) -> list[dict]:
+    """Each run's recorded time, stage times and shared untrained work (status.json), in start order: the stages after
+    the last step of real runs, and what the first runs computed for the others (core.classes.places calibrates on
+    them)."""
+    found = []
+    for status_file in runs.glob("*/status.json"):
+        status = json.loads(status_file.read_text())
+        if isinstance(status.get("started"), (int, float)) and isinstance(status.get("finished"), (int, float)):
+            found.append({"started": status["started"], "state": status.get("state"),
+                          "seconds": round(status["finished"] - status["started"], 1),
+                          "stage_s": status.get("stage_s"), "shared_s": status.get("shared_s")})
+    return sorted(found, key=lambda run: run["started"])
 
 
 def main() -> None:

@@ -171,12 +171,28 @@ def test_everyone_in_an_open_class_gets_a_place_past_the_queue_limit(book, waiti
     assert book.get(opened.class_id).runs[3]["changes"] == {"learning_rate": 4e-4}
 
 
+def test_a_student_removed_while_starting_gets_no_run_in_the_class(book, waiting_manager, monkeypatch):
+    opened = book.open_class("Monday", "quick", ["learning_rate"], admin=True)
+    book.join(opened.code, "Mallory", "b:m")
+    queued = waiting_manager.start
+
+    def start_then_removed(*args, **kwargs):  # the teacher's remove lands between start_run's check and its record
+        run_id = queued(*args, **kwargs)
+        book.remove_student(opened.class_id, "Mallory", admin=True)
+        return run_id
+
+    monkeypatch.setattr(waiting_manager, "start", start_then_removed)
+    with pytest.raises(ValueError, match="Join the class"):
+        places.start_run(book, waiting_manager, opened.class_id, "b:m", {})
+    assert book.get(opened.class_id).runs == [] and waiting_manager.queue() == []  # no turn taken
+
+
 class FakeManager:
     """What places and board read from the job manager, with times the test decides."""
 
     def __init__(self, workers, active, queue, done_seconds, snapshots):
         self.pool, self._active, self._queue = PoolPlan(workers), active, queue
-        self._done, self._snaps = done_seconds, snapshots
+        self._done, self._snaps, self._shared = done_seconds, snapshots, {}  # run -> shared work it computed
         self.store = type("S", (), {"root": "fake", "exists": lambda self, run_id: True})()
 
     def active_job_ids(self):
@@ -194,8 +210,9 @@ class FakeManager:
     def live_state(self, run_id):
         return self._snaps[run_id]["state"]
 
-    def run_seconds(self, run_id):
-        return self._done.get(run_id)
+    def run_seconds(self, run_id, less_shared=False):
+        seconds, shared = self._done.get(run_id), self._shared.get(run_id, 0.0)
+        return seconds - shared if seconds is not None and less_shared else seconds
 
 
 def _snap(state, elapsed=0.0, eta=None, position=0, points=()):
@@ -245,6 +262,57 @@ def test_before_any_run_finished_a_running_run_projects_its_stages_after_the_las
     assert places.projected_seconds(later) == 10.0 + 30.0 + after + 28.0  # past its estimate: what the stages took
     assert places.projected_seconds({**snap, "step": 4}) is None  # a fifth of the steps: too early
     assert places.projected_seconds({**snap, "state": "queued"}) is None
+
+
+def test_a_later_run_is_estimated_without_the_shared_untrained_work_the_first_ones_did():
+    """The first runs evaluate the untrained model (baseline, per-example pass) for the whole class; the runs after
+    them read it back: their estimate leaves that work out, the first runs' own does not."""
+    stages = {"loading": 2.0, "baseline": 3.0, "train": 14.0, "evaluating": 1.0}
+    first = {"state": "running", "elapsed_s": 25.0, "eta_s": 15.0, "step": 5, "max_steps": 20, "stage_s": stages,
+             "shared_s": {"baseline": 3.0}, "queue_position": 0}
+    whole = places.projected_seconds(first)
+    # its baseline's 3 s, and the per-example pass still to come: as long as the baseline, and the base model's load
+    assert places.shared_seconds(first) == 3.0 + 3.0 + places.UNTRAINED_LOADINGS * 2.0
+    assert places.projected_seconds(first, repeat=True) == whole - places.shared_seconds(first)
+    assert places.shared_seconds({**first, "shared_s": {"baseline": 3.0, "untrained": 4.5}}) == 7.5  # as it took
+    read_back = {**first, "shared_s": {"baseline": 0.0}}
+    assert places.shared_seconds(read_back) == 0.0 and places.projected_seconds(read_back, repeat=True) == whole
+    assert places.shared_seconds({**first, "shared_s": {}}) == 0.0  # a task that shares nothing
+    # the baseline timed whole (its stage starts at its first batch's end) is the pass the stages after the last step
+    whole_pass = {**first, "shared_s": {"baseline": 3.5}}
+    assert places.projected_seconds(whole_pass) == whole + places.POST_EVAL_PASSES * 0.5
+
+    # nothing finished: the queued runs follow the later runs' time; the running first runs finish by their own
+    running = {"r1": {**first, "elapsed_s": 25.0}, "r2": {**first, "elapsed_s": 25.0},
+               "q1": {"state": "queued", "queue_position": 1, "step": 0, "max_steps": 20}}
+    manager = FakeManager(2, ["r1", "r2"], ["q1"], {}, running)
+    later = whole - places.shared_seconds(first)
+    assert places.typical_seconds(manager, _class_of(running)) == (later, 0)
+    q1 = places.place(manager, _class_of(running), "q1")
+    assert q1["start_in_s"] == pytest.approx(whole - 25.0) and q1["finish_in_s"] == pytest.approx(whole - 25.0 + later)
+    assert places.place(manager, _class_of(running), "r1")["finish_in_s"] == pytest.approx(whole - 25.0)
+    # finished: a run's time less the shared work it computed
+    manager = FakeManager(1, [], ["q1"], {"d1": 90.0, "d2": 60.0}, running)
+    manager._shared = {"d1": 30.0}
+    assert places.typical_seconds(manager, _class_of({"d1": {}, "d2": {}})) == (60.0, 2)
+
+
+def _class_of(runs):
+    return type("C", (), {"runs": [{"run_id": r, "owner": "b:x", "changes": {}} for r in runs]})()
+
+
+def test_a_done_runs_stored_time_leaves_out_its_shared_work(tmp_path):
+    from core.jobs.stored import stored_seconds
+
+    store = RunStore(tmp_path / "runs")
+    for run_id, shared in (("first", {"baseline": 3.0, "untrained": 4.5}), ("later", {"baseline": 0.0}),
+                           ("older", None)):
+        store.path(run_id).mkdir(parents=True)
+        store.write_config(run_id, {})
+        store.write_status(run_id, {"state": "done", "started": 100.0, "finished": 160.0,
+                                    **({"shared_s": shared} if shared is not None else {})})
+    assert [stored_seconds(store, r, less_shared=True) for r in ("first", "later", "older")] == [52.5, 60.0, 60.0]
+    assert stored_seconds(store, "first") == 60.0
 
 
 def _points(losses, accuracy):

@@ -104,7 +104,7 @@ def test_a_warm_spare_process_takes_the_next_job_and_another_follows(manager, ti
         spare.join(timeout=TIMEOUT)
         assert spare.exitcode == 0  # the spare trained this job (one job per process) and left
         assert job_process.wait_warm(TIMEOUT)
-        (follower,) = trainers()  # the next job's process was started when this one ended
+        (follower,) = trainers()  # the next job's process was started when this one began, and only one
         assert follower.pid != spare.pid
         again = manager.start(config_for(tiny_model_dir, data_csv, max_steps=2))
         assert manager.wait(again, TIMEOUT) == "done"
@@ -197,12 +197,13 @@ def test_every_recorder_message_reaches_the_parent_by_name_and_an_unknown_one_is
     child.add(record)
     child.add_samples({"step": 3, "kind": "eval", "samples": []})
     child.set_stage("final_eval", 2, 7)
+    child.note_shared("baseline", 1.5)
     sent = [channel.get_nowait() for _ in range(channel.qsize())]
     assert {name for name, _ in sent} == set(MESSAGES)  # each kind of message was sent, and is a known one
     assert sent[0] == ("begin_training", {"step": 2, "max_steps": 10, "samples_per_step": 4})
     for message in sent:
         assert job_process.receive(parent, message) is None
-    for attribute in ("phase", "device", "baseline", "final", "step", "max_steps", "epoch", "last_eval"):
+    for attribute in ("phase", "device", "baseline", "final", "step", "max_steps", "epoch", "last_eval", "shared_s"):
         assert getattr(parent, attribute) == getattr(child, attribute), attribute
     assert parent.points() == child.points() == [record] and parent.samples() == child.samples()
     assert parent.progress()["stage"] == child.progress()["stage"] == {"name": "final_eval", "done": 2, "total": 7}

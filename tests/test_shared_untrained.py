@@ -3,6 +3,7 @@ run reads the first one's baseline and per-example "before" pass back instead of
 is the one it would have computed alone."""
 
 import dataclasses
+import functools
 from types import SimpleNamespace
 
 from core.runs.store import RunStore
@@ -23,10 +24,14 @@ def test_a_second_run_reads_the_untrained_evaluation_back_and_its_results_stay_t
     first = tiny_config(tiny_model_dir, write_reviews(tmp_path, rows=40), eval_fraction=0.25, max_steps=3)
     second = dataclasses.replace(first, learning_rate=5e-3, run_name="second")  # a student changed the learning rate
     shared, alone = tmp_path / "shared", tmp_path / "alone"
-    run(first, shared / "first")
+    computed = MetricsRecorder(functools.partial(RunStore(shared).append_metric, "first"))
+    run(first, shared / "first", recorder=computed)
     recorder = MetricsRecorder()
     got = run(second, shared / "second", recorder=recorder)
     assert "baseline" not in recorder.progress()["stage_s"]  # not evaluated again: read back
+    # what each run noted (a class's estimates leave the first run's shared work out of the runs after it)
+    assert set(computed.shared_s) == {"baseline", "untrained"} and min(computed.shared_s.values()) > 0
+    assert recorder.progress()["shared_s"] == {"baseline": 0.0, "untrained": 0.0}
     before = [p for p in recorder.points() if p["kind"] == "baseline"]
     assert len(before) == 1 and before[0]["eval_accuracy"] == got["baseline"]["eval_accuracy"]  # the curves' point
 
@@ -58,3 +63,17 @@ def test_only_settings_that_change_training_alone_share_the_evaluation(isolated_
     assert evaluated == ["first", "length", "seed", "rows", "mode"]  # the learning rate and epochs only: shared
     assert shared_baseline(base, store, MetricsRecorder(), SimpleNamespace(**{**vars(args), "world_size": 2}),
                            lambda: {"evaluated": True}) == {"evaluated": True}  # several processes: each evaluates
+    tracked = dataclasses.replace(base, report_to="tensorboard")  # its tracker logs the evaluation: it evaluates
+    assert shared_baseline(tracked, store, MetricsRecorder(), args, lambda: {"evaluated": True}) == {"evaluated": True}
+
+
+def test_a_data_file_edited_in_place_is_evaluated_again(isolated_settings, tiny_model_dir, tmp_path):
+    """The config names the same file; its rows changed (labels fixed): the baseline is the new rows', not a read-back."""
+    config = tiny_config(tiny_model_dir, write_reviews(tmp_path, rows=40), eval_fraction=0.25, max_steps=1)
+    run(config, tmp_path / "runs" / "first")
+    write_reviews(tmp_path, rows=40, label=lambda i: "neg pos".split()[(i // 2) % 2])  # half the labels changed
+    recorder = MetricsRecorder()
+    edited = run(dataclasses.replace(config, run_name="edited"), tmp_path / "runs" / "edited", recorder=recorder)
+    assert "baseline" in recorder.progress()["stage_s"]  # evaluated, not read back
+    alone = run(dataclasses.replace(config, run_name="edited"), tmp_path / "alone" / "edited")
+    assert _scores(edited["baseline"]) == _scores(alone["baseline"])

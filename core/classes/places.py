@@ -10,7 +10,9 @@ its process start-up and last evaluation included) is what the next one will tak
 run has that time less what it has run. Until one has finished, the running runs' own projection stands in (once a
 quarter of their steps is done: the first steps' pace overstates it): the time before their first step, their steps
 at their pace, and the stages after the last step from their own loading and baseline times (projected_seconds);
-before either, there is none.
+before either, there is none. The first runs of a class also evaluate the untrained model for every later run (its
+baseline and per-example pass, core.training.untrained), which the later runs read back: a run's time as the
+estimate of a later one leaves that work out (the seconds it took, or will take, this run: shared_seconds).
 """
 
 from __future__ import annotations
@@ -38,6 +40,10 @@ PROJECT_FROM = 0.25  # of a run's steps done before its own remaining-time estim
 # loading, 30.5 s after the last step, 8 of them the process ending (this says 23.2 s; its whole run 88 s of 90).
 POST_EVAL_PASSES = 4
 POST_LOADINGS = 2.5
+# the untrained per-example pass a run that computed its baseline will compute after its last step too: one pass over
+# the eval rows (as long as its baseline) and the base model's load, this share of its loading stage (the light class
+# preset under load 6-8, bench/RESULTS.md §14b: baseline 1.87 s, loading 2.45 s, the untrained pass 2.61 s)
+UNTRAINED_LOADINGS = 0.3
 RECENT_RUNS = 7  # finished runs an estimate is the median of
 # runs one student may start in one class: each is a row of the class's file and board (read on every page's tick),
 # and only live runs count against the queue, so starting and stopping in a loop would grow them without end
@@ -91,25 +97,31 @@ def start_run(book: ClassBook, manager: JobManager, class_id: str, owner: str, c
         raise UserError("The class has {count} runs waiting or training, the most its size allows: wait for one to "
                         "end", count=live)
     run_id = manager.start(config, owner=owner, share=classroom.share_of(owner), reserved=True)
-    book.record_run(class_id, {"run_id": run_id, "owner": owner, "changes": changed_settings(classroom, config.to_dict()),
-                               "started": time.time()})
+    try:
+        book.record_run(class_id, {"run_id": run_id, "owner": owner,
+                                   "changes": changed_settings(classroom, config.to_dict()), "started": time.time()})
+    except UserError:  # removed by the teacher while it was queued: it takes no turn
+        manager.stop(run_id, admin=True)
+        raise
     return run_id
 
 
 def typical_seconds(manager: JobManager, classroom: Classroom) -> tuple[float | None, int]:
-    """(seconds one run of this class takes, how many runs that is measured from), or (None, 0) before any."""
-    done = [t for run in classroom.runs if (t := manager.run_seconds(run["run_id"])) is not None]
-    if done:  # the newest ones: the machine's load moves during a lesson, and later runs share the first ones' work
+    """(seconds one more run of this class takes, how many runs that is measured from), or (None, 0) before any: the
+    runs' times less the shared untrained work they computed, which the next run reads back."""
+    done = [t for run in classroom.runs if (t := manager.run_seconds(run["run_id"], less_shared=True)) is not None]
+    if done:  # the newest ones: the machine's load moves during a lesson
         return statistics.median(done[-RECENT_RUNS:]), len(done)
     projected = [seconds for run in classroom.runs
-                 if (seconds := projected_seconds(manager.live_snapshot(run["run_id"]))) is not None]
+                 if (seconds := projected_seconds(manager.live_snapshot(run["run_id"]), repeat=True)) is not None]
     return (statistics.median(projected), 0) if projected else (None, 0)
 
 
-def projected_seconds(snap: dict | None) -> float | None:
+def projected_seconds(snap: dict | None, repeat: bool = False) -> float | None:
     """A running run's whole time by its own pace, once a quarter of its steps is done: the time before its first
     step, its steps at their pace so far, and the stages after the last one (the final evaluation, saving, the
-    results) by what its loading and baseline evaluation took. None for a run not that far."""
+    results) by what its loading and baseline evaluation took. None for a run not that far. repeat: the time of a
+    later run like it, which reads back the shared untrained work this one did (shared_seconds)."""
     if not snap or snap["state"] != "running" or snap.get("eta_s") is None or \
             snap["step"] < PROJECT_FROM * max(1, snap.get("max_steps") or 0):
         return None
@@ -118,9 +130,28 @@ def projected_seconds(snap: dict | None) -> float | None:
         return snap["elapsed_s"] + snap["eta_s"]
     before = max(0.0, snap["elapsed_s"] - sum(spent.values())) + spent.get("loading", 0.0) + spent.get("baseline", 0.0)
     steps = spent.get("train", 0.0) + spent.get("evaluating", 0.0) + snap["eta_s"]
-    after = max(POST_EVAL_PASSES * spent.get("baseline", 0.0) + POST_LOADINGS * spent.get("loading", 0.0),
+    after = max(POST_EVAL_PASSES * _pass_seconds(snap) + POST_LOADINGS * spent.get("loading", 0.0),
                 sum(spent.get(stage, 0.0) for stage in ("final_eval", "saving", "results")))
-    return before + steps + after
+    return before + steps + after - (shared_seconds(snap) if repeat else 0.0)
+
+
+def _pass_seconds(snap: dict) -> float:
+    """One evaluation pass over the eval rows: the baseline evaluation as the run timed it whole (shared_s), else
+    its stage (which starts at its first batch's end: 1.0 s of a 1.9-s pass under load, bench/RESULTS.md §14b)."""
+    whole = float((snap.get("shared_s") or {}).get("baseline") or 0.0)
+    return max(whole, (snap.get("stage_s") or {}).get("baseline", 0.0))
+
+
+def shared_seconds(snap: dict | None) -> float:
+    """The shared untrained work a run did, or will do, that the runs after it read back: its baseline evaluation
+    and its per-example pass of the untrained model, as long as they took it (shared_s); a pass still to come, of a
+    run that computed its baseline, as long as that baseline and the base model's load. 0.0 for a run that read
+    them back."""
+    shared, spent = (snap or {}).get("shared_s") or {}, (snap or {}).get("stage_s") or {}
+    baseline = float(shared.get("baseline") or 0.0)
+    if "untrained" in shared:
+        return baseline + float(shared["untrained"] or 0.0)
+    return baseline + (baseline + UNTRAINED_LOADINGS * spent.get("loading", 0.0) if baseline > 0 else 0.0)
 
 
 def place(manager: JobManager, classroom: Classroom, run_id: str, now: float | None = None) -> dict:
@@ -129,7 +160,7 @@ def place(manager: JobManager, classroom: Classroom, run_id: str, now: float | N
     now = time.time() if now is None else now
     snap = manager.live_snapshot(run_id)
     if snap is None or snap["state"] in TERMINAL_STATES:
-        state = snap["state"] if snap else manager.live_state(run_id)
+        state = snap["state"] if snap else manager.live_state(run_id) if manager.store.exists(run_id) else "deleted"
         return {"state": state, "position": 0, "start_in_s": 0.0, "finish_in_s": 0.0, "basis": 0, "at": now}
     typical, basis = typical_seconds(manager, classroom)
     start, finish = _simulate(manager, run_id, typical)
@@ -143,8 +174,8 @@ def _simulate(manager: JobManager, run_id: str, typical: float | None) -> tuple[
         return None, None
     free = []
     for active in manager.active_job_ids():
-        snap = manager.live_snapshot(active) or {}
-        left = max(0.0, typical - snap.get("elapsed_s", 0.0))
+        snap = manager.live_snapshot(active) or {}  # a run doing the class's shared work takes that much longer
+        left = max(0.0, typical + shared_seconds(snap) - snap.get("elapsed_s", 0.0))
         if active == run_id:
             return 0.0, float(left)
         free.append(float(left))

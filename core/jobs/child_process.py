@@ -12,7 +12,10 @@ over a multiprocessing queue; the parent replays each by name on the job's own M
 
 Starting a Python with torch, transformers and datasets takes 2-4 s, so the app keeps one spare process warm
 (prewarm(), called by app.main()): it has done its imports and waits for a job. Each job gets a fresh
-process (nothing leaks from run to run); the next spare starts when a job ends.
+process (nothing leaks from run to run); the next spare starts when a job takes this one, so it has the whole run
+to do its imports: started when a job ended, it was still importing when the next queued job took it (a class's
+runs after the first started 12-18 s cold under load, bench/RESULTS.md §14b, and the first one's time then
+misjudged theirs).
 """
 
 from __future__ import annotations
@@ -197,6 +200,8 @@ def run_in_process(config, run_dir, stop_event: threading.Event, resume: bool, r
     Raises TrainingProcessError with the child's reason when the run fails or the child dies.
     """
     worker = _take()
+    if _keep_warm:
+        prewarm()  # the next job's process imports while this one trains (a queue's next job starts warm)
     proc, channel, stop = worker.proc, worker.channel, worker.stop
     worker.inbox.put((config, str(run_dir), resume, get_settings(), threads))
     outcome: tuple | None = None
@@ -222,7 +227,7 @@ def run_in_process(config, run_dir, stop_event: threading.Event, resume: bool, r
         channel.close()
         worker.inbox.close()
         if _keep_warm:
-            prewarm()  # the next job's process does its imports while nobody waits for it
+            prewarm()  # the spare died or was dismissed: a new one (else a no-op)
     if outcome is None:
         raise TrainingProcessError(exit_reason(proc.exitcode, memory.peak_rss, memory.total, memory.least_available))
     if outcome[0] == "error":

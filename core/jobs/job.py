@@ -82,7 +82,10 @@ def status_of(job: Job) -> dict:
             "step": progress["step"], "max_steps": progress["max_steps"], "epoch": progress["epoch"],
             "device": job.recorder.device, "best_metric": best_value(job.recorder.points(), metric, lowest=lowest),
             "best_metric_name": metric, "pid": os.getpid(), "host": socket.gethostname(),
-            "best_step": kept_step(job.config, job.recorder.evaluations())}
+            "best_step": kept_step(job.config, job.recorder.evaluations()),
+            # the time each stage took and the shared untrained work it did: a class's estimates after a restart, and
+            # the calibration of the stages after the last step (bench/classroom.py reads them)
+            "stage_s": progress["stage_s"], "shared_s": progress["shared_s"]}
 
 
 def execute_job(store: RunStore, job: Job, cond: threading.Condition, write: bool = True,

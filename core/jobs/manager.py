@@ -193,13 +193,16 @@ class JobManager(InlineRuns):
                 return job.state
         return stored_state(self.store, job_id)
 
-    def run_seconds(self, job_id: str) -> float | None:
-        """How long a finished ("done") run took from start to end, its process start-up included; else None."""
+    def run_seconds(self, job_id: str, less_shared: bool = False) -> float | None:
+        """How long a finished ("done") run took from start to end, its process start-up included; else None.
+        less_shared: less the shared untrained work it computed, which the runs after it read back."""
         with self._cond:
             job = self._jobs.get(job_id)
-        if job is not None:
-            return job.finished - job.started if job.state == "done" and job.started and job.finished else None
-        return stored_seconds(self.store, job_id)
+        if job is None:
+            return stored_seconds(self.store, job_id, less_shared)
+        if job.state != "done" or not job.started or not job.finished:
+            return None
+        return job.finished - job.started - (sum(job.recorder.shared_s.values()) if less_shared else 0.0)
 
     def queue(self) -> list[str]:
         """Job ids waiting, next first."""
@@ -296,6 +299,7 @@ class JobManager(InlineRuns):
             log.exception("job %s could not be finished cleanly", job.job_id)
             with self._cond:
                 job.state, job.error = "failed", job.error or "Internal error: see the server log"
+                job.finished = job.finished or time.time()  # its elapsed time stops (the class board keys on it)
         finally:
             job.release_data()
             with self._cond:

@@ -31,22 +31,28 @@ def stored_snapshot(store: RunStore, job_id: str, since_step: int) -> dict:
             "best_step": _int_or_none(status.get("best_step"))}
 
 
-def stored_seconds(store: RunStore, job_id: str) -> float | None:
-    """A done run's time from its status.json (None for one that is not done)."""
+def stored_seconds(store: RunStore, job_id: str, less_shared: bool = False) -> float | None:
+    """A done run's time from its status.json (None for one that is not done); less_shared: less the shared untrained
+    work it computed (status.json's shared_s)."""
     try:
-        return _done_seconds(store, job_id)
+        seconds, shared = _done_seconds(store, job_id)
     except LookupError:
         return None
+    return seconds - shared if less_shared else seconds
 
 
 @cachetools.cached(cachetools.LRUCache(maxsize=4096), key=lambda store, job_id: (store.root, job_id))
-def _done_seconds(store: RunStore, job_id: str) -> float:
-    """Cached, since a done run is never resumed (RESUMABLE_STATES); raises LookupError (not cached) otherwise."""
+def _done_seconds(store: RunStore, job_id: str) -> tuple[float, float]:
+    """(seconds, shared seconds), cached, since a done run is never resumed (RESUMABLE_STATES); raises LookupError
+    (not cached) otherwise."""
     status = store.read_status(job_id) if store.exists(job_id) else {}
     seconds = _elapsed(status) if status.get("state") == "done" else 0.0
     if not seconds:
         raise LookupError(job_id)  # not cached: a run that is not done yet may be later
-    return seconds
+    shared = status.get("shared_s")
+    numbers = [v for v in shared.values() if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0] \
+        if isinstance(shared, dict) else []
+    return seconds, min(sum(numbers), seconds)
 
 
 def _int_or_none(value) -> int | None:

@@ -99,6 +99,9 @@ class MetricsRecorder:
         # estimates project a run's stages after its last step from the ones it has been through
         self._stage_seconds: dict[str, float] = {}
         self._stage_since: float | None = None
+        # seconds of the work a class's runs share (core.training.untrained) this run did itself, by kind; 0.0: read
+        # back from an earlier run. A later run of the class does none of it: its estimate leaves it out
+        self.shared_s: dict[str, float] = {}
 
     @message
     def add(self, record: dict) -> None:
@@ -154,6 +157,12 @@ class MetricsRecorder:
         return {name: round(seconds, 2) for name, seconds in spent.items()}
 
     @message
+    def note_shared(self, kind: str, seconds: float) -> None:
+        """The shared untrained work of this kind ("baseline", "untrained") took this run `seconds` (0.0: read back)."""
+        with self._lock:
+            self.shared_s[str(kind)] = round(float(seconds), 2)
+
+    @message
     def set_device(self, device: str) -> None:
         self.device = device
 
@@ -189,7 +198,8 @@ class MetricsRecorder:
 
     def progress(self) -> dict:
         """step, max_steps, epoch, samples_per_second and eta_s, from the steps done since training began, the
-        stage ({"name", "done", "total"}, or {} while it trains) and stage_s (seconds spent in each so far)."""
+        stage ({"name", "done", "total"}, or {} while it trains), stage_s (seconds spent in each so far) and shared_s
+        (the shared untrained work this run computed, in seconds, or read back: 0.0)."""
         with self._lock:
             done = self.step - self.start_step
             spent = time.time() - self.train_started if self.train_started else 0.0
@@ -198,7 +208,7 @@ class MetricsRecorder:
             return {"step": self.step, "max_steps": self.max_steps, "epoch": round(self.epoch, 4),
                     "samples_per_second": round(rate * self.samples_per_step, 2),
                     "eta_s": round(eta, 1) if eta is not None else None, "stage": dict(self._stage),
-                    "stage_s": self._seconds_by_stage()}
+                    "stage_s": self._seconds_by_stage(), "shared_s": dict(self.shared_s)}
 
 
 def best_step(points, metric: str, greater_is_better: bool) -> int | None:

@@ -209,7 +209,8 @@ def _finish_results(task, store: RunStore, run_id: str, recorder) -> None:
     says why it cannot."""
     recorder.set_stage("results")  # loading the models comes before the first batch's count
     try:
-        task.finish_results(store, run_id, functools.partial(recorder.set_stage, "results"))
+        with untrained.noting(recorder.note_shared):  # the per-example pass's shared work, on this run's recorder
+            task.finish_results(store, run_id, functools.partial(recorder.set_stage, "results"))
     except (ValueError, OSError, RuntimeError) as err:
         log.warning("results of %s not computed after training: %s", run_id, err)
 
@@ -236,7 +237,7 @@ def _baseline(trainer, config, store: RunStore, run_id: str, recorder, main: boo
         return task_of(config).finish_metrics({k: v for k, v in metrics.items() if k.startswith("eval_")})
 
     # a class's runs evaluate the same untrained model on the same rows: the first one's evaluation serves them all
-    metrics = untrained.shared_baseline(config, store, recorder, trainer.args, evaluate)
+    metrics = untrained.shared_baseline(config, store, recorder, trainer.args, evaluate, trainer.eval_dataset)
     if main:
         store.write_eval(run_id, "baseline", metrics)
     return metrics
