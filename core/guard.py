@@ -128,8 +128,8 @@ class CallLimit:
     `hold(key)` admits a call or raises UserError saying when to try again; the call counts as running until its
     `with` block ends. A refused call takes nothing, so retrying at once does not lengthen the wait."""
 
-    def __init__(self, at_once: int, per_minute: int, window_s: float = 60.0):
-        self.at_once, self.per_minute = at_once, per_minute
+    def __init__(self, at_once: int, per_minute: int, window_s: float = 60.0, of_class: bool = False):
+        self.at_once, self.per_minute, self.of_class = at_once, per_minute, of_class
         self._minute = Budget(per_minute, window_s)
         self._running: dict[str, int] = {}  # key -> calls running now (a key leaves when its last call ends)
         self._lock = threading.Lock()
@@ -153,6 +153,10 @@ class CallLimit:
     def _admit(self, key: str, now: float | None) -> None:
         with self._lock:
             running = self._running.get(key, 0)
+            if 0 < self.at_once <= running and self.of_class:
+                raise UserError("Your class already has {count} model calls running (chat answers, Try it), the most "
+                                "one class may run at once here (CLASS_MODEL_CALLS_AT_ONCE): wait a few seconds, then "
+                                "try again", count=running)
             if 0 < self.at_once <= running:
                 raise UserError("You already have {count} model call(s) running (a chat answer, a Try it), the most one "
                                 "address or account may run at once here (MODEL_CALLS_AT_ONCE): wait for it to finish, "
@@ -166,7 +170,7 @@ class CallLimit:
             self._running[key] = running + 1
 
 
-_model_calls: dict[tuple[int, int], CallLimit] = {}
+_model_calls: dict[tuple, CallLimit] = {}
 _model_calls_lock = threading.Lock()
 
 
@@ -179,3 +183,14 @@ def model_calls() -> CallLimit:
         if limits not in _model_calls:
             _model_calls[limits] = CallLimit(*limits)
         return _model_calls[limits]
+
+
+def class_model_calls() -> CallLimit:
+    """The process's limit on a class's model calls together (public mode: CLASS_MODEL_CALLS_AT_ONCE), on top of each
+    student's own: a class code buys one bounded share of the server, however many nicknames join with it."""
+    settings = get_settings()
+    limits = (settings.class_model_calls_at_once if settings.public else 0, 0)
+    with _model_calls_lock:
+        if ("class", *limits) not in _model_calls:
+            _model_calls["class", *limits] = CallLimit(*limits, of_class=True)
+        return _model_calls["class", *limits]

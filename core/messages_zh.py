@@ -859,4 +859,9 @@ ZH: dict[str, str] = {
         "运行 {run} 生成文本，没有可预测的类别 - 请让它写（试一试）或和它聊天",
     "The second text (text_pair) must be text, or empty for a single text": "第二段文本（text_pair）必须是文本，只有一段文本时留空",
     "greedy: {value!r} must be true or false - e.g. false": "greedy：{value!r} 必须是 true 或 false - 例如 false",
+    # lead (a class is one bounded share of model work)
+    "Your class already has {count} model calls running (chat answers, Try it), the most one class may run at once "
+    "here (CLASS_MODEL_CALLS_AT_ONCE): wait a few seconds, then try again":
+        "你的班级已有 {count} 个模型调用在运行（聊天回答、“试一试”），这是一个班级在这里能同时运行的上限"
+        "（CLASS_MODEL_CALLS_AT_ONCE）：请稍等几秒再试",
 }

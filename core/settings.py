@@ -98,6 +98,9 @@ class Settings:
     # signed-in user; a class's student on their own): running at once, and started per minute (0: no limit)
     model_calls_at_once: int = field(default_factory=lambda: _env_int("MODEL_CALLS_AT_ONCE", 1))
     model_calls_per_minute: int = field(default_factory=lambda: _env_int("MODEL_CALLS_PER_MINUTE", 20))
+    # public mode: a class's students' model calls running at once, all of them together (0: no limit): a class code
+    # is one bounded share of the server, however many nicknames join with it
+    class_model_calls_at_once: int = field(default_factory=lambda: _env_int("CLASS_MODEL_CALLS_AT_ONCE", 4))
     # visitors' uploads kept in all (MB); past it the oldest unused go first, never one a queued or running job needs
     max_uploads_total_mb: int = field(default_factory=lambda: _env_int("MAX_UPLOADS_TOTAL_MB", 2000))
     # Gradio's raw upload route, per client address and hour: MB received and requests (0: no limit)

@@ -171,6 +171,22 @@ def test_everyone_in_an_open_class_gets_a_place_past_the_queue_limit(book, waiti
     assert book.get(opened.class_id).runs[3]["changes"] == {"learning_rate": 4e-4}
 
 
+def test_a_student_removed_while_starting_gets_no_run_in_the_class(book, waiting_manager, monkeypatch):
+    opened = book.open_class("Monday", "quick", ["learning_rate"], admin=True)
+    book.join(opened.code, "Mallory", "b:m")
+    queued = waiting_manager.start
+
+    def start_then_removed(*args, **kwargs):  # the teacher's remove lands between start_run's check and its record
+        run_id = queued(*args, **kwargs)
+        book.remove_student(opened.class_id, "Mallory", admin=True)
+        return run_id
+
+    monkeypatch.setattr(waiting_manager, "start", start_then_removed)
+    with pytest.raises(ValueError, match="Join the class"):
+        places.start_run(book, waiting_manager, opened.class_id, "b:m", {})
+    assert book.get(opened.class_id).runs == [] and waiting_manager.queue() == []  # no turn taken
+
+
 class FakeManager:
     """What places and board read from the job manager, with times the test decides."""
 

@@ -118,3 +118,52 @@ def test_the_teacher_removes_a_student_and_their_queued_run_stops(panel, waiting
     assert waiting.live_state(run_id) == "stopped" and handlers.class_board(class_id, teacher)["rows"] == []
     with pytest.raises(gr.Error, match="removed you"):
         handlers.class_join(book_mod.get_book().get(class_id).code, "Mallory", mallory)
+    assert "Mallory" not in str(handlers.tick(panel, class_id, run_id, "", mallory)[panel.board_df])  # no error
+
+
+def test_a_removed_students_page_stops_asking_on_a_public_server(panel, waiting, isolated_settings, monkeypatch):
+    from core import settings as settings_mod
+
+    monkeypatch.setattr(settings_mod, "_current", settings_mod.Settings(
+        runs_dir=isolated_settings.runs_dir, uploads_dir=isolated_settings.uploads_dir, public=True))
+    classroom = book_mod.get_book().open_class("Monday", "quick", ["learning_rate"], admin=True)
+    mallory = _request("mallory")
+    handlers.class_join(classroom.code, "Mallory", mallory)
+    run_id = handlers.class_start(classroom.class_id, "{}", mallory)["run_id"]
+    book_mod.get_book().remove_student(classroom.class_id, "Mallory", admin=True)
+    ticked = handlers.tick(panel, classroom.class_id, run_id, "", mallory)  # no error every 2 s: her timer stops
+    assert ticked[panel.timer].active is False and "join it with its code" in ticked[panel.summary_md]
+
+
+def test_a_deleted_class_run_leaves_its_student_a_board_and_a_reloaded_page(panel, waiting):
+    teacher, ann = _request("teacher"), _request("ann")
+    class_id = handlers.open_from_page(panel, "Monday", "quick", ["learning_rate"], 30, teacher)[panel.class_state]
+    handlers.join_from_page(panel, book_mod.get_book().get(class_id).code, "Ann", ann)
+    run_id = handlers.start_from_page(panel, class_id, [], ann)[panel.run_state]
+    waiting.stop(run_id, admin=True)
+    waiting.delete(run_id, admin=True)  # her own run, deleted on the Runs tab
+    assert handlers.class_board(class_id, ann)["place"]["state"] == "deleted"
+    assert panel.board_df in handlers.tick(panel, class_id, run_id, "", ann)
+    assert handlers.restore_from_page(panel, ann)[panel.class_state] == class_id
+
+
+def test_the_teachers_reloaded_page_keeps_the_class_bound_per_network(panel, waiting):
+    teacher = _request("teacher")
+    handlers.open_from_page(panel, "Monday", "quick", ["learning_rate"], 30, teacher, per_network=2)
+    assert handlers.restore_from_page(panel, teacher)[panel.per_network_nb] == 2  # Close / Open again send it back
+
+
+def test_the_board_charts_are_drawn_in_each_pages_language(panel, waiting):
+    teacher, ann = _request("teacher"), _request("ann", lang="zh")
+    class_id = handlers.open_from_page(panel, "Monday", "quick", ["learning_rate"], 30, teacher)[panel.class_state]
+    handlers.join_from_page(panel, book_mod.get_book().get(class_id).code, "Ann", ann)
+    from gradio.context import LocalContext
+
+    drawn = {}
+    for name, request in (("en", teacher), ("zh", ann)):  # as Gradio serves each page: its request in the context
+        token = LocalContext.request.set(request)
+        try:
+            drawn[name] = handlers.tick(panel, class_id, "", "", request)[panel.metric_plot].to_json()
+        finally:
+            LocalContext.request.reset(token)
+    assert "no run picked yet" in drawn["en"] and "no run picked yet" not in drawn["zh"]

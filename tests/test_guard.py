@@ -94,3 +94,36 @@ def test_model_calls_are_bounded_on_a_public_server_only(isolated_settings, monk
     monkeypatch.setattr(settings, "_current", replace(isolated_settings, public=True, model_calls_at_once=2,
                                                       model_calls_per_minute=7))
     assert (guard.model_calls().at_once, guard.model_calls().per_minute) == (2, 7)
+
+
+def test_a_class_is_one_bounded_share_of_model_calls_however_many_nicknames_join(isolated_settings, monkeypatch):
+    from contextlib import ExitStack
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from core import settings
+    from core.classes import book as book_mod
+    from ui import identity
+
+    monkeypatch.setattr(settings, "_current", replace(isolated_settings, public=True, model_calls_at_once=1,
+                                                      model_calls_per_minute=0, class_model_calls_at_once=3))
+    monkeypatch.setattr(book_mod, "_books", {})
+    classroom = book_mod.get_book().open_class("Lab", "quick", admin=True, per_network=0)
+
+    def student(i: int):  # each nickname its own session, all from one address
+        request = SimpleNamespace(session_hash=f"bot{i}", headers={"accept-language": "en"},
+                                  client=SimpleNamespace(host="203.0.113.5"))
+        book_mod.get_book().join(classroom.code, f"Bot{i}", identity.visitor(request).owner)
+        return request
+
+    bots = [student(i) for i in range(6)]
+    with ExitStack() as held:
+        for bot in bots[:3]:  # three students of the class answer at once: each is within their own share
+            held.enter_context(identity.model_call(bot))
+        with pytest.raises(UserError, match="Your class already has 3 model calls.*CLASS_MODEL_CALLS_AT_ONCE"):
+            held.enter_context(identity.model_call(bots[3]))
+        with identity.model_call(SimpleNamespace(session_hash="x", headers={}, client=SimpleNamespace(
+                host="198.51.100.7"))):
+            pass  # a stranger outside the class is not held up by it
+    with identity.model_call(bots[3]):  # the class's calls ended: its next student gets a place again
+        pass

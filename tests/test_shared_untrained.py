@@ -63,3 +63,17 @@ def test_only_settings_that_change_training_alone_share_the_evaluation(isolated_
     assert evaluated == ["first", "length", "seed", "rows", "mode"]  # the learning rate and epochs only: shared
     assert shared_baseline(base, store, MetricsRecorder(), SimpleNamespace(**{**vars(args), "world_size": 2}),
                            lambda: {"evaluated": True}) == {"evaluated": True}  # several processes: each evaluates
+    tracked = dataclasses.replace(base, report_to="tensorboard")  # its tracker logs the evaluation: it evaluates
+    assert shared_baseline(tracked, store, MetricsRecorder(), args, lambda: {"evaluated": True}) == {"evaluated": True}
+
+
+def test_a_data_file_edited_in_place_is_evaluated_again(isolated_settings, tiny_model_dir, tmp_path):
+    """The config names the same file; its rows changed (labels fixed): the baseline is the new rows', not a read-back."""
+    config = tiny_config(tiny_model_dir, write_reviews(tmp_path, rows=40), eval_fraction=0.25, max_steps=1)
+    run(config, tmp_path / "runs" / "first")
+    write_reviews(tmp_path, rows=40, label=lambda i: "neg pos".split()[(i // 2) % 2])  # half the labels changed
+    recorder = MetricsRecorder()
+    edited = run(dataclasses.replace(config, run_name="edited"), tmp_path / "runs" / "edited", recorder=recorder)
+    assert "baseline" in recorder.progress()["stage_s"]  # evaluated, not read back
+    alone = run(dataclasses.replace(config, run_name="edited"), tmp_path / "alone" / "edited")
+    assert _scores(edited["baseline"]) == _scores(alone["baseline"])

@@ -21,7 +21,8 @@ students, often behind one school address, are never counted as one stranger.)
 
 Requests that run a model (a chat answer, Try it) count against the same stranger (`model_call`: core.guard's
 MODEL_CALLS_AT_ONCE and MODEL_CALLS_PER_MINUTE), except that a class's student counts on their own: a class behind
-one school address chats as thirty students, and the class bounds how many may join from one address.
+one school address chats as thirty students. The class as a whole is one more share (CLASS_MODEL_CALLS_AT_ONCE calls
+at once for all its students), so a stranger who joins a class under forty nicknames gets no more than the class.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ import gradio as gr
 from cachetools import TTLCache
 
 from core.classes.book import get_book
-from core.guard import Strikes, model_calls
+from core.guard import Strikes, class_model_calls, model_calls
 from core.settings import get_settings
 from ui.i18n import msg
 
@@ -101,7 +102,9 @@ def work_key(request: gr.Request | None) -> str:
 @contextmanager
 def model_call(request: gr.Request | None):
     """Run a request's model work within its stranger's limits; refused (UserError saying when to try again) over."""
-    with model_calls().hold(work_key(request)):
+    key = work_key(request)
+    class_key = key.split("/")[0] if key.startswith("class:") else ""
+    with model_calls().hold(key), class_model_calls().hold(class_key):
         yield
 
 

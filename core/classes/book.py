@@ -148,9 +148,12 @@ class ClassBook:
             return max(mine, key=lambda c: c.created) if mine else None
 
     def record_run(self, class_id: str, run: dict) -> None:
-        """Remember a run started in the class (run_id, owner, changes): the board lists it."""
+        """Remember a run started in the class (run_id, owner, changes): the board lists it. Refused when the teacher
+        removed the student meanwhile (between start_run's check and here)."""
         with self._lock:
             classroom = self.get(class_id)
+            if run["owner"] not in classroom.students:
+                raise UserError("Join the class with its code and a nickname before starting a run in it")
             classroom.runs.append(run)
             self._save(classroom)
 

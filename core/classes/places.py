@@ -98,8 +98,12 @@ def start_run(book: ClassBook, manager: JobManager, class_id: str, owner: str, c
         raise UserError("The class has {count} runs waiting or training, the most its size allows: wait for one to "
                         "end", count=live)
     run_id = manager.start(config, owner=owner, share=classroom.share_of(owner), reserved=True)
-    book.record_run(class_id, {"run_id": run_id, "owner": owner, "changes": changed_settings(classroom, config.to_dict()),
-                               "started": time.time()})
+    try:
+        book.record_run(class_id, {"run_id": run_id, "owner": owner,
+                                   "changes": changed_settings(classroom, config.to_dict()), "started": time.time()})
+    except UserError:  # removed by the teacher while it was queued: it takes no turn
+        manager.stop(run_id, admin=True)
+        raise
     return run_id
 
 
@@ -170,7 +174,7 @@ def place(manager: JobManager, classroom: Classroom, run_id: str, now: float | N
     now = time.time() if now is None else now
     snap = manager.live_snapshot(run_id)
     if snap is None or snap["state"] in TERMINAL_STATES:
-        state = snap["state"] if snap else manager.live_state(run_id)
+        state = snap["state"] if snap else manager.live_state(run_id) if manager.store.exists(run_id) else "deleted"
         return {"state": state, "position": 0, "start_in_s": 0.0, "finish_in_s": 0.0, "basis": 0, "at": now}
     typical, basis = typical_seconds(manager, classroom)
     start, finish = _simulate(manager, run_id, typical)

@@ -299,6 +299,7 @@ class JobManager(InlineRuns):
             log.exception("job %s could not be finished cleanly", job.job_id)
             with self._cond:
                 job.state, job.error = "failed", job.error or "Internal error: see the server log"
+                job.finished = job.finished or time.time()  # its elapsed time stops (the class board keys on it)
         finally:
             job.release_data()
             with self._cond:

@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 from core import sources
+from core.model import load_lock
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +48,9 @@ def build_tiny_gpt(folder: Path, shape: dict | None = None, vocab_size: int = TI
     add_chat_template(tok)
     shape = {**TINY_GPT_SHAPE, **(shape or {})}
     config = GPT2Config(vocab_size=len(tok), bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id, **shape)
-    torch.manual_seed(seed)  # the same random start on every machine
-    model = GPT2LMHeadModel(config)
+    with load_lock.loading():  # another thread's from_pretrained turns weight init off meanwhile
+        torch.manual_seed(seed)  # the same random start on every machine
+        model = GPT2LMHeadModel(config)
     # generation stops at the end of text (pretraining) or at the end of a turn (a chat)
     model.generation_config.eos_token_id = [tok.eos_token_id, tok.convert_tokens_to_ids(END_OF_TURN)]
     folder.mkdir(parents=True, exist_ok=True)

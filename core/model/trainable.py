@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 
 from core.messages import UserError
+from core.model import load_lock
 from core.task_registry import task_of
 
 log = logging.getLogger(__name__)
@@ -132,14 +133,16 @@ def add_lora(model, config):
 
     task = task_of(config)
     if not task.trains_new_head:  # a pretrained head (a causal LM's) stays frozen: only the adapters train
-        return get_peft_model(model, LoraConfig(task_type=task.lora_task_type, r=config.lora_r,
-                                                lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
-                                                target_modules=lora_targets(model, config)))
+        with load_lock.loading():  # LoRA's init functions are no-ops while another thread is in from_pretrained
+                return get_peft_model(model, LoraConfig(task_type=task.lora_task_type, r=config.lora_r,
+                                                    lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
+                                                    target_modules=lora_targets(model, config)))
     extra_heads = [name for name in head_module_names(model) if name not in PEFT_HEADS]  # DistilBERT's pre_classifier
     lora = LoraConfig(task_type=task.lora_task_type, r=config.lora_r, lora_alpha=config.lora_alpha,
                       lora_dropout=config.lora_dropout, target_modules=lora_targets(model, config),
                       modules_to_save=extra_heads or None)
-    return get_peft_model(model, lora)
+    with load_lock.loading():
+        return get_peft_model(model, lora)
 
 
 def count_parameters(model) -> dict:

@@ -77,10 +77,10 @@ def _check_size(config: TrainConfig) -> None:
     """On a public server, refuse a model too big to step through in a few seconds (counted without its weights)."""
     if not get_settings().public or config.model in ("", sources.EMBEDDED_MODEL):
         return
-    from accelerate import init_empty_weights  # slow import, only for a Hub model on a public server
+    import torch  # slow imports, only for a Hub model on a public server
     from transformers import AutoConfig, AutoModelForSequenceClassification
 
-    with init_empty_weights():
+    with torch.device("meta"):  # per thread (accelerate's init_empty_weights patches every thread's modules)
         empty = AutoModelForSequenceClassification.from_config(AutoConfig.from_pretrained(model_location(config.model)))
     count = sum(p.numel() for p in empty.parameters())
     if count > PUBLIC_MAX_PARAMETERS:

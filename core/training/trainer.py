@@ -237,7 +237,7 @@ def _baseline(trainer, config, store: RunStore, run_id: str, recorder, main: boo
         return task_of(config).finish_metrics({k: v for k, v in metrics.items() if k.startswith("eval_")})
 
     # a class's runs evaluate the same untrained model on the same rows: the first one's evaluation serves them all
-    metrics = untrained.shared_baseline(config, store, recorder, trainer.args, evaluate)
+    metrics = untrained.shared_baseline(config, store, recorder, trainer.args, evaluate, trainer.eval_dataset)
     if main:
         store.write_eval(run_id, "baseline", metrics)
     return metrics

@@ -9,7 +9,8 @@ The baseline's key is the whole config less the settings that only change how th
 a setting not on that list, a new one included, keeps runs apart), with the model's files, the precision, the
 device and the library versions. The per-example pass is keyed by its own inputs (the rows' texts themselves).
 Only a task whose evaluation only scores shares it (Task.shares_untrained_eval: no samples written, no answers
-generated during it), and only a run in one process (several processes must all evaluate or none).
+generated during it), and only a run in one process (several processes must all evaluate or none) that sends its
+logs to no tracker (trackio or TensorBoard record the evaluation at step 0 when it runs).
 
 Each run notes on its recorder how long the shared work took it (0.0: read back; note_shared), so a class's estimates
 leave out of a run's time the work the runs after it will read back (core.classes.places).
@@ -71,13 +72,33 @@ def work_key(kind: str, model: str, *parts) -> str:
     return f"{kind}-{hashlib.sha256(blob.encode()).hexdigest()}"
 
 
-def shared_baseline(config, store, recorder, args, evaluate) -> dict:
+def rows_digest(dataset) -> str | None:
+    """sha256 of a datasets.Dataset's rows as evaluated (its Arrow buffers and its index mapping): a file edited in
+    place, a Hub dataset without a pinned revision, or the embedded sample after an upgrade is new work, whatever the
+    config says. None when there are no rows (nothing to share)."""
+    if dataset is None or not hasattr(dataset, "data"):
+        return None
+    digest = hashlib.sha256()
+    tables = [dataset.data.table] + ([dataset._indices.table] if getattr(dataset, "_indices", None) is not None else [])
+    for table in tables:
+        digest.update(json.dumps([str(table.schema), table.num_rows]).encode())
+        for column in table.columns:
+            for chunk in column.chunks:
+                digest.update(f"{chunk.offset}:{len(chunk)}".encode())
+                for buffer in chunk.buffers():
+                    if buffer is not None:
+                        digest.update(buffer)
+    return digest.hexdigest()
+
+
+def shared_baseline(config, store, recorder, args, evaluate, rows=None) -> dict:
     """The untrained model's evaluation (its metrics; its record on the recorder, as evaluate() leaves it): read
-    back when a run of the same untrained model and rows stored it, else evaluate() and store it for the next."""
-    if not task_of(config).shares_untrained_eval or args.world_size > 1:
-        return evaluate()
+    back when a run of the same untrained model and rows stored it, else evaluate() and store it for the next.
+    rows: the evaluated dataset, whose content is part of the key (rows_digest)."""
+    if not task_of(config).shares_untrained_eval or args.world_size > 1 or config.report_to != "none":
+        return evaluate()  # (a tracker logs the evaluation at step 0 itself: a read-back would leave it out)
     settings = {name: value for name, value in config.to_dict().items() if name not in TRAINING_ONLY}
-    key = work_key("baseline", config.model, settings, args.bf16, args.fp16, str(args.device))
+    key = work_key("baseline", config.model, settings, args.bf16, args.fp16, str(args.device), rows_digest(rows))
     found = store.read_shared(key)
     if isinstance(found.get("metrics"), dict) and isinstance(found.get("record"), dict):
         recorder.add({**found["record"], "time": round(time.time(), 3)})  # the curves' "before" point, as evaluated

@@ -21,6 +21,7 @@ from core.messages import UserError
 from core.ownership import may_change
 from ui.classes import views
 from ui.errors import shows_errors
+from ui.i18n import lang_of
 from ui.identity import address_key, visitor
 from ui.setting_widgets import TYPES
 
@@ -223,16 +224,20 @@ def tick(panel, class_id: str, run_id: str, drawn: str = "", request: gr.Request
     so thirty pages ticking every two seconds do not each redraw thirty runs' curves."""
     if not class_id:
         return {panel.summary_md: views.msg_text("class.none", request)}
+    try:
+        classroom = _member_class(class_id, request)
+    except UserError:  # the teacher removed this student, or the server forgot the class: the page stops asking
+        return {panel.timer: gr.Timer(active=False), panel.summary_md: views.msg_text("class.not_member", request)}
     out = {}
-    if run_id:
+    if run_id and any(run["run_id"] == run_id for run in classroom.runs):  # (a removed student's run left it)
         out[panel.place_md] = class_place(run_id, request)["line"]
-    classroom = _member_class(class_id, request)
     if _is_teacher(request):
         out[panel.teacher_md] = views.class_line(views.class_json(classroom, teacher=True), request)
     ranked, points = board.rows(get_manager(), classroom)
     version = f"{class_id}-{board.version(ranked, points)}"
     if version != drawn:
-        out[panel.metric_plot], out[panel.loss_plot] = views.shared_figures(classroom, ranked, points, version)
+        out[panel.metric_plot], out[panel.loss_plot] = views.shared_figures(classroom, ranked, points, version,
+                                                                            lang_of(request))
         out[panel.board_state] = version
     return {**out, panel.board_df: views.board_frame(ranked, request),
             panel.summary_md: "\n".join(f"- {line}" for line in views.summary_lines(classroom, ranked, request))}
@@ -265,7 +270,8 @@ def restore_from_page(panel, request: gr.Request = None) -> dict:
         return {}
     return {panel.class_state: taught.class_id, panel.timer: gr.Timer(active=True),
             panel.teacher_md: views.class_line(views.class_json(taught, teacher=True), request),
-            panel.pool_md: views.pool_line(get_manager().pool.reason, request)}
+            panel.pool_md: views.pool_line(get_manager().pool.reason, request),
+            panel.per_network_nb: taught.per_network}  # Close / Open again send it: it must be the class's own
 
 
 def _is_teacher(request) -> bool:

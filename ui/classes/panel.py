@@ -149,7 +149,7 @@ def _wire(panel: ClassPanel) -> None:
     panel.start_btn.click(bind(toasts_errors(start_from_page), panel), [panel.class_state, panel.changes_df],
                           [panel.run_state, panel.place_md], **private)
     board_out = [panel.place_md, panel.teacher_md, panel.board_df, panel.metric_plot, panel.loss_plot,
-                 panel.summary_md, panel.board_state]
+                 panel.summary_md, panel.board_state, panel.timer]
     panel.timer.tick(bind(toasts_errors(tick), panel), [panel.class_state, panel.run_state, panel.board_state],
                      board_out, show_progress="hidden", **private)
     panel.csv_btn.click(bind(toasts_errors(csv_from_page), panel), panel.class_state, panel.csv_file, **private)
@@ -163,6 +163,6 @@ def _wire(panel: ClassPanel) -> None:
 def restore_after(panel: ClassPanel, event) -> None:
     """After event (the page knows its visitor, or the teacher signed in): a reloaded page finds its class again."""
     outputs = [panel.class_state, panel.base_state, panel.nick_tb, panel.joined_md, panel.changes_df, panel.changed_md,
-               panel.timer, panel.run_state, panel.place_md, panel.teacher_md, panel.pool_md]
+               panel.timer, panel.run_state, panel.place_md, panel.teacher_md, panel.pool_md, panel.per_network_nb]
     event.then(bind(toasts_errors(restore_from_page), panel), None, outputs, api_visibility="private",
                show_progress="hidden")

@@ -96,11 +96,11 @@ def board_table(ranked: list[dict]) -> list[list]:
              "" if row["score"] is None else round(row["score"], 4)] for row in ranked]
 
 
-@cachetools.cached(cachetools.LRUCache(maxsize=64), key=lambda classroom, ranked, points, version: version,
+@cachetools.cached(cachetools.LRUCache(maxsize=64), key=lambda classroom, ranked, points, version, lang: (version, lang),
                    lock=threading.Lock())
-def shared_figures(classroom: Classroom, ranked: list[dict], points: dict, version: str) -> tuple:
-    """board_figures drawn once per version of the class's curves (its id and core.classes.board.version) for every
-    page of the class."""
+def shared_figures(classroom: Classroom, ranked: list[dict], points: dict, version: str, lang: str) -> tuple:
+    """board_figures drawn once per version of the class's curves (its id and core.classes.board.version) and
+    language (the axes' words are the page's: lang_of the request drawing them) for every page of the class."""
     return board_figures(classroom, ranked, points)
 
 

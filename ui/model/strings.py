@@ -49,11 +49,11 @@ STRINGS = {
     },
     "model.wtt": {"en": "What to train", "zh": "训练哪些参数"},
     "modv.config": {
-        "en": "**{summary}**\n\n| | |\n|---|---|\n| architecture | `{architecture}` ({kind}) |\n| layers "
+        "en": "**{summary}**\n\n| setting | value |\n|---|---|\n| architecture | `{architecture}` ({kind}) |\n| layers "
               "(transformer blocks) | {layers} |\n| hidden size | {hidden} |\n| attention heads per layer | {heads} "
               "|\n| feed-forward size | {ffn} |\n| vocabulary | {vocab} |\n| maximum positions | {positions} |\n| "
               "parameters | {params} |",
-        "zh": "**{summary}**\n\n| | |\n|---|---|\n| 架构 | `{architecture}`（{kind}） |\n| 层数（transformer 块） | "
+        "zh": "**{summary}**\n\n| 设置 | 值 |\n|---|---|\n| 架构 | `{architecture}`（{kind}） |\n| 层数（transformer 块） | "
               "{layers} |\n| 隐藏层大小 | {hidden} |\n| 每层注意力头数 | {heads} |\n| 前馈层大小 | {ffn} |\n| 词表大"
               "小 | {vocab} |\n| 最大位置数 | {positions} |\n| 参数量 | {params} |",
     },

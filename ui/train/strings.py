@@ -176,8 +176,8 @@ STRINGS = {
         "zh": "请先教小 GPT 聊天（上面的预设）：DPO 改进一个已经会回答的模型，这个预设从你最近一次完成的聊天运行开始。",
     },
     "train.p.from_chat": {
-        "en": "Prefer polite answers: DPO (TRL's DPOTrainer) on the embedded preference pairs, starting from your "
-              "latest chat run {run} (the chat log run, if you ran it); each pair's chosen answer is correct, concise "
+        "en": "Prefer polite answers: DPO (TRL's DPOTrainer) on the embedded preference pairs, starting from your chat "
+              "run {run} (your latest: the chat log run, if you ran it); each pair's chosen answer is correct, concise "
               "and polite, the rejected one wrong, rambling (the log's \"I hope this helps!\" tail) or rude.",
         "zh": "偏好有礼貌的回答：在内置偏好对上做 DPO（TRL 的 DPOTrainer），从你最近的聊天运行 {run} 开始（如果你跑过聊天记录"
               "运行，就是它）；每对中 chosen 回答正确、简洁、有礼貌，rejected 回答错误、啰嗦（聊天记录里那句“希望这对你有帮助！”"
