@@ -85,9 +85,31 @@ def chat_preset(model_dir: Path, test, loss: str, seed: int, steps: int) -> dict
     out = run(config, store.path(run_id))
     seconds = round(time.perf_counter() - start, 1)
     folder = str(store.model_dir(run_id))
-    after = scored(AutoModelForCausalLM.from_pretrained(folder), AutoTokenizer.from_pretrained(folder), test)
+    model, tok = AutoModelForCausalLM.from_pretrained(folder), AutoTokenizer.from_pretrained(folder)
     return {"loss": loss, "seed": seed, "steps": out.get("global_step"), "seconds": seconds,
-            "load": [load, load_average()], "after": after}
+            "load": [load, load_average()], "after": scored(model, tok, test),
+            "all_test_reviews": every_test_review(model, tok, quick=len(test) < 60)}
+
+
+def every_test_review(model, tok, quick: bool = False) -> dict:
+    """The sentiment of every embedded test review that fits max_length 256, asked with make_chat.py's four sentiment
+    prompts in turn: the same skill as the 60 held-out rows, measured on 280 reviews (less noise)."""
+    import csv
+
+    from datasets import Dataset
+
+    from common import ROOT
+    from core.training.sft import chat_answers
+
+    script = _make_chat()
+    with open(ROOT / "data" / "reviews" / "test.csv", encoding="utf-8") as fh:
+        reviews = list(csv.DictReader(fh))[:8 if quick else None]
+    rows = [{"messages": [{"role": "user", "content": script.SENTIMENT[i % 4].format(text=review["text"])},
+                          {"role": "assistant", "content": review["label"]}]} for i, review in enumerate(reviews)]
+    rows = [row for row in rows if len(tok.apply_chat_template(row["messages"], tokenize=True)) <= 256]
+    answers = chat_answers(model, tok, Dataset.from_list(rows))
+    return {"reviews": len(answers), "accuracy": round(sum(a["correct"] for a in answers) / max(len(answers), 1), 4),
+            "said_positive": sum(a["answer"] == "positive" for a in answers)}
 
 
 def trained_tokens_per_second(model_dir: Path, train, packing: bool, steps: int, out: Path) -> dict:
@@ -178,7 +200,8 @@ def main() -> None:
             one = chat_preset(model_dir, test, loss, int(seed), steps)
             result.setdefault(loss, []).append(one)
             by_task = {task: score["accuracy"] for task, score in one["after"]["by_task"].items()}
-            report(f"SFT {loss} seed {seed}: {one['seconds']} s, {one['after']['all']}, by task {by_task}; "
+            report(f"SFT {loss} seed {seed}: {one['seconds']} s, {one['after']['all']}, by task {by_task}, "
+                   f"every test review {one['all_test_reviews']}; "
                    f"wrote {write_result('chat', result)}")
     if args.smollm2:
         from chat_smollm2 import smollm2_identity
@@ -226,16 +249,21 @@ def _classifier_accuracy(config, texts: list[str], labels: list[str]) -> dict:
 def _reviews_in(prompts: list[str]) -> list[str]:
     """The reviews sentiment prompts of scripts/make_chat.py were made from (each template's parts around {text}
     removed)."""
+    parts = [template.split("{text}") for template in _make_chat().SENTIMENT]
+    found = [[p[len(b):len(p) - len(a)] for b, a in parts if p.startswith(b) and p.endswith(a)] for p in prompts]
+    if not all(found):
+        raise ValueError("a held-out sentiment prompt matches no template of scripts/make_chat.py")
+    return [texts[0] for texts in found]
+
+
+def _make_chat():
+    """scripts/make_chat.py as a module: its prompt templates."""
     from common import ROOT
 
     spec = importlib.util.spec_from_file_location("make_chat", ROOT / "scripts" / "make_chat.py")
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
-    parts = [template.split("{text}") for template in script.SENTIMENT]
-    found = [[p[len(b):len(p) - len(a)] for b, a in parts if p.startswith(b) and p.endswith(a)] for p in prompts]
-    if not all(found):
-        raise ValueError("a held-out sentiment prompt matches no template of scripts/make_chat.py")
-    return [texts[0] for texts in found]
+    return script
 
 
 if __name__ == "__main__":

@@ -205,6 +205,7 @@ def test_chat(tmp_path):
     held-out sentiment rows: the script works (SmolLM2 is left out)."""
     result = run_quick("chat", tmp_path, timeout=600)
     assert result["before"]["all"]["answers"] == 6 and result["assistant_only"][0]["steps"] == 2
+    assert result["assistant_only"][0]["all_test_reviews"]["reviews"] == 8  # (quick: the first 8 test reviews)
     assert {"stop_rate", "accuracy"} <= set(result["all"][0]["after"]["all"])
     assert result["minilm"]["quick_demo"]["rows"] == 60 and 0 <= result["minilm"]["quick_demo"]["accuracy"] <= 1
     assert [row["packing"] for row in result["throughput"]] == [True, False]

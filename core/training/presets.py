@@ -15,10 +15,10 @@ from core.model.causal_lm import RUN_PREFIX as RUN_MODEL_PREFIX
 from core.training.config import TrainConfig
 
 PRETRAIN_EPOCHS = 8.0  # 77 s on 2 quiet CPU cores, far longer under load (bench/causal_lm.py measures it)
-# about 300 steps of 8 of the 710 conversations: the answers' format and the stop come in the first epoch, the
-# sentiment later (50 % after 2 epochs, 73-85 % after 300 steps; more rows for the same steps did worse:
-# bench/RESULTS.md §13)
-CHAT_EPOCHS = 3.4
+# about 530 steps of 8 of the 710 conversations: the answers' format and the stop come in the first epoch, the
+# sentiment last (50 % after 2 epochs; 3.4 epochs gave 70.0 / 75.0 / 71.7 % over three seeds, 6 epochs 73.3 / 80.0 /
+# 83.3 %, median 80 %; more rows for the same steps did worse: bench/RESULTS.md §13)
+CHAT_EPOCHS = 6.0
 # the polite preset: beta 0.5 with lr 5e-5 kept the answers intact (held-out win share 85.0 -> 88.3 %, bench/RESULTS.md
 # §15); beta 0.1 at 5e-5 already broke 16 of 54 sentiment answers ("isgative"), and 5e-4 turned them into
 # "posativeativeative": a learner who lowers beta here sees the drift the diagnosis names. 15 steps of 8 pairs (a
