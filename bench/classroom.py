@@ -168,13 +168,15 @@ def _tick(call, class_id: str, students: int, tick_s: float, deadline: float) ->
 
 def summarize(results: list[dict], first_start: float) -> dict:
     done = [r for r in results if not r["refused"]]
-    errors, signed = [], []
+    errors, signed, firsts = [], [], []
     for r in done:
         if r.get("first_estimate") and r["state"] == "done":
             made, predicted = r["first_estimate"]
             left = max(1.0, r["finished"] - made)
             errors.append(abs(predicted - r["finished"]) / left)
             signed.append((predicted - r["finished"]) / left)  # > 0: the estimate said later than it was
+            # seconds from the first Start: when the estimate was made, the end it said, the end seen
+            firsts.append([round(t - first_start, 1) for t in (made, predicted, r["finished"])])
     latencies = [s for r in results for _, s in r["calls"]]
     delays = [d for r in done for d in r.get("board_delays", [])]
     return {"students": len(results), "refused": [r["refused"] for r in results if r["refused"]],
@@ -183,7 +185,7 @@ def summarize(results: list[dict], first_start: float) -> dict:
             "estimate_error_median": round(median(errors), 3) if errors else None,
             "estimate_errors": sorted(round(e, 2) for e in errors),
             "estimate_signed_median": round(median(signed), 3) if signed else None,
-            "estimates": len(errors), "page_calls": len(latencies),
+            "estimates": len(errors), "first_estimates": sorted(firsts, key=lambda f: f[2]), "page_calls": len(latencies),
             "page_p95_s": round(percentile(latencies, 95), 3) if latencies else None,
             "page_p50_s": round(percentile(latencies, 50), 3) if latencies else None,
             "board_delay_median_s": round(median(delays), 2) if delays else None,

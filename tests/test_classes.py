@@ -297,6 +297,30 @@ def test_a_later_run_is_estimated_without_the_shared_untrained_work_the_first_on
     assert places.typical_seconds(manager, _class_of({"d1": {}, "d2": {}})) == (60.0, 2)
 
 
+def test_stages_run_while_the_class_started_are_scaled_to_the_steps_share_of_a_core(monkeypatch):
+    """Loading and the baseline ran while every run of the class loaded and the next training process imported: the
+    stages after the last step are projected at the steps' share of a core (CPU seconds per stage), not the start's."""
+    from core.training import recorder as recorder_mod
+
+    clock, cpu = [1000.0], [50.0]
+    monkeypatch.setattr(recorder_mod.time, "time", lambda: clock[0])
+    timed = recorder_mod.MetricsRecorder()
+    timed.cpu_clock = lambda: cpu[0]
+    for stage, wall, share in (("loading", 2.0, 0.25), ("baseline", 3.0, 0.25), ("", 14.0, 0.5)):
+        timed.set_stage(stage)
+        clock[0], cpu[0] = clock[0] + wall, cpu[0] + wall * share
+    progress = timed.progress()
+    assert progress["stage_cpu_s"] == {"loading": 0.5, "baseline": 0.75, "train": 7.0}
+    snap = {**progress, "state": "running", "elapsed_s": 24.0, "eta_s": 14.0, "step": 5, "max_steps": 10}
+    # a quarter of a core then, half of one now: each stage would take half as long
+    after = places.POST_EVAL_PASSES * 1.5 + places.POST_LOADINGS * 1.0
+    assert places.projected_seconds(snap) == pytest.approx(5.0 + 5.0 + 28.0 + after)
+    assert places.projected_seconds({**snap, "stage_cpu_s": {}}) == pytest.approx(
+        10.0 + 28.0 + places.POST_EVAL_PASSES * 3.0 + places.POST_LOADINGS * 2.0)  # nothing measured: as they took
+    timed.cpu_clock = lambda: None  # the process has gone: what was measured stays
+    assert timed.progress()["stage_cpu_s"] == {"loading": 0.5, "baseline": 0.75}
+
+
 def _class_of(runs):
     return type("C", (), {"runs": [{"run_id": r, "owner": "b:x", "changes": {}} for r in runs]})()
 

@@ -44,6 +44,7 @@ POST_LOADINGS = 2.5
 # the eval rows (as long as its baseline) and the base model's load, this share of its loading stage (the light class
 # preset under load 6-8, bench/RESULTS.md §14b: baseline 1.87 s, loading 2.45 s, the untrained pass 2.61 s)
 UNTRAINED_LOADINGS = 0.3
+MAX_CONTENTION = 5.0  # the most a stage's share of a core against the steps' scales it (a measure of a few seconds)
 RECENT_RUNS = 7  # finished runs an estimate is the median of
 # runs one student may start in one class: each is a row of the class's file and board (read on every page's tick),
 # and only live runs count against the queue, so starting and stopping in a loop would grow them without end
@@ -130,28 +131,41 @@ def projected_seconds(snap: dict | None, repeat: bool = False) -> float | None:
         return snap["elapsed_s"] + snap["eta_s"]
     before = max(0.0, snap["elapsed_s"] - sum(spent.values())) + spent.get("loading", 0.0) + spent.get("baseline", 0.0)
     steps = spent.get("train", 0.0) + spent.get("evaluating", 0.0) + snap["eta_s"]
-    after = max(POST_EVAL_PASSES * _pass_seconds(snap) + POST_LOADINGS * spent.get("loading", 0.0),
+    after = max(POST_EVAL_PASSES * _pass_seconds(snap) + POST_LOADINGS * _now(snap, "loading"),
                 sum(spent.get(stage, 0.0) for stage in ("final_eval", "saving", "results")))
     return before + steps + after - (shared_seconds(snap) if repeat else 0.0)
 
 
 def _pass_seconds(snap: dict) -> float:
-    """One evaluation pass over the eval rows: the baseline evaluation as the run timed it whole (shared_s), else
-    its stage (which starts at its first batch's end: 1.0 s of a 1.9-s pass under load, bench/RESULTS.md §14b)."""
+    """One evaluation pass over the eval rows at the steps' pace: the baseline evaluation as the run timed it whole
+    (shared_s), else its stage (which starts at its first batch's end: 1.0 s of a 1.9-s pass under load,
+    bench/RESULTS.md §14b), scaled as _now scales its stage."""
     whole = float((snap.get("shared_s") or {}).get("baseline") or 0.0)
-    return max(whole, (snap.get("stage_s") or {}).get("baseline", 0.0))
+    stage = (snap.get("stage_s") or {}).get("baseline", 0.0)
+    return max(whole, stage) * _now(snap, "baseline") / stage if stage > 0 else whole
+
+
+def _now(snap: dict, stage: str) -> float:
+    """A stage's seconds as it would take now: it ran while the class started (every run loading, the next
+    training process importing), so its share of a core then against the steps' share now scales it (the training
+    process's CPU seconds per stage, stage_cpu_s); as it took where nothing measures them."""
+    wall, cpu = snap.get("stage_s") or {}, snap.get("stage_cpu_s") or {}
+    if not all(wall.get(name, 0.0) > 0 and cpu.get(name, 0.0) > 0 for name in (stage, "train")):
+        return wall.get(stage, 0.0)
+    ratio = (cpu[stage] / wall[stage]) / (cpu["train"] / wall["train"])
+    return wall[stage] * min(max(ratio, 1 / MAX_CONTENTION), MAX_CONTENTION)
 
 
 def shared_seconds(snap: dict | None) -> float:
     """The shared untrained work a run did, or will do, that the runs after it read back: its baseline evaluation
     and its per-example pass of the untrained model, as long as they took it (shared_s); a pass still to come, of a
-    run that computed its baseline, as long as that baseline and the base model's load. 0.0 for a run that read
-    them back."""
-    shared, spent = (snap or {}).get("shared_s") or {}, (snap or {}).get("stage_s") or {}
+    run that computed its baseline, as long as a pass and the base model's load now. 0.0 for a run that read them
+    back."""
+    shared = (snap or {}).get("shared_s") or {}
     baseline = float(shared.get("baseline") or 0.0)
     if "untrained" in shared:
         return baseline + float(shared["untrained"] or 0.0)
-    return baseline + (baseline + UNTRAINED_LOADINGS * spent.get("loading", 0.0) if baseline > 0 else 0.0)
+    return baseline + (_pass_seconds(snap) + UNTRAINED_LOADINGS * _now(snap, "loading") if baseline > 0 else 0.0)
 
 
 def place(manager: JobManager, classroom: Classroom, run_id: str, now: float | None = None) -> dict:

@@ -206,6 +206,7 @@ def run_in_process(config, run_dir, stop_event: threading.Event, resume: bool, r
     worker.inbox.put((config, str(run_dir), resume, get_settings(), threads))
     outcome: tuple | None = None
     memory = MemoryWatch(proc.pid)
+    recorder.cpu_clock = memory.cpu_seconds  # each stage's share of a core (the class's estimates)
     try:
         while outcome is None:
             memory.sample()
@@ -220,6 +221,7 @@ def run_in_process(config, run_dir, stop_event: threading.Event, resume: bool, r
                 continue
             outcome = receive(recorder, message)
     finally:
+        recorder.cpu_clock = None
         proc.join(timeout=30)
         if proc.is_alive():
             proc.kill()
@@ -236,7 +238,8 @@ def run_in_process(config, run_dir, stop_event: threading.Event, resume: bool, r
 
 
 class MemoryWatch:
-    """The child's memory as the relay loop sees it, so a kill can be explained (failures.exit_reason)."""
+    """The child's memory as the relay loop sees it, so a kill can be explained (failures.exit_reason), and its CPU
+    time."""
 
     def __init__(self, pid: int):
         self.total = psutil.virtual_memory().total
@@ -254,6 +257,14 @@ class MemoryWatch:
         except psutil.Error:  # it has just exited: keep what was seen
             return
         self.least_available = min(self.least_available, psutil.virtual_memory().available)
+
+    def cpu_seconds(self) -> float | None:
+        """The child's CPU seconds so far (user and system), or None once it has gone."""
+        try:
+            times = self._proc.cpu_times() if self._proc is not None else None
+        except psutil.Error:
+            return None
+        return times.user + times.system if times is not None else None
 
 
 def _drain(channel, recorder: MetricsRecorder) -> tuple | None:

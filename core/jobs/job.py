@@ -85,7 +85,7 @@ def status_of(job: Job) -> dict:
             "best_step": kept_step(job.config, job.recorder.evaluations()),
             # the time each stage took and the shared untrained work it did: a class's estimates after a restart, and
             # the calibration of the stages after the last step (bench/classroom.py reads them)
-            "stage_s": progress["stage_s"], "shared_s": progress["shared_s"]}
+            "stage_s": progress["stage_s"], "stage_cpu_s": progress["stage_cpu_s"], "shared_s": progress["shared_s"]}
 
 
 def execute_job(store: RunStore, job: Job, cond: threading.Condition, write: bool = True,

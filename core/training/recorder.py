@@ -102,6 +102,11 @@ class MetricsRecorder:
         # seconds of the work a class's runs share (core.training.untrained) this run did itself, by kind; 0.0: read
         # back from an earlier run. A later run of the class does none of it: its estimate leaves it out
         self.shared_s: dict[str, float] = {}
+        # the training process's CPU seconds so far (its relay sets it: core.jobs.child_process), timed per stage as
+        # the wall time is: a stage's share of a core against the steps' tells how much the machine was contended then
+        self.cpu_clock: Callable[[], float | None] | None = None
+        self._stage_cpu: dict[str, float] = {}
+        self._cpu_since: float | None = None
 
     @message
     def add(self, record: dict) -> None:
@@ -146,6 +151,10 @@ class MetricsRecorder:
             if self._stage_since is not None:
                 self._stage_seconds[left] = self._stage_seconds.get(left, 0.0) + now - self._stage_since
             self._stage_since = now
+            cpu = self.cpu_clock() if self.cpu_clock is not None else None
+            if cpu is not None and self._cpu_since is not None:
+                self._stage_cpu[left] = self._stage_cpu.get(left, 0.0) + cpu - self._cpu_since
+            self._cpu_since = cpu
 
     def _seconds_by_stage(self) -> dict[str, float]:
         """{stage: seconds spent in it so far} ("train" for the steps), the stage in progress included (under the
@@ -154,6 +163,16 @@ class MetricsRecorder:
         if self._stage_since is not None:
             name = self._stage.get("name") or "train"
             spent[name] = spent.get(name, 0.0) + time.time() - self._stage_since
+        return {name: round(seconds, 2) for name, seconds in spent.items()}
+
+    def _cpu_by_stage(self) -> dict[str, float]:
+        """{stage: CPU seconds the training process spent in it so far}, the stage in progress included; {} where
+        nothing measures it (a run in the server's own process) (under the lock)."""
+        spent = dict(self._stage_cpu)
+        cpu = self.cpu_clock() if self.cpu_clock is not None and self._cpu_since is not None else None
+        if cpu is not None:
+            name = self._stage.get("name") or "train"
+            spent[name] = spent.get(name, 0.0) + cpu - self._cpu_since
         return {name: round(seconds, 2) for name, seconds in spent.items()}
 
     @message
@@ -198,8 +217,9 @@ class MetricsRecorder:
 
     def progress(self) -> dict:
         """step, max_steps, epoch, samples_per_second and eta_s, from the steps done since training began, the
-        stage ({"name", "done", "total"}, or {} while it trains), stage_s (seconds spent in each so far) and shared_s
-        (the shared untrained work this run computed, in seconds, or read back: 0.0)."""
+        stage ({"name", "done", "total"}, or {} while it trains), stage_s (seconds spent in each so far), stage_cpu_s
+        (the training process's CPU seconds in each) and shared_s (the shared untrained work this run computed, in
+        seconds, or read back: 0.0)."""
         with self._lock:
             done = self.step - self.start_step
             spent = time.time() - self.train_started if self.train_started else 0.0
@@ -208,7 +228,8 @@ class MetricsRecorder:
             return {"step": self.step, "max_steps": self.max_steps, "epoch": round(self.epoch, 4),
                     "samples_per_second": round(rate * self.samples_per_step, 2),
                     "eta_s": round(eta, 1) if eta is not None else None, "stage": dict(self._stage),
-                    "stage_s": self._seconds_by_stage(), "shared_s": dict(self.shared_s)}
+                    "stage_s": self._seconds_by_stage(), "stage_cpu_s": self._cpu_by_stage(),
+                    "shared_s": dict(self.shared_s)}
 
 
 def best_step(points, metric: str, greater_is_better: bool) -> int | None:
