@@ -1,6 +1,8 @@
 """The Datasets tab's pair view (issue 24): each sampled row as its prompt with the two answers side by side; a
 malformed row shows its message in place, and the split's first malformed rows are named above."""
 
+from html import escape
+
 from datasets import Dataset
 
 from core.data.preferences import load_pref_sample
@@ -17,12 +19,13 @@ def test_the_embedded_pairs_show_prompt_chosen_and_rejected_side_by_side():
     assert html.count('class="fts-pair-sides"') == 2 and html.count("fts-pair-chosen") == 2
     for index in (0, 7):
         row = split[index]
-        chosen, rejected = row["chosen"][0]["content"], row["rejected"][0]["content"]
+        chosen, rejected = (escape(row[side][0]["content"]) for side in ("chosen", "rejected"))  # shown as text
         assert f"row {index} · task: {row['task']} · language: {row['language']} · flaw: {row['flaw']}" in html
         # chosen then rejected, in the same row of the grid, each with its size
         sides = html.split(f"row {index} ·")[1].split("fts-pair-sides")[1]
         assert sides.index(chosen) < sides.index(rejected)
-        assert f"{len(chosen)} characters" in sides and f"{len(rejected)} characters" in sides
+        sizes = [len(row[side][0]["content"]) for side in ("chosen", "rejected")]
+        assert all(f"{size} characters" in sides for size in sizes)
 
 
 def test_a_malformed_row_shows_its_fix_in_place_and_text_is_escaped():
