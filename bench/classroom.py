@@ -22,7 +22,7 @@ finish against the actual one (error relative to the time left when the estimate
 the board's delay after each evaluation (when a poll first shows the eval record, minus the record's time); each
 run's time, stage times and shared untrained work as its status.json records them (`runs`).
 
-    python bench/classroom.py [--students 30] [--preset quick|class_light] [--workers N] [--quick]
+    python bench/classroom.py [--students 30] [--preset quick|class_light] [--workers N] [--quick] [--light-polls]
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ def _open_page(url: str, index: int):
 def student(args: tuple) -> dict:
     """One student's page: open it, wait for the teacher's go, join, change one setting, Start within the minute,
     then tick as the page's timer does until the class ends (every student's run ended), not only their own run."""
-    url, code, index, students, tick_s, offset, deadline = args
+    url, code, index, students, tick_s, offset, deadline, light = args
     page = _open_page(url, index)
     _count("opened", students)
     waited = time.time() + PAGES_OPEN_S
@@ -126,9 +126,13 @@ def student(args: tuple) -> dict:
         _count("ended")
         return {**out, "refused": "could not open the page"}
 
+    http = _light_client() if light else None
+
     def call(name, *values):
         began = time.time()
         try:
+            if http is not None and name == "class_board":  # the ticks, the same session (the same visitor)
+                return _light_call(http, url, page.session_hash, name, list(values))
             return page.predict(*values, api_name=f"/{name}")
         finally:
             calls.append((name, time.time() - began))
@@ -143,6 +147,30 @@ def student(args: tuple) -> dict:
         return {**out, "refused": str(err)[:300]}
     out["started"] = time.time()
     return {**out, **_tick(call, joined["class_id"], students, tick_s, deadline)}
+
+
+def _light_client():
+    import httpx
+
+    return httpx.Client(headers={"X-Forwarded-For": SCHOOL}, timeout=60)
+
+
+def _light_call(http, url: str, session_hash: str, name: str, data: list):
+    """One call over Gradio's plain HTTP API (POST /gradio_api/call/<name>, then its event stream) in the page's
+    session: what the server does is the same as for gradio_client, what the bench's own process does is less (a
+    browser's tick costs its own machine, not the server's; here the clients share the server's cores)."""
+    posted = http.post(f"{url}gradio_api/call/{name}", json={"data": data, "session_hash": session_hash})
+    posted.raise_for_status()
+    event, kind = posted.json()["event_id"], ""
+    with http.stream("GET", f"{url}gradio_api/call/{name}/{event}") as stream:
+        for line in stream.iter_lines():
+            if line.startswith("event:"):
+                kind = line[len("event:"):].strip()
+            elif line.startswith("data:") and kind == "complete":
+                return json.loads(line[len("data:"):])[0]
+            elif line.startswith("data:") and kind == "error":
+                raise RuntimeError(line[:300])
+    raise RuntimeError(f"{name}: the event stream ended without an answer")
 
 
 def _tick(call, class_id: str, students: int, tick_s: float, deadline: float) -> dict:
@@ -195,7 +223,8 @@ def summarize(results: list[dict], first_start: float) -> dict:
             "board_delay_p95_s": round(percentile(delays, 95), 2) if delays else None}
 
 
-def measure(students: int, preset: str, workers: int, tick_s: float, limit_s: float, client_nice: int = 0) -> dict:
+def measure(students: int, preset: str, workers: int, tick_s: float, limit_s: float, client_nice: int = 0,
+            light_polls: bool = False) -> dict:
     from tests.serving import free_port
 
     folder = Path(tempfile.mkdtemp(prefix="classroom-bench-"))
@@ -208,7 +237,7 @@ def measure(students: int, preset: str, workers: int, tick_s: float, limit_s: fl
         # each student presses Start at a random moment within the minute after the teacher's go (every page open)
         offsets = [random.uniform(0, min(60.0, 2.0 * students)) for _ in range(students)]
         limit = time.time() + PAGES_OPEN_S + limit_s
-        jobs = [(url, code, i, students, tick_s, offsets[i], limit) for i in range(students)]
+        jobs = [(url, code, i, students, tick_s, offsets[i], limit, light_polls) for i in range(students)]
         ctx = multiprocessing.get_context("spawn")
         shared = (ctx.Value("i", 0), ctx.Value("i", 0), ctx.Value("d", 0.0))
         with ctx.Pool(students, initializer=_share, initargs=(*shared, client_nice)) as pool:
@@ -245,6 +274,9 @@ def main() -> None:
     p.add_argument("--workers", type=int, default=0, help="TRAINING_WORKERS for the server (0: the machine decides)")
     p.add_argument("--tick-s", type=float, default=2.0)
     p.add_argument("--limit-min", type=float, default=40.0, help="students stop polling after this")
+    p.add_argument("--light-polls", action="store_true",
+                   help="the ticks over Gradio's plain HTTP API (httpx) instead of gradio_client: the same calls to the "
+                        "server, less CPU in the bench's own 30 processes, which share the server's cores")
     p.add_argument("--client-nice", type=int, default=0,
                    help="run the 30 student processes at this nice value (19: they take only the CPU the server and "
                         "the training leave, as pages on the students' own machines would)")
@@ -252,7 +284,8 @@ def main() -> None:
     if args.quick:
         args.students, args.preset, args.limit_min = 3, "class_light", 10.0
     result = {"quick": args.quick, **measure(args.students, args.preset, args.workers, args.tick_s, args.limit_min * 60,
-                                                       args.client_nice), "client_nice": args.client_nice}
+                                                       args.client_nice, args.light_polls),
+              "client_nice": args.client_nice, "light_polls": args.light_polls}
     report(json.dumps(result, indent=1))
     write_result("classroom", result, args.out)
 
