@@ -178,19 +178,19 @@ def model_calls() -> CallLimit:
     """The process's limit on requests that run a model (chat, Try it), per stranger: on a public server
     MODEL_CALLS_AT_ONCE and MODEL_CALLS_PER_MINUTE; none on a private one (the machine's own user)."""
     settings = get_settings()
-    limits = (settings.model_calls_at_once, settings.model_calls_per_minute) if settings.public else (0, 0)
-    with _model_calls_lock:
-        if limits not in _model_calls:
-            _model_calls[limits] = CallLimit(*limits)
-        return _model_calls[limits]
+    return _limit(settings.model_calls_at_once, settings.model_calls_per_minute, of_class=False)
 
 
 def class_model_calls() -> CallLimit:
     """The process's limit on a class's model calls together (public mode: CLASS_MODEL_CALLS_AT_ONCE), on top of each
     student's own: a class code buys one bounded share of the server, however many nicknames join with it."""
-    settings = get_settings()
-    limits = (settings.class_model_calls_at_once if settings.public else 0, 0)
+    return _limit(get_settings().class_model_calls_at_once, 0, of_class=True)
+
+
+def _limit(at_once: int, per_minute: int, of_class: bool) -> CallLimit:
+    """One CallLimit per kind and limits (none on a private server), kept for the process: its counts live in it."""
+    limits = (at_once, per_minute, of_class) if get_settings().public else (0, 0, of_class)
     with _model_calls_lock:
-        if ("class", *limits) not in _model_calls:
-            _model_calls["class", *limits] = CallLimit(*limits, of_class=True)
-        return _model_calls["class", *limits]
+        if limits not in _model_calls:
+            _model_calls[limits] = CallLimit(*limits[:2], of_class=of_class)
+        return _model_calls[limits]
